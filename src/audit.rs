@@ -1,0 +1,259 @@
+//! Runs an audit: files → importers → vault → checks → one [`Audit`].
+
+use std::collections::BTreeMap;
+
+use sha2::{Digest, Sha256};
+
+use crate::checks::{self, CheckId, Context, Draft, FindingKind};
+use crate::error::InputError;
+use crate::import;
+use crate::model::{EntryKind, Vault};
+use crate::report::{
+    AccountReport, Audit, CheckRun, CheckStatus, Finding, MemberSummary, SCHEMA_VERSION, Severity,
+    SourceReport, Summary, Tool,
+};
+use crate::settings::Settings;
+use crate::{domain, exit};
+
+/// Imports every input into one vault. The first unreadable file stops the
+/// run with an error naming it.
+pub fn load(settings: &Settings) -> Result<Vault, InputError> {
+    if settings.inputs.is_empty() {
+        return Err(InputError::Usage("no export file given".into()));
+    }
+    let mut vault = Vault::default();
+    for input in &settings.inputs {
+        let (source, mut entries) =
+            import::load_file(&input.path, &input.member, &settings.format)?;
+        let index = vault.sources.len();
+        for e in &mut entries {
+            e.source = index;
+        }
+        vault.sources.push(source);
+        vault.entries.append(&mut entries);
+    }
+    Ok(vault)
+}
+
+/// Runs the selected checks over `vault` and assembles the audit.
+pub fn run(vault: &Vault, settings: &Settings) -> Audit {
+    let accounts = vault.account_indices();
+    let ctx = Context {
+        vault,
+        accounts: &accounts,
+        settings,
+    };
+    let mut drafts: Vec<Draft> = Vec::new();
+    let mut runs = Vec::new();
+    for &check in CheckId::ALL {
+        if !settings.runs(check) {
+            runs.push(CheckRun {
+                check,
+                status: CheckStatus::Skipped,
+                note: Some("not selected (--only/--skip)".into()),
+            });
+            continue;
+        }
+        let outcome = checks::run(check, &ctx);
+        runs.push(CheckRun {
+            check,
+            status: if outcome.incomplete.is_some() {
+                CheckStatus::Incomplete
+            } else {
+                CheckStatus::Complete
+            },
+            note: outcome.incomplete,
+        });
+        drafts.extend(outcome.findings);
+    }
+    assemble(&ctx, drafts, runs)
+}
+
+fn domain_of(ctx: &Context, i: usize) -> Option<String> {
+    ctx.entry(i).urls.iter().find_map(|u| domain::of_url(u))
+}
+
+/// Identity of an account across runs: member, title, username, domain (not
+/// the row, which moves when the export changes; never the password).
+fn account_key(ctx: &Context, i: usize) -> String {
+    let e = ctx.entry(i);
+    format!(
+        "{}\u{1f}{}\u{1f}{}\u{1f}{}",
+        ctx.member(i),
+        e.title.trim().to_lowercase(),
+        e.username.trim().to_lowercase(),
+        domain_of(ctx, i).unwrap_or_default()
+    )
+}
+
+fn fingerprint(ctx: &Context, d: &Draft) -> String {
+    let mut keys: Vec<String> = d.accounts.iter().map(|&i| account_key(ctx, i)).collect();
+    keys.sort();
+    let mut h = Sha256::new();
+    h.update(d.kind.as_str());
+    h.update([0]);
+    h.update(&d.discriminator);
+    for k in keys {
+        h.update([0]);
+        h.update(k);
+    }
+    hex::encode(&h.finalize()[..8])
+}
+
+fn assemble(ctx: &Context, mut drafts: Vec<Draft>, checks: Vec<CheckRun>) -> Audit {
+    let settings = ctx.settings;
+    let vault = ctx.vault;
+    for d in &mut drafts {
+        d.accounts.sort_unstable();
+        d.accounts.dedup();
+    }
+    drafts.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.kind.cmp(&b.kind))
+            .then(a.accounts.cmp(&b.accounts))
+    });
+    let account_id = |i: usize| format!("A{}", i + 1);
+
+    let findings: Vec<Finding> = drafts
+        .iter()
+        .enumerate()
+        .map(|(n, d)| Finding {
+            id: format!("F{}", n + 1),
+            check: d.kind,
+            severity: d.severity,
+            accounts: d.accounts.iter().map(|&i| account_id(i)).collect(),
+            message: d.message.clone(),
+            fingerprint: fingerprint(ctx, d),
+            details: d.details.clone(),
+        })
+        .collect();
+
+    let mut per_account: Vec<Vec<String>> = vec![Vec::new(); ctx.accounts.len()];
+    for (f, d) in findings.iter().zip(&drafts) {
+        for &i in &d.accounts {
+            per_account[i].push(f.id.clone());
+        }
+    }
+
+    let accounts: Vec<AccountReport> = (0..ctx.accounts.len())
+        .map(|i| {
+            let e = ctx.entry(i);
+            AccountReport {
+                id: account_id(i),
+                member: ctx.member(i).to_owned(),
+                source: vault.sources[e.source].path.clone(),
+                row: e.row,
+                title: e.title.clone(),
+                url: e.url().map(str::to_owned),
+                domain: domain_of(ctx, i),
+                username: e.username.clone(),
+                has_totp: e.has_totp(),
+                findings: std::mem::take(&mut per_account[i]),
+            }
+        })
+        .collect();
+
+    let sources: Vec<SourceReport> = vault
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(s, src)| {
+            let of_source = vault.entries.iter().filter(|e| e.source == s);
+            SourceReport {
+                path: src.path.clone(),
+                member: src.member.clone(),
+                format: src.format.to_owned(),
+                rows: src.rows,
+                accounts: of_source.clone().filter(|e| e.is_account()).count(),
+                skipped: src.skipped.len(),
+                skipped_rows: src.skipped.clone(),
+                deleted: src.deleted,
+                other_items: of_source
+                    .filter(|e| !e.deleted && !e.is_account() && e.kind != EntryKind::Login)
+                    .count(),
+                warnings: src.warnings.clone(),
+            }
+        })
+        .collect();
+
+    let finding_members: Vec<Vec<&str>> = drafts
+        .iter()
+        .map(|d| {
+            let mut m: Vec<&str> = d.accounts.iter().map(|&i| ctx.member(i)).collect();
+            m.sort_unstable();
+            m.dedup();
+            m
+        })
+        .collect();
+    let summary = summarize(
+        &sources,
+        &accounts,
+        &findings,
+        &finding_members,
+        &checks,
+        settings,
+    );
+    Audit {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME").into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        generated_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        checks,
+        sources,
+        accounts,
+        findings,
+        summary,
+    }
+}
+
+fn summarize(
+    sources: &[SourceReport],
+    accounts: &[AccountReport],
+    findings: &[Finding],
+    finding_members: &[Vec<&str>],
+    checks: &[CheckRun],
+    settings: &Settings,
+) -> Summary {
+    let mut by_check: BTreeMap<FindingKind, usize> = BTreeMap::new();
+    let mut by_severity: BTreeMap<Severity, usize> =
+        Severity::ALL.iter().map(|s| (*s, 0)).collect();
+    for f in findings {
+        *by_check.entry(f.check).or_default() += 1;
+        *by_severity.entry(f.severity).or_default() += 1;
+    }
+    let mut members: Vec<MemberSummary> = Vec::new();
+    for src in sources {
+        if !members.iter().any(|m| m.member == src.member) {
+            members.push(MemberSummary {
+                member: src.member.clone(),
+                accounts: 0,
+                findings: Severity::ALL.iter().map(|s| (*s, 0)).collect(),
+            });
+        }
+    }
+    for m in members.iter_mut() {
+        m.accounts = accounts.iter().filter(|a| a.member == m.member).count();
+    }
+    for (f, seen) in findings.iter().zip(finding_members) {
+        for m in members
+            .iter_mut()
+            .filter(|m| seen.contains(&m.member.as_str()))
+        {
+            *m.findings.entry(f.severity).or_default() += 1;
+        }
+    }
+    let incomplete = checks.iter().any(|c| c.status == CheckStatus::Incomplete);
+    Summary {
+        accounts: accounts.len(),
+        findings: findings.len(),
+        by_check,
+        by_severity,
+        members,
+        fail_on: settings.policy.fail_on,
+        incomplete,
+        exit_code: exit::decide(findings, incomplete, &settings.policy),
+    }
+}

@@ -1,0 +1,158 @@
+//! Independent checks. Each reads the [`Context`] and returns an [`Outcome`];
+//! none prints. Adding a check = one file + one [`CheckId`] variant (+ its
+//! [`FindingKind`]s): the compiler then points at every match to extend.
+
+pub mod insecure_url;
+pub mod reuse;
+
+use serde::Serialize;
+
+use crate::model::{Entry, Vault};
+use crate::report::Severity;
+use crate::settings::Settings;
+
+/// A check that can be selected with `--only` / `--skip`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckId {
+    /// Identical passwords, within a member and across members.
+    Reuse,
+    /// Logins on plain `http://`.
+    InsecureUrl,
+}
+
+impl CheckId {
+    pub const ALL: &[CheckId] = &[CheckId::Reuse, CheckId::InsecureUrl];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckId::Reuse => "reuse",
+            CheckId::InsecureUrl => "insecure_url",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CheckId> {
+        let s = s.trim().to_ascii_lowercase().replace('-', "_");
+        CheckId::ALL.iter().copied().find(|c| c.as_str() == s)
+    }
+
+    /// One-line description for `--help` and the docs.
+    pub fn describe(self) -> &'static str {
+        match self {
+            CheckId::Reuse => "identical passwords on several accounts",
+            CheckId::InsecureUrl => "logins on plain http:// sites",
+        }
+    }
+}
+
+/// The kind of a finding (the JSON `check` field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    Reuse,
+    ReuseAcrossMembers,
+    InsecureUrl,
+}
+
+impl FindingKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::Reuse => "reuse",
+            FindingKind::ReuseAcrossMembers => "reuse_across_members",
+            FindingKind::InsecureUrl => "insecure_url",
+        }
+    }
+
+    /// The check that produces this kind.
+    pub fn check(self) -> CheckId {
+        match self {
+            FindingKind::Reuse | FindingKind::ReuseAcrossMembers => CheckId::Reuse,
+            FindingKind::InsecureUrl => CheckId::InsecureUrl,
+        }
+    }
+}
+
+/// What a check reads.
+pub struct Context<'a> {
+    pub vault: &'a Vault,
+    /// Entry indices of the audited accounts; account `i` of the report is
+    /// `vault.entries[accounts[i]]`.
+    pub accounts: &'a [usize],
+    pub settings: &'a Settings,
+}
+
+impl<'a> Context<'a> {
+    /// The entry of account `i`.
+    pub fn entry(&self, i: usize) -> &'a Entry {
+        &self.vault.entries[self.accounts[i]]
+    }
+
+    pub fn member(&self, i: usize) -> &'a str {
+        self.vault.member_of(self.entry(i))
+    }
+
+    /// Iterates `(account index, entry)`.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, &'a Entry)> + '_ {
+        (0..self.accounts.len()).map(move |i| (i, self.entry(i)))
+    }
+
+    /// A short, printable name for account `i`: its title, else its domain.
+    pub fn label(&self, i: usize) -> String {
+        let e = self.entry(i);
+        if !e.title.trim().is_empty() {
+            e.title.trim().to_owned()
+        } else {
+            e.url()
+                .and_then(crate::domain::host)
+                .unwrap_or_else(|| format!("row {}", e.row))
+        }
+    }
+}
+
+/// A finding before ids and fingerprints are assigned.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub kind: FindingKind,
+    pub severity: Severity,
+    /// Account indices (into [`Context::accounts`]).
+    pub accounts: Vec<usize>,
+    pub message: String,
+    /// Extra text mixed into the fingerprint when one kind can flag the same
+    /// accounts twice for different reasons (never a secret).
+    pub discriminator: String,
+    pub details: Option<serde_json::Value>,
+}
+
+impl Draft {
+    pub fn new(
+        kind: FindingKind,
+        severity: Severity,
+        accounts: Vec<usize>,
+        message: String,
+    ) -> Self {
+        Draft {
+            kind,
+            severity,
+            accounts,
+            message,
+            discriminator: String::new(),
+            details: None,
+        }
+    }
+}
+
+/// What a check returns.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub findings: Vec<Draft>,
+    /// Set when some accounts could not be checked: why, in plain words.
+    pub incomplete: Option<String>,
+}
+
+/// Runs one check.
+pub fn run(check: CheckId, ctx: &Context) -> Outcome {
+    match check {
+        CheckId::Reuse => reuse::run(ctx),
+        CheckId::InsecureUrl => insecure_url::run(ctx),
+    }
+}

@@ -1,0 +1,209 @@
+//! Command-line types (clap derive) and their resolution into [`Settings`].
+//! Nothing here does work: `main.rs` parses, resolves, runs and exits.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::checks::CheckId;
+use crate::error::InputError;
+use crate::import::{FormatChoice, format_by_id, generic::ColumnMap};
+use crate::render::ReportFormat;
+use crate::report::Severity;
+use crate::settings::{Policy, Settings, parse_inputs};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  audit complete, no finding at or above --fail-on
+  1  findings at or above --fail-on (default: high)
+  2  usage or input error (the message names the file and line)
+  3  the audit could not complete: some results are unknown (see --allow-incomplete)";
+
+/// Audit password-manager exports for reused, tweaked, weak and breached
+/// passwords, and for 2FA accounts that could lock you out.
+#[derive(Debug, Parser)]
+#[command(name = "vaultlint", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit one or more exports (each file is one member of a family or team).
+    #[command(after_help = EXIT_CODES)]
+    Audit(AuditArgs),
+    /// List the supported export formats and the header that identifies each.
+    Formats,
+}
+
+/// When to colour terminal output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stdout is a terminal and NO_COLOR is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Export files to audit, as PATH or NAME=PATH. NAME is the member the
+    /// file belongs to (default: the file name without extension). Reuse
+    /// across members is reported separately.
+    #[arg(value_name = "EXPORT", required = true)]
+    pub exports: Vec<String>,
+
+    /// Read every file as this format instead of detecting it from the
+    /// header (see `vaultlint formats`).
+    #[arg(long, value_name = "NAME")]
+    pub input_format: Option<String>,
+
+    /// Read an export of any other tool by naming its columns, e.g.
+    /// `title=Site,username=Login,password=Pass,url=Address`. Fields: title,
+    /// url, username, password (required), totp, notes, folder. A column is
+    /// a header name or a 1-based number (all numbers: no header row).
+    #[arg(long, value_name = "MAPPING", conflicts_with = "input_format")]
+    pub columns: Option<String>,
+
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 1 when a finding is at or above this severity.
+    #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = parse_severity)]
+    pub fail_on: Severity,
+
+    /// Write the report and exit 0 even when findings reach --fail-on.
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Exit normally (not 3) when a check could not complete; the report
+    /// still marks the affected accounts as unknown.
+    #[arg(long)]
+    pub allow_incomplete: bool,
+
+    /// Run only these checks (comma-separated): reuse, insecure_url.
+    #[arg(long, value_name = "CHECKS", value_delimiter = ',')]
+    pub only: Vec<String>,
+
+    /// Skip these checks (comma-separated).
+    #[arg(long, value_name = "CHECKS", value_delimiter = ',')]
+    pub skip: Vec<String>,
+
+    /// When to use colour in the terminal table.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    Severity::parse(s)
+        .ok_or_else(|| format!("'{s}' is not one of info, low, medium, high, critical"))
+}
+
+fn parse_checks(names: &[String], flag: &str) -> Result<Vec<CheckId>, InputError> {
+    names
+        .iter()
+        .filter(|n| !n.trim().is_empty())
+        .map(|n| {
+            CheckId::parse(n).ok_or_else(|| {
+                let known: Vec<&str> = CheckId::ALL.iter().map(|c| c.as_str()).collect();
+                InputError::Usage(format!(
+                    "{flag}: unknown check '{n}' (known: {})",
+                    known.join(", ")
+                ))
+            })
+        })
+        .collect()
+}
+
+impl AuditArgs {
+    /// Resolves what the user typed into [`Settings`].
+    pub fn settings(&self) -> Result<Settings, InputError> {
+        let format = match (&self.input_format, &self.columns) {
+            (Some(name), _) => {
+                format_by_id(name)
+                    .ok_or_else(|| InputError::UnknownFormatName { name: name.clone() })?;
+                FormatChoice::Named(name.clone())
+            }
+            (None, Some(spec)) => {
+                FormatChoice::Columns(ColumnMap::parse(spec).map_err(InputError::Usage)?)
+            }
+            (None, None) => FormatChoice::Auto,
+        };
+        let only = parse_checks(&self.only, "--only")?;
+        let skip = parse_checks(&self.skip, "--skip")?;
+        let checks = CheckId::ALL
+            .iter()
+            .copied()
+            .filter(|c| only.is_empty() || only.contains(c))
+            .filter(|c| !skip.contains(c))
+            .collect();
+        Ok(Settings {
+            inputs: parse_inputs(&self.exports),
+            format,
+            checks,
+            policy: Policy {
+                fail_on: self.fail_on,
+                exit_zero: self.exit_zero,
+                allow_incomplete: self.allow_incomplete,
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(v: &[&str]) -> AuditArgs {
+        let mut all = vec!["vaultlint", "audit"];
+        all.extend_from_slice(v);
+        match Cli::try_parse_from(all).unwrap().command {
+            Command::Audit(a) => a,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn only_and_skip_select_checks() {
+        let s = args(&[
+            "x.csv",
+            "--only",
+            "reuse,insecure_url",
+            "--skip",
+            "insecure_url",
+        ])
+        .settings()
+        .unwrap();
+        assert_eq!(s.checks, vec![CheckId::Reuse]);
+        assert!(args(&["x.csv", "--only", "nope"]).settings().is_err());
+    }
+
+    #[test]
+    fn unknown_format_name_is_a_usage_error() {
+        assert!(
+            args(&["x.csv", "--input-format", "nope"])
+                .settings()
+                .is_err()
+        );
+        assert!(
+            args(&["x.csv", "--input-format", "edge"])
+                .settings()
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn fail_on_parses() {
+        assert_eq!(
+            args(&["x.csv", "--fail-on", "medium"]).fail_on,
+            Severity::Medium
+        );
+        assert!(Cli::try_parse_from(["vaultlint", "audit", "x.csv", "--fail-on", "bad"]).is_err());
+    }
+}

@@ -1,0 +1,27 @@
+//! Typed errors of the library. None of them ever holds a cell's text:
+//! messages name the file, the line and the problem only.
+
+use thiserror::Error;
+
+/// Bad input: a usage error or an unreadable export (exit code 2).
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum InputError {
+    #[error("{path}: cannot read: {message}")]
+    Io { path: String, message: String },
+    #[error("{path}: the file is empty")]
+    Empty { path: String },
+    #[error("{path}:{line}: {message}")]
+    Malformed {
+        path: String,
+        line: u64,
+        message: String,
+    },
+    #[error(
+        "{path}:1: export format not recognised (first row has {columns} columns); name it with --input-format (see `vaultlint formats`) or map its columns with --columns"
+    )]
+    Unrecognised { path: String, columns: usize },
+    #[error("unknown format '{name}'; `vaultlint formats` lists the supported ones")]
+    UnknownFormatName { name: String },
+    #[error("{0}")]
+    Usage(String),
+}

@@ -1,0 +1,93 @@
+//! Column lookup by header name, shared by every format with a header row.
+
+use super::table::Record;
+
+/// Normalises a header cell for comparison: trimmed, lower-case, quotes and
+/// a BOM removed.
+pub fn normalize(cell: &str) -> String {
+    cell.trim()
+        .trim_start_matches('\u{feff}')
+        .trim_matches('"')
+        .trim()
+        .to_lowercase()
+}
+
+/// A header row, with columns looked up by (normalised) name.
+#[derive(Debug, Clone)]
+pub struct Header {
+    names: Vec<String>,
+}
+
+impl Header {
+    pub fn new(record: &Record) -> Self {
+        Header {
+            names: record.fields.iter().map(|c| normalize(c)).collect(),
+        }
+    }
+
+    pub fn from_names<S: AsRef<str>>(names: &[S]) -> Self {
+        Header {
+            names: names.iter().map(|c| normalize(c.as_ref())).collect(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Index of the first column with this name (case-insensitive).
+    pub fn index(&self, name: &str) -> Option<usize> {
+        let name = normalize(name);
+        self.names.iter().position(|n| *n == name)
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.index(name).is_some()
+    }
+
+    /// True when every one of `names` is a column.
+    pub fn has_all(&self, names: &[&str]) -> bool {
+        names.iter().all(|n| self.has(n))
+    }
+
+    /// True when the columns are exactly `names`, in order.
+    pub fn is_exactly(&self, names: &[&str]) -> bool {
+        self.names.len() == names.len()
+            && self
+                .names
+                .iter()
+                .zip(names)
+                .all(|(a, b)| *a == normalize(b))
+    }
+
+    /// The cell of `record` under column `name`, or `""`.
+    pub fn get<'r>(&self, record: &'r Record, name: &str) -> &'r str {
+        self.index(name).map(|i| record.get(i)).unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookup_is_case_and_quote_insensitive() {
+        let rec = Record {
+            line: 1,
+            fields: vec!["\u{feff}Title".into(), " URL ".into()],
+        };
+        let h = Header::new(&rec);
+        assert_eq!(h.index("title"), Some(0));
+        assert_eq!(h.index("url"), Some(1));
+        assert!(h.is_exactly(&["title", "url"]));
+        assert!(!h.has("password"));
+    }
+}

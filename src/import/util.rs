@@ -1,0 +1,121 @@
+//! Small helpers the format modules share.
+
+use crate::model::{Entry, EntryKind, Field, Secret};
+
+/// A non-empty trimmed string, or `None`.
+pub fn non_empty(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+/// A secret from a cell, or `None` when the cell is empty. The password is
+/// kept exactly as exported (no trimming: spaces can be part of it).
+pub fn secret(s: &str) -> Option<Secret> {
+    (!s.is_empty()).then(|| Secret::new(s))
+}
+
+/// A TOTP cell: trimmed, `None` when empty.
+pub fn totp(s: &str) -> Option<Secret> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| Secret::new(t))
+}
+
+/// Splits a cell holding several URLs joined by `sep` (Bitwarden `,`,
+/// Proton Pass `", "`).
+pub fn split_urls(cell: &str, sep: char) -> Vec<String> {
+    cell.split(sep).filter_map(non_empty).collect()
+}
+
+/// Parses Unix seconds or milliseconds (values above 10^11 are taken as ms).
+pub fn parse_epoch(cell: &str) -> Option<i64> {
+    let v: i64 = cell.trim().parse().ok()?;
+    Some(if v.abs() > 100_000_000_000 {
+        v / 1000
+    } else {
+        v
+    })
+}
+
+/// Parses an ISO-8601 / RFC 3339 timestamp (`2022-12-12T14:01:52Z`) into
+/// Unix seconds; epoch numbers are accepted too.
+pub fn parse_time(cell: &str) -> Option<i64> {
+    let t = cell.trim();
+    if t.is_empty() {
+        return None;
+    }
+    if let Some(v) = parse_epoch(t) {
+        return Some(v);
+    }
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(t) {
+        return Some(dt.timestamp());
+    }
+    chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S"))
+        .ok()
+        .map(|n| n.and_utc().timestamp())
+}
+
+/// Parses `true`/`1`/`yes` as true.
+pub fn parse_bool(cell: &str) -> bool {
+    matches!(
+        cell.trim().to_ascii_lowercase().as_str(),
+        "true" | "1" | "yes" | "y"
+    )
+}
+
+/// Bitwarden-style `name: value` lines into fields (split at the last `": "`).
+pub fn parse_name_value_lines(cell: &str) -> Vec<Field> {
+    cell.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| match line.rfind(": ") {
+            Some(at) => Field::new(line[..at].trim(), &line[at + 2..]),
+            None => Field::new("", line),
+        })
+        .collect()
+}
+
+/// A login entry with the common columns filled in.
+pub fn login(row: u64, title: &str, url: &str, username: &str, password: &str) -> Entry {
+    let mut e = Entry::new(EntryKind::Login, row);
+    e.title = title.trim().to_owned();
+    e.urls = non_empty(url).into_iter().collect();
+    e.username = username.trim().to_owned();
+    e.password = secret(password);
+    e
+}
+
+/// True when a folder / group path names a trash or recycle bin.
+pub fn is_trash_path(path: &str) -> bool {
+    path.split(['/', '\\']).any(|part| {
+        let p = part.trim().to_lowercase();
+        p == "recycle bin" || p == "trash" || p == "papierkorb" || p == "corbeille"
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epochs_and_iso_times() {
+        assert_eq!(parse_time("1700000000"), Some(1_700_000_000));
+        assert_eq!(parse_time("1700000000123"), Some(1_700_000_000));
+        assert_eq!(parse_time("2022-12-12T14:01:52Z"), Some(1_670_853_712));
+        assert_eq!(parse_time("nonsense"), None);
+    }
+
+    #[test]
+    fn name_value_lines_split_at_last_separator() {
+        let f = parse_name_value_lines("Recovery: a: b\nPIN: 1234\n");
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[0].name, "Recovery: a");
+        assert_eq!(f[0].value.expose(), "b");
+        assert_eq!(f[1].value.expose(), "1234");
+    }
+
+    #[test]
+    fn trash_paths() {
+        assert!(is_trash_path("Root/Recycle Bin/old"));
+        assert!(!is_trash_path("Root/Recycling"));
+    }
+}

@@ -1,0 +1,16 @@
+//! vaultlint: audit password-manager exports.
+//!
+//! Data flows one way: export files → [`import`] → [`model::Vault`] →
+//! [`checks`] → one [`report::Audit`] → [`render`] → [`exit`] code.
+
+pub mod audit;
+pub mod checks;
+pub mod cli;
+pub mod domain;
+pub mod error;
+pub mod exit;
+pub mod import;
+pub mod model;
+pub mod render;
+pub mod report;
+pub mod settings;

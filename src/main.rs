@@ -1,0 +1,103 @@
+//! Thin entry point: parse, resolve, run, render, exit.
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use vaultlint::cli::{AuditArgs, Cli, ColorChoice, Command};
+use vaultlint::render::{self, ReportFormat, Style};
+use vaultlint::{audit, exit, import};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Audit(args) => run_audit(&args),
+        Command::Formats => print_formats(),
+    };
+    ExitCode::from(code as u8)
+}
+
+fn fail(message: impl std::fmt::Display) -> i32 {
+    eprintln!("vaultlint: error: {message}");
+    exit::INPUT
+}
+
+fn run_audit(args: &AuditArgs) -> i32 {
+    let settings = match args.settings() {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let vault = match audit::load(&settings) {
+        Ok(v) => v,
+        Err(e) => return fail(e),
+    };
+    let report = audit::run(&vault, &settings);
+    drop(vault);
+    for src in &report.sources {
+        if src.skipped > 0 && args.format != ReportFormat::Table {
+            eprintln!(
+                "vaultlint: {}: {} row(s) skipped (listed in the report)",
+                render::sanitize::terminal(&src.path),
+                src.skipped
+            );
+        }
+    }
+    let to_stdout = args.output.is_none();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            to_stdout
+                && io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let width = if to_stdout && io::stdout().is_terminal() {
+        comfy_table::Table::new().width()
+    } else {
+        None
+    };
+    let style = Style { color, width };
+    let result = match &args.output {
+        Some(path) => std::fs::File::create(path).and_then(|f| {
+            let mut w = io::BufWriter::new(f);
+            render::render(args.format, &report, &mut w, style)?;
+            w.flush()
+        }),
+        None => {
+            let mut w = io::BufWriter::new(io::stdout().lock());
+            render::render(args.format, &report, &mut w, style).and_then(|()| w.flush())
+        }
+    };
+    match result {
+        Ok(()) => report.summary.exit_code,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => report.summary.exit_code,
+        Err(e) => fail(format!("cannot write the report: {e}")),
+    }
+}
+
+fn print_formats() -> i32 {
+    let mut out = io::stdout().lock();
+    let mut write = || -> io::Result<()> {
+        for f in import::FORMATS {
+            writeln!(
+                out,
+                "{:<16} {}\n{:<16} {}",
+                f.id(),
+                f.name(),
+                "",
+                f.signature()
+            )?;
+        }
+        writeln!(
+            out,
+            "{:<16} Any other CSV: audit --columns title=COL,username=COL,password=COL,url=COL,...",
+            "generic"
+        )
+    };
+    match write() {
+        Ok(()) => exit::OK,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => exit::OK,
+        Err(e) => fail(e),
+    }
+}

@@ -1,0 +1,162 @@
+//! The neutral vault model every importer maps into and every check reads.
+
+mod secret;
+
+pub use secret::Secret;
+
+use serde::Serialize;
+
+/// What an exported item is. Only `Login` entries are audited as accounts;
+/// notes and cards are kept because later checks read them (backup codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    Login,
+    Note,
+    Card,
+    Identity,
+    Other,
+}
+
+/// One custom field (`name: value`). The value may be secret.
+#[derive(Debug, Clone, Default)]
+pub struct Field {
+    pub name: String,
+    pub value: Secret,
+}
+
+impl Field {
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Field {
+            name: name.into(),
+            value: Secret::new(value),
+        }
+    }
+}
+
+/// One row of an export, in the neutral shape.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Index of the source in [`Vault::sources`].
+    pub source: usize,
+    /// 1-based line number where the record starts in its file.
+    pub row: u64,
+    pub kind: EntryKind,
+    pub title: String,
+    pub urls: Vec<String>,
+    pub username: String,
+    pub password: Option<Secret>,
+    /// TOTP secret, `otpauth://` or `steam://` URI, as stored.
+    pub totp: Option<Secret>,
+    pub notes: Secret,
+    pub fields: Vec<Field>,
+    pub folder: Option<String>,
+    /// Unix seconds.
+    pub created: Option<i64>,
+    /// Unix seconds.
+    pub modified: Option<i64>,
+    /// In a trash / recycle bin: excluded from the audit (and counted).
+    pub deleted: bool,
+}
+
+impl Entry {
+    pub fn new(kind: EntryKind, row: u64) -> Self {
+        Entry {
+            source: 0,
+            row,
+            kind,
+            title: String::new(),
+            urls: Vec::new(),
+            username: String::new(),
+            password: None,
+            totp: None,
+            notes: Secret::default(),
+            fields: Vec::new(),
+            folder: None,
+            created: None,
+            modified: None,
+            deleted: false,
+        }
+    }
+
+    /// The password, if present and non-empty.
+    pub fn password(&self) -> Option<&str> {
+        self.password
+            .as_ref()
+            .map(Secret::expose)
+            .filter(|p| !p.is_empty())
+    }
+
+    /// First URL, if any.
+    pub fn url(&self) -> Option<&str> {
+        self.urls.first().map(String::as_str)
+    }
+
+    /// True for an entry that is audited as an account: a non-deleted login
+    /// with a password.
+    pub fn is_account(&self) -> bool {
+        self.kind == EntryKind::Login && !self.deleted && self.password().is_some()
+    }
+
+    pub fn has_totp(&self) -> bool {
+        self.totp
+            .as_ref()
+            .is_some_and(|t| !t.expose().trim().is_empty())
+    }
+}
+
+/// What an export format can carry: later checks use it to say "cannot tell
+/// from this export" instead of accusing the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Capabilities {
+    pub notes: bool,
+    pub custom_fields: bool,
+    pub totp: bool,
+    pub attachments: bool,
+}
+
+/// A row that was not imported, with why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    pub line: u64,
+    pub reason: String,
+}
+
+/// One input file.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: String,
+    pub member: String,
+    /// Format id (see `vaultlint formats`).
+    pub format: &'static str,
+    pub capabilities: Capabilities,
+    /// Data records read (header excluded).
+    pub rows: usize,
+    pub skipped: Vec<Skipped>,
+    /// Entries found in a trash / recycle bin and excluded.
+    pub deleted: usize,
+    pub warnings: Vec<String>,
+}
+
+/// Everything imported from the files of one run.
+#[derive(Debug, Default)]
+pub struct Vault {
+    pub sources: Vec<Source>,
+    pub entries: Vec<Entry>,
+}
+
+impl Vault {
+    /// Indices of entries audited as accounts, in input order.
+    pub fn account_indices(&self) -> Vec<usize> {
+        self.entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.is_account())
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    pub fn member_of(&self, entry: &Entry) -> &str {
+        &self.sources[entry.source].member
+    }
+}

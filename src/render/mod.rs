@@ -1,0 +1,41 @@
+//! Renderers: each turns the [`Audit`] into bytes, one file per format.
+//! They never decide the exit code and never see a password.
+
+pub mod json;
+pub mod sanitize;
+pub mod table;
+
+use std::io::{self, Write};
+
+use crate::report::Audit;
+
+/// Output formats of `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// Tables for a terminal (default).
+    Table,
+    /// The versioned JSON document (schema in README).
+    Json,
+}
+
+/// Presentation options for renderers that care.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    /// Use ANSI colour.
+    pub color: bool,
+    /// Terminal width to fit, if known.
+    pub width: Option<u16>,
+}
+
+/// Writes `audit` as `format`.
+pub fn render(
+    format: ReportFormat,
+    audit: &Audit,
+    out: &mut dyn Write,
+    style: Style,
+) -> io::Result<()> {
+    match format {
+        ReportFormat::Table => table::render(audit, out, style),
+        ReportFormat::Json => json::render(audit, out),
+    }
+}

@@ -1,0 +1,205 @@
+//! The default terminal report: a per-member summary and a findings table,
+//! readable at 80 columns. Every value from the export is sanitised first.
+
+use std::io::{self, Write};
+
+use comfy_table::{
+    Attribute, Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED,
+};
+
+use super::Style;
+use super::sanitize::{terminal, truncate};
+use crate::report::{Audit, CheckStatus, Severity};
+
+fn severity_color(s: Severity) -> Color {
+    match s {
+        Severity::Critical => Color::Magenta,
+        Severity::High => Color::Red,
+        Severity::Medium => Color::Yellow,
+        Severity::Low => Color::Cyan,
+        Severity::Info => Color::Grey,
+    }
+}
+
+fn new_table(style: Style) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(style.width.unwrap_or(80));
+    if style.color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    t
+}
+
+fn header(t: &mut Table, names: &[&str]) {
+    t.set_header(
+        names
+            .iter()
+            .map(|n| Cell::new(n).add_attribute(Attribute::Bold)),
+    );
+}
+
+pub fn render(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()> {
+    let s = &audit.summary;
+    let counts: Vec<String> = Severity::ALL
+        .iter()
+        .filter_map(|sev| {
+            let n = s.by_severity.get(sev).copied().unwrap_or(0);
+            (n > 0).then(|| format!("{n} {sev}"))
+        })
+        .collect();
+    writeln!(
+        out,
+        "{} {}: {} export{}, {} accounts, {} finding{}{}",
+        audit.tool.name,
+        audit.tool.version,
+        audit.sources.len(),
+        if audit.sources.len() == 1 { "" } else { "s" },
+        s.accounts,
+        s.findings,
+        if s.findings == 1 { "" } else { "s" },
+        if counts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", counts.join(", "))
+        }
+    )?;
+
+    for src in &audit.sources {
+        let mut notes = Vec::new();
+        if src.skipped > 0 {
+            notes.push(format!("{} row(s) skipped", src.skipped));
+        }
+        if src.deleted > 0 {
+            notes.push(format!("{} in trash, excluded", src.deleted));
+        }
+        if src.other_items > 0 {
+            notes.push(format!("{} notes/cards (not accounts)", src.other_items));
+        }
+        writeln!(
+            out,
+            "  {} [{}] {}: {} rows, {} accounts{}",
+            terminal(&src.member),
+            src.format,
+            terminal(&src.path),
+            src.rows,
+            src.accounts,
+            if notes.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", notes.join(", "))
+            }
+        )?;
+        for skip in &src.skipped_rows {
+            writeln!(
+                out,
+                "    skipped line {}: {}",
+                skip.line,
+                terminal(&skip.reason)
+            )?;
+        }
+        for w in &src.warnings {
+            writeln!(out, "    warning: {}", terminal(w))?;
+        }
+    }
+    for c in &audit.checks {
+        match c.status {
+            CheckStatus::Complete => {}
+            CheckStatus::Skipped => writeln!(
+                out,
+                "  check {} skipped: {}",
+                c.check.as_str(),
+                c.note.as_deref().unwrap_or("")
+            )?,
+            CheckStatus::Incomplete => writeln!(
+                out,
+                "  check {} INCOMPLETE (results unknown, not safe): {}",
+                c.check.as_str(),
+                c.note.as_deref().unwrap_or("")
+            )?,
+        }
+    }
+    writeln!(out)?;
+
+    let mut members = new_table(style);
+    header(
+        &mut members,
+        &[
+            "Member", "Accounts", "Critical", "High", "Medium", "Low", "Info",
+        ],
+    );
+    for m in &s.members {
+        let mut row = vec![Cell::new(terminal(&m.member)), Cell::new(m.accounts)];
+        for sev in Severity::ALL {
+            let n = m.findings.get(&sev).copied().unwrap_or(0);
+            let mut cell = Cell::new(n);
+            if n > 0 && style.color {
+                cell = cell.fg(severity_color(sev));
+            }
+            row.push(cell);
+        }
+        members.add_row(row);
+    }
+    writeln!(out, "{members}")?;
+
+    if audit.findings.is_empty() {
+        writeln!(out, "\nNo findings.")?;
+    } else {
+        let mut t = new_table(style);
+        header(
+            &mut t,
+            &["ID", "Severity", "Check", "Accounts", "What and why"],
+        );
+        for f in &audit.findings {
+            let names: Vec<String> = f
+                .accounts
+                .iter()
+                .filter_map(|id| {
+                    let n: usize = id.trim_start_matches('A').parse().ok()?;
+                    let a = audit.accounts.get(n.checked_sub(1)?)?;
+                    let title = if a.title.is_empty() {
+                        a.domain.clone().unwrap_or_else(|| format!("row {}", a.row))
+                    } else {
+                        a.title.clone()
+                    };
+                    Some(format!(
+                        "{}: {}",
+                        terminal(&a.member),
+                        truncate(&terminal(&title), 24)
+                    ))
+                })
+                .collect();
+            let shown = if names.len() > 6 {
+                format!("{}\n… and {} more", names[..6].join("\n"), names.len() - 6)
+            } else {
+                names.join("\n")
+            };
+            let mut sev = Cell::new(f.severity);
+            if style.color {
+                sev = sev
+                    .fg(severity_color(f.severity))
+                    .add_attribute(Attribute::Bold);
+            }
+            t.add_row(vec![
+                Cell::new(&f.id),
+                sev,
+                Cell::new(f.check.as_str()),
+                Cell::new(shown),
+                Cell::new(terminal(&f.message)),
+            ]);
+        }
+        writeln!(out, "\n{t}")?;
+    }
+
+    let verdict = match s.exit_code {
+        0 => format!("PASS: nothing at or above '{}'", s.fail_on),
+        1 => format!("FAIL: findings at or above '{}'", s.fail_on),
+        3 => "INCOMPLETE: some checks could not finish; their accounts are unknown, not safe"
+            .to_owned(),
+        n => format!("exit {n}"),
+    };
+    writeln!(out, "\n{verdict} (exit {})", s.exit_code)
+}

@@ -1,0 +1,197 @@
+//! The audit result. This model *is* the JSON contract (schema version 1):
+//! renderers only convert it, and nothing in it can hold a password or a
+//! password hash. Collections are ordered; no map is iterated into output
+//! unsorted.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::checks::{CheckId, FindingKind};
+use crate::model::Skipped;
+
+/// Version of the JSON contract. Additive changes keep it; breaking ones bump it.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// How serious a finding is. Ordered: `info < low < medium < high < critical`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        Severity::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s.trim().to_ascii_lowercase())
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The whole audit: the JSON document of `--format json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Audit {
+    pub schema_version: u32,
+    pub tool: Tool,
+    /// RFC 3339 time the audit ran.
+    pub generated_at: String,
+    /// Every check, and whether it ran.
+    pub checks: Vec<CheckRun>,
+    pub sources: Vec<SourceReport>,
+    pub accounts: Vec<AccountReport>,
+    pub findings: Vec<Finding>,
+    pub summary: Summary,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+/// Whether a check ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    /// Ran over every account.
+    Complete,
+    /// Ran, but some accounts could not be checked (their result is `unknown`).
+    Incomplete,
+    /// Turned off by `--only`/`--skip` or `--pwned off`.
+    Skipped,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckRun {
+    pub check: CheckId,
+    pub status: CheckStatus,
+    /// Why it was skipped or incomplete, in plain words.
+    pub note: Option<String>,
+}
+
+/// One input file.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceReport {
+    pub path: String,
+    pub member: String,
+    pub format: String,
+    /// Data rows read (header excluded).
+    pub rows: usize,
+    /// Rows that became audited accounts.
+    pub accounts: usize,
+    /// Rows not imported (ragged, empty...): count, then each with its line and reason.
+    pub skipped: usize,
+    pub skipped_rows: Vec<Skipped>,
+    /// Entries in a trash / recycle bin, excluded from the audit.
+    pub deleted: usize,
+    /// Notes and cards kept for the recovery checks but not audited as accounts.
+    pub other_items: usize,
+    pub warnings: Vec<String>,
+}
+
+/// One audited account. Never holds its password.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountReport {
+    /// Stable within the document (`A1`, `A2`, ...).
+    pub id: String,
+    pub member: String,
+    /// Path of the export it came from.
+    pub source: String,
+    /// Line of the export where its row starts.
+    pub row: u64,
+    pub title: String,
+    pub url: Option<String>,
+    /// Registrable domain of `url` (public-suffix aware).
+    pub domain: Option<String>,
+    pub username: String,
+    pub has_totp: bool,
+    /// Finding ids that name this account.
+    pub findings: Vec<String>,
+}
+
+/// One problem, naming the accounts it concerns.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// `F1`, `F2`, ... in report order.
+    pub id: String,
+    /// The finding kind (`reuse`, `reuse_across_members`, ...).
+    pub check: FindingKind,
+    pub severity: Severity,
+    /// Account ids.
+    pub accounts: Vec<String>,
+    /// Plain-words explanation and what to do.
+    pub message: String,
+    /// Stable across runs over the same accounts; derived from the kind and
+    /// the accounts' identities, never from a password.
+    pub fingerprint: String,
+    /// Check-specific structured detail (never secrets).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
+}
+
+/// Per-member totals.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberSummary {
+    pub member: String,
+    pub accounts: usize,
+    pub findings: BTreeMap<Severity, usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub accounts: usize,
+    pub findings: usize,
+    pub by_check: BTreeMap<FindingKind, usize>,
+    pub by_severity: BTreeMap<Severity, usize>,
+    pub members: Vec<MemberSummary>,
+    /// The failure threshold in force (`--fail-on`).
+    pub fail_on: Severity,
+    /// True when some check could not complete.
+    pub incomplete: bool,
+    /// The process exit code this audit produces (see README, "Exit codes").
+    pub exit_code: i32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severity_order_and_names() {
+        assert!(Severity::Info < Severity::Critical);
+        assert_eq!(Severity::parse("HIGH"), Some(Severity::High));
+        assert_eq!(Severity::parse("nope"), None);
+        assert_eq!(
+            serde_json::to_string(&Severity::Medium).unwrap(),
+            "\"medium\""
+        );
+    }
+}

@@ -1,0 +1,120 @@
+//! One typed `Settings`, resolved from what the user typed, so the clap
+//! types never travel into the library.
+
+use std::path::PathBuf;
+
+use crate::checks::CheckId;
+use crate::import::FormatChoice;
+use crate::report::Severity;
+
+/// One export to audit and whose it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    pub path: PathBuf,
+    pub member: String,
+}
+
+/// The exit policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    /// Findings at or above this severity fail the run (exit 1).
+    pub fail_on: Severity,
+    /// Exit 0 even when findings reach `fail_on`.
+    pub exit_zero: bool,
+    /// Exit normally when a check stayed incomplete (instead of 3).
+    pub allow_incomplete: bool,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            fail_on: Severity::High,
+            exit_zero: false,
+            allow_incomplete: false,
+        }
+    }
+}
+
+/// Everything an audit run needs to know.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub inputs: Vec<Input>,
+    pub format: FormatChoice,
+    /// Checks to run, in order.
+    pub checks: Vec<CheckId>,
+    pub policy: Policy,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            inputs: Vec::new(),
+            format: FormatChoice::Auto,
+            checks: CheckId::ALL.to_vec(),
+            policy: Policy::default(),
+        }
+    }
+}
+
+impl Settings {
+    pub fn runs(&self, check: CheckId) -> bool {
+        self.checks.contains(&check)
+    }
+}
+
+/// Parses `NAME=PATH` or `PATH` arguments into inputs. The member defaults to
+/// the file stem; when two files share a stem, the parent folder is prefixed.
+pub fn parse_inputs(args: &[String]) -> Vec<Input> {
+    let mut inputs: Vec<(Option<String>, PathBuf)> = args
+        .iter()
+        .map(|arg| match arg.split_once('=') {
+            Some((name, path))
+                if !name.is_empty()
+                    && !name.contains(['/', '\\'])
+                    && !std::path::Path::new(arg).exists() =>
+            {
+                (Some(name.to_owned()), PathBuf::from(path))
+            }
+            _ => (None, PathBuf::from(arg)),
+        })
+        .collect();
+    let stem = |p: &PathBuf| {
+        p.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| p.display().to_string())
+    };
+    let stems: Vec<String> = inputs.iter().map(|(_, p)| stem(p)).collect();
+    inputs
+        .drain(..)
+        .enumerate()
+        .map(|(k, (name, path))| {
+            let member = name.unwrap_or_else(|| {
+                let s = &stems[k];
+                let clash = stems.iter().filter(|t| *t == s).count() > 1;
+                match path.parent().and_then(|p| p.file_name()) {
+                    Some(parent) if clash => format!("{}/{s}", parent.to_string_lossy()),
+                    _ => s.clone(),
+                }
+            });
+            Input { path, member }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_stems() {
+        let inputs = parse_inputs(&[
+            "alice=exports/a.csv".into(),
+            "x/export.csv".into(),
+            "y/export.csv".into(),
+            "bob.csv".into(),
+        ]);
+        let members: Vec<&str> = inputs.iter().map(|i| i.member.as_str()).collect();
+        assert_eq!(members, vec!["alice", "x/export", "y/export", "bob"]);
+        assert_eq!(inputs[0].path, PathBuf::from("exports/a.csv"));
+    }
+}

@@ -4,10 +4,11 @@ use std::collections::BTreeMap;
 
 use sha2::{Digest, Sha256};
 
-use crate::checks::{self, CheckId, Context, Draft, FindingKind};
+use crate::checks::{self, CheckId, Context, Draft, Facts, FindingKind};
 use crate::error::InputError;
 use crate::import;
 use crate::model::{EntryKind, Vault};
+use crate::progress::Progress;
 use crate::report::{
     AccountReport, Audit, CheckRun, CheckStatus, Finding, MemberSummary, SCHEMA_VERSION, Severity,
     SourceReport, Summary, Tool,
@@ -36,13 +37,15 @@ pub fn load(settings: &Settings) -> Result<Vault, InputError> {
 }
 
 /// Runs the selected checks over `vault` and assembles the audit.
-pub fn run(vault: &Vault, settings: &Settings) -> Audit {
+pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit {
     let accounts = vault.account_indices();
     let ctx = Context {
         vault,
         accounts: &accounts,
         settings,
+        progress,
     };
+    let mut facts = Facts::new(accounts.len());
     let mut drafts: Vec<Draft> = Vec::new();
     let mut runs = Vec::new();
     for &check in CheckId::ALL {
@@ -54,7 +57,7 @@ pub fn run(vault: &Vault, settings: &Settings) -> Audit {
             });
             continue;
         }
-        let outcome = checks::run(check, &ctx);
+        let outcome = checks::run(check, &ctx, &mut facts);
         runs.push(CheckRun {
             check,
             status: if outcome.incomplete.is_some() {
@@ -66,7 +69,7 @@ pub fn run(vault: &Vault, settings: &Settings) -> Audit {
         });
         drafts.extend(outcome.findings);
     }
-    assemble(&ctx, drafts, runs)
+    assemble(&ctx, drafts, runs, facts)
 }
 
 fn domain_of(ctx: &Context, i: usize) -> Option<String> {
@@ -100,7 +103,12 @@ fn fingerprint(ctx: &Context, d: &Draft) -> String {
     hex::encode(&h.finalize()[..8])
 }
 
-fn assemble(ctx: &Context, mut drafts: Vec<Draft>, checks: Vec<CheckRun>) -> Audit {
+fn assemble(
+    ctx: &Context,
+    mut drafts: Vec<Draft>,
+    checks: Vec<CheckRun>,
+    mut facts: Facts,
+) -> Audit {
     let settings = ctx.settings;
     let vault = ctx.vault;
     for d in &mut drafts {
@@ -149,6 +157,10 @@ fn assemble(ctx: &Context, mut drafts: Vec<Draft>, checks: Vec<CheckRun>) -> Aud
                 domain: domain_of(ctx, i),
                 username: e.username.clone(),
                 has_totp: e.has_totp(),
+                strength: facts.strength[i].take(),
+                similar_group: facts.similar_group[i].take(),
+                pwned: facts.pwned[i].take(),
+                recovery: facts.recovery[i].take(),
                 findings: std::mem::take(&mut per_account[i]),
             }
         })

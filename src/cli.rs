@@ -35,7 +35,64 @@ pub enum Command {
     Audit(AuditArgs),
     /// List the supported export formats and the header that identifies each.
     Formats,
+    /// Have I Been Pwned tools: serve a local mirror of the range API.
+    Pwned {
+        #[command(subcommand)]
+        command: PwnedCommand,
+    },
+    /// 2FA directory tools.
+    #[command(name = "2fa")]
+    TwoFactor {
+        #[command(subcommand)]
+        command: TwoFactorCommand,
+    },
 }
+
+// ---- pwned (issue 4) -------------------------------------------------------
+
+/// `vaultlint pwned ...`
+#[derive(Debug, Subcommand)]
+pub enum PwnedCommand {
+    /// Serve GET /range/{prefix} from a local dataset (a mirror for a family or team).
+    Serve(PwnedServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PwnedServeArgs {}
+
+/// Breach-check options of `vaultlint audit`.
+#[derive(Debug, Args)]
+pub struct PwnedArgs {}
+
+impl PwnedArgs {
+    pub fn settings(&self) -> Result<crate::pwned::PwnedSettings, InputError> {
+        Ok(crate::pwned::PwnedSettings::default())
+    }
+}
+
+// ---- recovery (issue 5) ----------------------------------------------------
+
+/// `vaultlint 2fa ...`
+#[derive(Debug, Subcommand)]
+pub enum TwoFactorCommand {
+    /// Download the 2fa.directory dataset to a file for --2fa-directory.
+    Update(TwoFactorUpdateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TwoFactorUpdateArgs {}
+
+/// Recovery-check options of `vaultlint audit`.
+#[derive(Debug, Args)]
+pub struct RecoveryArgs {}
+
+impl RecoveryArgs {
+    pub fn settings(&self) -> Result<crate::checks::recovery::RecoverySettings, InputError> {
+        Ok(crate::checks::recovery::RecoverySettings::default())
+    }
+}
+
+// ---- audit -----------------------------------------------------------------
 
 /// When to colour terminal output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -87,7 +144,8 @@ pub struct AuditArgs {
     #[arg(long)]
     pub allow_incomplete: bool,
 
-    /// Run only these checks (comma-separated): reuse, insecure_url.
+    /// Run only these checks (comma-separated): reuse, similar, weak, pwned,
+    /// recovery, insecure_url.
     #[arg(long, value_name = "CHECKS", value_delimiter = ',')]
     pub only: Vec<String>,
 
@@ -98,6 +156,12 @@ pub struct AuditArgs {
     /// When to use colour in the terminal table.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    #[command(flatten)]
+    pub pwned: PwnedArgs,
+
+    #[command(flatten)]
+    pub recovery: RecoveryArgs,
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -152,6 +216,8 @@ impl AuditArgs {
                 exit_zero: self.exit_zero,
                 allow_incomplete: self.allow_incomplete,
             },
+            pwned: self.pwned.settings()?,
+            recovery: self.recovery.settings()?,
         })
     }
 }

@@ -11,6 +11,8 @@ pub mod error;
 pub mod exit;
 pub mod import;
 pub mod model;
+pub mod progress;
+pub mod pwned;
 pub mod render;
 pub mod report;
 pub mod settings;

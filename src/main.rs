@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use vaultlint::cli::{AuditArgs, Cli, ColorChoice, Command};
+use vaultlint::progress::{Bar, NoProgress, Progress};
 use vaultlint::render::{self, ReportFormat, Style};
 use vaultlint::{audit, exit, import};
 
@@ -13,6 +14,8 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Audit(args) => run_audit(&args),
         Command::Formats => print_formats(),
+        Command::Pwned { command } => fail(format!("{command:?}: not implemented yet")),
+        Command::TwoFactor { command } => fail(format!("{command:?}: not implemented yet")),
     };
     ExitCode::from(code as u8)
 }
@@ -31,7 +34,14 @@ fn run_audit(args: &AuditArgs) -> i32 {
         Ok(v) => v,
         Err(e) => return fail(e),
     };
-    let report = audit::run(&vault, &settings);
+    let bar;
+    let progress: &dyn Progress = if io::stderr().is_terminal() {
+        bar = Bar::stderr();
+        &bar
+    } else {
+        &NoProgress
+    };
+    let report = audit::run(&vault, &settings, progress);
     drop(vault);
     for src in &report.sources {
         if src.skipped > 0 && args.format != ReportFormat::Table {

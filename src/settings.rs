@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 
 use crate::checks::CheckId;
+use crate::checks::recovery::RecoverySettings;
 use crate::import::FormatChoice;
+use crate::pwned::PwnedSettings;
 use crate::report::Severity;
 
 /// One export to audit and whose it is.
@@ -43,6 +45,8 @@ pub struct Settings {
     /// Checks to run, in order.
     pub checks: Vec<CheckId>,
     pub policy: Policy,
+    pub pwned: PwnedSettings,
+    pub recovery: RecoverySettings,
 }
 
 impl Default for Settings {
@@ -52,6 +56,8 @@ impl Default for Settings {
             format: FormatChoice::Auto,
             checks: CheckId::ALL.to_vec(),
             policy: Policy::default(),
+            pwned: PwnedSettings::default(),
+            recovery: RecoverySettings::default(),
         }
     }
 }

@@ -3,11 +3,16 @@
 //! [`FindingKind`]s): the compiler then points at every match to extend.
 
 pub mod insecure_url;
+pub mod pwned;
+pub mod recovery;
 pub mod reuse;
+pub mod similar;
+pub mod weak;
 
 use serde::Serialize;
 
 use crate::model::{Entry, Vault};
+use crate::progress::Progress;
 use crate::report::Severity;
 use crate::settings::Settings;
 
@@ -17,16 +22,36 @@ use crate::settings::Settings;
 pub enum CheckId {
     /// Identical passwords, within a member and across members.
     Reuse,
+    /// Distinct passwords one cheap tweak apart (near reuse).
+    Similar,
+    /// Weak passwords (zxcvbn).
+    Weak,
+    /// Passwords in Have I Been Pwned's Pwned Passwords (k-anonymity).
+    Pwned,
+    /// 2FA and backup codes, available 2FA, recovery mailboxes.
+    Recovery,
     /// Logins on plain `http://`.
     InsecureUrl,
 }
 
 impl CheckId {
-    pub const ALL: &[CheckId] = &[CheckId::Reuse, CheckId::InsecureUrl];
+    /// Every check, in the order they run (recovery reads the earlier ones' facts).
+    pub const ALL: &[CheckId] = &[
+        CheckId::Reuse,
+        CheckId::Similar,
+        CheckId::Weak,
+        CheckId::Pwned,
+        CheckId::InsecureUrl,
+        CheckId::Recovery,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             CheckId::Reuse => "reuse",
+            CheckId::Similar => "similar",
+            CheckId::Weak => "weak",
+            CheckId::Pwned => "pwned",
+            CheckId::Recovery => "recovery",
             CheckId::InsecureUrl => "insecure_url",
         }
     }
@@ -40,6 +65,10 @@ impl CheckId {
     pub fn describe(self) -> &'static str {
         match self {
             CheckId::Reuse => "identical passwords on several accounts",
+            CheckId::Similar => "passwords one small tweak apart (Summer2022! / Summer2023!)",
+            CheckId::Weak => "weak passwords (zxcvbn score)",
+            CheckId::Pwned => "passwords found in Have I Been Pwned (k-anonymity)",
+            CheckId::Recovery => "2FA without saved backup codes, missing 2FA, recovery mailboxes",
             CheckId::InsecureUrl => "logins on plain http:// sites",
         }
     }
@@ -51,6 +80,13 @@ impl CheckId {
 pub enum FindingKind {
     Reuse,
     ReuseAcrossMembers,
+    Similar,
+    Weak,
+    Pwned,
+    LockoutRisk,
+    RecoveryUnknown,
+    TwoFactorAvailable,
+    RecoveryHub,
     InsecureUrl,
 }
 
@@ -59,6 +95,13 @@ impl FindingKind {
         match self {
             FindingKind::Reuse => "reuse",
             FindingKind::ReuseAcrossMembers => "reuse_across_members",
+            FindingKind::Similar => "similar",
+            FindingKind::Weak => "weak",
+            FindingKind::Pwned => "pwned",
+            FindingKind::LockoutRisk => "lockout_risk",
+            FindingKind::RecoveryUnknown => "recovery_unknown",
+            FindingKind::TwoFactorAvailable => "two_factor_available",
+            FindingKind::RecoveryHub => "recovery_hub",
             FindingKind::InsecureUrl => "insecure_url",
         }
     }
@@ -67,6 +110,13 @@ impl FindingKind {
     pub fn check(self) -> CheckId {
         match self {
             FindingKind::Reuse | FindingKind::ReuseAcrossMembers => CheckId::Reuse,
+            FindingKind::Similar => CheckId::Similar,
+            FindingKind::Weak => CheckId::Weak,
+            FindingKind::Pwned => CheckId::Pwned,
+            FindingKind::LockoutRisk
+            | FindingKind::RecoveryUnknown
+            | FindingKind::TwoFactorAvailable
+            | FindingKind::RecoveryHub => CheckId::Recovery,
             FindingKind::InsecureUrl => CheckId::InsecureUrl,
         }
     }
@@ -79,6 +129,7 @@ pub struct Context<'a> {
     /// `vault.entries[accounts[i]]`.
     pub accounts: &'a [usize],
     pub settings: &'a Settings,
+    pub progress: &'a dyn Progress,
 }
 
 impl<'a> Context<'a> {
@@ -149,10 +200,44 @@ pub struct Outcome {
     pub incomplete: Option<String>,
 }
 
-/// Runs one check.
-pub fn run(check: CheckId, ctx: &Context) -> Outcome {
+/// Per-account results that checks record for the report (and for later
+/// checks: recovery reads whether a mailbox is weak, reused or breached).
+/// Each vector has one slot per account, `None` where the check did not run.
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// Set by `reuse`: the account's password is used elsewhere.
+    pub reused: Vec<bool>,
+    /// Set by `similar`: the near-reuse group id (`S1`, ...).
+    pub similar_group: Vec<Option<String>>,
+    /// Set by `weak`.
+    pub strength: Vec<Option<weak::Strength>>,
+    /// Set by `pwned`.
+    pub pwned: Vec<Option<pwned::PwnedResult>>,
+    /// Set by `recovery`.
+    pub recovery: Vec<Option<recovery::Recovery>>,
+}
+
+impl Facts {
+    pub fn new(accounts: usize) -> Self {
+        Facts {
+            reused: vec![false; accounts],
+            similar_group: vec![None; accounts],
+            strength: vec![None; accounts],
+            pwned: vec![None; accounts],
+            recovery: vec![None; accounts],
+        }
+    }
+}
+
+/// Runs one check. Checks run in [`CheckId::ALL`] order, so a check may read
+/// the facts of those before it.
+pub fn run(check: CheckId, ctx: &Context, facts: &mut Facts) -> Outcome {
     match check {
-        CheckId::Reuse => reuse::run(ctx),
+        CheckId::Reuse => reuse::run(ctx, facts),
+        CheckId::Similar => similar::run(ctx, facts),
+        CheckId::Weak => weak::run(ctx, facts),
+        CheckId::Pwned => pwned::run(ctx, facts),
+        CheckId::Recovery => recovery::run(ctx, facts),
         CheckId::InsecureUrl => insecure_url::run(ctx),
     }
 }

@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::{Context, Draft, FindingKind, Outcome};
+use super::{Context, Draft, Facts, FindingKind, Outcome};
 use crate::domain;
 use crate::report::Severity;
 
@@ -48,7 +48,95 @@ fn list(ctx: &Context, accounts: &[usize]) -> String {
     labels.join(", ")
 }
 
-pub fn run(ctx: &Context) -> Outcome {
+/// One password used by several members. A login the members share (same
+/// username on the same service) is fine on its own; the risk is the same
+/// password on any *other* account, which everyone who shares it can open.
+fn across_members(
+    ctx: &Context,
+    group: &[usize],
+    by_member: &BTreeMap<&str, Vec<usize>>,
+    facts: &mut Facts,
+) -> Draft {
+    let shared_key = |i: usize| {
+        let (_, user, service) = credential(ctx, i);
+        (user, service)
+    };
+    let mut holders: BTreeMap<(String, String), BTreeSet<&str>> = BTreeMap::new();
+    for &i in group {
+        holders
+            .entry(shared_key(i))
+            .or_default()
+            .insert(ctx.member(i));
+    }
+    let members: Vec<&str> = by_member.keys().copied().collect();
+    let shared: Vec<usize> = group
+        .iter()
+        .copied()
+        .filter(|&i| holders[&shared_key(i)].len() > 1)
+        .collect();
+    let others: Vec<usize> = group
+        .iter()
+        .copied()
+        .filter(|&i| holders[&shared_key(i)].len() == 1)
+        .collect();
+    let first_of = |v: &[usize]| {
+        let mut seen = BTreeSet::new();
+        v.iter()
+            .copied()
+            .filter(|&i| seen.insert(shared_key(i)))
+            .collect::<Vec<_>>()
+    };
+    let (severity, message) = if others.is_empty() {
+        (
+            Severity::Info,
+            format!(
+                "{} share one login ({}): fine for a shared account, as long as its password is used nowhere else.",
+                members.join(", "),
+                list(ctx, &first_of(&shared))
+            ),
+        )
+    } else if shared.is_empty() {
+        (
+            Severity::High,
+            format!(
+                "{} use the same password on different accounts ({}). One breach exposes several people: give every account its own generated password.",
+                members.join(", "),
+                list(ctx, group)
+            ),
+        )
+    } else {
+        let owners: BTreeSet<&str> = others.iter().map(|&i| ctx.member(i)).collect();
+        (
+            Severity::High,
+            format!(
+                "The password of the shared login {} ({}) is also used for {} ({}): everyone who shares it can open those. Give them their own passwords.",
+                list(ctx, &first_of(&shared)),
+                members.join(", "),
+                list(ctx, &others),
+                owners.into_iter().collect::<Vec<_>>().join(", ")
+            ),
+        )
+    };
+    if severity > Severity::Info {
+        for &i in group {
+            facts.reused[i] = true;
+        }
+    }
+    let mut d = Draft::new(
+        FindingKind::ReuseAcrossMembers,
+        severity,
+        group.to_vec(),
+        message,
+    );
+    d.details = Some(serde_json::json!({
+        "members": members,
+        "shared_logins": first_of(&shared).len(),
+        "other_accounts": others.len(),
+    }));
+    d
+}
+
+pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
     let mut findings = Vec::new();
     for group in identical_groups(ctx) {
         let mut by_member: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -59,6 +147,9 @@ pub fn run(ctx: &Context) -> Outcome {
             let credentials: BTreeSet<_> = accounts.iter().map(|&i| credential(ctx, i)).collect();
             if credentials.len() < 2 {
                 continue;
+            }
+            for &i in accounts {
+                facts.reused[i] = true;
             }
             let severity = if credentials.len() >= 5 {
                 Severity::Critical
@@ -79,35 +170,7 @@ pub fn run(ctx: &Context) -> Outcome {
             findings.push(d);
         }
         if by_member.len() > 1 {
-            let services: BTreeSet<String> = group.iter().map(|&i| credential(ctx, i).2).collect();
-            let members: Vec<&str> = by_member.keys().copied().collect();
-            let (severity, message) = if services.len() == 1 {
-                (
-                    Severity::Info,
-                    format!(
-                        "{} share one password for {}: fine if this is one shared account, otherwise give each person their own.",
-                        members.join(", "),
-                        list(ctx, &group[..1])
-                    ),
-                )
-            } else {
-                (
-                    Severity::High,
-                    format!(
-                        "The same password is used by {} on different services ({}). One breach exposes several people: give every account its own generated password.",
-                        members.join(", "),
-                        list(ctx, &group)
-                    ),
-                )
-            };
-            let mut d = Draft::new(
-                FindingKind::ReuseAcrossMembers,
-                severity,
-                group.clone(),
-                message,
-            );
-            d.details = Some(serde_json::json!({ "members": members, "services": services.len() }));
-            findings.push(d);
+            findings.push(across_members(ctx, &group, &by_member, facts));
         }
     }
     Outcome {

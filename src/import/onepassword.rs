@@ -1,30 +1,95 @@
-//! TODO: importer not yet written (stub).
+//! 1Password 8 CSV: `Title,Url,Username,Password,OTPAuth,Favorite,Archived,Tags,Notes`.
+//!
+//! Only Login and Password items are exported, with one URL and the notes;
+//! custom fields, sections and files are not, so backup codes kept there are
+//! invisible in this format (the recovery check says "cannot tell").
+//! Archived items are kept as accounts (1Password still holds them) and
+//! flagged with a warning count.
 
-use super::{Format, Parsed, Table};
+use super::{Format, Parsed, Table, data_rows, header_of, score_header, util};
 use crate::model::Capabilities;
 
 pub struct OnePassword;
 
+const HEADER: &[&str] = &[
+    "title", "url", "username", "password", "otpauth", "favorite", "archived", "tags", "notes",
+];
+
 impl Format for OnePassword {
     fn id(&self) -> &'static str {
-        "onepassword"
+        "1password"
     }
     fn name(&self) -> &'static str {
-        "OnePassword"
+        "1Password 8 (CSV)"
     }
     fn signature(&self) -> &'static str {
-        ""
+        "Title,Url,Username,Password,OTPAuth,Favorite,Archived,Tags,Notes"
     }
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             notes: true,
             custom_fields: false,
-            totp: false,
+            totp: true,
             attachments: false,
         }
     }
-    fn detect(&self, _table: &Table) -> u8 {
-        0
+    fn detect(&self, table: &Table) -> u8 {
+        score_header(table, HEADER)
     }
-    fn import(&self, _table: &Table, _out: &mut Parsed) {}
+    fn import(&self, table: &Table, out: &mut Parsed) {
+        let Some(h) = header_of(table) else { return };
+        let mut archived = 0;
+        for rec in data_rows(table) {
+            out.rows += 1;
+            if rec.len() < h.len() {
+                out.skip(
+                    rec.line,
+                    format!("{} fields where the header has {}", rec.len(), h.len()),
+                );
+                continue;
+            }
+            let mut e = util::login(
+                rec.line,
+                h.get(rec, "title"),
+                h.get(rec, "url"),
+                h.get(rec, "username"),
+                h.get(rec, "password"),
+            );
+            e.totp = util::totp(h.get(rec, "otpauth"));
+            e.notes = h.get(rec, "notes").into();
+            e.folder = util::non_empty(h.get(rec, "tags"));
+            if util::parse_bool(h.get(rec, "archived")) {
+                archived += 1;
+            }
+            if e.password.is_none() && !e.notes.is_empty() && e.username.is_empty() {
+                e.kind = crate::model::EntryKind::Note;
+            }
+            out.entries.push(e);
+        }
+        if archived > 0 {
+            out.warn(format!(
+                "{archived} archived item(s) audited as accounts (1Password still holds them)"
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::table;
+
+    #[test]
+    fn imports_quoted_rows() {
+        let data = b"Title,Url,Username,Password,OTPAuth,Favorite,Archived,Tags,Notes\n\
+\"Bank\",\"https://bank.example\",\"bob\",\"pw\",\"otpauth://totp/Bank?secret=AB\",\"false\",\"true\",\"\",\"line1\nline2\"\n";
+        let t = table::read(data, Default::default()).unwrap();
+        assert_eq!(OnePassword.detect(&t), 100);
+        let mut out = Parsed::default();
+        OnePassword.import(&t, &mut out);
+        assert_eq!(out.entries.len(), 1);
+        assert!(out.entries[0].has_totp());
+        assert_eq!(out.entries[0].notes.expose(), "line1\nline2");
+        assert_eq!(out.warnings.len(), 1);
+    }
 }

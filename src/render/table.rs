@@ -149,10 +149,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()
         writeln!(out, "\nNo findings.")?;
     } else {
         let mut t = new_table(style);
-        header(
-            &mut t,
-            &["ID", "Severity", "Check", "Accounts", "What and why"],
-        );
+        header(&mut t, &["Severity", "Check", "Accounts", "What and why"]);
         for f in &audit.findings {
             let names: Vec<String> = f
                 .accounts
@@ -177,16 +174,15 @@ pub fn render(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()
             } else {
                 names.join("\n")
             };
-            let mut sev = Cell::new(f.severity);
+            let mut sev = Cell::new(format!("{}\n{}", f.severity, f.id));
             if style.color {
                 sev = sev
                     .fg(severity_color(f.severity))
                     .add_attribute(Attribute::Bold);
             }
             t.add_row(vec![
-                Cell::new(&f.id),
                 sev,
-                Cell::new(f.check.as_str()),
+                Cell::new(f.check.as_str().replace('_', " ")),
                 Cell::new(shown),
                 Cell::new(terminal(&f.message)),
             ]);

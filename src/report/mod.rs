@@ -7,6 +7,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::checks::pwned::PwnedResult;
+use crate::checks::recovery::Recovery;
+use crate::checks::weak::Strength;
 use crate::checks::{CheckId, FindingKind};
 use crate::model::Skipped;
 
@@ -133,6 +136,14 @@ pub struct AccountReport {
     pub domain: Option<String>,
     pub username: String,
     pub has_totp: bool,
+    /// zxcvbn strength (null when the `weak` check did not run).
+    pub strength: Option<Strength>,
+    /// Near-reuse group id (`S1`, ...), null when none or not run.
+    pub similar_group: Option<String>,
+    /// Breach status (null when the `pwned` check did not run).
+    pub pwned: Option<PwnedResult>,
+    /// Recovery readiness (null when the `recovery` check did not run).
+    pub recovery: Option<Recovery>,
     /// Finding ids that name this account.
     pub findings: Vec<String>,
 }

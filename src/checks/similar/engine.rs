@@ -1,0 +1,526 @@
+//! Which distinct passwords are similar, found without comparing all pairs.
+//!
+//! # The rule
+//! Two distinct passwords `a` and `b` (lengths in characters, `m` the
+//! shorter) are similar when, after folding both ([`super::fold`]: lower case,
+//! look-alikes undone), at least one of these holds:
+//!
+//! 1. **small edit**: their optimal-string-alignment distance is at most
+//!    `k(m)`: 0 for `m` ≤ 3 (so only case and look-alike changes), 1 for
+//!    4–5, 2 for 6–19, 3 for 20–29 and 4 from 30 characters (about 15 % of
+//!    the length, a normalised similarity of 0.85 or more);
+//! 2. **same base word**: the same base of at least 4 characters
+//!    (`Summer2022!` / `summer#99`);
+//! 3. **containment**: the shorter, of at least 4 characters, occurs in the
+//!    longer, which is at most twice as long (`monkey` / `monkey1!`);
+//! 4. **reversal**: at least 4 characters, one is the other backwards.
+//!
+//! Rule 1 includes every pair within Levenshtein distance 2 of 6+ character
+//! passwords: folding and transpositions only lower the distance.
+//!
+//! # How pairs are found
+//! [`similar_graph`] never compares all pairs; every rule has a *complete*
+//! blocking scheme, so it finds exactly the pairs [`naive_graph`] (the
+//! exhaustive reference) finds:
+//!
+//! - **small edit** (pigeonhole, after PassJoin): the shorter string `s`,
+//!   with `k = k(|s|)`, is cut into `k + 1` parts with one character left out
+//!   between neighbouring parts. An edit touches at most one part (a
+//!   transposition across a gap touches the gap and one part), so `k` edits
+//!   leave one part intact in `t`, shifted by at most `(k ± Δ)/2` positions
+//!   (`Δ` = length difference). Parts are indexed by (length, part number,
+//!   text); each password probes the index with its substrings at those
+//!   positions, for each shorter length within `k`, and the candidates are
+//!   checked with a bounded distance ([`super::distance`]).
+//! - **same base word**: passwords are bucketed by base; a bucket is a
+//!   clique, handed over whole ([`Graph::cliques`]).
+//! - **containment**: an index of every 4-character folded substring, sorted
+//!   by (substring, length of its password). The shorter password looks up
+//!   the one of its own 4-grams with the fewest holders of an admissible
+//!   length; each holder is checked for containment.
+//! - **reversal**: the folded password reversed is looked up by hash.
+//!
+//! Hash collisions only add candidates (every candidate is verified). Probing
+//! runs in parallel (rayon), one password per task.
+
+use rayon::prelude::*;
+
+use super::distance::{Scratch, osa_within};
+use super::fold::{MIN_BASE, Prepared, base, fold_char};
+use super::graph::Graph;
+
+/// Length of the substrings of the containment index.
+const GRAM: usize = 4;
+
+/// Largest edit distance of rule 1 for a shorter password of `m` characters.
+pub fn max_edits(m: usize) -> usize {
+    match m {
+        0..=3 => 0,
+        4..=5 => 1,
+        6..=19 => 2,
+        20..=29 => 3,
+        _ => 4,
+    }
+}
+
+/// Largest `k` [`max_edits`] can return.
+const MAX_K: usize = 4;
+
+/// Which of the four rules hold for two passwords.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Rules {
+    pub small_edit: bool,
+    pub same_base: bool,
+    pub containment: bool,
+    pub reversal: bool,
+}
+
+impl Rules {
+    pub fn any(self) -> bool {
+        self.small_edit || self.same_base || self.containment || self.reversal
+    }
+}
+
+/// A password as the reference sees it: folded text, length, base word.
+struct Plain {
+    fold: String,
+    len: usize,
+    base: Option<Vec<char>>,
+}
+
+impl Plain {
+    fn new(p: &str) -> Self {
+        let fold: String = p.chars().map(fold_char).collect();
+        Plain {
+            len: fold.chars().count(),
+            fold,
+            base: base(p),
+        }
+    }
+}
+
+fn plain_rules(a: &Plain, b: &Plain) -> Rules {
+    let k = max_edits(a.len.min(b.len));
+    let (short, long) = if a.len <= b.len { (a, b) } else { (b, a) };
+    let (ls, ll) = (short.len, long.len);
+    Rules {
+        // The distance is at least the length difference.
+        small_edit: ll - ls <= k && strsim::osa_distance(&a.fold, &b.fold) <= k,
+        same_base: a.base.is_some() && a.base == b.base,
+        containment: ls >= MIN_BASE
+            && ls < ll
+            && 2 * ls >= ll
+            && long.fold.contains(short.fold.as_str()),
+        reversal: a.len >= MIN_BASE && a.fold.chars().eq(b.fold.chars().rev()),
+    }
+}
+
+/// The rules evaluated directly on two passwords: the reference the fast
+/// engine must agree with. Uses `strsim`'s full OSA distance and the standard
+/// library's substring search, not the engine's own code.
+pub fn rules(a: &str, b: &str) -> Rules {
+    if a == b {
+        return Rules::default();
+    }
+    plain_rules(&Plain::new(a), &Plain::new(b))
+}
+
+/// True when two passwords are similar (any rule holds).
+pub fn is_similar(a: &str, b: &str) -> bool {
+    rules(a, b).any()
+}
+
+/// Exhaustive reference: [`rules`] on every pair, `O(n²)`. For tests and
+/// benchmarks. `passwords` must be distinct.
+pub fn naive_graph(passwords: &[&str]) -> Graph {
+    let n = passwords.len();
+    let plain: Vec<Plain> = passwords.iter().map(|p| Plain::new(p)).collect();
+    let plain = &plain;
+    let pairs = (0..n)
+        .into_par_iter()
+        .flat_map_iter(|i| {
+            ((i + 1)..n)
+                .filter(move |&j| plain_rules(&plain[i], &plain[j]).any())
+                .map(move |j| (i as u32, j as u32))
+        })
+        .collect();
+    Graph {
+        n,
+        pairs,
+        cliques: Vec::new(),
+    }
+}
+
+/// FxHash-style mixing of a seed and some characters. Collisions are harmless.
+fn hash_chars(seed: u64, chars: &[char]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h = seed.wrapping_mul(K);
+    for &c in chars {
+        h = (h.rotate_left(5) ^ u64::from(c)).wrapping_mul(K);
+    }
+    h ^ (h >> 29)
+}
+
+/// The `k + 1` parts `(offset, length)` of a string of `len` characters,
+/// with one character left out between neighbouring parts; longer parts last.
+fn parts(len: usize, k: usize) -> impl Iterator<Item = (usize, usize)> {
+    let kept = len.saturating_sub(k);
+    let count = k + 1;
+    let (small, extra) = (kept / count, kept % count);
+    let mut offset = 0;
+    (0..count).map(move |i| {
+        let q = small + usize::from(i >= count - extra);
+        let part = (offset, q);
+        offset += q + 1;
+        part
+    })
+}
+
+fn part_key(len: usize, part: usize, chars: &[char]) -> u64 {
+    hash_chars(((len as u64) << 8) | part as u64, chars)
+}
+
+/// Sorted `(key, id)` index with range lookups.
+struct Index(Vec<(u64, u32)>);
+
+impl Index {
+    fn build(mut entries: Vec<(u64, u32)>) -> Self {
+        entries.par_sort_unstable();
+        Index(entries)
+    }
+
+    fn get(&self, key: u64) -> &[(u64, u32)] {
+        let lo = self.0.partition_point(|e| e.0 < key);
+        let hi = lo + self.0[lo..].partition_point(|e| e.0 == key);
+        &self.0[lo..hi]
+    }
+}
+
+/// The 4-gram index of the containment rule: `(gram hash, length, id)`.
+struct GramIndex(Vec<(u64, u32, u32)>);
+
+impl GramIndex {
+    /// Holders of `key` whose length is in `lens`.
+    fn get(&self, key: u64, lens: std::ops::RangeInclusive<u32>) -> &[(u64, u32, u32)] {
+        let lo = self
+            .0
+            .partition_point(|e| (e.0, e.1) < (key, *lens.start()));
+        let hi = lo + self.0[lo..].partition_point(|e| (e.0, e.1) <= (key, *lens.end()));
+        &self.0[lo..hi]
+    }
+}
+
+struct Engine<'a> {
+    p: &'a [Prepared],
+    parts: Index,
+    grams: GramIndex,
+    folds: Index,
+}
+
+#[derive(Default)]
+struct Probe {
+    scratch: Scratch,
+    candidates: Vec<u32>,
+    rev: Vec<char>,
+}
+
+impl Engine<'_> {
+    fn new(p: &[Prepared]) -> Engine<'_> {
+        let parts = (0..p.len())
+            .into_par_iter()
+            .flat_map_iter(|id| {
+                let f = &p[id].fold;
+                let len = f.len();
+                parts(len, max_edits(len))
+                    .enumerate()
+                    .map(move |(i, (off, q))| (part_key(len, i, &f[off..off + q]), id as u32))
+            })
+            .collect();
+        let mut grams: Vec<(u64, u32, u32)> = (0..p.len())
+            .into_par_iter()
+            .filter(|&id| p[id].len() > MIN_BASE)
+            .flat_map_iter(|id| {
+                let f = &p[id].fold;
+                let mut keys: Vec<u64> = f.windows(GRAM).map(|w| hash_chars(0, w)).collect();
+                keys.sort_unstable();
+                keys.dedup();
+                keys.into_iter()
+                    .map(move |key| (key, f.len() as u32, id as u32))
+            })
+            .collect();
+        grams.par_sort_unstable();
+        let folds = (0..p.len())
+            .into_par_iter()
+            .map(|id| (hash_chars(0, &p[id].fold), id as u32))
+            .collect();
+        Engine {
+            p,
+            parts: Index::build(parts),
+            grams: GramIndex(grams),
+            folds: Index::build(folds),
+        }
+    }
+
+    /// Pairs found for password `t`: rule 1 with every shorter (or
+    /// equal-length, smaller-id) password, rule 3 with `t` as the contained
+    /// one, rule 4.
+    fn probe(&self, t: usize, st: &mut Probe, out: &mut Vec<(u32, u32)>) {
+        let ft = &self.p[t].fold;
+        let lt = ft.len();
+        let pair = |a: usize, b: usize| (a.min(b) as u32, a.max(b) as u32);
+
+        // Rule 1: small edit.
+        st.candidates.clear();
+        for ls in lt.saturating_sub(MAX_K).max(1)..=lt {
+            let k = max_edits(ls);
+            let delta = lt - ls;
+            if delta > k {
+                continue;
+            }
+            let (back, fwd) = ((k - delta) / 2, (k + delta) / 2);
+            for (i, (off, q)) in parts(ls, k).enumerate() {
+                let first = off.saturating_sub(back);
+                let last = (off + fwd).min(lt - q);
+                for start in first..=last {
+                    let key = part_key(ls, i, &ft[start..start + q]);
+                    st.candidates
+                        .extend(self.parts.get(key).iter().map(|&(_, id)| id));
+                }
+            }
+        }
+        st.candidates.sort_unstable();
+        st.candidates.dedup();
+        for &s in &st.candidates {
+            let s = s as usize;
+            let fs = &self.p[s].fold;
+            if fs.len() > lt || (fs.len() == lt && s >= t) {
+                continue;
+            }
+            if osa_within(fs, ft, max_edits(fs.len()), &mut st.scratch).is_some() {
+                out.push(pair(s, t));
+            }
+        }
+
+        // Rule 3: `t` contained in a longer password at most twice as long.
+        if lt >= MIN_BASE {
+            let lens = (lt as u32 + 1)..=(2 * lt as u32);
+            let rarest = ft
+                .windows(GRAM)
+                .map(|w| self.grams.get(hash_chars(0, w), lens.clone()))
+                .min_by_key(|holders| holders.len())
+                .unwrap_or(&[]);
+            for &(_, _, id) in rarest {
+                let fl = &self.p[id as usize].fold;
+                if fl.windows(lt).any(|w| w == ft.as_slice()) {
+                    out.push(pair(id as usize, t));
+                }
+            }
+        }
+
+        // Rule 4: reversal.
+        if lt >= MIN_BASE {
+            st.rev.clear();
+            st.rev.extend(ft.iter().rev());
+            for &(_, id) in self.folds.get(hash_chars(0, &st.rev)) {
+                if id as usize != t && self.p[id as usize].fold == st.rev {
+                    out.push(pair(id as usize, t));
+                }
+            }
+        }
+    }
+}
+
+/// The similarity graph of distinct `passwords` (see the module doc).
+/// `advance` is called with the number of passwords done, from any thread.
+pub fn similar_graph(passwords: &[&str], advance: &(dyn Fn(u64) + Sync)) -> Graph {
+    let prepared: Vec<Prepared> = passwords.par_iter().map(|p| Prepared::new(p)).collect();
+    graph_of(&prepared, advance)
+}
+
+fn graph_of(p: &[Prepared], advance: &(dyn Fn(u64) + Sync)) -> Graph {
+    let n = p.len();
+    // Rule 2: same base word.
+    let mut by_base: std::collections::HashMap<&[char], Vec<u32>> = Default::default();
+    for (id, pw) in p.iter().enumerate() {
+        if let Some(b) = pw.base() {
+            by_base.entry(b).or_default().push(id as u32);
+        }
+    }
+    let mut cliques: Vec<Vec<u32>> = by_base.into_values().filter(|c| c.len() > 1).collect();
+    cliques.sort_unstable();
+
+    let engine = Engine::new(p);
+    const CHUNK: usize = 256;
+    let mut pairs: Vec<(u32, u32)> = (0..n)
+        .collect::<Vec<_>>()
+        .par_chunks(CHUNK)
+        .map_init(Probe::default, |st, chunk| {
+            let mut out = Vec::new();
+            for &t in chunk {
+                engine.probe(t, st, &mut out);
+            }
+            advance(chunk.len() as u64);
+            out
+        })
+        .flatten_iter()
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    Graph { n, pairs, cliques }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+
+    fn fast(pw: &[&str]) -> Graph {
+        similar_graph(pw, &|_| {})
+    }
+
+    #[test]
+    fn parts_cover_all_but_the_gaps() {
+        for len in 1..40 {
+            let k = max_edits(len);
+            let ps: Vec<_> = parts(len, k).collect();
+            assert_eq!(ps.len(), k + 1);
+            let kept: usize = ps.iter().map(|p| p.1).sum();
+            assert_eq!(kept, len - k, "len {len}");
+            let (off, q) = ps[k];
+            assert_eq!(off + q, len, "last part ends the string (len {len})");
+            assert!(ps.iter().all(|p| p.1 > 0), "no empty part (len {len})");
+        }
+    }
+
+    #[test]
+    fn the_rules() {
+        assert!(is_similar("Summer2022!", "Summer2023!"));
+        assert!(is_similar("falcon2019", "Falcon2019"));
+        assert!(is_similar("P@ssw0rd2024", "Password2024"));
+        assert!(is_similar("Library#2021", "Library#2022"));
+        assert!(is_similar("monkey", "monkey1!"));
+        assert!(is_similar("dragon", "dragon2019!!"));
+        assert!(is_similar("Summer2022!", "summer#99"));
+        assert!(is_similar("drowssap", "password"));
+        assert!(is_similar("abc", "ABC"));
+        assert!(!is_similar("abc", "abd"));
+        assert!(!is_similar("same", "same"));
+        assert!(!is_similar("1234", "Summer1234!"));
+        assert!(!is_similar(
+            "x7Kp#2mQ9zL!aB4c",
+            "x7Kp#2mQ9zL!aB4cd-extra-long-tail"
+        ));
+        assert!(!is_similar(
+            "Tr0ub4dor&3-Lantern-Fig",
+            "quiet-Harbor-lamp-73"
+        ));
+    }
+
+    /// Passwords built to sit near every rule's threshold: a few base words,
+    /// random edits (some within `k`, some just beyond), case and look-alike
+    /// changes, affixes, containment, reversal, and random strings.
+    fn near_miss_set(seed: u64, n: usize) -> Vec<String> {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let alphabet: Vec<char> = "abcdeio1!0@$SAE5".chars().collect();
+        let words = [
+            "summer",
+            "monkey",
+            "dragon",
+            "letmein",
+            "abc",
+            "qwertyuiop",
+            "sunshine22",
+        ];
+        let mut out: Vec<String> = Vec::new();
+        while out.len() < n {
+            let r = rng.gen_range(0..10);
+            let s: String = if r < 3 || out.is_empty() {
+                let len = rng.gen_range(1..34);
+                (0..len)
+                    .map(|_| alphabet[rng.gen_range(0..alphabet.len())])
+                    .collect()
+            } else if r < 5 {
+                let w = words[rng.gen_range(0..words.len())];
+                let digits = rng.gen_range(0..10000);
+                match rng.gen_range(0..4) {
+                    0 => format!("{w}{digits}"),
+                    1 => format!("{}{w}!", digits % 10),
+                    2 => w.chars().rev().collect(),
+                    _ => w.to_uppercase(),
+                }
+            } else {
+                let base: Vec<char> = out[rng.gen_range(0..out.len())].chars().collect();
+                let mut v = base.clone();
+                for _ in 0..rng.gen_range(1..6) {
+                    let c = alphabet[rng.gen_range(0..alphabet.len())];
+                    let p = rng.gen_range(0..=v.len());
+                    match rng.gen_range(0..6) {
+                        0 => v.insert(p, c),
+                        1 if p < v.len() => {
+                            v.remove(p);
+                        }
+                        2 if p < v.len() => v[p] = c,
+                        3 if p + 1 < v.len() => v.swap(p, p + 1),
+                        4 => v.extend(base.iter().take(rng.gen_range(0..4))),
+                        _ if p < v.len() => v[p] = v[p].to_ascii_uppercase(),
+                        _ => {}
+                    }
+                }
+                v.into_iter().collect()
+            };
+            if !s.is_empty() && !out.contains(&s) {
+                out.push(s);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn fast_path_finds_exactly_the_exhaustive_pairs() {
+        // Pairs that only one rule finds, per rule: each must be exercised.
+        let mut only = [0usize; 4];
+        for seed in 0..5 {
+            let set = near_miss_set(seed, 400);
+            let pw: Vec<&str> = set.iter().map(String::as_str).collect();
+            let reference = naive_graph(&pw);
+            let fast = fast(&pw);
+            assert_eq!(fast.all_pairs(), reference.all_pairs(), "seed {seed}");
+            assert_eq!(fast.forest(), reference.forest(), "seed {seed}");
+            assert!(
+                reference.pairs.len() > 50,
+                "the set must exercise the rules (seed {seed}: {} pairs)",
+                reference.pairs.len()
+            );
+            for &(a, b) in &reference.pairs {
+                let r = rules(&set[a as usize], &set[b as usize]);
+                let hits = [r.small_edit, r.same_base, r.containment, r.reversal];
+                if hits.iter().filter(|&&h| h).count() == 1 {
+                    only[hits.iter().position(|&h| h).unwrap()] += 1;
+                }
+            }
+        }
+        eprintln!("only-one-rule pairs: {only:?}");
+        assert!(
+            only.iter().all(|&n| n > 0),
+            "pairs found by one rule only: {only:?}"
+        );
+    }
+
+    /// Manager-generated passwords: 20,000 random 12–24 character strings
+    /// over the 94 printable ASCII characters give no pair at all (the bench
+    /// script measures 100,000).
+    #[test]
+    fn random_passwords_give_no_pairs() {
+        let mut rng = StdRng::seed_from_u64(7);
+        let set: Vec<String> = (0..20_000)
+            .map(|_| {
+                let len = rng.gen_range(12..=24);
+                (0..len).map(|_| rng.gen_range(33u8..127) as char).collect()
+            })
+            .collect();
+        let pw: Vec<&str> = set.iter().map(String::as_str).collect();
+        let g = fast(&pw);
+        assert_eq!(g.pairs.len() + g.cliques.len(), 0);
+    }
+}

@@ -30,14 +30,16 @@
 //!   leave one part intact in `t`, shifted by at most `(k ± Δ)/2` positions
 //!   (`Δ` = length difference). Parts are indexed by (length, part number,
 //!   text); each password probes the index with its substrings at those
-//!   positions, for each shorter length within `k`, and the candidates are
-//!   checked with a bounded distance ([`super::distance`]).
+//!   positions, for each shorter length within `k`. Candidates whose
+//!   character histograms differ by more than `2k` are dropped (a lower
+//!   bound on the distance), the rest are checked with a bounded distance
+//!   ([`super::distance`]).
 //! - **same base word**: passwords are bucketed by base; a bucket is a
 //!   clique, handed over whole ([`Graph::cliques`]).
-//! - **containment**: an index of every 4-character folded substring, sorted
-//!   by (substring, length of its password). The shorter password looks up
-//!   the one of its own 4-grams with the fewest holders of an admissible
-//!   length; each holder is checked for containment.
+//! - **containment**: an index of every 4-character folded substring, with
+//!   its holders sorted by length. The shorter password takes the one of its
+//!   own 4-grams with the fewest holders (stopping at one no other password
+//!   holds); each holder of an admissible length is checked for containment.
 //! - **reversal**: the folded password reversed is looked up by hash.
 //!
 //! Hash collisions only add candidates (every candidate is verified). Probing
@@ -216,27 +218,36 @@ fn ranges<T>(sorted: &[T], key: impl Fn(&T) -> u64) -> Ranges {
     map
 }
 
-/// Ids by key.
-struct Index {
-    ids: Vec<u32>,
+/// Values by key.
+struct Index<T> {
+    values: Vec<T>,
     ranges: Ranges,
 }
 
-impl Index {
-    fn build(mut entries: Vec<(u64, u32)>) -> Self {
+impl<T: Copy + Ord + Send> Index<T> {
+    fn build(mut entries: Vec<(u64, T)>) -> Self {
         entries.par_sort_unstable();
         Index {
             ranges: ranges(&entries, |e| e.0),
-            ids: entries.into_iter().map(|e| e.1).collect(),
+            values: entries.into_iter().map(|e| e.1).collect(),
         }
     }
 
-    fn get(&self, key: u64) -> &[u32] {
+    fn get(&self, key: u64) -> &[T] {
         match self.ranges.get(&key) {
-            Some(&(a, b)) => &self.ids[a as usize..b as usize],
+            Some(&(a, b)) => &self.values[a as usize..b as usize],
             None => &[],
         }
     }
+}
+
+/// A password in the small-edit index: its id, length and histogram, so
+/// that most candidates are dismissed without touching the password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Holder {
+    id: u32,
+    len: u32,
+    histogram: Histogram,
 }
 
 /// The 4-gram index of the containment rule: gram → `(length, id)` of its
@@ -255,23 +266,43 @@ impl GramIndex {
         }
     }
 
-    /// Holders of `key` whose length is in `lens`.
-    fn get(&self, key: u64, lens: &std::ops::RangeInclusive<u32>) -> &[(u32, u32)] {
-        let Some(&(a, b)) = self.ranges.get(&key) else {
-            return &[];
-        };
-        let all = &self.holders[a as usize..b as usize];
-        let lo = all.partition_point(|h| h.0 < *lens.start());
-        let hi = all.partition_point(|h| h.0 <= *lens.end());
-        &all[lo..hi.max(lo)]
+    /// Holders `(length, id)` of `key`, by length.
+    fn get(&self, key: u64) -> &[(u32, u32)] {
+        match self.ranges.get(&key) {
+            Some(&(a, b)) => &self.holders[a as usize..b as usize],
+            None => &[],
+        }
     }
+}
+
+/// Character counts in 16 buckets (saturating). Half the L1 distance of
+/// two histograms is a lower bound on their edit distance: a substitution
+/// moves one count, an insertion or a deletion changes one, a transposition
+/// none; bucketing and saturation only shrink the difference.
+type Histogram = [u8; 16];
+
+fn histogram(chars: &[char]) -> Histogram {
+    let mut counts = [0u8; 16];
+    for &c in chars {
+        let b = (u32::from(c).wrapping_mul(0x9E37_79B9) >> 28) as usize;
+        counts[b] = counts[b].saturating_add(1);
+    }
+    counts
+}
+
+fn histogram_distance(a: &Histogram, b: &Histogram) -> usize {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| usize::from(x.abs_diff(*y)))
+        .sum()
 }
 
 struct Engine<'a> {
     p: &'a [Prepared],
-    parts: Index,
+    histograms: Vec<Histogram>,
+    parts: Index<Holder>,
     grams: GramIndex,
-    folds: Index,
+    folds: Index<u32>,
 }
 
 #[derive(Default)]
@@ -283,14 +314,20 @@ struct Probe {
 
 impl Engine<'_> {
     fn new(p: &[Prepared]) -> Engine<'_> {
+        let histograms: Vec<Histogram> = p.par_iter().map(|x| histogram(&x.fold)).collect();
         let parts = (0..p.len())
             .into_par_iter()
             .flat_map_iter(|id| {
                 let f = &p[id].fold;
                 let len = f.len();
+                let holder = Holder {
+                    id: id as u32,
+                    len: len as u32,
+                    histogram: histograms[id],
+                };
                 parts(len, max_edits(len))
                     .enumerate()
-                    .map(move |(i, (off, q))| (part_key(len, i, &f[off..off + q]), id as u32))
+                    .map(move |(i, (off, q))| (part_key(len, i, &f[off..off + q]), holder))
             })
             .collect();
         let grams: Vec<(u64, u32, u32)> = (0..p.len())
@@ -311,6 +348,7 @@ impl Engine<'_> {
             .collect();
         Engine {
             p,
+            histograms,
             parts: Index::build(parts),
             grams: GramIndex::build(grams),
             folds: Index::build(folds),
@@ -325,7 +363,9 @@ impl Engine<'_> {
         let lt = ft.len();
         let pair = |a: usize, b: usize| (a.min(b) as u32, a.max(b) as u32);
 
-        // Rule 1: small edit.
+        // Rule 1: small edit. Candidates are filtered on what the index
+        // holds (length, order, histogram) before the bounded distance.
+        let ht = &self.histograms[t];
         st.candidates.clear();
         for ls in lt.saturating_sub(MAX_K).max(1)..=lt {
             let k = max_edits(ls);
@@ -338,40 +378,50 @@ impl Engine<'_> {
                 let first = off.saturating_sub(back);
                 let last = (off + fwd).min(lt - q);
                 for start in first..=last {
-                    let key = part_key(ls, i, &ft[start..start + q]);
-                    st.candidates.extend_from_slice(self.parts.get(key));
+                    let mut holders = self.parts.get(part_key(ls, i, &ft[start..start + q]));
+                    // Each pair once: from its longer password, or from the
+                    // larger id when both are as long (holders are by id).
+                    if ls == lt {
+                        holders = &holders[..holders.partition_point(|h| (h.id as usize) < t)];
+                    }
+                    for h in holders {
+                        // A different length is a hash collision: that pair,
+                        // if similar, is found through its own parts.
+                        if h.len as usize == ls && histogram_distance(&h.histogram, ht) <= 2 * k {
+                            st.candidates.push(h.id);
+                        }
+                    }
                 }
             }
         }
         st.candidates.sort_unstable();
         st.candidates.dedup();
         for &s in &st.candidates {
-            let s = s as usize;
-            let fs = &self.p[s].fold;
-            if fs.len() > lt || (fs.len() == lt && s >= t) {
-                continue;
-            }
+            let fs = &self.p[s as usize].fold;
             if osa_within(fs, ft, max_edits(fs.len()), &mut st.scratch).is_some() {
-                out.push(pair(s, t));
+                out.push(pair(s as usize, t));
             }
         }
 
         // Rule 3: `t` contained in a longer password at most twice as long.
-        // Any of its 4-grams must be held by the container: take the rarest
-        // (stopping at one nobody of an admissible length holds).
+        // Every 4-gram of `t` is held by the container: scan the holders of
+        // the rarest one (none if some 4-gram has no other holder).
         if lt >= MIN_BASE {
-            let lens = (lt as u32 + 1)..=(2 * lt as u32);
-            let mut rarest: Option<&[(u32, u32)]> = None;
-            for w in ft.windows(GRAM) {
-                let holders = self.grams.get(hash_chars(0, w), &lens);
-                if rarest.is_none_or(|r| holders.len() < r.len()) {
-                    rarest = Some(holders);
-                    if holders.is_empty() {
-                        break;
-                    }
+            let mut rarest: &[(u32, u32)] = &[];
+            for (n, w) in ft.windows(GRAM).enumerate() {
+                let holders = self.grams.get(hash_chars(0, w));
+                if holders.iter().all(|&(_, id)| id as usize == t) {
+                    // Nobody else holds this 4-gram: no container.
+                    rarest = &[];
+                    break;
+                }
+                if n == 0 || holders.len() < rarest.len() {
+                    rarest = holders;
                 }
             }
-            for &(_, id) in rarest.unwrap_or(&[]) {
+            let lo = rarest.partition_point(|h| (h.0 as usize) <= lt);
+            let hi = rarest.partition_point(|h| (h.0 as usize) <= 2 * lt);
+            for &(_, id) in &rarest[lo..hi.max(lo)] {
                 let fl = &self.p[id as usize].fold;
                 if fl.windows(lt).any(|w| w == ft.as_slice()) {
                     out.push(pair(id as usize, t));
@@ -439,6 +489,22 @@ mod tests {
 
     fn fast(pw: &[&str]) -> Graph {
         similar_graph(pw, &|_| {})
+    }
+
+    #[test]
+    fn histogram_distance_bounds_the_edit_distance() {
+        let h = |s: &str| histogram(&s.chars().collect::<Vec<_>>());
+        for (a, b) in [
+            ("summer2019", "summer1987"),
+            ("abc", "abd"),
+            ("", "xyz"),
+            ("ab", "ba"),
+        ] {
+            let d = strsim::osa_distance(a, b);
+            assert!(histogram_distance(&h(a), &h(b)) <= 2 * d, "{a} / {b}");
+        }
+        assert_eq!(histogram_distance(&h("ab"), &h("ba")), 0);
+        assert!(histogram_distance(&h("summer2019"), &h("dragon2019")) > 4);
     }
 
     #[test]

@@ -258,6 +258,8 @@ fn summarize(
         }
     }
     let incomplete = checks.iter().any(|c| c.status == CheckStatus::Incomplete);
+    let member_names: Vec<String> = members.iter().map(|m| m.member.clone()).collect();
+    let readiness = checks::recovery::readiness(accounts, &member_names);
     Summary {
         accounts: accounts.len(),
         findings: findings.len(),
@@ -267,5 +269,6 @@ fn summarize(
         fail_on: settings.policy.fail_on,
         incomplete,
         exit_code: exit::decide(findings, incomplete, &settings.policy),
+        readiness,
     }
 }

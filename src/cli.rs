@@ -80,15 +80,41 @@ pub enum TwoFactorCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct TwoFactorUpdateArgs {}
+pub struct TwoFactorUpdateArgs {
+    /// Where to write the dataset (then audit with --2fa-directory FILE).
+    #[arg(
+        long,
+        short = 'o',
+        value_name = "FILE",
+        default_value = "2fa-directory.json"
+    )]
+    pub output: PathBuf,
+
+    /// Where to download it from (the 2fa.directory API v3 `all.json`).
+    #[arg(long, value_name = "URL", default_value = crate::checks::recovery::directory::DEFAULT_URL)]
+    pub url: String,
+}
 
 /// Recovery-check options of `vaultlint audit`.
 #[derive(Debug, Args)]
-pub struct RecoveryArgs {}
+pub struct RecoveryArgs {
+    /// A TOML or CSV file listing where backup codes are kept outside the
+    /// vault (site, where, date; see docs/recovery.md).
+    #[arg(long, value_name = "FILE")]
+    pub recovery_inventory: Option<PathBuf>,
+
+    /// The 2fa.directory dataset (API v3 JSON, from `vaultlint 2fa update`),
+    /// asked before the built-in table of 2FA services.
+    #[arg(long = "2fa-directory", value_name = "FILE")]
+    pub two_factor_directory: Option<PathBuf>,
+}
 
 impl RecoveryArgs {
     pub fn settings(&self) -> Result<crate::checks::recovery::RecoverySettings, InputError> {
-        Ok(crate::checks::recovery::RecoverySettings::default())
+        crate::checks::recovery::RecoverySettings::load(
+            self.recovery_inventory.as_deref(),
+            self.two_factor_directory.as_deref(),
+        )
     }
 }
 

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::checks::pwned::PwnedResult;
-use crate::checks::recovery::Recovery;
+use crate::checks::recovery::{MemberReadiness, Recovery};
 use crate::checks::weak::Strength;
 use crate::checks::{CheckId, FindingKind};
 use crate::model::Skipped;
@@ -189,6 +189,8 @@ pub struct Summary {
     pub incomplete: bool,
     /// The process exit code this audit produces (see README, "Exit codes").
     pub exit_code: i32,
+    /// Per-member recovery readiness (empty when the recovery check did not run).
+    pub readiness: Vec<MemberReadiness>,
 }
 
 #[cfg(test)]

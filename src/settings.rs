@@ -1,11 +1,13 @@
 //! One typed `Settings`, resolved from what the user typed, so the clap
 //! types never travel into the library.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::checks::CheckId;
 use crate::checks::recovery::RecoverySettings;
+use crate::checks::{CheckId, FindingKind};
 use crate::import::FormatChoice;
+use crate::policy::Ignore;
 use crate::pwned::PwnedSettings;
 use crate::report::Severity;
 
@@ -16,8 +18,8 @@ pub struct Input {
     pub member: String,
 }
 
-/// The exit policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The exit policy and the finding rules of a policy file.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
     /// Findings at or above this severity fail the run (exit 1).
     pub fail_on: Severity,
@@ -25,6 +27,10 @@ pub struct Policy {
     pub exit_zero: bool,
     /// Exit normally when a check stayed incomplete (instead of 3).
     pub allow_incomplete: bool,
+    /// Severity overrides per finding kind.
+    pub severity: BTreeMap<FindingKind, Severity>,
+    /// Accepted risks, by finding fingerprint.
+    pub ignore: Vec<Ignore>,
 }
 
 impl Default for Policy {
@@ -33,6 +39,8 @@ impl Default for Policy {
             fail_on: Severity::High,
             exit_zero: false,
             allow_incomplete: false,
+            severity: BTreeMap::new(),
+            ignore: Vec::new(),
         }
     }
 }

@@ -113,6 +113,10 @@ impl Format for Enpass {
         let skip_header = table.first().is_some_and(is_legacy_header);
         for rec in &table.records[usize::from(skip_header)..] {
             out.rows += 1;
+            if rec.is_empty() {
+                out.skip(rec.line, "empty row");
+                continue;
+            }
             out.entries.push(entry(rec));
         }
     }

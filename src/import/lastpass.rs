@@ -131,7 +131,7 @@ fn import(table: &Table, out: &mut Parsed) {
     for rec in data_rows(table) {
         if let Some(p) = pending.as_mut()
             && rec.len() < width
-            && p.record.len() + rec.len() - 1 <= width
+            && (p.record.len() + rec.len()).saturating_sub(1) <= width
         {
             // An unquoted line break split the record: the first cell of this
             // row continues the previous row's last cell.

@@ -43,6 +43,11 @@ const CLI: &[&str] = &[
 ];
 const CORE: &[&str] = &["url", "username", "password", "extra", "name", "grouping"];
 
+/// Score of a header that has this format's distinctive columns plus unknown
+/// ones (a newer version): above the 90 that `score_header` gives a header
+/// merely containing some common names, below an exact match.
+const VARIANT_SCORE: u8 = 95;
+
 /// The URL LastPass gives secure notes.
 const NOTE_URL: &str = "http://sn";
 /// The URL LastPass gives folder-definition rows.
@@ -69,7 +74,7 @@ impl Format for LastPass {
     fn detect(&self, table: &Table) -> u8 {
         match header_of(table) {
             Some(h) if h.is_exactly(WEB) => 100,
-            Some(h) if h.has_all(CORE) && h.has("totp") => 90,
+            Some(h) if h.has_all(CORE) && h.has("totp") => VARIANT_SCORE,
             _ => 0,
         }
     }
@@ -99,7 +104,7 @@ impl Format for LastPassCli {
     fn detect(&self, table: &Table) -> u8 {
         match header_of(table) {
             Some(h) if h.is_exactly(CLI) => 100,
-            Some(h) if h.has_all(CORE) && !h.has("totp") => 90,
+            Some(h) if h.has_all(CORE) && !h.has("totp") => VARIANT_SCORE,
             _ => 0,
         }
     }
@@ -311,7 +316,7 @@ mod tests {
             Default::default(),
         )
         .unwrap();
-        assert_eq!(LastPass.detect(&t), 90);
+        assert_eq!(LastPass.detect(&t), VARIANT_SCORE);
         assert_eq!(LastPassCli.detect(&t), 0);
     }
 

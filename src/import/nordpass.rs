@@ -85,6 +85,11 @@ const MINIMAL: &[&str] = &[
     "folder",
 ];
 
+/// Score of a header that has this format's distinctive columns plus unknown
+/// ones (a newer version): above the 90 that `score_header` gives a header
+/// merely containing some common names, below an exact match.
+const VARIANT_SCORE: u8 = 95;
+
 #[derive(Deserialize)]
 struct CustomField {
     #[serde(default)]
@@ -123,7 +128,8 @@ impl Format for NordPass {
             Some(h) if h.has_all(CORE) && h.names().iter().all(|n| KNOWN.contains(&n.as_str())) => {
                 100
             }
-            Some(h) if h.has_all(MINIMAL) => 90,
+            Some(h) if h.has_all(CORE) => VARIANT_SCORE,
+            Some(h) if h.has_all(MINIMAL) => VARIANT_SCORE - 3,
             _ => 0,
         }
     }

@@ -91,6 +91,11 @@ const HEADERS: &[&[&str]] = &[
     ],
 ];
 
+/// Score of a header that has this format's distinctive columns plus unknown
+/// ones (a newer version): above the 90 that `score_header` gives a header
+/// merely containing some common names, below an exact match.
+const VARIANT_SCORE: u8 = 95;
+
 #[derive(Deserialize)]
 struct AutofillUrl {
     #[serde(default)]
@@ -118,7 +123,7 @@ impl Format for ProtonPass {
     fn detect(&self, table: &Table) -> u8 {
         match header_of(table) {
             Some(h) if HEADERS.iter().any(|names| h.is_exactly(names)) => 100,
-            Some(h) if h.has_all(CORE) => 90,
+            Some(h) if h.has_all(CORE) => VARIANT_SCORE,
             _ => 0,
         }
     }
@@ -225,6 +230,10 @@ mod tests {
             let t = table::read(h.join(",").as_bytes(), Default::default()).unwrap();
             assert_eq!(ProtonPass.detect(&t), 100);
         }
+        let newer =
+            b"type,name,url,email,username,password,note,totp,createTime,modifyTime,vault,folder";
+        let t = table::read(newer, Default::default()).unwrap();
+        assert_eq!(ProtonPass.detect(&t), VARIANT_SCORE, "beats a generic 90");
     }
 
     #[test]

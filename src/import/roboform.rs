@@ -35,6 +35,11 @@ const V2: &[&str] = &[
 const V1: &[&str] = &["name", "url", "login", "pwd", "note", "folder", "rf_fields"];
 const CORE: &[&str] = &["name", "url", "login", "pwd", "note", "folder"];
 
+/// Score of a header that has this format's distinctive columns plus unknown
+/// ones (a newer version): above the 90 that `score_header` gives a header
+/// merely containing some common names, below an exact match.
+const VARIANT_SCORE: u8 = 95;
+
 const TOTP_FIELD: &str = "TOTP KEY$";
 const LOGIN_FIELD: &str = "User ID$";
 const PASSWORD_FIELD: &str = "Password$";
@@ -104,7 +109,7 @@ impl Format for RoboForm {
     fn detect(&self, table: &Table) -> u8 {
         match header_of(table) {
             Some(h) if h.is_exactly(V2) || h.is_exactly(V1) => 100,
-            Some(h) if h.has_all(CORE) => 90,
+            Some(h) if h.has_all(CORE) => VARIANT_SCORE,
             _ => 0,
         }
     }

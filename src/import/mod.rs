@@ -3,6 +3,7 @@
 //! line in [`FORMATS`] and one sample in `sample-exports/`.
 
 pub mod header;
+pub mod shape;
 pub mod table;
 pub mod util;
 
@@ -75,6 +76,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &bitwarden::Bitwarden,
     &onepassword::OnePassword,
     &lastpass::LastPass,
+    &lastpass::LastPassCli,
     &keepassxc::KeePassXc,
     &keepass::KeePass,
     &chrome::Chrome,
@@ -97,6 +99,7 @@ pub fn format_by_id(id: &str) -> Option<&'static dyn Format> {
         "apple" | "apple-passwords" | "icloud" => "safari",
         "1password8" | "onepassword" => "1password",
         "proton" => "protonpass",
+        "lpass" => "lastpass-cli",
         other => other,
     };
     FORMATS.iter().copied().find(|f| f.id() == id)

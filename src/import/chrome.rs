@@ -10,7 +10,7 @@
 //! `android://<cert-hash>@<package>/` and a name that is the package or
 //! empty; an empty name is replaced by the package. No TOTP, folders or dates.
 
-use super::{Format, Parsed, Table, data_rows, header_of, util};
+use super::{Format, Parsed, Table, header_of, util};
 use crate::model::Capabilities;
 
 pub struct Chrome;
@@ -50,12 +50,7 @@ impl Format for Chrome {
         }
     }
     fn import(&self, table: &Table, out: &mut Parsed) {
-        let Some(h) = header_of(table) else { return };
-        for rec in data_rows(table) {
-            out.rows += 1;
-            if util::skip_short(rec, h.len(), out) {
-                continue;
-            }
+        util::each_row(table, out, |h, rec, _| {
             let url = h.get(rec, "url");
             let mut e = util::login(
                 rec.line,
@@ -70,8 +65,8 @@ impl Format for Chrome {
                 e.title = pkg.to_owned();
             }
             e.notes = h.get(rec, "note").into();
-            out.entries.push(e);
-        }
+            Some(e)
+        });
     }
 }
 

@@ -14,7 +14,7 @@
 //! no trailing newline. Attachments are not exported; payments, IDs and
 //! personal info live in other files of the ZIP and are not read.
 
-use super::{Format, Parsed, Table, data_rows, header_of, util};
+use super::{Format, Parsed, Table, header_of, util};
 use crate::model::{Capabilities, Entry, EntryKind, Field};
 
 pub struct Dashlane;
@@ -68,12 +68,7 @@ impl Format for Dashlane {
         }
     }
     fn import(&self, table: &Table, out: &mut Parsed) {
-        let Some(h) = header_of(table) else { return };
-        for rec in data_rows(table) {
-            out.rows += 1;
-            if util::skip_short(rec, h.len(), out) {
-                continue;
-            }
+        util::each_row(table, out, |h, rec, _| {
             let mut e = util::login(
                 rec.line,
                 h.get(rec, "title"),
@@ -89,8 +84,8 @@ impl Format for Dashlane {
                     e.fields.push(Field::new(alt, value));
                 }
             }
-            out.entries.push(e);
-        }
+            Some(e)
+        });
     }
 }
 
@@ -125,17 +120,12 @@ impl Format for DashlaneNotes {
         }
     }
     fn import(&self, table: &Table, out: &mut Parsed) {
-        let Some(h) = header_of(table) else { return };
-        for rec in data_rows(table) {
-            out.rows += 1;
-            if util::skip_short(rec, h.len(), out) {
-                continue;
-            }
+        util::each_row(table, out, |h, rec, _| {
             let mut e = Entry::new(EntryKind::Note, rec.line);
             e.title = h.get(rec, "title").trim().to_owned();
             e.notes = h.get(rec, "note").into();
-            out.entries.push(e);
-        }
+            Some(e)
+        });
     }
 }
 

@@ -12,7 +12,7 @@
 //! tokens: it is Firefox's own state, not a website login, so it is kept as
 //! an `Other` entry (counted in `rows`, never an account) without its blob.
 
-use super::{Format, Parsed, Table, data_rows, header_of, score_header, util};
+use super::{Format, Parsed, Table, score_header, util};
 use crate::model::{Capabilities, EntryKind};
 
 pub struct Firefox;
@@ -63,12 +63,7 @@ impl Format for Firefox {
         }
     }
     fn import(&self, table: &Table, out: &mut Parsed) {
-        let Some(h) = header_of(table) else { return };
-        for rec in data_rows(table) {
-            out.rows += 1;
-            if util::skip_short(rec, h.len(), out) {
-                continue;
-            }
+        util::each_row(table, out, |h, rec, _| {
             let url = h.get(rec, "url");
             let mut e = if is_internal(url) {
                 let mut e = util::login(rec.line, "", url, h.get(rec, "username"), "");
@@ -86,8 +81,8 @@ impl Format for Firefox {
             e.created = util::parse_epoch(h.get(rec, "timeCreated"));
             e.modified = util::parse_epoch(h.get(rec, "timePasswordChanged"))
                 .or_else(|| util::parse_epoch(h.get(rec, "timeCreated")));
-            out.entries.push(e);
-        }
+            Some(e)
+        });
     }
 }
 

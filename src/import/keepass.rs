@@ -11,7 +11,7 @@
 //! `TimeOtp-*` strings are custom strings, which are not exported), no
 //! custom fields, no dates.
 
-use super::{Dialect, Format, Parsed, Table, data_rows, header_of, util};
+use super::{Dialect, Format, Parsed, Table, header_of, util};
 use crate::model::Capabilities;
 
 pub struct KeePass;
@@ -54,12 +54,7 @@ impl Format for KeePass {
         }
     }
     fn import(&self, table: &Table, out: &mut Parsed) {
-        let Some(h) = header_of(table) else { return };
-        for rec in data_rows(table) {
-            out.rows += 1;
-            if util::skip_short(rec, h.len(), out) {
-                continue;
-            }
+        util::each_row(table, out, |h, rec, _| {
             let mut e = util::login(
                 rec.line,
                 h.get(rec, "Account"),
@@ -68,8 +63,8 @@ impl Format for KeePass {
                 h.get(rec, "Password"),
             );
             e.notes = h.get(rec, "Comments").into();
-            out.entries.push(e);
-        }
+            Some(e)
+        });
         if out.rows > 0 {
             out.warn(
                 "KeePass CSV has no group column: entries in the Recycle Bin cannot be told apart and are audited; empty the Recycle Bin before exporting to exclude them",

@@ -12,7 +12,7 @@
 //! `otpauth://` URI; times are ISO-8601 UTC. Custom attributes, attachments
 //! and history are not exported.
 
-use super::{Format, Parsed, Table, data_rows, header_of, util};
+use super::{Format, Parsed, Table, header_of, util};
 use crate::model::Capabilities;
 
 pub struct KeePassXc;
@@ -57,12 +57,7 @@ impl Format for KeePassXc {
         }
     }
     fn import(&self, table: &Table, out: &mut Parsed) {
-        let Some(h) = header_of(table) else { return };
-        for rec in data_rows(table) {
-            out.rows += 1;
-            if util::skip_short(rec, h.len(), out) {
-                continue;
-            }
+        util::each_row(table, out, |h, rec, _| {
             let mut e = util::login(
                 rec.line,
                 h.get(rec, "Title"),
@@ -77,8 +72,8 @@ impl Format for KeePassXc {
             e.totp = util::totp(h.get(rec, "TOTP"));
             e.modified = util::parse_time(h.get(rec, "Last Modified"));
             e.created = util::parse_time(h.get(rec, "Created"));
-            out.entries.push(e);
-        }
+            Some(e)
+        });
     }
 }
 

@@ -7,7 +7,7 @@
 //! default title is `host (username)`. `OTPAuth` holds an `otpauth://` URI.
 //! No folders, custom fields or dates; passkeys are not exported.
 
-use super::{Format, Parsed, Table, data_rows, header_of, util};
+use super::{Format, Parsed, Table, header_of, util};
 use crate::model::Capabilities;
 
 pub struct Safari;
@@ -49,12 +49,7 @@ impl Format for Safari {
         }
     }
     fn import(&self, table: &Table, out: &mut Parsed) {
-        let Some(h) = header_of(table) else { return };
-        for rec in data_rows(table) {
-            out.rows += 1;
-            if util::skip_short(rec, h.len(), out) {
-                continue;
-            }
+        util::each_row(table, out, |h, rec, _| {
             let mut e = util::login(
                 rec.line,
                 h.get(rec, "title"),
@@ -64,8 +59,8 @@ impl Format for Safari {
             );
             e.notes = h.get(rec, "notes").into();
             e.totp = util::totp(h.get(rec, "otpauth"));
-            out.entries.push(e);
-        }
+            Some(e)
+        });
     }
 }
 

@@ -106,6 +106,28 @@ pub fn skip_short(rec: &Record, width: usize, out: &mut Parsed) -> bool {
     true
 }
 
+/// Maps each data row of a table with a header row to at most one entry:
+/// counts the row, skips (and counts) rows shorter than the header, and
+/// keeps the entry `map` returns. The loop every header-based format shares.
+pub fn each_row(
+    table: &super::Table,
+    out: &mut Parsed,
+    mut map: impl FnMut(&super::Header, &Record, &mut Parsed) -> Option<crate::model::Entry>,
+) {
+    let Some(h) = super::header_of(table) else {
+        return;
+    };
+    for rec in super::data_rows(table) {
+        out.rows += 1;
+        if skip_short(rec, h.len(), out) {
+            continue;
+        }
+        if let Some(e) = map(&h, rec, out) {
+            out.entries.push(e);
+        }
+    }
+}
+
 /// The package name of an Android app facet URL
 /// (`android://<cert-hash>@com.example.app/` gives `com.example.app`).
 pub fn android_package(url: &str) -> Option<&str> {

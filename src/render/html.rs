@@ -12,7 +12,7 @@ const STYLE: &str = "
 body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1d2330}
 h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border-bottom:1px solid #dde2ea;padding:.35rem .5rem;text-align:left;vertical-align:top}
-th{background:#f3f5f8;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f3f5f8;font-weight:600}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .sev{display:inline-block;border-radius:.25rem;padding:0 .4rem;font-size:.8rem;font-weight:600;color:#fff}
 .critical{background:#7b1fa2}.high{background:#c62828}.medium{background:#ef8f00}.low{background:#0277bd}.info{background:#78909c}
 .verdict{font-weight:600;padding:.5rem .75rem;border-radius:.3rem;background:#f3f5f8}
@@ -79,7 +79,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
 
     writeln!(
         out,
-        "<h2>Exports</h2><table><tr><th>Member</th><th>File</th><th>Format</th><th>Rows</th><th>Accounts</th><th>Skipped</th><th>In trash</th><th>Notes</th></tr>"
+        "<h2>Exports</h2><table><tr><th>Member</th><th>File</th><th>Format</th><th class=\"n\">Rows</th><th class=\"n\">Accounts</th><th class=\"n\">Skipped</th><th class=\"n\">In trash</th><th>Notes</th></tr>"
     )?;
     for src in &audit.sources {
         let mut notes: Vec<String> = src
@@ -105,10 +105,10 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
 
     writeln!(
         out,
-        "<h2>Members</h2><table><tr><th>Member</th><th>Accounts</th>"
+        "<h2>Members</h2><table><tr><th>Member</th><th class=\"n\">Accounts</th>"
     )?;
     for sev in Severity::ALL {
-        write!(out, "<th>{sev}</th>")?;
+        write!(out, "<th class=\"n\">{sev}</th>")?;
     }
     writeln!(out, "</tr>")?;
     for m in &s.members {

@@ -157,9 +157,15 @@ pub struct AuditArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Exit 1 when a finding is at or above this severity.
-    #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = parse_severity)]
-    pub fail_on: Severity,
+    /// Exit 1 when a finding is at or above this severity [default: high].
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
+
+    /// Read rules from a TOML policy file (fail_on, only/skip, severity per
+    /// finding kind, accepted risks by fingerprint); flags override it. See
+    /// docs/policy.md.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
 
     /// Write the report and exit 0 even when findings reach --fail-on.
     #[arg(long)]
@@ -225,8 +231,18 @@ impl AuditArgs {
             }
             (None, None) => FormatChoice::Auto,
         };
-        let only = parse_checks(&self.only, "--only")?;
-        let skip = parse_checks(&self.skip, "--skip")?;
+        let file = match &self.policy {
+            Some(path) => crate::policy::load(path)?,
+            None => crate::policy::PolicyFile::default(),
+        };
+        let mut only = parse_checks(&self.only, "--only")?;
+        if only.is_empty() {
+            only = file.only.clone();
+        }
+        let mut skip = parse_checks(&self.skip, "--skip")?;
+        if skip.is_empty() {
+            skip = file.skip.clone();
+        }
         let checks = CheckId::ALL
             .iter()
             .copied()
@@ -238,9 +254,11 @@ impl AuditArgs {
             format,
             checks,
             policy: Policy {
-                fail_on: self.fail_on,
-                exit_zero: self.exit_zero,
-                allow_incomplete: self.allow_incomplete,
+                fail_on: self.fail_on.or(file.fail_on).unwrap_or(Severity::High),
+                exit_zero: self.exit_zero || file.exit_zero.unwrap_or(false),
+                allow_incomplete: self.allow_incomplete || file.allow_incomplete.unwrap_or(false),
+                severity: file.severity,
+                ignore: file.ignore,
             },
             pwned: self.pwned.settings()?,
             recovery: self.recovery.settings()?,
@@ -294,7 +312,7 @@ mod tests {
     fn fail_on_parses() {
         assert_eq!(
             args(&["x.csv", "--fail-on", "medium"]).fail_on,
-            Severity::Medium
+            Some(Severity::Medium)
         );
         assert!(Cli::try_parse_from(["vaultlint", "audit", "x.csv", "--fail-on", "bad"]).is_err());
     }

@@ -153,6 +153,16 @@ pub fn render(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()
             writeln!(out, "    warning: {}", terminal(w))?;
         }
     }
+    if !s.suppressed.is_empty() {
+        writeln!(
+            out,
+            "  {} finding(s) accepted as known risks by the policy (listed in JSON)",
+            s.suppressed.len()
+        )?;
+    }
+    for w in &s.policy_warnings {
+        writeln!(out, "  policy: {}", terminal(w))?;
+    }
     for c in &audit.checks {
         match c.status {
             CheckStatus::Complete => {}

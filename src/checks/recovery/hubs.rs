@@ -86,10 +86,11 @@ impl HubIssue {
 pub struct HubState {
     /// The mailbox address.
     pub address: String,
-    /// Accounts it can reset (its own entry not counted).
+    /// Accounts it can reset (its own entry not counted; one credential
+    /// saved under several domains counts once).
     pub accounts: usize,
-    /// Distinct services among them.
-    pub services: usize,
+    /// Rows of the exports that use the address (its own entry not counted).
+    pub rows: usize,
     /// Problems of the mailbox's own entry.
     pub problems: Vec<HubIssue>,
     /// What could not be checked (a check did not run, or the export cannot tell).
@@ -183,7 +184,7 @@ fn is_mailbox(ctx: &Context, i: usize, address: &str, mail_domain: &str) -> bool
 }
 
 /// What a dependent account is, for counting distinct services.
-fn service_key(ctx: &Context, i: usize) -> String {
+pub fn service_key(ctx: &Context, i: usize) -> String {
     let e = ctx.entry(i);
     e.urls
         .iter()
@@ -330,8 +331,8 @@ pub fn state(ctx: &Context, facts: &Facts, hub: &Hub, recovery: &[Recovery]) -> 
     }
     HubState {
         address: hub.address.clone(),
-        accounts: hub.dependents.len(),
-        services: hub.services,
+        accounts: hub.services,
+        rows: hub.dependents.len(),
         problems,
         unknown,
     }
@@ -386,7 +387,7 @@ mod tests {
         let s = HubState {
             address: "a@b.c".into(),
             accounts: 3,
-            services: 3,
+            rows: 3,
             problems: vec![HubIssue::NoBackupCodes],
             unknown: vec![HubIssue::Weak],
         };

@@ -21,8 +21,9 @@
 //! - `lockout_risk` (high): 2FA on, backup codes missing.
 //! - `recovery_unknown` (info): 2FA on, the export cannot show the codes.
 //! - `two_factor_available` (medium; high for a mailbox that resets other
-//!   accounts and for money; info when the export cannot show 2FA at all):
-//!   the service offers 2FA and none is recorded.
+//!   accounts and for money): the service offers 2FA and none is recorded.
+//!   For an export that cannot carry 2FA at all (Chrome, Firefox), one info
+//!   finding per file lists its accounts on services that offer 2FA.
 //! - `recovery_hub` (critical when the mailbox is weak, reused, breached or
 //!   has no 2FA; medium otherwise): a mailbox that can reset several accounts.
 //!
@@ -589,14 +590,10 @@ fn account_findings(
         .as_deref()
         .map(|d| format!(" How: {d}"))
         .unwrap_or_default();
-    let (severity, message) = if r.two_factor.enabled.is_none() {
-        (
-            Severity::Info,
-            format!(
-                "{who} offers two-factor authentication ({offered}); this export cannot show whether it is on. If it is not, turn it on and save the backup codes it gives you.{how}"
-            ),
-        )
-    } else {
+    // An export that cannot carry 2FA gets one summary finding per file
+    // (see `unknown_two_factor`), not one per account.
+    r.two_factor.enabled?;
+    let (severity, message) = {
         let mut why = String::new();
         let mut severity = Severity::Medium;
         if let Some(n) = hub_accounts {
@@ -627,10 +624,54 @@ fn account_findings(
     Some(d)
 }
 
+/// One `two_factor_available` (info) finding per export whose format cannot
+/// carry 2FA secrets, naming its accounts on services that offer 2FA.
+fn unknown_two_factor(
+    ctx: &Context,
+    recoveries: &[Recovery],
+    services: &[Option<Service>],
+) -> Vec<Draft> {
+    let mut by_source: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for (i, r) in recoveries.iter().enumerate() {
+        if r.two_factor.enabled.is_none() && services[i].as_ref().is_some_and(|s| s.offers()) {
+            by_source.entry(ctx.entry(i).source).or_default().push(i);
+        }
+    }
+    by_source
+        .into_iter()
+        .map(|(source, accounts)| {
+            let src = &ctx.vault.sources[source];
+            let labels: Vec<String> = accounts.iter().take(5).map(|&i| ctx.label(i)).collect();
+            let more = accounts.len().saturating_sub(labels.len());
+            let shown = if more > 0 {
+                format!("{} and {more} more", labels.join(", "))
+            } else {
+                join_and(&labels)
+            };
+            let n = accounts.len();
+            let message = format!(
+                "{} exports cannot show whether 2FA is on. {n} of {}'s accounts {} on services that offer it ({shown}): check that each has 2FA turned on and its backup codes saved, and record them in a recovery inventory (--recovery-inventory) so the next audit can see them.",
+                format_name(src),
+                src.member,
+                if n == 1 { "is" } else { "are" },
+            );
+            let mut d = Draft::new(FindingKind::TwoFactorAvailable, Severity::Info, accounts, message);
+            d.discriminator = format!("cannot-show-2fa:{}", src.format);
+            d.details = Some(serde_json::json!({ "format": src.format, "accounts": n }));
+            d
+        })
+        .collect()
+}
+
 fn hub_finding(ctx: &Context, hub: &hubs::Hub, state: &HubState) -> Draft {
-    let n = hub.dependents.len();
-    let mut labels: Vec<String> = hub.dependents.iter().map(|&i| ctx.label(i)).collect();
-    labels.dedup();
+    let n = hub.services;
+    let mut seen = std::collections::BTreeSet::new();
+    let labels: Vec<String> = hub
+        .dependents
+        .iter()
+        .filter(|&&i| seen.insert(hubs::service_key(ctx, i)))
+        .map(|&i| ctx.label(i))
+        .collect();
     let shown = if labels.len() > 5 {
         format!("{} and {} more", labels[..5].join(", "), labels.len() - 5)
     } else {
@@ -707,7 +748,7 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
         }
         if let Some(m) = hub.mailbox {
             recoveries[m].hub = Some(state.clone());
-            hub_accounts[m] = Some(hub.dependents.len());
+            hub_accounts[m] = Some(hub.services);
         }
         findings.push(hub_finding(ctx, &hub, &state));
     }
@@ -720,6 +761,7 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
             hub_accounts[i],
         ));
     }
+    findings.extend(unknown_two_factor(ctx, &recoveries, &services));
     for (slot, r) in facts.recovery.iter_mut().zip(recoveries) {
         *slot = Some(r);
     }

@@ -277,6 +277,94 @@ fn family_recovery_status_of_every_account() {
 }
 
 #[test]
+fn family_carol_lastpass() {
+    let carol = "carol=sample-exports/family/carol.csv";
+    let (_, doc) = audit_json(&[ALICE, BOB, carol, "--only", "recovery"]);
+    let on = Value::Bool(true);
+    let off = Value::Bool(false);
+    let expected: &[(&str, &Value, &str, &[&str])] = &[
+        ("carol/iCloud", &off, "not_applicable", &[]),
+        ("carol/Evernote", &on, "saved", &["separate_item"]),
+        ("carol/Instagram", &on, "saved", &["notes"]),
+        // LastPass carries notes and secure notes, where its users keep codes
+        ("carol/LinkedIn", &on, "missing", &[]),
+        ("carol/Etsy", &off, "not_applicable", &[]),
+        ("carol/Discord", &off, "not_applicable", &[]),
+        ("carol/City library", &off, "not_applicable", &[]),
+        ("carol/Wikipedia", &off, "not_applicable", &[]),
+        ("carol/Slack (studio)", &off, "not_applicable", &[]),
+    ];
+    let carols = doc["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["member"] == "carol")
+        .count();
+    assert_eq!(
+        carols,
+        expected.len(),
+        "the Wi-Fi secure note is not an account"
+    );
+    for (name, enabled, status, places) in expected {
+        let (e, s, p) = recovery(&doc, name);
+        assert_eq!((&e, s.as_str()), (*enabled, *status), "{name}");
+        assert_eq!(p, *places, "{name}");
+    }
+    let evernote = &account(&doc, "carol/Evernote")["recovery"]["backup_codes"]["evidence"][0];
+    assert_eq!(
+        evernote["where"],
+        "separate item 'Evernote Single-Use Codes' (line 4)"
+    );
+    let instagram = &account(&doc, "carol/Instagram")["recovery"]["backup_codes"]["evidence"][0];
+    assert_eq!(
+        instagram["how"],
+        "labelled 'codes de secours', with the codes"
+    );
+
+    let carol_findings: Vec<_> = recovery_findings(&doc)
+        .into_iter()
+        .filter(|f| f.2.iter().any(|a| a.starts_with("carol/")))
+        .collect();
+    let mut expected = vec![
+        finding(
+            "recovery_hub",
+            "medium",
+            &[
+                "carol/iCloud",
+                "carol/Evernote",
+                "carol/LinkedIn",
+                "carol/Etsy",
+                "carol/Slack (studio)",
+            ],
+        ),
+        finding("lockout_risk", "high", &["carol/LinkedIn"]),
+        finding("two_factor_available", "medium", &["carol/Etsy"]),
+        finding("two_factor_available", "medium", &["carol/Discord"]),
+        finding("two_factor_available", "medium", &["carol/Wikipedia"]),
+        finding("two_factor_available", "medium", &["carol/Slack (studio)"]),
+        // Apple's 2FA leaves no trace in an export: info, and unknown in the hub
+        finding("two_factor_available", "info", &["carol/iCloud"]),
+    ];
+    expected.sort();
+    assert_eq!(carol_findings, expected);
+    let hub = &account(&doc, "carol/iCloud")["recovery"]["hub"];
+    assert_eq!(hub["problems"], serde_json::json!([]));
+    assert!(
+        hub["unknown"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("no_two_factor")),
+        "{hub}"
+    );
+    let readiness = &doc["summary"]["readiness"][2];
+    assert_eq!(readiness["member"], "carol");
+    assert_eq!(readiness["two_factor"], 3);
+    assert_eq!(readiness["codes_saved"], 2);
+    assert_eq!(readiness["lockout_risk"], 1);
+    assert_eq!(readiness["readiness_percent"], 67);
+}
+
+#[test]
 fn without_the_inventory_the_bank_is_a_lockout_risk() {
     let (_, doc) = audit_json(&[ALICE, "--only", "recovery"]);
     let (enabled, status, places) = recovery(&doc, "alice/Northwind Bank");
@@ -339,6 +427,9 @@ fn codes_and_secrets_never_reach_the_output() {
         "KRSXG5CTMVRXEZLU",
         "Tr0ub4dor",
         "Summer2022!",
+        "7d2k-9fq1",
+        "1043 8827",
+        "KRUGS4ZANFZSA5DI",
     ];
     for format in ["table", "json"] {
         let out = vaultlint()
@@ -346,6 +437,7 @@ fn codes_and_secrets_never_reach_the_output() {
                 "audit",
                 ALICE,
                 BOB,
+                "carol=sample-exports/family/carol.csv",
                 "--recovery-inventory",
                 INVENTORY,
                 "--skip",

@@ -54,6 +54,24 @@ impl Service {
         !self.tfa.is_empty()
     }
 
+    /// True when its 2FA leaves a trace a password manager can export (a TOTP
+    /// secret). SMS, calls, the service's own app and security keys do not:
+    /// for such a service the export cannot show whether 2FA is on.
+    pub fn recordable(&self) -> bool {
+        self.tfa.iter().any(|m| m == "totp")
+    }
+
+    /// Advice on which second factor to pick, naming only what it offers.
+    pub fn advice(&self) -> &'static str {
+        let has = |m: &str| self.tfa.iter().any(|t| t == m);
+        match (has("totp"), has("u2f"), has("sms")) {
+            (true, true, true) => " (an authenticator app or security key is stronger than SMS)",
+            (true, false, true) => " (an authenticator app is stronger than SMS)",
+            (false, true, true) => " (a security key is stronger than SMS)",
+            _ => "",
+        }
+    }
+
     /// True for banks, payment services, brokers and exchanges.
     pub fn is_money(&self) -> bool {
         self.keywords.iter().any(|k| MONEY.contains(&k.as_str()))
@@ -412,6 +430,24 @@ mod tests {
         let paypal = dir.lookup_host("www.paypal.com").unwrap();
         assert!(paypal.offers() && paypal.is_money());
         assert!(!dir.lookup_host("www.netflix.com").unwrap().offers());
+    }
+
+    #[test]
+    fn recordable_methods_and_advice() {
+        let dir = Directory::builtin();
+        let get = |h: &str| dir.lookup_host(h).unwrap();
+        assert!(get("github.com").recordable());
+        assert!(!get("www.icloud.com").recordable(), "Apple has no TOTP");
+        assert!(!get("www.chase.com").recordable());
+        assert_eq!(
+            get("discord.com").advice(),
+            " (an authenticator app or security key is stronger than SMS)"
+        );
+        assert_eq!(
+            get("slack.com").advice(),
+            " (an authenticator app is stronger than SMS)"
+        );
+        assert_eq!(get("gitlab.com").advice(), "");
     }
 
     #[test]

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::{CodeStatus, Recovery};
+use super::{CodeStatus, Recovery, Service};
 use crate::checks::{CheckId, Context, Facts};
 use crate::domain;
 
@@ -62,7 +62,7 @@ impl HubIssue {
             HubIssue::Reused => "a password used on other accounts",
             HubIssue::Similar => "a password one small tweak from another",
             HubIssue::Breached => "a password found in breaches",
-            HubIssue::NoTwoFactor => "no 2FA",
+            HubIssue::NoTwoFactor => "no 2FA recorded",
             HubIssue::NoBackupCodes => "2FA without saved backup codes",
         }
     }
@@ -289,7 +289,17 @@ pub fn is_breached(result: &crate::checks::pwned::PwnedResult) -> Option<bool> {
 }
 
 /// The state of `hub`, from its mailbox entry's facts and recovery result.
-pub fn state(ctx: &Context, facts: &Facts, hub: &Hub, recovery: &[Recovery]) -> HubState {
+///
+/// "No 2FA" is only a problem when the mailbox's provider offers 2FA an
+/// export can show (TOTP); for one that does not (Apple's trusted devices),
+/// it is unknown.
+pub fn state(
+    ctx: &Context,
+    facts: &Facts,
+    hub: &Hub,
+    recovery: &[Recovery],
+    services: &[Option<Service>],
+) -> HubState {
     let mut problems = Vec::new();
     let mut unknown = Vec::new();
     let mut note = |issue: HubIssue, value: Option<bool>| match value {
@@ -316,7 +326,14 @@ pub fn state(ctx: &Context, facts: &Facts, hub: &Hub, recovery: &[Recovery]) -> 
                 facts.pwned[i].as_ref().and_then(is_breached),
             );
             let r = &recovery[i];
-            note(HubIssue::NoTwoFactor, r.two_factor.enabled.map(|on| !on));
+            let visible = services[i].as_ref().is_none_or(|s| s.recordable());
+            note(
+                HubIssue::NoTwoFactor,
+                r.two_factor
+                    .enabled
+                    .map(|on| !on)
+                    .filter(|&off| !off || visible),
+            );
             if r.two_factor.enabled == Some(true) {
                 note(
                     HubIssue::NoBackupCodes,

@@ -8,10 +8,11 @@
 //!   ([`two_factor`]). `enabled` is null when the format cannot carry 2FA.
 //! - `backup_codes`: `saved`, `missing`, `unknown` or `not_applicable`, with
 //!   where they were found ([`codes`]): the account's notes or custom fields,
-//!   a separate item of the same export naming the site ("Dropbox backup
-//!   codes"), a statement that they are kept offline, or the recovery
-//!   inventory ([`inventory`]). `unknown` when the format drops custom fields
-//!   (1Password, Proton Pass, KeePass CSV): "cannot tell from this export".
+//!   a separate item of the same member's export naming the site ("Dropbox
+//!   backup codes"; Dashlane's securenotes.csv counts for its credentials.csv), a statement that they are kept offline, or the recovery
+//!   inventory ([`inventory`]). `unknown` when the format drops the custom
+//!   fields its manager has (1Password, Proton Pass, KeePass, KeePassXC CSV):
+//!   "cannot tell from this export".
 //! - `two_factor_available`: what the service offers, from the built-in
 //!   table or the 2fa.directory file ([`directory`]).
 //! - `hub` (on a mailbox's own entry) and `recovery_mailbox` (on the accounts
@@ -387,6 +388,19 @@ fn join_and<S: AsRef<str>>(items: &[S]) -> String {
     }
 }
 
+/// Formats whose manager has custom fields that its CSV export drops (issue 5,
+/// formats.md section 3): codes kept in such a field are invisible, so a
+/// missing code there is "cannot tell", not "missing". Other formats without
+/// custom fields (LastPass logins, Apple Passwords, Dashlane, Chrome) belong to
+/// managers where codes live in notes or secure notes, which their exports carry.
+const DROPS_CUSTOM_FIELDS: &[&str] = &["1password", "protonpass", "keepass", "keepassxc"];
+
+/// True when `src` cannot show backup codes kept where its users keep them.
+fn cannot_show_codes(src: &Source) -> bool {
+    let caps = src.capabilities;
+    !caps.notes || (!caps.custom_fields && DROPS_CUSTOM_FIELDS.contains(&src.format))
+}
+
 /// "cannot tell" wording for a format that drops where codes are kept.
 fn cannot_tell(src: &Source) -> String {
     let caps = src.capabilities;
@@ -418,9 +432,10 @@ fn assess(ctx: &Context, i: usize, items: &[CodeItem]) -> (Recovery, Option<Serv
 
     let domains: Vec<String> = e.urls.iter().filter_map(|u| domain::of_url(u)).collect();
     let names = names_of(e, &domains);
+    let member = ctx.member(i);
     for item in items
         .iter()
-        .filter(|it| it.source == e.source && it.entry != ctx.accounts[i])
+        .filter(|it| it.entry != ctx.accounts[i] && ctx.vault.sources[it.source].member == member)
     {
         if item.names(&names, &domains) {
             evidence.push(Evidence {
@@ -470,9 +485,14 @@ fn assess(ctx: &Context, i: usize, items: &[CodeItem]) -> (Recovery, Option<Serv
                 CodeStatus::Missing,
                 Some(format!("{place} says the backup codes are not saved")),
             )
-        } else if !caps.notes || !caps.custom_fields {
+        } else if cannot_show_codes(src) {
             (CodeStatus::Unknown, Some(cannot_tell(src)))
         } else {
+            let own = if caps.custom_fields {
+                "its notes or custom fields"
+            } else {
+                "its notes"
+            };
             let inventory = if settings.inventory.is_some() {
                 ", nor in the recovery inventory"
             } else {
@@ -481,7 +501,7 @@ fn assess(ctx: &Context, i: usize, items: &[CodeItem]) -> (Recovery, Option<Serv
             (
                 CodeStatus::Missing,
                 Some(format!(
-                    "not in its notes or custom fields, nor in a separate item of this export{inventory}"
+                    "not in {own}, nor in a separate note of this export{inventory}; CSV exports never carry attached files"
                 )),
             )
         }
@@ -593,7 +613,15 @@ fn account_findings(
     // An export that cannot carry 2FA gets one summary finding per file
     // (see `unknown_two_factor`), not one per account.
     r.two_factor.enabled?;
-    let (severity, message) = {
+    let advice = service.advice();
+    let (severity, message) = if !service.recordable() {
+        (
+            Severity::Info,
+            format!(
+                "{who} offers two-factor authentication ({offered}). These methods leave no trace in a password-manager export, so vaultlint cannot tell whether it is on: check the account's security settings, turn it on if it is off{advice}, and save any recovery key or backup codes it gives you.{how}"
+            ),
+        )
+    } else {
         let mut why = String::new();
         let mut severity = Severity::Medium;
         if let Some(n) = hub_accounts {
@@ -610,7 +638,7 @@ fn account_findings(
         (
             severity,
             format!(
-                "{who} offers two-factor authentication ({offered}), but none is recorded for this login.{why} Turn it on (an authenticator app or security key is stronger than SMS) and save the backup codes it gives you.{how}"
+                "{who} offers two-factor authentication ({offered}), but none is recorded for this login.{why} Turn it on{advice} and save the backup codes it gives you.{how}"
             ),
         )
     };
@@ -620,6 +648,7 @@ fn account_findings(
         "offered": service.tfa,
         "money": service.is_money(),
         "hub": hub_accounts.is_some(),
+        "recordable": service.recordable(),
     }));
     Some(d)
 }
@@ -739,7 +768,7 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
     let mut findings = Vec::new();
     let mut hub_accounts: Vec<Option<usize>> = vec![None; n];
     for hub in hubs::find(ctx) {
-        let state = hubs::state(ctx, facts, &hub, &recoveries);
+        let state = hubs::state(ctx, facts, &hub, &recoveries, &services);
         for &d in &hub.dependents {
             recoveries[d].recovery_mailbox = Some(MailboxLink {
                 address: hub.address.clone(),
@@ -839,6 +868,118 @@ mod tests {
         assert_eq!(join_and::<&str>(&[]), "");
         assert_eq!(join_and(&["a"]), "a");
         assert_eq!(join_and(&["a", "b", "c"]), "a, b and c");
+    }
+
+    use crate::model::{Capabilities, EntryKind, Field, Secret};
+    use crate::progress::NoProgress;
+    use crate::settings::Settings;
+
+    fn source(member: &str, format: &'static str, custom_fields: bool) -> Source {
+        Source {
+            path: format!("{member}-{format}.csv"),
+            member: member.into(),
+            format,
+            capabilities: Capabilities {
+                notes: true,
+                custom_fields,
+                totp: true,
+                attachments: false,
+            },
+            rows: 0,
+            skipped: Vec::new(),
+            deleted: 0,
+            warnings: Vec::new(),
+        }
+    }
+
+    fn login(source: usize, row: u64, title: &str, url: &str, totp: bool) -> Entry {
+        let mut e = Entry::new(EntryKind::Login, row);
+        e.source = source;
+        e.title = title.into();
+        e.urls = vec![url.into()];
+        e.username = "dan@example.net".into();
+        e.password = Some(Secret::new(format!("pw-{title}-{row}")));
+        if totp {
+            e.totp = Some(Secret::new("JBSWY3DPEHPK3PXP"));
+        }
+        e
+    }
+
+    fn statuses(vault: &Vault) -> Vec<(String, CodeStatus, Vec<Place>)> {
+        let accounts = vault.account_indices();
+        let settings = Settings::default();
+        let ctx = Context {
+            vault,
+            accounts: &accounts,
+            settings: &settings,
+            progress: &NoProgress,
+        };
+        let mut facts = Facts::new(accounts.len());
+        run(&ctx, &mut facts);
+        facts
+            .recovery
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let r = r.as_ref().unwrap();
+                (
+                    format!("{}/{}", ctx.member(i), ctx.entry(i).title),
+                    r.backup_codes.status,
+                    r.backup_codes.evidence.iter().map(|e| e.place).collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn status_rules_per_format_and_member() {
+        let mut note = Entry::new(EntryKind::Note, 2);
+        note.source = 1;
+        note.title = "GitHub recovery codes".into();
+        note.notes = Secret::new("3f2a1-b9c4d 7e6f0-a1b2c 55d1e-0c9fa 8b3c2-d4e5f 1a2b3-c4d5e");
+        let mut negated = login(0, 4, "Reddit", "https://www.reddit.com", true);
+        negated.notes = Secret::new("No backup codes saved yet");
+        let mut field = login(2, 3, "Mastodon", "https://mastodon.social", true);
+        field.fields = vec![Field::new("Scratch codes", "printed, in the drawer")];
+        let vault = Vault {
+            sources: vec![
+                source("dan", "dashlane", false),
+                source("dan", "dashlane-notes", false),
+                source("eve", "1password", false),
+                source("eve", "bitwarden", true),
+            ],
+            entries: vec![
+                login(0, 2, "GitHub", "https://github.com/login", true),
+                login(0, 3, "Facebook", "https://www.facebook.com", true),
+                negated,
+                note,
+                login(2, 2, "GitHub", "https://github.com", true),
+                field,
+                login(3, 2, "GitLab", "https://gitlab.com", false),
+            ],
+        };
+        assert_eq!(
+            statuses(&vault),
+            vec![
+                // Dashlane's securenotes.csv counts for its credentials.csv
+                (
+                    "dan/GitHub".into(),
+                    CodeStatus::Saved,
+                    vec![Place::SeparateItem]
+                ),
+                // Dashlane has no custom fields to drop: missing, not unknown
+                ("dan/Facebook".into(), CodeStatus::Missing, vec![]),
+                ("dan/Reddit".into(), CodeStatus::Missing, vec![]),
+                // another member's note does not count; 1Password CSV cannot tell
+                ("eve/GitHub".into(), CodeStatus::Unknown, vec![]),
+                (
+                    "eve/Mastodon".into(),
+                    CodeStatus::Saved,
+                    vec![Place::CustomField]
+                ),
+                ("eve/GitLab".into(), CodeStatus::NotApplicable, vec![]),
+            ]
+        );
     }
 
     #[test]

@@ -23,7 +23,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use zeroize::Zeroizing;
 
 /// What the detector found in a text.
@@ -181,7 +181,8 @@ const NOT_CODES_LINE: &str = r"\b(?:pins?|puk|pin[\s-]?code|phone|tel|telephone|
 const NOT_2FA: &str = r"\b(?:pins?|puk|door|alarm|gate|wi-?fi|locker|garage|bike lock)\b";
 
 struct Patterns {
-    labels: Vec<(Regex, &'static str)>,
+    /// All labels in one pass; a match's index gives its canonical name.
+    labels: RegexSet,
     negation: Regex,
     offline: Regex,
     code_word: Regex,
@@ -195,7 +196,7 @@ struct Patterns {
 static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
     let re = |p: &str| Regex::new(p).expect("built-in pattern");
     Patterns {
-        labels: LABELS.iter().map(|(p, name)| (re(p), *name)).collect(),
+        labels: RegexSet::new(LABELS.iter().map(|(p, _)| *p)).expect("built-in labels"),
         negation: re(NEGATION),
         offline: re(OFFLINE),
         code_word: re(CODE_WORD),
@@ -211,9 +212,10 @@ static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
 fn label_in(lower: &str) -> Option<&'static str> {
     PATTERNS
         .labels
+        .matches(lower)
         .iter()
-        .find(|(re, _)| re.is_match(lower))
-        .map(|(_, name)| *name)
+        .next()
+        .map(|i| LABELS[i].1)
 }
 
 /// The canonical label found in `text`, if any (for titles and field names).

@@ -168,12 +168,10 @@ fn providers_of(ctx: &Context, i: usize) -> BTreeSet<String> {
         .collect()
 }
 
-/// True when account `i` is the login of mailbox `address` (on `mail_domain`).
-fn is_mailbox(ctx: &Context, i: usize, address: &str, mail_domain: &str) -> bool {
-    if !providers_of(ctx, i).contains(&provider(mail_domain)) {
-        return false;
-    }
-    let user = ctx.entry(i).username.trim().to_lowercase();
+/// True when account `i` (whose username is `user`) is the login of mailbox
+/// `address`, given that it is on the address's provider.
+fn is_mailbox_user(user: &str, address: &str) -> bool {
+    let user = user.trim().to_lowercase();
     match normalize_address(&user) {
         Some((a, _)) => a == address,
         None => {
@@ -195,6 +193,17 @@ pub fn service_key(ctx: &Context, i: usize) -> String {
 
 /// Finds the hubs among the audited accounts, in order of first use.
 pub fn find(ctx: &Context) -> Vec<Hub> {
+    // Each account's providers, computed once (URL parsing and the public
+    // suffix list are the expensive part), and accounts indexed by provider.
+    let providers: Vec<BTreeSet<String>> = (0..ctx.accounts.len())
+        .map(|i| providers_of(ctx, i))
+        .collect();
+    let mut by_provider: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    for (i, ps) in providers.iter().enumerate() {
+        for p in ps {
+            by_provider.entry(p.as_str()).or_default().push(i);
+        }
+    }
     struct Group {
         first: usize,
         domain: String,
@@ -225,11 +234,16 @@ pub fn find(ctx: &Context) -> Vec<Hub> {
                 display,
                 users,
             } = group;
-            let mailbox = (0..ctx.accounts.len()).find(|&i| is_mailbox(ctx, i, &address, &dom));
             let own = provider(&dom);
+            let mailbox = by_provider.get(own.as_str()).and_then(|candidates| {
+                candidates
+                    .iter()
+                    .copied()
+                    .find(|&i| is_mailbox_user(&ctx.entry(i).username, &address))
+            });
             let dependents: Vec<usize> = users
                 .into_iter()
-                .filter(|&i| Some(i) != mailbox && !providers_of(ctx, i).contains(&own))
+                .filter(|&i| Some(i) != mailbox && !providers[i].contains(&own))
                 .collect();
             let services: BTreeSet<String> =
                 dependents.iter().map(|&i| service_key(ctx, i)).collect();

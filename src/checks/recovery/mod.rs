@@ -36,6 +36,8 @@ pub mod hubs;
 pub mod inventory;
 pub mod two_factor;
 
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -209,27 +211,55 @@ fn words(text: &str) -> Zeroizing<String> {
 
 /// A separate item (a note, or a login without password) holding codes.
 struct CodeItem {
-    source: usize,
+    member: String,
     /// Index into `vault.entries`.
     entry: usize,
-    row: u64,
-    title: String,
-    /// Words of its title and first line.
+    /// ` words ` of its title and first line.
     words: Zeroizing<String>,
-    /// Its body, lower-cased, to find domains named in it.
-    body: Zeroizing<String>,
-    domains: Vec<String>,
-    found: codes::Found,
+    /// What an account it names gets as evidence.
+    evidence: Evidence,
 }
 
-fn code_items(vault: &Vault) -> Vec<CodeItem> {
-    vault
-        .entries
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| !e.deleted)
-        .filter(|(_, e)| !e.is_account() || codes::label(&e.title).is_some())
-        .filter_map(|(index, e)| {
+/// The separate items of a vault, indexed by the words of their title and
+/// first line and by the domains in their URLs and body, so each account
+/// only checks the items that can name it. Index keys are hashes, so the
+/// index holds no copy of a note's text.
+struct CodeItems {
+    items: Vec<CodeItem>,
+    by_word: HashMap<u64, Vec<usize>>,
+    by_domain: HashMap<u64, Vec<usize>>,
+}
+
+fn key(s: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
+}
+
+impl CodeItem {
+    fn location(title: &str, row: u64) -> String {
+        if title.is_empty() || codes::has_code_like(title) {
+            format!("separate item (line {row})")
+        } else {
+            format!("separate item '{}' (line {row})", truncate(title, 40))
+        }
+    }
+}
+
+impl CodeItems {
+    fn new(vault: &Vault) -> CodeItems {
+        let mut index = CodeItems {
+            items: Vec::new(),
+            by_word: HashMap::new(),
+            by_domain: HashMap::new(),
+        };
+        let candidates = vault
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| !e.deleted)
+            .filter(|(_, e)| !e.is_account() || codes::label(&e.title).is_some());
+        for (entry, e) in candidates {
             let mut text = Zeroizing::new(format!("{}\n{}", e.title, e.notes.expose()));
             for f in &e.fields {
                 text.push('\n');
@@ -237,67 +267,103 @@ fn code_items(vault: &Vault) -> Vec<CodeItem> {
                 text.push_str(": ");
                 text.push_str(f.value.expose());
             }
-            let found = codes::scan(&text).filter(|f| f.is_saved())?;
+            let Some(found) = codes::scan(&text).filter(|f| f.is_saved()) else {
+                continue;
+            };
             let notes = e.notes.expose();
             let first_line = notes.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-            Some(CodeItem {
-                source: e.source,
-                entry: index,
-                row: e.row,
-                title: e.title.trim().to_owned(),
-                words: words(&Zeroizing::new(format!("{} {first_line}", e.title))),
-                body: Zeroizing::new(notes.to_lowercase()),
-                domains: e.urls.iter().filter_map(|u| domain::of_url(u)).collect(),
-                found,
-            })
-        })
-        .collect()
+            let words = words(&Zeroizing::new(format!("{} {first_line}", e.title)));
+            let k = index.items.len();
+            for w in words.split(' ').filter(|w| !w.is_empty()) {
+                index.by_word.entry(key(w)).or_default().push(k);
+            }
+            let body_domains = notes
+                .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+                .filter(|t| t.contains('.'))
+                .filter_map(|t| domain::of_url(t.trim_matches(|c: char| "()[]<>\"'".contains(c))));
+            for d in e
+                .urls
+                .iter()
+                .filter_map(|u| domain::of_url(u))
+                .chain(body_domains)
+            {
+                let slot = index.by_domain.entry(key(&d)).or_default();
+                if slot.last() != Some(&k) {
+                    slot.push(k);
+                }
+            }
+            index.items.push(CodeItem {
+                member: vault.sources[e.source].member.clone(),
+                entry,
+                words,
+                evidence: Evidence {
+                    place: Place::SeparateItem,
+                    location: CodeItem::location(e.title.trim(), e.row),
+                    how: found.describe(),
+                    offline: matches!(found, codes::Found::Offline { .. }),
+                },
+            });
+        }
+        index
+    }
+
+    /// Items of `member` (other than entry `own`) that name an account known
+    /// by `names` (from [`names_of`]) or on one of `domains`, in input order.
+    fn naming(
+        &self,
+        member: &str,
+        own: usize,
+        names: &[String],
+        domains: &[String],
+    ) -> Vec<&CodeItem> {
+        let mut hits: Vec<usize> = domains
+            .iter()
+            .filter_map(|d| self.by_domain.get(&key(d)))
+            .flatten()
+            .copied()
+            .collect();
+        for n in names {
+            let first = n.split(' ').find(|w| !w.is_empty()).unwrap_or("");
+            if let Some(ks) = self.by_word.get(&key(first)) {
+                hits.extend(
+                    ks.iter()
+                        .copied()
+                        .filter(|&k| self.items[k].words.contains(n.as_str())),
+                );
+            }
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        hits.into_iter()
+            .map(|k| &self.items[k])
+            .filter(|it| it.member == member && it.entry != own)
+            .collect()
+    }
 }
 
-/// Names an account is known by: its domains' brands, its title, and the
-/// distinctive words of its title.
+/// Names an account is known by, as ` words ` patterns: its domains'
+/// brands, its title, and the distinctive words of its title.
 fn names_of(e: &Entry, domains: &[String]) -> Vec<String> {
     let mut names: Vec<String> = domains
         .iter()
-        .map(|d| domain::brand(d).to_owned())
+        .map(|d| domain::brand(d))
         .filter(|b| b.len() >= 3)
+        .map(|b| words(b).to_string())
         .collect();
     let title = words(&e.title);
     let phrase = title.trim();
     if phrase.chars().count() >= 3 {
-        names.push(phrase.to_owned());
+        names.push(format!(" {phrase} "));
     }
     names.extend(
         phrase
             .split(' ')
             .filter(|w| w.chars().count() >= 4 && !STOPWORDS.contains(w))
-            .map(str::to_owned),
+            .map(|w| format!(" {w} ")),
     );
     names.sort();
     names.dedup();
     names
-}
-
-impl CodeItem {
-    fn names(&self, names: &[String], domains: &[String]) -> bool {
-        domains.iter().any(|d| self.domains.contains(d))
-            || names
-                .iter()
-                .any(|n| self.words.contains(&format!(" {} ", words(n).trim())))
-            || domains.iter().any(|d| self.body.contains(d.as_str()))
-    }
-
-    fn location(&self) -> String {
-        if self.title.is_empty() || codes::has_code_like(&self.title) {
-            format!("separate item (line {})", self.row)
-        } else {
-            format!(
-                "separate item '{}' (line {})",
-                truncate(&self.title, 40),
-                self.row
-            )
-        }
-    }
 }
 
 /// Evidence in the account's own notes and custom fields, and where a
@@ -422,7 +488,7 @@ fn cannot_tell(src: &Source) -> String {
 }
 
 /// Assesses account `i`: its recovery object and its directory entry.
-fn assess(ctx: &Context, i: usize, items: &[CodeItem]) -> (Recovery, Option<Service>) {
+fn assess(ctx: &Context, i: usize, items: &CodeItems) -> (Recovery, Option<Service>) {
     let settings = &ctx.settings.recovery;
     let e = ctx.entry(i);
     let src = &ctx.vault.sources[e.source];
@@ -432,19 +498,8 @@ fn assess(ctx: &Context, i: usize, items: &[CodeItem]) -> (Recovery, Option<Serv
 
     let domains: Vec<String> = e.urls.iter().filter_map(|u| domain::of_url(u)).collect();
     let names = names_of(e, &domains);
-    let member = ctx.member(i);
-    for item in items
-        .iter()
-        .filter(|it| it.entry != ctx.accounts[i] && ctx.vault.sources[it.source].member == member)
-    {
-        if item.names(&names, &domains) {
-            evidence.push(Evidence {
-                place: Place::SeparateItem,
-                location: item.location(),
-                how: item.found.describe(),
-                offline: matches!(item.found, codes::Found::Offline { .. }),
-            });
-        }
+    for item in items.naming(ctx.member(i), ctx.accounts[i], &names, &domains) {
+        evidence.push(item.evidence.clone());
     }
     if let Some(inv) = &settings.inventory {
         if let Some(r) = inv.find(ctx.member(i), e) {
@@ -754,7 +809,7 @@ fn hub_finding(ctx: &Context, hub: &hubs::Hub, state: &HubState) -> Draft {
 pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
     let n = ctx.accounts.len();
     ctx.progress.start("recovery", n as u64);
-    let items = code_items(ctx.vault);
+    let items = CodeItems::new(ctx.vault);
     let mut services = Vec::with_capacity(n);
     let mut recoveries = Vec::with_capacity(n);
     for i in 0..n {
@@ -987,12 +1042,12 @@ mod tests {
         let mut e = Entry::new(crate::model::EntryKind::Login, 2);
         e.title = "X (Twitter)".into();
         let names = names_of(&e, &["x.com".into()]);
-        assert!(names.contains(&"twitter".to_owned()));
-        assert!(!names.contains(&"x".to_owned()));
+        assert!(names.contains(&" twitter ".to_owned()));
+        assert!(!names.contains(&" x ".to_owned()));
         e.title = "Northwind Bank".into();
         let names = names_of(&e, &["northwind-bank.example".into()]);
-        assert!(names.contains(&"northwind bank".to_owned()));
-        assert!(names.contains(&"northwind".to_owned()));
-        assert!(!names.contains(&"bank".to_owned()));
+        assert!(names.contains(&" northwind bank ".to_owned()));
+        assert!(names.contains(&" northwind ".to_owned()));
+        assert!(!names.contains(&" bank ".to_owned()));
     }
 }

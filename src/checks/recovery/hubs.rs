@@ -273,7 +273,10 @@ fn fact_value<T: Serialize>(fact: &T) -> serde_json::Value {
 /// Whether a strength fact says "weak": its `weak` flag, else a zxcvbn
 /// score of 2 or less.
 pub fn is_weak(strength: &crate::checks::weak::Strength) -> Option<bool> {
-    let v = fact_value(strength);
+    weak_from(&fact_value(strength))
+}
+
+fn weak_from(v: &serde_json::Value) -> Option<bool> {
     v.get("weak")
         .and_then(serde_json::Value::as_bool)
         .or_else(|| {
@@ -283,11 +286,18 @@ pub fn is_weak(strength: &crate::checks::weak::Strength) -> Option<bool> {
         })
 }
 
-/// Whether a breach fact says "found in breaches": its `status`
-/// (`pwned`/`breached`/`found` vs `clean`/`not_found`), else a `count`.
+/// Whether a breach fact says "found in breaches": its status (`pwned`,
+/// `breached`, `found` vs `clean`, `not_found`; as a `status` field or the
+/// whole value), else a `pwned` flag, else a `count`.
 pub fn is_breached(result: &crate::checks::pwned::PwnedResult) -> Option<bool> {
-    let v = fact_value(result);
-    if let Some(status) = v.get("status").and_then(serde_json::Value::as_str) {
+    breached_from(&fact_value(result))
+}
+
+fn breached_from(v: &serde_json::Value) -> Option<bool> {
+    let status = v
+        .as_str()
+        .or_else(|| v.get("status").and_then(serde_json::Value::as_str));
+    if let Some(status) = status {
         match status.to_ascii_lowercase().as_str() {
             "pwned" | "breached" | "found" | "compromised" | "exposed" => return Some(true),
             "clean" | "not_found" | "not_pwned" | "safe" | "ok" | "absent" => return Some(false),
@@ -372,8 +382,6 @@ pub fn state(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::pwned::PwnedResult;
-    use crate::checks::weak::Strength;
 
     #[test]
     fn addresses_normalise() {
@@ -405,12 +413,23 @@ mod tests {
 
     #[test]
     fn facts_are_read_or_unknown() {
-        assert_eq!(is_weak(&Strength { score: 1 }), Some(true));
-        assert_eq!(is_weak(&Strength { score: 4 }), Some(false));
-        let status = |s: &str| PwnedResult { status: s.into() };
-        assert_eq!(is_breached(&status("pwned")), Some(true));
-        assert_eq!(is_breached(&status("clean")), Some(false));
-        assert_eq!(is_breached(&status("unknown")), None);
+        use serde_json::json;
+        assert_eq!(weak_from(&json!({"score": 1})), Some(true));
+        assert_eq!(
+            weak_from(&json!({"score": 4, "guesses_log10": 11.2})),
+            Some(false)
+        );
+        assert_eq!(weak_from(&json!({"score": 4, "weak": true})), Some(true));
+        assert_eq!(weak_from(&json!(null)), None);
+        assert_eq!(
+            breached_from(&json!({"status": "pwned", "count": 3})),
+            Some(true)
+        );
+        assert_eq!(breached_from(&json!({"status": "clean"})), Some(false));
+        assert_eq!(breached_from(&json!("not_found")), Some(false));
+        assert_eq!(breached_from(&json!({"count": 0})), Some(false));
+        assert_eq!(breached_from(&json!({"status": "unknown"})), None);
+        assert_eq!(breached_from(&json!({"status": "error"})), None);
     }
 
     #[test]

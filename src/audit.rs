@@ -11,7 +11,7 @@ use crate::model::{EntryKind, Vault};
 use crate::progress::Progress;
 use crate::report::{
     AccountReport, Audit, CheckRun, CheckStatus, Finding, MemberSummary, SCHEMA_VERSION, Severity,
-    SourceReport, Summary, Tool,
+    SourceReport, Summary, Suppressed, Tool,
 };
 use crate::settings::Settings;
 use crate::{domain, exit};
@@ -114,6 +114,9 @@ fn assemble(
     for d in &mut drafts {
         d.accounts.sort_unstable();
         d.accounts.dedup();
+        if let Some(sev) = settings.policy.severity.get(&d.kind) {
+            d.severity = *sev;
+        }
     }
     drafts.sort_by(|a, b| {
         b.severity
@@ -123,17 +126,59 @@ fn assemble(
     });
     let account_id = |i: usize| format!("A{}", i + 1);
 
-    let findings: Vec<Finding> = drafts
-        .iter()
+    let today = chrono::Utc::now().date_naive();
+    let mut used = vec![false; settings.policy.ignore.len()];
+    let mut suppressed = Vec::new();
+    let mut kept: Vec<(Draft, String)> = Vec::new();
+    for d in drafts {
+        let fp = fingerprint(ctx, &d);
+        let accepted = settings
+            .policy
+            .ignore
+            .iter()
+            .position(|ig| ig.fingerprint == fp);
+        match accepted {
+            Some(k) if settings.policy.ignore[k].expires.is_none_or(|e| e >= today) => {
+                used[k] = true;
+                let ig = &settings.policy.ignore[k];
+                suppressed.push(Suppressed {
+                    fingerprint: fp,
+                    check: d.kind,
+                    severity: d.severity,
+                    accounts: d.accounts.iter().map(|&i| account_id(i)).collect(),
+                    reason: ig.reason.clone(),
+                    expires: ig.expires.map(|e| e.to_string()),
+                });
+            }
+            _ => kept.push((d, fp)),
+        }
+    }
+    let mut policy_warnings = Vec::new();
+    for (k, ig) in settings.policy.ignore.iter().enumerate() {
+        if let Some(e) = ig.expires.filter(|e| *e < today) {
+            policy_warnings.push(format!(
+                "the accepted risk {} expired on {e}: it is reported again",
+                ig.fingerprint
+            ));
+        } else if !used[k] {
+            policy_warnings.push(format!(
+                "no finding has fingerprint {}: the ignore entry can be removed",
+                ig.fingerprint
+            ));
+        }
+    }
+    let drafts: Vec<Draft> = kept.iter().map(|(d, _)| d.clone()).collect();
+    let findings: Vec<Finding> = kept
+        .into_iter()
         .enumerate()
-        .map(|(n, d)| Finding {
+        .map(|(n, (d, fingerprint))| Finding {
             id: format!("F{}", n + 1),
             check: d.kind,
             severity: d.severity,
             accounts: d.accounts.iter().map(|&i| account_id(i)).collect(),
-            message: d.message.clone(),
-            fingerprint: fingerprint(ctx, d),
-            details: d.details.clone(),
+            message: d.message,
+            fingerprint,
+            details: d.details,
         })
         .collect();
 
@@ -198,7 +243,7 @@ fn assemble(
             m
         })
         .collect();
-    let summary = summarize(
+    let mut summary = summarize(
         &sources,
         &accounts,
         &findings,
@@ -206,6 +251,8 @@ fn assemble(
         &checks,
         settings,
     );
+    summary.suppressed = suppressed;
+    summary.policy_warnings = policy_warnings;
     Audit {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
@@ -258,14 +305,19 @@ fn summarize(
         }
     }
     let incomplete = checks.iter().any(|c| c.status == CheckStatus::Incomplete);
+    let member_names: Vec<String> = members.iter().map(|m| m.member.clone()).collect();
+    let readiness = checks::recovery::readiness(accounts, &member_names);
     Summary {
         accounts: accounts.len(),
         findings: findings.len(),
         by_check,
         by_severity,
         members,
+        suppressed: Vec::new(),
+        policy_warnings: Vec::new(),
         fail_on: settings.policy.fail_on,
         incomplete,
         exit_code: exit::decide(findings, incomplete, &settings.policy),
+        readiness,
     }
 }

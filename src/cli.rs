@@ -80,15 +80,41 @@ pub enum TwoFactorCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct TwoFactorUpdateArgs {}
+pub struct TwoFactorUpdateArgs {
+    /// Where to write the dataset (then audit with --2fa-directory FILE).
+    #[arg(
+        long,
+        short = 'o',
+        value_name = "FILE",
+        default_value = "2fa-directory.json"
+    )]
+    pub output: PathBuf,
+
+    /// Where to download it from (the 2fa.directory API v3 `all.json`).
+    #[arg(long, value_name = "URL", default_value = crate::checks::recovery::directory::DEFAULT_URL)]
+    pub url: String,
+}
 
 /// Recovery-check options of `vaultlint audit`.
 #[derive(Debug, Args)]
-pub struct RecoveryArgs {}
+pub struct RecoveryArgs {
+    /// A TOML or CSV file listing where backup codes are kept outside the
+    /// vault (site, where, date; see docs/recovery.md).
+    #[arg(long, value_name = "FILE")]
+    pub recovery_inventory: Option<PathBuf>,
+
+    /// The 2fa.directory dataset (API v3 JSON, from `vaultlint 2fa update`),
+    /// asked before the built-in table of 2FA services.
+    #[arg(long = "2fa-directory", value_name = "FILE")]
+    pub two_factor_directory: Option<PathBuf>,
+}
 
 impl RecoveryArgs {
     pub fn settings(&self) -> Result<crate::checks::recovery::RecoverySettings, InputError> {
-        Ok(crate::checks::recovery::RecoverySettings::default())
+        crate::checks::recovery::RecoverySettings::load(
+            self.recovery_inventory.as_deref(),
+            self.two_factor_directory.as_deref(),
+        )
     }
 }
 
@@ -131,9 +157,15 @@ pub struct AuditArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Exit 1 when a finding is at or above this severity.
-    #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = parse_severity)]
-    pub fail_on: Severity,
+    /// Exit 1 when a finding is at or above this severity [default: high].
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
+
+    /// Read rules from a TOML policy file (fail_on, only/skip, severity per
+    /// finding kind, accepted risks by fingerprint); flags override it. See
+    /// docs/policy.md.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
 
     /// Write the report and exit 0 even when findings reach --fail-on.
     #[arg(long)]
@@ -199,8 +231,18 @@ impl AuditArgs {
             }
             (None, None) => FormatChoice::Auto,
         };
-        let only = parse_checks(&self.only, "--only")?;
-        let skip = parse_checks(&self.skip, "--skip")?;
+        let file = match &self.policy {
+            Some(path) => crate::policy::load(path)?,
+            None => crate::policy::PolicyFile::default(),
+        };
+        let mut only = parse_checks(&self.only, "--only")?;
+        if only.is_empty() {
+            only = file.only.clone();
+        }
+        let mut skip = parse_checks(&self.skip, "--skip")?;
+        if skip.is_empty() {
+            skip = file.skip.clone();
+        }
         let checks = CheckId::ALL
             .iter()
             .copied()
@@ -212,9 +254,11 @@ impl AuditArgs {
             format,
             checks,
             policy: Policy {
-                fail_on: self.fail_on,
-                exit_zero: self.exit_zero,
-                allow_incomplete: self.allow_incomplete,
+                fail_on: self.fail_on.or(file.fail_on).unwrap_or(Severity::High),
+                exit_zero: self.exit_zero || file.exit_zero.unwrap_or(false),
+                allow_incomplete: self.allow_incomplete || file.allow_incomplete.unwrap_or(false),
+                severity: file.severity,
+                ignore: file.ignore,
             },
             pwned: self.pwned.settings()?,
             recovery: self.recovery.settings()?,
@@ -268,7 +312,7 @@ mod tests {
     fn fail_on_parses() {
         assert_eq!(
             args(&["x.csv", "--fail-on", "medium"]).fail_on,
-            Severity::Medium
+            Some(Severity::Medium)
         );
         assert!(Cli::try_parse_from(["vaultlint", "audit", "x.csv", "--fail-on", "bad"]).is_err());
     }

@@ -47,6 +47,22 @@ pub fn brand(registrable: &str) -> &str {
     }
 }
 
+/// The service name of a URL for telling credentials apart: the brand of its
+/// registrable domain (`www.amazon.co.uk` gives `amazon`), or for an Android
+/// app facet the brand in its package name (`android://h@com.amazon.mShop.android/`
+/// gives `amazon`), so an app row and a web row of one login match.
+pub fn service(raw: &str) -> Option<String> {
+    if let Some(rest) = raw.trim().strip_prefix("android://") {
+        let pkg = rest.rsplit_once('@').map_or(rest, |(_, p)| p);
+        let pkg = pkg.split(['/', '?', '#']).next().unwrap_or("");
+        let mut parts = pkg.split('.').filter(|p| !p.is_empty());
+        let first = parts.next()?;
+        let name = parts.next().unwrap_or(first);
+        return Some(name.to_ascii_lowercase());
+    }
+    of_url(raw).map(|d| brand(&d).to_owned())
+}
+
 /// True for plain `http://` URLs that leave the machine (not localhost,
 /// loopback or a private address).
 pub fn is_insecure_http(raw: &str) -> bool {
@@ -89,6 +105,23 @@ mod tests {
         assert_eq!(registrable("router"), "router");
         assert_eq!(brand("amazon.co.uk"), "amazon");
         assert_eq!(brand("amazon.com"), "amazon");
+    }
+
+    #[test]
+    fn services() {
+        assert_eq!(
+            service("https://www.amazon.co.uk/ap").as_deref(),
+            Some("amazon")
+        );
+        assert_eq!(
+            service("android://abc==@com.amazon.mShop.android.shopping/").as_deref(),
+            Some("amazon")
+        );
+        assert_eq!(
+            service("android://x@org.mozilla.firefox").as_deref(),
+            Some("mozilla")
+        );
+        assert_eq!(service(""), None);
     }
 
     #[test]

@@ -51,7 +51,7 @@ mod tests {
         let lenient = Policy {
             exit_zero: true,
             allow_incomplete: true,
-            ..p
+            ..p.clone()
         };
         assert_eq!(decide(&[finding(Severity::Critical)], true, &lenient), OK);
         let strict = Policy {

@@ -11,6 +11,7 @@ pub mod error;
 pub mod exit;
 pub mod import;
 pub mod model;
+pub mod policy;
 pub mod progress;
 pub mod pwned;
 pub mod render;

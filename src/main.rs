@@ -4,7 +4,7 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use vaultlint::cli::{AuditArgs, Cli, ColorChoice, Command};
+use vaultlint::cli::{AuditArgs, Cli, ColorChoice, Command, TwoFactorCommand, TwoFactorUpdateArgs};
 use vaultlint::progress::{Bar, NoProgress, Progress};
 use vaultlint::render::{self, ReportFormat, Style};
 use vaultlint::{audit, exit, import};
@@ -15,7 +15,9 @@ fn main() -> ExitCode {
         Command::Audit(args) => run_audit(&args),
         Command::Formats => print_formats(),
         Command::Pwned { command } => fail(format!("{command:?}: not implemented yet")),
-        Command::TwoFactor { command } => fail(format!("{command:?}: not implemented yet")),
+        Command::TwoFactor {
+            command: TwoFactorCommand::Update(args),
+        } => update_2fa_directory(&args),
     };
     ExitCode::from(code as u8)
 }
@@ -83,6 +85,20 @@ fn run_audit(args: &AuditArgs) -> i32 {
         Ok(()) => report.summary.exit_code,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => report.summary.exit_code,
         Err(e) => fail(format!("cannot write the report: {e}")),
+    }
+}
+
+fn update_2fa_directory(args: &TwoFactorUpdateArgs) -> i32 {
+    match vaultlint::checks::recovery::directory::update(&args.url, &args.output) {
+        Ok(services) => {
+            println!(
+                "vaultlint: saved {services} services to {}; audit with --2fa-directory {}",
+                args.output.display(),
+                args.output.display()
+            );
+            exit::OK
+        }
+        Err(e) => fail(e),
     }
 }
 

@@ -1,11 +1,13 @@
 //! One typed `Settings`, resolved from what the user typed, so the clap
 //! types never travel into the library.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::checks::CheckId;
 use crate::checks::recovery::RecoverySettings;
+use crate::checks::{CheckId, FindingKind};
 use crate::import::FormatChoice;
+use crate::policy::Ignore;
 use crate::pwned::PwnedSettings;
 use crate::report::Severity;
 
@@ -16,8 +18,8 @@ pub struct Input {
     pub member: String,
 }
 
-/// The exit policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The exit policy and the finding rules of a policy file.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
     /// Findings at or above this severity fail the run (exit 1).
     pub fail_on: Severity,
@@ -25,6 +27,10 @@ pub struct Policy {
     pub exit_zero: bool,
     /// Exit normally when a check stayed incomplete (instead of 3).
     pub allow_incomplete: bool,
+    /// Severity overrides per finding kind.
+    pub severity: BTreeMap<FindingKind, Severity>,
+    /// Accepted risks, by finding fingerprint.
+    pub ignore: Vec<Ignore>,
 }
 
 impl Default for Policy {
@@ -33,6 +39,8 @@ impl Default for Policy {
             fail_on: Severity::High,
             exit_zero: false,
             allow_incomplete: false,
+            severity: BTreeMap::new(),
+            ignore: Vec::new(),
         }
     }
 }
@@ -89,7 +97,27 @@ pub fn parse_inputs(args: &[String]) -> Vec<Input> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| p.display().to_string())
     };
-    let stems: Vec<String> = inputs.iter().map(|(_, p)| stem(p)).collect();
+    // Dashlane's export is a ZIP of fixed file names: its files belong to the
+    // member named by the folder they were unpacked into.
+    let stems: Vec<String> = inputs
+        .iter()
+        .map(|(_, p)| {
+            let s = stem(p);
+            let dashlane = [
+                "credentials",
+                "securenotes",
+                "payments",
+                "ids",
+                "personalinfo",
+            ];
+            match p.parent().and_then(|d| d.file_name()) {
+                Some(dir) if dashlane.contains(&s.to_ascii_lowercase().as_str()) => {
+                    dir.to_string_lossy().into_owned()
+                }
+                _ => s,
+            }
+        })
+        .collect();
     inputs
         .drain(..)
         .enumerate()
@@ -98,7 +126,9 @@ pub fn parse_inputs(args: &[String]) -> Vec<Input> {
                 let s = &stems[k];
                 let clash = stems.iter().filter(|t| *t == s).count() > 1;
                 match path.parent().and_then(|p| p.file_name()) {
-                    Some(parent) if clash => format!("{}/{s}", parent.to_string_lossy()),
+                    Some(parent) if clash && parent.to_string_lossy() != *s => {
+                        format!("{}/{s}", parent.to_string_lossy())
+                    }
                     _ => s.clone(),
                 }
             });
@@ -122,5 +152,13 @@ mod tests {
         let members: Vec<&str> = inputs.iter().map(|i| i.member.as_str()).collect();
         assert_eq!(members, vec!["alice", "x/export", "y/export", "bob"]);
         assert_eq!(inputs[0].path, PathBuf::from("exports/a.csv"));
+        let dashlane = parse_inputs(&[
+            "dl-ann/credentials.csv".into(),
+            "dl-ann/securenotes.csv".into(),
+        ]);
+        assert!(
+            dashlane.iter().all(|i| i.member == "dl-ann"),
+            "{dashlane:?}"
+        );
     }
 }

@@ -91,6 +91,24 @@ pub enum FindingKind {
 }
 
 impl FindingKind {
+    pub const ALL: &[FindingKind] = &[
+        FindingKind::Reuse,
+        FindingKind::ReuseAcrossMembers,
+        FindingKind::Similar,
+        FindingKind::Weak,
+        FindingKind::Pwned,
+        FindingKind::LockoutRisk,
+        FindingKind::RecoveryUnknown,
+        FindingKind::TwoFactorAvailable,
+        FindingKind::RecoveryHub,
+        FindingKind::InsecureUrl,
+    ];
+
+    pub fn parse(s: &str) -> Option<FindingKind> {
+        let s = s.trim().to_ascii_lowercase().replace('-', "_");
+        FindingKind::ALL.iter().copied().find(|k| k.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             FindingKind::Reuse => "reuse",

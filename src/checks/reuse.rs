@@ -33,8 +33,7 @@ fn credential(ctx: &Context, i: usize) -> (String, String, String) {
     let service = e
         .urls
         .iter()
-        .find_map(|u| domain::of_url(u))
-        .map(|d| domain::brand(&d).to_owned())
+        .find_map(|u| domain::service(u))
         .unwrap_or_else(|| e.title.trim().to_lowercase());
     (
         ctx.member(i).to_owned(),

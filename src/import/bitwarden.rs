@@ -4,7 +4,7 @@
 //! `fields` holds `name: value` lines; `login_uri` holds several URIs joined
 //! by commas; `type` is `login` or `note`.
 
-use super::{Format, Parsed, Table, data_rows, header_of, util};
+use super::{Format, Parsed, Table, header_of, util};
 use crate::model::{Capabilities, EntryKind};
 
 pub struct Bitwarden;
@@ -46,16 +46,7 @@ impl Format for Bitwarden {
         }
     }
     fn import(&self, table: &Table, out: &mut Parsed) {
-        let Some(h) = header_of(table) else { return };
-        for rec in data_rows(table) {
-            out.rows += 1;
-            if rec.len() < h.len() {
-                out.skip(
-                    rec.line,
-                    format!("{} fields where the header has {}", rec.len(), h.len()),
-                );
-                continue;
-            }
+        util::each_row(table, out, |h, rec, _| {
             let kind = match h.get(rec, "type").trim().to_ascii_lowercase().as_str() {
                 "login" => EntryKind::Login,
                 "note" => EntryKind::Note,
@@ -77,8 +68,8 @@ impl Format for Bitwarden {
             e.fields = util::parse_name_value_lines(h.get(rec, "fields"));
             e.folder = util::non_empty(h.get(rec, "folder"))
                 .or_else(|| util::non_empty(h.get(rec, "collections")));
-            out.entries.push(e);
-        }
+            Some(e)
+        });
     }
 }
 

@@ -1,19 +1,97 @@
-//! TODO: importer not yet written (stub).
+//! LastPass CSV, in its two shapes:
+//!
+//! - web vault / browser extension: `url,username,password,totp,extra,name,grouping,fav`
+//!   (format id `lastpass`);
+//! - lastpass-cli (`lpass export`): `url,username,password,extra,name,grouping,fav`, with
+//!   no TOTP column (format id `lastpass-cli`, so the report can say that TOTP
+//!   is not in the file rather than "not enabled").
+//!
+//! Columns are mapped by header name, so `lpass export --fields=...` variants
+//! and the older `...,fav,totp` order work too.
+//!
+//! - Secure notes are rows whose url is `http://sn`: they become
+//!   [`EntryKind::Note`] with `extra` as the body. Typed notes (`NoteType:Credit
+//!   Card`, `NoteType:Wi-Fi Password`, ...) keep their `Key:Value` body in the
+//!   notes; a password line inside a typed note does not make it an account.
+//! - `http://group` rows define (empty) folders: counted as rows, not entries.
+//! - `grouping` is the folder path with `\` separators; `(none)` means none.
+//! - The extension export path HTML-escapes `&`, `<`, `>`, `"` and `'`:
+//!   passwords, usernames, names and folders holding `&amp;`, `&lt;`, `&gt;`,
+//!   `&quot;` or `&#39;` are decoded, and one warning says how many cells were.
+//! - Some export paths leave line breaks unquoted, which splits one record over
+//!   several physical rows. A row with too few fields is joined onto the
+//!   previous one's last field while that does not exceed the header's width;
+//!   a record that still has the wrong width is skipped with a reason.
+//! - `\r\r\n` line ends are absorbed by the shared reader.
 
-use super::{Format, Parsed, Table};
-use crate::model::Capabilities;
+use std::borrow::Cow;
 
+use super::{Format, Header, Parsed, Record, Table, data_rows, header_of, util};
+use crate::model::{Capabilities, Entry, EntryKind, Secret};
+
+/// Web vault / browser extension export (with `totp`).
 pub struct LastPass;
+
+/// `lpass export` (no `totp` column).
+pub struct LastPassCli;
+
+const WEB: &[&str] = &[
+    "url", "username", "password", "totp", "extra", "name", "grouping", "fav",
+];
+const CLI: &[&str] = &[
+    "url", "username", "password", "extra", "name", "grouping", "fav",
+];
+const CORE: &[&str] = &["url", "username", "password", "extra", "name", "grouping"];
+
+/// Score of a header that has this format's distinctive columns plus unknown
+/// ones (a newer version): above the 90 that `score_header` gives a header
+/// merely containing some common names, below an exact match.
+const VARIANT_SCORE: u8 = 95;
+
+/// The URL LastPass gives secure notes.
+const NOTE_URL: &str = "http://sn";
+/// The URL LastPass gives folder-definition rows.
+const GROUP_URL: &str = "http://group";
 
 impl Format for LastPass {
     fn id(&self) -> &'static str {
         "lastpass"
     }
     fn name(&self) -> &'static str {
-        "LastPass"
+        "LastPass (web vault or browser extension)"
     }
     fn signature(&self) -> &'static str {
-        ""
+        "url,username,password,totp,extra,name,grouping,fav"
+    }
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            notes: true,
+            custom_fields: false,
+            totp: true,
+            attachments: false,
+        }
+    }
+    fn detect(&self, table: &Table) -> u8 {
+        match header_of(table) {
+            Some(h) if h.is_exactly(WEB) => 100,
+            Some(h) if h.has_all(CORE) && h.has("totp") => VARIANT_SCORE,
+            _ => 0,
+        }
+    }
+    fn import(&self, table: &Table, out: &mut Parsed) {
+        import(table, out);
+    }
+}
+
+impl Format for LastPassCli {
+    fn id(&self) -> &'static str {
+        "lastpass-cli"
+    }
+    fn name(&self) -> &'static str {
+        "LastPass (lastpass-cli `lpass export`, no TOTP column)"
+    }
+    fn signature(&self) -> &'static str {
+        "url,username,password,extra,name,grouping,fav"
     }
     fn capabilities(&self) -> Capabilities {
         Capabilities {
@@ -23,8 +101,406 @@ impl Format for LastPass {
             attachments: false,
         }
     }
-    fn detect(&self, _table: &Table) -> u8 {
-        0
+    fn detect(&self, table: &Table) -> u8 {
+        match header_of(table) {
+            Some(h) if h.is_exactly(CLI) => 100,
+            Some(h) if h.has_all(CORE) && !h.has("totp") => VARIANT_SCORE,
+            _ => 0,
+        }
     }
-    fn import(&self, _table: &Table, _out: &mut Parsed) {}
+    fn import(&self, table: &Table, out: &mut Parsed) {
+        import(table, out);
+    }
+}
+
+/// A logical record being rebuilt from physical rows.
+struct Pending {
+    record: Record,
+    /// Last physical line the record covers so far.
+    end_line: u64,
+    /// How many physical rows were joined into it.
+    pieces: usize,
+}
+
+/// Last physical line of `rec` (each line break inside a cell is one more).
+fn end_line(rec: &Record) -> u64 {
+    let breaks: usize = rec.fields.iter().map(|f| f.matches('\n').count()).sum();
+    rec.line + breaks as u64
+}
+
+fn import(table: &Table, out: &mut Parsed) {
+    let Some(h) = header_of(table) else { return };
+    let width = h.len();
+    let mut state = State::default();
+    let mut pending: Option<Pending> = None;
+    for rec in data_rows(table) {
+        if let Some(p) = pending.as_mut()
+            && rec.len() < width
+            && (p.record.len() + rec.len()).saturating_sub(1) <= width
+        {
+            // An unquoted line break split the record: the first cell of this
+            // row continues the previous row's last cell.
+            let gap = rec.line.saturating_sub(p.end_line + 1);
+            let joint = "\n".repeat(gap as usize + 1);
+            let mut cells = rec.fields.iter();
+            if let (Some(last), Some(first)) = (p.record.fields.last_mut(), cells.next()) {
+                last.push_str(&joint);
+                last.push_str(first);
+            }
+            p.record.fields.extend(cells.cloned());
+            p.end_line = end_line(rec);
+            p.pieces += 1;
+            if p.record.len() == width
+                && let Some(done) = pending.take()
+            {
+                state.emit(&h, &done.record, out);
+                state.repaired += 1;
+            }
+            continue;
+        }
+        if let Some(p) = pending.take() {
+            out.rows += 1;
+            out.skip(
+                p.record.line,
+                format!(
+                    "{} fields where the header has {width} (a cell with an unquoted line break or comma; {} line(s) could not be rejoined)",
+                    p.record.len(),
+                    p.pieces
+                ),
+            );
+        }
+        if rec.len() == width {
+            state.emit(&h, rec, out);
+        } else if rec.len() < width {
+            pending = Some(Pending {
+                record: rec.clone(),
+                end_line: end_line(rec),
+                pieces: 1,
+            });
+        } else {
+            out.rows += 1;
+            out.skip(
+                rec.line,
+                format!(
+                    "{} fields where the header has {width} (a cell with an unquoted comma)",
+                    rec.len()
+                ),
+            );
+        }
+    }
+    if let Some(p) = pending.take() {
+        out.rows += 1;
+        out.skip(
+            p.record.line,
+            format!(
+                "{} fields where the header has {width} (the file ends inside a record)",
+                p.record.len()
+            ),
+        );
+    }
+    state.finish(out);
+}
+
+#[derive(Default)]
+struct State {
+    /// Cells whose HTML entities were decoded.
+    decoded: usize,
+    /// Records rebuilt from several physical rows.
+    repaired: usize,
+    /// `http://group` folder-definition rows.
+    groups: usize,
+}
+
+impl State {
+    fn emit(&mut self, h: &Header, rec: &Record, out: &mut Parsed) {
+        out.rows += 1;
+        let url = h.get(rec, "url").trim();
+        if url.eq_ignore_ascii_case(GROUP_URL) {
+            self.groups += 1;
+            return;
+        }
+        let kind = if url.eq_ignore_ascii_case(NOTE_URL) {
+            EntryKind::Note
+        } else {
+            EntryKind::Login
+        };
+        let mut e = Entry::new(kind, rec.line);
+        e.title = self.unescape(h.get(rec, "name")).trim().to_owned();
+        e.notes = h.get(rec, "extra").into();
+        let folder = self.unescape(h.get(rec, "grouping"));
+        e.folder = util::non_empty(&folder).filter(|f| f != "(none)");
+        if kind == EntryKind::Login {
+            if !url.is_empty() && url != "http://" {
+                e.urls.push(url.to_owned());
+            }
+            e.username = self.unescape(h.get(rec, "username")).trim().to_owned();
+            let password = h.get(rec, "password");
+            if !password.is_empty() {
+                e.password = Some(match self.unescape(password) {
+                    Cow::Borrowed(p) => Secret::new(p),
+                    Cow::Owned(p) => Secret::from(p),
+                });
+            }
+            e.totp = util::totp(h.get(rec, "totp"));
+        }
+        out.entries.push(e);
+    }
+
+    /// Decodes the HTML entities the extension export writes, counting cells.
+    fn unescape<'a>(&mut self, cell: &'a str) -> Cow<'a, str> {
+        const ENTITIES: &[&str] = &["&amp;", "&lt;", "&gt;", "&quot;", "&#39;", "&#039;"];
+        if ENTITIES.iter().any(|e| cell.contains(e)) {
+            self.decoded += 1;
+            html_escape::decode_html_entities(cell)
+        } else {
+            Cow::Borrowed(cell)
+        }
+    }
+
+    fn finish(&self, out: &mut Parsed) {
+        if self.decoded > 0 {
+            out.warn(format!(
+                "decoded HTML entities (&amp; &lt; &gt; &quot; &#39;) in {} cell(s): this export was written by the LastPass browser extension, which escapes them",
+                self.decoded
+            ));
+        }
+        if self.repaired > 0 {
+            out.warn(format!(
+                "{} record(s) split over several lines by unquoted line breaks were rejoined",
+                self.repaired
+            ));
+        }
+        if self.groups > 0 {
+            out.warn(format!(
+                "{} http://group row(s) (folder definitions, not items)",
+                self.groups
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::{detect, table};
+
+    const SAMPLE: &[u8] = include_bytes!("../../sample-exports/lastpass.csv");
+    const CLI_SAMPLE: &[u8] = include_bytes!("../../sample-exports/lastpass-cli.csv");
+    const CAROL: &[u8] = include_bytes!("../../sample-exports/family/carol.csv");
+
+    fn run(data: &[u8]) -> Parsed {
+        let t = table::read(data, Default::default()).unwrap();
+        let mut out = Parsed::default();
+        LastPass.import(&t, &mut out);
+        out
+    }
+
+    fn accounts(out: &Parsed) -> Vec<&Entry> {
+        out.entries.iter().filter(|e| e.is_account()).collect()
+    }
+
+    fn by_title<'a>(out: &'a Parsed, title: &str) -> &'a Entry {
+        out.entries.iter().find(|e| e.title == title).unwrap()
+    }
+
+    #[test]
+    fn auto_detection_picks_each_shape() {
+        let t = table::read(SAMPLE, Default::default()).unwrap();
+        assert_eq!(detect(&t).unwrap().id(), "lastpass");
+        let t = table::read(CLI_SAMPLE, Default::default()).unwrap();
+        assert_eq!(detect(&t).unwrap().id(), "lastpass-cli");
+        let t = table::read(CAROL, Default::default()).unwrap();
+        assert_eq!(detect(&t).unwrap().id(), "lastpass");
+        let t = table::read(
+            b"url,username,password,extra,name,grouping,fav,totp\n",
+            Default::default(),
+        )
+        .unwrap();
+        assert_eq!(LastPass.detect(&t), VARIANT_SCORE);
+        assert_eq!(LastPassCli.detect(&t), 0);
+    }
+
+    #[test]
+    fn sample_imports_with_its_quirks() {
+        let out = run(SAMPLE);
+        assert!(out.skipped.is_empty(), "{:?}", out.skipped);
+        assert_eq!(out.rows, 11);
+        assert_eq!(out.entries.len(), 11);
+        assert_eq!(accounts(&out).len(), 7);
+        let notes = out.entries.iter().filter(|e| e.kind == EntryKind::Note);
+        assert_eq!(notes.count(), 3);
+
+        let amazon = by_title(&out, "Amazon");
+        assert_eq!(amazon.password(), Some("Tom&Jerry<3"));
+        let bank = by_title(&out, "Harbor & Pine Credit Union");
+        assert_eq!(bank.password(), Some("Rainy\"Day\"Fund-19"));
+        assert_eq!(
+            by_title(&out, "Dropbox").password(),
+            Some("Dana's-Box-2020")
+        );
+        assert_eq!(
+            by_title(&out, "Dropbox").folder,
+            None,
+            "(none) is no folder"
+        );
+        let netflix = by_title(&out, "Netflix");
+        assert_eq!(netflix.password(), Some("P>pcorn-Night-5"));
+        assert_eq!(netflix.folder.as_deref(), Some("Shared-Family\\Streaming"));
+        assert_eq!(bank.folder.as_deref(), Some("Finance & Bills"));
+        assert!(
+            out.warnings
+                .iter()
+                .any(|w| w.contains("HTML entities") && w.contains(" 7 cell(s)")),
+            "{:?}",
+            out.warnings
+        );
+
+        let reddit = by_title(&out, "Reddit");
+        assert!(reddit.is_account());
+        assert_eq!(
+            reddit.notes.expose(),
+            "Old account from college\nkarma farming days"
+        );
+        assert!(out.warnings.iter().any(|w| w.contains("1 record(s) split")));
+
+        let github = by_title(&out, "GitHub");
+        assert!(github.has_totp());
+        assert_eq!(github.folder.as_deref(), Some("Work\\Dev"));
+        let wifi = by_title(&out, "Home Wi-Fi");
+        assert_eq!(wifi.kind, EntryKind::Note);
+        assert!(!wifi.is_account());
+        assert!(wifi.notes.expose().starts_with("NoteType:Wi-Fi Password\n"));
+        assert!(wifi.notes.expose().contains("Password:orchard-Lamp-92"));
+        assert!(!by_title(&out, "Hacker News").is_account());
+    }
+
+    #[test]
+    fn cli_sample_imports_crlf_and_no_totp() {
+        let t = table::read(CLI_SAMPLE, Default::default()).unwrap();
+        let mut out = Parsed::default();
+        LastPassCli.import(&t, &mut out);
+        assert!(out.skipped.is_empty(), "{:?}", out.skipped);
+        assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+        assert_eq!(out.rows, 8);
+        assert_eq!(accounts(&out).len(), 6);
+        assert!(out.entries.iter().all(|e| !e.has_totp()));
+        let codes = by_title(&out, "Proton Mail recovery");
+        assert_eq!(codes.kind, EntryKind::Note);
+        assert_eq!(codes.notes.expose().lines().count(), 3);
+        assert_eq!(codes.folder.as_deref(), Some("Email"));
+        assert_eq!(by_title(&out, "Home router").folder, None);
+        let quoted = by_title(&out, "Bandcamp");
+        assert_eq!(quoted.password(), Some("say \"cheese\", please"));
+        assert!(!LastPassCli.capabilities().totp);
+    }
+
+    #[test]
+    fn family_carol_imports() {
+        let out = run(CAROL);
+        assert!(out.skipped.is_empty());
+        assert_eq!(out.rows, 11);
+        assert_eq!(accounts(&out).len(), 9);
+        let notes: Vec<&str> = out
+            .entries
+            .iter()
+            .filter(|e| e.kind == EntryKind::Note)
+            .map(|e| e.title.as_str())
+            .collect();
+        assert_eq!(notes, vec!["Evernote Single-Use Codes", "Home Wi-Fi"]);
+        assert_eq!(
+            by_title(&out, "Instagram").password(),
+            Some("Ink&Brush&2021")
+        );
+        assert!(by_title(&out, "Evernote").has_totp());
+        assert_eq!(out.warnings.len(), 1);
+        assert!(out.warnings[0].contains(" 1 cell(s)"));
+    }
+
+    #[test]
+    fn corrupted_rows_are_rejoined_or_skipped() {
+        let data = b"url,username,password,totp,extra,name,grouping,fav\n\
+https://a.example,ann,pw-a,,,A,,0\n\
+,,pw-b,,first line\nsecond line,B multi,,0\n\
+,,pw-c,,test\"\n\ntest\",C blank line inside,,0\n\
+,,pw-d,,1 line\n2 line\n3 line\n4 line,D four lines,,0\n\
+https://e.example,eve,pw-e,,note, with a comma,E,,0\n\
+https://f.example,fay,pw-f,,,F,,0\n\
+,,pw-g,,dangling\n\
+https://h.example,hal,pw-h,,,H,,0\n\
+,,pw-i,,end of file\n";
+        let out = run(data);
+        let titles: Vec<&str> = out.entries.iter().map(|e| e.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            vec![
+                "A",
+                "B multi",
+                "C blank line inside",
+                "D four lines",
+                "F",
+                "H"
+            ]
+        );
+        assert_eq!(out.entries[1].notes.expose(), "first line\nsecond line");
+        assert_eq!(out.entries[1].row, 3);
+        assert_eq!(out.entries[2].notes.expose(), "test\"\n\ntest\"");
+        assert_eq!(
+            out.entries[3].notes.expose(),
+            "1 line\n2 line\n3 line\n4 line"
+        );
+        assert_eq!(out.entries[3].password(), Some("pw-d"));
+        let skipped: Vec<u64> = out.skipped.iter().map(|s| s.line).collect();
+        assert_eq!(skipped, vec![12, 14, 16]);
+        assert!(out.skipped[0].reason.contains("9 fields"));
+        assert!(out.skipped[1].reason.contains("5 fields"));
+        assert!(out.skipped[2].reason.contains("ends inside a record"));
+        assert_eq!(out.rows, 9);
+        assert!(out.warnings.iter().any(|w| w.contains("3 record(s) split")));
+    }
+
+    #[test]
+    fn crcrlf_line_ends_read_cleanly() {
+        let data = b"url,username,password,totp,extra,name,grouping,fav\r\r\n\
+https://a.example,ann,pw-a,,,A,Mail,0\r\r\n\
+http://sn,,,,\"line 1\r\r\nline 2\",Note,,0\r\r\n\
+https://b.example,bob,pw-b,JBSWY3DPEHPK3PXP,,B,,1\r\r\n";
+        let t = table::read(data, Default::default()).unwrap();
+        assert_eq!(t.records.len(), 4, "no blank rows from \\r\\r\\n");
+        assert_eq!(LastPass.detect(&t), 100);
+        let out = run(data);
+        assert!(out.skipped.is_empty());
+        assert_eq!(out.rows, 3);
+        assert_eq!(accounts(&out).len(), 2);
+        assert_eq!(out.entries[0].folder.as_deref(), Some("Mail"));
+        assert_eq!(out.entries[1].kind, EntryKind::Note);
+        assert_eq!(out.entries[2].row, 5);
+        assert!(out.entries[2].has_totp());
+    }
+
+    #[test]
+    fn entities_only_decoded_where_present_and_group_rows_counted() {
+        let data = b"url,username,password,totp,extra,name,grouping,fav\n\
+http://group,,,,,Empty folder,Empty folder,0\n\
+https://a.example,ann,a&b&c,,&amp; stays in notes,A &lt;test&gt;,Work &amp; Play,0\n";
+        let out = run(data);
+        assert_eq!(out.rows, 2);
+        assert_eq!(out.entries.len(), 1);
+        let e = &out.entries[0];
+        assert_eq!(e.password(), Some("a&b&c"));
+        assert_eq!(e.title, "A <test>");
+        assert_eq!(e.folder.as_deref(), Some("Work & Play"));
+        assert_eq!(e.notes.expose(), "&amp; stays in notes");
+        assert!(out.warnings.iter().any(|w| w.contains(" 2 cell(s)")));
+        assert!(out.warnings.iter().any(|w| w.contains("1 http://group")));
+    }
+
+    #[test]
+    fn header_only_and_garbage_never_panic() {
+        let out = run(b"url,username,password,totp,extra,name,grouping,fav\n");
+        assert_eq!(out.rows, 0);
+        let out =
+            run(b"url,username,password,totp,extra,name,grouping,fav\n,,,,,,,,,,,,\nx\ny\nz\n");
+        assert_eq!(out.entries.len(), 0);
+        assert!(!out.skipped.is_empty());
+    }
 }

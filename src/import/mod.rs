@@ -3,6 +3,7 @@
 //! line in [`FORMATS`] and one sample in `sample-exports/`.
 
 pub mod header;
+pub mod shape;
 pub mod table;
 pub mod util;
 
@@ -75,6 +76,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &bitwarden::Bitwarden,
     &onepassword::OnePassword,
     &lastpass::LastPass,
+    &lastpass::LastPassCli,
     &keepassxc::KeePassXc,
     &keepass::KeePass,
     &chrome::Chrome,
@@ -97,6 +99,7 @@ pub fn format_by_id(id: &str) -> Option<&'static dyn Format> {
         "apple" | "apple-passwords" | "icloud" => "safari",
         "1password8" | "onepassword" => "1password",
         "proton" => "protonpass",
+        "lpass" => "lastpass-cli",
         other => other,
     };
     FORMATS.iter().copied().find(|f| f.id() == id)
@@ -233,5 +236,138 @@ pub fn score_header(table: &Table, names: &[&str]) -> u8 {
         Some(h) if h.is_exactly(names) => 100,
         Some(h) if h.has_all(names) => 90,
         _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every sample of `sample-exports/` whose format is listed here, with
+    /// the format auto-detection must pick and the accounts it holds
+    /// (counted by hand from the file).
+    const SAMPLES: &[(&str, &[u8], &str, usize)] = &[
+        (
+            "chrome.csv",
+            include_bytes!("../../sample-exports/chrome.csv"),
+            "chrome",
+            10,
+        ),
+        (
+            "chrome-legacy.csv",
+            include_bytes!("../../sample-exports/chrome-legacy.csv"),
+            "chrome",
+            7,
+        ),
+        (
+            "firefox.csv",
+            include_bytes!("../../sample-exports/firefox.csv"),
+            "firefox",
+            8,
+        ),
+        (
+            "safari.csv",
+            include_bytes!("../../sample-exports/safari.csv"),
+            "safari",
+            8,
+        ),
+        (
+            "keepassxc.csv",
+            include_bytes!("../../sample-exports/keepassxc.csv"),
+            "keepassxc",
+            7,
+        ),
+        (
+            "keepass.csv",
+            include_bytes!("../../sample-exports/keepass.csv"),
+            "keepass",
+            9,
+        ),
+        (
+            "dashlane-credentials.csv",
+            include_bytes!("../../sample-exports/dashlane-credentials.csv"),
+            "dashlane",
+            8,
+        ),
+        (
+            "dashlane-securenotes.csv",
+            include_bytes!("../../sample-exports/dashlane-securenotes.csv"),
+            "dashlane-notes",
+            0,
+        ),
+        (
+            "bitwarden.csv",
+            include_bytes!("../../sample-exports/bitwarden.csv"),
+            "bitwarden",
+            7,
+        ),
+        (
+            "bitwarden-org.csv",
+            include_bytes!("../../sample-exports/bitwarden-org.csv"),
+            "bitwarden",
+            6,
+        ),
+        (
+            "bitwarden-legacy.csv",
+            include_bytes!("../../sample-exports/bitwarden-legacy.csv"),
+            "bitwarden",
+            6,
+        ),
+        (
+            "1password.csv",
+            include_bytes!("../../sample-exports/1password.csv"),
+            "1password",
+            8,
+        ),
+    ];
+
+    #[test]
+    fn every_sample_is_detected_unambiguously() {
+        for (name, data, expected, _) in SAMPLES {
+            let table = table::read(data, Dialect::default()).unwrap();
+            let winner = detect(&table).map(|f| f.id());
+            assert_eq!(winner, Some(*expected), "{name}");
+            let best = FORMATS
+                .iter()
+                .find(|f| f.id() == *expected)
+                .unwrap()
+                .detect(&table);
+            for f in FORMATS.iter().filter(|f| f.id() != *expected) {
+                assert!(
+                    f.detect(&table) < best,
+                    "{name}: {} scores as high as {expected}",
+                    f.id()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_sample_imports_with_its_account_count() {
+        for (name, data, expected, accounts) in SAMPLES {
+            let (source, entries) = load_bytes(data, name, "m", &FormatChoice::Auto).unwrap();
+            assert_eq!(source.format, *expected, "{name}");
+            assert!(source.skipped.is_empty(), "{name}: {:?}", source.skipped);
+            let n = entries.iter().filter(|e| e.is_account()).count();
+            assert_eq!(n, *accounts, "{name}");
+        }
+    }
+
+    #[test]
+    fn every_format_has_a_signature() {
+        for f in FORMATS.iter().filter(|f| {
+            matches!(
+                f.id(),
+                "chrome"
+                    | "firefox"
+                    | "safari"
+                    | "keepassxc"
+                    | "keepass"
+                    | "dashlane"
+                    | "dashlane-notes"
+            )
+        }) {
+            assert!(!f.signature().is_empty(), "{}", f.id());
+        }
     }
 }

@@ -6,7 +6,7 @@
 //! Archived items are kept as accounts (1Password still holds them) and
 //! flagged with a warning count.
 
-use super::{Format, Parsed, Table, data_rows, header_of, score_header, util};
+use super::{Format, Parsed, Table, score_header, util};
 use crate::model::Capabilities;
 
 pub struct OnePassword;
@@ -37,17 +37,8 @@ impl Format for OnePassword {
         score_header(table, HEADER)
     }
     fn import(&self, table: &Table, out: &mut Parsed) {
-        let Some(h) = header_of(table) else { return };
         let mut archived = 0;
-        for rec in data_rows(table) {
-            out.rows += 1;
-            if rec.len() < h.len() {
-                out.skip(
-                    rec.line,
-                    format!("{} fields where the header has {}", rec.len(), h.len()),
-                );
-                continue;
-            }
+        util::each_row(table, out, |h, rec, _| {
             let mut e = util::login(
                 rec.line,
                 h.get(rec, "title"),
@@ -64,8 +55,8 @@ impl Format for OnePassword {
             if e.password.is_none() && !e.notes.is_empty() && e.username.is_empty() {
                 e.kind = crate::model::EntryKind::Note;
             }
-            out.entries.push(e);
-        }
+            Some(e)
+        });
         if archived > 0 {
             out.warn(format!(
                 "{archived} archived item(s) audited as accounts (1Password still holds them)"

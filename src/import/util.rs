@@ -1,5 +1,6 @@
 //! Small helpers the format modules share.
 
+use super::{Parsed, Record};
 use crate::model::{Entry, EntryKind, Field, Secret};
 
 /// A non-empty trimmed string, or `None`.
@@ -92,6 +93,50 @@ pub fn is_trash_path(path: &str) -> bool {
     })
 }
 
+/// Counts a row that is shorter than the header as skipped (with the reason)
+/// and returns true; returns false for a row wide enough to import.
+pub fn skip_short(rec: &Record, width: usize, out: &mut Parsed) -> bool {
+    if rec.len() >= width {
+        return false;
+    }
+    out.skip(
+        rec.line,
+        format!("{} fields where the header has {width}", rec.len()),
+    );
+    true
+}
+
+/// Maps each data row of a table with a header row to at most one entry:
+/// counts the row, skips (and counts) rows shorter than the header, and
+/// keeps the entry `map` returns. The loop every header-based format shares.
+pub fn each_row(
+    table: &super::Table,
+    out: &mut Parsed,
+    mut map: impl FnMut(&super::Header, &Record, &mut Parsed) -> Option<crate::model::Entry>,
+) {
+    let Some(h) = super::header_of(table) else {
+        return;
+    };
+    for rec in super::data_rows(table) {
+        out.rows += 1;
+        if skip_short(rec, h.len(), out) {
+            continue;
+        }
+        if let Some(e) = map(&h, rec, out) {
+            out.entries.push(e);
+        }
+    }
+}
+
+/// The package name of an Android app facet URL
+/// (`android://<cert-hash>@com.example.app/` gives `com.example.app`).
+pub fn android_package(url: &str) -> Option<&str> {
+    let rest = url.trim().strip_prefix("android://")?;
+    let after_at = rest.rsplit_once('@').map_or(rest, |(_, pkg)| pkg);
+    let pkg = after_at.split(['/', '?', '#']).next().unwrap_or("");
+    (!pkg.is_empty()).then_some(pkg)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +162,32 @@ mod tests {
     fn trash_paths() {
         assert!(is_trash_path("Root/Recycle Bin/old"));
         assert!(!is_trash_path("Root/Recycling"));
+    }
+
+    #[test]
+    fn android_packages() {
+        assert_eq!(
+            android_package("android://aGFzaA==@com.example.app/"),
+            Some("com.example.app")
+        );
+        assert_eq!(
+            android_package("android://com.example.app"),
+            Some("com.example.app")
+        );
+        assert_eq!(android_package("android://hash@/"), None);
+        assert_eq!(android_package("https://example.com"), None);
+    }
+
+    #[test]
+    fn short_rows_are_skipped_and_counted() {
+        let mut out = Parsed::default();
+        let rec = Record {
+            line: 7,
+            fields: vec!["a".into(), "b".into()],
+        };
+        assert!(skip_short(&rec, 3, &mut out));
+        assert!(!skip_short(&rec, 2, &mut out));
+        assert_eq!(out.skipped.len(), 1);
+        assert_eq!(out.skipped[0].line, 7);
     }
 }

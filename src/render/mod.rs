@@ -1,7 +1,12 @@
 //! Renderers: each turns the [`Audit`] into bytes, one file per format.
 //! They never decide the exit code and never see a password.
 
+pub mod csv;
+pub mod html;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod markup;
 pub mod sanitize;
 pub mod table;
 
@@ -14,8 +19,16 @@ use crate::report::Audit;
 pub enum ReportFormat {
     /// Tables for a terminal (default).
     Table,
-    /// The versioned JSON document (schema in README).
+    /// The versioned JSON document (schema in docs/json.md).
     Json,
+    /// One self-contained HTML page.
+    Html,
+    /// One row per (finding, account), formula-safe for spreadsheets.
+    Csv,
+    /// Markdown tables, for a PR comment or a wiki.
+    Markdown,
+    /// JUnit XML for CI dashboards (a suite per check, a case per account).
+    Junit,
 }
 
 /// Presentation options for renderers that care.
@@ -37,5 +50,9 @@ pub fn render(
     match format {
         ReportFormat::Table => table::render(audit, out, style),
         ReportFormat::Json => json::render(audit, out),
+        ReportFormat::Html => html::render(audit, out),
+        ReportFormat::Csv => csv::render(audit, out),
+        ReportFormat::Markdown => markdown::render(audit, out),
+        ReportFormat::Junit => junit::render(audit, out),
     }
 }

@@ -42,6 +42,54 @@ fn header(t: &mut Table, names: &[&str]) {
     );
 }
 
+/// The per-member recovery readiness table (when the recovery check ran).
+fn readiness(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()> {
+    if audit.summary.readiness.is_empty() {
+        return Ok(());
+    }
+    let mut t = new_table(style);
+    header(
+        &mut t,
+        &[
+            "Member",
+            "2FA on",
+            "Codes saved",
+            "Lockout risk",
+            "Can't tell",
+            "2FA offered",
+            "Hubs",
+            "Ready",
+        ],
+    );
+    for m in &audit.summary.readiness {
+        let mut risk = Cell::new(m.lockout_risk);
+        if m.lockout_risk > 0 && style.color {
+            risk = risk.fg(severity_color(Severity::High));
+        }
+        t.add_row(vec![
+            Cell::new(terminal(&m.member)),
+            Cell::new(m.two_factor),
+            Cell::new(m.codes_saved),
+            risk,
+            Cell::new(m.codes_unknown),
+            Cell::new(m.two_factor_available),
+            Cell::new(if m.hubs_at_risk > 0 {
+                format!("{}, {} at risk", m.hubs, m.hubs_at_risk)
+            } else {
+                m.hubs.to_string()
+            }),
+            Cell::new(
+                m.readiness_percent
+                    .map_or_else(|| "-".to_owned(), |p| format!("{p}%")),
+            ),
+        ]);
+    }
+    writeln!(
+        out,
+        "\nRecovery readiness\n{t}\nReady: share of the accounts with 2FA whose backup codes are saved (can't tell counts as not saved)."
+    )
+}
+
 pub fn render(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()> {
     let s = &audit.summary;
     let counts: Vec<String> = Severity::ALL
@@ -105,6 +153,16 @@ pub fn render(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()
             writeln!(out, "    warning: {}", terminal(w))?;
         }
     }
+    if !s.suppressed.is_empty() {
+        writeln!(
+            out,
+            "  {} finding(s) accepted as known risks by the policy (listed in JSON)",
+            s.suppressed.len()
+        )?;
+    }
+    for w in &s.policy_warnings {
+        writeln!(out, "  policy: {}", terminal(w))?;
+    }
     for c in &audit.checks {
         match c.status {
             CheckStatus::Complete => {}
@@ -144,6 +202,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()
         members.add_row(row);
     }
     writeln!(out, "{members}")?;
+    readiness(audit, out, style)?;
 
     if audit.findings.is_empty() {
         writeln!(out, "\nNo findings.")?;

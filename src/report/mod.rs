@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::checks::pwned::PwnedResult;
-use crate::checks::recovery::Recovery;
+use crate::checks::recovery::{MemberReadiness, Recovery};
 use crate::checks::weak::Strength;
 use crate::checks::{CheckId, FindingKind};
 use crate::model::Skipped;
@@ -168,6 +168,18 @@ pub struct Finding {
     pub details: Option<serde_json::Value>,
 }
 
+/// A finding the policy accepted as a known risk.
+#[derive(Debug, Clone, Serialize)]
+pub struct Suppressed {
+    pub fingerprint: String,
+    pub check: FindingKind,
+    pub severity: Severity,
+    pub accounts: Vec<String>,
+    pub reason: String,
+    /// `YYYY-MM-DD`, when the acceptance ends.
+    pub expires: Option<String>,
+}
+
 /// Per-member totals.
 #[derive(Debug, Clone, Serialize)]
 pub struct MemberSummary {
@@ -183,12 +195,18 @@ pub struct Summary {
     pub by_check: BTreeMap<FindingKind, usize>,
     pub by_severity: BTreeMap<Severity, usize>,
     pub members: Vec<MemberSummary>,
+    /// Findings left out as accepted risks by the policy file's `[[ignore]]`.
+    pub suppressed: Vec<Suppressed>,
+    /// Problems with the policy itself (expired or unused ignore entries).
+    pub policy_warnings: Vec<String>,
     /// The failure threshold in force (`--fail-on`).
     pub fail_on: Severity,
     /// True when some check could not complete.
     pub incomplete: bool,
     /// The process exit code this audit produces (see README, "Exit codes").
     pub exit_code: i32,
+    /// Per-member recovery readiness (empty when the recovery check did not run).
+    pub readiness: Vec<MemberReadiness>,
 }
 
 #[cfg(test)]

@@ -1,0 +1,504 @@
+//! Which services offer 2FA, and which methods.
+//!
+//! Two sources: a built-in table of major services (`data/2fa-services.toml`,
+//! compiled into the binary) and, with `--2fa-directory FILE`, the full
+//! [2fa.directory](https://2fa.directory) dataset in its API v3 form: a JSON
+//! array of `[name, {domain, tfa: [...], documentation, additional-domains,
+//! keywords, ...}]`. `vaultlint 2fa update` downloads that file. The file is
+//! asked first; the built-in table answers for services it does not list.
+//!
+//! Matching is by host, then registrable domain (public suffix list): a login
+//! on `signin.aws.amazon.com` finds an entry for `aws.amazon.com` before the
+//! one for `amazon.com`; `store.steampowered.com` finds `steampowered.com`.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain;
+use crate::error::InputError;
+
+/// The 2fa.directory API v3 file with every listed service (with and
+/// without 2FA), which `vaultlint 2fa update` downloads by default.
+pub const DEFAULT_URL: &str = "https://api.2fa.directory/v3/all.json";
+
+/// Keywords (2fa.directory categories) that mark an account holding money.
+const MONEY: &[&str] = &[
+    "banking",
+    "payments",
+    "cryptocurrencies",
+    "investing",
+    "finance",
+];
+
+/// One service and the 2FA methods it offers.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Service {
+    pub name: String,
+    pub domains: Vec<String>,
+    /// Methods in 2fa.directory's words (`sms`, `call`, `email`, `totp`,
+    /// `u2f`, `custom-software`, `custom-hardware`); empty: no 2FA offered.
+    pub tfa: Vec<String>,
+    #[serde(default)]
+    pub documentation: Option<String>,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+}
+
+impl Service {
+    /// True when the service offers any second factor.
+    pub fn offers(&self) -> bool {
+        !self.tfa.is_empty()
+    }
+
+    /// True when its 2FA leaves a trace a password manager can export (a TOTP
+    /// secret). SMS, calls, the service's own app and security keys do not:
+    /// for such a service the export cannot show whether 2FA is on.
+    pub fn recordable(&self) -> bool {
+        self.tfa.iter().any(|m| m == "totp")
+    }
+
+    /// Advice on which second factor to pick, naming only what it offers.
+    pub fn advice(&self) -> &'static str {
+        let has = |m: &str| self.tfa.iter().any(|t| t == m);
+        match (has("totp"), has("u2f"), has("sms")) {
+            (true, true, true) => " (an authenticator app or security key is stronger than SMS)",
+            (true, false, true) => " (an authenticator app is stronger than SMS)",
+            (false, true, true) => " (a security key is stronger than SMS)",
+            _ => "",
+        }
+    }
+
+    /// True for banks, payment services, brokers and exchanges.
+    pub fn is_money(&self) -> bool {
+        self.keywords.iter().any(|k| MONEY.contains(&k.as_str()))
+    }
+}
+
+/// Plain words for a 2fa.directory method name.
+pub fn describe_method(method: &str) -> &str {
+    match method {
+        "totp" => "authenticator app",
+        "sms" => "SMS",
+        "call" => "phone call",
+        "email" => "email",
+        "u2f" => "security key",
+        "custom-software" => "the service's app",
+        "custom-hardware" => "hardware token",
+        other => other,
+    }
+}
+
+/// A lookup table of services by domain.
+#[derive(Debug, Default)]
+pub struct Directory {
+    services: Vec<Service>,
+    by_domain: HashMap<String, usize>,
+    by_registrable: HashMap<String, Vec<usize>>,
+}
+
+/// Lower-cased host of a directory domain (`https://www.x.com/` gives `x.com`).
+fn clean_domain(raw: &str) -> Option<String> {
+    let h = domain::host(raw)?;
+    Some(h.strip_prefix("www.").unwrap_or(&h).to_owned())
+}
+
+#[derive(Deserialize)]
+struct BuiltinFile {
+    service: Vec<Service>,
+}
+
+static BUILTIN: LazyLock<Directory> = LazyLock::new(|| {
+    let file: BuiltinFile = toml::from_str(include_str!("../../../data/2fa-services.toml"))
+        .expect("data/2fa-services.toml is valid (checked by a unit test)");
+    Directory::from_services(file.service)
+});
+
+/// One entry of the API v3 file; unknown keys are ignored.
+#[derive(Deserialize)]
+struct V3Info {
+    domain: Option<String>,
+    #[serde(default, rename = "additional-domains")]
+    additional_domains: Vec<String>,
+    #[serde(default)]
+    tfa: Vec<String>,
+    documentation: Option<String>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    /// The name used in the repository's entry files (renamed `keywords` in v3).
+    #[serde(default)]
+    categories: Vec<String>,
+}
+
+impl Directory {
+    /// The built-in table.
+    pub fn builtin() -> &'static Directory {
+        &BUILTIN
+    }
+
+    pub fn from_services(services: Vec<Service>) -> Directory {
+        let mut dir = Directory::default();
+        for mut service in services {
+            service.domains = service
+                .domains
+                .iter()
+                .filter_map(|d| clean_domain(d))
+                .collect();
+            if service.domains.is_empty() {
+                continue;
+            }
+            let index = dir.services.len();
+            for d in &service.domains {
+                dir.by_domain.entry(d.clone()).or_insert(index);
+                let reg = dir
+                    .by_registrable
+                    .entry(domain::registrable(d))
+                    .or_default();
+                if !reg.contains(&index) {
+                    reg.push(index);
+                }
+            }
+            dir.services.push(service);
+        }
+        dir
+    }
+
+    /// Parses a 2fa.directory API v3 file. `path` names it in errors.
+    pub fn parse_v3(data: &[u8], path: &str) -> Result<Directory, InputError> {
+        let entries: Vec<(String, V3Info)> =
+            serde_json::from_slice(data).map_err(|e| InputError::Malformed {
+                path: path.to_owned(),
+                line: e.line() as u64,
+                message: format!(
+                    "not a 2fa.directory API v3 file ({})",
+                    match e.classify() {
+                        serde_json::error::Category::Syntax => "invalid JSON",
+                        serde_json::error::Category::Eof => "the file ends too early",
+                        serde_json::error::Category::Data => "unexpected structure",
+                        serde_json::error::Category::Io => "read error",
+                    }
+                ),
+            })?;
+        let services: Vec<Service> = entries
+            .into_iter()
+            .map(|(name, info)| {
+                let mut domains: Vec<String> = info.domain.into_iter().collect();
+                domains.extend(info.additional_domains);
+                let mut keywords = info.keywords;
+                keywords.extend(info.categories);
+                Service {
+                    name,
+                    domains,
+                    tfa: info.tfa,
+                    documentation: info.documentation.filter(|d| d.starts_with("https://")),
+                    keywords,
+                }
+            })
+            .collect();
+        let dir = Directory::from_services(services);
+        if dir.is_empty() {
+            return Err(InputError::Malformed {
+                path: path.to_owned(),
+                line: 1,
+                message: "the 2fa.directory file lists no service with a domain".into(),
+            });
+        }
+        Ok(dir)
+    }
+
+    /// Reads a 2fa.directory API v3 file.
+    pub fn load(path: &Path) -> Result<Directory, InputError> {
+        let display = path.display().to_string();
+        let data = std::fs::read(path).map_err(|e| InputError::Io {
+            path: display.clone(),
+            message: e.to_string(),
+        })?;
+        Directory::parse_v3(&data, &display)
+    }
+
+    pub fn len(&self) -> usize {
+        self.services.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.services.is_empty()
+    }
+
+    pub fn services(&self) -> &[Service] {
+        &self.services
+    }
+
+    /// The service a host belongs to: the most specific listed domain from
+    /// the host down to its registrable domain, else the only service under
+    /// that registrable domain.
+    pub fn lookup_host(&self, host: &str) -> Option<&Service> {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        let reg = domain::registrable(&host);
+        let mut candidate = host.as_str();
+        loop {
+            if let Some(&i) = self.by_domain.get(candidate) {
+                return Some(&self.services[i]);
+            }
+            if candidate.len() <= reg.len() {
+                break;
+            }
+            match candidate.split_once('.') {
+                Some((_, rest)) => candidate = rest,
+                None => break,
+            }
+        }
+        match self.by_registrable.get(&reg).map(Vec::as_slice) {
+            Some([only]) => Some(&self.services[*only]),
+            _ => None,
+        }
+    }
+
+    /// The service of the first of `urls` that the directory knows.
+    pub fn lookup_urls(&self, urls: &[String]) -> Option<&Service> {
+        urls.iter()
+            .filter_map(|u| domain::host(u))
+            .find_map(|h| self.lookup_host(&h))
+    }
+}
+
+/// Which table answered a lookup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DirectorySource {
+    /// vaultlint's built-in table.
+    BuiltIn,
+    /// The file given with `--2fa-directory`.
+    File,
+}
+
+/// Looks services up in the `--2fa-directory` file first, then the built-in
+/// table. A file entry without categories borrows the built-in ones, so a
+/// bank stays a bank.
+pub fn lookup(file: Option<&Directory>, urls: &[String]) -> Option<(Service, DirectorySource)> {
+    let builtin = Directory::builtin().lookup_urls(urls);
+    if let Some(found) = file.and_then(|f| f.lookup_urls(urls)) {
+        let mut service = found.clone();
+        if service.keywords.is_empty() {
+            if let Some(b) = builtin {
+                service.keywords = b.keywords.clone();
+            }
+        }
+        return Some((service, DirectorySource::File));
+    }
+    builtin.map(|s| (s.clone(), DirectorySource::BuiltIn))
+}
+
+/// Why `vaultlint 2fa update` failed.
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateError {
+    #[error("{url}: download failed: {message}")]
+    Download { url: String, message: String },
+    #[error("{url}: the server answered HTTP {status}")]
+    Status { url: String, status: u16 },
+    #[error("{url}: larger than {limit} bytes; not a 2fa.directory file")]
+    TooLarge { url: String, limit: usize },
+    #[error(transparent)]
+    Invalid(#[from] InputError),
+    #[error("{path}: cannot write: {message}")]
+    Write { path: String, message: String },
+}
+
+/// The largest download accepted (the real file is a few MB).
+const MAX_BYTES: usize = 64 * 1024 * 1024;
+
+async fn fetch(url: &str) -> Result<Vec<u8>, UpdateError> {
+    let download = |e: reqwest::Error| UpdateError::Download {
+        url: url.to_owned(),
+        message: e.to_string(),
+    };
+    let client = reqwest::Client::builder()
+        .user_agent(concat!("vaultlint/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(std::time::Duration::from_secs(15))
+        .timeout(std::time::Duration::from_secs(120))
+        .build()
+        .map_err(download)?;
+    let mut response = client.get(url).send().await.map_err(download)?;
+    if !response.status().is_success() {
+        return Err(UpdateError::Status {
+            url: url.to_owned(),
+            status: response.status().as_u16(),
+        });
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(download)? {
+        body.extend_from_slice(&chunk);
+        if body.len() > MAX_BYTES {
+            return Err(UpdateError::TooLarge {
+                url: url.to_owned(),
+                limit: MAX_BYTES,
+            });
+        }
+    }
+    Ok(body)
+}
+
+/// Downloads the 2fa.directory API v3 file from `url`, checks that it parses,
+/// and writes it to `output` (via a temporary file, so a failed download
+/// never replaces a good file). Returns the number of services.
+pub fn update(url: &str, output: &Path) -> Result<usize, UpdateError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| UpdateError::Download {
+            url: url.to_owned(),
+            message: e.to_string(),
+        })?;
+    let body = runtime.block_on(fetch(url))?;
+    let services = Directory::parse_v3(&body, url)?.len();
+    let write_err = |e: std::io::Error| UpdateError::Write {
+        path: output.display().to_string(),
+        message: e.to_string(),
+    };
+    let mut part = output.as_os_str().to_owned();
+    part.push(".part");
+    let part = std::path::PathBuf::from(part);
+    let mut file = std::fs::File::create(&part).map_err(write_err)?;
+    file.write_all(&body)
+        .and_then(|()| file.sync_all())
+        .map_err(write_err)?;
+    drop(file);
+    std::fs::rename(&part, output).map_err(|e| {
+        let _ = std::fs::remove_file(&part);
+        write_err(e)
+    })?;
+    Ok(services)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small API v3 fixture: additional domains, a subdomain entry, an entry
+    /// without 2FA, `categories` instead of `keywords`, one without a domain.
+    pub(crate) const FIXTURE: &str = r#"[
+  ["Amazon", {"domain": "amazon.com", "additional-domains": ["amazon.co.uk", "amazon.de"], "tfa": ["sms", "totp"], "documentation": "https://www.amazon.com/gp/help/customer/display.html?nodeId=G3PWZPU52FKN7PW4", "keywords": ["retail"]}],
+  ["Amazon Web Services", {"domain": "aws.amazon.com", "tfa": ["totp", "u2f", "custom-hardware"], "keywords": ["cloud"], "img": "aws.svg"}],
+  ["Northwind Bank", {"domain": "northwind-bank.example", "tfa": ["sms", "custom-software"], "custom-software": ["Northwind app"], "categories": ["banking"], "regions": ["us"]}],
+  ["Netflix", {"domain": "netflix.com", "keywords": ["entertainment"], "contact": {"twitter": "Netflixhelps"}}],
+  ["Steam", {"domain": "store.steampowered.com", "tfa": ["email", "custom-software"]}],
+  ["Nameless", {"tfa": ["totp"]}]
+]"#;
+
+    #[test]
+    fn builtin_table_loads_and_is_large_enough() {
+        let dir = Directory::builtin();
+        let offering = dir.services().iter().filter(|s| s.offers()).count();
+        assert!(offering >= 150, "only {offering} services offer 2FA");
+        let known = [
+            "totp",
+            "sms",
+            "call",
+            "email",
+            "u2f",
+            "custom-software",
+            "custom-hardware",
+        ];
+        for s in dir.services() {
+            for m in &s.tfa {
+                assert!(
+                    known.contains(&m.as_str()),
+                    "{}: unknown method {m}",
+                    s.name
+                );
+            }
+        }
+        let names: Vec<&str> = dir.services().iter().map(|s| s.name.as_str()).collect();
+        let mut dedup = names.clone();
+        dedup.sort_unstable();
+        dedup.dedup();
+        assert_eq!(names.len(), dedup.len(), "duplicate service names");
+    }
+
+    #[test]
+    fn builtin_lookups_by_host_and_registrable_domain() {
+        let dir = Directory::builtin();
+        let name = |h: &str| dir.lookup_host(h).map(|s| s.name.as_str());
+        assert_eq!(name("accounts.google.com"), Some("Google"));
+        assert_eq!(name("login.live.com"), Some("Microsoft"));
+        assert_eq!(name("www.amazon.co.uk"), Some("Amazon"));
+        assert_eq!(name("signin.aws.amazon.com"), Some("Amazon Web Services"));
+        assert_eq!(name("store.steampowered.com"), Some("Steam"));
+        assert_eq!(name("forum.knitting-circle.example.org"), None);
+        let paypal = dir.lookup_host("www.paypal.com").unwrap();
+        assert!(paypal.offers() && paypal.is_money());
+        assert!(!dir.lookup_host("www.netflix.com").unwrap().offers());
+    }
+
+    #[test]
+    fn recordable_methods_and_advice() {
+        let dir = Directory::builtin();
+        let get = |h: &str| dir.lookup_host(h).unwrap();
+        assert!(get("github.com").recordable());
+        assert!(!get("www.icloud.com").recordable(), "Apple has no TOTP");
+        assert!(!get("www.chase.com").recordable());
+        assert_eq!(
+            get("discord.com").advice(),
+            " (an authenticator app or security key is stronger than SMS)"
+        );
+        assert_eq!(
+            get("slack.com").advice(),
+            " (an authenticator app is stronger than SMS)"
+        );
+        assert_eq!(get("gitlab.com").advice(), "");
+    }
+
+    #[test]
+    fn loads_a_v3_file() {
+        let dir = Directory::parse_v3(FIXTURE.as_bytes(), "fixture.json").unwrap();
+        assert_eq!(dir.len(), 5, "the entry without a domain is skipped");
+        let amazon = dir.lookup_host("www.amazon.de").unwrap();
+        assert_eq!(amazon.name, "Amazon");
+        assert_eq!(amazon.tfa, vec!["sms", "totp"]);
+        assert!(amazon.documentation.is_some());
+        assert_eq!(
+            dir.lookup_host("console.aws.amazon.com").unwrap().name,
+            "Amazon Web Services"
+        );
+        let bank = dir.lookup_host("secure.northwind-bank.example").unwrap();
+        assert!(bank.is_money(), "categories count as keywords");
+        assert!(!dir.lookup_host("netflix.com").unwrap().offers());
+        // only store.steampowered.com is listed: the registrable domain falls back
+        assert_eq!(
+            dir.lookup_host("help.steampowered.com").unwrap().name,
+            "Steam"
+        );
+    }
+
+    #[test]
+    fn file_first_then_builtin() {
+        let file = Directory::parse_v3(FIXTURE.as_bytes(), "fixture.json").unwrap();
+        let urls = |u: &str| vec![u.to_owned()];
+        let (s, src) = lookup(Some(&file), &urls("https://secure.northwind-bank.example")).unwrap();
+        assert_eq!(
+            (s.name.as_str(), src),
+            ("Northwind Bank", DirectorySource::File)
+        );
+        let (s, src) = lookup(Some(&file), &urls("https://github.com/login")).unwrap();
+        assert_eq!((s.name.as_str(), src), ("GitHub", DirectorySource::BuiltIn));
+        let (s, _) = lookup(None, &urls("https://www.paypal.com")).unwrap();
+        assert!(s.is_money());
+        assert!(lookup(Some(&file), &urls("http://192.168.1.1")).is_none());
+    }
+
+    #[test]
+    fn bad_files_name_file_and_line() {
+        let err = Directory::parse_v3(b"[\n  [\"A\", {\"domain\": 3}]\n]", "d.json").unwrap_err();
+        match err {
+            InputError::Malformed { path, line, .. } => {
+                assert_eq!(path, "d.json");
+                assert_eq!(line, 2);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(Directory::parse_v3(b"{\"not\": \"a list\"}", "d.json").is_err());
+        assert!(Directory::parse_v3(b"[]", "d.json").is_err());
+    }
+}

@@ -1,0 +1,452 @@
+//! Recovery hubs: mailboxes that can reset other accounts.
+//!
+//! Accounts are grouped by the email address used as their username (case,
+//! `+tags` and Gmail's dots ignored). A group of at least [`MIN_SERVICES`]
+//! different services is a hub: whoever controls that mailbox can take them
+//! all over with "forgot password". The mailbox's own entry is the login on
+//! its provider (gmail.com → google.com, outlook.com/hotmail.com/live.com →
+//! Microsoft, icloud.com → Apple, proton.me, yahoo, ...; a custom domain →
+//! the same registrable domain) whose username is that address, in any
+//! member's export.
+//!
+//! The hub's state comes from that entry: weak, reused, near-reused or
+//! breached (the facts of the earlier checks), no 2FA, 2FA without backup
+//! codes, or no entry in the vault at all. A fact whose check did not run is
+//! listed as unknown, never as fine.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::{CodeStatus, Recovery, Service};
+use crate::checks::{CheckId, Context, Facts};
+use crate::domain;
+
+/// The fewest distinct services an address must reset to count as a hub.
+pub const MIN_SERVICES: usize = 2;
+
+/// Something wrong (or unknown) about a hub's own entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HubIssue {
+    /// The mailbox has no entry in any of the exports.
+    NotInVault,
+    Weak,
+    Reused,
+    /// Its password is a small tweak of another one.
+    Similar,
+    Breached,
+    NoTwoFactor,
+    /// 2FA on, backup codes not saved.
+    NoBackupCodes,
+}
+
+impl HubIssue {
+    /// Issues that make a hub critical.
+    pub fn is_critical(self) -> bool {
+        matches!(
+            self,
+            HubIssue::Weak
+                | HubIssue::Reused
+                | HubIssue::Similar
+                | HubIssue::Breached
+                | HubIssue::NoTwoFactor
+        )
+    }
+
+    /// Plain words for a problem.
+    pub fn describe(self) -> &'static str {
+        match self {
+            HubIssue::NotInVault => "not in these exports",
+            HubIssue::Weak => "a weak password",
+            HubIssue::Reused => "a password used on other accounts",
+            HubIssue::Similar => "a password one small tweak from another",
+            HubIssue::Breached => "a password found in breaches",
+            HubIssue::NoTwoFactor => "no 2FA recorded",
+            HubIssue::NoBackupCodes => "2FA without saved backup codes",
+        }
+    }
+
+    /// Plain words for "not checked".
+    pub fn describe_unknown(self) -> &'static str {
+        match self {
+            HubIssue::NotInVault => "whether it is in the vault",
+            HubIssue::Weak => "strength (the weak check did not run)",
+            HubIssue::Reused => "reuse (the reuse check did not run)",
+            HubIssue::Similar => "near-reuse (the similar check did not run)",
+            HubIssue::Breached => "breaches (the pwned check did not run)",
+            HubIssue::NoTwoFactor => "2FA (this export cannot show it)",
+            HubIssue::NoBackupCodes => "backup codes (this export cannot show them)",
+        }
+    }
+}
+
+/// A hub's state, as reported on its mailbox entry and in its finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HubState {
+    /// The mailbox address.
+    pub address: String,
+    /// Accounts it can reset (its own entry not counted; one credential
+    /// saved under several domains counts once).
+    pub accounts: usize,
+    /// Rows of the exports that use the address (its own entry not counted).
+    pub rows: usize,
+    /// Problems of the mailbox's own entry.
+    pub problems: Vec<HubIssue>,
+    /// What could not be checked (a check did not run, or the export cannot tell).
+    pub unknown: Vec<HubIssue>,
+}
+
+impl HubState {
+    pub fn is_critical(&self) -> bool {
+        self.problems.iter().any(|p| p.is_critical())
+    }
+}
+
+/// A mailbox and the accounts it can reset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hub {
+    /// The address as first written in the exports (lower-cased).
+    pub address: String,
+    /// Account index of the mailbox's own entry, if it is in the vault.
+    pub mailbox: Option<usize>,
+    /// Accounts using the address as their username (not the mailbox itself).
+    pub dependents: Vec<usize>,
+    pub services: usize,
+}
+
+/// Normalises an email address: lower case, `+tag` dropped, Gmail's dots
+/// dropped. Returns `(address, domain)`, or `None` for anything else.
+pub fn normalize_address(raw: &str) -> Option<(String, String)> {
+    let s = raw.trim().to_lowercase();
+    let (local, dom) = s.rsplit_once('@')?;
+    let bad = |p: &str| p.is_empty() || p.contains(|c: char| c.is_whitespace() || c == '@');
+    if bad(local) || bad(dom) || !dom.contains('.') || dom.starts_with('.') {
+        return None;
+    }
+    let local = local.split('+').next().unwrap_or(local);
+    let (local, dom) = if dom == "gmail.com" || dom == "googlemail.com" {
+        (local.replace('.', ""), "gmail.com")
+    } else {
+        (local.to_owned(), dom)
+    };
+    (!local.is_empty()).then(|| (format!("{local}@{dom}"), dom.to_owned()))
+}
+
+/// The mail provider behind a domain, so a Gmail address finds its Google
+/// login. Unknown domains are their own provider (registrable domain).
+pub fn provider(host_or_domain: &str) -> String {
+    let reg = domain::registrable(&host_or_domain.to_ascii_lowercase());
+    let fixed = match reg.as_str() {
+        "gmail.com" | "googlemail.com" | "google.com" => Some("google"),
+        "icloud.com" | "me.com" | "mac.com" | "apple.com" => Some("apple"),
+        "proton.me" | "protonmail.com" | "protonmail.ch" | "pm.me" => Some("proton"),
+        "tuta.com" | "tutanota.com" | "tutanota.de" | "tuta.io" | "tutamail.com" | "keemail.me" => {
+            Some("tuta")
+        }
+        "fastmail.com" | "fastmail.fm" => Some("fastmail"),
+        "ymail.com" | "rocketmail.com" => Some("yahoo"),
+        "microsoft.com" | "microsoftonline.com" | "office.com" | "msn.com" => Some("microsoft"),
+        _ => None,
+    };
+    if let Some(p) = fixed {
+        return p.to_owned();
+    }
+    match domain::brand(&reg) {
+        "outlook" | "hotmail" | "live" | "msn" => "microsoft".to_owned(),
+        b @ ("yahoo" | "gmx" | "yandex" | "zoho" | "aol") => b.to_owned(),
+        _ => reg,
+    }
+}
+
+fn providers_of(ctx: &Context, i: usize) -> BTreeSet<String> {
+    ctx.entry(i)
+        .urls
+        .iter()
+        .filter_map(|u| domain::host(u))
+        .map(|h| provider(&h))
+        .collect()
+}
+
+/// True when account `i` (whose username is `user`) is the login of mailbox
+/// `address`, given that it is on the address's provider.
+fn is_mailbox_user(user: &str, address: &str) -> bool {
+    let user = user.trim().to_lowercase();
+    match normalize_address(&user) {
+        Some((a, _)) => a == address,
+        None => {
+            let local = address.split('@').next().unwrap_or("");
+            !user.is_empty() && (user == local || user.replace('.', "") == local)
+        }
+    }
+}
+
+/// What a dependent account is, for counting distinct services.
+pub fn service_key(ctx: &Context, i: usize) -> String {
+    let e = ctx.entry(i);
+    e.urls
+        .iter()
+        .find_map(|u| domain::of_url(u))
+        .map(|d| domain::brand(&d).to_owned())
+        .unwrap_or_else(|| e.title.trim().to_lowercase())
+}
+
+/// Finds the hubs among the audited accounts, in order of first use.
+pub fn find(ctx: &Context) -> Vec<Hub> {
+    // Each account's providers, computed once (URL parsing and the public
+    // suffix list are the expensive part), and accounts indexed by provider.
+    let providers: Vec<BTreeSet<String>> = (0..ctx.accounts.len())
+        .map(|i| providers_of(ctx, i))
+        .collect();
+    let mut by_provider: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    for (i, ps) in providers.iter().enumerate() {
+        for p in ps {
+            by_provider.entry(p.as_str()).or_default().push(i);
+        }
+    }
+    struct Group {
+        first: usize,
+        domain: String,
+        display: String,
+        users: Vec<usize>,
+    }
+    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+    for (i, e) in ctx.iter() {
+        if let Some((address, dom)) = normalize_address(&e.username) {
+            groups
+                .entry(address)
+                .or_insert_with(|| Group {
+                    first: i,
+                    domain: dom,
+                    display: e.username.trim().to_lowercase(),
+                    users: Vec::new(),
+                })
+                .users
+                .push(i);
+        }
+    }
+    let mut hubs: Vec<(usize, Hub)> = groups
+        .into_iter()
+        .filter_map(|(address, group)| {
+            let Group {
+                first,
+                domain: dom,
+                display,
+                users,
+            } = group;
+            let own = provider(&dom);
+            let mailbox = by_provider.get(own.as_str()).and_then(|candidates| {
+                candidates
+                    .iter()
+                    .copied()
+                    .find(|&i| is_mailbox_user(&ctx.entry(i).username, &address))
+            });
+            let dependents: Vec<usize> = users
+                .into_iter()
+                .filter(|&i| Some(i) != mailbox && !providers[i].contains(&own))
+                .collect();
+            let services: BTreeSet<String> =
+                dependents.iter().map(|&i| service_key(ctx, i)).collect();
+            (services.len() >= MIN_SERVICES).then_some({
+                (
+                    first,
+                    Hub {
+                        address: display,
+                        mailbox,
+                        dependents,
+                        services: services.len(),
+                    },
+                )
+            })
+        })
+        .collect();
+    hubs.sort_by_key(|(first, _)| *first);
+    hubs.into_iter().map(|(_, h)| h).collect()
+}
+
+/// Reads a serialised fact without depending on its exact Rust shape: the
+/// `weak` and `pwned` checks own those types. Anything unrecognised is unknown.
+fn fact_value<T: Serialize>(fact: &T) -> serde_json::Value {
+    serde_json::to_value(fact).unwrap_or(serde_json::Value::Null)
+}
+
+/// Whether a strength fact says "weak": its `weak` flag, else a zxcvbn
+/// score of 2 or less.
+pub fn is_weak(strength: &crate::checks::weak::Strength) -> Option<bool> {
+    weak_from(&fact_value(strength))
+}
+
+fn weak_from(v: &serde_json::Value) -> Option<bool> {
+    v.get("weak")
+        .and_then(serde_json::Value::as_bool)
+        .or_else(|| {
+            v.get("score")
+                .and_then(serde_json::Value::as_u64)
+                .map(|s| s <= 2)
+        })
+}
+
+/// Whether a breach fact says "found in breaches": its status (`pwned`,
+/// `breached`, `found` vs `clean`, `not_found`; as a `status` field or the
+/// whole value), else a `pwned` flag, else a `count`.
+pub fn is_breached(result: &crate::checks::pwned::PwnedResult) -> Option<bool> {
+    breached_from(&fact_value(result))
+}
+
+fn breached_from(v: &serde_json::Value) -> Option<bool> {
+    let status = v
+        .as_str()
+        .or_else(|| v.get("status").and_then(serde_json::Value::as_str));
+    if let Some(status) = status {
+        match status.to_ascii_lowercase().as_str() {
+            "pwned" | "breached" | "found" | "compromised" | "exposed" => return Some(true),
+            "clean" | "not_found" | "not_pwned" | "safe" | "ok" | "absent" => return Some(false),
+            _ => {}
+        }
+    }
+    if let Some(b) = v.get("pwned").and_then(serde_json::Value::as_bool) {
+        return Some(b);
+    }
+    v.get("count")
+        .and_then(serde_json::Value::as_u64)
+        .map(|n| n > 0)
+}
+
+/// The state of `hub`, from its mailbox entry's facts and recovery result.
+///
+/// "No 2FA" is only a problem when the mailbox's provider offers 2FA an
+/// export can show (TOTP); for one that does not (Apple's trusted devices),
+/// it is unknown.
+pub fn state(
+    ctx: &Context,
+    facts: &Facts,
+    hub: &Hub,
+    recovery: &[Recovery],
+    services: &[Option<Service>],
+) -> HubState {
+    let mut problems = Vec::new();
+    let mut unknown = Vec::new();
+    let mut note = |issue: HubIssue, value: Option<bool>| match value {
+        Some(true) => problems.push(issue),
+        Some(false) => {}
+        None => unknown.push(issue),
+    };
+    match hub.mailbox {
+        None => note(HubIssue::NotInVault, Some(true)),
+        Some(i) => {
+            note(HubIssue::Weak, facts.strength[i].as_ref().and_then(is_weak));
+            note(
+                HubIssue::Reused,
+                ctx.settings.runs(CheckId::Reuse).then(|| facts.reused[i]),
+            );
+            note(
+                HubIssue::Similar,
+                ctx.settings
+                    .runs(CheckId::Similar)
+                    .then(|| facts.similar_group[i].is_some()),
+            );
+            note(
+                HubIssue::Breached,
+                facts.pwned[i].as_ref().and_then(is_breached),
+            );
+            let r = &recovery[i];
+            let visible = services[i].as_ref().is_none_or(|s| s.recordable());
+            note(
+                HubIssue::NoTwoFactor,
+                r.two_factor
+                    .enabled
+                    .map(|on| !on)
+                    .filter(|&off| !off || visible),
+            );
+            if r.two_factor.enabled == Some(true) {
+                note(
+                    HubIssue::NoBackupCodes,
+                    match r.backup_codes.status {
+                        CodeStatus::Missing => Some(true),
+                        CodeStatus::Unknown => None,
+                        CodeStatus::Saved | CodeStatus::NotApplicable => Some(false),
+                    },
+                );
+            }
+        }
+    }
+    HubState {
+        address: hub.address.clone(),
+        accounts: hub.services,
+        rows: hub.dependents.len(),
+        problems,
+        unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_normalise() {
+        assert_eq!(
+            normalize_address(" Alice.Mercer+shop@GMail.com "),
+            Some(("alicemercer@gmail.com".into(), "gmail.com".into()))
+        );
+        assert_eq!(
+            normalize_address("bob.tanaka@outlook.com"),
+            Some(("bob.tanaka@outlook.com".into(), "outlook.com".into()))
+        );
+        assert_eq!(normalize_address("alicem"), None);
+        assert_eq!(normalize_address("carolreyes#2231"), None);
+        assert_eq!(normalize_address("a@b"), None);
+        assert_eq!(normalize_address("@example.com"), None);
+    }
+
+    #[test]
+    fn providers() {
+        assert_eq!(provider("gmail.com"), provider("accounts.google.com"));
+        assert_eq!(provider("outlook.com"), provider("login.live.com"));
+        assert_eq!(provider("hotmail.co.uk"), "microsoft");
+        assert_eq!(provider("icloud.com"), provider("www.apple.com"));
+        assert_eq!(provider("yahoo.co.uk"), provider("login.yahoo.com"));
+        assert_eq!(provider("pm.me"), provider("account.proton.me"));
+        assert_eq!(provider("mail.mercer.family"), "mercer.family");
+        assert_ne!(provider("gmail.com"), provider("outlook.com"));
+    }
+
+    #[test]
+    fn facts_are_read_or_unknown() {
+        use serde_json::json;
+        assert_eq!(weak_from(&json!({"score": 1})), Some(true));
+        assert_eq!(
+            weak_from(&json!({"score": 4, "guesses_log10": 11.2})),
+            Some(false)
+        );
+        assert_eq!(weak_from(&json!({"score": 4, "weak": true})), Some(true));
+        assert_eq!(weak_from(&json!(null)), None);
+        assert_eq!(
+            breached_from(&json!({"status": "pwned", "count": 3})),
+            Some(true)
+        );
+        assert_eq!(breached_from(&json!({"status": "clean"})), Some(false));
+        assert_eq!(breached_from(&json!("not_found")), Some(false));
+        assert_eq!(breached_from(&json!({"count": 0})), Some(false));
+        assert_eq!(breached_from(&json!({"status": "unknown"})), None);
+        assert_eq!(breached_from(&json!({"status": "error"})), None);
+    }
+
+    #[test]
+    fn critical_issues() {
+        let s = HubState {
+            address: "a@b.c".into(),
+            accounts: 3,
+            rows: 3,
+            problems: vec![HubIssue::NoBackupCodes],
+            unknown: vec![HubIssue::Weak],
+        };
+        assert!(!s.is_critical());
+        let s = HubState {
+            problems: vec![HubIssue::NoTwoFactor],
+            ..s
+        };
+        assert!(s.is_critical());
+        assert!(!HubIssue::NotInVault.is_critical());
+    }
+}

@@ -1,0 +1,135 @@
+//! Helpers for the formats recognised by the shape of their rows rather than
+//! by a header row (Keeper, Enpass): they must never claim a file whose first
+//! row is some other format's header.
+
+use super::{FORMATS, Record, Table, header};
+
+/// Ids of the formats recognised by row shape rather than by a header row.
+pub const HEADERLESS: &[&str] = &["keeper", "enpass"];
+
+/// Column names seen in the header rows of supported exports (normalised).
+const HEADER_WORDS: &[&str] = &[
+    "account",
+    "additional_urls",
+    "archived",
+    "autofillurls",
+    "category",
+    "collections",
+    "comments",
+    "created",
+    "createtime",
+    "email",
+    "extra",
+    "fav",
+    "favorite",
+    "field",
+    "fields",
+    "folder",
+    "formactionorigin",
+    "group",
+    "grouping",
+    "guid",
+    "httprealm",
+    "icon",
+    "last modified",
+    "login",
+    "login name",
+    "login_password",
+    "login_totp",
+    "login_uri",
+    "login_username",
+    "matchurl",
+    "modifytime",
+    "name",
+    "note",
+    "notes",
+    "otpauth",
+    "otpsecret",
+    "otpurl",
+    "password",
+    "pwd",
+    "reprompt",
+    "rf_fields",
+    "rffieldsv2",
+    "tags",
+    "timecreated",
+    "title",
+    "totp",
+    "type",
+    "url",
+    "username",
+    "value",
+    "vault",
+    "web site",
+    "website",
+];
+
+/// True when `record` reads like a header row rather than data: at least
+/// three distinct cells are known column names and no cell holds an e-mail
+/// address, a URL or a line break. Headerless formats (Keeper, Enpass) use it
+/// so that they never claim a file whose first row is a header.
+pub fn looks_like_header(record: &Record) -> bool {
+    let mut known: Vec<String> = Vec::new();
+    for cell in &record.fields {
+        if cell.contains(['@', '\n', '\r']) || cell.contains("://") {
+            return false;
+        }
+        let name = header::normalize(cell);
+        if HEADER_WORDS.contains(&name.as_str()) && !known.contains(&name) {
+            known.push(name);
+        }
+    }
+    known.len() >= 3
+}
+
+/// True when a format identified by its header row (any format not in
+/// [`HEADERLESS`]) recognises the first row of `table`, or the first row
+/// looks like a header anyway ([`looks_like_header`]).
+pub fn first_row_is_header(table: &Table) -> bool {
+    let Some(first) = table.first() else {
+        return false;
+    };
+    looks_like_header(first)
+        || FORMATS
+            .iter()
+            .filter(|f| !HEADERLESS.contains(&f.id()))
+            .any(|f| f.detect(table) > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::table;
+
+    fn first(data: &[u8]) -> Table {
+        table::read(data, Default::default()).unwrap()
+    }
+
+    #[test]
+    fn known_headers_are_headers() {
+        for h in [
+            "url,username,password,totp,extra,name,grouping,fav",
+            "url,username,password,extra,name,grouping,fav",
+            "Name,Url,MatchUrl,Login,Pwd,Note,Folder,RfFieldsV2",
+            "\"Group\",\"Title\",\"Username\",\"Password\",\"URL\",\"Notes\",\"TOTP\",\"Icon\",\"Last Modified\",\"Created\"",
+            "\"url\",\"username\",\"password\",\"httpRealm\",\"formActionOrigin\",\"guid\",\"timeCreated\",\"timeLastUsed\",\"timePasswordChanged\"",
+            "type,name,url,email,username,password,note,totp,createTime,modifyTime,vault",
+            "some,new,title,url,username,password,columns",
+        ] {
+            let t = first(h.as_bytes());
+            assert!(looks_like_header(t.first().unwrap()), "{h}");
+        }
+    }
+
+    #[test]
+    fn data_rows_are_not_headers() {
+        for row in [
+            "\"\",\"login with 2fa\",\"2fa@example.com\",\"pass\",\"https://example.com\",\"\",\"\"",
+            "Booking,Username,,E-mail,me@example.org,*Password,pw,Website,https://a.example",
+            "\"\",\"address item\",\"\",\"\",\"\",\"\",\"\"",
+        ] {
+            let t = first(row.as_bytes());
+            assert!(!looks_like_header(t.first().unwrap()), "{row}");
+        }
+    }
+}

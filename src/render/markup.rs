@@ -1,0 +1,52 @@
+//! Shared pieces of the document renderers (HTML, Markdown, CSV, JUnit):
+//! the rows every report shows, computed once from the audit.
+
+use crate::report::{AccountReport, Audit, Finding, Severity};
+
+/// A short human name for an account: its title, else its domain, else its row.
+pub fn account_name(a: &AccountReport) -> String {
+    if !a.title.trim().is_empty() {
+        a.title.trim().to_owned()
+    } else if let Some(d) = &a.domain {
+        d.clone()
+    } else {
+        format!("row {}", a.row)
+    }
+}
+
+/// The account with id `A{n}` (ids are assigned in order).
+pub fn account<'a>(audit: &'a Audit, id: &str) -> Option<&'a AccountReport> {
+    let n: usize = id.strip_prefix('A')?.parse().ok()?;
+    audit.accounts.get(n.checked_sub(1)?).filter(|a| a.id == id)
+}
+
+/// `member: name` for each account a finding names.
+pub fn finding_accounts(audit: &Audit, f: &Finding) -> Vec<String> {
+    f.accounts
+        .iter()
+        .filter_map(|id| account(audit, id))
+        .map(|a| format!("{}: {}", a.member, account_name(a)))
+        .collect()
+}
+
+/// The one-line verdict every report ends with.
+pub fn verdict(audit: &Audit) -> String {
+    let s = &audit.summary;
+    match s.exit_code {
+        0 => format!("PASS: no finding at or above '{}'", s.fail_on),
+        1 => format!("FAIL: findings at or above '{}'", s.fail_on),
+        3 => {
+            "INCOMPLETE: some checks could not finish; their accounts are unknown, not safe".into()
+        }
+        n => format!("exit {n}"),
+    }
+}
+
+/// `(severity, count)` for the severities that have findings, most severe first.
+pub fn severity_counts(audit: &Audit) -> Vec<(Severity, usize)> {
+    Severity::ALL
+        .iter()
+        .map(|s| (*s, audit.summary.by_severity.get(s).copied().unwrap_or(0)))
+        .filter(|(_, n)| *n > 0)
+        .collect()
+}

@@ -1,0 +1,84 @@
+//! Helpers shared by the CLI tests: run the real binary, read sample exports.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A path under `sample-exports/`.
+pub fn sample(name: &str) -> PathBuf {
+    root().join("sample-exports").join(name)
+}
+
+/// The real binary, with colour off and no network checks (tests never reach
+/// the internet: the breach check is skipped unless a test points it at a
+/// local server).
+pub fn vaultlint() -> Command {
+    let mut cmd = Command::cargo_bin("vaultlint").expect("binary built");
+    cmd.env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE");
+    cmd
+}
+
+/// `vaultlint audit --skip pwned <args>`.
+pub fn audit(args: &[&str]) -> Command {
+    let mut cmd = vaultlint();
+    cmd.arg("audit").arg("--skip").arg("pwned").args(args);
+    cmd
+}
+
+/// Runs an audit with `--format json` and parses the document.
+pub fn audit_json(args: &[&str]) -> (serde_json::Value, i32) {
+    let out = audit(args)
+        .arg("--format")
+        .arg("json")
+        .output()
+        .expect("runs");
+    let code = out.status.code().expect("exit code");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}); stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (doc, code)
+}
+
+/// Every password (and TOTP secret) an export holds, read through the library.
+pub fn secrets_of(path: &Path) -> Vec<String> {
+    let (_, entries) =
+        vaultlint::import::load_file(path, "m", &vaultlint::import::FormatChoice::Auto)
+            .expect("sample imports");
+    let mut out = Vec::new();
+    for e in entries {
+        if let Some(p) = e.password() {
+            out.push(p.to_owned());
+        }
+        if let Some(t) = &e.totp {
+            out.push(t.expose().to_owned());
+        }
+    }
+    out
+}
+
+/// Every `.csv` file under `sample-exports/` (recursively), sorted.
+pub fn all_samples() -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("readable dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "csv") {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&root().join("sample-exports"), &mut out);
+    out.sort();
+    out
+}

@@ -1,0 +1,128 @@
+//! Every report format escapes what it prints: hostile export cells cannot
+//! inject markup, formulas or terminal escapes, and no secret appears.
+
+mod common;
+
+use common::{audit, sample};
+use std::io::Write;
+
+/// An export whose titles and usernames are attacks on each report format.
+fn hostile() -> tempfile::NamedTempFile {
+    let mut f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    f.write_all(
+        b"name,url,username,password\n\
+\"<script>alert(1)</script>\",https://a.example,\"=HYPERLINK(\"\"http://evil\"\")\",Hostile-Pass-1\n\
+\"a|b **bold** [x](javascript:y)\",https://b.example,\"@SUM(A1)\",Hostile-Pass-1\n\
+\"</failure><x a='1'>\x1b[31m\",http://c.example,\"+cmd|' /C calc'!A0\",Hostile-Pass-1\n",
+    )
+    .unwrap();
+    f
+}
+
+fn report(format: &str, file: &tempfile::NamedTempFile) -> String {
+    let path = file.path().display().to_string();
+    let out = audit(&[
+        "--columns",
+        "title=name,url=url,username=username,password=password",
+        &path,
+        "--format",
+        format,
+    ])
+    .output()
+    .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{format}: high reuse finding fails the run"
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !text.contains("Hostile-Pass-1"),
+        "{format}: password leaked"
+    );
+    assert!(
+        !text.contains('\u{1b}'),
+        "{format}: escape sequence passed through"
+    );
+    text
+}
+
+#[test]
+fn html_is_escaped_and_self_contained() {
+    let f = hostile();
+    let html = report("html", &f);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(!html.contains("<script>"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("default-src 'none'"), "a CSP forbids scripts");
+    assert!(!html.contains("src=\"http"), "no external resources");
+    assert!(html.contains("class=\"sev high\""));
+}
+
+#[test]
+fn csv_neutralises_formulas() {
+    let f = hostile();
+    let text = report("csv", &f);
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let headers = rdr.headers().unwrap().clone();
+    let user = headers.iter().position(|h| h == "username").unwrap();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    assert!(rows.len() >= 3, "one row per (finding, account)");
+    for row in &rows {
+        for cell in row.iter() {
+            assert!(
+                !matches!(cell.chars().next(), Some('=' | '+' | '-' | '@')),
+                "cell starts a formula: {cell}"
+            );
+        }
+    }
+    assert!(rows.iter().any(|r| r[user].starts_with("'=HYPERLINK")));
+}
+
+#[test]
+fn markdown_escapes_table_syntax() {
+    let f = hostile();
+    let md = report("markdown", &f);
+    assert!(md.contains("a\\|b \\*\\*bold\\*\\* \\[x\\](javascript:y)"));
+    assert!(!md.contains("<script>"));
+    for line in md.lines().filter(|l| l.starts_with("| F")) {
+        // Five columns: the title's pipe did not add a sixth.
+        assert_eq!(line.matches(" | ").count(), 4, "{line}");
+    }
+}
+
+#[test]
+fn junit_is_well_formed_and_fails_the_right_cases() {
+    let f = hostile();
+    let xml = report("junit", &f);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let reuse = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite") && n.attribute("name") == Some("reuse"))
+        .expect("a reuse suite");
+    assert_eq!(reuse.attribute("failures"), Some("3"));
+    let pwned = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite") && n.attribute("name") == Some("pwned"))
+        .expect("a pwned suite");
+    assert_eq!(
+        pwned.attribute("skipped"),
+        Some("3"),
+        "the skipped check is skipped, not passed"
+    );
+}
+
+#[test]
+fn every_format_renders_the_family() {
+    let alice = sample("family/alice.csv").display().to_string();
+    for format in ["table", "json", "html", "csv", "markdown", "junit"] {
+        let out = audit(&[&alice, "--format", format]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        assert!(!out.stdout.is_empty(), "{format} wrote nothing");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains("Amazon"),
+            "{format} lacks the reuse finding's account"
+        );
+    }
+}

@@ -287,11 +287,15 @@ fn affix_change(x: &[char], y: &[char], place: Place) -> Vec<Tweak> {
             out.push(Tweak::SymbolsChanged);
         }
     }
-    if out.is_empty() {
+    match out[..] {
+        // Digits on one side, symbols on the other: the ending was replaced.
+        [Tweak::Added { .. }, Tweak::Added { .. }] => {
+            vec![Tweak::DigitsChanged, Tweak::SymbolsChanged]
+        }
         // Same digits and symbols in another order.
-        out.push(Tweak::SymbolsChanged);
+        [] => vec![Tweak::SymbolsChanged],
+        _ => out,
     }
-    out
 }
 
 /// Texts that are the same apart from their runs of digits ("Sum2019mer" /
@@ -343,11 +347,11 @@ fn containment(a: &[char], b: &[char]) -> Option<Vec<Tweak>> {
         (_, true) => (Place::Start, before.to_vec()),
         _ => (Place::BothEnds, [before, after].concat()),
     };
-    let mut out = vec![Tweak::Added {
+    let mut out = case_and_look_alikes(s, &t[at..at + s.len()]);
+    out.push(Tweak::Added {
         kind: kind_of(&added),
         place,
-    }];
-    out.extend(case_and_look_alikes(s, &t[at..at + s.len()]));
+    });
     Some(out)
 }
 
@@ -483,6 +487,15 @@ mod tests {
         assert_eq!(
             says("Sunshine", "sunshine2024!"),
             "capitalisation changed, digits and symbols added at the end"
+        );
+        assert_eq!(
+            says("Hockey220", "Hockey!"),
+            "same base word, digits changed, symbols changed"
+        );
+        assert_eq!(says("Hockey220", "Hockey220!"), "a symbol added at the end");
+        assert_eq!(
+            says("MyDragonfly", "dragonfly"),
+            "capitalisation changed, letters added at the start"
         );
     }
 

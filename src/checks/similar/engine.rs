@@ -7,8 +7,8 @@
 //!
 //! 1. **small edit**: their optimal-string-alignment distance is at most
 //!    `k(m)`: 0 for `m` ≤ 3 (so only case and look-alike changes), 1 for
-//!    4–5, 2 for 6–19, 3 for 20–29 and 4 from 30 characters (about 15 % of
-//!    the length, a normalised similarity of 0.85 or more);
+//!    4–5, 2 for 6–19, 3 for 20–29 and 4 from 30 characters (for long
+//!    passwords, a normalised similarity of about 0.85 or more);
 //! 2. **same base word**: the same base of at least 4 characters
 //!    (`Summer2022!` / `summer#99`);
 //! 3. **containment**: the shorter, of at least 4 characters, occurs in the
@@ -27,8 +27,9 @@
 //!   with `k = k(|s|)`, is cut into `k + 1` parts with one character left out
 //!   between neighbouring parts. An edit touches at most one part (a
 //!   transposition across a gap touches the gap and one part), so `k` edits
-//!   leave one part intact in `t`, shifted by at most `(k ± Δ)/2` positions
-//!   (`Δ` = length difference). Parts are indexed by (length, part number,
+//!   leave one part intact in `t`, shifted by `-⌊(k-Δ)/2⌋` to `+⌊(k+Δ)/2⌋`
+//!   positions (`Δ` = length difference: at most that many deletions and
+//!   insertions precede it). Parts are indexed by (length, part number,
 //!   text); each password probes the index with its substrings at those
 //!   positions, for each shorter length within `k`. Candidates whose
 //!   character histograms differ by more than `2k` are dropped (a lower
@@ -42,8 +43,10 @@
 //!   holds); each holder of an admissible length is checked for containment.
 //! - **reversal**: the folded password reversed is looked up by hash.
 //!
-//! Hash collisions only add candidates (every candidate is verified). Probing
-//! runs in parallel (rayon), one password per task.
+//! Hash collisions only add candidates, which are verified, or bring index
+//! entries of another length, which are skipped (a similar pair is always
+//! found through its own, genuine entries). Probing runs in parallel
+//! (rayon), in chunks of passwords.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};

@@ -11,7 +11,8 @@
 //! What counts as similar (details in [`engine`]): after ignoring case and
 //! look-alike substitutions, a small edit distance for the length (at most 1
 //! edit for 4–5 characters, 2 for 6–19, 3 for 20–29, 4 beyond), the same
-//! base word of 4+ letters with other digits or symbols around it, one
+//! base word (4+ characters from the first to the last letter) with other
+//! digits or symbols around it, one
 //! password inside another at most twice as long, or one written backwards.
 //! Similar passwords are grouped transitively (union-find); a group is one
 //! finding naming all its accounts. Identical passwords are not this check's
@@ -22,8 +23,12 @@
 //!
 //! Each link of a group says what changed, in words that never contain a
 //! character of either password ([`tweak`]): not the base word, not the
-//! digits, not the years ("same base word, year changed", never "summer,
-//! 2022 → 2023"), since even a fragment shortens an attacker's search.
+//! digits, not the years ("same base word, year changed", never "the word
+//! 'summer' with 2022 → 2023"). Quoting the base word would be friendlier,
+//! but it is part of the password, and the report is often shared or kept:
+//! trust rule 1 (no plaintext in any output) wins, since even a fragment
+//! shortens an attacker's search. The account names say which passwords to
+//! look at.
 //!
 //! Severity: high when some link is a known guessing rule (case,
 //! look-alikes, changed or added digits and symbols, reversal, keyboard

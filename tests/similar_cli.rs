@@ -288,3 +288,30 @@ fn carol_incremented_year() {
         assert!(!text.contains(s.as_str()), "report contains a password");
     }
 }
+
+/// A group's fingerprint depends on its accounts only, not on its number
+/// (alice's group is S1 alone and S3 after bob's two).
+#[test]
+fn fingerprints_do_not_depend_on_group_numbers() {
+    let alice = format!("alice={}", sample("alice.csv"));
+    let bob = format!("bob={}", sample("bob.csv"));
+    let fingerprint = |args: &[&str]| {
+        let (doc, _) = audit_json(args);
+        let (titles, f) = similar_findings(&doc)
+            .into_iter()
+            .find(|(t, _)| t[0] == "alice:GitHub")
+            .unwrap();
+        assert_eq!(titles, ["alice:GitHub", "alice:GitLab"]);
+        (
+            f["fingerprint"].as_str().unwrap().to_owned(),
+            f["details"]["group"].as_str().unwrap().to_owned(),
+        )
+    };
+    let (alone, group_alone) = fingerprint(&[&alice, "--only", "similar"]);
+    let (after_bob, group_after_bob) = fingerprint(&[&bob, &alice, "--only", "similar"]);
+    assert_eq!(
+        (group_alone.as_str(), group_after_bob.as_str()),
+        ("S1", "S3")
+    );
+    assert_eq!(alone, after_bob);
+}

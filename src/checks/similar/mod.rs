@@ -196,7 +196,8 @@ fn run_with(ctx: &Context, facts: &mut Facts, graph_of: GraphFn) -> Outcome {
         if let Some(serde_json::Value::Object(details)) = d.details.as_mut() {
             details.insert("group".into(), json!(group));
         }
-        d.discriminator = group;
+        // No discriminator: groups are disjoint, so the accounts alone make
+        // the fingerprint, which must not move when another group's number does.
     }
     Outcome {
         findings,

@@ -4,7 +4,7 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use vaultlint::cli::{AuditArgs, Cli, ColorChoice, Command};
+use vaultlint::cli::{AuditArgs, Cli, ColorChoice, Command, PwnedCommand, PwnedServeArgs};
 use vaultlint::progress::{Bar, NoProgress, Progress};
 use vaultlint::render::{self, ReportFormat, Style};
 use vaultlint::{audit, exit, import};
@@ -14,7 +14,9 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Audit(args) => run_audit(&args),
         Command::Formats => print_formats(),
-        Command::Pwned { command } => fail(format!("{command:?}: not implemented yet")),
+        Command::Pwned {
+            command: PwnedCommand::Serve(args),
+        } => run_pwned_serve(&args),
         Command::TwoFactor { command } => fail(format!("{command:?}: not implemented yet")),
     };
     ExitCode::from(code as u8)
@@ -83,6 +85,18 @@ fn run_audit(args: &AuditArgs) -> i32 {
         Ok(()) => report.summary.exit_code,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => report.summary.exit_code,
         Err(e) => fail(format!("cannot write the report: {e}")),
+    }
+}
+
+fn run_pwned_serve(args: &PwnedServeArgs) -> i32 {
+    let served = vaultlint::pwned::serve::run_until_signal(&args.settings(), |addr, layout| {
+        eprintln!(
+            "vaultlint: serving the {layout} at http://{addr}/range/{{prefix}} (Ctrl-C stops)"
+        )
+    });
+    match served {
+        Ok(()) => exit::OK,
+        Err(e) => fail(e),
     }
 }
 

@@ -74,6 +74,12 @@ pub struct PwnedServeArgs {
     #[arg(long)]
     pub padding: bool,
 
+    /// Compress answers with gzip for clients that accept it. Worth it over
+    /// a slow link (Wi-Fi, VPN); over a fast LAN it costs both ends more CPU
+    /// than it saves.
+    #[arg(long)]
+    pub gzip: bool,
+
     /// Delay every answer (benchmarks of clients over a slow link).
     #[arg(long, value_name = "DURATION", default_value = "0ms", value_parser = crate::pwned::parse_duration, hide = true)]
     pub latency: std::time::Duration,
@@ -86,6 +92,7 @@ impl PwnedServeArgs {
             listen: self.listen.clone(),
             options: crate::pwned::serve::ServeOptions {
                 padding: self.padding,
+                gzip: self.gzip,
                 latency: self.latency,
             },
         }

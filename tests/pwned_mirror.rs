@@ -24,16 +24,18 @@ const FAMILY_BREACHED: &[(&str, u64)] = &[
 ];
 
 fn mirror(dataset: &std::path::Path, padding: bool) -> Server {
-    let source = Arc::new(Dataset::open(dataset).unwrap());
-    Server::start(
-        source,
-        "127.0.0.1:0",
+    mirror_with(
+        dataset,
         ServeOptions {
             padding,
-            latency: Duration::ZERO,
+            ..Default::default()
         },
     )
-    .unwrap()
+}
+
+fn mirror_with(dataset: &std::path::Path, options: ServeOptions) -> Server {
+    let source = Arc::new(Dataset::open(dataset).unwrap());
+    Server::start(source, "127.0.0.1:0", options).unwrap()
 }
 
 #[test]
@@ -145,11 +147,28 @@ fn mirror_speaks_the_api_format() {
     // Conditional requests and compression.
     let (status, _, body) = http_get(&url, "/range/5BAA6", &[("If-None-Match", &etag)]);
     assert_eq!((status, body.len()), (304, 0));
-    let (_, headers, _) = http_get(&url, "/range/5BAA6", &[("Accept-Encoding", "gzip")]);
+    let (_, headers, body) = http_get(&url, "/range/5BAA6", &[("Accept-Encoding", "gzip")]);
+    assert_eq!(
+        headers.get("content-encoding"),
+        None,
+        "gzip only with --gzip"
+    );
+    assert_eq!(String::from_utf8(body).unwrap(), text);
+    let gzipped = mirror_with(
+        &data,
+        ServeOptions {
+            gzip: true,
+            ..Default::default()
+        },
+    );
+    let padded_gzip = [("Accept-Encoding", "gzip"), ("Add-Padding", "true")];
+    let (status, headers, body) = http_get(&gzipped.url(), "/range/5BAA6", &padded_gzip);
+    assert_eq!(status, 200);
     assert_eq!(
         headers.get("content-encoding").map(String::as_str),
         Some("gzip")
     );
+    assert_eq!(&body[..2], &[0x1f, 0x8b], "a gzip stream");
 
     // Bad prefixes are 400, other paths 404.
     for bad in [

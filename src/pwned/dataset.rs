@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use memmap2::Mmap;
 use zeroize::Zeroizing;
 
-use super::range::{Range, RangeError, nibble, parse_count};
+use super::range::{HEX, Range, RangeError, nibble, parse_count};
 use super::{BatchResult, LookupError, Prefix, PwnedError, RangeSource, Suffix};
 
 /// The longest valid line: 40 hex, a colon, 20 digits, CRLF.
@@ -89,24 +89,6 @@ struct Line {
     /// Offset of the next line (or the end of the data).
     next: usize,
 }
-
-/// Hex digit values; 0xFF for anything else.
-static HEX: [u8; 256] = {
-    let mut t = [0xFFu8; 256];
-    let mut c = 0;
-    while c < 256 {
-        if let Some(v) = match c as u8 {
-            b'0'..=b'9' => Some(c as u8 - b'0'),
-            b'A'..=b'F' => Some(c as u8 - b'A' + 10),
-            b'a'..=b'f' => Some(c as u8 - b'a' + 10),
-            _ => None,
-        } {
-            t[c] = v;
-        }
-        c += 1;
-    }
-    t
-};
 
 /// The search interval: `key(lo) < target <= key(hi)`, where `hi == end`
 /// stands for +infinity.

@@ -175,12 +175,16 @@ impl Suffix {
         if b.len() != Self::HEX_LEN {
             return None;
         }
+        let hex = |c: u8| range::HEX[usize::from(c)];
         let mut s = [0u8; 18];
-        s[0] = range::nibble(b[0])?;
+        let mut invalid = hex(b[0]);
+        s[0] = invalid & 0x0F;
         for (k, pair) in b[1..].chunks_exact(2).enumerate() {
-            s[k + 1] = (range::nibble(pair[0])? << 4) | range::nibble(pair[1])?;
+            let (hi, lo) = (hex(pair[0]), hex(pair[1]));
+            invalid |= hi | lo;
+            s[k + 1] = (hi << 4) | (lo & 0x0F);
         }
-        Some(Suffix(s))
+        (invalid & 0xF0 == 0).then_some(Suffix(s))
     }
 
     /// Writes the 35 uppercase hex characters.

@@ -10,15 +10,33 @@ use thiserror::Error;
 
 use super::Suffix;
 
+/// Hex digit values, either case; 0xFF for anything else.
+pub(crate) static HEX: [u8; 256] = {
+    let mut t = [0xFFu8; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = match c as u8 {
+            b'0'..=b'9' => c as u8 - b'0',
+            b'A'..=b'F' => c as u8 - b'A' + 10,
+            b'a'..=b'f' => c as u8 - b'a' + 10,
+            _ => 0xFF,
+        };
+        c += 1;
+    }
+    t
+};
+
 /// Value of a hex digit, either case.
 #[inline]
 pub fn nibble(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
-    }
+    let v = HEX[usize::from(c)];
+    (v != 0xFF).then_some(v)
+}
+
+/// True when every byte is a hex digit.
+#[inline]
+pub(crate) fn all_hex(b: &[u8]) -> bool {
+    b.iter().fold(0u8, |acc, &c| acc | HEX[usize::from(c)]) & 0xF0 == 0
 }
 
 /// Parses a decimal count (1 to 20 digits, fits in a u64).
@@ -35,6 +53,21 @@ pub fn parse_count(b: &[u8]) -> Option<u64> {
         n = n.checked_mul(10)?.checked_add(u64::from(c - b'0'))?;
     }
     Some(n)
+}
+
+/// Appends `n` in decimal.
+fn write_count(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
 }
 
 /// A body that is not a range. Names the line, never its text.
@@ -75,24 +108,35 @@ impl Range {
         if body.is_empty() {
             return Ok(Range::default());
         }
+        let mut padding = 0;
         for (k, line) in body.split(|&c| c == b'\n').enumerate() {
             let line = line.strip_suffix(b"\r").unwrap_or(line);
             let bad = || RangeError::Malformed { line: k + 1 };
-            let colon = line.iter().position(|&c| c == b':').ok_or_else(bad)?;
-            let (hex, count) = (&line[..colon], &line[colon + 1..]);
-            let Some(suffix) = Suffix::parse_hex(hex) else {
-                if hex.len() == 27 && hex.iter().all(|&c| nibble(c).is_some()) {
+            if line.get(Suffix::HEX_LEN) != Some(&b':') {
+                let colon = line.iter().position(|&c| c == b':').ok_or_else(bad)?;
+                if colon == 27 && all_hex(&line[..colon]) {
                     return Err(RangeError::Ntlm {
                         line: k + 1,
-                        len: hex.len(),
+                        len: colon,
                     });
                 }
                 return Err(bad());
-            };
+            }
+            let (hex, count) = (&line[..Suffix::HEX_LEN], &line[Suffix::HEX_LEN + 1..]);
             let count = parse_count(count).ok_or_else(bad)?;
-            rows.push((suffix, count));
+            if count == 0 {
+                // Padding: checked for shape, not kept.
+                if !all_hex(hex) {
+                    return Err(bad());
+                }
+                padding += 1;
+                continue;
+            }
+            rows.push((Suffix::parse_hex(hex).ok_or_else(bad)?, count));
         }
-        Ok(Range::from_rows(rows))
+        let mut range = Range::from_rows(rows);
+        range.padding = padding;
+        Ok(range)
     }
 
     /// The count of `suffix`, 0 when it is not in the range.
@@ -153,7 +197,7 @@ impl Range {
             first = false;
             suffix.write_hex(out);
             out.push(b':');
-            out.extend_from_slice(count.to_string().as_bytes());
+            write_count(out, count);
         }
     }
 
@@ -259,6 +303,15 @@ mod tests {
         assert_eq!(back, Range { padding: 898, ..r });
         let lines: Vec<&str> = text.split("\r\n").collect();
         assert!(lines.is_sorted(), "padding rows are mixed in order");
+    }
+
+    #[test]
+    fn counts_are_written_in_decimal() {
+        for n in [0u64, 7, 10, 9_545_824, u64::MAX] {
+            let mut out = Vec::new();
+            write_count(&mut out, n);
+            assert_eq!(out, n.to_string().into_bytes());
+        }
     }
 
     #[test]

@@ -1,8 +1,11 @@
 //! The mirror: `vaultlint pwned serve` answers `GET /range/{prefix}` from a
 //! local dataset exactly as the public API does (uppercase `SUFFIX:COUNT`
 //! lines, CRLF, no trailing newline, `text/plain`, cache headers and a weak
-//! ETag, gzip/brotli when asked), so a family or a team keeps one copy of the
-//! dataset and points every audit at it with `--pwned-url`.
+//! ETag), so a family or a team keeps one copy of the dataset and points
+//! every audit at it with `--pwned-url`. With `--gzip` it compresses
+//! answers for clients that accept it: worth it over a slow link (Wi-Fi, a
+//! VPN), wasted CPU on both ends over a fast LAN or loopback, where it
+//! costs more than the rest of a lookup.
 //!
 //! With `--padding`, a request carrying `Add-Padding: true` gets decoy rows
 //! with count 0 up to 800–1,000 rows, as the API does. A bad prefix is 400,
@@ -42,6 +45,8 @@ pub struct ServeSettings {
 pub struct ServeOptions {
     /// Honour `Add-Padding: true` with decoy rows.
     pub padding: bool,
+    /// gzip answers for clients that accept it (fastest level).
+    pub gzip: bool,
     /// Extra delay before each answer (to benchmark clients against a slow
     /// link; 0 in normal use).
     pub latency: Duration,
@@ -58,11 +63,20 @@ struct AppState {
 /// The mirror's routes over `source`.
 pub fn router(source: Arc<dyn RangeSource>, options: ServeOptions) -> Router {
     let state = Arc::new(AppState { source, options });
-    Router::new()
+    let router = Router::new()
         .route("/range/{prefix}", get(range))
         .fallback(|| async { (StatusCode::NOT_FOUND, "Not found") })
-        .with_state(state)
-        .layer(tower_http::compression::CompressionLayer::new())
+        .with_state(state);
+    if options.gzip {
+        // Fastest level: ranges are mostly random hex that compresses to
+        // about 60% whatever the effort.
+        router.layer(
+            tower_http::compression::CompressionLayer::new()
+                .quality(tower_http::CompressionLevel::Fastest),
+        )
+    } else {
+        router
+    }
 }
 
 /// A weak validator of the range's rows (padding varies between answers).

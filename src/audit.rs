@@ -57,6 +57,15 @@ pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit
             });
             continue;
         }
+        if check == CheckId::Pwned && settings.pwned.is_off() {
+            checks::pwned::mark_skipped(&ctx, &mut facts);
+            runs.push(CheckRun {
+                check,
+                status: CheckStatus::Skipped,
+                note: Some(crate::pwned::OFF_NOTE.into()),
+            });
+            continue;
+        }
         let outcome = checks::run(check, &ctx, &mut facts);
         runs.push(CheckRun {
             check,

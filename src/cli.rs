@@ -57,16 +57,157 @@ pub enum PwnedCommand {
     Serve(PwnedServeArgs),
 }
 
+/// `vaultlint pwned serve`.
 #[derive(Debug, Args)]
-pub struct PwnedServeArgs {}
+pub struct PwnedServeArgs {
+    /// The dataset to serve: the single file ordered by hash or the
+    /// directory of XXXXX.txt range files (SHA-1, not NTLM).
+    #[arg(long, value_name = "PATH")]
+    pub dataset: PathBuf,
+
+    /// Address to listen on. Use 0.0.0.0:8787 to serve other machines.
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8787")]
+    pub listen: String,
+
+    /// Answer requests that ask for padding (`Add-Padding: true`) with
+    /// 800-1,000 rows, decoys having count 0, as the public API does.
+    #[arg(long)]
+    pub padding: bool,
+
+    /// Compress answers with gzip for clients that accept it. Worth it over
+    /// a slow link (Wi-Fi, VPN); over a fast LAN it costs both ends more CPU
+    /// than it saves.
+    #[arg(long)]
+    pub gzip: bool,
+
+    /// Delay every answer (benchmarks of clients over a slow link).
+    #[arg(long, value_name = "DURATION", default_value = "0ms", value_parser = crate::pwned::parse_duration, hide = true)]
+    pub latency: std::time::Duration,
+}
+
+impl PwnedServeArgs {
+    pub fn settings(&self) -> crate::pwned::serve::ServeSettings {
+        crate::pwned::serve::ServeSettings {
+            dataset: self.dataset.clone(),
+            listen: self.listen.clone(),
+            options: crate::pwned::serve::ServeOptions {
+                padding: self.padding,
+                gzip: self.gzip,
+                latency: self.latency,
+            },
+        }
+    }
+}
+
+/// Where `--pwned` sends lookups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PwnedMode {
+    /// Ask the range API (Have I Been Pwned, or --pwned-url), or look up
+    /// --pwned-dataset when given.
+    Online,
+    /// Do not check; every report says the check was skipped.
+    Off,
+}
 
 /// Breach-check options of `vaultlint audit`.
 #[derive(Debug, Args)]
-pub struct PwnedArgs {}
+#[command(next_help_heading = "Breach lookups (pwned)")]
+pub struct PwnedArgs {
+    /// Check passwords against Have I Been Pwned. Only the first 5
+    /// characters of each password's SHA-1 are sent, with padding;
+    /// `off` skips the check.
+    #[arg(long = "pwned", value_enum, value_name = "MODE", default_value_t = PwnedMode::Online, env = "VAULTLINT_PWNED")]
+    pub mode: PwnedMode,
+
+    /// Base URL of a server implementing the range API, such as a mirror
+    /// run with `vaultlint pwned serve` [default: https://api.pwnedpasswords.com].
+    #[arg(long, value_name = "URL")]
+    pub pwned_url: Option<String>,
+
+    /// Look passwords up in a downloaded dataset instead, with no network:
+    /// the single file ordered by hash, or the directory of XXXXX.txt
+    /// range files (SHA-1 variant).
+    #[arg(long, value_name = "PATH", conflicts_with = "pwned_url")]
+    pub pwned_dataset: Option<PathBuf>,
+
+    /// Requests in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub pwned_concurrency: u16,
+
+    /// Timeout of one request (e.g. 30s, 1500ms).
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = crate::pwned::parse_duration)]
+    pub pwned_timeout: std::time::Duration,
+
+    /// Timeout to connect to the server.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = crate::pwned::parse_duration)]
+    pub pwned_connect_timeout: std::time::Duration,
+
+    /// Retries of a failed request (timeouts, connection errors, cut-off
+    /// answers, 429, 5xx) before its accounts are reported unknown.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub pwned_retries: u32,
+
+    /// First wait between retries; doubled each time, with jitter, and never
+    /// shorter than the server's Retry-After.
+    #[arg(long, value_name = "DURATION", default_value = "500ms", value_parser = crate::pwned::parse_duration)]
+    pub pwned_backoff: std::time::Duration,
+
+    /// Longest wait between retries; a server asking for longer
+    /// (Retry-After) makes its accounts unknown at once.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = crate::pwned::parse_duration)]
+    pub pwned_max_wait: std::time::Duration,
+
+    /// Keep fetched ranges in DIR (files 0600) and reuse them. Off by
+    /// default: the prefixes in a cache narrow down the passwords they came
+    /// from, so keep DIR as private as the exports themselves.
+    #[arg(long, value_name = "DIR")]
+    pub pwned_cache: Option<PathBuf>,
+
+    /// How long a cached range is used without asking the server (then it
+    /// is revalidated).
+    #[arg(long, value_name = "DURATION", default_value = "7d", value_parser = crate::pwned::parse_duration)]
+    pub pwned_cache_ttl: std::time::Duration,
+}
 
 impl PwnedArgs {
+    /// Resolves the options; a dataset is opened once here so that a wrong
+    /// file (NTLM, unsorted ends, not a dataset) is a usage error (exit 2).
     pub fn settings(&self) -> Result<crate::pwned::PwnedSettings, InputError> {
-        Ok(crate::pwned::PwnedSettings::default())
+        use crate::pwned::{CacheSettings, PwnedSettings, SourceChoice};
+        let source = match (self.mode, &self.pwned_dataset, &self.pwned_url) {
+            (PwnedMode::Off, None, _) => SourceChoice::Off,
+            (PwnedMode::Off, Some(_), _) => {
+                return Err(InputError::Usage(
+                    "--pwned off and --pwned-dataset contradict each other".into(),
+                ));
+            }
+            (PwnedMode::Online, Some(path), _) => {
+                crate::pwned::dataset::Dataset::open(path)
+                    .map_err(|e| InputError::Usage(format!("--pwned-dataset {e}")))?;
+                SourceChoice::Dataset { path: path.clone() }
+            }
+            (PwnedMode::Online, None, url) => {
+                let text = url.as_deref().unwrap_or(crate::pwned::DEFAULT_URL);
+                let url = url::Url::parse(text)
+                    .map_err(|e| InputError::Usage(format!("--pwned-url '{text}': {e}")))?;
+                crate::pwned::online::check_base(&url)
+                    .map_err(|e| InputError::Usage(format!("--pwned-url {e}")))?;
+                SourceChoice::Online { url }
+            }
+        };
+        Ok(PwnedSettings {
+            source,
+            concurrency: usize::from(self.pwned_concurrency),
+            timeout: self.pwned_timeout,
+            connect_timeout: self.pwned_connect_timeout,
+            retries: self.pwned_retries,
+            backoff: self.pwned_backoff,
+            max_wait: self.pwned_max_wait,
+            cache: self.pwned_cache.as_ref().map(|dir| CacheSettings {
+                dir: dir.clone(),
+                ttl: self.pwned_cache_ttl,
+            }),
+        })
     }
 }
 
@@ -190,7 +331,7 @@ pub struct AuditArgs {
     pub color: ColorChoice,
 
     #[command(flatten)]
-    pub pwned: PwnedArgs,
+    pub pwned: Box<PwnedArgs>,
 
     #[command(flatten)]
     pub recovery: RecoveryArgs,

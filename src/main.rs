@@ -4,7 +4,10 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use vaultlint::cli::{AuditArgs, Cli, ColorChoice, Command, TwoFactorCommand, TwoFactorUpdateArgs};
+use vaultlint::cli::{
+    AuditArgs, Cli, ColorChoice, Command, PwnedCommand, PwnedServeArgs, TwoFactorCommand,
+    TwoFactorUpdateArgs,
+};
 use vaultlint::progress::{Bar, NoProgress, Progress};
 use vaultlint::render::{self, ReportFormat, Style};
 use vaultlint::{audit, exit, import};
@@ -14,7 +17,9 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Audit(args) => run_audit(&args),
         Command::Formats => print_formats(),
-        Command::Pwned { command } => fail(format!("{command:?}: not implemented yet")),
+        Command::Pwned {
+            command: PwnedCommand::Serve(args),
+        } => run_pwned_serve(&args),
         Command::TwoFactor {
             command: TwoFactorCommand::Update(args),
         } => update_2fa_directory(&args),
@@ -98,6 +103,18 @@ fn update_2fa_directory(args: &TwoFactorUpdateArgs) -> i32 {
             );
             exit::OK
         }
+        Err(e) => fail(e),
+    }
+}
+
+fn run_pwned_serve(args: &PwnedServeArgs) -> i32 {
+    let served = vaultlint::pwned::serve::run_until_signal(&args.settings(), |addr, layout| {
+        eprintln!(
+            "vaultlint: serving the {layout} at http://{addr}/range/{{prefix}} (Ctrl-C stops)"
+        )
+    });
+    match served {
+        Ok(()) => exit::OK,
         Err(e) => fail(e),
     }
 }

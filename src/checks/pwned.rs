@@ -1,15 +1,375 @@
-//! `pwned`: Have I Been Pwned lookups by k-anonymity (issue 4). Stub.
+//! `pwned`: passwords found in Have I Been Pwned's Pwned Passwords, checked
+//! by k-anonymity (see [`crate::pwned`]).
+//!
+//! Each password is hashed with SHA-1 (in zeroizing buffers, on rayon); only
+//! the 5-character prefix of the hash is sent, one request per distinct
+//! prefix. `--pwned-dataset` looks the hashes up in a local copy instead,
+//! with no network at all; `--pwned off` skips the check and says so.
+//!
+//! Per account, the report's `pwned` object says `exposed` (with the number
+//! of times the password was seen in breaches), `not_found`, `unknown` (the
+//! lookup failed: never read as safe; the audit then exits 3 unless
+//! `--allow-incomplete`) or `skipped`. Each exposed account is a finding:
+//! `high`, or `critical` once the password was seen
+//! [`CRITICAL_COUNT`] times or more, since it is then in the wordlists
+//! attackers try first.
 
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
 use serde::Serialize;
+use zeroize::Zeroizing;
 
-use super::{Context, Facts, Outcome};
+use super::{Context, Draft, Facts, FindingKind, Outcome};
+use crate::pwned::{self, Batch, PasswordHash, Prefix, Suffix};
+use crate::report::Severity;
+
+/// Sightings from which an exposure is `critical` rather than `high`.
+pub const CRITICAL_COUNT: u64 = 100;
 
 /// An account's breach status.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PwnedResult {
-    pub status: String,
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PwnedStatus {
+    /// The password is in Pwned Passwords.
+    Exposed,
+    /// It is not (as of the dataset or API asked).
+    NotFound,
+    /// The lookup failed: not known to be safe.
+    Unknown,
+    /// The lookup was turned off (`--pwned off`).
+    Skipped,
 }
 
-pub fn run(_ctx: &Context, _facts: &mut Facts) -> Outcome {
-    Outcome::default()
+/// The per-account JSON `pwned` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PwnedResult {
+    pub status: PwnedStatus,
+    /// Times the password was seen in breaches: a number when `exposed`, 0
+    /// when `not_found`, null otherwise.
+    pub count: Option<u64>,
+    /// Why the status is `unknown` or `skipped`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl PwnedResult {
+    fn new(status: PwnedStatus, count: Option<u64>, reason: Option<String>) -> Self {
+        PwnedResult {
+            status,
+            count,
+            reason,
+        }
+    }
+}
+
+/// Records every account as skipped (`--pwned off`). The audit reports the
+/// check itself as skipped with [`pwned::OFF_NOTE`].
+pub fn mark_skipped(ctx: &Context, facts: &mut Facts) {
+    for slot in facts.pwned.iter_mut().take(ctx.accounts.len()) {
+        *slot = Some(PwnedResult::new(
+            PwnedStatus::Skipped,
+            None,
+            Some("--pwned off".into()),
+        ));
+    }
+}
+
+/// Distinct hashes grouped by prefix: one batch per prefix, and for each of
+/// its suffixes the accounts that use that password.
+fn group(ctx: &Context) -> (Vec<Batch>, Vec<Vec<Vec<usize>>>) {
+    let hashed: Vec<(usize, PasswordHash)> = (0..ctx.accounts.len())
+        .into_par_iter()
+        .filter_map(|i| ctx.entry(i).password().map(|p| (i, PasswordHash::of(p))))
+        .collect();
+    let mut by_prefix: BTreeMap<Prefix, BTreeMap<Suffix, Vec<usize>>> = BTreeMap::new();
+    for (i, h) in &hashed {
+        by_prefix
+            .entry(h.prefix())
+            .or_default()
+            .entry(h.suffix())
+            .or_default()
+            .push(*i);
+    }
+    drop(hashed);
+    let mut batches = Vec::with_capacity(by_prefix.len());
+    let mut owners = Vec::with_capacity(by_prefix.len());
+    for (prefix, suffixes) in by_prefix {
+        let mut list = Zeroizing::new(Vec::with_capacity(suffixes.len()));
+        let mut who = Vec::with_capacity(suffixes.len());
+        for (s, accounts) in suffixes {
+            list.push(s);
+            who.push(accounts);
+        }
+        batches.push(Batch {
+            prefix,
+            suffixes: list,
+        });
+        owners.push(who);
+    }
+    (batches, owners)
+}
+
+fn finding(ctx: &Context, i: usize, count: u64) -> Draft {
+    let severity = if count >= CRITICAL_COUNT {
+        Severity::Critical
+    } else {
+        Severity::High
+    };
+    let times = if count == 1 {
+        "once".to_owned()
+    } else {
+        format!("{count} times")
+    };
+    let mut d = Draft::new(
+        FindingKind::Pwned,
+        severity,
+        vec![i],
+        format!(
+            "{}: this password appears {times} in known data breaches (Have I Been Pwned). Attackers try breached passwords first: change it to a new, unique one.",
+            ctx.label(i)
+        ),
+    );
+    d.details = Some(serde_json::json!({ "count": count }));
+    d
+}
+
+/// Names the unknown accounts by report id (never by their exported text)
+/// and why, grouped by reason.
+fn incomplete_note(unknown: &BTreeMap<String, Vec<usize>>, total: usize) -> String {
+    let n: usize = unknown.values().map(Vec::len).sum();
+    let parts: Vec<String> = unknown
+        .iter()
+        .map(|(why, accounts)| {
+            let mut ids: Vec<String> = accounts
+                .iter()
+                .take(20)
+                .map(|i| format!("A{}", i + 1))
+                .collect();
+            if accounts.len() > 20 {
+                ids.push(format!("and {} more", accounts.len() - 20));
+            }
+            format!("{} ({why})", ids.join(", "))
+        })
+        .collect();
+    format!(
+        "{n} of {total} account(s) could not be checked and are unknown, not safe: {}",
+        parts.join("; ")
+    )
+}
+
+pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
+    let settings = &ctx.settings.pwned;
+    if settings.is_off() {
+        mark_skipped(ctx, facts);
+        return Outcome::default();
+    }
+    let (batches, owners) = group(ctx);
+    ctx.progress.start("pwned", batches.len() as u64);
+    let results = pwned::lookup(settings, &batches, ctx.progress);
+    ctx.progress.finish();
+    let results = match results {
+        Ok(r) => r,
+        Err(e) => {
+            let why = e.to_string();
+            batches
+                .iter()
+                .map(|_| Err(pwned::LookupError::Unavailable(why.clone())))
+                .collect()
+        }
+    };
+
+    let mut findings = Vec::new();
+    let mut unknown: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (result, who) in results.into_iter().zip(owners) {
+        match result {
+            Ok(counts) => {
+                for (count, accounts) in counts.into_iter().zip(who) {
+                    for i in accounts {
+                        if count > 0 {
+                            facts.pwned[i] =
+                                Some(PwnedResult::new(PwnedStatus::Exposed, Some(count), None));
+                            findings.push(finding(ctx, i, count));
+                        } else {
+                            facts.pwned[i] =
+                                Some(PwnedResult::new(PwnedStatus::NotFound, Some(0), None));
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                let why = e.to_string();
+                for i in who.into_iter().flatten() {
+                    facts.pwned[i] = Some(PwnedResult::new(
+                        PwnedStatus::Unknown,
+                        None,
+                        Some(why.clone()),
+                    ));
+                    unknown.entry(why.clone()).or_default().push(i);
+                }
+            }
+        }
+    }
+    for list in unknown.values_mut() {
+        list.sort_unstable();
+    }
+    Outcome {
+        findings,
+        incomplete: (!unknown.is_empty()).then(|| incomplete_note(&unknown, ctx.accounts.len())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Entry, EntryKind, Secret, Source, Vault};
+    use crate::pwned::{Range, SourceChoice};
+    use crate::settings::Settings;
+    use std::io::Write;
+
+    fn vault(passwords: &[&str]) -> Vault {
+        let mut v = Vault::default();
+        v.sources.push(Source {
+            path: "x.csv".into(),
+            member: "x".into(),
+            format: "generic",
+            capabilities: crate::model::Capabilities {
+                notes: false,
+                custom_fields: false,
+                totp: false,
+                attachments: false,
+            },
+            rows: passwords.len(),
+            skipped: vec![],
+            deleted: 0,
+            warnings: vec![],
+        });
+        for (k, p) in passwords.iter().enumerate() {
+            let mut e = Entry::new(EntryKind::Login, k as u64 + 2);
+            e.title = format!("site{k}");
+            e.password = Some(Secret::new(*p));
+            v.entries.push(e);
+        }
+        v
+    }
+
+    fn run_with(v: &Vault, settings: &Settings) -> (Outcome, Facts) {
+        let accounts = v.account_indices();
+        let ctx = Context {
+            vault: v,
+            accounts: &accounts,
+            settings,
+            progress: &crate::progress::NoProgress,
+        };
+        let mut facts = Facts::new(accounts.len());
+        let out = run(&ctx, &mut facts);
+        (out, facts)
+    }
+
+    #[test]
+    fn dataset_lookups_set_status_count_and_severity() {
+        let dir = tempfile::tempdir().unwrap();
+        let rows = [("password", 9_000_000u64), ("hunter2", 12)];
+        for (p, n) in rows {
+            let h = PasswordHash::of(p);
+            let mut body = Vec::new();
+            Range::from_rows(vec![(h.suffix(), n)]).write_body(&mut body, Some(30));
+            std::fs::write(dir.path().join(format!("{}.txt", h.prefix())), body).unwrap();
+        }
+        let absent = PasswordHash::of("correct horse battery staple");
+        std::fs::write(dir.path().join(format!("{}.txt", absent.prefix())), "").unwrap();
+        let mut settings = Settings::default();
+        settings.pwned.source = SourceChoice::Dataset {
+            path: dir.path().to_owned(),
+        };
+        let v = vault(&[
+            "password",
+            "hunter2",
+            "correct horse battery staple",
+            "password",
+            "no file",
+        ]);
+        let (out, facts) = run_with(&v, &settings);
+        let status: Vec<_> = facts
+            .pwned
+            .iter()
+            .map(|r| r.as_ref().unwrap().status)
+            .collect();
+        assert_eq!(
+            status,
+            [
+                PwnedStatus::Exposed,
+                PwnedStatus::Exposed,
+                PwnedStatus::NotFound,
+                PwnedStatus::Exposed,
+                PwnedStatus::Unknown
+            ]
+        );
+        assert_eq!(facts.pwned[0].as_ref().unwrap().count, Some(9_000_000));
+        assert_eq!(facts.pwned[2].as_ref().unwrap().count, Some(0));
+        let mut sev: Vec<_> = out
+            .findings
+            .iter()
+            .map(|f| (f.accounts[0], f.severity))
+            .collect();
+        sev.sort();
+        assert_eq!(
+            sev,
+            [
+                (0, Severity::Critical),
+                (1, Severity::High),
+                (3, Severity::Critical)
+            ]
+        );
+        let note = out.incomplete.unwrap();
+        assert!(
+            note.starts_with("1 of 5 account(s)") && note.contains("A5 ("),
+            "{note}"
+        );
+        let json = serde_json::to_string(&facts.pwned).unwrap().to_uppercase();
+        let full = sha1_hex("password");
+        assert!(!json.contains(&full[5..20]), "{json}");
+    }
+
+    #[test]
+    fn off_marks_every_account_skipped() {
+        let settings = Settings {
+            pwned: crate::pwned::PwnedSettings {
+                source: SourceChoice::Off,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let (out, facts) = run_with(&vault(&["a", "b"]), &settings);
+        assert!(out.findings.is_empty() && out.incomplete.is_none());
+        assert!(
+            facts
+                .pwned
+                .iter()
+                .all(|r| r.as_ref().unwrap().status == PwnedStatus::Skipped)
+        );
+    }
+
+    #[test]
+    fn an_unreadable_source_leaves_everything_unknown() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        writeln!(f, "{}:1", "A".repeat(32)).unwrap();
+        let mut settings = Settings::default();
+        settings.pwned.source = SourceChoice::Dataset {
+            path: f.path().to_owned(),
+        };
+        let (out, facts) = run_with(&vault(&["a", "b"]), &settings);
+        assert!(
+            facts
+                .pwned
+                .iter()
+                .all(|r| r.as_ref().unwrap().status == PwnedStatus::Unknown)
+        );
+        assert!(out.incomplete.unwrap().contains("NTLM"));
+    }
+
+    fn sha1_hex(p: &str) -> String {
+        use sha1::Digest;
+        hex::encode_upper(sha1::Sha1::digest(p.as_bytes()))
+    }
 }

@@ -1,0 +1,394 @@
+//! The project's own mirror (`vaultlint pwned serve`) on 127.0.0.1: it
+//! speaks the range API's format to a plain HTTP client, serves audits run
+//! by the real binary on the family samples, stops cleanly on Ctrl-C, and
+//! the opt-in cache reuses and revalidates what it fetched.
+
+mod pwned_support;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use pwned_support::*;
+use vaultlint::pwned::dataset::Dataset;
+use vaultlint::pwned::serve::{ServeOptions, Server};
+
+/// Family passwords in the generated dataset, with made-up counts.
+const FAMILY_BREACHED: &[(&str, u64)] = &[
+    ("Summer2022!", 120),
+    ("monkey1", 90_000),
+    ("qwerty123", 5_000_000),
+    ("falcon2019", 3),
+    ("P@ssw0rd2024", 42),
+];
+
+fn mirror(dataset: &std::path::Path, padding: bool) -> Server {
+    mirror_with(
+        dataset,
+        ServeOptions {
+            padding,
+            ..Default::default()
+        },
+    )
+}
+
+fn mirror_with(dataset: &std::path::Path, options: ServeOptions) -> Server {
+    let source = Arc::new(Dataset::open(dataset).unwrap());
+    Server::start(source, "127.0.0.1:0", options).unwrap()
+}
+
+#[test]
+fn family_audit_against_the_mirror() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = sorted_dataset(dir.path(), FAMILY_BREACHED, 20_000);
+    let server = mirror(&data, true);
+    let url = server.url();
+    let alice = family("alice");
+    let bob = family("bob");
+    let (code, report, stderr) = audit_json(&[
+        alice.to_str().unwrap(),
+        bob.to_str().unwrap(),
+        "--pwned-url",
+        &url,
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(pwned_check(&report)["status"], "complete");
+    let got = pwned_by_title(&report);
+    let exposed: Vec<(String, u64)> = got
+        .iter()
+        .filter(|(_, r)| r["status"] == "exposed")
+        .map(|(k, r)| (k.clone(), r["count"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        exposed,
+        vec![
+            ("alice/GitHub".to_owned(), 120),
+            ("alice/Knitting forum".to_owned(), 90_000),
+            ("bob/Outlook".to_owned(), 3),
+            ("bob/PayPal".to_owned(), 42),
+            ("bob/Spotify".to_owned(), 5_000_000),
+            ("bob/Yahoo Mail".to_owned(), 3),
+        ]
+    );
+    // Padding rows (count 0) decoy every range: none may count as a hit.
+    for (k, r) in &got {
+        if r["status"] != "exposed" {
+            assert_eq!(r["status"], "not_found", "{k}: {r}");
+            assert_eq!(r["count"], 0, "{k}");
+        }
+    }
+    let findings: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == "pwned")
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap(),
+                f["accounts"][0].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(findings.len(), 6);
+    assert_eq!(
+        findings.iter().filter(|f| f.0 == "critical").count(),
+        3,
+        "100 sightings or more are critical: {findings:?}"
+    );
+    assert!(findings.iter().all(|f| f.0 == "critical" || f.0 == "high"));
+}
+
+#[test]
+fn mirror_speaks_the_api_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = sorted_dataset(dir.path(), &[("password", 9_545_824)], 20_000);
+    let server = mirror(&data, true);
+    let url = server.url();
+
+    // Unpadded: exactly the dataset's rows for 5BAA6, in the API's shape.
+    let (status, headers, body) = http_get(&url, "/range/5BAA6", &[]);
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "text/plain");
+    assert_eq!(headers["cache-control"], "public, max-age=2678400");
+    let etag = headers["etag"].clone();
+    let text = String::from_utf8(body).unwrap();
+    assert!(!text.ends_with('\n') && !text.contains("\n\n"));
+    let lines: Vec<&str> = text.split("\r\n").collect();
+    assert!(
+        lines.contains(&"1E4C9B93F3F0682250B6CF8331B7EE68FD8:9545824"),
+        "{text}"
+    );
+    let expected = std::fs::read_to_string(&data)
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("5BAA6"))
+        .count();
+    assert_eq!(lines.len(), expected);
+    for l in &lines {
+        let (suffix, count) = l.split_once(':').unwrap();
+        assert_eq!(suffix.len(), 35);
+        assert!(
+            suffix
+                .bytes()
+                .all(|c| c.is_ascii_digit() || (b'A'..=b'F').contains(&c))
+        );
+        assert!(count.parse::<u64>().unwrap() > 0);
+    }
+
+    // Padded on request: 800-1,000 rows, decoys with count 0.
+    let (_, _, padded) = http_get(&url, "/range/5baa6", &[("Add-Padding", "true")]);
+    let padded = String::from_utf8(padded).unwrap();
+    let rows: Vec<&str> = padded.split("\r\n").collect();
+    assert!((800..=1000).contains(&rows.len()), "{}", rows.len());
+    assert_eq!(rows.iter().filter(|r| !r.ends_with(":0")).count(), expected);
+    assert!(rows.contains(&"1E4C9B93F3F0682250B6CF8331B7EE68FD8:9545824"));
+
+    // Conditional requests and compression.
+    let (status, _, body) = http_get(&url, "/range/5BAA6", &[("If-None-Match", &etag)]);
+    assert_eq!((status, body.len()), (304, 0));
+    let (_, headers, body) = http_get(&url, "/range/5BAA6", &[("Accept-Encoding", "gzip")]);
+    assert_eq!(
+        headers.get("content-encoding"),
+        None,
+        "gzip only with --gzip"
+    );
+    assert_eq!(String::from_utf8(body).unwrap(), text);
+    let gzipped = mirror_with(
+        &data,
+        ServeOptions {
+            gzip: true,
+            ..Default::default()
+        },
+    );
+    let padded_gzip = [("Accept-Encoding", "gzip"), ("Add-Padding", "true")];
+    let (status, headers, body) = http_get(&gzipped.url(), "/range/5BAA6", &padded_gzip);
+    assert_eq!(status, 200);
+    assert_eq!(
+        headers.get("content-encoding").map(String::as_str),
+        Some("gzip")
+    );
+    assert_eq!(&body[..2], &[0x1f, 0x8b], "a gzip stream");
+
+    // Bad prefixes are 400, other paths 404.
+    for bad in [
+        "/range/5BAA",
+        "/range/5BAA61",
+        "/range/5BAAG",
+        "/range/%20BAA6",
+    ] {
+        assert_eq!(http_get(&url, bad, &[]).0, 400, "{bad}");
+    }
+    for other in [
+        "/",
+        "/range",
+        "/range/",
+        "/range/5BAA6/x",
+        "/pwnedpassword/abc",
+    ] {
+        assert_eq!(http_get(&url, other, &[]).0, 404, "{other}");
+    }
+}
+
+#[test]
+fn mirror_serves_a_range_directory_and_audits_use_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = range_dir(dir.path(), FAMILY_BREACHED);
+    // Every range the family needs must exist in a real download; add the
+    // others empty, as prefixes without breached rows.
+    for p in [
+        "Tr0ub4dor&3-Lantern-Fig",
+        "Summer2023!",
+        "quiet-Harbor-lamp-73",
+        "Blue-Otter-47!",
+        "Velvet#Comet#Ridge19",
+        "Maple!Sparrow!Drum88",
+        "n7#Vq2!pLz@9Rw$e",
+        "Cobalt-Meadow-Lark-31",
+    ] {
+        let f = root.join(format!("{}.txt", &sha1_hex(p)[..5]));
+        if !f.exists() {
+            std::fs::write(f, "").unwrap();
+        }
+    }
+    let server = mirror(&root, false);
+    let url = server.url();
+    let alice = family("alice");
+    let (code, report, stderr) = audit_json(&[alice.to_str().unwrap(), "--pwned-url", &url]);
+    assert_eq!(code, 1, "{stderr}");
+    let got = pwned_by_title(&report);
+    assert_eq!(got["alice/GitHub"]["count"], 120);
+    assert_eq!(got["alice/Knitting forum"]["count"], 90_000);
+    assert_eq!(got["alice/Gmail"]["status"], "not_found");
+
+    // A range file missing from the directory is a server error, so the
+    // account is unknown, not safe.
+    std::fs::remove_file(root.join(format!("{}.txt", &sha1_hex("Summer2023!")[..5]))).unwrap();
+    let (code, report, _) = audit_json(&[
+        alice.to_str().unwrap(),
+        "--pwned-url",
+        &url,
+        "--pwned-retries",
+        "0",
+    ]);
+    assert_eq!(code, 3);
+    let r = &pwned_by_title(&report)["alice/GitLab"];
+    assert_eq!(r["status"], "unknown");
+    assert!(r["reason"].as_str().unwrap().contains("HTTP 500"), "{r}");
+}
+
+#[test]
+fn serve_binary_answers_and_stops_on_ctrl_c() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = sorted_dataset(dir.path(), &[("password", 7)], 5_000);
+    let bin = assert_cmd::cargo::cargo_bin("vaultlint");
+    let mut child = Command::new(bin)
+        .args(["pwned", "serve", "--dataset"])
+        .arg(&data)
+        .args(["--listen", "127.0.0.1:0", "--padding"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .and_then(|w| w.strip_suffix("/range/{prefix}"))
+        .unwrap_or_else(|| panic!("no address in: {line}"))
+        .to_owned();
+
+    let (status, _, body) = http_get(&url, "/range/5BAA6", &[("Add-Padding", "true")]);
+    assert_eq!(status, 200);
+    assert!(
+        String::from_utf8(body)
+            .unwrap()
+            .contains("1E4C9B93F3F0682250B6CF8331B7EE68FD8:7")
+    );
+    let export = bitwarden_export(dir.path(), "m", &["password", "not-in-the-set-9"]);
+    let (code, report, _) = audit_json(&[export.to_str().unwrap(), "--pwned-url", &url]);
+    assert_eq!(code, 1);
+    assert_eq!(pwned_by_title(&report)["m/site1"]["count"], 7);
+
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the mirror did not stop on SIGINT"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert!(
+        !rest.contains("5BAA6") && !line.contains("5BAA6"),
+        "prefixes are never logged: {rest}"
+    );
+}
+
+#[test]
+fn serve_refuses_wrong_datasets() {
+    let dir = tempfile::tempdir().unwrap();
+    let ntlm = dir.path().join("pwned-ntlm.txt");
+    std::fs::write(
+        &ntlm,
+        format!("{}:12\r\n{}:3\r\n", "0".repeat(32), "F".repeat(32)),
+    )
+    .unwrap();
+    let out = vaultlint()
+        .args(["pwned", "serve", "--listen", "127.0.0.1:0", "--dataset"])
+        .arg(&ntlm)
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("NTLM"));
+    let out = vaultlint()
+        .args(["pwned", "serve", "--listen", "127.0.0.1:0", "--dataset"])
+        .arg(dir.path().join("missing.txt"))
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn cache_is_opt_in_private_and_revalidated() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = sorted_dataset(dir.path(), &[("cached-pw-1", 4), ("cached-pw-2", 8)], 500);
+    let export = bitwarden_export(
+        dir.path(),
+        "m",
+        &["cached-pw-1", "cached-pw-2", "cached-pw-3"],
+    );
+    let server = FaultServer::start(&data, |_, _| Fault::Serve);
+    let url = server.url();
+    let cache = dir.path().join("cache");
+    let cache_arg = cache.to_str().unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec![export.to_str().unwrap(), "--pwned-url", &url];
+        args.extend_from_slice(extra);
+        let (code, report, stderr) = audit_json(&args);
+        assert_eq!(code, 1, "{stderr}");
+        let got = pwned_by_title(&report);
+        assert_eq!(got["m/site1"]["count"], 4);
+        assert_eq!(got["m/site2"]["count"], 8);
+        assert_eq!(got["m/site3"]["status"], "not_found");
+    };
+
+    run(&[]);
+    assert!(!cache.exists(), "no cache unless asked");
+    assert_eq!(server.requests().len(), 3);
+
+    run(&["--pwned-cache", cache_arg]);
+    assert_eq!(server.requests().len(), 6);
+    let files: Vec<_> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 3);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&cache).unwrap().permissions().mode() & 0o777,
+            0o700
+        );
+        for f in &files {
+            assert_eq!(
+                std::fs::metadata(f).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+            let text = std::fs::read_to_string(f).unwrap();
+            assert!(
+                !text.contains(":0\r\n") && !text.ends_with(":0"),
+                "padding is not cached"
+            );
+        }
+    }
+
+    // Fresh: no request at all.
+    run(&["--pwned-cache", cache_arg]);
+    assert_eq!(server.requests().len(), 6);
+
+    // Stale: revalidated with the ETag; the server's 304 keeps the ranges.
+    run(&["--pwned-cache", cache_arg, "--pwned-cache-ttl", "0s"]);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 9);
+    assert!(
+        requests[6..]
+            .iter()
+            .all(|r| r.header("if-none-match") == Some(ETAG))
+    );
+}

@@ -20,7 +20,9 @@ pub fn sample(name: &str) -> PathBuf {
 /// local server).
 pub fn vaultlint() -> Command {
     let mut cmd = Command::cargo_bin("vaultlint").expect("binary built");
-    cmd.env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE");
+    cmd.env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .env("VAULTLINT_PWNED", "off");
     cmd
 }
 

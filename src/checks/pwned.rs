@@ -54,6 +54,16 @@ pub struct PwnedResult {
 }
 
 impl PwnedResult {
+    /// `Some(true)` when found in breaches, `Some(false)` when looked up and
+    /// not found, `None` when unknown or skipped (never read as safe).
+    pub fn exposed(&self) -> Option<bool> {
+        match self.status {
+            PwnedStatus::Exposed => Some(true),
+            PwnedStatus::NotFound => Some(false),
+            PwnedStatus::Unknown | PwnedStatus::Skipped => None,
+        }
+    }
+
     fn new(status: PwnedStatus, count: Option<u64>, reason: Option<String>) -> Self {
         PwnedResult {
             status,
@@ -222,6 +232,19 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_lookups_that_completed_read_as_exposed_or_not() {
+        let r = |status| PwnedResult::new(status, None, None);
+        assert_eq!(r(PwnedStatus::Exposed).exposed(), Some(true));
+        assert_eq!(r(PwnedStatus::NotFound).exposed(), Some(false));
+        assert_eq!(
+            r(PwnedStatus::Unknown).exposed(),
+            None,
+            "unknown is never safe"
+        );
+        assert_eq!(r(PwnedStatus::Skipped).exposed(), None);
+    }
     use crate::model::{Entry, EntryKind, Secret, Source, Vault};
     use crate::pwned::{Range, SourceChoice};
     use crate::settings::Settings;

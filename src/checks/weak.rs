@@ -71,6 +71,13 @@ pub struct Strength {
     pub scored_chars: usize,
 }
 
+impl Strength {
+    /// Weak enough to be a finding (zxcvbn score 2 or less).
+    pub fn is_weak(&self) -> bool {
+        self.score <= 2
+    }
+}
+
 /// The first `max` characters of `s`.
 fn prefix(s: &str, max: usize) -> &str {
     match s.char_indices().nth(max) {

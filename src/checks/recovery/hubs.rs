@@ -264,54 +264,6 @@ pub fn find(ctx: &Context) -> Vec<Hub> {
     hubs.into_iter().map(|(_, h)| h).collect()
 }
 
-/// Reads a serialised fact without depending on its exact Rust shape: the
-/// `weak` and `pwned` checks own those types. Anything unrecognised is unknown.
-fn fact_value<T: Serialize>(fact: &T) -> serde_json::Value {
-    serde_json::to_value(fact).unwrap_or(serde_json::Value::Null)
-}
-
-/// Whether a strength fact says "weak": its `weak` flag, else a zxcvbn
-/// score of 2 or less.
-pub fn is_weak(strength: &crate::checks::weak::Strength) -> Option<bool> {
-    weak_from(&fact_value(strength))
-}
-
-fn weak_from(v: &serde_json::Value) -> Option<bool> {
-    v.get("weak")
-        .and_then(serde_json::Value::as_bool)
-        .or_else(|| {
-            v.get("score")
-                .and_then(serde_json::Value::as_u64)
-                .map(|s| s <= 2)
-        })
-}
-
-/// Whether a breach fact says "found in breaches": its status (`pwned`,
-/// `breached`, `found` vs `clean`, `not_found`; as a `status` field or the
-/// whole value), else a `pwned` flag, else a `count`.
-pub fn is_breached(result: &crate::checks::pwned::PwnedResult) -> Option<bool> {
-    breached_from(&fact_value(result))
-}
-
-fn breached_from(v: &serde_json::Value) -> Option<bool> {
-    let status = v
-        .as_str()
-        .or_else(|| v.get("status").and_then(serde_json::Value::as_str));
-    if let Some(status) = status {
-        match status.to_ascii_lowercase().as_str() {
-            "pwned" | "breached" | "found" | "compromised" | "exposed" => return Some(true),
-            "clean" | "not_found" | "not_pwned" | "safe" | "ok" | "absent" => return Some(false),
-            _ => {}
-        }
-    }
-    if let Some(b) = v.get("pwned").and_then(serde_json::Value::as_bool) {
-        return Some(b);
-    }
-    v.get("count")
-        .and_then(serde_json::Value::as_u64)
-        .map(|n| n > 0)
-}
-
 /// The state of `hub`, from its mailbox entry's facts and recovery result.
 ///
 /// "No 2FA" is only a problem when the mailbox's provider offers 2FA an
@@ -334,7 +286,10 @@ pub fn state(
     match hub.mailbox {
         None => note(HubIssue::NotInVault, Some(true)),
         Some(i) => {
-            note(HubIssue::Weak, facts.strength[i].as_ref().and_then(is_weak));
+            note(
+                HubIssue::Weak,
+                facts.strength[i].as_ref().map(|st| st.is_weak()),
+            );
             note(
                 HubIssue::Reused,
                 ctx.settings.runs(CheckId::Reuse).then(|| facts.reused[i]),
@@ -347,7 +302,7 @@ pub fn state(
             );
             note(
                 HubIssue::Breached,
-                facts.pwned[i].as_ref().and_then(is_breached),
+                facts.pwned[i].as_ref().and_then(|p| p.exposed()),
             );
             let r = &recovery[i];
             let visible = services[i].as_ref().is_none_or(|s| s.recordable());
@@ -409,27 +364,6 @@ mod tests {
         assert_eq!(provider("pm.me"), provider("account.proton.me"));
         assert_eq!(provider("mail.mercer.family"), "mercer.family");
         assert_ne!(provider("gmail.com"), provider("outlook.com"));
-    }
-
-    #[test]
-    fn facts_are_read_or_unknown() {
-        use serde_json::json;
-        assert_eq!(weak_from(&json!({"score": 1})), Some(true));
-        assert_eq!(
-            weak_from(&json!({"score": 4, "guesses_log10": 11.2})),
-            Some(false)
-        );
-        assert_eq!(weak_from(&json!({"score": 4, "weak": true})), Some(true));
-        assert_eq!(weak_from(&json!(null)), None);
-        assert_eq!(
-            breached_from(&json!({"status": "pwned", "count": 3})),
-            Some(true)
-        );
-        assert_eq!(breached_from(&json!({"status": "clean"})), Some(false));
-        assert_eq!(breached_from(&json!("not_found")), Some(false));
-        assert_eq!(breached_from(&json!({"count": 0})), Some(false));
-        assert_eq!(breached_from(&json!({"status": "unknown"})), None);
-        assert_eq!(breached_from(&json!({"status": "error"})), None);
     }
 
     #[test]

@@ -54,6 +54,7 @@ pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit
                 check,
                 status: CheckStatus::Skipped,
                 note: Some("not selected (--only/--skip)".into()),
+                warnings: Vec::new(),
             });
             continue;
         }
@@ -63,6 +64,7 @@ pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit
                 check,
                 status: CheckStatus::Skipped,
                 note: Some(crate::pwned::OFF_NOTE.into()),
+                warnings: Vec::new(),
             });
             continue;
         }
@@ -75,6 +77,7 @@ pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit
                 CheckStatus::Complete
             },
             note: outcome.incomplete,
+            warnings: outcome.warnings,
         });
         drafts.extend(outcome.findings);
     }

@@ -505,6 +505,43 @@ fn csv_inventory_records_codes() {
     assert_eq!(ev["how"], "kept: paper, in the safe; saved 2025-03-14");
 }
 
+#[test]
+fn inventory_lines_matching_no_account_are_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let inv = dir.path().join("codes.csv");
+    std::fs::write(
+        &inv,
+        "site,account,where\nNorthwind Bank,amercer,safe\nNorthwnd-typo.example,,drawer\n",
+    )
+    .unwrap();
+    let (_, doc) = audit_json(&[
+        ALICE,
+        "--only",
+        "recovery",
+        "--recovery-inventory",
+        inv.to_str().unwrap(),
+    ]);
+    let check = doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "recovery")
+        .unwrap();
+    let warnings = check["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let w = warnings[0].as_str().unwrap();
+    assert!(
+        w.ends_with("codes.csv line 3: 'Northwnd-typo.example' matches no audited account"),
+        "{w}"
+    );
+    let table = vaultlint()
+        .args(["audit", ALICE, "--only", "recovery", "--recovery-inventory"])
+        .arg(&inv)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&table.stdout).contains("matches no audited account"));
+}
+
 fn expect_input_error(args: &[&str], needle: &str) {
     let out = vaultlint().arg("audit").args(args).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "exit 2 for {args:?}");

@@ -25,5 +25,6 @@ pub fn run(ctx: &Context) -> Outcome {
     Outcome {
         findings,
         incomplete: None,
+        ..Outcome::default()
     }
 }

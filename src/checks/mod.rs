@@ -216,6 +216,8 @@ pub struct Outcome {
     pub findings: Vec<Draft>,
     /// Set when some accounts could not be checked: why, in plain words.
     pub incomplete: Option<String>,
+    /// Things the user gave that the check could not use (never secrets).
+    pub warnings: Vec<String>,
 }
 
 /// Per-account results that checks record for the report (and for later

@@ -226,6 +226,7 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
     Outcome {
         findings,
         incomplete: (!unknown.is_empty()).then(|| incomplete_note(&unknown, ctx.accounts.len())),
+        ..Outcome::default()
     }
 }
 

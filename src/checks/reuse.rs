@@ -175,5 +175,6 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
     Outcome {
         findings,
         incomplete: None,
+        ..Outcome::default()
     }
 }

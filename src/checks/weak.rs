@@ -227,6 +227,7 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
     Outcome {
         findings,
         incomplete: None,
+        ..Outcome::default()
     }
 }
 

@@ -73,6 +73,16 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
             )
         })
         .collect();
+    let mut notes = notes;
+    for c in &audit.checks {
+        for w in &c.warnings {
+            notes.push(format!(
+                "<li>check <code>{}</code>: {}</li>",
+                c.check.as_str(),
+                esc(w)
+            ));
+        }
+    }
     if !notes.is_empty() {
         writeln!(out, "<ul>{}</ul>", notes.concat())?;
     }

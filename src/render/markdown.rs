@@ -63,6 +63,11 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
             escape(c.note.as_deref().unwrap_or(""))
         )?;
     }
+    for c in &audit.checks {
+        for w in &c.warnings {
+            writeln!(out, "- check `{}`: {}", c.check.as_str(), escape(w))?;
+        }
+    }
     writeln!(
         out,
         "\n| Member | Accounts | Critical | High | Medium | Low | Info |"

@@ -164,6 +164,14 @@ pub fn render(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()
         writeln!(out, "  policy: {}", terminal(w))?;
     }
     for c in &audit.checks {
+        for w in &c.warnings {
+            writeln!(
+                out,
+                "  check {}: warning: {}",
+                c.check.as_str(),
+                terminal(w)
+            )?;
+        }
         match c.status {
             CheckStatus::Complete => {}
             CheckStatus::Skipped => writeln!(

@@ -98,6 +98,8 @@ pub struct CheckRun {
     pub status: CheckStatus,
     /// Why it was skipped or incomplete, in plain words.
     pub note: Option<String>,
+    /// Inputs the check could not use (e.g. inventory lines matching no account).
+    pub warnings: Vec<String>,
 }
 
 /// One input file.

@@ -853,7 +853,28 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
     Outcome {
         findings,
         incomplete: None,
+        warnings: unmatched_inventory(ctx),
     }
+}
+
+/// Inventory lines that name no audited account: said, not silently dropped
+/// (a typo in a site name would otherwise hide a lockout risk).
+fn unmatched_inventory(ctx: &Context) -> Vec<String> {
+    let Some(inv) = &ctx.settings.recovery.inventory else {
+        return Vec::new();
+    };
+    inv.records
+        .iter()
+        .filter(|r| !ctx.iter().any(|(i, e)| r.matches(ctx.member(i), e)))
+        .map(|r| {
+            format!(
+                "recovery inventory {} line {}: '{}' matches no audited account",
+                inv.path,
+                r.line,
+                truncate(&r.site, 60)
+            )
+        })
+        .collect()
 }
 
 // ---- readiness summary -------------------------------------------------------------

@@ -201,7 +201,7 @@ fn run_with(ctx: &Context, facts: &mut Facts, graph_of: GraphFn) -> Outcome {
     }
     Outcome {
         findings,
-        incomplete: None,
+        ..Outcome::default()
     }
 }
 

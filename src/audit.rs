@@ -136,7 +136,7 @@ fn assemble(
             .then(a.kind.cmp(&b.kind))
             .then(a.accounts.cmp(&b.accounts))
     });
-    let account_id = |i: usize| format!("A{}", i + 1);
+    use crate::report::account_id;
 
     let today = chrono::Utc::now().date_naive();
     let mut used = vec![false; settings.policy.ignore.len()];

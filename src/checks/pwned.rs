@@ -154,7 +154,7 @@ fn incomplete_note(unknown: &BTreeMap<String, Vec<usize>>, total: usize) -> Stri
             let mut ids: Vec<String> = accounts
                 .iter()
                 .take(20)
-                .map(|i| format!("A{}", i + 1))
+                .map(|&i| crate::report::account_id(i))
                 .collect();
             if accounts.len() > 20 {
                 ids.push(format!("and {} more", accounts.len() - 20));

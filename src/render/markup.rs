@@ -16,8 +16,10 @@ pub fn account_name(a: &AccountReport) -> String {
 
 /// The account with id `A{n}` (ids are assigned in order).
 pub fn account<'a>(audit: &'a Audit, id: &str) -> Option<&'a AccountReport> {
-    let n: usize = id.strip_prefix('A')?.parse().ok()?;
-    audit.accounts.get(n.checked_sub(1)?).filter(|a| a.id == id)
+    audit
+        .accounts
+        .get(crate::report::account_index(id)?)
+        .filter(|a| a.id == id)
 }
 
 /// `member: name` for each account a finding names.

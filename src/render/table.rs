@@ -222,17 +222,11 @@ pub fn render(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()
                 .accounts
                 .iter()
                 .filter_map(|id| {
-                    let n: usize = id.trim_start_matches('A').parse().ok()?;
-                    let a = audit.accounts.get(n.checked_sub(1)?)?;
-                    let title = if a.title.is_empty() {
-                        a.domain.clone().unwrap_or_else(|| format!("row {}", a.row))
-                    } else {
-                        a.title.clone()
-                    };
+                    let a = super::markup::account(audit, id)?;
                     Some(format!(
                         "{}: {}",
                         terminal(&a.member),
-                        truncate(&terminal(&title), 24)
+                        truncate(&terminal(&super::markup::account_name(a)), 24)
                     ))
                 })
                 .collect();

@@ -16,6 +16,17 @@ use crate::model::Skipped;
 /// Version of the JSON contract. Additive changes keep it; breaking ones bump it.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// The report id of account `i` (its index among the audited accounts):
+/// `A1`, `A2`, ... The one place ids are made; [`account_index`] reads them.
+pub fn account_id(i: usize) -> String {
+    format!("A{}", i + 1)
+}
+
+/// The index of the account with report id `id`, if it is one.
+pub fn account_index(id: &str) -> Option<usize> {
+    id.strip_prefix('A')?.parse::<usize>().ok()?.checked_sub(1)
+}
+
 /// How serious a finding is. Ordered: `info < low < medium < high < critical`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -46,6 +46,7 @@ pub mod fold;
 pub mod graph;
 pub mod tweak;
 
+use crate::report::account_id;
 use std::collections::HashMap;
 
 use serde_json::json;
@@ -90,11 +91,6 @@ fn by_member<'a>(ctx: &Context<'a>) -> Vec<MemberPasswords<'a>> {
         mp.accounts[id].push(i);
     }
     members
-}
-
-/// Report id of account `i` (as `audit::assemble` numbers them).
-fn account_id(i: usize) -> String {
-    format!("A{}", i + 1)
 }
 
 fn names(ctx: &Context, accounts: &[usize], max: usize) -> String {

@@ -178,13 +178,13 @@ pub fn render(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()
                 out,
                 "  check {} skipped: {}",
                 c.check.as_str(),
-                c.note.as_deref().unwrap_or("")
+                terminal(c.note.as_deref().unwrap_or(""))
             )?,
             CheckStatus::Incomplete => writeln!(
                 out,
                 "  check {} INCOMPLETE (results unknown, not safe): {}",
                 c.check.as_str(),
-                c.note.as_deref().unwrap_or("")
+                terminal(c.note.as_deref().unwrap_or(""))
             )?,
         }
     }

@@ -58,19 +58,14 @@ pub struct GuessCalculation {
     pub sequence: Vec<Match>,
 }
 
-#[derive(Debug, Clone)]
-struct Optimal {
-    /// optimal.m[k][l] holds final match in the best length-l match sequence covering the
-    /// password prefix up to k, inclusive.
-    /// if there is no length-l sequence that scores better (fewer guesses) than
-    /// a shorter match sequence spanning the same prefix, optimal.m[k][l] is undefined.
-    m: Vec<HashMap<usize, Match>>,
-    /// same structure as optimal.m -- holds the product term Prod(m.guesses for m in sequence).
-    /// optimal.pi allows for fast (non-looping) updates to the minimization function.
-    pi: Vec<HashMap<usize, u64>>,
-    /// same structure as optimal.m -- holds the overall metric.
-    g: Vec<HashMap<usize, u64>>,
-}
+/// The best sequence of each length ending at one position: `(length,
+/// guesses g, product pi, last match)`, kept in ascending length.
+///
+/// vaultlint change: upstream keeps three `HashMap<usize, _>` per position
+/// and iterates them in hash order, which varies between calls, so the
+/// guesses of one password could vary from call to call when two sequences
+/// tie. Ascending length is the order of the JavaScript original.
+type Best = Vec<(usize, u64, u64, Match)>;
 
 #[cfg(not(target_arch = "wasm32"))]
 lazy_static! {
@@ -115,38 +110,45 @@ pub fn most_guessable_match_sequence(
 ) -> GuessCalculation {
     let n = password.chars().count();
 
-    // partition matches into sublists according to ending index j
+    // partition matches into sublists according to ending index j, and
+    // estimate each match's guesses once (vaultlint change: upstream
+    // re-estimates a fresh clone for each sequence length).
     let mut matches_by_j: Vec<Vec<Match>> = vec![Vec::new(); n];
     for m in matches {
-        matches_by_j[m.j].push(m.clone());
+        let mut m = m.clone();
+        estimate_guesses(&mut m, password);
+        matches_by_j[m.j].push(m);
     }
     // small detail: for deterministic output, sort each sublist by i.
     for lst in &mut matches_by_j {
         lst.sort_by_key(|m| m.i);
     }
 
-    let mut optimal = Optimal {
-        m: vec![HashMap::new(); n],
-        pi: vec![HashMap::new(); n],
-        g: vec![HashMap::new(); n],
-    };
+    let mut optimal: Vec<Best> = vec![Vec::new(); n];
 
     /// helper: considers whether a length-l sequence ending at match m is better (fewer guesses)
     /// than previously encountered sequences, updating state if so.
+    ///
+    /// vaultlint change: the match is given by its span and guesses, and is
+    /// only made (`make`) when it is kept, so the bruteforce candidates,
+    /// most of which lose, no longer build their token each.
     fn update(
-        mut m: Match,
+        (i, k, guesses_m): (usize, usize, u64),
+        make: impl FnOnce() -> Match,
         len: usize,
-        password: &str,
-        optimal: &mut Optimal,
+        optimal: &mut [Best],
         exclude_additive: bool,
     ) {
-        let k = m.j;
-        let mut pi = estimate_guesses(&mut m, password);
+        let mut pi = guesses_m;
         if len > 1 {
             // we're considering a length-l sequence ending with match m:
             // obtain the product term in the minimization function by multiplying m's guesses
             // by the product of the length-(l-1) sequence ending just before m, at m.i - 1.
-            pi = pi.saturating_mul(optimal.pi[m.i - 1][&(len - 1)]);
+            let before = optimal[i - 1]
+                .iter()
+                .find(|b| b.0 == len - 1)
+                .expect("a sequence of this length ends before m");
+            pi = pi.saturating_mul(before.2);
         }
         // calculate the minimization func
         let mut guesses = (factorial(len) as u64).saturating_mul(pi);
@@ -163,109 +165,161 @@ pub fn most_guessable_match_sequence(
         // update state if new best.
         // first see if any competing sequences covering this prefix, with l or fewer matches,
         // fare better than this sequence. if so, skip it and return.
-        for (&competing_l, &competing_guesses) in &optimal.g[k] {
-            if competing_l > len {
-                continue;
-            }
-            if competing_guesses <= guesses {
-                return;
-            }
+        let best = &mut optimal[k];
+        if best
+            .iter()
+            .any(|&(competing_l, competing_g, _, _)| competing_l <= len && competing_g <= guesses)
+        {
+            return;
         }
         // this sequence might be part of the final optimal sequence.
-        optimal.g[k].insert(len, guesses);
-        optimal.m[k].insert(len, m);
-        optimal.pi[k].insert(len, pi);
+        let entry = (len, guesses, pi, make());
+        match best.binary_search_by_key(&len, |b| b.0) {
+            Ok(at) => best[at] = entry,
+            Err(at) => best.insert(at, entry),
+        }
     }
 
     /// helper: evaluate bruteforce matches ending at k.
-    fn bruteforce_update(k: usize, password: &str, optimal: &mut Optimal, exclude_additive: bool) {
+    fn bruteforce_update(k: usize, password: &str, optimal: &mut [Best], exclude_additive: bool) {
         // see if a single bruteforce match spanning the k-prefix is optimal.
-        let m = make_bruteforce_match(0, k, password);
-        update(m, 1, password, optimal, exclude_additive);
+        let n = optimal.len();
+        update(
+            (0, k, bruteforce_guesses(k + 1, n)),
+            || make_bruteforce_match(0, k, password),
+            1,
+            optimal,
+            exclude_additive,
+        );
         for i in 1..=k {
             // generate k bruteforce matches, spanning from (i=1, j=k) up to (i=k, j=k).
             // see if adding these new matches to any of the sequences in optimal[i-1]
             // leads to new bests.
-            let m = make_bruteforce_match(i, k, password);
-            for (l, last_m) in optimal.m[i - 1].clone() {
-                // corner: an optimal sequence will never have two adjacent bruteforce matches.
-                // it is strictly better to have a single bruteforce match spanning the same region:
-                // same contribution to the guess product with a lower length.
-                // --> safe to skip those cases.
-                if last_m.pattern == MatchPattern::BruteForce {
-                    continue;
-                }
+            // corner: an optimal sequence will never have two adjacent bruteforce matches.
+            // it is strictly better to have a single bruteforce match spanning the same region:
+            // same contribution to the guess product with a lower length.
+            // --> safe to skip those cases.
+            let lengths: Vec<usize> = optimal[i - 1]
+                .iter()
+                .filter(|b| b.3.pattern != MatchPattern::BruteForce)
+                .map(|b| b.0)
+                .collect();
+            if lengths.is_empty() {
+                continue;
+            }
+            let span = (i, k, bruteforce_guesses(k + 1 - i, n));
+            for l in lengths {
                 // try adding m to this length-l sequence.
-                update(m.clone(), l + 1, password, optimal, exclude_additive);
+                let make = || make_bruteforce_match(i, k, password);
+                update(span, make, l + 1, optimal, exclude_additive);
             }
         }
     }
 
     /// helper: make bruteforce match objects spanning i to j, inclusive.
     fn make_bruteforce_match(i: usize, j: usize, password: &str) -> Match {
-        Match {
+        let mut m = Match {
             pattern: MatchPattern::BruteForce,
             token: password.chars().take(j + 1).skip(i).collect(),
             i,
             j,
             ..Match::default()
-        }
+        };
+        estimate_guesses(&mut m, password);
+        m
     }
 
     /// helper: step backwards through optimal.m starting at the end,
     /// constructing the final optimal match sequence.
     #[allow(clippy::many_single_char_names)]
-    fn unwind(n: usize, optimal: &mut Optimal) -> Vec<Match> {
+    fn unwind(n: usize, optimal: &[Best]) -> (Vec<Match>, u64) {
         let mut optimal_match_sequence = Vec::new();
         let mut k = n - 1;
-        // find the final best sequence length and score
+        // find the final best sequence length and score: the shortest of the
+        // cheapest, as the JavaScript original does.
         let mut l = None;
         let mut g = None;
-        for (candidate_l, candidate_g) in &optimal.g[k] {
-            if g.is_none() || *candidate_g < *g.as_ref().unwrap() {
-                l = Some(*candidate_l);
-                g = Some(*candidate_g);
+        for &(candidate_l, candidate_g, _, _) in &optimal[k] {
+            if g.is_none() || candidate_g < g.unwrap() {
+                l = Some(candidate_l);
+                g = Some(candidate_g);
             }
         }
+        let (mut l, g) = (l.unwrap(), g.unwrap());
 
         loop {
-            let m = &optimal.m[k][&l.unwrap()];
-            optimal_match_sequence.insert(0, m.clone());
+            let m = &optimal[k]
+                .iter()
+                .find(|b| b.0 == l)
+                .expect("the sequence continues")
+                .3;
+            optimal_match_sequence.push(m.clone());
             if m.i == 0 {
-                return optimal_match_sequence;
+                optimal_match_sequence.reverse();
+                return (optimal_match_sequence, g);
             }
             k = m.i - 1;
-            l = l.map(|x| x - 1);
+            l -= 1;
         }
     }
 
     for (k, match_by_j) in matches_by_j.iter().enumerate() {
         for m in match_by_j {
             if m.i > 0 {
-                let keys: Vec<usize> = optimal.m[m.i - 1].keys().cloned().collect();
-                for l in keys {
-                    update(m.clone(), l + 1, password, &mut optimal, exclude_additive);
+                let lengths: Vec<usize> = optimal[m.i - 1].iter().map(|b| b.0).collect();
+                for l in lengths {
+                    let span = (m.i, m.j, m.guesses.expect("estimated above"));
+                    update(span, || m.clone(), l + 1, &mut optimal, exclude_additive);
                 }
             } else {
-                update(m.clone(), 1, password, &mut optimal, exclude_additive);
+                let span = (m.i, m.j, m.guesses.expect("estimated above"));
+                update(span, || m.clone(), 1, &mut optimal, exclude_additive);
             }
         }
         bruteforce_update(k, password, &mut optimal, exclude_additive);
     }
-    let optimal_match_sequence = unwind(n, &mut optimal);
-    let optimal_l = optimal_match_sequence.len();
 
     // corner: empty password
-    let guesses = if password.is_empty() {
-        1
-    } else {
-        optimal.g[n - 1][&optimal_l]
-    };
+    if password.is_empty() {
+        return GuessCalculation {
+            guesses: 1,
+            guesses_log10: 0.0,
+            sequence: Vec::new(),
+        };
+    }
+    let (sequence, guesses) = unwind(n, &optimal);
 
     GuessCalculation {
         guesses,
         guesses_log10: (guesses as f64).log10(),
-        sequence: optimal_match_sequence,
+        sequence,
+    }
+}
+
+/// The guesses [`estimate_guesses`] gives a bruteforce match of `len`
+/// characters in a password of `password_len` (vaultlint change: computed
+/// without making the match).
+fn bruteforce_guesses(len: usize, password_len: usize) -> u64 {
+    let mut guesses = BRUTEFORCE_CARDINALITY;
+    for _ in 2..=len {
+        guesses = guesses.saturating_mul(BRUTEFORCE_CARDINALITY);
+    }
+    let (min_estimate, min_submatch) = if len == 1 {
+        (
+            MIN_SUBMATCH_GUESSES_SINGLE_CHAR + 1,
+            MIN_SUBMATCH_GUESSES_SINGLE_CHAR,
+        )
+    } else {
+        (
+            MIN_SUBMATCH_GUESSES_MULTI_CHAR + 1,
+            MIN_SUBMATCH_GUESSES_MULTI_CHAR,
+        )
+    };
+    let estimate = cmp::max(guesses, min_estimate);
+    if len < password_len {
+        cmp::max(estimate, min_submatch)
+    } else {
+        estimate
     }
 }
 
@@ -541,6 +595,27 @@ mod tests {
     use crate::scoring::Estimator;
     use quickcheck::TestResult;
     use std::collections::HashMap;
+
+    #[test]
+    fn test_bruteforce_guesses_match_the_estimate() {
+        // vaultlint change: bruteforce_guesses must equal estimate_guesses
+        // on a bruteforce match.
+        let password = "0123456789abcdefghijklmnopqrstuvwxyz";
+        let n = password.chars().count();
+        for i in 0..n {
+            for j in i..n {
+                let mut m = Match {
+                    pattern: MatchPattern::BruteForce,
+                    token: password.chars().take(j + 1).skip(i).collect(),
+                    i,
+                    j,
+                    ..Match::default()
+                };
+                let expected = scoring::estimate_guesses(&mut m, password);
+                assert_eq!(scoring::bruteforce_guesses(j + 1 - i, n), expected);
+            }
+        }
+    }
 
     #[test]
     fn test_n_ck() {

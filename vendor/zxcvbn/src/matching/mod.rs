@@ -8,6 +8,7 @@ use char_indexing::{CharIndexable, CharIndexableStr};
 use fancy_regex::Regex as FancyRegex;
 use itertools::Itertools;
 use regex::Regex;
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
 /// A match of a predictable pattern in the password.
@@ -38,11 +39,21 @@ impl Match {
 
 #[allow(clippy::implicit_hasher)]
 pub(crate) fn omnimatch(password: &str, user_inputs: &HashMap<String, usize>) -> Vec<Match> {
+    omnimatch_with(password, &UserDictionary::new(user_inputs))
+}
+
+/// [`omnimatch`] with the user inputs' dictionary made once (vaultlint
+/// change: upstream rebuilt it in every dictionary matcher).
+fn omnimatch_with(password: &str, user_inputs: &UserDictionary) -> Vec<Match> {
     let mut matches: Vec<Match> = MATCHERS
         .iter()
-        .flat_map(|x| x.get_matches(password, user_inputs))
+        .flat_map(|x| x.find(password, user_inputs))
         .collect();
-    matches.sort_unstable_by(|a, b| {
+    // vaultlint change: a stable sort, as in the JavaScript original, so
+    // that of two matches over the same characters with the same guesses
+    // the first matcher's wins every time (upstream's unstable sort let it
+    // vary with the order the matches came in).
+    matches.sort_by(|a, b| {
         let range1 = a.range_inclusive();
         let range2 = b.range_inclusive();
         range1
@@ -81,7 +92,12 @@ lazy_static! {
 }
 
 trait Matcher: Send + Sync {
-    fn get_matches(&self, password: &str, user_inputs: &HashMap<String, usize>) -> Vec<Match>;
+    #[cfg(test)]
+    fn get_matches(&self, password: &str, user_inputs: &HashMap<String, usize>) -> Vec<Match> {
+        self.find(password, &UserDictionary::new(user_inputs))
+    }
+
+    fn find(&self, password: &str, user_inputs: &UserDictionary) -> Vec<Match>;
 }
 
 lazy_static! {
@@ -100,60 +116,100 @@ lazy_static! {
 struct DictionaryMatch {}
 
 impl Matcher for DictionaryMatch {
-    fn get_matches(&self, password: &str, user_inputs: &HashMap<String, usize>) -> Vec<Match> {
-        let password_lower_string = password.to_lowercase();
-        let password_lower = CharIndexableStr::from(password_lower_string.as_str());
+    fn find(&self, password: &str, user_inputs: &UserDictionary) -> Vec<Match> {
+        dictionary_matches(password, user_inputs)
+    }
+}
 
-        let do_trials = move |matches: &mut Vec<Match>,
-                              password: &str,
-                              dictionary_name: DictionaryType,
-                              ranked_dict: &HashMap<&str, usize>| {
-            let len = password.chars().count();
-            for i in 0..len {
-                for j in i..len {
-                    let word = password_lower.char_index(i..j + 1);
-                    if let Some(rank) = ranked_dict.get(word).cloned() {
-                        let pattern = MatchPattern::Dictionary(DictionaryPattern {
-                            matched_word: word.to_string(),
-                            rank,
-                            dictionary_name,
-                            ..DictionaryPattern::default()
-                        });
-                        matches.push(Match {
-                            pattern,
-                            i,
-                            j,
-                            token: password.chars().take(j + 1).skip(i).collect(),
-                            ..Match::default()
-                        });
+/// The user inputs as a dictionary, keyed by every input and every prefix
+/// of one (a prefix that is not itself an input has no rank).
+struct UserDictionary<'a> {
+    words: FxHashMap<&'a str, Option<usize>>,
+}
+
+impl<'a> UserDictionary<'a> {
+    fn new(user_inputs: &'a HashMap<String, usize>) -> Self {
+        let mut words = FxHashMap::default();
+        for (word, &rank) in user_inputs {
+            for (at, _) in word.char_indices().skip(1) {
+                words.entry(&word[..at]).or_insert(None);
+            }
+            words.insert(word.as_str(), Some(rank));
+        }
+        UserDictionary { words }
+    }
+}
+
+/// Every substring of `password` (lowercased) that is a word of a ranked
+/// dictionary or of the user inputs.
+///
+/// vaultlint change: upstream looks every substring up in each of the seven
+/// dictionaries with SipHash. Here one FxHash lookup per substring answers
+/// for all six ranked dictionaries, and a substring that starts no word
+/// (it is not a key of either prefix table) ends the scan from that start.
+/// The matches are the same; those for one substring come in the order of
+/// `DICTIONARIES`, then the user inputs.
+fn dictionary_matches(password: &str, user_inputs: &UserDictionary) -> Vec<Match> {
+    let password_lower_string = password.to_lowercase();
+    let password_lower = CharIndexableStr::from(password_lower_string.as_str());
+    let lexicon = &*super::frequency_lists::LEXICON;
+    let len = password.chars().count();
+    let mut matches = Vec::new();
+    let mut push = |word: &str, i: usize, j: usize, rank: usize, dictionary_name| {
+        let pattern = MatchPattern::Dictionary(DictionaryPattern {
+            matched_word: word.to_string(),
+            rank,
+            dictionary_name,
+            ..DictionaryPattern::default()
+        });
+        matches.push(Match {
+            pattern,
+            i,
+            j,
+            token: password.chars().take(j + 1).skip(i).collect(),
+            ..Match::default()
+        });
+    };
+    for i in 0..len {
+        let mut ranked = true;
+        let mut user = !user_inputs.words.is_empty();
+        for j in i..len {
+            let word = password_lower.char_index(i..j + 1);
+            if ranked {
+                match lexicon.get(word) {
+                    Some(ranks) => {
+                        for (d, &rank) in ranks.iter().enumerate() {
+                            if rank > 0 {
+                                let name = super::frequency_lists::DICTIONARIES[d];
+                                push(word, i, j, rank as usize, name);
+                            }
+                        }
                     }
+                    None => ranked = false,
                 }
             }
-        };
-
-        let mut matches = Vec::new();
-
-        for (dictionary_name, ranked_dict) in super::frequency_lists::RANKED_DICTIONARIES.iter() {
-            do_trials(&mut matches, password, *dictionary_name, ranked_dict);
+            if user {
+                match user_inputs.words.get(word) {
+                    Some(Some(rank)) => push(word, i, j, *rank, DictionaryType::UserInputs),
+                    Some(None) => {}
+                    None => user = false,
+                }
+            }
+            if !ranked && !user {
+                break;
+            }
         }
-        do_trials(
-            &mut matches,
-            password,
-            DictionaryType::UserInputs,
-            &user_inputs.iter().map(|(x, &i)| (x.as_str(), i)).collect(),
-        );
-
-        matches
     }
+    matches
 }
 
 struct ReverseDictionaryMatch {}
 
 impl Matcher for ReverseDictionaryMatch {
-    fn get_matches(&self, password: &str, user_inputs: &HashMap<String, usize>) -> Vec<Match> {
+    fn find(&self, password: &str, user_inputs: &UserDictionary) -> Vec<Match> {
         let reversed_password = password.chars().rev().collect::<String>();
         (DictionaryMatch {})
-            .get_matches(&reversed_password, user_inputs)
+            .find(&reversed_password, user_inputs)
             .into_iter()
             .map(|mut m| {
                 // Reverse token back
@@ -173,14 +229,14 @@ impl Matcher for ReverseDictionaryMatch {
 struct L33tMatch {}
 
 impl Matcher for L33tMatch {
-    fn get_matches(&self, password: &str, user_inputs: &HashMap<String, usize>) -> Vec<Match> {
+    fn find(&self, password: &str, user_inputs: &UserDictionary) -> Vec<Match> {
         let mut matches = Vec::new();
         for sub in enumerate_l33t_replacements(&relevant_l33t_subtable(password)) {
             if sub.is_empty() {
                 break;
             }
             let subbed_password = translate(password, &sub);
-            for mut m4tch in (DictionaryMatch {}).get_matches(&subbed_password, user_inputs) {
+            for mut m4tch in dictionary_matches(&subbed_password, user_inputs) {
                 let token = password
                     .chars()
                     .take(m4tch.j + 1)
@@ -197,15 +253,17 @@ impl Matcher for L33tMatch {
                         continue;
                     }
                     let match_sub: HashMap<char, char> = sub
-                        .clone()
-                        .into_iter()
-                        .filter(|&(subbed_chr, _)| token.contains(subbed_chr))
+                        .iter()
+                        .filter(|&(&subbed_chr, _)| token.contains(subbed_chr))
+                        .map(|(&k, &v)| (k, v))
                         .collect();
                     m4tch.token = token;
                     pattern.l33t = true;
+                    // vaultlint change: sorted, not in hash order.
                     pattern.sub_display = Some(
                         match_sub
                             .iter()
+                            .sorted()
                             .map(|(k, v)| format!("{} -> {}", k, v))
                             .join(", "),
                     );
@@ -288,22 +346,25 @@ fn enumerate_l33t_replacements(table: &HashMap<char, Vec<char>>) -> Vec<HashMap<
         )
     }
 
-    helper(
-        table,
-        vec![vec![]],
-        table.keys().cloned().collect::<Vec<char>>().as_slice(),
-    )
-    .into_iter()
-    .map(|sub| sub.into_iter().collect::<HashMap<char, char>>())
-    .collect()
+    // vaultlint change: letters in alphabetical order (the order of the
+    // JavaScript original's table), not in hash order, which varies.
+    let mut letters: Vec<char> = table.keys().cloned().collect();
+    letters.sort_unstable();
+    helper(table, vec![vec![]], &letters)
+        .into_iter()
+        .map(|sub| sub.into_iter().collect::<HashMap<char, char>>())
+        .collect()
 }
 
 struct SpatialMatch {}
 
 impl Matcher for SpatialMatch {
-    fn get_matches(&self, password: &str, _user_inputs: &HashMap<String, usize>) -> Vec<Match> {
-        GRAPHS
+    fn find(&self, password: &str, _user_inputs: &UserDictionary) -> Vec<Match> {
+        // vaultlint change: the graphs in a fixed order (the JavaScript
+        // original's), not in hash order.
+        ["qwerty", "dvorak", "keypad", "mac_keypad"]
             .iter()
+            .map(|name| (name, GRAPHS[name]))
             .flat_map(|(graph_name, graph)| spatial_match_helper(password, graph, graph_name))
             .collect()
     }
@@ -401,7 +462,7 @@ fn spatial_match_helper(
 struct RepeatMatch {}
 
 impl Matcher for RepeatMatch {
-    fn get_matches(&self, password: &str, user_inputs: &HashMap<String, usize>) -> Vec<Match> {
+    fn find(&self, password: &str, user_inputs: &UserDictionary) -> Vec<Match> {
         lazy_static! {
             static ref GREEDY_REGEX: FancyRegex = FancyRegex::new(r"(.+)\1+").unwrap();
             static ref LAZY_REGEX: FancyRegex = FancyRegex::new(r"(.+?)\1+").unwrap();
@@ -414,6 +475,13 @@ impl Matcher for RepeatMatch {
         let char_count = password.chars().count();
         while last_index < char_count {
             let token = char_indexable_password.char_index(last_index..char_count);
+            // vaultlint change: `(.+)\1+` can only match where some string
+            // is immediately repeated; most passwords have no such square,
+            // and finding that out directly is much cheaper than the
+            // backtracking regex.
+            if !has_square(token) {
+                break;
+            }
             let greedy_matches = GREEDY_REGEX.captures(token).unwrap();
             if greedy_matches.is_none() {
                 break;
@@ -457,7 +525,7 @@ impl Matcher for RepeatMatch {
             // recursively match and score the base string
             let base_analysis = super::scoring::most_guessable_match_sequence(
                 &base_token,
-                &omnimatch(&base_token, user_inputs),
+                &omnimatch_with(&base_token, user_inputs),
                 false,
             );
             let base_matches = base_analysis.sequence;
@@ -482,6 +550,28 @@ impl Matcher for RepeatMatch {
     }
 }
 
+/// Whether `s` contains a square: some non-empty string twice in a row.
+/// (vaultlint change; a necessary condition for `(.+)\1+` to match.)
+fn has_square(s: &str) -> bool {
+    let chars: Vec<char> = s.chars().collect();
+    let n = chars.len();
+    for period in 1..=n / 2 {
+        // length of the current run of positions k with chars[k] == chars[k + period]
+        let mut run = 0;
+        for k in 0..n - period {
+            if chars[k] == chars[k + period] {
+                run += 1;
+                if run == period {
+                    return true;
+                }
+            } else {
+                run = 0;
+            }
+        }
+    }
+    false
+}
+
 const MAX_DELTA: i32 = 5;
 
 /// Identifies sequences by looking for repeated differences in unicode codepoint.
@@ -499,7 +589,7 @@ const MAX_DELTA: i32 = 5;
 struct SequenceMatch {}
 
 impl Matcher for SequenceMatch {
-    fn get_matches(&self, password: &str, _user_inputs: &HashMap<String, usize>) -> Vec<Match> {
+    fn find(&self, password: &str, _user_inputs: &UserDictionary) -> Vec<Match> {
         fn update(i: usize, j: usize, delta: i32, password: &str, matches: &mut Vec<Match>) {
             let delta_abs = delta.abs();
             if (j - i > 1 || delta_abs == 1) && (0 < delta_abs && delta_abs <= MAX_DELTA) {
@@ -564,7 +654,7 @@ impl Matcher for SequenceMatch {
 struct RegexMatch {}
 
 impl Matcher for RegexMatch {
-    fn get_matches(&self, password: &str, _user_inputs: &HashMap<String, usize>) -> Vec<Match> {
+    fn find(&self, password: &str, _user_inputs: &UserDictionary) -> Vec<Match> {
         let mut matches = Vec::new();
         for (&name, regex) in REGEXES.iter() {
             for capture in regex.captures_iter(password) {
@@ -622,7 +712,7 @@ lazy_static! {
 struct DateMatch {}
 
 impl Matcher for DateMatch {
-    fn get_matches(&self, password: &str, _user_inputs: &HashMap<String, usize>) -> Vec<Match> {
+    fn find(&self, password: &str, _user_inputs: &UserDictionary) -> Vec<Match> {
         let mut matches = Vec::new();
         let char_indexable = CharIndexableStr::from(password);
 
@@ -857,6 +947,32 @@ mod tests {
     use crate::matching::patterns::*;
     use crate::matching::Matcher;
     use std::collections::HashMap;
+
+    #[test]
+    fn test_has_square_agrees_with_the_repeat_regex() {
+        // vaultlint change: has_square must be true wherever `(.+)\1+`
+        // matches (it may be true where the regex does not match, when the
+        // repeat contains a newline).
+        let regex = fancy_regex::Regex::new(r"(.+)\1+").unwrap();
+        let alphabet = ['a', 'b', 'c', '1'];
+        let mut strings = vec![String::new()];
+        for _ in 0..8 {
+            let next: Vec<String> = strings
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{}{}", s, c)))
+                .collect();
+            for s in &next {
+                let square = matching::has_square(s);
+                let matched = regex.is_match(s).unwrap();
+                assert_eq!(square, matched, "{:?}", s);
+            }
+            strings = next;
+        }
+        assert!(matching::has_square("x\nx\n"));
+        assert!(!regex.is_match("x\nx\n").unwrap());
+        assert!(!matching::has_square("abcabdabc"));
+        assert!(matching::has_square("zabcabcz"));
+    }
 
     #[test]
     fn test_translate() {

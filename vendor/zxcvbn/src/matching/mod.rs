@@ -8,7 +8,6 @@ use char_indexing::{CharIndexable, CharIndexableStr};
 use fancy_regex::Regex as FancyRegex;
 use itertools::Itertools;
 use regex::Regex;
-use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
 /// A match of a predictable pattern in the password.
@@ -121,21 +120,18 @@ impl Matcher for DictionaryMatch {
     }
 }
 
-/// The user inputs as a dictionary, keyed by every input and every prefix
-/// of one (a prefix that is not itself an input has no rank).
+/// The user inputs (lowercased) with their ranks: a handful of words,
+/// scanned directly rather than hashed.
 struct UserDictionary<'a> {
-    words: FxHashMap<&'a str, Option<usize>>,
+    words: Vec<(&'a str, usize)>,
 }
 
 impl<'a> UserDictionary<'a> {
     fn new(user_inputs: &'a HashMap<String, usize>) -> Self {
-        let mut words = FxHashMap::default();
-        for (word, &rank) in user_inputs {
-            for (at, _) in word.char_indices().skip(1) {
-                words.entry(&word[..at]).or_insert(None);
-            }
-            words.insert(word.as_str(), Some(rank));
-        }
+        let words = user_inputs
+            .iter()
+            .map(|(word, &rank)| (word.as_str(), rank))
+            .collect();
         UserDictionary { words }
     }
 }
@@ -146,7 +142,8 @@ impl<'a> UserDictionary<'a> {
 /// vaultlint change: upstream looks every substring up in each of the seven
 /// dictionaries with SipHash. Here one FxHash lookup per substring answers
 /// for all six ranked dictionaries, and a substring that starts no word
-/// (it is not a key of either prefix table) ends the scan from that start.
+/// (no key of the prefix table, no prefix of a user input) ends the scan
+/// from that start.
 /// The matches are the same; those for one substring come in the order of
 /// `DICTIONARIES`, then the user inputs.
 fn dictionary_matches(password: &str, user_inputs: &UserDictionary) -> Vec<Match> {
@@ -170,9 +167,12 @@ fn dictionary_matches(password: &str, user_inputs: &UserDictionary) -> Vec<Match
             ..Match::default()
         });
     };
+    // the user inputs the substring from i is still a prefix of
+    let mut candidates: Vec<(&str, usize)> = Vec::with_capacity(user_inputs.words.len());
     for i in 0..len {
         let mut ranked = true;
-        let mut user = !user_inputs.words.is_empty();
+        candidates.clear();
+        candidates.extend_from_slice(&user_inputs.words);
         for j in i..len {
             let word = password_lower.char_index(i..j + 1);
             if ranked {
@@ -188,14 +188,13 @@ fn dictionary_matches(password: &str, user_inputs: &UserDictionary) -> Vec<Match
                     None => ranked = false,
                 }
             }
-            if user {
-                match user_inputs.words.get(word) {
-                    Some(Some(rank)) => push(word, i, j, *rank, DictionaryType::UserInputs),
-                    Some(None) => {}
-                    None => user = false,
+            if !candidates.is_empty() {
+                candidates.retain(|(input, _)| input.starts_with(word));
+                if let Some(&(_, rank)) = candidates.iter().find(|(input, _)| *input == word) {
+                    push(word, i, j, rank, DictionaryType::UserInputs);
                 }
             }
-            if !ranked && !user {
+            if !ranked && candidates.is_empty() {
                 break;
             }
         }
@@ -382,31 +381,35 @@ fn spatial_match_helper(
     graph_name: &str,
 ) -> Vec<Match> {
     let mut matches = Vec::new();
-    let password_len = password.chars().count();
+    // vaultlint change: the characters once, not `chars().nth()` per step,
+    // and the adjacency lists borrowed, not cloned per step.
+    let chars: Vec<char> = password.chars().collect();
+    let password_len = chars.len();
     if password_len <= 2 {
         return matches;
     }
+    let no_adjacents = Vec::new();
     let mut i = 0;
     while i < password_len - 1 {
         let mut j = i + 1;
         let mut last_direction = None;
         let mut turns = 0;
         let mut shifted_count = if ["qwerty", "dvorak"].contains(&graph_name)
-            && SHIFTED_CHARS.contains(&password.chars().nth(i).unwrap())
+            && SHIFTED_CHARS.contains(&chars[i])
         {
             1
         } else {
             0
         };
         loop {
-            let prev_char = password.chars().nth(j - 1).unwrap();
+            let prev_char = chars[j - 1];
             let mut found = false;
             let found_direction;
             let mut cur_direction = -1;
-            let adjacents = graph.get(&prev_char).cloned().unwrap_or_default();
+            let adjacents = graph.get(&prev_char).unwrap_or(&no_adjacents);
             // consider growing pattern by one character if j hasn't gone over the edge.
             if j < password_len {
-                let cur_char = password.chars().nth(j).unwrap();
+                let cur_char = chars[j];
                 for adj in adjacents {
                     cur_direction += 1;
                     if let Some(adj) = adj {
@@ -447,7 +450,7 @@ fn spatial_match_helper(
                         pattern,
                         i,
                         j: j - 1,
-                        token: password.chars().take(j).skip(i).collect(),
+                        token: chars[i..j].iter().collect(),
                         ..Match::default()
                     });
                 }

@@ -394,13 +394,12 @@ fn spatial_match_helper(
         let mut j = i + 1;
         let mut last_direction = None;
         let mut turns = 0;
-        let mut shifted_count = if ["qwerty", "dvorak"].contains(&graph_name)
-            && SHIFTED_CHARS.contains(&chars[i])
-        {
-            1
-        } else {
-            0
-        };
+        let mut shifted_count =
+            if ["qwerty", "dvorak"].contains(&graph_name) && SHIFTED_CHARS.contains(&chars[i]) {
+                1
+            } else {
+                0
+            };
         loop {
             let prev_char = chars[j - 1];
             let mut found = false;

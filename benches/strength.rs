@@ -1,6 +1,7 @@
 //! Strength scoring: zxcvbn over generated vaults (in parallel, with each
-//! account's context, as the `weak` check does), and the slowest crafted
-//! inputs one at a time.
+//! account's context, as the `weak` check does), the slowest crafted inputs
+//! one at a time, and the vendored zxcvbn against the crates.io release it
+//! came from on the same 20,000 entries, in the same run.
 //!
 //!     cargo bench --bench strength
 
@@ -10,7 +11,7 @@ mod generator;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use generator::Mix;
 use rayon::prelude::*;
-use vaultlint::checks::weak::{Strength, strength, user_inputs};
+use vaultlint::checks::weak::{Strength, scored_len, strength, user_inputs};
 
 fn score_all(rows: &[generator::Row]) -> Vec<Strength> {
     rows.par_iter()
@@ -69,5 +70,51 @@ fn crafted_inputs(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, crafted_inputs, vaults);
+/// The vendored zxcvbn (vendor/zxcvbn) and the crates.io release, on the
+/// same passwords (the prefix the `weak` check scores) and user inputs.
+fn vendored_vs_crates_io(c: &mut Criterion) {
+    let vault = generator::generate(20_000, 42, Mix::Realistic);
+    let cases: Vec<(String, Vec<String>)> = vault
+        .rows
+        .iter()
+        .map(|r| {
+            let domain = vaultlint::domain::of_url(&r.url);
+            let scored: String = r.password.chars().take(scored_len(&r.password)).collect();
+            (
+                scored,
+                user_inputs(&r.username, &r.title, domain.as_deref()),
+            )
+        })
+        .collect();
+    let mut g = c.benchmark_group("zxcvbn-20000");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(cases.len() as u64));
+    g.bench_function("vendored", |b| {
+        b.iter(|| {
+            cases
+                .par_iter()
+                .with_min_len(16)
+                .map(|(p, inputs)| {
+                    let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+                    zxcvbn::zxcvbn(p, &inputs).guesses()
+                })
+                .max()
+        })
+    });
+    g.bench_function("crates.io", |b| {
+        b.iter(|| {
+            cases
+                .par_iter()
+                .with_min_len(16)
+                .map(|(p, inputs)| {
+                    let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+                    zxcvbn_upstream::zxcvbn(p, &inputs).guesses()
+                })
+                .max()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, crafted_inputs, vaults, vendored_vs_crates_io);
 criterion_main!(benches);

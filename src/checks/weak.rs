@@ -14,8 +14,10 @@
 //! Bounded time: zxcvbn's matching work grows with the square of the length
 //! (every substring is looked up) times the number of look-alike tables it
 //! tries (the product, over letters, of the look-alike characters present:
-//! `4@({[<1!|7$5+` gives 288 tables). A crafted 64-character password full
-//! of look-alikes takes a quarter of a second. So zxcvbn sees a prefix: the
+//! `4@({[<1!|7$5+` gives 288 tables). With zxcvbn 3.1.1 as published, a
+//! crafted 64-character password full of look-alikes took a quarter of a
+//! second (the vendored copy is faster, but the tables still multiply). So
+//! zxcvbn sees a prefix: the
 //! first [`SCORED_CHARS`] characters (zxcvbn alone would take 100), cut
 //! further while `length² × tables` exceeds the work of a 64-character
 //! password with 8 tables ([`WORK_BUDGET`]), but never below
@@ -24,6 +26,10 @@
 //! in the report says when it happened (none of 2,000 random 12–32
 //! character passwords was cut). User inputs are capped at 64 characters.
 //! BENCHMARKS.md has the timings of the worst crafted inputs.
+//!
+//! zxcvbn is vendored (`vendor/zxcvbn`): the crates.io 3.1.1 release with a
+//! faster matcher and scorer and deterministic ties, checked against the
+//! release by `tests/zxcvbn_equivalence.rs` (see `vendor/zxcvbn/VAULTLINT.md`).
 
 use rayon::prelude::*;
 use serde::Serialize;

@@ -312,4 +312,39 @@ mod tests {
         assert_eq!(prefix("héllo", 2), "hé");
         assert_eq!(prefix("hé", 5), "hé");
     }
+
+    mod any_text {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Characters that change length or shape when lowercased, combining
+        /// marks, wide characters, controls and look-alikes: what could trip
+        /// zxcvbn's character indexing.
+        fn awkward_chars() -> impl Strategy<Value = char> {
+            prop_oneof![
+                3 => any::<char>(),
+                3 => prop::sample::select("İIıǅǄΣσςẞßﬃ\u{301}\u{200d}🙂👨\u{0}\n\t\r".chars().collect::<Vec<_>>()),
+                4 => prop::sample::select("4@8({[<3691!|7$5+%2aeiosPASSWORD1990/.-".chars().collect::<Vec<_>>()),
+            ]
+        }
+
+        fn text(max: usize) -> impl Strategy<Value = String> {
+            prop::collection::vec(awkward_chars(), 0..max).prop_map(|v| v.into_iter().collect())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(3_000))]
+
+            /// No password and no user input, however odd, makes scoring
+            /// panic, and the scored prefix is a prefix of the password.
+            #[test]
+            fn any_text_is_scored_without_panicking(password in text(90), username in text(20)) {
+                let inputs = user_inputs(&username, &password, Some("example.com"));
+                let s = strength(&password, &inputs);
+                prop_assert!(s.score <= 4);
+                prop_assert!(s.scored_chars <= password.chars().count());
+                prop_assert!(s.guesses_log10.is_finite() || password.is_empty());
+            }
+        }
+    }
 }

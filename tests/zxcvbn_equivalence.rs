@@ -162,8 +162,10 @@ fn assert_all_equal(cases: impl IntoIterator<Item = (String, Vec<String>)>) -> (
             .collect::<Vec<_>>()
             .join("\n")
     );
-    // Ties are rare; if many answers needed them, something is off.
-    assert!(ties * 100 <= n, "{ties} of {n} were ties");
+    // Ties are rare (0-1 of the 3,000 generated entries, 1-5 of the ~940
+    // crafted inputs, which seek them out); if many answers needed them,
+    // something is off.
+    assert!(ties * 50 <= n, "{ties} of {n} were ties");
     (n, ties)
 }
 

@@ -3,6 +3,10 @@
 //! hashes (one in ten present), and ranges are read from it as the mirror
 //! does; a range directory answers the same lookups.
 
+/// The allocator of the vaultlint binary (src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::Write;
 
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -1,6 +1,10 @@
 //! Criterion: parsing and writing range bodies (the online client parses
 //! one per distinct prefix; the mirror writes one per request).
 
+/// The allocator of the vaultlint binary (src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rand::{Rng, SeedableRng};
 use vaultlint::pwned::{Range, Suffix};

@@ -5,6 +5,10 @@
 //!
 //!     cargo bench --bench recovery
 
+/// The allocator of the vaultlint binary (src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 

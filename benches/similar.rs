@@ -4,6 +4,10 @@
 //!
 //!     cargo bench --bench similar
 
+/// The allocator of the vaultlint binary (src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "support/gen.rs"]
 mod generator;
 

@@ -5,6 +5,10 @@
 //!
 //!     cargo bench --bench strength
 
+/// The allocator of the vaultlint binary (src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "support/gen.rs"]
 mod generator;
 

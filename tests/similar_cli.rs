@@ -318,3 +318,86 @@ fn fingerprints_do_not_depend_on_group_numbers() {
     );
     assert_eq!(alone, after_bob);
 }
+
+/// Across members: carol's Etsy password is alice's GitHub one (reuse
+/// across members) and a tweak of alice's GitLab one. The whole family
+/// gives one `similar_across_members` finding naming the three accounts,
+/// which quotes no password in any report format.
+#[test]
+fn a_tweak_of_another_members_password_is_reported() {
+    let family: Vec<String> = ["alice", "bob", "carol"]
+        .iter()
+        .map(|m| format!("{m}={}", sample(&format!("{m}.csv"))))
+        .collect();
+    let mut args = refs(&family);
+    args.extend(["--only", "similar"]);
+    let (doc, _) = audit_json(&args);
+    let across: Vec<&Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == "similar_across_members")
+        .collect();
+    assert_eq!(across.len(), 1, "{across:?}");
+    let f = across[0];
+    let titles: Vec<String> = f["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|id| title(&doc, id))
+        .collect();
+    assert_eq!(titles, ["alice:GitHub", "alice:GitLab", "carol:Etsy"]);
+    assert_eq!(f["severity"], "medium");
+    assert_eq!(
+        f["details"]["members"],
+        serde_json::json!(["alice", "carol"])
+    );
+    let link = &f["details"]["links"][0];
+    assert_eq!(link["across_members"], true);
+    assert_eq!(link["explanation"], "same base word, year changed");
+    let message = f["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("alice and carol use variations of one password"),
+        "{message}"
+    );
+    // alice and bob alone share no scheme.
+    let two = alice_bob();
+    let mut args = refs(&two);
+    args.extend(["--only", "similar"]);
+    let (doc, _) = audit_json(&args);
+    assert!(
+        !doc.to_string().contains("similar_across_members"),
+        "alice and bob have no tweak in common"
+    );
+
+    let mut secrets = passwords("alice.csv", "login_password");
+    secrets.extend(passwords("bob.csv", "Password"));
+    secrets.extend(passwords("carol.csv", "password"));
+    for format in ["table", "json", "csv", "markdown", "html", "junit"] {
+        let out = vaultlint()
+            .arg("audit")
+            .args(&family)
+            .args(["--only", "similar", "--format", format])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        // (The table wraps the kind's name; JUnit lists only failures at or
+        // above --fail-on, high by default, and this finding is medium.)
+        if !["table", "junit"].contains(&format) {
+            assert!(
+                text.contains("similar_across_members") || text.contains("similar across members"),
+                "{format}: no cross-member finding"
+            );
+            assert!(
+                text.contains("alice and carol use variations"),
+                "{format}: no message"
+            );
+        }
+        for s in &secrets {
+            assert!(
+                !text.contains(s.as_str()),
+                "{format} output contains a password"
+            );
+        }
+    }
+}

@@ -81,6 +81,7 @@ pub enum FindingKind {
     Reuse,
     ReuseAcrossMembers,
     Similar,
+    SimilarAcrossMembers,
     Weak,
     Pwned,
     LockoutRisk,
@@ -95,6 +96,7 @@ impl FindingKind {
         FindingKind::Reuse,
         FindingKind::ReuseAcrossMembers,
         FindingKind::Similar,
+        FindingKind::SimilarAcrossMembers,
         FindingKind::Weak,
         FindingKind::Pwned,
         FindingKind::LockoutRisk,
@@ -114,6 +116,7 @@ impl FindingKind {
             FindingKind::Reuse => "reuse",
             FindingKind::ReuseAcrossMembers => "reuse_across_members",
             FindingKind::Similar => "similar",
+            FindingKind::SimilarAcrossMembers => "similar_across_members",
             FindingKind::Weak => "weak",
             FindingKind::Pwned => "pwned",
             FindingKind::LockoutRisk => "lockout_risk",
@@ -128,7 +131,7 @@ impl FindingKind {
     pub fn check(self) -> CheckId {
         match self {
             FindingKind::Reuse | FindingKind::ReuseAcrossMembers => CheckId::Reuse,
-            FindingKind::Similar => CheckId::Similar,
+            FindingKind::Similar | FindingKind::SimilarAcrossMembers => CheckId::Similar,
             FindingKind::Weak => CheckId::Weak,
             FindingKind::Pwned => CheckId::Pwned,
             FindingKind::LockoutRisk

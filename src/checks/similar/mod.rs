@@ -17,9 +17,16 @@
 //! Similar passwords are grouped transitively (union-find); a group is one
 //! finding naming all its accounts. Identical passwords are not this check's
 //! business (see `reuse`) but all accounts holding a grouped password are
-//! named. Only passwords of the same member are compared: a shared family
-//! password is reported by `reuse`, and one member's tweak of another's
-//! password is not (yet) reported.
+//! named. A password shared by several members is `reuse`'s business too
+//! (`reuse_across_members`).
+//!
+//! Across members (`similar_across_members`, medium): when an audit has
+//! several members, the distinct passwords of all of them are compared as
+//! well, and a group that spans two or more members (`Summer2022!` for
+//! alice, `Summer2023!` for bob) is one more finding naming every account of
+//! the group. A family's shared scheme falls with the first breach of any
+//! of them, but the attacker has to know who belongs together, hence medium
+//! rather than high; a policy can raise it.
 //!
 //! Each link of a group says what changed, in words that never contain a
 //! character of either password ([`tweak`]): not the base word, not the
@@ -47,7 +54,7 @@ pub mod graph;
 pub mod tweak;
 
 use crate::report::account_id;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use serde_json::json;
 
@@ -168,11 +175,136 @@ fn finding(ctx: &Context, m: &MemberPasswords, ids: &[u32], links: &[(u32, u32)]
 /// Finds the similarity graph of distinct passwords, reporting progress.
 type GraphFn<'a> = &'a dyn Fn(&[&str], &(dyn Fn(u64) + Sync)) -> Graph;
 
+/// The distinct passwords of all members together, each with its accounts.
+fn everyone<'a>(ctx: &Context<'a>) -> MemberPasswords<'a> {
+    let mut all = MemberPasswords {
+        member: "",
+        passwords: Vec::new(),
+        accounts: Vec::new(),
+    };
+    let mut password_at: HashMap<&str, usize> = HashMap::new();
+    for (i, e) in ctx.iter() {
+        let Some(p) = e.password() else { continue };
+        let id = *password_at.entry(p).or_insert_with(|| {
+            all.passwords.push(p);
+            all.accounts.push(Vec::new());
+            all.passwords.len() - 1
+        });
+        all.accounts[id].push(i);
+    }
+    all
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// One finding for a group of similar passwords held by several members.
+fn across_members(
+    ctx: &Context,
+    all: &MemberPasswords,
+    ids: &[u32],
+    links: &[(u32, u32)],
+) -> Draft {
+    let holders = |id: u32| -> BTreeSet<&str> {
+        all.accounts[id as usize]
+            .iter()
+            .map(|&i| ctx.member(i))
+            .collect()
+    };
+    let node = |id: u32| -> String {
+        let labels: Vec<String> = all.accounts[id as usize]
+            .iter()
+            .map(|&i| format!("{}: {}", ctx.member(i), ctx.label(i)))
+            .collect();
+        labels.join(" / ")
+    };
+    let mut accounts: Vec<usize> = ids
+        .iter()
+        .flat_map(|&id| all.accounts[id as usize].iter().copied())
+        .collect();
+    accounts.sort_unstable();
+    let members: BTreeSet<&str> = accounts.iter().map(|&i| ctx.member(i)).collect();
+
+    // Links between members first: they are this finding's point.
+    let crosses = |&(a, b): &(u32, u32)| {
+        let (ha, hb) = (holders(a), holders(b));
+        ha.iter().any(|x| hb.iter().any(|y| x != y))
+    };
+    let mut ordered: Vec<(u32, u32)> = links.iter().copied().filter(crosses).collect();
+    ordered.extend(links.iter().copied().filter(|l| !crosses(l)));
+
+    let mut spelled = Vec::new();
+    let mut detail_links = Vec::new();
+    for &(a, b) in &ordered {
+        let tweaks = tweak::classify(all.passwords[a as usize], all.passwords[b as usize]);
+        let words = tweak::describe(&tweaks);
+        if spelled.len() < LINKS_IN_MESSAGE {
+            spelled.push(format!("{} and {}: {words}", node(a), node(b)));
+        }
+        let side = |id: u32| -> Vec<String> {
+            all.accounts[id as usize]
+                .iter()
+                .map(|&i| account_id(i))
+                .collect()
+        };
+        detail_links.push(json!({
+            "between": [side(a), side(b)],
+            "across_members": crosses(&(a, b)),
+            "tweaks": tweaks,
+            "explanation": words,
+        }));
+    }
+    if ordered.len() > LINKS_IN_MESSAGE {
+        spelled.push(format!(
+            "and {} more (see the report's details)",
+            ordered.len() - LINKS_IN_MESSAGE
+        ));
+    }
+    let labels: Vec<String> = accounts
+        .iter()
+        .take(ACCOUNTS_IN_MESSAGE)
+        .map(|&i| format!("{}: {}", ctx.member(i), ctx.label(i)))
+        .collect();
+    let more = if accounts.len() > ACCOUNTS_IN_MESSAGE {
+        format!(", and {} more", accounts.len() - ACCOUNTS_IN_MESSAGE)
+    } else {
+        String::new()
+    };
+    let members_list: Vec<&str> = members.iter().copied().collect();
+    let message = format!(
+        "{} use variations of one password ({}{}). {}. Whoever learns one of these passwords can guess the others: give each account its own generated password.",
+        and_list(&members_list),
+        labels.join(", "),
+        more,
+        spelled.join("; ")
+    );
+    let mut d = Draft::new(
+        FindingKind::SimilarAcrossMembers,
+        Severity::Medium,
+        accounts,
+        message,
+    );
+    d.details = Some(json!({
+        "members": members_list,
+        "distinct_passwords": ids.len(),
+        "links": detail_links,
+    }));
+    d
+}
+
 /// Runs the check with `graph_of` finding each member's similar pairs (the
 /// fast engine, or the exhaustive reference in tests).
 fn run_with(ctx: &Context, facts: &mut Facts, graph_of: GraphFn) -> Outcome {
     let members = by_member(ctx);
-    let total: usize = members.iter().map(|m| m.passwords.len()).sum();
+    let all = (members.len() > 1).then(|| everyone(ctx));
+    let total: usize = members.iter().map(|m| m.passwords.len()).sum::<usize>()
+        + all.as_ref().map_or(0, |a| a.passwords.len());
     ctx.progress.start("near reuse", total as u64);
     let advance = |n: u64| ctx.progress.advance(n);
     let mut findings = Vec::new();
@@ -180,6 +312,19 @@ fn run_with(ctx: &Context, facts: &mut Facts, graph_of: GraphFn) -> Outcome {
         let forest = graph_of(&m.passwords, &advance).forest();
         for (ids, links) in forest.groups.iter().zip(&forest.links) {
             findings.push(finding(ctx, m, ids, links));
+        }
+    }
+    let mut across = Vec::new();
+    if let Some(all) = &all {
+        let forest = graph_of(&all.passwords, &advance).forest();
+        for (ids, links) in forest.groups.iter().zip(&forest.links) {
+            let spans: BTreeSet<&str> = ids
+                .iter()
+                .flat_map(|&id| all.accounts[id as usize].iter().map(|&i| ctx.member(i)))
+                .collect();
+            if spans.len() > 1 {
+                across.push(across_members(ctx, all, ids, links));
+            }
         }
     }
     ctx.progress.finish();
@@ -195,6 +340,8 @@ fn run_with(ctx: &Context, facts: &mut Facts, graph_of: GraphFn) -> Outcome {
         // No discriminator: groups are disjoint, so the accounts alone make
         // the fingerprint, which must not move when another group's number does.
     }
+    across.sort_by_key(|d| d.accounts.first().copied());
+    findings.extend(across);
     Outcome {
         findings,
         ..Outcome::default()
@@ -280,14 +427,35 @@ mod tests {
         ]);
         let (findings, facts) = check(&v, false);
         let messages: Vec<&str> = findings.iter().map(|d| d.message.as_str()).collect();
-        assert_eq!(findings.len(), 3, "{messages:#?}");
+        assert_eq!(findings.len(), 4, "{messages:#?}");
         assert_eq!(findings[0].accounts, vec![0, 1]);
         assert!(messages[0].contains("GitHub and GitLab: same base word, year changed"));
         assert_eq!(findings[1].accounts, vec![3, 4, 5]);
         assert!(messages[1].contains("Outlook / Yahoo Mail and Steam: capitalisation changed"));
         assert_eq!(findings[2].accounts, vec![6, 7]);
         assert!(messages[2].contains("letters swapped for look-alike digits or symbols"));
-        assert!(findings.iter().all(|d| d.severity == Severity::High));
+        assert!(findings[..3].iter().all(|d| d.severity == Severity::High));
+        // carol's Etsy password is alice's GitHub one (reuse_across_members)
+        // and a tweak of alice's GitLab one: that is across members.
+        let across = &findings[3];
+        assert_eq!(across.kind, FindingKind::SimilarAcrossMembers);
+        assert_eq!(across.severity, Severity::Medium);
+        assert_eq!(across.accounts, vec![0, 1, 8]);
+        assert!(
+            messages[3].starts_with("alice and carol use variations of one password"),
+            "{}",
+            messages[3]
+        );
+        assert!(
+            messages[3].contains(
+                "alice: GitHub / carol: Etsy and alice: GitLab: same base word, year changed"
+            ),
+            "{}",
+            messages[3]
+        );
+        let details = across.details.as_ref().unwrap();
+        assert_eq!(details["members"], json!(["alice", "carol"]));
+        assert_eq!(details["links"][0]["across_members"], json!(true));
         assert_eq!(facts.similar_group[0].as_deref(), Some("S1"));
         assert_eq!(facts.similar_group[5].as_deref(), Some("S2"));
         assert_eq!(facts.similar_group[2], None);
@@ -309,6 +477,46 @@ mod tests {
             ] {
                 assert!(!text.contains(secret), "{text} leaks {secret}");
             }
+        }
+    }
+
+    #[test]
+    fn across_members_only_when_a_group_spans_members() {
+        // The same password for two members is reuse, not near reuse.
+        let v = vault(&[
+            ("ann", "A", "Tulip-garden-88"),
+            ("ben", "B", "Tulip-garden-88"),
+        ]);
+        assert!(check(&v, false).0.is_empty());
+        // One member's tweaks: only the member's own finding.
+        let v = vault(&[("ann", "A", "Summer2022!"), ("ann", "B", "Summer2023!")]);
+        let (findings, _) = check(&v, false);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].kind, FindingKind::Similar);
+        // Two members, one tweak apart: one finding across members, no
+        // per-member one, and no similar_group (that is per member).
+        let v = vault(&[
+            ("ann", "Mail", "Summer2022!"),
+            ("ben", "Bank", "summer2023"),
+            ("ben", "Shop", "x8#Lq2!vRt@5Wz$k"),
+        ]);
+        let (findings, facts) = check(&v, false);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].kind, FindingKind::SimilarAcrossMembers);
+        assert_eq!(findings[0].accounts, vec![0, 1]);
+        assert!(
+            findings[0]
+                .message
+                .starts_with("ann and ben use variations")
+        );
+        assert!(facts.similar_group.iter().all(Option::is_none));
+        let text = format!(
+            "{} {}",
+            findings[0].message,
+            findings[0].details.as_ref().unwrap()
+        );
+        for secret in ["ummer", "2022", "2023"] {
+            assert!(!text.contains(secret), "{text} leaks {secret}");
         }
     }
 

@@ -67,132 +67,62 @@ const LINKS_IN_MESSAGE: usize = 4;
 /// Account names listed in a finding's message.
 const ACCOUNTS_IN_MESSAGE: usize = 8;
 
-/// One member's distinct passwords, each with the accounts holding it.
+/// Distinct passwords (of one member, or of everyone), each with the
+/// accounts holding it.
 struct MemberPasswords<'a> {
+    /// The member; empty for everyone's passwords together.
     member: &'a str,
     passwords: Vec<&'a str>,
     accounts: Vec<Vec<usize>>,
 }
 
-fn by_member<'a>(ctx: &Context<'a>) -> Vec<MemberPasswords<'a>> {
-    let mut members: Vec<MemberPasswords<'a>> = Vec::new();
-    let mut member_at: HashMap<&str, usize> = HashMap::new();
+impl MemberPasswords<'_> {
+    /// The accounts holding the passwords `ids`, ascending.
+    fn accounts_of(&self, ids: &[u32]) -> Vec<usize> {
+        let mut accounts: Vec<usize> = ids
+            .iter()
+            .flat_map(|&id| self.accounts[id as usize].iter().copied())
+            .collect();
+        accounts.sort_unstable();
+        accounts
+    }
+}
+
+/// The distinct passwords of each key (`key(i)` for account `i`), in
+/// first-appearance order.
+fn distinct_by<'a>(ctx: &Context<'a>, key: impl Fn(usize) -> &'a str) -> Vec<MemberPasswords<'a>> {
+    let mut sets: Vec<MemberPasswords<'a>> = Vec::new();
+    let mut set_at: HashMap<&str, usize> = HashMap::new();
     let mut password_at: HashMap<(usize, &str), usize> = HashMap::new();
     for (i, e) in ctx.iter() {
         let Some(p) = e.password() else { continue };
-        let member = ctx.member(i);
-        let m = *member_at.entry(member).or_insert_with(|| {
-            members.push(MemberPasswords {
+        let member = key(i);
+        let m = *set_at.entry(member).or_insert_with(|| {
+            sets.push(MemberPasswords {
                 member,
                 passwords: Vec::new(),
                 accounts: Vec::new(),
             });
-            members.len() - 1
+            sets.len() - 1
         });
-        let mp = &mut members[m];
+        let set = &mut sets[m];
         let id = *password_at.entry((m, p)).or_insert_with(|| {
-            mp.passwords.push(p);
-            mp.accounts.push(Vec::new());
-            mp.passwords.len() - 1
+            set.passwords.push(p);
+            set.accounts.push(Vec::new());
+            set.passwords.len() - 1
         });
-        mp.accounts[id].push(i);
+        set.accounts[id].push(i);
     }
-    members
+    sets
 }
 
-fn names(ctx: &Context, accounts: &[usize], max: usize) -> String {
-    let mut labels: Vec<String> = accounts.iter().take(max).map(|&i| ctx.label(i)).collect();
+/// Up to `max` labels, then "and N more".
+fn names(accounts: &[usize], max: usize, label: impl Fn(usize) -> String) -> String {
+    let mut labels: Vec<String> = accounts.iter().take(max).map(|&i| label(i)).collect();
     if accounts.len() > max {
         labels.push(format!("and {} more", accounts.len() - max));
     }
     labels.join(", ")
-}
-
-/// One finding for one group of similar passwords.
-fn finding(ctx: &Context, m: &MemberPasswords, ids: &[u32], links: &[(u32, u32)]) -> Draft {
-    let node = |id: u32| -> String {
-        let labels: Vec<String> = m.accounts[id as usize]
-            .iter()
-            .map(|&i| ctx.label(i))
-            .collect();
-        labels.join(" / ")
-    };
-    let mut accounts: Vec<usize> = ids
-        .iter()
-        .flat_map(|&id| m.accounts[id as usize].iter().copied())
-        .collect();
-    accounts.sort_unstable();
-
-    let mut known_rule = false;
-    let mut spelled = Vec::new();
-    let mut detail_links = Vec::new();
-    for &(a, b) in links {
-        let tweaks = tweak::classify(m.passwords[a as usize], m.passwords[b as usize]);
-        known_rule |= tweaks.iter().any(|t| t.is_known_rule());
-        let words = tweak::describe(&tweaks);
-        if spelled.len() < LINKS_IN_MESSAGE {
-            spelled.push(format!("{} and {}: {words}", node(a), node(b)));
-        }
-        let side = |id: u32| -> Vec<String> {
-            m.accounts[id as usize]
-                .iter()
-                .map(|&i| account_id(i))
-                .collect()
-        };
-        detail_links.push(json!({
-            "between": [side(a), side(b)],
-            "tweaks": tweaks,
-            "explanation": words,
-        }));
-    }
-    if links.len() > LINKS_IN_MESSAGE {
-        spelled.push(format!(
-            "and {} more (see the report's details)",
-            links.len() - LINKS_IN_MESSAGE
-        ));
-    }
-    let severity = if known_rule {
-        Severity::High
-    } else {
-        Severity::Medium
-    };
-    let message = format!(
-        "{} uses variations of one password on {} accounts ({}). {}. Attackers who learn one of them try such variations first: give each account its own generated password.",
-        m.member,
-        accounts.len(),
-        names(ctx, &accounts, ACCOUNTS_IN_MESSAGE),
-        spelled.join("; ")
-    );
-    let mut d = Draft::new(FindingKind::Similar, severity, accounts, message);
-    d.details = Some(json!({
-        "member": m.member,
-        "distinct_passwords": ids.len(),
-        "links": detail_links,
-    }));
-    d
-}
-
-/// Finds the similarity graph of distinct passwords, reporting progress.
-type GraphFn<'a> = &'a dyn Fn(&[&str], &(dyn Fn(u64) + Sync)) -> Graph;
-
-/// The distinct passwords of all members together, each with its accounts.
-fn everyone<'a>(ctx: &Context<'a>) -> MemberPasswords<'a> {
-    let mut all = MemberPasswords {
-        member: "",
-        passwords: Vec::new(),
-        accounts: Vec::new(),
-    };
-    let mut password_at: HashMap<&str, usize> = HashMap::new();
-    for (i, e) in ctx.iter() {
-        let Some(p) = e.password() else { continue };
-        let id = *password_at.entry(p).or_insert_with(|| {
-            all.passwords.push(p);
-            all.accounts.push(Vec::new());
-            all.passwords.len() - 1
-        });
-        all.accounts[id].push(i);
-    }
-    all
 }
 
 /// `a`, `a and b`, `a, b and c`.
@@ -203,6 +133,98 @@ fn and_list(items: &[&str]) -> String {
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
+
+/// A group's links, explained: the first [`LINKS_IN_MESSAGE`] in words for
+/// the message, all of them as details, and whether any is a known guessing
+/// rule. `node` names a password's accounts; `across`, when given, says
+/// whether a link joins two members (a detail field).
+struct Explained {
+    spelled: Vec<String>,
+    details: Vec<serde_json::Value>,
+    known_rule: bool,
+}
+
+/// Whether a link `(a, b)` has some property.
+type LinkTest<'a> = dyn Fn(&(u32, u32)) -> bool + 'a;
+
+fn explain(
+    set: &MemberPasswords,
+    links: &[(u32, u32)],
+    node: impl Fn(u32) -> String,
+    across: Option<&LinkTest>,
+) -> Explained {
+    let mut out = Explained {
+        spelled: Vec::new(),
+        details: Vec::new(),
+        known_rule: false,
+    };
+    let side = |id: u32| -> Vec<String> {
+        set.accounts[id as usize]
+            .iter()
+            .map(|&i| account_id(i))
+            .collect()
+    };
+    for link @ &(a, b) in links {
+        let tweaks = tweak::classify(set.passwords[a as usize], set.passwords[b as usize]);
+        out.known_rule |= tweaks.iter().any(|t| t.is_known_rule());
+        let words = tweak::describe(&tweaks);
+        if out.spelled.len() < LINKS_IN_MESSAGE {
+            out.spelled
+                .push(format!("{} and {}: {words}", node(a), node(b)));
+        }
+        let mut detail = json!({
+            "between": [side(a), side(b)],
+            "tweaks": tweaks,
+            "explanation": words,
+        });
+        if let Some(across) = across {
+            detail["across_members"] = json!(across(link));
+        }
+        out.details.push(detail);
+    }
+    if links.len() > LINKS_IN_MESSAGE {
+        out.spelled.push(format!(
+            "and {} more (see the report's details)",
+            links.len() - LINKS_IN_MESSAGE
+        ));
+    }
+    out
+}
+
+/// One finding for one group of a member's similar passwords.
+fn finding(ctx: &Context, m: &MemberPasswords, ids: &[u32], links: &[(u32, u32)]) -> Draft {
+    let node = |id: u32| -> String {
+        let labels: Vec<String> = m.accounts[id as usize]
+            .iter()
+            .map(|&i| ctx.label(i))
+            .collect();
+        labels.join(" / ")
+    };
+    let accounts = m.accounts_of(ids);
+    let explained = explain(m, links, node, None);
+    let severity = if explained.known_rule {
+        Severity::High
+    } else {
+        Severity::Medium
+    };
+    let message = format!(
+        "{} uses variations of one password on {} accounts ({}). {}. Attackers who learn one of them try such variations first: give each account its own generated password.",
+        m.member,
+        accounts.len(),
+        names(&accounts, ACCOUNTS_IN_MESSAGE, |i| ctx.label(i)),
+        explained.spelled.join("; ")
+    );
+    let mut d = Draft::new(FindingKind::Similar, severity, accounts, message);
+    d.details = Some(json!({
+        "member": m.member,
+        "distinct_passwords": ids.len(),
+        "links": explained.details,
+    }));
+    d
+}
+
+/// Finds the similarity graph of distinct passwords, reporting progress.
+type GraphFn<'a> = &'a dyn Fn(&[&str], &(dyn Fn(u64) + Sync)) -> Graph;
 
 /// One finding for a group of similar passwords held by several members.
 fn across_members(
@@ -217,19 +239,21 @@ fn across_members(
             .map(|&i| ctx.member(i))
             .collect()
     };
+    let label = |i: usize| format!("{}: {}", ctx.member(i), ctx.label(i));
     let node = |id: u32| -> String {
         let labels: Vec<String> = all.accounts[id as usize]
             .iter()
-            .map(|&i| format!("{}: {}", ctx.member(i), ctx.label(i)))
+            .map(|&i| label(i))
             .collect();
         labels.join(" / ")
     };
-    let mut accounts: Vec<usize> = ids
+    let accounts = all.accounts_of(ids);
+    let members: Vec<&str> = accounts
         .iter()
-        .flat_map(|&id| all.accounts[id as usize].iter().copied())
+        .map(|&i| ctx.member(i))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
         .collect();
-    accounts.sort_unstable();
-    let members: BTreeSet<&str> = accounts.iter().map(|&i| ctx.member(i)).collect();
 
     // Links between members first: they are this finding's point.
     let crosses = |&(a, b): &(u32, u32)| {
@@ -238,51 +262,13 @@ fn across_members(
     };
     let mut ordered: Vec<(u32, u32)> = links.iter().copied().filter(crosses).collect();
     ordered.extend(links.iter().copied().filter(|l| !crosses(l)));
+    let explained = explain(all, &ordered, node, Some(&crosses));
 
-    let mut spelled = Vec::new();
-    let mut detail_links = Vec::new();
-    for &(a, b) in &ordered {
-        let tweaks = tweak::classify(all.passwords[a as usize], all.passwords[b as usize]);
-        let words = tweak::describe(&tweaks);
-        if spelled.len() < LINKS_IN_MESSAGE {
-            spelled.push(format!("{} and {}: {words}", node(a), node(b)));
-        }
-        let side = |id: u32| -> Vec<String> {
-            all.accounts[id as usize]
-                .iter()
-                .map(|&i| account_id(i))
-                .collect()
-        };
-        detail_links.push(json!({
-            "between": [side(a), side(b)],
-            "across_members": crosses(&(a, b)),
-            "tweaks": tweaks,
-            "explanation": words,
-        }));
-    }
-    if ordered.len() > LINKS_IN_MESSAGE {
-        spelled.push(format!(
-            "and {} more (see the report's details)",
-            ordered.len() - LINKS_IN_MESSAGE
-        ));
-    }
-    let labels: Vec<String> = accounts
-        .iter()
-        .take(ACCOUNTS_IN_MESSAGE)
-        .map(|&i| format!("{}: {}", ctx.member(i), ctx.label(i)))
-        .collect();
-    let more = if accounts.len() > ACCOUNTS_IN_MESSAGE {
-        format!(", and {} more", accounts.len() - ACCOUNTS_IN_MESSAGE)
-    } else {
-        String::new()
-    };
-    let members_list: Vec<&str> = members.iter().copied().collect();
     let message = format!(
-        "{} use variations of one password ({}{}). {}. Whoever learns one of these passwords can guess the others: give each account its own generated password.",
-        and_list(&members_list),
-        labels.join(", "),
-        more,
-        spelled.join("; ")
+        "{} use variations of one password ({}). {}. Whoever learns one of these passwords can guess the others: give each account its own generated password.",
+        and_list(&members),
+        names(&accounts, ACCOUNTS_IN_MESSAGE, label),
+        explained.spelled.join("; ")
     );
     let mut d = Draft::new(
         FindingKind::SimilarAcrossMembers,
@@ -291,9 +277,9 @@ fn across_members(
         message,
     );
     d.details = Some(json!({
-        "members": members_list,
+        "members": members,
         "distinct_passwords": ids.len(),
-        "links": detail_links,
+        "links": explained.details,
     }));
     d
 }
@@ -301,8 +287,8 @@ fn across_members(
 /// Runs the check with `graph_of` finding each member's similar pairs (the
 /// fast engine, or the exhaustive reference in tests).
 fn run_with(ctx: &Context, facts: &mut Facts, graph_of: GraphFn) -> Outcome {
-    let members = by_member(ctx);
-    let all = (members.len() > 1).then(|| everyone(ctx));
+    let members = distinct_by(ctx, |i| ctx.member(i));
+    let all = (members.len() > 1).then(|| distinct_by(ctx, |_| "").remove(0));
     let total: usize = members.iter().map(|m| m.passwords.len()).sum::<usize>()
         + all.as_ref().map_or(0, |a| a.passwords.len());
     ctx.progress.start("near reuse", total as u64);

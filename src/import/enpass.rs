@@ -200,22 +200,13 @@ fn entry(rec: &Record) -> Entry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::{detect, table};
+    use crate::import::detect;
+    use crate::import::testing::{self, by_title, read};
 
     const SAMPLE: &[u8] = include_bytes!("../../sample-exports/enpass.csv");
 
-    fn read(data: &[u8]) -> Table {
-        table::read(data, Default::default()).unwrap()
-    }
-
     fn run(data: &[u8]) -> Parsed {
-        let mut out = Parsed::default();
-        Enpass.import(&read(data), &mut out);
-        out
-    }
-
-    fn by_title<'a>(out: &'a Parsed, title: &str) -> &'a Entry {
-        out.entries.iter().find(|e| e.title == title).unwrap()
+        testing::import(&Enpass, data)
     }
 
     #[test]

@@ -282,6 +282,7 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::testing::{self, by_title};
     use crate::import::{detect, table};
 
     const SAMPLE: &[u8] = include_bytes!("../../sample-exports/lastpass.csv");
@@ -289,18 +290,11 @@ mod tests {
     const CAROL: &[u8] = include_bytes!("../../sample-exports/family/carol.csv");
 
     fn run(data: &[u8]) -> Parsed {
-        let t = table::read(data, Default::default()).unwrap();
-        let mut out = Parsed::default();
-        LastPass.import(&t, &mut out);
-        out
+        testing::import(&LastPass, data)
     }
 
     fn accounts(out: &Parsed) -> Vec<&Entry> {
         out.entries.iter().filter(|e| e.is_account()).collect()
-    }
-
-    fn by_title<'a>(out: &'a Parsed, title: &str) -> &'a Entry {
-        out.entries.iter().find(|e| e.title == title).unwrap()
     }
 
     #[test]

@@ -30,6 +30,30 @@ use crate::model::{Capabilities, Entry, Skipped, Source};
 pub use header::Header;
 pub use table::{Dialect, Record, Table};
 
+/// Helpers for the importers' unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{Format, Parsed, Table, table};
+    use crate::model::Entry;
+
+    /// `data` read as CSV with the default dialect.
+    pub fn read(data: &[u8]) -> Table {
+        table::read(data, Default::default()).unwrap()
+    }
+
+    /// `format`'s importer run on `data`.
+    pub fn import(format: &dyn Format, data: &[u8]) -> Parsed {
+        let mut out = Parsed::default();
+        format.import(&read(data), &mut out);
+        out
+    }
+
+    /// The entry titled `title` (the test fails when there is none).
+    pub fn by_title<'a>(out: &'a Parsed, title: &str) -> &'a Entry {
+        out.entries.iter().find(|e| e.title == title).unwrap()
+    }
+}
+
 /// One export format.
 pub trait Format: Sync {
     /// Stable id used by `--input-format` and in reports (`bitwarden`).

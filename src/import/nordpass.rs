@@ -245,19 +245,13 @@ fn entry(h: &Header, rec: &Record, kind: EntryKind, counts: &mut Counts) -> Entr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::testing::{self, by_title};
     use crate::import::{detect, table};
 
     const SAMPLE: &[u8] = include_bytes!("../../sample-exports/nordpass.csv");
 
     fn run(data: &[u8]) -> Parsed {
-        let t = table::read(data, Default::default()).unwrap();
-        let mut out = Parsed::default();
-        NordPass.import(&t, &mut out);
-        out
-    }
-
-    fn by_title<'a>(out: &'a Parsed, title: &str) -> &'a Entry {
-        out.entries.iter().find(|e| e.title == title).unwrap()
+        testing::import(&NordPass, data)
     }
 
     #[test]

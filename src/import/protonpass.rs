@@ -205,20 +205,13 @@ fn is_web_url(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::testing::{self, by_title};
     use crate::import::{detect, table};
-    use crate::model::Entry;
 
     const SAMPLE: &[u8] = include_bytes!("../../sample-exports/protonpass.csv");
 
     fn run(data: &[u8]) -> Parsed {
-        let t = table::read(data, Default::default()).unwrap();
-        let mut out = Parsed::default();
-        ProtonPass.import(&t, &mut out);
-        out
-    }
-
-    fn by_title<'a>(out: &'a Parsed, title: &str) -> &'a Entry {
-        out.entries.iter().find(|e| e.title == title).unwrap()
+        testing::import(&ProtonPass, data)
     }
 
     #[test]

@@ -185,19 +185,13 @@ fn entry(h: &Header, rec: &Record, rf_at: usize, v2: bool) -> Entry {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::testing::{self, by_title};
     use crate::import::{detect, table};
 
     const SAMPLE: &[u8] = include_bytes!("../../sample-exports/roboform.csv");
 
     fn run(data: &[u8]) -> Parsed {
-        let t = table::read(data, Default::default()).unwrap();
-        let mut out = Parsed::default();
-        RoboForm.import(&t, &mut out);
-        out
-    }
-
-    fn by_title<'a>(out: &'a Parsed, title: &str) -> &'a Entry {
-        out.entries.iter().find(|e| e.title == title).unwrap()
+        testing::import(&RoboForm, data)
     }
 
     #[test]

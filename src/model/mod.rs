@@ -57,6 +57,11 @@ pub struct Entry {
     pub modified: Option<i64>,
     /// In a trash / recycle bin: excluded from the audit (and counted).
     pub deleted: bool,
+    /// Set when the password could not be decoded exactly from the export
+    /// (bytes invalid in its encoding were replaced): checks that need the
+    /// exact password (breach lookups) say `unknown` with this reason and
+    /// never look the replaced text up.
+    pub password_inexact: Option<String>,
 }
 
 impl Entry {
@@ -76,6 +81,7 @@ impl Entry {
             created: None,
             modified: None,
             deleted: false,
+            password_inexact: None,
         }
     }
 

@@ -11,7 +11,7 @@ use crate::model::{EntryKind, Vault};
 use crate::progress::Progress;
 use crate::report::{
     AccountReport, Audit, CheckRun, CheckStatus, Finding, MemberSummary, SCHEMA_VERSION, Severity,
-    SourceReport, Summary, Suppressed, Tool,
+    SourceReport, Summary, Suppressed, Tool, Verdict, VerdictStatus,
 };
 use crate::settings::Settings;
 use crate::{domain, exit};
@@ -316,7 +316,19 @@ fn summarize(
             *m.findings.entry(f.severity).or_default() += 1;
         }
     }
-    let incomplete = checks.iter().any(|c| c.status == CheckStatus::Incomplete);
+    let reasons: Vec<String> = checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Incomplete)
+        .map(|c| {
+            format!(
+                "check {} could not finish ({})",
+                c.check.as_str(),
+                c.note.as_deref().unwrap_or("results unknown")
+            )
+        })
+        .collect();
+    let verdict = Verdict::decide(findings, settings.policy.fail_on, reasons);
+    let incomplete = verdict.status == VerdictStatus::Incomplete;
     let member_names: Vec<String> = members.iter().map(|m| m.member.clone()).collect();
     let readiness = checks::recovery::readiness(accounts, &member_names);
     Summary {
@@ -329,7 +341,8 @@ fn summarize(
         policy_warnings: Vec::new(),
         fail_on: settings.policy.fail_on,
         incomplete,
-        exit_code: exit::decide(findings, incomplete, &settings.policy),
+        exit_code: exit::decide(&verdict, &settings.policy),
+        verdict,
         readiness,
     }
 }

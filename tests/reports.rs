@@ -126,3 +126,80 @@ fn every_format_renders_the_family() {
         );
     }
 }
+
+/// Five accounts with one password: a critical reuse finding.
+fn critical() -> tempfile::NamedTempFile {
+    let mut f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    let mut text = String::from("name,url,username,password\n");
+    for n in 1..=5 {
+        text.push_str(&format!(
+            "Site{n},https://s{n}.example,user{n},Same-Pass-77\n"
+        ));
+    }
+    f.write_all(text.as_bytes()).unwrap();
+    f
+}
+
+#[test]
+fn exit_zero_keeps_the_fail_verdict_in_every_report() {
+    let f = critical();
+    let path = f.path().display().to_string();
+    let run = |format: &str, extra: &[&str]| {
+        let mut args = vec![
+            "--columns",
+            "title=name,url=url,username=username,password=password",
+            path.as_str(),
+            "--format",
+            format,
+        ];
+        args.extend_from_slice(extra);
+        let out = audit(&args).output().unwrap();
+        // HTML escapes the quotes around the threshold.
+        let text = String::from_utf8(out.stdout).unwrap();
+        (out.status.code(), text.replace("&#x27;", "'"))
+    };
+    for format in ["table", "html", "markdown"] {
+        let (code, text) = run(format, &["--exit-zero"]);
+        assert_eq!(code, Some(0), "{format}: --exit-zero exits 0");
+        assert!(!text.contains("PASS"), "{format} says PASS:\n{text}");
+        assert!(
+            text.contains("FAIL: 1 finding at or above 'high'"),
+            "{format} lacks the FAIL verdict:\n{text}"
+        );
+        assert!(text.contains("exit 0: --exit-zero"), "{format}");
+        let (code, text) = run(format, &[]);
+        assert_eq!(code, Some(1), "{format}");
+        assert!(text.contains("FAIL: 1 finding"), "{format}");
+        let (code, text) = run(format, &["--fail-on", "critical", "--exit-zero"]);
+        assert_eq!(code, Some(0), "{format}");
+        assert!(
+            text.contains("FAIL: 1 finding at or above 'critical'"),
+            "{format}"
+        );
+    }
+    let (code, text) = run("json", &["--exit-zero"]);
+    assert_eq!(code, Some(0));
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let verdict = &doc["summary"]["verdict"];
+    assert_eq!(verdict["status"], "fail");
+    assert_eq!(verdict["fail_on"], "high");
+    assert_eq!(verdict["failing"], serde_json::json!(["F1"]));
+    assert_eq!(doc["findings"][0]["severity"], "critical");
+    assert_eq!(doc["summary"]["exit_code"], 0);
+    // JUnit reads the verdict's failing findings, whatever the exit code.
+    let (code, xml) = run("junit", &["--exit-zero"]);
+    assert_eq!(code, Some(0));
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let reuse = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite") && n.attribute("name") == Some("reuse"))
+        .unwrap();
+    assert_eq!(reuse.attribute("failures"), Some("5"));
+    // Below the threshold the verdict passes.
+    let (code, text) = run("table", &["--only", "insecure_url"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        text.contains("PASS: no finding at or above 'high' (exit 0)"),
+        "{text}"
+    );
+}

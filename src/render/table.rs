@@ -251,12 +251,5 @@ pub fn render(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()
         writeln!(out, "\n{t}")?;
     }
 
-    let verdict = match s.exit_code {
-        0 => format!("PASS: nothing at or above '{}'", s.fail_on),
-        1 => format!("FAIL: findings at or above '{}'", s.fail_on),
-        3 => "INCOMPLETE: some checks could not finish; their accounts are unknown, not safe"
-            .to_owned(),
-        n => format!("exit {n}"),
-    };
-    writeln!(out, "\n{verdict} (exit {})", s.exit_code)
+    writeln!(out, "\n{}", terminal(&super::markup::verdict(audit)))
 }

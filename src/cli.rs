@@ -17,7 +17,8 @@ Exit codes:
   0  audit complete, no finding at or above --fail-on
   1  findings at or above --fail-on (default: high)
   2  usage or input error (the message names the file and line)
-  3  the audit could not complete: some results are unknown (see --allow-incomplete)";
+  3  the audit could not complete: some results are unknown, or rows could not be read
+     (see --allow-incomplete)";
 
 /// Audit password-manager exports for reused, tweaked, weak and breached
 /// passwords, and for 2FA accounts that could lock you out.
@@ -308,12 +309,14 @@ pub struct AuditArgs {
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
 
-    /// Write the report and exit 0 even when findings reach --fail-on.
+    /// Write the report and exit 0 even when findings reach --fail-on (the
+    /// verdict still says FAIL).
     #[arg(long)]
     pub exit_zero: bool,
 
-    /// Exit normally (not 3) when a check could not complete; the report
-    /// still marks the affected accounts as unknown.
+    /// Exit normally (not 3) when a check could not complete or export rows
+    /// could not be read; the report still marks them unknown and the
+    /// verdict still says INCOMPLETE.
     #[arg(long)]
     pub allow_incomplete: bool,
 

@@ -59,7 +59,7 @@ fn run_audit(args: &AuditArgs) -> i32 {
     for src in &report.sources {
         if src.skipped > 0 && args.format != ReportFormat::Table {
             eprintln!(
-                "vaultlint: {}: {} row(s) skipped (listed in the report)",
+                "vaultlint: {}: {} row(s) skipped: they could not be read and were not checked, so the audit is incomplete (listed in the report)",
                 render::sanitize::terminal(&src.path),
                 src.skipped
             );

@@ -204,7 +204,7 @@ fn header_only_and_ragged_rows_are_counted_not_fatal() {
     );
     let path = ragged.path().display().to_string();
     let (doc, code) = audit_json(&[&path]);
-    assert_eq!(code, 0);
+    assert_eq!(code, 3, "the unread row leaves the audit incomplete");
     assert_eq!(doc["sources"][0]["rows"], 2);
     assert_eq!(doc["sources"][0]["skipped"], 1);
     assert_eq!(doc["sources"][0]["skipped_rows"][0]["line"], 3);
@@ -378,4 +378,68 @@ fn no_secret_reaches_any_output() {
             assert!(!text.to_lowercase().contains(&sha), "a full SHA-1 leaked");
         }
     }
+}
+
+#[test]
+fn unreadable_rows_make_every_check_incomplete() {
+    let ragged = temp_csv(
+        b"folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\r\n\
+,,login,Good,,,0,https://a.example,u,Pw-Good-1-xyzzy-Long,\r\n\
+,,login,Short\r\n\
+,,login,Other,,,0,https://b.example,v,Pw-Other-2-plugh-Long,\r\n",
+    );
+    let path = ragged.path().display().to_string();
+    let (doc, code) = audit_json(&[&path]);
+    assert_eq!(
+        code, 3,
+        "a row that could not be read leaves the audit incomplete"
+    );
+    assert_eq!(doc["summary"]["incomplete"], true);
+    let verdict = &doc["summary"]["verdict"];
+    assert_eq!(verdict["status"], "incomplete");
+    let reason = verdict["reasons"][0].as_str().unwrap();
+    assert!(
+        reason.contains("1 row(s) could not be read (line 3)"),
+        "{reason}"
+    );
+    for run in doc["checks"].as_array().unwrap() {
+        if run["status"] == "skipped" {
+            assert_eq!(run["rows_not_checked"], 0, "{run}");
+            continue;
+        }
+        assert_eq!(run["status"], "incomplete", "{run}");
+        assert_eq!(run["rows_not_checked"], 1, "{run}");
+        let note = run["note"].as_str().unwrap();
+        assert!(
+            note.contains("1 row(s) could not be read and were not checked"),
+            "{note}"
+        );
+    }
+    // --allow-incomplete: the exit code follows the findings (none here),
+    // the verdict still says incomplete.
+    let (doc, code) = audit_json(&[&path, "--allow-incomplete"]);
+    assert_eq!(code, 0);
+    assert_eq!(doc["summary"]["verdict"]["status"], "incomplete");
+    for format in ["table", "markdown", "html"] {
+        let out = audit(&[&path, "--format", format]).output().unwrap();
+        assert_eq!(out.status.code(), Some(3), "{format}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("INCOMPLETE"), "{format}: {text}");
+        assert!(
+            text.contains("line 3"),
+            "{format} lists the skipped line: {text}"
+        );
+    }
+    let out = audit(&[&path, "--format", "junit"]).output().unwrap();
+    let xml = String::from_utf8(out.stdout).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let reuse = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite") && n.attribute("name") == Some("reuse"))
+        .unwrap();
+    assert_eq!(
+        reuse.attribute("errors"),
+        Some("1"),
+        "unknown is not a pass"
+    );
 }

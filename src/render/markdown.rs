@@ -67,6 +67,17 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "- check `{}`: {}", c.check.as_str(), escape(w))?;
         }
     }
+    for src in &audit.sources {
+        for k in &src.skipped_rows {
+            writeln!(
+                out,
+                "- {}: skipped line {} (not read, not checked): {}",
+                escape(&src.path),
+                k.line,
+                escape(&k.reason)
+            )?;
+        }
+    }
     writeln!(
         out,
         "\n| Member | Accounts | Critical | High | Medium | Low | Info |"

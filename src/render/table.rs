@@ -119,7 +119,10 @@ pub fn render(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()
     for src in &audit.sources {
         let mut notes = Vec::new();
         if src.skipped > 0 {
-            notes.push(format!("{} row(s) skipped", src.skipped));
+            notes.push(format!(
+                "{} row(s) skipped: not read, not checked",
+                src.skipped
+            ));
         }
         if src.deleted > 0 {
             notes.push(format!("{} in trash, excluded", src.deleted));

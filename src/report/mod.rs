@@ -111,6 +111,9 @@ pub struct CheckRun {
     pub note: Option<String>,
     /// Inputs the check could not use (e.g. inventory lines matching no account).
     pub warnings: Vec<String>,
+    /// Export rows that could not be read, so this check never saw them
+    /// (their result is unknown; the check is then incomplete).
+    pub rows_not_checked: usize,
 }
 
 /// One input file.

@@ -10,8 +10,8 @@ use super::sanitize::terminal;
 use crate::checks::CheckId;
 use crate::report::{Audit, CheckStatus, Finding};
 
-/// Escapes XML text and attribute values (and drops control characters,
-/// which XML 1.0 forbids).
+/// Escapes XML text and attribute values, after [`terminal`] (which drops
+/// every character XML 1.0 forbids: controls, U+FFFE, U+FFFF, and bounds the length).
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in terminal(s).chars() {

@@ -9,6 +9,7 @@ use vaultlint::cli::{
     TwoFactorUpdateArgs,
 };
 use vaultlint::progress::{Bar, NoProgress, Progress};
+use vaultlint::render::sanitize::{terminal, terminal_lines};
 use vaultlint::render::{self, ReportFormat, Style};
 use vaultlint::{audit, exit, import};
 
@@ -19,7 +20,18 @@ use vaultlint::{audit, exit, import};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // --help and --version go to stdout as clap writes them.
+        Err(e) if !e.use_stderr() => e.exit(),
+        // Usage errors quote what was typed: made safe like every other
+        // value that reaches stderr.
+        Err(e) => {
+            eprint!("{}", terminal_lines(&e.render().to_string()));
+            eprintln!();
+            return ExitCode::from(e.exit_code() as u8);
+        }
+    };
     let code = match cli.command {
         Command::Audit(args) => run_audit(&args),
         Command::Formats => print_formats(),
@@ -33,8 +45,11 @@ fn main() -> ExitCode {
     ExitCode::from(code as u8)
 }
 
+/// Prints an error on stderr and returns exit code 2. Messages quote paths,
+/// header names and other input, so the whole line goes through the
+/// terminal sanitiser (no escape sequences, bidi controls, ...).
 fn fail(message: impl std::fmt::Display) -> i32 {
-    eprintln!("vaultlint: error: {message}");
+    eprintln!("vaultlint: error: {}", terminal(&message.to_string()));
     exit::INPUT
 }
 
@@ -60,7 +75,7 @@ fn run_audit(args: &AuditArgs) -> i32 {
         if src.skipped > 0 && args.format != ReportFormat::Table {
             eprintln!(
                 "vaultlint: {}: {} row(s) skipped: they could not be read and were not checked, so the audit is incomplete (listed in the report)",
-                render::sanitize::terminal(&src.path),
+                terminal(&src.path),
                 src.skipped
             );
         }
@@ -103,9 +118,8 @@ fn update_2fa_directory(args: &TwoFactorUpdateArgs) -> i32 {
     match vaultlint::checks::recovery::directory::update(&args.url, &args.output) {
         Ok(services) => {
             println!(
-                "vaultlint: saved {services} services to {}; audit with --2fa-directory {}",
-                args.output.display(),
-                args.output.display()
+                "vaultlint: saved {services} services to {path}; audit with --2fa-directory {path}",
+                path = terminal(&args.output.display().to_string()),
             );
             exit::OK
         }

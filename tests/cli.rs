@@ -443,3 +443,51 @@ fn unreadable_rows_make_every_check_incomplete() {
         "unknown is not a pass"
     );
 }
+
+/// Nothing that drives a terminal or hides text: escapes, bell, bidi
+/// controls, zero-width and line-separator characters.
+fn assert_inert(text: &str) {
+    for c in [
+        '\u{1b}', '\u{7}', '\u{9b}', '\u{202e}', '\u{2066}', '\u{061c}', '\u{200b}', '\u{200d}',
+        '\u{2028}', '\u{2029}', '\u{feff}',
+    ] {
+        assert!(
+            !text.contains(c),
+            "U+{:04X} reached stderr: {text:?}",
+            c as u32
+        );
+    }
+}
+
+#[test]
+fn input_quoted_on_stderr_is_sanitised() {
+    // A recovery inventory whose header holds OSC 52 (clipboard write), BEL
+    // and a screen clear.
+    let dir = tempfile::tempdir().unwrap();
+    let inv = dir.path().join("inv.csv");
+    std::fs::write(
+        &inv,
+        "site,\u{1b}]52;c;cHduZWQ=\u{7}\u{1b}[2J\u{202e}where\u{200b}\r\ngithub,safe\r\n",
+    )
+    .unwrap();
+    let out = audit(&[
+        &family("alice"),
+        "--recovery-inventory",
+        &inv.display().to_string(),
+    ])
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("inv.csv:1: unknown column"), "{err}");
+    assert_inert(&err);
+    // A file name is input too.
+    let hostile = dir
+        .path()
+        .join("ex\u{1b}]0;title\u{7}\u{2028}\u{feff}\u{2029}\u{061c}port.csv");
+    let out = audit(&[&hostile.display().to_string()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("cannot read"), "{err}");
+    assert_inert(&err);
+}

@@ -295,7 +295,8 @@ pub struct AuditArgs {
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
 
-    /// Write the report to FILE instead of stdout.
+    /// Write the report to FILE instead of stdout (created 0600: readable
+    /// by you only).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 

@@ -97,7 +97,7 @@ fn run_audit(args: &AuditArgs) -> i32 {
     };
     let style = Style { color, width };
     let result = match &args.output {
-        Some(path) => std::fs::File::create(path).and_then(|f| {
+        Some(path) => create_private(path).and_then(|f| {
             let mut w = io::BufWriter::new(f);
             render::render(args.format, &report, &mut w, style)?;
             w.flush()
@@ -112,6 +112,27 @@ fn run_audit(args: &AuditArgs) -> i32 {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => report.summary.exit_code,
         Err(e) => fail(format!("cannot write the report: {e}")),
     }
+}
+
+/// Creates (or truncates) a report file readable by its owner only (0600
+/// on unix, like the breach cache): a report names every account. A regular
+/// file that already existed with wider permissions is narrowed.
+fn create_private(path: &std::path::Path) -> io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let file = options.open(path)?;
+        let meta = file.metadata()?;
+        if meta.is_file() && meta.permissions().mode() & 0o077 != 0 {
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        }
+        Ok(file)
+    }
+    #[cfg(not(unix))]
+    options.open(path)
 }
 
 fn update_2fa_directory(args: &TwoFactorUpdateArgs) -> i32 {

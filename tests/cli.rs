@@ -491,3 +491,71 @@ fn input_quoted_on_stderr_is_sanitised() {
     assert!(err.contains("cannot read"), "{err}");
     assert_inert(&err);
 }
+
+#[test]
+fn strength_does_not_disclose_the_password_length() {
+    let (doc, _) = audit_json(&[&family("alice")]);
+    let mut seen = 0;
+    for a in doc["accounts"].as_array().unwrap() {
+        let Some(strength) = a["strength"].as_object() else {
+            continue;
+        };
+        seen += 1;
+        let mut keys: Vec<&str> = strength.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "crack_time",
+                "crack_time_seconds",
+                "cut_for_scoring",
+                "guesses_log10",
+                "score",
+                "suggestions",
+                "warning"
+            ],
+            "no count of scored characters (it equals the length)"
+        );
+        assert!(strength["cut_for_scoring"].is_boolean());
+    }
+    assert!(seen > 5);
+}
+
+#[cfg(unix)]
+#[test]
+fn report_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["json", "table", "html"] {
+        let out = dir.path().join(format!("report.{format}"));
+        audit(&[
+            &family("alice"),
+            "--format",
+            format,
+            "-o",
+            &out.display().to_string(),
+        ])
+        .assert()
+        .code(1);
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{format}: mode {mode:o}");
+    }
+    // A report written over an existing, readable file is made private too.
+    let existing = dir.path().join("old.json");
+    std::fs::write(&existing, "old").unwrap();
+    std::fs::set_permissions(&existing, std::fs::Permissions::from_mode(0o644)).unwrap();
+    audit(&[
+        &family("alice"),
+        "--format",
+        "json",
+        "-o",
+        &existing.display().to_string(),
+    ])
+    .assert()
+    .code(1);
+    let mode = std::fs::metadata(&existing).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "mode {mode:o}");
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&existing).unwrap()).unwrap();
+    assert_eq!(doc["schema_version"], 1, "the old content is replaced");
+}

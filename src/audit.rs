@@ -11,7 +11,7 @@ use crate::model::{EntryKind, Vault};
 use crate::progress::Progress;
 use crate::report::{
     AccountReport, Audit, CheckRun, CheckStatus, Finding, MemberSummary, SCHEMA_VERSION, Severity,
-    SourceReport, Summary, Suppressed, Tool,
+    SourceReport, Summary, Suppressed, Tool, Verdict, VerdictStatus,
 };
 use crate::settings::Settings;
 use crate::{domain, exit};
@@ -48,6 +48,10 @@ pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit
     let mut facts = Facts::new(accounts.len());
     let mut drafts: Vec<Draft> = Vec::new();
     let mut runs = Vec::new();
+    // Rows the importers could not read were seen by no check: every check
+    // that runs is incomplete for them (unknown, never clean).
+    let unread: usize = vault.sources.iter().map(|s| s.skipped.len()).sum();
+    let mut reasons = Vec::new();
     for &check in CheckId::ALL {
         if !settings.runs(check) {
             runs.push(CheckRun {
@@ -55,6 +59,7 @@ pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit
                 status: CheckStatus::Skipped,
                 note: Some("not selected (--only/--skip)".into()),
                 warnings: Vec::new(),
+                rows_not_checked: 0,
             });
             continue;
         }
@@ -65,23 +70,37 @@ pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit
                 status: CheckStatus::Skipped,
                 note: Some(crate::pwned::OFF_NOTE.into()),
                 warnings: Vec::new(),
+                rows_not_checked: 0,
             });
             continue;
         }
         let outcome = checks::run(check, &ctx, &mut facts);
+        if let Some(note) = &outcome.incomplete {
+            reasons.push(format!("check {} could not finish: {note}", check.as_str()));
+        }
+        let unread_note = (unread > 0).then(|| {
+            format!(
+                "{unread} row(s) could not be read and were not checked (see the skipped lines)"
+            )
+        });
+        let note = match (outcome.incomplete, unread_note) {
+            (Some(own), Some(rows)) => Some(format!("{own}; {rows}")),
+            (own, rows) => own.or(rows),
+        };
         runs.push(CheckRun {
             check,
-            status: if outcome.incomplete.is_some() {
+            status: if note.is_some() {
                 CheckStatus::Incomplete
             } else {
                 CheckStatus::Complete
             },
-            note: outcome.incomplete,
+            note,
             warnings: outcome.warnings,
+            rows_not_checked: unread,
         });
         drafts.extend(outcome.findings);
     }
-    assemble(&ctx, drafts, runs, facts)
+    assemble(&ctx, drafts, runs, facts, reasons)
 }
 
 fn domain_of(ctx: &Context, i: usize) -> Option<String> {
@@ -120,6 +139,7 @@ fn assemble(
     mut drafts: Vec<Draft>,
     checks: Vec<CheckRun>,
     mut facts: Facts,
+    check_reasons: Vec<String>,
 ) -> Audit {
     let settings = ctx.settings;
     let vault = ctx.vault;
@@ -260,7 +280,7 @@ fn assemble(
         &accounts,
         &findings,
         &finding_members,
-        &checks,
+        check_reasons,
         settings,
     );
     summary.suppressed = suppressed;
@@ -280,12 +300,36 @@ fn assemble(
     }
 }
 
+/// `alice.csv: 2 row(s) could not be read (lines 3, 7)`, naming at most 5 lines.
+fn unread_reason(src: &SourceReport) -> String {
+    const SHOWN: usize = 5;
+    let lines: Vec<String> = src
+        .skipped_rows
+        .iter()
+        .take(SHOWN)
+        .map(|k| k.line.to_string())
+        .collect();
+    let more = src.skipped_rows.len().saturating_sub(SHOWN);
+    format!(
+        "{}: {} row(s) could not be read (line{} {}{})",
+        src.path,
+        src.skipped_rows.len(),
+        if src.skipped_rows.len() == 1 { "" } else { "s" },
+        lines.join(", "),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        }
+    )
+}
+
 fn summarize(
     sources: &[SourceReport],
     accounts: &[AccountReport],
     findings: &[Finding],
     finding_members: &[Vec<&str>],
-    checks: &[CheckRun],
+    check_reasons: Vec<String>,
     settings: &Settings,
 ) -> Summary {
     let mut by_check: BTreeMap<FindingKind, usize> = BTreeMap::new();
@@ -316,7 +360,16 @@ fn summarize(
             *m.findings.entry(f.severity).or_default() += 1;
         }
     }
-    let incomplete = checks.iter().any(|c| c.status == CheckStatus::Incomplete);
+    // Why the audit is incomplete: rows no check saw, then checks that
+    // could not finish for their own reasons.
+    let mut reasons: Vec<String> = sources
+        .iter()
+        .filter(|src| !src.skipped_rows.is_empty())
+        .map(unread_reason)
+        .collect();
+    reasons.extend(check_reasons);
+    let verdict = Verdict::decide(findings, settings.policy.fail_on, reasons);
+    let incomplete = verdict.status == VerdictStatus::Incomplete;
     let member_names: Vec<String> = members.iter().map(|m| m.member.clone()).collect();
     let readiness = checks::recovery::readiness(accounts, &member_names);
     Summary {
@@ -329,7 +382,8 @@ fn summarize(
         policy_warnings: Vec::new(),
         fail_on: settings.policy.fail_on,
         incomplete,
-        exit_code: exit::decide(findings, incomplete, &settings.policy),
+        exit_code: exit::decide(&verdict, &settings.policy),
+        verdict,
         readiness,
     }
 }

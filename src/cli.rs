@@ -17,7 +17,8 @@ Exit codes:
   0  audit complete, no finding at or above --fail-on
   1  findings at or above --fail-on (default: high)
   2  usage or input error (the message names the file and line)
-  3  the audit could not complete: some results are unknown (see --allow-incomplete)";
+  3  the audit could not complete: some results are unknown, or rows could not be read
+     (see --allow-incomplete)";
 
 /// Audit password-manager exports for reused, tweaked, weak and breached
 /// passwords, and for 2FA accounts that could lock you out.
@@ -294,7 +295,8 @@ pub struct AuditArgs {
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
 
-    /// Write the report to FILE instead of stdout.
+    /// Write the report to FILE instead of stdout (created 0600: readable
+    /// by you only).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
@@ -308,12 +310,14 @@ pub struct AuditArgs {
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
 
-    /// Write the report and exit 0 even when findings reach --fail-on.
+    /// Write the report and exit 0 even when findings reach --fail-on (the
+    /// verdict still says FAIL).
     #[arg(long)]
     pub exit_zero: bool,
 
-    /// Exit normally (not 3) when a check could not complete; the report
-    /// still marks the affected accounts as unknown.
+    /// Exit normally (not 3) when a check could not complete or export rows
+    /// could not be read; the report still marks them unknown and the
+    /// verdict still says INCOMPLETE.
     #[arg(long)]
     pub allow_incomplete: bool,
 

@@ -9,6 +9,7 @@ use vaultlint::cli::{
     TwoFactorUpdateArgs,
 };
 use vaultlint::progress::{Bar, NoProgress, Progress};
+use vaultlint::render::sanitize::{terminal, terminal_lines};
 use vaultlint::render::{self, ReportFormat, Style};
 use vaultlint::{audit, exit, import};
 
@@ -19,7 +20,18 @@ use vaultlint::{audit, exit, import};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // --help and --version go to stdout as clap writes them.
+        Err(e) if !e.use_stderr() => e.exit(),
+        // Usage errors quote what was typed: made safe like every other
+        // value that reaches stderr.
+        Err(e) => {
+            eprint!("{}", terminal_lines(&e.render().to_string()));
+            eprintln!();
+            return ExitCode::from(e.exit_code() as u8);
+        }
+    };
     let code = match cli.command {
         Command::Audit(args) => run_audit(&args),
         Command::Formats => print_formats(),
@@ -33,8 +45,11 @@ fn main() -> ExitCode {
     ExitCode::from(code as u8)
 }
 
+/// Prints an error on stderr and returns exit code 2. Messages quote paths,
+/// header names and other input, so the whole line goes through the
+/// terminal sanitiser (no escape sequences, bidi controls, ...).
 fn fail(message: impl std::fmt::Display) -> i32 {
-    eprintln!("vaultlint: error: {message}");
+    eprintln!("vaultlint: error: {}", terminal(&message.to_string()));
     exit::INPUT
 }
 
@@ -59,8 +74,8 @@ fn run_audit(args: &AuditArgs) -> i32 {
     for src in &report.sources {
         if src.skipped > 0 && args.format != ReportFormat::Table {
             eprintln!(
-                "vaultlint: {}: {} row(s) skipped (listed in the report)",
-                render::sanitize::terminal(&src.path),
+                "vaultlint: {}: {} row(s) skipped: they could not be read and were not checked, so the audit is incomplete (listed in the report)",
+                terminal(&src.path),
                 src.skipped
             );
         }
@@ -82,7 +97,7 @@ fn run_audit(args: &AuditArgs) -> i32 {
     };
     let style = Style { color, width };
     let result = match &args.output {
-        Some(path) => std::fs::File::create(path).and_then(|f| {
+        Some(path) => create_private(path).and_then(|f| {
             let mut w = io::BufWriter::new(f);
             render::render(args.format, &report, &mut w, style)?;
             w.flush()
@@ -99,13 +114,33 @@ fn run_audit(args: &AuditArgs) -> i32 {
     }
 }
 
+/// Creates (or truncates) a report file readable by its owner only (0600
+/// on unix, like the breach cache): a report names every account. A regular
+/// file that already existed with wider permissions is narrowed.
+fn create_private(path: &std::path::Path) -> io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let file = options.open(path)?;
+        let meta = file.metadata()?;
+        if meta.is_file() && meta.permissions().mode() & 0o077 != 0 {
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        }
+        Ok(file)
+    }
+    #[cfg(not(unix))]
+    options.open(path)
+}
+
 fn update_2fa_directory(args: &TwoFactorUpdateArgs) -> i32 {
     match vaultlint::checks::recovery::directory::update(&args.url, &args.output) {
         Ok(services) => {
             println!(
-                "vaultlint: saved {services} services to {}; audit with --2fa-directory {}",
-                args.output.display(),
-                args.output.display()
+                "vaultlint: saved {services} services to {path}; audit with --2fa-directory {path}",
+                path = terminal(&args.output.display().to_string()),
             );
             exit::OK
         }

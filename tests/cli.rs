@@ -204,7 +204,7 @@ fn header_only_and_ragged_rows_are_counted_not_fatal() {
     );
     let path = ragged.path().display().to_string();
     let (doc, code) = audit_json(&[&path]);
-    assert_eq!(code, 0);
+    assert_eq!(code, 3, "the unread row leaves the audit incomplete");
     assert_eq!(doc["sources"][0]["rows"], 2);
     assert_eq!(doc["sources"][0]["skipped"], 1);
     assert_eq!(doc["sources"][0]["skipped_rows"][0]["line"], 3);
@@ -378,4 +378,184 @@ fn no_secret_reaches_any_output() {
             assert!(!text.to_lowercase().contains(&sha), "a full SHA-1 leaked");
         }
     }
+}
+
+#[test]
+fn unreadable_rows_make_every_check_incomplete() {
+    let ragged = temp_csv(
+        b"folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\r\n\
+,,login,Good,,,0,https://a.example,u,Pw-Good-1-xyzzy-Long,\r\n\
+,,login,Short\r\n\
+,,login,Other,,,0,https://b.example,v,Pw-Other-2-plugh-Long,\r\n",
+    );
+    let path = ragged.path().display().to_string();
+    let (doc, code) = audit_json(&[&path]);
+    assert_eq!(
+        code, 3,
+        "a row that could not be read leaves the audit incomplete"
+    );
+    assert_eq!(doc["summary"]["incomplete"], true);
+    let verdict = &doc["summary"]["verdict"];
+    assert_eq!(verdict["status"], "incomplete");
+    let reason = verdict["reasons"][0].as_str().unwrap();
+    assert!(
+        reason.contains("1 row(s) could not be read (line 3)"),
+        "{reason}"
+    );
+    for run in doc["checks"].as_array().unwrap() {
+        if run["status"] == "skipped" {
+            assert_eq!(run["rows_not_checked"], 0, "{run}");
+            continue;
+        }
+        assert_eq!(run["status"], "incomplete", "{run}");
+        assert_eq!(run["rows_not_checked"], 1, "{run}");
+        let note = run["note"].as_str().unwrap();
+        assert!(
+            note.contains("1 row(s) could not be read and were not checked"),
+            "{note}"
+        );
+    }
+    // --allow-incomplete: the exit code follows the findings (none here),
+    // the verdict still says incomplete.
+    let (doc, code) = audit_json(&[&path, "--allow-incomplete"]);
+    assert_eq!(code, 0);
+    assert_eq!(doc["summary"]["verdict"]["status"], "incomplete");
+    for format in ["table", "markdown", "html"] {
+        let out = audit(&[&path, "--format", format]).output().unwrap();
+        assert_eq!(out.status.code(), Some(3), "{format}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("INCOMPLETE"), "{format}: {text}");
+        assert!(
+            text.contains("line 3"),
+            "{format} lists the skipped line: {text}"
+        );
+    }
+    let out = audit(&[&path, "--format", "junit"]).output().unwrap();
+    let xml = String::from_utf8(out.stdout).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let reuse = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite") && n.attribute("name") == Some("reuse"))
+        .unwrap();
+    assert_eq!(
+        reuse.attribute("errors"),
+        Some("1"),
+        "unknown is not a pass"
+    );
+}
+
+/// Nothing that drives a terminal or hides text: escapes, bell, bidi
+/// controls, zero-width and line-separator characters.
+fn assert_inert(text: &str) {
+    for c in [
+        '\u{1b}', '\u{7}', '\u{9b}', '\u{202e}', '\u{2066}', '\u{061c}', '\u{200b}', '\u{200d}',
+        '\u{2028}', '\u{2029}', '\u{feff}',
+    ] {
+        assert!(
+            !text.contains(c),
+            "U+{:04X} reached stderr: {text:?}",
+            c as u32
+        );
+    }
+}
+
+#[test]
+fn input_quoted_on_stderr_is_sanitised() {
+    // A recovery inventory whose header holds OSC 52 (clipboard write), BEL
+    // and a screen clear.
+    let dir = tempfile::tempdir().unwrap();
+    let inv = dir.path().join("inv.csv");
+    std::fs::write(
+        &inv,
+        "site,\u{1b}]52;c;cHduZWQ=\u{7}\u{1b}[2J\u{202e}where\u{200b}\r\ngithub,safe\r\n",
+    )
+    .unwrap();
+    let out = audit(&[
+        &family("alice"),
+        "--recovery-inventory",
+        &inv.display().to_string(),
+    ])
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("inv.csv:1: unknown column"), "{err}");
+    assert_inert(&err);
+    // A file name is input too.
+    let hostile = dir
+        .path()
+        .join("ex\u{1b}]0;title\u{7}\u{2028}\u{feff}\u{2029}\u{061c}port.csv");
+    let out = audit(&[&hostile.display().to_string()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("cannot read"), "{err}");
+    assert_inert(&err);
+}
+
+#[test]
+fn strength_does_not_disclose_the_password_length() {
+    let (doc, _) = audit_json(&[&family("alice")]);
+    let mut seen = 0;
+    for a in doc["accounts"].as_array().unwrap() {
+        let Some(strength) = a["strength"].as_object() else {
+            continue;
+        };
+        seen += 1;
+        let mut keys: Vec<&str> = strength.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "crack_time",
+                "crack_time_seconds",
+                "cut_for_scoring",
+                "guesses_log10",
+                "score",
+                "suggestions",
+                "warning"
+            ],
+            "no count of scored characters (it equals the length)"
+        );
+        assert!(strength["cut_for_scoring"].is_boolean());
+    }
+    assert!(seen > 5);
+}
+
+#[cfg(unix)]
+#[test]
+fn report_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["json", "table", "html"] {
+        let out = dir.path().join(format!("report.{format}"));
+        audit(&[
+            &family("alice"),
+            "--format",
+            format,
+            "-o",
+            &out.display().to_string(),
+        ])
+        .assert()
+        .code(1);
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{format}: mode {mode:o}");
+    }
+    // A report written over an existing, readable file is made private too.
+    let existing = dir.path().join("old.json");
+    std::fs::write(&existing, "old").unwrap();
+    std::fs::set_permissions(&existing, std::fs::Permissions::from_mode(0o644)).unwrap();
+    audit(&[
+        &family("alice"),
+        "--format",
+        "json",
+        "-o",
+        &existing.display().to_string(),
+    ])
+    .assert()
+    .code(1);
+    let mode = std::fs::metadata(&existing).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "mode {mode:o}");
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&existing).unwrap()).unwrap();
+    assert_eq!(doc["schema_version"], 1, "the old content is replaced");
 }

@@ -126,3 +126,171 @@ fn every_format_renders_the_family() {
         );
     }
 }
+
+/// Five accounts with one password: a critical reuse finding.
+fn critical() -> tempfile::NamedTempFile {
+    let mut f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    let mut text = String::from("name,url,username,password\n");
+    for n in 1..=5 {
+        text.push_str(&format!(
+            "Site{n},https://s{n}.example,user{n},Same-Pass-77\n"
+        ));
+    }
+    f.write_all(text.as_bytes()).unwrap();
+    f
+}
+
+#[test]
+fn exit_zero_keeps_the_fail_verdict_in_every_report() {
+    let f = critical();
+    let path = f.path().display().to_string();
+    let run = |format: &str, extra: &[&str]| {
+        let mut args = vec![
+            "--columns",
+            "title=name,url=url,username=username,password=password",
+            path.as_str(),
+            "--format",
+            format,
+        ];
+        args.extend_from_slice(extra);
+        let out = audit(&args).output().unwrap();
+        // HTML escapes the quotes around the threshold.
+        let text = String::from_utf8(out.stdout).unwrap();
+        (out.status.code(), text.replace("&#x27;", "'"))
+    };
+    for format in ["table", "html", "markdown"] {
+        let (code, text) = run(format, &["--exit-zero"]);
+        assert_eq!(code, Some(0), "{format}: --exit-zero exits 0");
+        assert!(!text.contains("PASS"), "{format} says PASS:\n{text}");
+        assert!(
+            text.contains("FAIL: 1 finding at or above 'high'"),
+            "{format} lacks the FAIL verdict:\n{text}"
+        );
+        assert!(text.contains("exit 0: --exit-zero"), "{format}");
+        let (code, text) = run(format, &[]);
+        assert_eq!(code, Some(1), "{format}");
+        assert!(text.contains("FAIL: 1 finding"), "{format}");
+        let (code, text) = run(format, &["--fail-on", "critical", "--exit-zero"]);
+        assert_eq!(code, Some(0), "{format}");
+        assert!(
+            text.contains("FAIL: 1 finding at or above 'critical'"),
+            "{format}"
+        );
+    }
+    let (code, text) = run("json", &["--exit-zero"]);
+    assert_eq!(code, Some(0));
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let verdict = &doc["summary"]["verdict"];
+    assert_eq!(verdict["status"], "fail");
+    assert_eq!(verdict["fail_on"], "high");
+    assert_eq!(verdict["failing"], serde_json::json!(["F1"]));
+    assert_eq!(doc["findings"][0]["severity"], "critical");
+    assert_eq!(doc["summary"]["exit_code"], 0);
+    // JUnit reads the verdict's failing findings, whatever the exit code.
+    let (code, xml) = run("junit", &["--exit-zero"]);
+    assert_eq!(code, Some(0));
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let reuse = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite") && n.attribute("name") == Some("reuse"))
+        .unwrap();
+    assert_eq!(reuse.attribute("failures"), Some("5"));
+    // Below the threshold the verdict passes.
+    let (code, text) = run("table", &["--only", "insecure_url"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        text.contains("PASS: no finding at or above 'high' (exit 0)"),
+        "{text}"
+    );
+}
+
+/// XML 1.0 `Char`: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
+fn xml_char(c: char) -> bool {
+    matches!(c as u32, 0x9 | 0xa | 0xd | 0x20..=0xd7ff | 0xe000..=0xfffd | 0x10000..=0x10ffff)
+}
+
+/// Runs `--format format` over `export` (columns name,url,username,password).
+fn render(format: &str, export: &std::path::Path) -> (Option<i32>, String) {
+    let path = export.display().to_string();
+    let out = audit(&[
+        "--columns",
+        "title=name,url=url,username=username,password=password",
+        &path,
+        "--format",
+        format,
+    ])
+    .timeout(std::time::Duration::from_secs(120))
+    .output()
+    .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8(out.stdout).expect("UTF-8 report"),
+    )
+}
+
+#[test]
+fn xml_invalid_characters_never_reach_junit_or_html() {
+    let mut f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    f.write_all(
+        "name,url,username,password\n\
+Bad\u{fffe}Title\u{ffff}End\u{1}\u{1fffe},https://a.example,user\u{fffe},Shared-Pass-9\n\
+Other\u{ffff},https://b.example,u2,Shared-Pass-9\n"
+            .as_bytes(),
+    )
+    .unwrap();
+    let (code, xml) = render("junit", f.path());
+    assert_eq!(code, Some(1));
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let names: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .filter_map(|n| n.attribute("name"))
+        .collect();
+    assert!(names.iter().any(|n| n.contains("BadTitleEnd")), "{names:?}");
+    for format in ["html", "markdown", "csv", "table"] {
+        let (code, text) = render(format, f.path());
+        assert_eq!(code, Some(1), "{format}");
+        assert!(text.contains("BadTitleEnd"), "{format}: {text}");
+        let bad: Vec<char> = text.chars().filter(|c| !xml_char(*c)).collect();
+        assert!(bad.is_empty(), "{format} holds {bad:?}");
+    }
+}
+
+#[test]
+fn a_one_megabyte_title_is_cut_for_display_in_every_human_format() {
+    // Characters of two bytes: cut by characters, never inside one.
+    let title = "é".repeat(499_000);
+    let mut f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    f.write_all(
+        format!(
+            "name,url,username,password\n\"{title}\",https://a.example,u1,Long-Title-Pass-3\n\
+Short,https://b.example,u2,Long-Title-Pass-3\n"
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    for format in ["table", "html", "markdown", "csv", "junit"] {
+        let (code, text) = render(format, f.path());
+        assert_eq!(code, Some(1), "{format}");
+        assert!(
+            text.len() < 200_000,
+            "{format}: {} bytes for a 1 MB title",
+            text.len()
+        );
+        assert!(text.contains("éé…"), "{format} lacks the cut marker");
+        assert!(!text.contains(&title[..20_000]), "{format} shows it whole");
+    }
+    let (code, json) = render("json", f.path());
+    assert_eq!(code, Some(1));
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let titles: Vec<&str> = doc["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles.contains(&title.as_str()),
+        "JSON keeps the title whole"
+    );
+}

@@ -22,8 +22,9 @@
 //! further while `length² × tables` exceeds the work of a 64-character
 //! password with 8 tables ([`WORK_BUDGET`]), but never below
 //! [`MIN_SCORED_CHARS`] characters. A password is at least as hard to guess
-//! as its prefix, so the score can only be understated, and `scored_chars`
-//! in the report says when it happened (none of 2,000 random 12–32
+//! as its prefix, so the score can only be understated, and `cut_for_scoring`
+//! in the report says when it happened (a boolean: the number of characters
+//! scored would tell the password's length) (none of 2,000 random 12–32
 //! character passwords was cut). User inputs are capped at 64 characters.
 //! BENCHMARKS.md has the timings of the worst crafted inputs.
 //!
@@ -72,9 +73,9 @@ pub struct Strength {
     pub warning: Option<String>,
     /// How to do better.
     pub suggestions: Vec<String>,
-    /// Characters that were scored: less than the password's length when it
-    /// was longer than [`SCORED_CHARS`].
-    pub scored_chars: usize,
+    /// True when only a prefix of the password was scored (see the module
+    /// doc). Deliberately not a count: that would disclose the length.
+    pub cut_for_scoring: bool,
 }
 
 impl Strength {
@@ -166,7 +167,7 @@ pub fn strength(password: &str, user_inputs: &[String]) -> Strength {
         suggestions: feedback
             .map(|f| f.suggestions().iter().map(|s| s.to_string()).collect())
             .unwrap_or_default(),
-        scored_chars: scored.chars().count(),
+        cut_for_scoring: scored.len() < password.len(),
     }
 }
 
@@ -251,7 +252,7 @@ mod tests {
         assert_eq!(strong.score, 4);
         assert!(strong.guesses_log10 > 10.0);
         assert_eq!(severity(strong.score), None);
-        assert_eq!(strong.scored_chars, 16);
+        assert!(!strong.cut_for_scoring);
         assert!(!strong.crack_time.is_empty());
     }
 
@@ -292,23 +293,32 @@ mod tests {
             ("4@8({[<36910!|7$5+%2".repeat(10), 15), // 144 tables in 15
         ];
         for (pw, chars) in &crafted {
+            let n = scored_len(pw);
+            assert_eq!(n, *chars, "{pw}");
             let s = strength(pw, &[]);
-            assert_eq!(s.scored_chars, *chars, "{pw}");
+            assert!(s.cut_for_scoring, "{pw}");
             let all: Vec<char> = pw.chars().collect();
             let work = |n: usize| (n * n) as u64 * look_alike_tables(&all[..n]);
-            let n = s.scored_chars;
             assert!(n == MIN_SCORED_CHARS || work(n) <= WORK_BUDGET, "{pw}");
             assert!(
                 n == SCORED_CHARS || work(n + 1) > WORK_BUDGET,
                 "{pw}: longest"
             );
             let direct = strength(&all[..n].iter().collect::<String>(), &[]);
-            assert_eq!(s, direct);
+            assert!(!direct.cut_for_scoring);
+            assert_eq!(
+                Strength {
+                    cut_for_scoring: true,
+                    ..direct
+                },
+                s
+            );
         }
         // Manager-generated passwords are scored whole.
         assert_eq!(scored_len("wrRAyma!@Qb^Y4S%jSAgQDrtmlA$*sSR"), 32);
         let short = strength("Summer2022!", &[]);
-        assert_eq!(short.scored_chars, 11);
+        assert!(!short.cut_for_scoring);
+        assert_eq!(scored_len("Summer2022!"), 11);
         assert_eq!(prefix("héllo", 2), "hé");
         assert_eq!(prefix("hé", 5), "hé");
     }
@@ -342,7 +352,7 @@ mod tests {
                 let inputs = user_inputs(&username, &password, Some("example.com"));
                 let s = strength(&password, &inputs);
                 prop_assert!(s.score <= 4);
-                prop_assert!(s.scored_chars <= password.chars().count());
+                prop_assert_eq!(s.cut_for_scoring, scored_len(&password) < password.chars().count());
                 prop_assert!(s.guesses_log10.is_finite() || password.is_empty());
             }
         }

@@ -22,11 +22,7 @@ th{background:#f3f5f8;font-weight:600}td.n,th.n{text-align:right;font-variant-nu
 
 pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     let s = &audit.summary;
-    let verdict_class = match s.exit_code {
-        0 => "pass",
-        1 => "fail",
-        _ => "incomplete",
-    };
+    let verdict_class = s.verdict.status.as_str();
     write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
@@ -50,9 +46,8 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
         .collect();
     writeln!(
         out,
-        "<p class=\"verdict {verdict_class}\">{} (exit {}) {}</p>",
+        "<p class=\"verdict {verdict_class}\">{} {}</p>",
         esc(&verdict(audit)),
-        s.exit_code,
         counts.join(" ")
     )?;
 

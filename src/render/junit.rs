@@ -10,8 +10,8 @@ use super::sanitize::terminal;
 use crate::checks::CheckId;
 use crate::report::{Audit, CheckStatus, Finding};
 
-/// Escapes XML text and attribute values (and drops control characters,
-/// which XML 1.0 forbids).
+/// Escapes XML text and attribute values, after [`terminal`] (which drops
+/// every character XML 1.0 forbids: controls, U+FFFE, U+FFFF, and bounds the length).
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in terminal(s).chars() {
@@ -28,7 +28,7 @@ pub fn escape(s: &str) -> String {
 }
 
 pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
-    let fail_on = audit.summary.fail_on;
+    let verdict = &audit.summary.verdict;
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(out, r#"<testsuites name="vaultlint">"#)?;
     for run in &audit.checks {
@@ -41,7 +41,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
         let failing = |id: &str| {
             of_check
                 .iter()
-                .filter(|f| f.severity >= fail_on && f.accounts.iter().any(|a| a == id))
+                .filter(|f| verdict.fails(&f.id) && f.accounts.iter().any(|a| a == id))
                 .copied()
                 .collect::<Vec<_>>()
         };

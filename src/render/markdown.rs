@@ -34,7 +34,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
         .collect();
     writeln!(
         out,
-        "{} accounts in {} export(s), {} finding(s){}. **{}** (exit {}).\n",
+        "{} accounts in {} export(s), {} finding(s){}. **{}**.\n",
         s.accounts,
         audit.sources.len(),
         s.findings,
@@ -43,8 +43,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
         } else {
             format!(": {}", counts.join(", "))
         },
-        verdict(audit),
-        s.exit_code
+        escape(&verdict(audit)),
     )?;
     for c in audit
         .checks
@@ -66,6 +65,17 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     for c in &audit.checks {
         for w in &c.warnings {
             writeln!(out, "- check `{}`: {}", c.check.as_str(), escape(w))?;
+        }
+    }
+    for src in &audit.sources {
+        for k in &src.skipped_rows {
+            writeln!(
+                out,
+                "- {}: skipped line {} (not read, not checked): {}",
+                escape(&src.path),
+                k.line,
+                escape(&k.reason)
+            )?;
         }
     }
     writeln!(

@@ -1,7 +1,7 @@
 //! Shared pieces of the document renderers (HTML, Markdown, CSV, JUnit):
 //! the rows every report shows, computed once from the audit.
 
-use crate::report::{AccountReport, Audit, Finding, Severity};
+use crate::report::{AccountReport, Audit, Finding, Severity, VerdictStatus};
 
 /// A short human name for an account: its title, else its domain, else its row.
 pub fn account_name(a: &AccountReport) -> String {
@@ -31,17 +31,17 @@ pub fn finding_accounts(audit: &Audit, f: &Finding) -> Vec<String> {
         .collect()
 }
 
-/// The one-line verdict every report ends with.
+/// The one-line verdict every report shows, with the exit code it produced
+/// (read from the audit's verdict, never re-derived; not escaped).
 pub fn verdict(audit: &Audit) -> String {
     let s = &audit.summary;
-    match s.exit_code {
-        0 => format!("PASS: no finding at or above '{}'", s.fail_on),
-        1 => format!("FAIL: findings at or above '{}'", s.fail_on),
-        3 => {
-            "INCOMPLETE: some checks could not finish; their accounts are unknown, not safe".into()
-        }
-        n => format!("exit {n}"),
-    }
+    let code = s.exit_code;
+    let why = match (s.verdict.status, code) {
+        (VerdictStatus::Fail, 0) => ": --exit-zero",
+        (VerdictStatus::Incomplete, c) if c != 3 => ": --allow-incomplete",
+        _ => "",
+    };
+    format!("{} (exit {code}{why})", s.verdict.headline())
 }
 
 /// `(severity, count)` for the severities that have findings, most severe first.

@@ -119,7 +119,10 @@ pub fn render(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()
     for src in &audit.sources {
         let mut notes = Vec::new();
         if src.skipped > 0 {
-            notes.push(format!("{} row(s) skipped", src.skipped));
+            notes.push(format!(
+                "{} row(s) skipped: not read, not checked",
+                src.skipped
+            ));
         }
         if src.deleted > 0 {
             notes.push(format!("{} in trash, excluded", src.deleted));
@@ -251,12 +254,5 @@ pub fn render(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()
         writeln!(out, "\n{t}")?;
     }
 
-    let verdict = match s.exit_code {
-        0 => format!("PASS: nothing at or above '{}'", s.fail_on),
-        1 => format!("FAIL: findings at or above '{}'", s.fail_on),
-        3 => "INCOMPLETE: some checks could not finish; their accounts are unknown, not safe"
-            .to_owned(),
-        n => format!("exit {n}"),
-    };
-    writeln!(out, "\n{verdict} (exit {})", s.exit_code)
+    writeln!(out, "\n{}", terminal(&super::markup::verdict(audit)))
 }

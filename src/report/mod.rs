@@ -111,6 +111,9 @@ pub struct CheckRun {
     pub note: Option<String>,
     /// Inputs the check could not use (e.g. inventory lines matching no account).
     pub warnings: Vec<String>,
+    /// Export rows that could not be read, so this check never saw them
+    /// (their result is unknown; the check is then incomplete).
+    pub rows_not_checked: usize,
 }
 
 /// One input file.
@@ -216,15 +219,154 @@ pub struct Summary {
     pub fail_on: Severity,
     /// True when some check could not complete.
     pub incomplete: bool,
-    /// The process exit code this audit produces (see README, "Exit codes").
+    /// Pass, fail or incomplete, decided once from the findings, the
+    /// completeness and `fail_on`; every report reads it.
+    pub verdict: Verdict,
+    /// The process exit code this audit produces (see README, "Exit codes"):
+    /// derived from `verdict` and `--exit-zero`/`--allow-incomplete`.
     pub exit_code: i32,
     /// Per-member recovery readiness (empty when the recovery check did not run).
     pub readiness: Vec<MemberReadiness>,
 }
 
+/// The outcome of an audit, whatever the exit code (`--exit-zero` and
+/// `--allow-incomplete` change the exit code, never the verdict).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerdictStatus {
+    /// Complete, and no finding at or above `fail_on`.
+    Pass,
+    /// Complete, with findings at or above `fail_on`.
+    Fail,
+    /// Something could not be checked: unknown, never safe (whatever was found).
+    Incomplete,
+}
+
+impl VerdictStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerdictStatus::Pass => "pass",
+            VerdictStatus::Fail => "fail",
+            VerdictStatus::Incomplete => "incomplete",
+        }
+    }
+}
+
+/// The verdict of an audit, computed once ([`Verdict::decide`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    pub status: VerdictStatus,
+    /// The threshold the findings were judged against (`--fail-on`).
+    pub fail_on: Severity,
+    /// Ids of the findings at or above `fail_on`.
+    pub failing: Vec<String>,
+    /// Why the audit is incomplete, in plain words (empty when complete).
+    pub reasons: Vec<String>,
+}
+
+impl Verdict {
+    /// Judges `findings` against `fail_on`; any reason makes it incomplete.
+    pub fn decide(findings: &[Finding], fail_on: Severity, reasons: Vec<String>) -> Verdict {
+        let failing: Vec<String> = findings
+            .iter()
+            .filter(|f| f.severity >= fail_on)
+            .map(|f| f.id.clone())
+            .collect();
+        let status = if !reasons.is_empty() {
+            VerdictStatus::Incomplete
+        } else if !failing.is_empty() {
+            VerdictStatus::Fail
+        } else {
+            VerdictStatus::Pass
+        };
+        Verdict {
+            status,
+            fail_on,
+            failing,
+            reasons,
+        }
+    }
+
+    /// Whether finding `id` is at or above the threshold.
+    pub fn fails(&self, id: &str) -> bool {
+        self.failing.iter().any(|f| f == id)
+    }
+
+    /// The one-line verdict every human report shows (not escaped).
+    pub fn headline(&self) -> String {
+        let failing = match self.failing.len() {
+            0 => format!("no finding at or above '{}'", self.fail_on),
+            1 => format!("1 finding at or above '{}'", self.fail_on),
+            n => format!("{n} findings at or above '{}'", self.fail_on),
+        };
+        match self.status {
+            VerdictStatus::Pass => format!("PASS: {failing}"),
+            VerdictStatus::Fail => format!("FAIL: {failing}"),
+            VerdictStatus::Incomplete => format!(
+                "INCOMPLETE: some checks could not finish; their accounts are unknown, not safe ({}){}",
+                self.reasons.join("; "),
+                if self.failing.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (and {failing})")
+                }
+            ),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn finding(id: &str, severity: Severity) -> Finding {
+        Finding {
+            id: id.into(),
+            check: FindingKind::Reuse,
+            severity,
+            accounts: vec![],
+            message: String::new(),
+            fingerprint: String::new(),
+            details: None,
+        }
+    }
+
+    #[test]
+    fn verdict_is_judged_from_findings_threshold_and_completeness() {
+        let findings = [
+            finding("F1", Severity::Critical),
+            finding("F2", Severity::Medium),
+        ];
+        let v = Verdict::decide(&findings, Severity::High, vec![]);
+        assert_eq!(v.status, VerdictStatus::Fail);
+        assert_eq!(v.failing, ["F1"]);
+        assert!(
+            v.headline()
+                .starts_with("FAIL: 1 finding at or above 'high'")
+        );
+        let v = Verdict::decide(&findings, Severity::Critical, vec![]);
+        assert_eq!(v.status, VerdictStatus::Fail);
+        let v = Verdict::decide(&findings[1..], Severity::High, vec![]);
+        assert_eq!(v.status, VerdictStatus::Pass);
+        assert!(v.failing.is_empty());
+        let v = Verdict::decide(
+            &findings,
+            Severity::High,
+            vec!["2 rows could not be read".into()],
+        );
+        assert_eq!(v.status, VerdictStatus::Incomplete);
+        let line = v.headline();
+        assert!(
+            line.starts_with("INCOMPLETE: some checks could not finish"),
+            "{line}"
+        );
+        assert!(line.contains("(2 rows could not be read)"), "{line}");
+        assert!(line.contains("1 finding at or above 'high'"), "{line}");
+        assert_eq!(
+            serde_json::to_value(&v).unwrap()["status"],
+            serde_json::json!("incomplete")
+        );
+    }
 
     #[test]
     fn severity_order_and_names() {

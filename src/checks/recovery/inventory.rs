@@ -237,7 +237,10 @@ impl Inventory {
                     header_line,
                     format!(
                         "unknown column '{}' (expected {})",
-                        crate::render::sanitize::truncate(h, 30),
+                        crate::render::sanitize::truncate(
+                            &crate::render::sanitize::terminal(h),
+                            30
+                        ),
                         COLUMNS.join(", ")
                     ),
                 ));

@@ -101,6 +101,7 @@ fn transient_faults_are_retried_and_counts_are_right() {
     passwords.push(absent);
     assert_distinct_prefixes(&passwords);
     let data = sorted_dataset(dir.path(), cases, 3000);
+    cover(&data, &[absent]);
     let export = bitwarden_export(dir.path(), "member", &passwords);
 
     let p = |s: &str| prefix(s);
@@ -329,6 +330,7 @@ fn one_request_per_prefix_and_bounded_concurrency() {
     passwords.extend(["distinct-pw-1", "distinct-pw-2", "distinct-pw-1"]);
     let prefixes: BTreeSet<String> = passwords.iter().map(|p| prefix(p)).collect();
     let data = sorted_dataset(dir.path(), &[("distinct-pw-1", 3)], 500);
+    cover(&data, &passwords);
     let export = bitwarden_export(dir.path(), "member", &passwords);
     let server = FaultServer::start(&data, |_, _| Fault::Delay(Duration::from_millis(120)));
     let url = server.url();

@@ -42,10 +42,11 @@ fn mirror_with(dataset: &std::path::Path, options: ServeOptions) -> Server {
 fn family_audit_against_the_mirror() {
     let dir = tempfile::tempdir().unwrap();
     let data = sorted_dataset(dir.path(), FAMILY_BREACHED, 20_000);
-    let server = mirror(&data, true);
-    let url = server.url();
     let alice = family("alice");
     let bob = family("bob");
+    cover_exports(&data, &[&alice, &bob]);
+    let server = mirror(&data, true);
+    let url = server.url();
     let (code, report, stderr) = audit_json(&[
         alice.to_str().unwrap(),
         bob.to_str().unwrap(),
@@ -194,26 +195,15 @@ fn mirror_speaks_the_api_format() {
 fn mirror_serves_a_range_directory_and_audits_use_it() {
     let dir = tempfile::tempdir().unwrap();
     let root = range_dir(dir.path(), FAMILY_BREACHED);
-    // Every range the family needs must exist in a real download; add the
-    // others empty, as prefixes without breached rows.
-    for p in [
-        "Tr0ub4dor&3-Lantern-Fig",
-        "Summer2023!",
-        "quiet-Harbor-lamp-73",
-        "Blue-Otter-47!",
-        "Velvet#Comet#Ridge19",
-        "Maple!Sparrow!Drum88",
-        "n7#Vq2!pLz@9Rw$e",
-        "Cobalt-Meadow-Lark-31",
-    ] {
-        let f = root.join(format!("{}.txt", &sha1_hex(p)[..5]));
-        if !f.exists() {
-            std::fs::write(f, "").unwrap();
-        }
-    }
+    // Every range the family needs exists in a real download, with rows.
+    let alice = family("alice");
+    let passwords = csv_passwords(&alice);
+    cover_dir(
+        &root,
+        &passwords.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
     let server = mirror(&root, false);
     let url = server.url();
-    let alice = family("alice");
     let (code, report, stderr) = audit_json(&[alice.to_str().unwrap(), "--pwned-url", &url]);
     assert_eq!(code, 1, "{stderr}");
     let got = pwned_by_title(&report);
@@ -241,6 +231,7 @@ fn mirror_serves_a_range_directory_and_audits_use_it() {
 fn serve_binary_answers_and_stops_on_ctrl_c() {
     let dir = tempfile::tempdir().unwrap();
     let data = sorted_dataset(dir.path(), &[("password", 7)], 5_000);
+    cover(&data, &["not-in-the-set-9"]);
     let bin = assert_cmd::cargo::cargo_bin("vaultlint");
     let mut child = Command::new(bin)
         .args(["pwned", "serve", "--dataset"])
@@ -327,6 +318,7 @@ fn serve_refuses_wrong_datasets() {
 fn cache_is_opt_in_private_and_revalidated() {
     let dir = tempfile::tempdir().unwrap();
     let data = sorted_dataset(dir.path(), &[("cached-pw-1", 4), ("cached-pw-2", 8)], 500);
+    cover(&data, &["cached-pw-3"]);
     let export = bitwarden_export(
         dir.path(),
         "m",
@@ -391,4 +383,49 @@ fn cache_is_opt_in_private_and_revalidated() {
             .iter()
             .all(|r| r.header("if-none-match") == Some(ETAG))
     );
+}
+
+/// A sorted file cut at a line boundary, served: a prefix past the cut is
+/// an error status, never an empty 200, so the audit says unknown.
+#[test]
+fn mirror_of_a_cut_file_answers_an_error_past_the_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let (early, late) = ("letmein", "hunter2"); // B7A87..., F3BBB...
+    let data = sorted_dataset(dir.path(), &[(early, 5), (late, 17)], 3_000);
+    let text = std::fs::read_to_string(&data).unwrap();
+    let kept: String = text
+        .split_inclusive('\n')
+        .take_while(|l| l[..3] < sha1_hex(late)[..3])
+        .collect();
+    std::fs::write(&data, kept).unwrap();
+    let server = mirror(&data, true);
+    let (status, _, body) = http_get(
+        &server.url(),
+        &format!("/range/{}", &sha1_hex(late)[..5]),
+        &[("Add-Padding", "true")],
+    );
+    assert!(
+        status >= 500,
+        "{status}: {}",
+        String::from_utf8_lossy(&body)
+    );
+    let (status, _, _) = http_get(
+        &server.url(),
+        &format!("/range/{}", &sha1_hex(early)[..5]),
+        &[],
+    );
+    assert_eq!(status, 200);
+
+    let export = bitwarden_export(dir.path(), "m", &[early, late]);
+    let (code, report, stderr) = audit_json(&[
+        export.to_str().unwrap(),
+        "--pwned-url",
+        &server.url(),
+        "--pwned-retries",
+        "0",
+    ]);
+    assert_eq!(code, 3, "{stderr}");
+    let got = pwned_by_title(&report);
+    assert_eq!(got["m/site1"]["count"], 5);
+    assert_eq!(got["m/site2"]["status"], "unknown", "{}", got["m/site2"]);
 }

@@ -300,8 +300,13 @@ mod tests {
             Range::from_rows(vec![(h.suffix(), n)]).write_body(&mut body, Some(30));
             std::fs::write(dir.path().join(format!("{}.txt", h.prefix())), body).unwrap();
         }
+        // The absent password's prefix has rows (every prefix does), not its suffix.
         let absent = PasswordHash::of("correct horse battery staple");
-        std::fs::write(dir.path().join(format!("{}.txt", absent.prefix())), "").unwrap();
+        let mut other = absent.suffix();
+        other.0[17] ^= 1;
+        let mut body = Vec::new();
+        Range::from_rows(vec![(other, 5)]).write_body(&mut body, Some(30));
+        std::fs::write(dir.path().join(format!("{}.txt", absent.prefix())), body).unwrap();
         let mut settings = Settings::default();
         settings.pwned.source = SourceChoice::Dataset {
             path: dir.path().to_owned(),

@@ -357,3 +357,57 @@ fn one_request_per_prefix_and_bounded_concurrency() {
     let exposed = got.values().filter(|r| r["status"] == "exposed").count();
     assert_eq!(exposed, 3, "distinct-pw-1 is used by three accounts");
 }
+
+/// A 200 with an empty body although padding was asked for (a captive
+/// portal, a proxy): unknown, never "no breach".
+#[test]
+fn empty_answer_is_unknown_not_safe() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = sorted_dataset(dir.path(), &[("hunter2", 7)], 200);
+    cover(&data, &["never-breached-Qx7!"]);
+    let export = bitwarden_export(dir.path(), "member", &["hunter2", "never-breached-Qx7!"]);
+    let server = FaultServer::start(&data, |_, _| Fault::Empty);
+    let url = server.url();
+    let mut args = vec![
+        export.to_str().unwrap(),
+        "--pwned-url",
+        &url,
+        "--pwned-retries",
+        "1",
+    ];
+    args.extend_from_slice(FAST);
+    let (code, report, stderr) = audit_json(&args);
+    assert_eq!(code, 3, "{stderr}");
+    for (k, r) in pwned_by_title(&report) {
+        assert_eq!(r["status"], "unknown", "{k}: {r}");
+        assert!(
+            r["reason"].as_str().unwrap().contains("no rows"),
+            "{k}: {r}"
+        );
+    }
+}
+
+/// A gzip bomb (64 MiB once inflated, for every prefix at once): the
+/// client stops reading past its cap and says unknown, without retrying.
+#[test]
+fn gzip_bomb_is_cut_short_and_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = sorted_dataset(dir.path(), &[("hunter2", 7)], 200);
+    let export = bitwarden_export(dir.path(), "member", &["hunter2"]);
+    let server = FaultServer::start(&data, |_, _| Fault::GzipBomb(64));
+    let url = server.url();
+    let mut args = vec![
+        export.to_str().unwrap(),
+        "--pwned-url",
+        &url,
+        "--pwned-retries",
+        "2",
+    ];
+    args.extend_from_slice(FAST);
+    let (code, report, stderr) = audit_json(&args);
+    assert_eq!(code, 3, "{stderr}");
+    let r = &pwned_by_title(&report)["member/site1"];
+    assert_eq!(r["status"], "unknown", "{r}");
+    assert!(r["reason"].as_str().unwrap().contains("larger than"), "{r}");
+    assert_eq!(server.requests().len(), 1, "a bomb is not asked for again");
+}

@@ -21,6 +21,11 @@ use reqwest::header::{ETAG, HeaderMap, IF_NONE_MATCH, RETRY_AFTER};
 use url::Url;
 
 use super::cache::Cache;
+
+/// The largest decoded body accepted. A real padded range is under 64 KB;
+/// anything past this (a decompression bomb, a runaway proxy) is a failed
+/// lookup, read no further.
+pub const MAX_BODY: usize = 1 << 20;
 use super::range::RangeError;
 use super::{
     Batch, BatchResult, LookupError, Prefix, PwnedError, PwnedSettings, Range, USER_AGENT,
@@ -214,9 +219,17 @@ impl Online {
                     .get(ETAG)
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_owned);
-                let body = match response.bytes().await {
+                let body = match read_bounded(response, MAX_BODY).await {
                     Ok(b) => b,
-                    Err(e) => return Attempt::Retry(LookupError::Network(describe(&e)), None),
+                    Err(Bounded::Read(e)) => {
+                        return Attempt::Retry(LookupError::Network(describe(&e)), None);
+                    }
+                    Err(Bounded::TooLarge) => {
+                        return Attempt::Fatal(LookupError::Malformed(format!(
+                            "the answer is larger than {} KiB once decoded, far more than any range: not read",
+                            MAX_BODY / 1024
+                        )));
+                    }
                 };
                 match parse_on_rayon(body).await {
                     Ok(range) => Attempt::Done(range, etag),
@@ -304,6 +317,29 @@ fn describe(e: &reqwest::Error) -> String {
     } else {
         format!("{what} ({cause})")
     }
+}
+
+enum Bounded {
+    Read(reqwest::Error),
+    TooLarge,
+}
+
+/// The decoded body, read chunk by chunk and given up past `max` bytes.
+async fn read_bounded(mut response: reqwest::Response, max: usize) -> Result<Vec<u8>, Bounded> {
+    if response
+        .content_length()
+        .is_some_and(|n| n > max as u64 && response.headers().get("content-encoding").is_none())
+    {
+        return Err(Bounded::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(Bounded::Read)? {
+        if body.len() + chunk.len() > max {
+            return Err(Bounded::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 async fn parse_on_rayon(body: impl AsRef<[u8]> + Send + 'static) -> Result<Range, String> {

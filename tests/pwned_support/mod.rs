@@ -234,6 +234,10 @@ pub enum Fault {
     Drop,
     /// Wait, then serve (the client has usually timed out by then).
     Delay(Duration),
+    /// A 200 with an empty body (a captive portal, a broken proxy).
+    Empty,
+    /// A 200 whose gzip body inflates to this many MiB of valid-looking rows.
+    GzipBomb(usize),
 }
 
 /// One request as the server saw it.
@@ -476,7 +480,26 @@ fn answer(
             let _ = conn.shutdown(std::net::Shutdown::Both);
             false
         }
+        Fault::Empty => conn.write_all(head("200 OK", 0, "").as_bytes()).is_ok(),
+        Fault::GzipBomb(mib) => {
+            let body = gzip_bomb(mib);
+            conn.write_all(head("200 OK", body.len(), "content-encoding: gzip\r\n").as_bytes())
+                .is_ok()
+                && conn.write_all(&body).is_ok()
+        }
     }
+}
+
+/// A gzip stream inflating to `mib` MiB of `000...0:1` rows.
+pub fn gzip_bomb(mib: usize) -> Vec<u8> {
+    use flate2::{Compression, write::GzEncoder};
+    let row = format!("{}:1\r\n", "0".repeat(35));
+    let block = row.repeat((1 << 20) / row.len());
+    let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+    for _ in 0..mib {
+        gz.write_all(block.as_bytes()).unwrap();
+    }
+    gz.finish().unwrap()
 }
 
 /// A plain HTTP/1.1 GET over a socket, as any client would send it.

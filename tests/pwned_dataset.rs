@@ -290,7 +290,7 @@ fn unsorted_files_are_refused_or_unknown_never_not_found() {
         pwned_check(&report)["note"]
             .as_str()
             .unwrap()
-            .contains("A1, A2")
+            .contains("m: site1, m: site2")
     );
 }
 

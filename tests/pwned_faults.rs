@@ -228,8 +228,9 @@ fn persistent_faults_end_unknown_and_exit_3() {
         note.starts_with("6 of 7 account(s) could not be checked"),
         "{note}"
     );
-    for id in ["A1", "A2", "A3", "A4", "A5", "A6"] {
-        assert!(note.contains(id), "{note}");
+    for i in 1..=6 {
+        let label = format!("member: site{i}");
+        assert!(note.contains(&label), "{note}");
     }
     let got = pwned_by_title(&report);
     for i in 1..=6 {
@@ -410,4 +411,43 @@ fn gzip_bomb_is_cut_short_and_unknown() {
     assert_eq!(r["status"], "unknown", "{r}");
     assert!(r["reason"].as_str().unwrap().contains("larger than"), "{r}");
     assert_eq!(server.requests().len(), 1, "a bomb is not asked for again");
+}
+
+/// No network (connection refused): one probe, then every account unknown
+/// at once with what to do, instead of a minute of retries; accounts are
+/// named as the table names them.
+#[test]
+fn refused_connection_fails_fast_and_says_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let passwords: Vec<String> = (0..40).map(|i| format!("offline-pw-{i}")).collect();
+    let refs: Vec<&str> = passwords.iter().map(String::as_str).collect();
+    let export = bitwarden_export(dir.path(), "member", &refs);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let started = std::time::Instant::now();
+    // Default retries (4) and backoff (500ms): retrying would take seconds.
+    let (code, report, stderr) = audit_json(&[export.to_str().unwrap(), "--pwned-url", &url]);
+    let took = started.elapsed();
+    assert_eq!(code, 3, "{stderr}");
+    assert!(took < Duration::from_secs(3), "took {took:?}");
+    for r in pwned_by_title(&report).values() {
+        assert_eq!(r["status"], "unknown", "{r}");
+    }
+    let note = pwned_check(&report)["note"].as_str().unwrap().to_owned();
+    for says in [
+        "--pwned off",
+        "VAULTLINT_PWNED=off",
+        "--pwned-dataset",
+        "member: site1",
+    ] {
+        assert!(note.contains(says), "{says}: {note}");
+    }
+    assert!(
+        !note.contains("A1,"),
+        "accounts are named, not numbered: {note}"
+    );
 }

@@ -275,6 +275,10 @@ pub enum LookupError {
     /// The dataset has no answer for this prefix (a range file is missing or unreadable).
     #[error("{0}")]
     Unavailable(String),
+    /// The server cannot be reached at all (no name, connection refused):
+    /// found by the probe before the fan-out, so no lookup was tried.
+    #[error("{0}")]
+    Unreachable(String),
 }
 
 /// Why a source could not be opened or the mirror could not run.

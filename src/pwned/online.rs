@@ -50,6 +50,10 @@ enum Attempt {
     NotModified,
     /// Worth another try, after at least the server's `Retry-After`.
     Retry(LookupError, Option<Duration>),
+    /// The server could not be reached at all (name not resolved,
+    /// connection refused): retried like [`Attempt::Retry`], except by the
+    /// probe, which gives up at once.
+    Unreachable(LookupError),
     Fatal(LookupError),
 }
 
@@ -124,16 +128,30 @@ impl Online {
         };
         let this = Arc::new(self.clone());
         let ranges = runtime.block_on(async {
+            let mut out: Vec<Option<Result<Range, LookupError>>> = vec![None; batches.len()];
+            // One probe before the fan-out (the first batch's prefix, like
+            // any lookup): with no network, fail fast and say what to do
+            // rather than retry every prefix for a minute.
+            let Some(first) = batches.first() else {
+                return out;
+            };
+            match this.fetch_with(first.prefix, true).await {
+                Err(e @ LookupError::Unreachable(_)) => {
+                    progress.advance(batches.len() as u64);
+                    return out.iter().map(|_| Some(Err(e.clone()))).collect();
+                }
+                r => out[0] = Some(r),
+            }
+            progress.advance(1);
             let permits = Arc::new(tokio::sync::Semaphore::new(self.concurrency));
             let mut tasks = tokio::task::JoinSet::new();
-            for (i, b) in batches.iter().enumerate() {
+            for (i, b) in batches.iter().enumerate().skip(1) {
                 let (this, permits, prefix) = (this.clone(), permits.clone(), b.prefix);
                 tasks.spawn(async move {
                     let _permit = permits.acquire_owned().await;
                     (i, this.fetch(prefix).await)
                 });
             }
-            let mut out: Vec<Option<Result<Range, LookupError>>> = vec![None; batches.len()];
             while let Some(done) = tasks.join_next().await {
                 if let Ok((i, r)) = done {
                     out[i] = Some(r);
@@ -157,6 +175,12 @@ impl Online {
     /// The range of `prefix`: from the cache when fresh, else from the
     /// server with retries.
     pub async fn fetch(&self, prefix: Prefix) -> Result<Range, LookupError> {
+        self.fetch_with(prefix, false).await
+    }
+
+    /// [`Online::fetch`]; with `probe`, a server that cannot be reached at
+    /// all (no name, connection refused) fails at once, not after retries.
+    async fn fetch_with(&self, prefix: Prefix, probe: bool) -> Result<Range, LookupError> {
         let cached = self.cache.as_ref().and_then(|c| c.get(prefix));
         if let Some(c) = cached.as_ref().filter(|c| c.fresh) {
             return Ok(c.range.clone());
@@ -187,6 +211,8 @@ impl Online {
                     }
                 },
                 Attempt::Fatal(e) => return Err(e),
+                Attempt::Unreachable(e) if probe => return Err(unreachable(e, &self.base)),
+                Attempt::Unreachable(e) => (e, None),
                 Attempt::Retry(e, asked) => (e, asked),
             };
             let tries = attempt + 1;
@@ -209,6 +235,9 @@ impl Online {
         }
         let response = match request.send().await {
             Ok(r) => r,
+            Err(e) if e.is_connect() && !e.is_timeout() => {
+                return Attempt::Unreachable(LookupError::Network(describe(&e)));
+            }
             Err(e) => return Attempt::Retry(LookupError::Network(describe(&e)), None),
         };
         let status = response.status();
@@ -261,8 +290,18 @@ impl LookupError {
             LookupError::Malformed(m) => LookupError::Malformed(add(m)),
             LookupError::Corrupt(m) => LookupError::Corrupt(add(m)),
             LookupError::Unavailable(m) => LookupError::Unavailable(add(m)),
+            LookupError::Unreachable(m) => LookupError::Unreachable(add(m)),
         }
     }
+}
+
+/// The probe's error when the server cannot be reached: what happened and,
+/// in the same line, what to do.
+fn unreachable(e: LookupError, base: &Url) -> LookupError {
+    let host = base.host_str().unwrap_or("the server");
+    LookupError::Unreachable(format!(
+        "cannot reach {host}: {e}; breach lookups need the network: to audit offline use --pwned off (or VAULTLINT_PWNED=off), or a local copy with --pwned-dataset PATH"
+    ))
 }
 
 fn after(e: LookupError, tries: u32) -> LookupError {

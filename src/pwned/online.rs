@@ -46,7 +46,8 @@ pub struct Online {
 
 /// What one attempt gave.
 enum Attempt {
-    Done(Range, Option<String>),
+    /// The range, the body it was parsed from, the ETag.
+    Done(Range, Vec<u8>, Option<String>),
     NotModified,
     /// Worth another try, after at least the server's `Retry-After`.
     Retry(LookupError, Option<Duration>),
@@ -190,16 +191,16 @@ impl Online {
         let mut attempt = 0u32;
         loop {
             let (error, asked) = match self.attempt(&url, etag).await {
-                Attempt::Done(range, etag) => {
+                Attempt::Done(range, body, etag) => {
                     if let Some(cache) = &self.cache {
-                        let _ = cache.put(prefix, &range, etag.as_deref());
+                        let _ = cache.put(prefix, &body, etag.as_deref());
                     }
                     return Ok(range);
                 }
                 Attempt::NotModified => match cached {
                     Some(c) => {
                         if let Some(cache) = &self.cache {
-                            let _ = cache.put(prefix, &c.range, c.etag.as_deref());
+                            let _ = cache.put(prefix, &c.body, c.etag.as_deref());
                         }
                         return Ok(c.range);
                     }
@@ -261,7 +262,7 @@ impl Online {
                     }
                 };
                 match parse_on_rayon(body).await {
-                    Ok(range) => Attempt::Done(range, etag),
+                    Ok((range, body)) => Attempt::Done(range, body, etag),
                     Err(e) => Attempt::Retry(
                         LookupError::Malformed(format!("the answer is not a range: {e}")),
                         None,
@@ -381,10 +382,11 @@ async fn read_bounded(mut response: reqwest::Response, max: usize) -> Result<Vec
     Ok(body)
 }
 
-async fn parse_on_rayon(body: impl AsRef<[u8]> + Send + 'static) -> Result<Range, String> {
-    let (tx, rx) = tokio::sync::oneshot::channel::<Result<Range, RangeError>>();
+/// Parses on rayon; gives the body back with the range (for the cache).
+async fn parse_on_rayon(body: Vec<u8>) -> Result<(Range, Vec<u8>), String> {
+    let (tx, rx) = tokio::sync::oneshot::channel::<Result<(Range, Vec<u8>), RangeError>>();
     rayon::spawn(move || {
-        let _ = tx.send(Range::parse(body.as_ref()));
+        let _ = tx.send(Range::parse(&body).map(|r| (r, body)));
     });
     match rx.await {
         Ok(r) => r.map_err(|e| e.to_string()),

@@ -35,7 +35,7 @@ pub enum Command {
     Audit(AuditArgs),
     /// List the supported export formats and the header that identifies each.
     Formats,
-    /// Have I Been Pwned tools: serve a local mirror of the range API.
+    /// Have I Been Pwned tools: verify a local dataset, serve a mirror of the range API.
     Pwned {
         #[command(subcommand)]
         command: PwnedCommand,
@@ -55,6 +55,19 @@ pub enum Command {
 pub enum PwnedCommand {
     /// Serve GET /range/{prefix} from a local dataset (a mirror for a family or team).
     Serve(PwnedServeArgs),
+    /// Check a whole dataset in one pass: every line's format, the order,
+    /// that every prefix has rows. Exit 0 when valid, 2 when not (a dataset
+    /// failing it must not be trusted).
+    Verify(PwnedVerifyArgs),
+}
+
+/// `vaultlint pwned verify`.
+#[derive(Debug, Args)]
+pub struct PwnedVerifyArgs {
+    /// The dataset: the single file ordered by hash or the directory of
+    /// XXXXX.txt range files.
+    #[arg(value_name = "DATASET")]
+    pub dataset: PathBuf,
 }
 
 /// `vaultlint pwned serve`.
@@ -80,6 +93,12 @@ pub struct PwnedServeArgs {
     #[arg(long)]
     pub gzip: bool,
 
+    /// Check the whole dataset before serving (as `vaultlint pwned verify`;
+    /// minutes on the full corpus). By default a quick check runs: the
+    /// ends of the dataset and a random sample of prefixes.
+    #[arg(long)]
+    pub verify: bool,
+
     /// Delay every answer (benchmarks of clients over a slow link).
     #[arg(long, value_name = "DURATION", default_value = "0ms", value_parser = crate::pwned::parse_duration, hide = true)]
     pub latency: std::time::Duration,
@@ -90,6 +109,7 @@ impl PwnedServeArgs {
         crate::pwned::serve::ServeSettings {
             dataset: self.dataset.clone(),
             listen: self.listen.clone(),
+            verify: self.verify,
             options: crate::pwned::serve::ServeOptions {
                 padding: self.padding,
                 gzip: self.gzip,

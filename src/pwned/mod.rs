@@ -19,6 +19,7 @@ pub mod dataset;
 pub mod online;
 pub mod range;
 pub mod serve;
+pub mod verify;
 
 use std::fmt;
 use std::path::PathBuf;

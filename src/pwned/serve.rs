@@ -37,6 +37,8 @@ pub struct ServeSettings {
     pub dataset: PathBuf,
     /// `HOST:PORT` to listen on (port 0: any free port).
     pub listen: String,
+    /// Verify the whole dataset before serving (else a quick check).
+    pub verify: bool,
     pub options: ServeOptions,
 }
 
@@ -164,6 +166,19 @@ pub fn run_until_signal(
     on_ready: impl FnOnce(SocketAddr, &str),
 ) -> Result<(), PwnedError> {
     let dataset = Dataset::open(&settings.dataset)?;
+    if settings.verify {
+        let v = super::verify::verify(&settings.dataset)?;
+        if !v.is_valid() {
+            let mut message = super::verify::summary(&settings.dataset, &v);
+            for p in v.problems.iter().take(5) {
+                message.push_str("\n  ");
+                message.push_str(p);
+            }
+            return Err(PwnedError::Setup(message));
+        }
+    } else {
+        super::verify::quick_check(&settings.dataset, &dataset)?;
+    }
     let layout = dataset.layout();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

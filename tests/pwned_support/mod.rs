@@ -44,6 +44,29 @@ pub fn sorted_dataset(dir: &Path, known: &[(&str, u64)], fillers: usize) -> Path
     path
 }
 
+/// A complete sorted dataset: a filler row for every one of the 1,048,576
+/// prefixes (as the real corpus has), plus `known`. LF line ends, ~44 MB.
+pub fn full_dataset(dir: &Path, known: &[(&str, u64)]) -> PathBuf {
+    let known: BTreeMap<String, u64> = known.iter().map(|(p, c)| (sha1_hex(p), *c)).collect();
+    let path = dir.join("pwned-full.txt");
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    let mut extra = known.iter().peekable();
+    for p in 0..Prefix::COUNT {
+        let filler = format!("{p:05X}{:035X}", u128::from(p) * 7919 + 1);
+        let mut rows = vec![(filler, 1 + u64::from(p % 97))];
+        while let Some((h, c)) = extra.next_if(|(h, _)| h[..5] == format!("{p:05X}")) {
+            rows.push((h.clone(), *c));
+        }
+        rows.sort();
+        rows.dedup_by(|a, b| a.0 == b.0);
+        for (h, c) in rows {
+            writeln!(w, "{h}:{c}").unwrap();
+        }
+    }
+    w.flush().unwrap();
+    path
+}
+
 fn write_rows(path: &Path, rows: &BTreeMap<String, u64>) {
     let mut out = String::new();
     for (h, c) in rows {

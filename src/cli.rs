@@ -93,6 +93,24 @@ pub struct PwnedServeArgs {
     #[arg(long)]
     pub gzip: bool,
 
+    /// Close a connection that has not sent a request's headers within this
+    /// time (new, or idle between two requests).
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = crate::pwned::parse_duration)]
+    pub idle_timeout: std::time::Duration,
+
+    /// Connections open at once; more get 503 and are closed.
+    #[arg(long, value_name = "N", default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+
+    /// Connections open at once from one address; more get 503 and are closed.
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections_per_client: u32,
+
+    /// On Ctrl-C or SIGTERM, how long requests in flight may take before
+    /// every connection is closed and the mirror exits.
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = crate::pwned::parse_duration)]
+    pub shutdown_timeout: std::time::Duration,
+
     /// Check the whole dataset before serving (as `vaultlint pwned verify`;
     /// minutes on the full corpus). By default a quick check runs: the
     /// ends of the dataset and a random sample of prefixes.
@@ -114,6 +132,10 @@ impl PwnedServeArgs {
                 padding: self.padding,
                 gzip: self.gzip,
                 latency: self.latency,
+                idle_timeout: self.idle_timeout,
+                max_connections: self.max_connections as usize,
+                max_per_client: self.max_connections_per_client as usize,
+                shutdown_deadline: self.shutdown_timeout,
             },
         }
     }

@@ -459,3 +459,120 @@ fn assert_cache_holds_only_the_public_range(
     assert_eq!(counted, public, "{file:?}");
     assert!(!text.to_uppercase().contains(&sha1_hex(absent)[5..]));
 }
+
+/// Reads from `s` until EOF or `limit`; true when the server closed it.
+fn closed_within(s: &mut std::net::TcpStream, limit: Duration) -> (bool, Vec<u8>) {
+    use std::io::Read;
+    s.set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    let deadline = Instant::now() + limit;
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    while Instant::now() < deadline {
+        match s.read(&mut buf) {
+            Ok(0) => return (true, got),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => return (true, got),
+        }
+    }
+    (false, got)
+}
+
+/// The running mirror closes idle and half-sent connections, caps the
+/// connections of one client with a 503, and exits on SIGTERM within its
+/// deadline although a client sent half a request.
+#[test]
+fn serve_bounds_connections_and_stops_despite_half_requests() {
+    use std::io::Write;
+    use std::net::TcpStream;
+    let dir = tempfile::tempdir().unwrap();
+    let data = full_dataset(dir.path(), &[("password", 7)]);
+    let bin = assert_cmd::cargo::cargo_bin("vaultlint");
+    let mut child = Command::new(bin)
+        .args(["pwned", "serve", "--dataset"])
+        .arg(&data)
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--idle-timeout",
+            "1s",
+            "--max-connections-per-client",
+            "4",
+            "--shutdown-timeout",
+            "1s",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    let addr = line
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("http://"))
+        .and_then(|w| w.strip_suffix("/range/{prefix}"))
+        .unwrap_or_else(|| panic!("no address in: {line}"))
+        .to_owned();
+
+    // Idle, and half a request: both closed after the idle timeout.
+    let mut idle = TcpStream::connect(&addr).unwrap();
+    let mut half = TcpStream::connect(&addr).unwrap();
+    half.write_all(b"GET /range/5BAA6 HTTP/1.1\r\nhost: x\r\n")
+        .unwrap();
+    let started = Instant::now();
+    assert!(
+        closed_within(&mut idle, Duration::from_secs(5)).0,
+        "idle connection kept open"
+    );
+    assert!(
+        closed_within(&mut half, Duration::from_secs(5)).0,
+        "half request kept open"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+
+    // Four connections from one client at most: the fifth gets a 503.
+    let held: Vec<TcpStream> = (0..4).map(|_| TcpStream::connect(&addr).unwrap()).collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let mut fifth = TcpStream::connect(&addr).unwrap();
+    let (closed, answer) = closed_within(&mut fifth, Duration::from_secs(3));
+    assert!(closed, "over the limit: closed at once");
+    assert!(
+        String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 503"),
+        "{answer:?}"
+    );
+    drop(held);
+    std::thread::sleep(Duration::from_millis(200));
+    let (status, _, _) = http_get(&addr, "/range/5BAA6", &[]);
+    assert_eq!(status, 200, "slots are given back");
+
+    // SIGTERM while a client holds half a request: the mirror still exits.
+    let mut stuck = TcpStream::connect(&addr).unwrap();
+    stuck
+        .write_all(b"GET /range/5BAA6 HTTP/1.1\r\nhost:")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(6);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the mirror did not stop on SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
+    drop(stuck);
+}

@@ -36,7 +36,7 @@ pub enum Command {
     Audit(AuditArgs),
     /// List the supported export formats and the header that identifies each.
     Formats,
-    /// Have I Been Pwned tools: serve a local mirror of the range API.
+    /// Have I Been Pwned tools: verify a local dataset, serve a mirror of the range API.
     Pwned {
         #[command(subcommand)]
         command: PwnedCommand,
@@ -56,6 +56,19 @@ pub enum Command {
 pub enum PwnedCommand {
     /// Serve GET /range/{prefix} from a local dataset (a mirror for a family or team).
     Serve(PwnedServeArgs),
+    /// Check a whole dataset in one pass: every line's format, the order,
+    /// that every prefix has rows. Exit 0 when valid, 2 when not (a dataset
+    /// failing it must not be trusted).
+    Verify(PwnedVerifyArgs),
+}
+
+/// `vaultlint pwned verify`.
+#[derive(Debug, Args)]
+pub struct PwnedVerifyArgs {
+    /// The dataset: the single file ordered by hash or the directory of
+    /// XXXXX.txt range files.
+    #[arg(value_name = "DATASET")]
+    pub dataset: PathBuf,
 }
 
 /// `vaultlint pwned serve`.
@@ -81,6 +94,30 @@ pub struct PwnedServeArgs {
     #[arg(long)]
     pub gzip: bool,
 
+    /// Close a connection that has not sent a request's headers within this
+    /// time (new, or idle between two requests).
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = crate::pwned::parse_duration)]
+    pub idle_timeout: std::time::Duration,
+
+    /// Connections open at once; more get 503 and are closed.
+    #[arg(long, value_name = "N", default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+
+    /// Connections open at once from one address; more get 503 and are closed.
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections_per_client: u32,
+
+    /// On Ctrl-C or SIGTERM, how long requests in flight may take before
+    /// every connection is closed and the mirror exits.
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = crate::pwned::parse_duration)]
+    pub shutdown_timeout: std::time::Duration,
+
+    /// Check the whole dataset before serving (as `vaultlint pwned verify`;
+    /// minutes on the full corpus). By default a quick check runs: the
+    /// ends of the dataset and a random sample of prefixes.
+    #[arg(long)]
+    pub verify: bool,
+
     /// Delay every answer (benchmarks of clients over a slow link).
     #[arg(long, value_name = "DURATION", default_value = "0ms", value_parser = crate::pwned::parse_duration, hide = true)]
     pub latency: std::time::Duration,
@@ -91,10 +128,15 @@ impl PwnedServeArgs {
         crate::pwned::serve::ServeSettings {
             dataset: self.dataset.clone(),
             listen: self.listen.clone(),
+            verify: self.verify,
             options: crate::pwned::serve::ServeOptions {
                 padding: self.padding,
                 gzip: self.gzip,
                 latency: self.latency,
+                idle_timeout: self.idle_timeout,
+                max_connections: self.max_connections as usize,
+                max_per_client: self.max_connections_per_client as usize,
+                shutdown_deadline: self.shutdown_timeout,
             },
         }
     }

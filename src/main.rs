@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use vaultlint::cli::{
-    AuditArgs, Cli, ColorChoice, Command, PwnedCommand, PwnedServeArgs, TwoFactorCommand,
-    TwoFactorUpdateArgs,
+    AuditArgs, Cli, ColorChoice, Command, PwnedCommand, PwnedServeArgs, PwnedVerifyArgs,
+    TwoFactorCommand, TwoFactorUpdateArgs,
 };
 use vaultlint::progress::{Bar, NoProgress, Progress};
 use vaultlint::render::sanitize::{terminal, terminal_lines};
@@ -38,6 +38,9 @@ fn main() -> ExitCode {
         Command::Pwned {
             command: PwnedCommand::Serve(args),
         } => run_pwned_serve(&args),
+        Command::Pwned {
+            command: PwnedCommand::Verify(args),
+        } => run_pwned_verify(&args),
         Command::TwoFactor {
             command: TwoFactorCommand::Update(args),
         } => update_2fa_directory(&args),
@@ -156,6 +159,25 @@ fn run_pwned_serve(args: &PwnedServeArgs) -> i32 {
     });
     match served {
         Ok(()) => exit::OK,
+        Err(e) => fail(e),
+    }
+}
+
+fn run_pwned_verify(args: &PwnedVerifyArgs) -> i32 {
+    match vaultlint::pwned::verify::verify(&args.dataset) {
+        Ok(v) => {
+            let summary = vaultlint::pwned::verify::summary(&args.dataset, &v);
+            if v.is_valid() {
+                println!("vaultlint: {summary}");
+                exit::OK
+            } else {
+                for p in &v.problems {
+                    eprintln!("vaultlint: {}", render::sanitize::terminal(p));
+                }
+                eprintln!("vaultlint: error: {summary}");
+                exit::INPUT
+            }
+        }
         Err(e) => fail(e),
     }
 }

@@ -36,6 +36,7 @@ fn bracketing_dataset(
     eol: &str,
 ) -> std::path::PathBuf {
     let path = sorted_dataset(dir, &[(first, 11), (last, 22), (middle, 33)], 30_000);
+    cover(&path, PASSWORDS);
     let text = std::fs::read_to_string(&path).unwrap();
     let (lo, hi) = (sha1_hex(first), sha1_hex(last));
     let kept: Vec<&str> = text
@@ -107,7 +108,23 @@ fn range_directory_layout() {
             .contains("missing")
     );
 
-    std::fs::write(root.join(format!("{}.txt", &sha1_hex("letmein")[..5])), "").unwrap();
+    // An empty range file: every prefix has rows in the corpus, so this is
+    // a damaged download, and the account is unknown, not "not found".
+    let letmein = root.join(format!("{}.txt", &sha1_hex("letmein")[..5]));
+    std::fs::write(&letmein, "").unwrap();
+    let (code, report, _) = audit_json(&[
+        export.to_str().unwrap(),
+        "--pwned-dataset",
+        root.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 3);
+    let r = &pwned_by_title(&report)["m/site3"];
+    assert_eq!(r["status"], "unknown", "{r}");
+    assert!(r["reason"].as_str().unwrap().contains("no rows"), "{r}");
+
+    // A range file with rows, none of them letmein's: not found.
+    std::fs::remove_file(&letmein).unwrap();
+    cover_dir(&root, &["letmein"]);
     let (code, report, _) = audit_json(&[
         export.to_str().unwrap(),
         "--pwned-dataset",
@@ -115,6 +132,81 @@ fn range_directory_layout() {
     ]);
     assert_eq!(code, 1);
     assert_eq!(pwned_by_title(&report)["m/site3"]["status"], "not_found");
+}
+
+/// `trunc_half_lines.txt`: a sorted file cut at a line boundary. Hashes past
+/// the cut have no rows for their prefix: unknown, never `not_found`.
+#[test]
+fn sorted_file_cut_at_a_line_boundary_is_unknown_past_the_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let early = "letmein"; // B7A87...
+    let late = "hunter2"; // F3BBB...
+    let data = sorted_dataset(dir.path(), &[(early, 5), (late, 591_245)], 4_000);
+    let text = std::fs::read_to_string(&data).unwrap();
+    let cut_at = &sha1_hex(late)[..3];
+    let kept: String = text
+        .split_inclusive('\n')
+        .take_while(|l| &l[..3] < cut_at)
+        .collect();
+    std::fs::write(&data, kept).unwrap();
+    let export = bitwarden_export(dir.path(), "m", &[early, late]);
+    let (code, report, stderr) = audit_json(&[
+        export.to_str().unwrap(),
+        "--pwned-dataset",
+        data.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 3, "{stderr}");
+    let got = pwned_by_title(&report);
+    let r = &got["m/site2"];
+    assert_eq!(r["status"], "unknown", "{r}");
+    assert!(r["reason"].as_str().unwrap().contains("no rows"), "{r}");
+    assert!(
+        r["reason"].as_str().unwrap().contains("pwned verify"),
+        "{r}"
+    );
+
+    // Cut inside its last line's hash: refused on open, with the file named.
+    let bytes = std::fs::read(&data).unwrap();
+    std::fs::write(&data, &bytes[..bytes.len() - 20]).unwrap();
+    let out = vaultlint()
+        .args(["audit", export.to_str().unwrap(), "--pwned-dataset"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cut or damaged at its end"), "{stderr}");
+}
+
+/// The reproduction inputs, when ../shared is there.
+#[test]
+fn shared_repro_datasets_are_unknown_or_refused() {
+    let repro = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/repro/trust");
+    if !repro.join("fault.csv").exists() {
+        return;
+    }
+    let export = repro.join("fault.csv");
+    let full = std::fs::read_to_string(repro.join("ds_utf8.txt")).unwrap();
+    let breached: Vec<bool> = csv_passwords(&export)
+        .iter()
+        .map(|p| full.contains(&sha1_hex(p)))
+        .collect();
+    for ds in ["trunc_half_lines.txt", "dir_empty_file", "dir_trunc"] {
+        let (code, report, stderr) = audit_json(&[
+            export.to_str().unwrap(),
+            "--pwned-dataset",
+            repro.join(ds).to_str().unwrap(),
+        ]);
+        let accounts = report["accounts"].as_array().unwrap();
+        for (a, breached) in accounts.iter().zip(&breached) {
+            if *breached {
+                assert_ne!(a["pwned"]["status"], "not_found", "{ds}: {a}");
+            }
+        }
+        if ds != "dir_trunc" {
+            assert_eq!(code, 3, "{ds}: {stderr}");
+        }
+    }
 }
 
 #[test]
@@ -155,6 +247,7 @@ fn unsorted_files_are_refused_or_unknown_never_not_found() {
     let dir = tempfile::tempdir().unwrap();
     let target = "letmein";
     let data = sorted_dataset(dir.path(), &[(target, 5)], 20_000);
+    cover(&data, &["hunter2"]);
     let export = bitwarden_export(dir.path(), "m", &[target, "hunter2"]);
     let text = std::fs::read_to_string(&data).unwrap();
 
@@ -163,7 +256,7 @@ fn unsorted_files_are_refused_or_unknown_never_not_found() {
     let n = lines.len();
     lines.swap(0, n - 1);
     let reversed = dir.path().join("reversed.txt");
-    std::fs::write(&reversed, lines.join("\n")).unwrap();
+    std::fs::write(&reversed, lines.join("\n") + "\n").unwrap();
     let out = vaultlint()
         .args(["audit", export.to_str().unwrap(), "--pwned-dataset"])
         .arg(&reversed)
@@ -182,7 +275,7 @@ fn unsorted_files_are_refused_or_unknown_never_not_found() {
     let away = if at > n / 2 { at - n / 3 } else { at + n / 3 };
     lines.swap(at, away);
     let shuffled = dir.path().join("shuffled.txt");
-    std::fs::write(&shuffled, lines.join("\n")).unwrap();
+    std::fs::write(&shuffled, lines.join("\n") + "\n").unwrap();
     let (code, report, _) = audit_json(&[
         export.to_str().unwrap(),
         "--pwned-dataset",
@@ -197,7 +290,7 @@ fn unsorted_files_are_refused_or_unknown_never_not_found() {
         pwned_check(&report)["note"]
             .as_str()
             .unwrap()
-            .contains("A1, A2")
+            .contains("m: site1, m: site2")
     );
 }
 
@@ -250,6 +343,7 @@ fn pwned_off_is_skipped_and_says_so() {
 fn no_password_or_hash_in_any_output() {
     let dir = tempfile::tempdir().unwrap();
     let data = sorted_dataset(dir.path(), &[("hunter2", 3), ("dragon", 300)], 2_000);
+    cover(&data, PASSWORDS);
     let export = bitwarden_export(dir.path(), "m", PASSWORDS);
     for format in ["json", "table"] {
         let out = vaultlint()

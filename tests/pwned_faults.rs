@@ -101,6 +101,7 @@ fn transient_faults_are_retried_and_counts_are_right() {
     passwords.push(absent);
     assert_distinct_prefixes(&passwords);
     let data = sorted_dataset(dir.path(), cases, 3000);
+    cover(&data, &[absent]);
     let export = bitwarden_export(dir.path(), "member", &passwords);
 
     let p = |s: &str| prefix(s);
@@ -227,8 +228,9 @@ fn persistent_faults_end_unknown_and_exit_3() {
         note.starts_with("6 of 7 account(s) could not be checked"),
         "{note}"
     );
-    for id in ["A1", "A2", "A3", "A4", "A5", "A6"] {
-        assert!(note.contains(id), "{note}");
+    for i in 1..=6 {
+        let label = format!("member: site{i}");
+        assert!(note.contains(&label), "{note}");
     }
     let got = pwned_by_title(&report);
     for i in 1..=6 {
@@ -329,6 +331,7 @@ fn one_request_per_prefix_and_bounded_concurrency() {
     passwords.extend(["distinct-pw-1", "distinct-pw-2", "distinct-pw-1"]);
     let prefixes: BTreeSet<String> = passwords.iter().map(|p| prefix(p)).collect();
     let data = sorted_dataset(dir.path(), &[("distinct-pw-1", 3)], 500);
+    cover(&data, &passwords);
     let export = bitwarden_export(dir.path(), "member", &passwords);
     let server = FaultServer::start(&data, |_, _| Fault::Delay(Duration::from_millis(120)));
     let url = server.url();
@@ -354,4 +357,97 @@ fn one_request_per_prefix_and_bounded_concurrency() {
     let got = pwned_by_title(&report);
     let exposed = got.values().filter(|r| r["status"] == "exposed").count();
     assert_eq!(exposed, 3, "distinct-pw-1 is used by three accounts");
+}
+
+/// A 200 with an empty body although padding was asked for (a captive
+/// portal, a proxy): unknown, never "no breach".
+#[test]
+fn empty_answer_is_unknown_not_safe() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = sorted_dataset(dir.path(), &[("hunter2", 7)], 200);
+    cover(&data, &["never-breached-Qx7!"]);
+    let export = bitwarden_export(dir.path(), "member", &["hunter2", "never-breached-Qx7!"]);
+    let server = FaultServer::start(&data, |_, _| Fault::Empty);
+    let url = server.url();
+    let mut args = vec![
+        export.to_str().unwrap(),
+        "--pwned-url",
+        &url,
+        "--pwned-retries",
+        "1",
+    ];
+    args.extend_from_slice(FAST);
+    let (code, report, stderr) = audit_json(&args);
+    assert_eq!(code, 3, "{stderr}");
+    for (k, r) in pwned_by_title(&report) {
+        assert_eq!(r["status"], "unknown", "{k}: {r}");
+        assert!(
+            r["reason"].as_str().unwrap().contains("no rows"),
+            "{k}: {r}"
+        );
+    }
+}
+
+/// A gzip bomb (64 MiB once inflated, for every prefix at once): the
+/// client stops reading past its cap and says unknown, without retrying.
+#[test]
+fn gzip_bomb_is_cut_short_and_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = sorted_dataset(dir.path(), &[("hunter2", 7)], 200);
+    let export = bitwarden_export(dir.path(), "member", &["hunter2"]);
+    let server = FaultServer::start(&data, |_, _| Fault::GzipBomb(64));
+    let url = server.url();
+    let mut args = vec![
+        export.to_str().unwrap(),
+        "--pwned-url",
+        &url,
+        "--pwned-retries",
+        "2",
+    ];
+    args.extend_from_slice(FAST);
+    let (code, report, stderr) = audit_json(&args);
+    assert_eq!(code, 3, "{stderr}");
+    let r = &pwned_by_title(&report)["member/site1"];
+    assert_eq!(r["status"], "unknown", "{r}");
+    assert!(r["reason"].as_str().unwrap().contains("larger than"), "{r}");
+    assert_eq!(server.requests().len(), 1, "a bomb is not asked for again");
+}
+
+/// No network (connection refused): one probe, then every account unknown
+/// at once with what to do, instead of a minute of retries; accounts are
+/// named as the table names them.
+#[test]
+fn refused_connection_fails_fast_and_says_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let passwords: Vec<String> = (0..40).map(|i| format!("offline-pw-{i}")).collect();
+    let refs: Vec<&str> = passwords.iter().map(String::as_str).collect();
+    let export = bitwarden_export(dir.path(), "member", &refs);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let started = std::time::Instant::now();
+    // Default retries (4) and backoff (500ms): retrying would take seconds.
+    let (code, report, stderr) = audit_json(&[export.to_str().unwrap(), "--pwned-url", &url]);
+    let took = started.elapsed();
+    assert_eq!(code, 3, "{stderr}");
+    assert!(took < Duration::from_secs(3), "took {took:?}");
+    for r in pwned_by_title(&report).values() {
+        assert_eq!(r["status"], "unknown", "{r}");
+    }
+    let note = pwned_check(&report)["note"].as_str().unwrap().to_owned();
+    for says in [
+        "--pwned off",
+        "VAULTLINT_PWNED=off",
+        "--pwned-dataset",
+        "member: site1",
+    ] {
+        assert!(note.contains(says), "{says}: {note}");
+    }
+    assert!(
+        !note.contains("A1,"),
+        "accounts are named, not numbered: {note}"
+    );
 }

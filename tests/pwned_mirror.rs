@@ -42,10 +42,11 @@ fn mirror_with(dataset: &std::path::Path, options: ServeOptions) -> Server {
 fn family_audit_against_the_mirror() {
     let dir = tempfile::tempdir().unwrap();
     let data = sorted_dataset(dir.path(), FAMILY_BREACHED, 20_000);
-    let server = mirror(&data, true);
-    let url = server.url();
     let alice = family("alice");
     let bob = family("bob");
+    cover_exports(&data, &[&alice, &bob]);
+    let server = mirror(&data, true);
+    let url = server.url();
     let (code, report, stderr) = audit_json(&[
         alice.to_str().unwrap(),
         bob.to_str().unwrap(),
@@ -194,26 +195,15 @@ fn mirror_speaks_the_api_format() {
 fn mirror_serves_a_range_directory_and_audits_use_it() {
     let dir = tempfile::tempdir().unwrap();
     let root = range_dir(dir.path(), FAMILY_BREACHED);
-    // Every range the family needs must exist in a real download; add the
-    // others empty, as prefixes without breached rows.
-    for p in [
-        "Tr0ub4dor&3-Lantern-Fig",
-        "Summer2023!",
-        "quiet-Harbor-lamp-73",
-        "Blue-Otter-47!",
-        "Velvet#Comet#Ridge19",
-        "Maple!Sparrow!Drum88",
-        "n7#Vq2!pLz@9Rw$e",
-        "Cobalt-Meadow-Lark-31",
-    ] {
-        let f = root.join(format!("{}.txt", &sha1_hex(p)[..5]));
-        if !f.exists() {
-            std::fs::write(f, "").unwrap();
-        }
-    }
+    // Every range the family needs exists in a real download, with rows.
+    let alice = family("alice");
+    let passwords = csv_passwords(&alice);
+    cover_dir(
+        &root,
+        &passwords.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
     let server = mirror(&root, false);
     let url = server.url();
-    let alice = family("alice");
     let (code, report, stderr) = audit_json(&[alice.to_str().unwrap(), "--pwned-url", &url]);
     assert_eq!(code, 1, "{stderr}");
     let got = pwned_by_title(&report);
@@ -240,7 +230,7 @@ fn mirror_serves_a_range_directory_and_audits_use_it() {
 #[test]
 fn serve_binary_answers_and_stops_on_ctrl_c() {
     let dir = tempfile::tempdir().unwrap();
-    let data = sorted_dataset(dir.path(), &[("password", 7)], 5_000);
+    let data = full_dataset(dir.path(), &[("password", 7)]);
     let bin = assert_cmd::cargo::cargo_bin("vaultlint");
     let mut child = Command::new(bin)
         .args(["pwned", "serve", "--dataset"])
@@ -327,6 +317,7 @@ fn serve_refuses_wrong_datasets() {
 fn cache_is_opt_in_private_and_revalidated() {
     let dir = tempfile::tempdir().unwrap();
     let data = sorted_dataset(dir.path(), &[("cached-pw-1", 4), ("cached-pw-2", 8)], 500);
+    cover(&data, &["cached-pw-3"]);
     let export = bitwarden_export(
         dir.path(),
         "m",
@@ -370,11 +361,7 @@ fn cache_is_opt_in_private_and_revalidated() {
                 std::fs::metadata(f).unwrap().permissions().mode() & 0o777,
                 0o600
             );
-            let text = std::fs::read_to_string(f).unwrap();
-            assert!(
-                !text.contains(":0\r\n") && !text.ends_with(":0"),
-                "padding is not cached"
-            );
+            assert_cache_holds_only_the_public_range(f, &data, "cached-pw-3");
         }
     }
 
@@ -391,4 +378,201 @@ fn cache_is_opt_in_private_and_revalidated() {
             .iter()
             .all(|r| r.header("if-none-match") == Some(ETAG))
     );
+}
+
+/// A sorted file cut at a line boundary, served: a prefix past the cut is
+/// an error status, never an empty 200, so the audit says unknown.
+#[test]
+fn mirror_of_a_cut_file_answers_an_error_past_the_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let (early, late) = ("letmein", "hunter2"); // B7A87..., F3BBB...
+    let data = sorted_dataset(dir.path(), &[(early, 5), (late, 17)], 3_000);
+    let text = std::fs::read_to_string(&data).unwrap();
+    let kept: String = text
+        .split_inclusive('\n')
+        .take_while(|l| l[..3] < sha1_hex(late)[..3])
+        .collect();
+    std::fs::write(&data, kept).unwrap();
+    let server = mirror(&data, true);
+    let (status, _, body) = http_get(
+        &server.url(),
+        &format!("/range/{}", &sha1_hex(late)[..5]),
+        &[("Add-Padding", "true")],
+    );
+    assert!(
+        status >= 500,
+        "{status}: {}",
+        String::from_utf8_lossy(&body)
+    );
+    let (status, _, _) = http_get(
+        &server.url(),
+        &format!("/range/{}", &sha1_hex(early)[..5]),
+        &[],
+    );
+    assert_eq!(status, 200);
+
+    let export = bitwarden_export(dir.path(), "m", &[early, late]);
+    let (code, report, stderr) = audit_json(&[
+        export.to_str().unwrap(),
+        "--pwned-url",
+        &server.url(),
+        "--pwned-retries",
+        "0",
+    ]);
+    assert_eq!(code, 3, "{stderr}");
+    let got = pwned_by_title(&report);
+    assert_eq!(got["m/site1"]["count"], 5);
+    assert_eq!(got["m/site2"]["status"], "unknown", "{}", got["m/site2"]);
+}
+
+/// A cache file holds the server's answer as sent: the prefix's public
+/// rows (all of them, as the dataset has them) mixed with the padding the
+/// server sent, and nothing derived from the lookup: not which suffix
+/// matched, and never the suffix of a password absent from the range.
+fn assert_cache_holds_only_the_public_range(
+    file: &std::path::Path,
+    data: &std::path::Path,
+    absent: &str,
+) {
+    let text = std::fs::read_to_string(file).unwrap();
+    let prefix = file.file_stem().unwrap().to_str().unwrap();
+    let (head, body) = text.split_once("\n\n").unwrap();
+    assert!(head.starts_with("vaultlint-pwned-cache"), "{head}");
+    assert!(!head.to_uppercase().contains(prefix), "{head}");
+    let rows: Vec<&str> = body.split("\r\n").collect();
+    assert!(
+        rows.len() >= 850,
+        "the whole padded answer is kept: {}",
+        rows.len()
+    );
+    let counted: Vec<String> = rows
+        .iter()
+        .filter(|r| !r.ends_with(":0"))
+        .map(|r| format!("{prefix}{r}"))
+        .collect();
+    let public: Vec<String> = std::fs::read_to_string(data)
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with(prefix))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(counted, public, "{file:?}");
+    assert!(!text.to_uppercase().contains(&sha1_hex(absent)[5..]));
+}
+
+/// Reads from `s` until EOF or `limit`; true when the server closed it.
+fn closed_within(s: &mut std::net::TcpStream, limit: Duration) -> (bool, Vec<u8>) {
+    use std::io::Read;
+    s.set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    let deadline = Instant::now() + limit;
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    while Instant::now() < deadline {
+        match s.read(&mut buf) {
+            Ok(0) => return (true, got),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => return (true, got),
+        }
+    }
+    (false, got)
+}
+
+/// The running mirror closes idle and half-sent connections, caps the
+/// connections of one client with a 503, and exits on SIGTERM within its
+/// deadline although a client sent half a request.
+#[test]
+fn serve_bounds_connections_and_stops_despite_half_requests() {
+    use std::io::Write;
+    use std::net::TcpStream;
+    let dir = tempfile::tempdir().unwrap();
+    let data = full_dataset(dir.path(), &[("password", 7)]);
+    let bin = assert_cmd::cargo::cargo_bin("vaultlint");
+    let mut child = Command::new(bin)
+        .args(["pwned", "serve", "--dataset"])
+        .arg(&data)
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--idle-timeout",
+            "1s",
+            "--max-connections-per-client",
+            "4",
+            "--shutdown-timeout",
+            "1s",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    let addr = line
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("http://"))
+        .and_then(|w| w.strip_suffix("/range/{prefix}"))
+        .unwrap_or_else(|| panic!("no address in: {line}"))
+        .to_owned();
+
+    // Idle, and half a request: both closed after the idle timeout.
+    let mut idle = TcpStream::connect(&addr).unwrap();
+    let mut half = TcpStream::connect(&addr).unwrap();
+    half.write_all(b"GET /range/5BAA6 HTTP/1.1\r\nhost: x\r\n")
+        .unwrap();
+    let started = Instant::now();
+    assert!(
+        closed_within(&mut idle, Duration::from_secs(5)).0,
+        "idle connection kept open"
+    );
+    assert!(
+        closed_within(&mut half, Duration::from_secs(5)).0,
+        "half request kept open"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+
+    // Four connections from one client at most: the fifth gets a 503.
+    let held: Vec<TcpStream> = (0..4).map(|_| TcpStream::connect(&addr).unwrap()).collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let mut fifth = TcpStream::connect(&addr).unwrap();
+    let (closed, answer) = closed_within(&mut fifth, Duration::from_secs(3));
+    assert!(closed, "over the limit: closed at once");
+    assert!(
+        String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 503"),
+        "{answer:?}"
+    );
+    drop(held);
+    std::thread::sleep(Duration::from_millis(200));
+    let (status, _, _) = http_get(&addr, "/range/5BAA6", &[]);
+    assert_eq!(status, 200, "slots are given back");
+
+    // SIGTERM while a client holds half a request: the mirror still exits.
+    let mut stuck = TcpStream::connect(&addr).unwrap();
+    stuck
+        .write_all(b"GET /range/5BAA6 HTTP/1.1\r\nhost:")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(6);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the mirror did not stop on SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
+    drop(stuck);
 }

@@ -86,10 +86,13 @@ pub fn mark_skipped(ctx: &Context, facts: &mut Facts) {
 }
 
 /// Distinct hashes grouped by prefix: one batch per prefix, and for each of
-/// its suffixes the accounts that use that password.
+/// its suffixes the accounts that use that password. A password that could
+/// not be decoded exactly (`password_inexact`) is never hashed: its hash
+/// would be of other bytes than the real password's.
 fn group(ctx: &Context) -> (Vec<Batch>, Vec<Vec<Vec<usize>>>) {
     let hashed: Vec<(usize, PasswordHash)> = (0..ctx.accounts.len())
         .into_par_iter()
+        .filter(|&i| ctx.entry(i).password_inexact.is_none())
         .filter_map(|i| ctx.entry(i).password().map(|p| (i, PasswordHash::of(p))))
         .collect();
     let mut by_prefix: BTreeMap<Prefix, BTreeMap<Suffix, Vec<usize>>> = BTreeMap::new();
@@ -144,9 +147,24 @@ fn finding(ctx: &Context, i: usize, count: u64) -> Draft {
     d
 }
 
-/// Names the unknown accounts by report id (never by their exported text)
-/// and why, grouped by reason.
-fn incomplete_note(unknown: &BTreeMap<String, Vec<usize>>, total: usize) -> String {
+/// Longest account label in the note, in characters.
+const LABEL_MAX: usize = 40;
+
+/// An account as the table names it: `member: title`, sanitised for the
+/// terminal and truncated.
+fn note_label(ctx: &Context, i: usize) -> String {
+    let text = crate::render::sanitize::terminal(&format!("{}: {}", ctx.member(i), ctx.label(i)));
+    if text.chars().count() > LABEL_MAX {
+        let cut: String = text.chars().take(LABEL_MAX - 1).collect();
+        format!("{cut}…")
+    } else {
+        text
+    }
+}
+
+/// Names the unknown accounts as the table does (`member: title`) and why,
+/// grouped by reason.
+fn incomplete_note(ctx: &Context, unknown: &BTreeMap<String, Vec<usize>>, total: usize) -> String {
     let n: usize = unknown.values().map(Vec::len).sum();
     let parts: Vec<String> = unknown
         .iter()
@@ -154,7 +172,7 @@ fn incomplete_note(unknown: &BTreeMap<String, Vec<usize>>, total: usize) -> Stri
             let mut ids: Vec<String> = accounts
                 .iter()
                 .take(20)
-                .map(|&i| crate::report::account_id(i))
+                .map(|&i| note_label(ctx, i))
                 .collect();
             if accounts.len() > 20 {
                 ids.push(format!("and {} more", accounts.len() - 20));
@@ -191,6 +209,18 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
 
     let mut findings = Vec::new();
     let mut unknown: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for i in 0..ctx.accounts.len() {
+        let e = ctx.entry(i);
+        if let (Some(why), Some(_)) = (&e.password_inexact, e.password()) {
+            let why = format!("not looked up: {why}");
+            facts.pwned[i] = Some(PwnedResult::new(
+                PwnedStatus::Unknown,
+                None,
+                Some(why.clone()),
+            ));
+            unknown.entry(why).or_default().push(i);
+        }
+    }
     for (result, who) in results.into_iter().zip(owners) {
         match result {
             Ok(counts) => {
@@ -225,7 +255,8 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
     }
     Outcome {
         findings,
-        incomplete: (!unknown.is_empty()).then(|| incomplete_note(&unknown, ctx.accounts.len())),
+        incomplete: (!unknown.is_empty())
+            .then(|| incomplete_note(ctx, &unknown, ctx.accounts.len())),
         ..Outcome::default()
     }
 }
@@ -300,8 +331,13 @@ mod tests {
             Range::from_rows(vec![(h.suffix(), n)]).write_body(&mut body, Some(30));
             std::fs::write(dir.path().join(format!("{}.txt", h.prefix())), body).unwrap();
         }
+        // The absent password's prefix has rows (every prefix does), not its suffix.
         let absent = PasswordHash::of("correct horse battery staple");
-        std::fs::write(dir.path().join(format!("{}.txt", absent.prefix())), "").unwrap();
+        let mut other = absent.suffix();
+        other.0[17] ^= 1;
+        let mut body = Vec::new();
+        Range::from_rows(vec![(other, 5)]).write_body(&mut body, Some(30));
+        std::fs::write(dir.path().join(format!("{}.txt", absent.prefix())), body).unwrap();
         let mut settings = Settings::default();
         settings.pwned.source = SourceChoice::Dataset {
             path: dir.path().to_owned(),
@@ -347,12 +383,48 @@ mod tests {
         );
         let note = out.incomplete.unwrap();
         assert!(
-            note.starts_with("1 of 5 account(s)") && note.contains("A5 ("),
+            note.starts_with("1 of 5 account(s)") && note.contains("x: site4 ("),
             "{note}"
         );
         let json = serde_json::to_string(&facts.pwned).unwrap().to_uppercase();
         let full = sha1_hex("password");
         assert!(!json.contains(&full[5..20]), "{json}");
+    }
+
+    #[test]
+    fn an_inexact_password_is_never_looked_up() {
+        // The dataset has the replaced text as breached: looking it up would
+        // answer for other bytes than the real password's.
+        let dir = tempfile::tempdir().unwrap();
+        let replaced = "contras\u{FFFD}a";
+        let h = PasswordHash::of(replaced);
+        let mut body = Vec::new();
+        Range::from_rows(vec![(h.suffix(), 77)]).write_body(&mut body, None);
+        std::fs::write(dir.path().join(format!("{}.txt", h.prefix())), body).unwrap();
+        let mut settings = Settings::default();
+        settings.pwned.source = SourceChoice::Dataset {
+            path: dir.path().to_owned(),
+        };
+        let mut v = vault(&[replaced, replaced]);
+        v.entries[0].password_inexact = Some("bytes invalid in UTF-8 were replaced".into());
+        v.entries[0].title = format!("\x1b]52;c;x\x07{}", "long title ".repeat(10));
+        let (out, facts) = run_with(&v, &settings);
+        let r = facts.pwned[0].as_ref().unwrap();
+        assert_eq!(r.status, PwnedStatus::Unknown);
+        assert!(
+            r.reason.as_deref().unwrap().contains("were replaced"),
+            "{r:?}"
+        );
+        assert_eq!(facts.pwned[1].as_ref().unwrap().count, Some(77));
+        assert_eq!(
+            out.findings.len(),
+            1,
+            "only the exact password is a finding"
+        );
+        let note = out.incomplete.unwrap();
+        assert!(note.starts_with("1 of 2 account(s)"), "{note}");
+        assert!(note.contains("x: ") && note.contains('…'), "{note}");
+        assert!(!note.contains('\x1b') && !note.contains('\x07'), "{note}");
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! Off by default: the set of prefixes in a cache narrows down the
 //! passwords it was made from, so it is only kept when asked for. One file
 //! per prefix, readable by the owner only (0600, in a 0700 directory),
-//! holding the rows with a count (never padding), the server's ETag and when
-//! it was fetched. A range younger than the TTL is used as is; an older one
+//! holding the server's answer exactly as it was sent (the whole public
+//! range, padding included: nothing derived from the lookup, in particular
+//! never which suffix matched), the server's ETag and when it was fetched. A range younger than the TTL is used as is; an older one
 //! is revalidated with `If-None-Match`. A damaged cache file is a miss.
 
 use std::io::Write;
@@ -19,6 +20,8 @@ const MAGIC: &str = "vaultlint-pwned-cache 1";
 #[derive(Debug)]
 pub struct Cached {
     pub range: Range,
+    /// The answer as the server sent it.
+    pub body: Vec<u8>,
     pub etag: Option<String>,
     /// Younger than the TTL: use without asking the server.
     pub fresh: bool,
@@ -69,23 +72,26 @@ impl Cache {
             "-" => None,
             e => Some(e.to_owned()),
         };
-        let range = Range::parse(&text[split + 2..]).ok()?;
+        let body = text[split + 2..].to_vec();
+        let range = Range::parse(&body).ok()?;
         let age = now().saturating_sub(fetched);
         Some(Cached {
             range,
+            body,
             etag,
             fresh: age < self.ttl.as_secs(),
         })
     }
 
-    /// Stores `range` (rows with a count only) as fetched now. Written to a
-    /// temporary file then renamed, so a reader never sees half a file.
-    pub fn put(&self, prefix: Prefix, range: &Range, etag: Option<&str>) -> std::io::Result<()> {
+    /// Stores `body`, the server's answer for `prefix` exactly as sent, as
+    /// fetched now. Written to a temporary file then renamed, so a reader
+    /// never sees half a file.
+    pub fn put(&self, prefix: Prefix, body: &[u8], etag: Option<&str>) -> std::io::Result<()> {
         let etag = etag
             .filter(|e| !e.is_empty() && e.bytes().all(|b| (0x21..0x7f).contains(&b)))
             .unwrap_or("-");
         let mut out = format!("{MAGIC}\nfetched {}\netag {etag}\n\n", now()).into_bytes();
-        range.write_body(&mut out, None);
+        out.extend_from_slice(body);
         let tmp = self
             .dir
             .join(format!(".{prefix}.{}.tmp", std::process::id()));
@@ -113,11 +119,13 @@ mod tests {
         let cache = Cache::open(&cache_dir, Duration::from_secs(3600)).unwrap();
         let h = PasswordHash::of("password");
         assert!(cache.get(h.prefix()).is_none());
-        let range = Range::from_rows(vec![(h.suffix(), 7)]);
-        cache.put(h.prefix(), &range, Some("W/\"abc\"")).unwrap();
+        let mut body = Vec::new();
+        Range::from_rows(vec![(h.suffix(), 7)]).write_body(&mut body, Some(20));
+        cache.put(h.prefix(), &body, Some("W/\"abc\"")).unwrap();
         let got = cache.get(h.prefix()).unwrap();
         assert!(got.fresh);
         assert_eq!(got.range.count(&h.suffix()), 7);
+        assert_eq!(got.body, body, "the answer as sent");
         assert_eq!(got.etag.as_deref(), Some("W/\"abc\""));
         #[cfg(unix)]
         {

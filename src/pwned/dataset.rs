@@ -29,6 +29,11 @@ const GUARD_MAX: usize = 4096;
 /// Interpolation rounds before the search falls back to bisection.
 const INTERPOLATION_ROUNDS: usize = 8;
 
+const CUT_LAST_LINE: &str = "the file does not end with a line break, so its last line may be cut (an interrupted download or copy?) and its prefix cannot be trusted; check the file with `vaultlint pwned verify`";
+
+/// Why a lookup found no rows for its prefix in a dataset.
+pub(crate) const NO_ROWS: &str = "the dataset has no rows for this prefix, but the full corpus has rows for every prefix: the dataset is incomplete (cut short?) or a subset; check it with `vaultlint pwned verify`";
+
 const NTLM: &str = "this is the NTLM variant of Pwned Passwords (32-character hashes); vaultlint needs the SHA-1 variant (download it without the NTLM option)";
 
 /// A dataset on disk, in either layout.
@@ -112,6 +117,9 @@ pub struct SortedFile {
     /// End of the data, trailing line breaks excluded.
     end: usize,
     path: String,
+    /// The prefix of the last line when the file does not end with a line
+    /// break: that line may be cut, so lookups of its prefix fail.
+    cut_prefix: Option<Prefix>,
 }
 
 impl SortedFile {
@@ -140,18 +148,27 @@ impl SortedFile {
         if end == 0 {
             return Err(dataset_error(path, "the file is empty"));
         }
-        let f = SortedFile {
+        let terminated = map.last() == Some(&b'\n');
+        let mut f = SortedFile {
             map,
             end,
             path: path.display().to_string(),
+            cut_prefix: None,
         };
-        f.check_ends().map_err(|e| dataset_error(path, e))?;
+        let last = f.check_ends().map_err(|e| dataset_error(path, e))?;
+        if !terminated {
+            // The downloader ends every line, the last one too: without a
+            // final line break the last line may be what is left of a cut
+            // one (a count cut at a digit still parses). Its prefix cannot
+            // be trusted; the rest of the file can.
+            f.cut_prefix = Some(Suffix::split(&last).0);
+        }
         Ok(f)
     }
 
     /// Checks the first and last lines: SHA-1 (not NTLM, not another file)
-    /// and in order.
-    fn check_ends(&self) -> Result<(), String> {
+    /// and in order. Returns the last line's hash.
+    fn check_ends(&self) -> Result<[u8; 20], String> {
         let head = &self.map[..self.end.min(MAX_LINE)];
         let hex = head.iter().take_while(|&&c| nibble(c).is_some()).count();
         if hex == 32 && head.get(32) == Some(&b':') {
@@ -164,11 +181,13 @@ impl SortedFile {
             .iter()
             .rposition(|&c| c == b'\n')
             .map_or(0, |i| self.end.saturating_sub(MAX_LINE) + i + 1);
-        let last = self.line(last_start).map_err(|e| e.to_string())?;
+        let last = self.line(last_start).map_err(|e| {
+            format!("{e} (the last line: the file is cut or damaged at its end; download it again, and check it with `vaultlint pwned verify`)")
+        })?;
         if last_start > 0 && last.key <= first.key {
             return Err("the file is not sorted by hash (its last line sorts before its first); sort it or download the file ordered by hash".into());
         }
-        Ok(())
+        Ok(last.key)
     }
 
     fn corrupt(&self, at: usize, what: &str) -> LookupError {
@@ -386,6 +405,7 @@ impl SortedFile {
 
     /// Every row of `prefix`, checked for shape and order.
     pub fn range(&self, prefix: Prefix) -> Result<Range, LookupError> {
+        self.check_not_cut(prefix)?;
         let start = Suffix::default().full_hash(prefix);
         let mut at = self.lower_bound(&start)?;
         let mut rows = Vec::new();
@@ -403,10 +423,40 @@ impl SortedFile {
             prev = Some(l.key);
             at = l.next;
         }
-        Ok(Range::from_rows(rows))
+        Range::from_sorted(rows).map_err(|e| match e {
+            RangeError::Empty => self.no_rows(),
+            e => LookupError::Corrupt(format!("{}: {e}", self.path)),
+        })
     }
 
+    fn check_not_cut(&self, prefix: Prefix) -> Result<(), LookupError> {
+        if self.cut_prefix == Some(prefix) {
+            return Err(LookupError::Unavailable(format!(
+                "{}: {CUT_LAST_LINE}",
+                self.path
+            )));
+        }
+        Ok(())
+    }
+
+    fn no_rows(&self) -> LookupError {
+        LookupError::Unavailable(format!("{}: {NO_ROWS}", self.path))
+    }
+
+    /// True when the file has at least one line of `prefix`.
+    fn has_prefix(&self, prefix: Prefix) -> Result<bool, LookupError> {
+        let at = self.lower_bound(&Suffix::default().full_hash(prefix))?;
+        Ok(at < self.end && Suffix::split(&self.line(at)?.key).0 == prefix)
+    }
+
+    /// The counts of `suffixes` under `prefix`; a prefix without any line
+    /// is a failed lookup, never "not found" (every prefix has rows in the
+    /// corpus: the file was cut or is a subset).
     pub fn counts(&self, prefix: Prefix, suffixes: &[Suffix]) -> BatchResult {
+        self.check_not_cut(prefix)?;
+        if !self.has_prefix(prefix)? {
+            return Err(self.no_rows());
+        }
         suffixes
             .iter()
             .map(|s| self.count(&Zeroizing::new(s.full_hash(prefix))))
@@ -417,6 +467,11 @@ impl SortedFile {
 /// A directory of `XXXXX.txt` range files.
 pub struct RangeDir {
     dir: PathBuf,
+    /// The sample file ended with a line break: then every file must, and
+    /// one that does not has its last row cut. (The official downloader
+    /// writes the API's bodies, which end without one: there a count cut
+    /// at a digit cannot be told from a whole one.)
+    terminated: bool,
 }
 
 impl RangeDir {
@@ -427,6 +482,7 @@ impl RangeDir {
         match Range::parse(&body) {
             Ok(_) => Ok(RangeDir {
                 dir: dir.to_owned(),
+                terminated: body.ends_with(b"\n"),
             }),
             Err(RangeError::Ntlm { .. }) => Err(dataset_error(dir, NTLM)),
             Err(e) => Err(dataset_error(
@@ -472,12 +528,22 @@ impl RangeDir {
                 _ => format!("{}: cannot read a range file: {e}", self.dir.display()),
             })
         })?;
-        Range::parse(&body).map_err(|e| {
+        self.check_body(&body).map_err(|e| {
             LookupError::Unavailable(format!(
                 "{}: a range file is damaged: {e}",
                 self.dir.display()
             ))
         })
+    }
+
+    /// Parses one range file: the shared range checks, plus the
+    /// directory's line-ending convention for its last row.
+    pub(crate) fn check_body(&self, body: &[u8]) -> Result<Range, String> {
+        let range = Range::parse(body).map_err(|e| e.to_string())?;
+        if self.terminated && !body.ends_with(b"\n") {
+            return Err("its last row is cut: the file does not end with a line break like the directory's other files".into());
+        }
+        Ok(range)
     }
 
     pub fn counts(&self, prefix: Prefix, suffixes: &[Suffix]) -> BatchResult {
@@ -564,7 +630,7 @@ mod tests {
             let mut lines: Vec<&str> = text.lines().collect();
             lines.swap(a, b);
             let mut g = tempfile::NamedTempFile::new().unwrap();
-            g.write_all(lines.join("\n").as_bytes()).unwrap();
+            g.write_all((lines.join("\n") + "\n").as_bytes()).unwrap();
             let sf = SortedFile::open(g.path()).unwrap();
             let mut errors = 0;
             // Lookups whose search passes the swapped lines fail; none may
@@ -628,8 +694,14 @@ mod tests {
                 let want = keys.binary_search(p).map_or(0, |i| i as u64 + 1);
                 proptest::prop_assert_eq!(sf.count(p).unwrap(), want);
                 let (prefix, _) = Suffix::split(p);
-                let rows = sf.range(prefix).unwrap().len();
-                proptest::prop_assert_eq!(rows, keys.iter().filter(|k| Suffix::split(k).0 == prefix).count());
+                let want = keys.iter().filter(|k| Suffix::split(k).0 == prefix).count();
+                match sf.range(prefix) {
+                    Ok(r) => proptest::prop_assert_eq!(r.len(), want),
+                    Err(e) => {
+                        proptest::prop_assert_eq!(want, 0);
+                        proptest::prop_assert!(matches!(e, LookupError::Unavailable(_)));
+                    }
+                }
             }
         }
     }
@@ -650,6 +722,81 @@ mod tests {
         write!(reversed, "{}:1\n{}:2\n", "F".repeat(40), "0".repeat(40)).unwrap();
         let err = Dataset::open(reversed.path()).err().unwrap().to_string();
         assert!(err.contains("not sorted"), "{err}");
+    }
+
+    #[test]
+    fn a_file_cut_mid_line_is_refused_or_its_last_prefix_unknown() {
+        let (f, keys) = sorted_file(200, &[], false);
+        let text = std::fs::read(f.path()).unwrap();
+        let last = *keys.last().unwrap();
+        let (prefix, suffix) = Suffix::split(&last);
+        // Cut inside the count (or just the line break): the last line
+        // still parses, but may be cut: its prefix is unknown.
+        for cut in [text.len() - 1, text.len() - 2] {
+            let mut g = tempfile::NamedTempFile::new().unwrap();
+            g.write_all(&text[..cut]).unwrap();
+            let sf = SortedFile::open(g.path()).unwrap();
+            let r = sf.counts(prefix, &[suffix]);
+            assert!(
+                matches!(&r, Err(LookupError::Unavailable(m)) if m.contains("may be cut")),
+                "{cut}: {r:?}"
+            );
+            assert!(sf.range(prefix).is_err());
+            let (p0, s0) = Suffix::split(&keys[0]);
+            assert_eq!(sf.counts(p0, &[s0]).unwrap(), vec![1]);
+        }
+        // Cut inside the hash: refused on open.
+        let mut g = tempfile::NamedTempFile::new().unwrap();
+        g.write_all(&text[..text.len() - 20]).unwrap();
+        let err = SortedFile::open(g.path()).err().unwrap().to_string();
+        assert!(err.contains("cut or damaged at its end"), "{err}");
+    }
+
+    #[test]
+    fn a_prefix_without_rows_is_unknown_not_absent() {
+        // A file cut at a line boundary: every hash past the cut belongs to
+        // a prefix with no rows, which must not read as "not found".
+        let (f, keys) = sorted_file(3000, &[], true);
+        let text = std::fs::read_to_string(f.path()).unwrap();
+        let half: String = text.split_inclusive('\n').take(1500).collect();
+        let mut g = tempfile::NamedTempFile::new().unwrap();
+        g.write_all(half.as_bytes()).unwrap();
+        let sf = SortedFile::open(g.path()).unwrap();
+        let past = keys[2500];
+        let (prefix, suffix) = Suffix::split(&past);
+        let r = sf.counts(prefix, &[suffix]);
+        assert!(
+            matches!(&r, Err(LookupError::Unavailable(m)) if m.contains("no rows")),
+            "{r:?}"
+        );
+        assert!(matches!(sf.range(prefix), Err(LookupError::Unavailable(_))));
+        // A hash before the cut, absent but of a prefix with rows: not found.
+        let (prefix, mut suffix) = Suffix::split(&keys[10]);
+        suffix.0[17] ^= 1;
+        assert_eq!(sf.counts(prefix, &[suffix]).unwrap(), vec![0]);
+    }
+
+    #[test]
+    fn range_files_keep_the_directory_line_ending_convention() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = |c: char| std::iter::repeat_n(c, 35).collect::<String>();
+        std::fs::write(
+            dir.path().join("00000.txt"),
+            format!("{}:3\n{}:4\n", s('1'), s('2')),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("00001.txt"),
+            format!("{}:3\n{}:25283", s('1'), s('2')),
+        )
+        .unwrap();
+        let ds = RangeDir::open(dir.path()).unwrap();
+        assert!(ds.range(Prefix::new(0).unwrap()).is_ok());
+        let cut = ds.range(Prefix::new(1).unwrap());
+        assert!(
+            matches!(&cut, Err(LookupError::Unavailable(m)) if m.contains("last row is cut")),
+            "{cut:?}"
+        );
     }
 
     #[test]
@@ -676,6 +823,13 @@ mod tests {
             ds.range(Prefix::new(1).unwrap()),
             Err(LookupError::Unavailable(_))
         ));
+        // An empty range file is a failed lookup, never "no rows".
+        std::fs::write(dir.path().join("00002.txt"), b"").unwrap();
+        let empty = ds.counts(Prefix::new(2).unwrap(), &[h.suffix()]);
+        assert!(
+            matches!(&empty, Err(LookupError::Unavailable(m)) if m.contains("no rows")),
+            "{empty:?}"
+        );
 
         let ntlm = tempfile::tempdir().unwrap();
         std::fs::write(

@@ -19,6 +19,7 @@ pub mod dataset;
 pub mod online;
 pub mod range;
 pub mod serve;
+pub mod verify;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -275,6 +276,10 @@ pub enum LookupError {
     /// The dataset has no answer for this prefix (a range file is missing or unreadable).
     #[error("{0}")]
     Unavailable(String),
+    /// The server cannot be reached at all (no name, connection refused):
+    /// found by the probe before the fan-out, so no lookup was tried.
+    #[error("{0}")]
+    Unreachable(String),
 }
 
 /// Why a source could not be opened or the mirror could not run.

@@ -21,6 +21,11 @@ use reqwest::header::{ETAG, HeaderMap, IF_NONE_MATCH, RETRY_AFTER};
 use url::Url;
 
 use super::cache::Cache;
+
+/// The largest decoded body accepted. A real padded range is under 64 KB;
+/// anything past this (a decompression bomb, a runaway proxy) is a failed
+/// lookup, read no further.
+pub const MAX_BODY: usize = 1 << 20;
 use super::range::RangeError;
 use super::{
     Batch, BatchResult, LookupError, Prefix, PwnedError, PwnedSettings, Range, USER_AGENT,
@@ -41,10 +46,15 @@ pub struct Online {
 
 /// What one attempt gave.
 enum Attempt {
-    Done(Range, Option<String>),
+    /// The range, the body it was parsed from, the ETag.
+    Done(Range, Vec<u8>, Option<String>),
     NotModified,
     /// Worth another try, after at least the server's `Retry-After`.
     Retry(LookupError, Option<Duration>),
+    /// The server could not be reached at all (name not resolved,
+    /// connection refused): retried like [`Attempt::Retry`], except by the
+    /// probe, which gives up at once.
+    Unreachable(LookupError),
     Fatal(LookupError),
 }
 
@@ -119,16 +129,30 @@ impl Online {
         };
         let this = Arc::new(self.clone());
         let ranges = runtime.block_on(async {
+            let mut out: Vec<Option<Result<Range, LookupError>>> = vec![None; batches.len()];
+            // One probe before the fan-out (the first batch's prefix, like
+            // any lookup): with no network, fail fast and say what to do
+            // rather than retry every prefix for a minute.
+            let Some(first) = batches.first() else {
+                return out;
+            };
+            match this.fetch_with(first.prefix, true).await {
+                Err(e @ LookupError::Unreachable(_)) => {
+                    progress.advance(batches.len() as u64);
+                    return out.iter().map(|_| Some(Err(e.clone()))).collect();
+                }
+                r => out[0] = Some(r),
+            }
+            progress.advance(1);
             let permits = Arc::new(tokio::sync::Semaphore::new(self.concurrency));
             let mut tasks = tokio::task::JoinSet::new();
-            for (i, b) in batches.iter().enumerate() {
+            for (i, b) in batches.iter().enumerate().skip(1) {
                 let (this, permits, prefix) = (this.clone(), permits.clone(), b.prefix);
                 tasks.spawn(async move {
                     let _permit = permits.acquire_owned().await;
                     (i, this.fetch(prefix).await)
                 });
             }
-            let mut out: Vec<Option<Result<Range, LookupError>>> = vec![None; batches.len()];
             while let Some(done) = tasks.join_next().await {
                 if let Ok((i, r)) = done {
                     out[i] = Some(r);
@@ -152,6 +176,12 @@ impl Online {
     /// The range of `prefix`: from the cache when fresh, else from the
     /// server with retries.
     pub async fn fetch(&self, prefix: Prefix) -> Result<Range, LookupError> {
+        self.fetch_with(prefix, false).await
+    }
+
+    /// [`Online::fetch`]; with `probe`, a server that cannot be reached at
+    /// all (no name, connection refused) fails at once, not after retries.
+    async fn fetch_with(&self, prefix: Prefix, probe: bool) -> Result<Range, LookupError> {
         let cached = self.cache.as_ref().and_then(|c| c.get(prefix));
         if let Some(c) = cached.as_ref().filter(|c| c.fresh) {
             return Ok(c.range.clone());
@@ -161,16 +191,16 @@ impl Online {
         let mut attempt = 0u32;
         loop {
             let (error, asked) = match self.attempt(&url, etag).await {
-                Attempt::Done(range, etag) => {
+                Attempt::Done(range, body, etag) => {
                     if let Some(cache) = &self.cache {
-                        let _ = cache.put(prefix, &range, etag.as_deref());
+                        let _ = cache.put(prefix, &body, etag.as_deref());
                     }
                     return Ok(range);
                 }
                 Attempt::NotModified => match cached {
                     Some(c) => {
                         if let Some(cache) = &self.cache {
-                            let _ = cache.put(prefix, &c.range, c.etag.as_deref());
+                            let _ = cache.put(prefix, &c.body, c.etag.as_deref());
                         }
                         return Ok(c.range);
                     }
@@ -182,6 +212,8 @@ impl Online {
                     }
                 },
                 Attempt::Fatal(e) => return Err(e),
+                Attempt::Unreachable(e) if probe => return Err(unreachable(e, &self.base)),
+                Attempt::Unreachable(e) => (e, None),
                 Attempt::Retry(e, asked) => (e, asked),
             };
             let tries = attempt + 1;
@@ -204,6 +236,9 @@ impl Online {
         }
         let response = match request.send().await {
             Ok(r) => r,
+            Err(e) if e.is_connect() && !e.is_timeout() => {
+                return Attempt::Unreachable(LookupError::Network(describe(&e)));
+            }
             Err(e) => return Attempt::Retry(LookupError::Network(describe(&e)), None),
         };
         let status = response.status();
@@ -214,12 +249,20 @@ impl Online {
                     .get(ETAG)
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_owned);
-                let body = match response.bytes().await {
+                let body = match read_bounded(response, MAX_BODY).await {
                     Ok(b) => b,
-                    Err(e) => return Attempt::Retry(LookupError::Network(describe(&e)), None),
+                    Err(Bounded::Read(e)) => {
+                        return Attempt::Retry(LookupError::Network(describe(&e)), None);
+                    }
+                    Err(Bounded::TooLarge) => {
+                        return Attempt::Fatal(LookupError::Malformed(format!(
+                            "the answer is larger than {} KiB once decoded, far more than any range: not read",
+                            MAX_BODY / 1024
+                        )));
+                    }
                 };
                 match parse_on_rayon(body).await {
-                    Ok(range) => Attempt::Done(range, etag),
+                    Ok((range, body)) => Attempt::Done(range, body, etag),
                     Err(e) => Attempt::Retry(
                         LookupError::Malformed(format!("the answer is not a range: {e}")),
                         None,
@@ -248,8 +291,18 @@ impl LookupError {
             LookupError::Malformed(m) => LookupError::Malformed(add(m)),
             LookupError::Corrupt(m) => LookupError::Corrupt(add(m)),
             LookupError::Unavailable(m) => LookupError::Unavailable(add(m)),
+            LookupError::Unreachable(m) => LookupError::Unreachable(add(m)),
         }
     }
+}
+
+/// The probe's error when the server cannot be reached: what happened and,
+/// in the same line, what to do.
+fn unreachable(e: LookupError, base: &Url) -> LookupError {
+    let host = base.host_str().unwrap_or("the server");
+    LookupError::Unreachable(format!(
+        "cannot reach {host}: {e}; breach lookups need the network: to audit offline use --pwned off (or VAULTLINT_PWNED=off), or a local copy with --pwned-dataset PATH"
+    ))
 }
 
 fn after(e: LookupError, tries: u32) -> LookupError {
@@ -306,10 +359,34 @@ fn describe(e: &reqwest::Error) -> String {
     }
 }
 
-async fn parse_on_rayon(body: impl AsRef<[u8]> + Send + 'static) -> Result<Range, String> {
-    let (tx, rx) = tokio::sync::oneshot::channel::<Result<Range, RangeError>>();
+enum Bounded {
+    Read(reqwest::Error),
+    TooLarge,
+}
+
+/// The decoded body, read chunk by chunk and given up past `max` bytes.
+async fn read_bounded(mut response: reqwest::Response, max: usize) -> Result<Vec<u8>, Bounded> {
+    if response
+        .content_length()
+        .is_some_and(|n| n > max as u64 && response.headers().get("content-encoding").is_none())
+    {
+        return Err(Bounded::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(Bounded::Read)? {
+        if body.len() + chunk.len() > max {
+            return Err(Bounded::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Parses on rayon; gives the body back with the range (for the cache).
+async fn parse_on_rayon(body: Vec<u8>) -> Result<(Range, Vec<u8>), String> {
+    let (tx, rx) = tokio::sync::oneshot::channel::<Result<(Range, Vec<u8>), RangeError>>();
     rayon::spawn(move || {
-        let _ = tx.send(Range::parse(body.as_ref()));
+        let _ = tx.send(Range::parse(&body).map(|r| (r, body)));
     });
     match rx.await {
         Ok(r) => r.map_err(|e| e.to_string()),

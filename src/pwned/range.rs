@@ -4,6 +4,14 @@
 //! found"), tolerant only of LF endings, lowercase hex and one trailing line
 //! break. Padding rows (count 0) are dropped. Writing produces exactly the
 //! API's format, with optional padding rows for the mirror.
+//!
+//! This is the one place every source's ranges are validated (online API,
+//! mirror, range directory, sorted file, cache). In the real corpus every
+//! one of the 1,048,576 prefixes has rows, and a padded answer is never
+//! empty; so a range with no row that has a count is an error
+//! ([`RangeError::Empty`]), as is a row that is not well-formed or not in
+//! strictly increasing order ([`RangeError::Unsorted`]): the lookup is
+//! then unknown, never "not found".
 
 use rand::Rng;
 use thiserror::Error;
@@ -77,6 +85,15 @@ pub enum RangeError {
     Malformed { line: usize },
     #[error("line {line} has a {len}-character hash suffix: NTLM hashes, not SHA-1")]
     Ntlm { line: usize, len: usize },
+    /// No row with a count. Every prefix has rows in Pwned Passwords, so an
+    /// empty range (or one of padding only) means the answer or the file
+    /// is incomplete.
+    #[error(
+        "the range has no rows, but every prefix has rows in Pwned Passwords: the answer or file is empty or incomplete"
+    )]
+    Empty,
+    #[error("line {line} is out of order (rows must be sorted by hash, each listed once)")]
+    Unsorted { line: usize },
 }
 
 /// The rows of one prefix that have a count, sorted by suffix.
@@ -100,14 +117,29 @@ impl Range {
         Range { rows, padding }
     }
 
-    /// Parses a range body.
+    /// A range from rows that must already be sorted and distinct (what a
+    /// dataset read in order gives): the same checks as [`Range::parse`].
+    /// `line` numbers in errors count from 1 over `rows`.
+    pub fn from_sorted(rows: Vec<(Suffix, u64)>) -> Result<Range, RangeError> {
+        if let Some(k) = rows.windows(2).position(|w| w[0].0 >= w[1].0) {
+            return Err(RangeError::Unsorted { line: k + 2 });
+        }
+        let range = Range::from_rows(rows);
+        if range.is_empty() {
+            return Err(RangeError::Empty);
+        }
+        Ok(range)
+    }
+
+    /// Parses a range body. Every line must be well-formed, the rows with
+    /// a count strictly increasing, and at least one row must have a count.
     pub fn parse(body: &[u8]) -> Result<Range, RangeError> {
         let body = body.strip_suffix(b"\n").unwrap_or(body);
         let body = body.strip_suffix(b"\r").unwrap_or(body);
-        let mut rows = Vec::with_capacity(body.len() / 40 + 1);
         if body.is_empty() {
-            return Ok(Range::default());
+            return Err(RangeError::Empty);
         }
+        let mut rows: Vec<(Suffix, u64)> = Vec::with_capacity(body.len() / 40 + 1);
         let mut padding = 0;
         for (k, line) in body.split(|&c| c == b'\n').enumerate() {
             let line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -132,11 +164,16 @@ impl Range {
                 padding += 1;
                 continue;
             }
-            rows.push((Suffix::parse_hex(hex).ok_or_else(bad)?, count));
+            let suffix = Suffix::parse_hex(hex).ok_or_else(bad)?;
+            if rows.last().is_some_and(|(prev, _)| *prev >= suffix) {
+                return Err(RangeError::Unsorted { line: k + 1 });
+            }
+            rows.push((suffix, count));
         }
-        let mut range = Range::from_rows(rows);
-        range.padding = padding;
-        Ok(range)
+        if rows.is_empty() {
+            return Err(RangeError::Empty);
+        }
+        Ok(Range { rows, padding })
     }
 
     /// The count of `suffix`, 0 when it is not in the range.
@@ -246,7 +283,27 @@ mod tests {
     fn tolerates_lf_and_one_trailing_newline() {
         let body = format!("{}:1\n{}:2\n", sfx('1'), sfx('2'));
         assert_eq!(Range::parse(body.as_bytes()).unwrap().len(), 2);
-        assert_eq!(Range::parse(b"").unwrap().len(), 0);
+    }
+
+    #[test]
+    fn empty_and_padding_only_ranges_are_errors() {
+        // Every prefix has rows in the corpus: an empty answer is a failed
+        // lookup, never "not found".
+        for body in [
+            String::new(),
+            "\r\n".to_owned(),
+            "\n".to_owned(),
+            format!("{}:0\r\n{}:0", sfx('1'), sfx('2')),
+        ] {
+            assert_eq!(
+                Range::parse(body.as_bytes()),
+                Err(RangeError::Empty),
+                "{body:?}"
+            );
+        }
+        assert_eq!(Range::from_sorted(vec![]), Err(RangeError::Empty));
+        let pad = |c| (Suffix::parse_hex(sfx(c).as_bytes()).unwrap(), 0);
+        assert_eq!(Range::from_sorted(vec![pad('1')]), Err(RangeError::Empty));
     }
 
     #[test]
@@ -282,7 +339,7 @@ mod tests {
 
     #[test]
     fn writes_the_api_format_and_round_trips_with_padding() {
-        let body = format!("{}:3\r\n{}:12", sfx('b'), sfx('3'));
+        let body = format!("{}:12\r\n{}:3", sfx('3'), sfx('b'));
         let r = Range::parse(body.as_bytes()).unwrap();
         let mut out = Vec::new();
         r.write_body(&mut out, None);
@@ -315,10 +372,30 @@ mod tests {
     }
 
     #[test]
-    fn unsorted_and_duplicate_rows_are_normalised() {
-        let body = format!("{}:1\r\n{}:2\r\n{}:5", sfx('9'), sfx('1'), sfx('9'));
-        let r = Range::parse(body.as_bytes()).unwrap();
-        assert_eq!(r.len(), 2);
-        assert_eq!(r.count(&Suffix::parse_hex(sfx('9').as_bytes()).unwrap()), 5);
+    fn unsorted_and_duplicate_rows_are_errors() {
+        let unsorted = format!("{}:1\r\n{}:2\r\n{}:5", sfx('1'), sfx('9'), sfx('3'));
+        assert_eq!(
+            Range::parse(unsorted.as_bytes()),
+            Err(RangeError::Unsorted { line: 3 })
+        );
+        let twice = format!("{}:1\r\n{}:2", sfx('4'), sfx('4'));
+        assert_eq!(
+            Range::parse(twice.as_bytes()),
+            Err(RangeError::Unsorted { line: 2 })
+        );
+        // Padding rows are checked for shape only.
+        let padded = format!("{}:0\r\n{}:2\r\n{}:0", sfx('9'), sfx('4'), sfx('1'));
+        assert_eq!(Range::parse(padded.as_bytes()).unwrap().len(), 1);
+        let s = |c| Suffix::parse_hex(sfx(c).as_bytes()).unwrap();
+        assert_eq!(
+            Range::from_sorted(vec![(s('2'), 1), (s('1'), 1)]),
+            Err(RangeError::Unsorted { line: 2 })
+        );
+        assert_eq!(
+            Range::from_sorted(vec![(s('1'), 1), (s('2'), 3)])
+                .unwrap()
+                .len(),
+            2
+        );
     }
 }

@@ -10,12 +10,21 @@
 //! With `--padding`, a request carrying `Add-Padding: true` gets decoy rows
 //! with count 0 up to 800–1,000 rows, as the API does. A bad prefix is 400,
 //! any other path 404. Lookups run on tokio's blocking pool (the dataset is
-//! memory-mapped). Nothing is logged: in particular, never a prefix. The
-//! server stops cleanly on Ctrl-C (and SIGTERM).
+//! memory-mapped). Nothing is logged: in particular, never a prefix.
+//!
+//! Connections are bounded: a client must send a request's headers within
+//! the idle timeout (also the longest wait between two requests on a kept-
+//! alive connection), there are at most `max_connections` at once and
+//! `max_per_client` from one address (over the limit: 503 and close), and
+//! on Ctrl-C (and SIGTERM) the server stops accepting, lets requests in
+//! flight finish and closes everything after the shutdown deadline, so a
+//! client that sent half a request cannot keep it alive.
 
-use std::net::SocketAddr;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use axum::Router;
@@ -37,11 +46,13 @@ pub struct ServeSettings {
     pub dataset: PathBuf,
     /// `HOST:PORT` to listen on (port 0: any free port).
     pub listen: String,
+    /// Verify the whole dataset before serving (else a quick check).
+    pub verify: bool,
     pub options: ServeOptions,
 }
 
 /// How the mirror answers.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct ServeOptions {
     /// Honour `Add-Padding: true` with decoy rows.
     pub padding: bool,
@@ -50,6 +61,30 @@ pub struct ServeOptions {
     /// Extra delay before each answer (to benchmark clients against a slow
     /// link; 0 in normal use).
     pub latency: Duration,
+    /// Longest wait for a request's headers, on a new connection or
+    /// between requests on a kept-alive one; then the connection is closed.
+    pub idle_timeout: Duration,
+    /// Connections open at once, from everyone.
+    pub max_connections: usize,
+    /// Connections open at once from one address.
+    pub max_per_client: usize,
+    /// After Ctrl-C or SIGTERM, how long requests in flight may take
+    /// before every connection is closed.
+    pub shutdown_deadline: Duration,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            padding: false,
+            gzip: false,
+            latency: Duration::ZERO,
+            idle_timeout: Duration::from_secs(10),
+            max_connections: 512,
+            max_per_client: 64,
+            shutdown_deadline: Duration::from_secs(5),
+        }
+    }
 }
 
 /// The cache lifetime the public API announces (31 days).
@@ -164,6 +199,19 @@ pub fn run_until_signal(
     on_ready: impl FnOnce(SocketAddr, &str),
 ) -> Result<(), PwnedError> {
     let dataset = Dataset::open(&settings.dataset)?;
+    if settings.verify {
+        let v = super::verify::verify(&settings.dataset)?;
+        if !v.is_valid() {
+            let mut message = super::verify::summary(&settings.dataset, &v);
+            for p in v.problems.iter().take(5) {
+                message.push_str("\n  ");
+                message.push_str(p);
+            }
+            return Err(PwnedError::Setup(message));
+        }
+    } else {
+        super::verify::quick_check(&settings.dataset, &dataset)?;
+    }
     let layout = dataset.layout();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -173,11 +221,118 @@ pub fn run_until_signal(
             .await
             .map_err(|e| listen_error(&settings.listen, e))?;
         on_ready(listener.local_addr()?, layout);
-        axum::serve(listener, router(Arc::new(dataset), settings.options))
-            .with_graceful_shutdown(stop_signal())
-            .await?;
-        Ok(())
-    })
+        serve_bounded(
+            listener,
+            router(Arc::new(dataset), settings.options),
+            settings.options,
+            stop_signal(),
+        )
+        .await;
+        Ok::<(), PwnedError>(())
+    })?;
+    // Blocking lookups still running are not waited for.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    Ok(())
+}
+
+/// Counts connections per client address; a slot is given back on drop.
+struct ClientSlot {
+    ip: IpAddr,
+    open: Arc<Mutex<HashMap<IpAddr, usize>>>,
+}
+
+impl ClientSlot {
+    fn take(open: &Arc<Mutex<HashMap<IpAddr, usize>>>, ip: IpAddr, max: usize) -> Option<Self> {
+        let mut map = open.lock().unwrap_or_else(|e| e.into_inner());
+        let n = map.entry(ip).or_default();
+        if *n >= max {
+            return None;
+        }
+        *n += 1;
+        Some(ClientSlot {
+            ip,
+            open: open.clone(),
+        })
+    }
+}
+
+impl Drop for ClientSlot {
+    fn drop(&mut self) {
+        let mut map = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = map.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                map.remove(&self.ip);
+            }
+        }
+    }
+}
+
+/// Over a connection limit: a short 503, then close.
+fn refuse(stream: tokio::net::TcpStream) {
+    let _ = stream.try_write(
+        b"HTTP/1.1 503 Service Unavailable\r\nretry-after: 1\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+    );
+}
+
+/// Accepts connections until `shutdown`, with the limits of `options`
+/// (see the module documentation), then closes them within the deadline.
+async fn serve_bounded(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    options: ServeOptions,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    let total = Arc::new(tokio::sync::Semaphore::new(options.max_connections.max(1)));
+    let per_client: Arc<Mutex<HashMap<IpAddr, usize>>> = Arc::default();
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut tasks = tokio::task::JoinSet::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => break,
+            Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
+            accepted = listener.accept() => {
+                let Ok((stream, peer)) = accepted else {
+                    // Out of descriptors and the like: wait a little.
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    continue;
+                };
+                let Ok(permit) = total.clone().try_acquire_owned() else {
+                    refuse(stream);
+                    continue;
+                };
+                let Some(slot) = ClientSlot::take(&per_client, peer.ip(), options.max_per_client.max(1)) else {
+                    refuse(stream);
+                    continue;
+                };
+                let (app, mut stop) = (app.clone(), stop_rx.clone());
+                tasks.spawn(async move {
+                    let _held = (permit, slot);
+                    let conn = hyper::server::conn::http1::Builder::new()
+                        .timer(hyper_util::rt::TokioTimer::new())
+                        .header_read_timeout(options.idle_timeout)
+                        .keep_alive(true)
+                        .serve_connection(
+                            hyper_util::rt::TokioIo::new(stream),
+                            hyper_util::service::TowerToHyperService::new(app),
+                        );
+                    tokio::pin!(conn);
+                    tokio::select! {
+                        _ = conn.as_mut() => return,
+                        _ = stop.changed() => {}
+                    }
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
+                });
+            }
+        }
+    }
+    drop(listener);
+    let _ = stop_tx.send(true);
+    let drained = async { while tasks.join_next().await.is_some() {} };
+    let _ = tokio::time::timeout(options.shutdown_deadline, drained).await;
+    tasks.abort_all();
 }
 
 async fn stop_signal() {
@@ -227,14 +382,16 @@ impl Server {
             .build()?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
-            runtime.block_on(async move {
+            let served = runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::from_std(std_listener)?;
-                axum::serve(listener, router(source, options))
-                    .with_graceful_shutdown(async {
-                        let _ = stopped.await;
-                    })
-                    .await
-            })
+                serve_bounded(listener, router(source, options), options, async {
+                    let _ = stopped.await;
+                })
+                .await;
+                Ok(())
+            });
+            runtime.shutdown_timeout(Duration::from_millis(100));
+            served
         });
         Ok(Server {
             addr,

@@ -22,7 +22,13 @@ pub fn sha1_hex(password: &str) -> String {
 }
 
 /// Writes a sorted `HASH:COUNT` file holding `known` (password, count) and
-/// `fillers` random hashes (count 1..1000), CRLF line ends. Returns its path.
+/// `fillers` random hashes (count 1..1000), CRLF line ends, plus rows of the
+/// first and last prefixes (00000, FFFFF) as in the real corpus. Returns
+/// its path.
+///
+/// The real corpus has rows for every prefix, so a prefix without rows is
+/// a failed lookup (unknown): passwords expected `not_found` must have their
+/// prefix covered with [`cover`].
 pub fn sorted_dataset(dir: &Path, known: &[(&str, u64)], fillers: usize) -> PathBuf {
     let mut rows: BTreeMap<String, u64> = known.iter().map(|(p, c)| (sha1_hex(p), *c)).collect();
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
@@ -31,13 +37,99 @@ pub fn sorted_dataset(dir: &Path, known: &[(&str, u64)], fillers: usize) -> Path
         rows.entry(hex::encode_upper(h))
             .or_insert(rng.gen_range(1..1000));
     }
+    rows.entry(format!("00000{}", "1".repeat(35))).or_insert(3);
+    rows.entry(format!("FFFFF{}", "E".repeat(35))).or_insert(3);
     let path = dir.join("pwned-sha1-ordered-by-hash.txt");
+    write_rows(&path, &rows);
+    path
+}
+
+/// A complete sorted dataset: a filler row for every one of the 1,048,576
+/// prefixes (as the real corpus has), plus `known`. LF line ends, ~44 MB.
+pub fn full_dataset(dir: &Path, known: &[(&str, u64)]) -> PathBuf {
+    let known: BTreeMap<String, u64> = known.iter().map(|(p, c)| (sha1_hex(p), *c)).collect();
+    let path = dir.join("pwned-full.txt");
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    let mut extra = known.iter().peekable();
+    for p in 0..Prefix::COUNT {
+        let filler = format!("{p:05X}{:035X}", u128::from(p) * 7919 + 1);
+        let mut rows = vec![(filler, 1 + u64::from(p % 97))];
+        while let Some((h, c)) = extra.next_if(|(h, _)| h[..5] == format!("{p:05X}")) {
+            rows.push((h.clone(), *c));
+        }
+        rows.sort();
+        rows.dedup_by(|a, b| a.0 == b.0);
+        for (h, c) in rows {
+            writeln!(w, "{h}:{c}").unwrap();
+        }
+    }
+    w.flush().unwrap();
+    path
+}
+
+fn write_rows(path: &Path, rows: &BTreeMap<String, u64>) {
     let mut out = String::new();
-    for (h, c) in &rows {
+    for (h, c) in rows {
         out.push_str(&format!("{h}:{c}\r\n"));
     }
-    std::fs::write(&path, out).unwrap();
-    path
+    std::fs::write(path, out).unwrap();
+}
+
+/// A hash of the same prefix as `password`'s but another suffix.
+pub fn neighbour(password: &str) -> String {
+    let mut h = sha1_hex(password).into_bytes();
+    h[39] = if h[39] == b'0' { b'1' } else { b'0' };
+    String::from_utf8(h).unwrap()
+}
+
+/// Adds to a sorted dataset a row of each password's prefix (a neighbour,
+/// not the password) where the prefix has none, so that a password absent
+/// from it reads `not_found`.
+pub fn cover(dataset: &Path, passwords: &[&str]) {
+    let text = std::fs::read_to_string(dataset).unwrap();
+    let mut rows: BTreeMap<String, u64> = text
+        .lines()
+        .map(|l| {
+            let (h, c) = l.split_once(':').unwrap();
+            (h.to_owned(), c.parse().unwrap())
+        })
+        .collect();
+    for p in passwords {
+        let prefix = &sha1_hex(p)[..5];
+        if rows
+            .range(prefix.to_owned()..)
+            .next()
+            .is_none_or(|(h, _)| !h.starts_with(prefix))
+        {
+            rows.insert(neighbour(p), 2);
+        }
+    }
+    write_rows(dataset, &rows);
+}
+
+/// The passwords of a CSV export (its `password` or `login_password` column).
+pub fn csv_passwords(path: &Path) -> Vec<String> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let col = r
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| {
+            let h = h.to_ascii_lowercase();
+            h == "password" || h == "login_password"
+        })
+        .expect("a password column");
+    r.records()
+        .filter_map(|rec| rec.ok()?.get(col).map(str::to_owned))
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// [`cover`] for every password of these exports.
+pub fn cover_exports(dataset: &Path, exports: &[&Path]) {
+    let all: Vec<String> = exports.iter().flat_map(|e| csv_passwords(e)).collect();
+    let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+    cover(dataset, &refs);
 }
 
 /// Writes a directory of `XXXXX.txt` range files (one per prefix present,
@@ -46,7 +138,10 @@ pub fn range_dir(dir: &Path, known: &[(&str, u64)]) -> PathBuf {
     let root = dir.join("ranges");
     std::fs::create_dir_all(&root).unwrap();
     let mut by_prefix: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    by_prefix.entry("00000".into()).or_default();
+    by_prefix
+        .entry("00000".into())
+        .or_default()
+        .push(format!("{}:3", "1".repeat(35)));
     for (p, c) in known {
         let h = sha1_hex(p);
         by_prefix
@@ -59,6 +154,17 @@ pub fn range_dir(dir: &Path, known: &[(&str, u64)]) -> PathBuf {
         std::fs::write(root.join(format!("{prefix}.txt")), lines.join("\r\n")).unwrap();
     }
     root
+}
+
+/// Adds to a range directory a file for each password's prefix that has
+/// none, holding a neighbour row (not the password).
+pub fn cover_dir(root: &Path, passwords: &[&str]) {
+    for p in passwords {
+        let f = root.join(format!("{}.txt", &sha1_hex(p)[..5]));
+        if !f.exists() {
+            std::fs::write(f, format!("{}:2", &neighbour(p)[5..])).unwrap();
+        }
+    }
 }
 
 /// A Bitwarden CSV export with one login per password (`site1`, `site2`...).
@@ -151,6 +257,10 @@ pub enum Fault {
     Drop,
     /// Wait, then serve (the client has usually timed out by then).
     Delay(Duration),
+    /// A 200 with an empty body (a captive portal, a broken proxy).
+    Empty,
+    /// A 200 whose gzip body inflates to this many MiB of valid-looking rows.
+    GzipBomb(usize),
 }
 
 /// One request as the server saw it.
@@ -393,7 +503,26 @@ fn answer(
             let _ = conn.shutdown(std::net::Shutdown::Both);
             false
         }
+        Fault::Empty => conn.write_all(head("200 OK", 0, "").as_bytes()).is_ok(),
+        Fault::GzipBomb(mib) => {
+            let body = gzip_bomb(mib);
+            conn.write_all(head("200 OK", body.len(), "content-encoding: gzip\r\n").as_bytes())
+                .is_ok()
+                && conn.write_all(&body).is_ok()
+        }
     }
+}
+
+/// A gzip stream inflating to `mib` MiB of `000...0:1` rows.
+pub fn gzip_bomb(mib: usize) -> Vec<u8> {
+    use flate2::{Compression, write::GzEncoder};
+    let row = format!("{}:1\r\n", "0".repeat(35));
+    let block = row.repeat((1 << 20) / row.len());
+    let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+    for _ in 0..mib {
+        gz.write_all(block.as_bytes()).unwrap();
+    }
+    gz.finish().unwrap()
 }
 
 /// A plain HTTP/1.1 GET over a socket, as any client would send it.

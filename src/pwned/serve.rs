@@ -268,11 +268,30 @@ impl Drop for ClientSlot {
     }
 }
 
-/// Over a connection limit: a short 503, then close.
-fn refuse(stream: tokio::net::TcpStream) {
-    let _ = stream.try_write(
-        b"HTTP/1.1 503 Service Unavailable\r\nretry-after: 1\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
-    );
+/// Over a connection limit: a short 503, then close. The request the client
+/// may already have sent is read and dropped for a moment before closing:
+/// closing a socket with unread input sends a reset, which makes most
+/// clients lose the 503 and report a broken connection instead.
+fn refuse(mut stream: tokio::net::TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    tokio::spawn(async move {
+        let answer = async {
+            stream
+                .write_all(b"HTTP/1.1 503 Service Unavailable\r\nretry-after: 1\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                .await?;
+            stream.shutdown().await?;
+            let mut sink = [0u8; 4096];
+            let mut left = 64 * 1024;
+            while left > 0 {
+                match stream.read(&mut sink).await? {
+                    0 => break,
+                    n => left -= n.min(left),
+                }
+            }
+            std::io::Result::Ok(())
+        };
+        let _ = tokio::time::timeout(Duration::from_millis(500), answer).await;
+    });
 }
 
 /// Accepts connections until `shutdown`, with the limits of `options`

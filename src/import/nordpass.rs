@@ -148,6 +148,7 @@ impl Format for NordPass {
             let kind = match h.get(rec, "type").trim() {
                 "folder" => {
                     counts.folders += 1;
+                    out.folders += 1;
                     continue;
                 }
                 "password" => EntryKind::Login,

@@ -181,10 +181,7 @@ mod tests {
     #[test]
     fn short_rows_are_skipped_and_counted() {
         let mut out = Parsed::default();
-        let rec = Record {
-            line: 7,
-            fields: vec!["a".into(), "b".into()],
-        };
+        let rec = Record::new(7, ["a", "b"]);
         assert!(skip_short(&rec, 3, &mut out));
         assert!(!skip_short(&rec, 2, &mut out));
         assert_eq!(out.skipped.len(), 1);

@@ -138,6 +138,11 @@ impl Format for NordPass {
         let mut counts = Counts::default();
         for rec in data_rows(table) {
             out.rows += 1;
+            if h.get(rec, "type").trim() == "folder" {
+                counts.folders += 1;
+                out.folders += 1;
+                continue;
+            }
             if rec.len() != h.len() {
                 out.skip(
                     rec.line,

@@ -183,8 +183,9 @@ pub fn read(data: &[u8], dialect: Dialect) -> Result<Table, ReadError> {
 /// they are read again as rows and only the opening row is skipped;
 /// otherwise the whole swallowed part is skipped, naming its lines.
 pub fn read_text(text: &str, lossy: &[usize], dialect: Dialect) -> Result<Table, ReadError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut table = read_part(text.as_bytes(), 0, lossy, 0, dialect, None)?;
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let bom = text.len() - body.len();
+    let mut table = read_part(body.as_bytes(), bom, lossy, 0, dialect, None)?;
     let lines = table.lossy_lines.len();
     if lines > 0 {
         let shown: Vec<String> = table

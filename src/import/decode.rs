@@ -71,7 +71,18 @@ pub fn decode(data: &[u8], forced: Option<&'static Encoding>) -> Decoded {
         valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
         invalid += chunk.invalid().len();
     }
-    if invalid == 0 || (valid > 0 && valid >= invalid) {
+    if invalid == 0 {
+        // Valid UTF-8: one exact copy, no decoder worst-case buffer.
+        let mut text = Zeroizing::new(String::with_capacity(data.len()));
+        text.push_str(std::str::from_utf8(data).unwrap_or_default());
+        return Decoded {
+            text,
+            encoding: UTF_8,
+            note: None,
+            lossy: Vec::new(),
+        };
+    }
+    if valid > 0 && valid >= invalid {
         let (text, lossy) = decode_with(UTF_8, data);
         return Decoded {
             text,

@@ -182,7 +182,10 @@ pub fn load_file_with(
         path: display.clone(),
         message: e.to_string(),
     })?);
-    load_bytes_with(&data, &display, member, choice, options)
+    let decoded = decode_bytes(&data, &display, options)?;
+    // The raw bytes are not needed once decoded: wipe and free them first.
+    drop(data);
+    load_decoded(decoded, &display, member, choice)
 }
 
 /// Imports an export already in memory (`path` is used in messages only).
@@ -203,13 +206,33 @@ pub fn load_bytes_with(
     choice: &FormatChoice,
     options: &ReadOptions,
 ) -> Result<(Source, Vec<Entry>), InputError> {
+    let decoded = decode_bytes(data, path, options)?;
+    load_decoded(decoded, path, member, choice)
+}
+
+/// Checks that `data` may be CSV and decodes it.
+fn decode_bytes(
+    data: &[u8],
+    path: &str,
+    options: &ReadOptions,
+) -> Result<decode::Decoded, InputError> {
     if let Some(what) = decode::not_csv(data) {
         return Err(InputError::NotCsv {
             path: path.to_owned(),
             what,
         });
     }
-    let decoded = decode::decode(data, options.encoding);
+    Ok(decode::decode(data, options.encoding))
+}
+
+/// Reads decoded text as CSV and imports it. The text is dropped (wiped) as
+/// soon as the table is read.
+fn load_decoded(
+    decoded: decode::Decoded,
+    path: &str,
+    member: &str,
+    choice: &FormatChoice,
+) -> Result<(Source, Vec<Entry>), InputError> {
     let malformed = |e: table::ReadError| InputError::Malformed {
         path: path.to_owned(),
         line: e.line,
@@ -225,9 +248,11 @@ pub fn load_bytes_with(
     let read_as = Read {
         path,
         member,
-        decoded: &decoded,
+        note: decoded.note.clone(),
+        encoding: decoded.encoding,
     };
     if let FormatChoice::Columns(map) = choice {
+        drop(decoded);
         let generic = generic::Generic::new(map.clone());
         let mut parsed = Parsed::default();
         generic
@@ -251,6 +276,7 @@ pub fn load_bytes_with(
     if format.dialect() != Dialect::default() {
         table = read(format.dialect()).map_err(malformed)?;
     }
+    drop(decoded);
     let mut parsed = Parsed::default();
     format.import(&table, &mut parsed);
     read_as.finish(format, table, parsed)
@@ -260,7 +286,9 @@ pub fn load_bytes_with(
 struct Read<'a> {
     path: &'a str,
     member: &'a str,
-    decoded: &'a decode::Decoded,
+    /// The decoder's note (the encoding detected), if any.
+    note: Option<String>,
+    encoding: &'static encoding_rs::Encoding,
 }
 
 impl Read<'_> {
@@ -280,7 +308,7 @@ impl Read<'_> {
             skipped: table_skipped,
             lossy_lines,
         } = table;
-        let mut warnings: Vec<String> = self.decoded.note.iter().cloned().collect();
+        let mut warnings: Vec<String> = self.note.iter().cloned().collect();
         warnings.extend(table_warnings);
         warnings.append(&mut parsed.warnings);
         parsed.rows += table_skipped.len();
@@ -297,7 +325,7 @@ impl Read<'_> {
             });
         }
         if !lossy_lines.is_empty() {
-            mark_inexact(&mut parsed.entries, &lossy_lines, self.decoded.encoding);
+            mark_inexact(&mut parsed.entries, &lossy_lines, self.encoding);
         }
         let deleted = parsed.entries.iter().filter(|e| e.deleted).count();
         let no_password = parsed
@@ -315,7 +343,7 @@ impl Read<'_> {
             deleted,
             no_password,
             folders: parsed.folders,
-            encoding: self.decoded.encoding.name(),
+            encoding: self.encoding.name(),
             warnings,
         };
         Ok((source, parsed.entries))

@@ -30,6 +30,8 @@ impl Default for Dialect {
 pub const MAX_CELL_BYTES: usize = 1 << 20;
 /// Most cells accepted in one row.
 pub const MAX_ROW_CELLS: usize = 10_000;
+/// Most unclosed quotes recovered from in one file; more is a damaged file.
+pub const MAX_UNCLOSED_QUOTES: usize = 64;
 
 /// One CSV record, stored compactly: the text of its non-empty cells in one
 /// buffer (wiped from memory when the record is dropped) and, per non-empty
@@ -185,7 +187,7 @@ pub fn read(data: &[u8], dialect: Dialect) -> Result<Table, ReadError> {
 pub fn read_text(text: &str, lossy: &[usize], dialect: Dialect) -> Result<Table, ReadError> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bom = text.len() - body.len();
-    let mut table = read_part(body.as_bytes(), bom, lossy, 0, dialect, None)?;
+    let mut table = read_part(body.as_bytes(), bom, lossy, 0, dialect, None, 0)?;
     let lines = table.lossy_lines.len();
     if lines > 0 {
         let shown: Vec<String> = table
@@ -208,7 +210,8 @@ pub fn read_text(text: &str, lossy: &[usize], dialect: Dialect) -> Result<Table,
 
 /// Reads `data`, the part of the text starting at byte `base` and after line
 /// `line0`. `header_width` is the width of the file's header row when `data`
-/// is not the start of the file.
+/// is not the start of the file; `depth` counts the unclosed quotes already
+/// met (each one re-reads the rest of the file, so they are bounded).
 fn read_part(
     data: &[u8],
     base: usize,
@@ -216,6 +219,7 @@ fn read_part(
     line0: u64,
     dialect: Dialect,
     header_width: Option<usize>,
+    depth: usize,
 ) -> Result<Table, ReadError> {
     let scanned = scan(data, dialect).map_err(|(line, message)| ReadError {
         line: line0 + line,
@@ -253,6 +257,14 @@ fn read_part(
             ),
         });
     };
+    if depth >= MAX_UNCLOSED_QUOTES {
+        return Err(ReadError {
+            line: open,
+            message: format!(
+                "more than {MAX_UNCLOSED_QUOTES} unclosed quotes: the file is damaged (re-export it)"
+            ),
+        });
+    }
     let rest_start = u.opening_line_end;
     let rest = read_part(
         &data[rest_start..],
@@ -261,15 +273,26 @@ fn read_part(
         line0 + u.quote_line,
         dialect,
         Some(width),
+        depth + 1,
     )?;
     let recovered = rest.records.iter().filter(|r| r.len() == width).count();
     if recovered > 0 {
         table.warnings.push(format!(
-            "unclosed quote opened at line {open} swallowed {swallowed}: they were read again as rows ({recovered} recovered); the row at line {row} could not be read"
+            "unclosed quote opened at line {open} swallowed {swallowed}: they were read again as rows ({recovered} recovered); {}",
+            if open > row {
+                format!("lines {row}–{open} could not be read")
+            } else {
+                format!("the row at line {row} could not be read")
+            }
         ));
+        let lost = if open > row {
+            format!("lines {row}–{open} could not be read")
+        } else {
+            "the row could not be read".to_owned()
+        };
         table.skipped.push(Skipped {
             line: row,
-            reason: format!("unclosed quote opened at line {open}: the row could not be read"),
+            reason: format!("unclosed quote opened at line {open}: {lost}"),
         });
         let Table {
             records,
@@ -657,6 +680,27 @@ mod tests {
         let err = read(b"a,\"b,c\n1,2,3\n", Dialect::default()).unwrap_err();
         assert_eq!(err.line, 1);
         assert!(err.message.contains("unclosed quote opened at line 1"));
+    }
+
+    #[test]
+    fn unclosed_quotes_re_read_a_bounded_number_of_times() {
+        // Each unclosed quote re-reads the rest of the file; past the bound
+        // the file is refused rather than read again and again.
+        let data = b"1,\"x,3\n4,5,6\n";
+        let ok = read_part(data, 0, &[], 0, Dialect::default(), Some(3), 0).unwrap();
+        assert_eq!(ok.records.len(), 1);
+        let err = read_part(
+            data,
+            0,
+            &[],
+            9,
+            Dialect::default(),
+            Some(3),
+            MAX_UNCLOSED_QUOTES,
+        )
+        .unwrap_err();
+        assert_eq!(err.line, 10);
+        assert!(err.message.contains("unclosed quotes"), "{}", err.message);
     }
 
     #[test]

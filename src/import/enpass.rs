@@ -117,7 +117,7 @@ impl Format for Enpass {
                 out.skip(rec.line, "empty row");
                 continue;
             }
-            out.entries.push(entry(rec));
+            out.push(entry(rec));
         }
     }
 }

@@ -162,7 +162,7 @@ impl Format for Generic {
             if e.password.is_none() && !e.notes.is_empty() {
                 e.kind = EntryKind::Note;
             }
-            out.entries.push(e);
+            out.push(e);
         }
     }
 }

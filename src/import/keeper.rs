@@ -99,7 +99,7 @@ impl Format for Keeper {
                 );
                 continue;
             }
-            out.entries.push(entry(rec));
+            out.push(entry(rec));
         }
     }
 }

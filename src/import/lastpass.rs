@@ -306,7 +306,7 @@ impl State {
             }
             e.totp = util::totp(h.get(rec, "totp"));
         }
-        out.entries.push(e);
+        out.push(e);
     }
 
     /// Decodes the HTML entities the extension export writes, counting cells.

@@ -83,9 +83,29 @@ pub struct Parsed {
     pub warnings: Vec<String>,
     /// Rows that define a folder (no item): counted, not imported.
     pub folders: usize,
+    /// Custom fields not kept because an item had more than [`MAX_FIELDS`],
+    /// with the line of each such item.
+    pub fields_dropped: (usize, Vec<u64>),
 }
 
+/// Most custom fields kept per item. Real items hold a handful; an item with
+/// thousands (a hostile or damaged row) would cost memory out of proportion
+/// to its bytes.
+pub const MAX_FIELDS: usize = 256;
+
 impl Parsed {
+    /// Keeps `entry`, with at most [`MAX_FIELDS`] custom fields (the others
+    /// are counted and reported).
+    pub fn push(&mut self, mut entry: Entry) {
+        if entry.fields.len() > MAX_FIELDS {
+            self.fields_dropped.0 += entry.fields.len() - MAX_FIELDS;
+            self.fields_dropped.1.push(entry.row);
+            entry.fields.truncate(MAX_FIELDS);
+            entry.fields.shrink_to_fit();
+        }
+        self.entries.push(entry);
+    }
+
     pub fn skip(&mut self, line: u64, reason: impl Into<String>) {
         self.skipped.push(Skipped {
             line,
@@ -311,6 +331,16 @@ impl Read<'_> {
         let mut warnings: Vec<String> = self.note.iter().cloned().collect();
         warnings.extend(table_warnings);
         warnings.append(&mut parsed.warnings);
+        let (dropped, lines) = &parsed.fields_dropped;
+        if *dropped > 0 {
+            let shown: Vec<String> = lines.iter().take(5).map(u64::to_string).collect();
+            let more = if lines.len() > 5 { ", ..." } else { "" };
+            warnings.push(format!(
+                "{dropped} custom field(s) beyond {MAX_FIELDS} per item were not kept ({} item(s), line {}{more})",
+                lines.len(),
+                shown.join(", ")
+            ));
+        }
         parsed.rows += table_skipped.len();
         let mut skipped = table_skipped;
         skipped.append(&mut parsed.skipped);
@@ -675,6 +705,33 @@ https://d.example,dee,pw-d,,,D,,0\n";
         let (source, entries) = load_bytes(notes, "n.csv", "m", &FormatChoice::Auto).unwrap();
         assert!(source.rows > 0 && !entries.is_empty());
         assert!(entries.iter().all(|e| !e.is_account()));
+    }
+
+    #[test]
+    fn items_keep_a_bounded_number_of_custom_fields() {
+        // Keeper: 7 fixed columns, then name,value pairs.
+        let mut row = String::from("Folder,Site,user,pw,https://a.example,notes,");
+        for k in 0..300 {
+            row.push_str(&format!(",f{k},v{k}"));
+        }
+        row.push('\n');
+        let (source, entries) = load_bytes(
+            row.as_bytes(),
+            "k.csv",
+            "m",
+            &FormatChoice::Named("keeper".into()),
+        )
+        .unwrap();
+        assert_eq!(entries[0].fields.len(), MAX_FIELDS);
+        assert_eq!(entries[0].password(), Some("pw"));
+        assert!(
+            source
+                .warnings
+                .iter()
+                .any(|w| w.starts_with("44 custom field(s) beyond 256") && w.contains("line 1")),
+            "{:?}",
+            source.warnings
+        );
     }
 
     #[test]

@@ -163,7 +163,7 @@ impl Format for NordPass {
                 "" if !h.has("type") => infer_kind(&h, rec),
                 _ => EntryKind::Other,
             };
-            out.entries.push(entry(&h, rec, kind, &mut counts));
+            out.push(entry(&h, rec, kind, &mut counts));
         }
         if counts.folders > 0 {
             out.warn(format!(

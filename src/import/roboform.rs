@@ -129,7 +129,7 @@ impl Format for RoboForm {
                 );
                 continue;
             }
-            out.entries.push(entry(&h, rec, rf_at, v2));
+            out.push(entry(&h, rec, rf_at, v2));
         }
     }
 }

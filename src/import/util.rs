@@ -145,7 +145,7 @@ pub fn each_row(
             if typed {
                 let mut scratch = Parsed::default();
                 if let Some(e) = map(&h, rec, &mut scratch).filter(|e| e.kind != EntryKind::Login) {
-                    out.entries.push(e);
+                    out.push(e);
                     short_items += 1;
                     continue;
                 }
@@ -154,7 +154,7 @@ pub fn each_row(
             continue;
         }
         if let Some(e) = map(&h, rec, out) {
-            out.entries.push(e);
+            out.push(e);
         }
     }
     if short_items > 0 {

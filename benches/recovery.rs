@@ -57,6 +57,7 @@ fn synthetic_vault(logins: usize) -> Vault {
             skipped: Vec::new(),
             deleted: 0,
             warnings: Vec::new(),
+            ..Default::default()
         })
         .collect();
     let mut entries = Vec::with_capacity(logins + logins / 20);

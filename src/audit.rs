@@ -24,8 +24,11 @@ pub fn load(settings: &Settings) -> Result<Vault, InputError> {
     }
     let mut vault = Vault::default();
     for input in &settings.inputs {
+        let options = import::ReadOptions {
+            encoding: settings.encoding,
+        };
         let (source, mut entries) =
-            import::load_file(&input.path, &input.member, &settings.format)?;
+            import::load_file_with(&input.path, &input.member, &settings.format, &options)?;
         let index = vault.sources.len();
         for e in &mut entries {
             e.source = index;
@@ -258,6 +261,9 @@ fn assemble(
                 skipped: src.skipped.len(),
                 skipped_rows: src.skipped.clone(),
                 deleted: src.deleted,
+                logins_without_password: src.no_password,
+                folders: src.folders,
+                encoding: src.encoding.to_owned(),
                 other_items: of_source
                     .filter(|e| !e.deleted && !e.is_account() && e.kind != EntryKind::Login)
                     .count(),

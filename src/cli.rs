@@ -333,6 +333,11 @@ pub struct AuditArgs {
     #[arg(long, value_name = "MAPPING", conflicts_with = "input_format")]
     pub columns: Option<String>,
 
+    /// Read the exports as this encoding (e.g. windows-1252, iso-8859-15,
+    /// utf-8, utf-16le, shift_jis) instead of detecting it.
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+
     /// Report format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
@@ -436,9 +441,20 @@ impl AuditArgs {
             .filter(|c| only.is_empty() || only.contains(c))
             .filter(|c| !skip.contains(c))
             .collect();
+        let encoding = match &self.encoding {
+            Some(name) => Some(
+                encoding_rs::Encoding::for_label(name.trim().as_bytes()).ok_or_else(|| {
+                    InputError::Usage(format!(
+                        "--encoding: unknown encoding '{name}' (e.g. utf-8, windows-1252, iso-8859-15, utf-16le, shift_jis)"
+                    ))
+                })?,
+            ),
+            None => None,
+        };
         Ok(Settings {
             inputs: parse_inputs(&self.exports),
             format,
+            encoding,
             checks,
             policy: Policy {
                 fail_on: self.fail_on.or(file.fail_on).unwrap_or(Severity::High),

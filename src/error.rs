@@ -20,6 +20,17 @@ pub enum InputError {
         "{path}:1: export format not recognised (first row has {columns} columns); name it with --input-format (see `vaultlint formats`) or map its columns with --columns"
     )]
     Unrecognised { path: String, columns: usize },
+    #[error("{path}: {what}")]
+    NotCsv { path: String, what: String },
+    #[error(
+        "{path}: none of the {rows} data row(s) could be imported (line {line}: {reason}); check the format (--input-format) or the --columns mapping"
+    )]
+    NothingImported {
+        path: String,
+        rows: usize,
+        line: u64,
+        reason: String,
+    },
     #[error("unknown format '{name}'; `vaultlint formats` lists the supported ones")]
     UnknownFormatName { name: String },
     #[error("{0}")]

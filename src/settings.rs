@@ -50,6 +50,8 @@ impl Default for Policy {
 pub struct Settings {
     pub inputs: Vec<Input>,
     pub format: FormatChoice,
+    /// The exports' encoding (`--encoding`); detected per file when `None`.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
     /// Checks to run, in order.
     pub checks: Vec<CheckId>,
     pub policy: Policy,
@@ -62,6 +64,7 @@ impl Default for Settings {
         Settings {
             inputs: Vec::new(),
             format: FormatChoice::Auto,
+            encoding: None,
             checks: CheckId::ALL.to_vec(),
             policy: Policy::default(),
             pwned: PwnedSettings::default(),

@@ -298,6 +298,7 @@ mod tests {
             skipped: vec![],
             deleted: 0,
             warnings: vec![],
+            ..Default::default()
         });
         for (k, p) in passwords.iter().enumerate() {
             let mut e = Entry::new(EntryKind::Login, k as u64 + 2);

@@ -117,27 +117,28 @@ impl Format for Enpass {
                 out.skip(rec.line, "empty row");
                 continue;
             }
-            out.entries.push(entry(rec));
+            out.push(entry(rec));
         }
     }
 }
 
 fn entry(rec: &Record) -> Entry {
+    let cells: Vec<&str> = rec.cells().collect();
     let (pairs, note) = if rec.len() % 2 == 0 {
-        (&rec.fields[1..rec.len() - 1], rec.fields.last())
+        (&cells[1..rec.len() - 1], cells.last())
     } else {
-        (&rec.fields[1..], None)
+        (&cells[1..], None)
     };
     let mut e = Entry::new(EntryKind::Note, rec.line);
     e.title = rec.get(0).trim().to_owned();
     if let Some(note) = note {
-        e.notes = note.as_str().into();
+        e.notes = (*note).into();
     }
     let (mut login_label, mut card_label) = (false, false);
     let mut email = String::new();
     let mut passwords: Vec<(&str, &str)> = Vec::new();
     for pair in pairs.chunks_exact(2) {
-        let (label, value) = (pair[0].trim(), pair[1].as_str());
+        let (label, value) = (pair[0].trim(), pair[1]);
         if is_section(label, value) {
             continue;
         }

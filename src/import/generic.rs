@@ -78,12 +78,24 @@ impl Generic {
             .collect()
     }
 
-    /// Checks that every mapped column exists.
+    /// Checks that every mapped column exists: named in the header, or
+    /// given by a number no greater than the widest row.
     pub fn validate(&self, table: &Table) -> Result<(), String> {
         let header = (!self.map.headerless())
             .then(|| super::header_of(table))
             .flatten();
-        self.resolve(header.as_ref()).map(|_| ())
+        let columns = self.resolve(header.as_ref())?;
+        let widest = table.records.iter().map(|r| r.len()).max().unwrap_or(0);
+        for (target, index) in columns {
+            if index >= widest {
+                return Err(format!(
+                    "--columns: {target}={} names column {}, but no row has more than {widest} column(s)",
+                    index + 1,
+                    index + 1
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -150,7 +162,7 @@ impl Format for Generic {
             if e.password.is_none() && !e.notes.is_empty() {
                 e.kind = EntryKind::Note;
             }
-            out.entries.push(e);
+            out.push(e);
         }
     }
 }
@@ -190,5 +202,22 @@ mod tests {
         let t = table::read(b"A,B\n1,2\n", Default::default()).unwrap();
         let g = Generic::new(ColumnMap::parse("password=Pass").unwrap());
         assert!(g.validate(&t).unwrap_err().contains("'Pass'"));
+    }
+
+    #[test]
+    fn column_number_beyond_every_row_is_an_error() {
+        let t = table::read(
+            b"Site,Login,Pass\nBank,joe,pw\nMail,ann,pw2,extra\n",
+            Default::default(),
+        )
+        .unwrap();
+        let g = Generic::new(ColumnMap::parse("title=1,password=3,url=9").unwrap());
+        let err = g.validate(&t).unwrap_err();
+        assert!(
+            err.contains("url=9") && err.contains("more than 4 column(s)"),
+            "{err}"
+        );
+        let g = Generic::new(ColumnMap::parse("title=1,password=3,url=4").unwrap());
+        assert!(g.validate(&t).is_ok());
     }
 }

@@ -21,7 +21,7 @@ pub struct Header {
 impl Header {
     pub fn new(record: &Record) -> Self {
         Header {
-            names: record.fields.iter().map(|c| normalize(c)).collect(),
+            names: record.cells().map(normalize).collect(),
         }
     }
 
@@ -80,10 +80,7 @@ mod tests {
 
     #[test]
     fn lookup_is_case_and_quote_insensitive() {
-        let rec = Record {
-            line: 1,
-            fields: vec!["\u{feff}Title".into(), " URL ".into()],
-        };
+        let rec = Record::new(1, ["\u{feff}Title", " URL "]);
         let h = Header::new(&rec);
         assert_eq!(h.index("title"), Some(0));
         assert_eq!(h.index("url"), Some(1));

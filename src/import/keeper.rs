@@ -99,7 +99,7 @@ impl Format for Keeper {
                 );
                 continue;
             }
-            out.entries.push(entry(rec));
+            out.push(entry(rec));
         }
     }
 }
@@ -108,8 +108,9 @@ fn entry(rec: &Record) -> Entry {
     let mut e = util::login(rec.line, rec.get(1), rec.get(4), rec.get(2), rec.get(3));
     e.notes = rec.get(5).into();
     e.folder = util::non_empty(rec.get(0)).or_else(|| util::non_empty(rec.get(6)));
-    for pair in rec.fields[FIXED..].chunks_exact(2) {
-        let (name, value) = (pair[0].trim(), pair[1].as_str());
+    let cells: Vec<&str> = rec.cells_from(FIXED).collect();
+    for pair in cells.chunks_exact(2) {
+        let (name, value) = (pair[0].trim(), pair[1]);
         if name == TOTP_PAIR {
             if e.totp.is_none() {
                 e.totp = util::totp(value);

@@ -15,9 +15,14 @@
 //!   notes; a password line inside a typed note does not make it an account.
 //! - `http://group` rows define (empty) folders: counted as rows, not entries.
 //! - `grouping` is the folder path with `\` separators; `(none)` means none.
-//! - The extension export path HTML-escapes `&`, `<`, `>`, `"` and `'`:
+//! - The web / extension export HTML-escapes `&`, `<`, `>`, `"` and `'`:
 //!   passwords, usernames, names and folders holding `&amp;`, `&lt;`, `&gt;`,
 //!   `&quot;` or `&#39;` are decoded, and one warning says how many cells were.
+//!   `lpass export` writes raw values: there `&amp;` is literal text, never decoded.
+//! - A row with more cells than the header (an unquoted comma in the name or
+//!   notes) keeps its certain fields (url, username, password, totp, and the
+//!   columns after name/extra counted from the end), with a warning.
+//! - `http://group` rows are counted as folders.
 //! - Some export paths leave line breaks unquoted, which splits one record over
 //!   several physical rows. A row with too few fields is joined onto the
 //!   previous one's last field while that does not exceed the header's width;
@@ -25,6 +30,8 @@
 //! - `\r\r\n` line ends are absorbed by the shared reader.
 
 use std::borrow::Cow;
+
+use zeroize::Zeroizing;
 
 use super::{Format, Header, Parsed, Record, Table, data_rows, header_of, util};
 use crate::model::{Capabilities, Entry, EntryKind, Secret};
@@ -79,7 +86,7 @@ impl Format for LastPass {
         }
     }
     fn import(&self, table: &Table, out: &mut Parsed) {
-        import(table, out);
+        import(table, out, true);
     }
 }
 
@@ -109,13 +116,14 @@ impl Format for LastPassCli {
         }
     }
     fn import(&self, table: &Table, out: &mut Parsed) {
-        import(table, out);
+        import(table, out, false);
     }
 }
 
 /// A logical record being rebuilt from physical rows.
 struct Pending {
-    record: Record,
+    line: u64,
+    cells: Vec<Zeroizing<String>>,
     /// Last physical line the record covers so far.
     end_line: u64,
     /// How many physical rows were joined into it.
@@ -124,36 +132,47 @@ struct Pending {
 
 /// Last physical line of `rec` (each line break inside a cell is one more).
 fn end_line(rec: &Record) -> u64 {
-    let breaks: usize = rec.fields.iter().map(|f| f.matches('\n').count()).sum();
+    let breaks: usize = rec.cells().map(|f| f.matches('\n').count()).sum();
     rec.line + breaks as u64
 }
 
-fn import(table: &Table, out: &mut Parsed) {
+/// `entities`: decode the HTML entities the web / extension export writes
+/// (`lpass export` writes raw values, where `&amp;` is literal text).
+fn import(table: &Table, out: &mut Parsed, entities: bool) {
     let Some(h) = header_of(table) else { return };
     let width = h.len();
-    let mut state = State::default();
+    let mut state = State {
+        entities,
+        ..State::default()
+    };
     let mut pending: Option<Pending> = None;
     for rec in data_rows(table) {
         if let Some(p) = pending.as_mut()
             && rec.len() < width
-            && (p.record.len() + rec.len()).saturating_sub(1) <= width
+            && (p.cells.len() + rec.len()).saturating_sub(1) <= width
         {
             // An unquoted line break split the record: the first cell of this
             // row continues the previous row's last cell.
             let gap = rec.line.saturating_sub(p.end_line + 1);
             let joint = "\n".repeat(gap as usize + 1);
-            let mut cells = rec.fields.iter();
-            if let (Some(last), Some(first)) = (p.record.fields.last_mut(), cells.next()) {
-                last.push_str(&joint);
-                last.push_str(first);
+            let mut cells = rec.cells();
+            if let (Some(last), Some(first)) = (p.cells.last_mut(), cells.next()) {
+                let mut joined = Zeroizing::new(String::with_capacity(
+                    last.len() + joint.len() + first.len(),
+                ));
+                joined.push_str(last);
+                joined.push_str(&joint);
+                joined.push_str(first);
+                *last = joined;
             }
-            p.record.fields.extend(cells.cloned());
+            p.cells.extend(cells.map(|c| Zeroizing::new(c.to_owned())));
             p.end_line = end_line(rec);
             p.pieces += 1;
-            if p.record.len() == width
+            if p.cells.len() == width
                 && let Some(done) = pending.take()
             {
-                state.emit(&h, &done.record, out);
+                let record = Record::new(done.line, done.cells.iter().map(|c| c.as_str()));
+                state.emit(&h, &record, out);
                 state.repaired += 1;
             }
             continue;
@@ -161,10 +180,10 @@ fn import(table: &Table, out: &mut Parsed) {
         if let Some(p) = pending.take() {
             out.rows += 1;
             out.skip(
-                p.record.line,
+                p.line,
                 format!(
                     "{} fields where the header has {width} (a cell with an unquoted line break or comma; {} line(s) could not be rejoined)",
-                    p.record.len(),
+                    p.cells.len(),
                     p.pieces
                 ),
             );
@@ -173,10 +192,13 @@ fn import(table: &Table, out: &mut Parsed) {
             state.emit(&h, rec, out);
         } else if rec.len() < width {
             pending = Some(Pending {
-                record: rec.clone(),
+                line: rec.line,
+                cells: rec.cells().map(|c| Zeroizing::new(c.to_owned())).collect(),
                 end_line: end_line(rec),
                 pieces: 1,
             });
+        } else if let Some(record) = salvage(&h, rec, &mut state) {
+            state.emit(&h, &record, out);
         } else {
             out.rows += 1;
             out.skip(
@@ -191,18 +213,58 @@ fn import(table: &Table, out: &mut Parsed) {
     if let Some(p) = pending.take() {
         out.rows += 1;
         out.skip(
-            p.record.line,
+            p.line,
             format!(
                 "{} fields where the header has {width} (the file ends inside a record)",
-                p.record.len()
+                p.cells.len()
             ),
         );
     }
     state.finish(out);
 }
 
+/// Rebuilds a row with more cells than the header: unquoted commas in the
+/// name or the notes (`extra`), the two free-text columns. The columns
+/// before both (url, username, password, totp in LastPass' order) are
+/// certain, and so are those after both, counted from the end. When the
+/// notes cell is empty the extra cells belong to the name; otherwise the
+/// name and the notes cannot be told apart, and both go into the notes
+/// (kept secret) with no title. `None` when the header lacks either column.
+fn salvage(h: &Header, rec: &Record, state: &mut State) -> Option<Record> {
+    let (name, extra) = (h.index("name")?, h.index("extra")?);
+    let (lo, hi) = (name.min(extra), name.max(extra));
+    if hi != lo + 1 {
+        return None;
+    }
+    let over = rec.len() - h.len();
+    let span: Vec<&str> = (lo..=hi + over).map(|i| rec.get(i)).collect();
+    let join = |cells: &[&str]| Zeroizing::new(cells.join(","));
+    let (name_text, extra_text) = if extra == lo && span[0].is_empty() {
+        (join(&span[1..]), Zeroizing::new(String::new()))
+    } else if extra == hi && span[span.len() - 1].is_empty() {
+        (join(&span[..span.len() - 1]), Zeroizing::new(String::new()))
+    } else {
+        state.untitled += 1;
+        (Zeroizing::new(String::new()), join(&span))
+    };
+    let cells = (0..h.len()).map(|i| match i {
+        i if i < lo => rec.get(i),
+        i if i == name => name_text.as_str(),
+        i if i == extra => extra_text.as_str(),
+        i => rec.get(i + over),
+    });
+    state.salvaged.push(rec.line);
+    Some(Record::new(rec.line, cells))
+}
+
 #[derive(Default)]
 struct State {
+    /// Decode HTML entities (the web / extension export).
+    entities: bool,
+    /// Lines of rows with unquoted commas rebuilt by [`salvage`].
+    salvaged: Vec<u64>,
+    /// Of those, rows whose name and notes could not be told apart.
+    untitled: usize,
     /// Cells whose HTML entities were decoded.
     decoded: usize,
     /// Records rebuilt from several physical rows.
@@ -217,6 +279,7 @@ impl State {
         let url = h.get(rec, "url").trim();
         if url.eq_ignore_ascii_case(GROUP_URL) {
             self.groups += 1;
+            out.folders += 1;
             return;
         }
         let kind = if url.eq_ignore_ascii_case(NOTE_URL) {
@@ -243,13 +306,13 @@ impl State {
             }
             e.totp = util::totp(h.get(rec, "totp"));
         }
-        out.entries.push(e);
+        out.push(e);
     }
 
     /// Decodes the HTML entities the extension export writes, counting cells.
     fn unescape<'a>(&mut self, cell: &'a str) -> Cow<'a, str> {
         const ENTITIES: &[&str] = &["&amp;", "&lt;", "&gt;", "&quot;", "&#39;", "&#039;"];
-        if ENTITIES.iter().any(|e| cell.contains(e)) {
+        if self.entities && ENTITIES.iter().any(|e| cell.contains(e)) {
             self.decoded += 1;
             html_escape::decode_html_entities(cell)
         } else {
@@ -258,6 +321,22 @@ impl State {
     }
 
     fn finish(&self, out: &mut Parsed) {
+        if !self.salvaged.is_empty() {
+            let lines: Vec<String> = self.salvaged.iter().map(u64::to_string).collect();
+            let untitled = if self.untitled > 0 {
+                format!(
+                    "; in {} of them the name could not be told apart from the notes, so the title is empty and both are kept in the notes",
+                    self.untitled
+                )
+            } else {
+                String::new()
+            };
+            out.warn(format!(
+                "{} row(s) with an unquoted comma in the name or notes (line {}): url, username and password were kept{untitled}",
+                self.salvaged.len(),
+                lines.join(", ")
+            ));
+        }
         if self.decoded > 0 {
             out.warn(format!(
                 "decoded HTML entities (&amp; &lt; &gt; &quot; &#39;) in {} cell(s): this export was written by the LastPass browser extension, which escapes them",
@@ -431,10 +510,19 @@ https://h.example,hal,pw-h,,,H,,0\n\
                 "B multi",
                 "C blank line inside",
                 "D four lines",
+                "",
                 "F",
                 "H"
             ]
         );
+        // E: a comma in non-empty notes: the name cannot be told apart, the
+        // certain fields are kept and both texts go to the notes.
+        let e = &out.entries[4];
+        assert_eq!(
+            (e.row, e.password(), e.username.as_str()),
+            (12, Some("pw-e"), "eve")
+        );
+        assert_eq!(e.notes.expose(), "note, with a comma,E");
         assert_eq!(out.entries[1].notes.expose(), "first line\nsecond line");
         assert_eq!(out.entries[1].row, 3);
         assert_eq!(out.entries[2].notes.expose(), "test\"\n\ntest\"");
@@ -444,10 +532,9 @@ https://h.example,hal,pw-h,,,H,,0\n\
         );
         assert_eq!(out.entries[3].password(), Some("pw-d"));
         let skipped: Vec<u64> = out.skipped.iter().map(|s| s.line).collect();
-        assert_eq!(skipped, vec![12, 14, 16]);
-        assert!(out.skipped[0].reason.contains("9 fields"));
-        assert!(out.skipped[1].reason.contains("5 fields"));
-        assert!(out.skipped[2].reason.contains("ends inside a record"));
+        assert_eq!(skipped, vec![14, 16]);
+        assert!(out.skipped[0].reason.contains("5 fields"));
+        assert!(out.skipped[1].reason.contains("ends inside a record"));
         assert_eq!(out.rows, 9);
         assert!(out.warnings.iter().any(|w| w.contains("3 record(s) split")));
     }
@@ -486,6 +573,60 @@ https://a.example,ann,a&b&c,,&amp; stays in notes,A &lt;test&gt;,Work &amp; Play
         assert_eq!(e.notes.expose(), "&amp; stays in notes");
         assert!(out.warnings.iter().any(|w| w.contains(" 2 cell(s)")));
         assert!(out.warnings.iter().any(|w| w.contains("1 http://group")));
+    }
+
+    #[test]
+    fn unquoted_comma_in_a_name_keeps_the_login() {
+        let data = b"url,username,password,totp,extra,name,grouping,fav\n\
+https://a.example,ann,pw-a,,,A,,0\n\
+https://shop.example,bob,Sh0p-pw,JBSWY3DPEHPK3PXP,,Shop, Inc, EU,Work,1\n";
+        let out = run(data);
+        assert!(out.skipped.is_empty(), "{:?}", out.skipped);
+        assert_eq!(out.rows, 2);
+        let shop = by_title(&out, "Shop, Inc, EU");
+        assert!(shop.is_account());
+        assert_eq!(shop.password(), Some("Sh0p-pw"));
+        assert_eq!(shop.username, "bob");
+        assert_eq!(shop.url(), Some("https://shop.example"));
+        assert_eq!(shop.folder.as_deref(), Some("Work"));
+        assert!(shop.has_totp());
+        assert!(shop.notes.is_empty());
+        assert!(
+            out.warnings
+                .iter()
+                .any(|w| w.contains("unquoted comma") && w.contains("line 3")),
+            "{:?}",
+            out.warnings
+        );
+    }
+
+    #[test]
+    fn lpass_export_values_are_raw_not_entity_decoded() {
+        let data = b"url,username,password,extra,name,grouping,fav\r\n\
+https://a.example,ann,Tom&amp;Jerry,,A &lt;1&gt;,Work &amp; Play,0\r\n\
+https://b.example,bob,Tom&Jerry,,B,,0\r\n";
+        let out = testing::import(&LastPassCli, data);
+        let a = by_title(&out, "A &lt;1&gt;");
+        assert_eq!(a.password(), Some("Tom&amp;Jerry"));
+        assert_eq!(a.folder.as_deref(), Some("Work &amp; Play"));
+        assert_ne!(
+            a.password(),
+            by_title(&out, "B").password(),
+            "no false reuse"
+        );
+        assert!(out.warnings.iter().all(|w| !w.contains("HTML entities")));
+        // The same rows from the web export are decoded.
+        let web = run(b"url,username,password,totp,extra,name,grouping,fav\n\
+https://a.example,ann,Tom&amp;Jerry,,,A,,0\n");
+        assert_eq!(web.entries[0].password(), Some("Tom&Jerry"));
+    }
+
+    #[test]
+    fn group_rows_are_folders() {
+        let out = run(b"url,username,password,totp,extra,name,grouping,fav\n\
+http://group,,,,,Empty folder,Empty folder,0\n\
+https://a.example,ann,pw,,,A,,0\n");
+        assert_eq!((out.rows, out.folders, out.entries.len()), (2, 1, 1));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! [`crate::model`]. One module per format; adding a format is one file, one
 //! line in [`FORMATS`] and one sample in `sample-exports/`.
 
+pub mod decode;
 pub mod header;
 pub mod shape;
 pub mod table;
@@ -26,7 +27,7 @@ mod safari;
 use std::path::Path;
 
 use crate::error::InputError;
-use crate::model::{Capabilities, Entry, Skipped, Source};
+use crate::model::{Capabilities, Entry, EntryKind, Skipped, Source};
 pub use header::Header;
 pub use table::{Dialect, Record, Table};
 
@@ -80,9 +81,31 @@ pub struct Parsed {
     pub rows: usize,
     pub skipped: Vec<Skipped>,
     pub warnings: Vec<String>,
+    /// Rows that define a folder (no item): counted, not imported.
+    pub folders: usize,
+    /// Custom fields not kept because an item had more than [`MAX_FIELDS`],
+    /// with the line of each such item.
+    pub fields_dropped: (usize, Vec<u64>),
 }
 
+/// Most custom fields kept per item. Real items hold a handful; an item with
+/// thousands (a hostile or damaged row) would cost memory out of proportion
+/// to its bytes.
+pub const MAX_FIELDS: usize = 256;
+
 impl Parsed {
+    /// Keeps `entry`, with at most [`MAX_FIELDS`] custom fields (the others
+    /// are counted and reported).
+    pub fn push(&mut self, mut entry: Entry) {
+        if entry.fields.len() > MAX_FIELDS {
+            self.fields_dropped.0 += entry.fields.len() - MAX_FIELDS;
+            self.fields_dropped.1.push(entry.row);
+            entry.fields.truncate(MAX_FIELDS);
+            entry.fields.shrink_to_fit();
+        }
+        self.entries.push(entry);
+    }
+
     pub fn skip(&mut self, line: u64, reason: impl Into<String>) {
         self.skipped.push(Skipped {
             line,
@@ -151,18 +174,38 @@ pub fn detect(table: &Table) -> Option<&'static dyn Format> {
     best.map(|(f, _)| f)
 }
 
+/// How the bytes of an export are read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOptions {
+    /// The file's encoding (`--encoding`); detected when `None`.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+}
+
 /// Reads and imports one export file. `member` names whose export it is.
 pub fn load_file(
     path: &Path,
     member: &str,
     choice: &FormatChoice,
 ) -> Result<(Source, Vec<Entry>), InputError> {
+    load_file_with(path, member, choice, &ReadOptions::default())
+}
+
+/// [`load_file`] with read options.
+pub fn load_file_with(
+    path: &Path,
+    member: &str,
+    choice: &FormatChoice,
+    options: &ReadOptions,
+) -> Result<(Source, Vec<Entry>), InputError> {
     let display = path.display().to_string();
     let data = zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| InputError::Io {
         path: display.clone(),
         message: e.to_string(),
     })?);
-    load_bytes(&data, &display, member, choice)
+    let decoded = decode_bytes(&data, &display, options)?;
+    // The raw bytes are not needed once decoded: wipe and free them first.
+    drop(data);
+    load_decoded(decoded, &display, member, choice)
 }
 
 /// Imports an export already in memory (`path` is used in messages only).
@@ -172,75 +215,194 @@ pub fn load_bytes(
     member: &str,
     choice: &FormatChoice,
 ) -> Result<(Source, Vec<Entry>), InputError> {
+    load_bytes_with(data, path, member, choice, &ReadOptions::default())
+}
+
+/// [`load_bytes`] with read options.
+pub fn load_bytes_with(
+    data: &[u8],
+    path: &str,
+    member: &str,
+    choice: &FormatChoice,
+    options: &ReadOptions,
+) -> Result<(Source, Vec<Entry>), InputError> {
+    let decoded = decode_bytes(data, path, options)?;
+    load_decoded(decoded, path, member, choice)
+}
+
+/// Checks that `data` may be CSV and decodes it.
+fn decode_bytes(
+    data: &[u8],
+    path: &str,
+    options: &ReadOptions,
+) -> Result<decode::Decoded, InputError> {
+    if let Some(what) = decode::not_csv(data) {
+        return Err(InputError::NotCsv {
+            path: path.to_owned(),
+            what,
+        });
+    }
+    Ok(decode::decode(data, options.encoding))
+}
+
+/// Reads decoded text as CSV and imports it. The text is dropped (wiped) as
+/// soon as the table is read.
+fn load_decoded(
+    decoded: decode::Decoded,
+    path: &str,
+    member: &str,
+    choice: &FormatChoice,
+) -> Result<(Source, Vec<Entry>), InputError> {
     let malformed = |e: table::ReadError| InputError::Malformed {
         path: path.to_owned(),
         line: e.line,
         message: e.message,
     };
-    let table = table::read(data, Dialect::default()).map_err(malformed)?;
+    let read = |dialect| table::read_text(&decoded.text, &decoded.lossy, dialect);
+    let mut table = read(Dialect::default()).map_err(malformed)?;
     if table.records.is_empty() {
         return Err(InputError::Empty {
             path: path.to_owned(),
         });
     }
-    let (format, table): (&dyn Format, Table) = match choice {
-        FormatChoice::Columns(map) => {
-            let generic = generic::Generic::new(map.clone());
-            let mut parsed = Parsed::default();
-            generic
-                .validate(&table)
-                .map_err(|message| InputError::Malformed {
-                    path: path.to_owned(),
-                    line: 1,
-                    message,
-                })?;
-            generic.import(&table, &mut parsed);
-            return Ok(finish(path, member, &generic, table, parsed));
-        }
-        FormatChoice::Named(name) => {
-            let f = format_by_id(name)
-                .ok_or_else(|| InputError::UnknownFormatName { name: name.clone() })?;
-            (f, table)
-        }
-        FormatChoice::Auto => {
-            let f = detect(&table).ok_or_else(|| InputError::Unrecognised {
+    let read_as = Read {
+        path,
+        member,
+        note: decoded.note.clone(),
+        encoding: decoded.encoding,
+    };
+    if let FormatChoice::Columns(map) = choice {
+        drop(decoded);
+        let generic = generic::Generic::new(map.clone());
+        let mut parsed = Parsed::default();
+        generic
+            .validate(&table)
+            .map_err(|message| InputError::Malformed {
                 path: path.to_owned(),
-                columns: table.records[0].len(),
+                line: 1,
+                message,
             })?;
-            (f, table)
-        }
+        generic.import(&table, &mut parsed);
+        return read_as.finish(&generic, table, parsed);
+    }
+    let format: &dyn Format = match choice {
+        FormatChoice::Named(name) => format_by_id(name)
+            .ok_or_else(|| InputError::UnknownFormatName { name: name.clone() })?,
+        _ => detect(&table).ok_or_else(|| InputError::Unrecognised {
+            path: path.to_owned(),
+            columns: table.records[0].len(),
+        })?,
     };
-    let table = if format.dialect() == Dialect::default() {
-        table
-    } else {
-        table::read(data, format.dialect()).map_err(malformed)?
-    };
+    if format.dialect() != Dialect::default() {
+        table = read(format.dialect()).map_err(malformed)?;
+    }
+    drop(decoded);
     let mut parsed = Parsed::default();
     format.import(&table, &mut parsed);
-    Ok(finish(path, member, format, table, parsed))
+    read_as.finish(format, table, parsed)
 }
 
-fn finish(
-    path: &str,
-    member: &str,
-    format: &dyn Format,
-    table: Table,
-    mut parsed: Parsed,
-) -> (Source, Vec<Entry>) {
-    let mut warnings = table.warnings;
-    warnings.append(&mut parsed.warnings);
-    let deleted = parsed.entries.iter().filter(|e| e.deleted).count();
-    let source = Source {
-        path: path.to_owned(),
-        member: member.to_owned(),
-        format: format.id(),
-        capabilities: format.capabilities(),
-        rows: parsed.rows,
-        skipped: parsed.skipped,
-        deleted,
-        warnings,
-    };
-    (source, parsed.entries)
+/// One file being read.
+struct Read<'a> {
+    path: &'a str,
+    member: &'a str,
+    /// The decoder's note (the encoding detected), if any.
+    note: Option<String>,
+    encoding: &'static encoding_rs::Encoding,
+}
+
+impl Read<'_> {
+    /// Gathers what the reader and the importer found into the file's
+    /// [`Source`]: rows the reader could not read count as rows skipped,
+    /// passwords from undecodable bytes are marked inexact, and a file none
+    /// of whose data rows could be imported is an input error.
+    fn finish(
+        &self,
+        format: &dyn Format,
+        table: Table,
+        mut parsed: Parsed,
+    ) -> Result<(Source, Vec<Entry>), InputError> {
+        let Table {
+            records: _,
+            warnings: table_warnings,
+            skipped: table_skipped,
+            lossy_lines,
+        } = table;
+        let mut warnings: Vec<String> = self.note.iter().cloned().collect();
+        warnings.extend(table_warnings);
+        warnings.append(&mut parsed.warnings);
+        let (dropped, lines) = &parsed.fields_dropped;
+        if *dropped > 0 {
+            let shown: Vec<String> = lines.iter().take(5).map(u64::to_string).collect();
+            let more = if lines.len() > 5 { ", ..." } else { "" };
+            warnings.push(format!(
+                "{dropped} custom field(s) beyond {MAX_FIELDS} per item were not kept ({} item(s), line {}{more})",
+                lines.len(),
+                shown.join(", ")
+            ));
+        }
+        parsed.rows += table_skipped.len();
+        let mut skipped = table_skipped;
+        skipped.append(&mut parsed.skipped);
+        skipped.sort_by_key(|s| s.line);
+        if parsed.rows > 0 && skipped.len() == parsed.rows {
+            let first = &skipped[0];
+            return Err(InputError::NothingImported {
+                path: self.path.to_owned(),
+                rows: parsed.rows,
+                line: first.line,
+                reason: first.reason.clone(),
+            });
+        }
+        if !lossy_lines.is_empty() {
+            mark_inexact(&mut parsed.entries, &lossy_lines, self.encoding);
+        }
+        let deleted = parsed.entries.iter().filter(|e| e.deleted).count();
+        let no_password = parsed
+            .entries
+            .iter()
+            .filter(|e| !e.deleted && e.kind == EntryKind::Login && e.password().is_none())
+            .count();
+        let source = Source {
+            path: self.path.to_owned(),
+            member: self.member.to_owned(),
+            format: format.id(),
+            capabilities: format.capabilities(),
+            rows: parsed.rows,
+            skipped,
+            deleted,
+            no_password,
+            folders: parsed.folders,
+            encoding: self.encoding.name(),
+            warnings,
+        };
+        Ok((source, parsed.entries))
+    }
+}
+
+/// Marks the entries whose password holds a character that replaced
+/// undecodable bytes: the password is not known exactly, so checks that need
+/// it exactly (breach lookups) must say unknown. The rule is the same for
+/// every format: the file had undecodable bytes (`lossy_lines`, the lines of
+/// their records) and the password holds U+FFFD.
+fn mark_inexact(
+    entries: &mut [Entry],
+    lossy_lines: &[u64],
+    encoding: &'static encoding_rs::Encoding,
+) {
+    for e in entries {
+        if e.password().is_some_and(|p| p.contains('\u{FFFD}')) {
+            let on_row = if lossy_lines.contains(&e.row) {
+                format!("line {}", e.row)
+            } else {
+                format!("the record starting at line {}", e.row)
+            };
+            e.password_inexact = Some(format!(
+                "{on_row} holds bytes that are not valid {}: the password was read with a replacement character (U+FFFD), so it is not exactly known",
+                encoding.name()
+            ));
+        }
+    }
 }
 
 /// Records after the header row, for formats that have one.
@@ -375,6 +537,201 @@ mod tests {
             let n = entries.iter().filter(|e| e.is_account()).count();
             assert_eq!(n, *accounts, "{name}");
         }
+    }
+
+    /// `rows = accounts + logins without password + other items + folders
+    /// + deleted + skipped`, computed as the JSON report does.
+    fn rows_add_up(source: &Source, entries: &[Entry]) -> Result<(), String> {
+        let accounts = entries.iter().filter(|e| e.is_account()).count();
+        let other = entries
+            .iter()
+            .filter(|e| !e.deleted && e.kind != EntryKind::Login)
+            .count();
+        let sum = accounts
+            + source.no_password
+            + other
+            + source.folders
+            + source.deleted
+            + source.skipped.len();
+        if sum == source.rows {
+            Ok(())
+        } else {
+            Err(format!(
+                "{}: rows {} != {accounts} accounts + {} without password + {other} other + {} folders + {} deleted + {} skipped",
+                source.path,
+                source.rows,
+                source.no_password,
+                source.folders,
+                source.deleted,
+                source.skipped.len()
+            ))
+        }
+    }
+
+    #[test]
+    fn every_sample_accounts_for_every_row() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-exports");
+        let mut files: Vec<std::path::PathBuf> = Vec::new();
+        for dir in [root.clone(), root.join("family")] {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_some_and(|x| x == "csv") {
+                    files.push(path);
+                }
+            }
+        }
+        assert!(files.len() >= 20, "{files:?}");
+        let mut errors = Vec::new();
+        for path in &files {
+            let (source, entries) = load_file(path, "m", &FormatChoice::Auto).unwrap();
+            assert!(source.rows > 0, "{}", path.display());
+            if let Err(e) = rows_add_up(&source, &entries) {
+                errors.push(e);
+            }
+        }
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
+
+    #[test]
+    fn rows_add_up_with_skips_folders_and_logins_without_password() {
+        let data = b"url,username,password,totp,extra,name,grouping,fav\n\
+http://group,,,,,F,F,0\n\
+https://a.example,ann,,,,No password,,0\n\
+http://sn,,,,body,Note,,0\n\
+https://b.example,bob,pw,,,B,,0\n\
+https://c.example,cy,\"pw-c,,,C,,0\n\
+https://d.example,dee,pw-d,,,D,,0\n";
+        let (source, entries) = load_bytes(data, "lp.csv", "m", &FormatChoice::Auto).unwrap();
+        assert_eq!(source.rows, 6);
+        assert_eq!(
+            (source.folders, source.no_password, source.skipped.len()),
+            (1, 1, 1)
+        );
+        rows_add_up(&source, &entries).unwrap();
+    }
+
+    #[test]
+    fn undecodable_password_bytes_make_the_password_inexact() {
+        // UTF-8 (the title has an accent) with one stray byte in a password.
+        let mut data = "name,url,username,password\nCafé,https://a.example,ann,ok-pw\nB,https://b.example,bob,zq"
+            .as_bytes()
+            .to_vec();
+        data.extend_from_slice(b"\xffzq\n");
+        let (source, entries) = load_bytes(
+            &data,
+            "x.csv",
+            "m",
+            &FormatChoice::Columns(
+                generic::ColumnMap::parse("title=name,url=url,username=username,password=password")
+                    .unwrap(),
+            ),
+        )
+        .unwrap();
+        assert_eq!(source.encoding, "UTF-8");
+        let b = entries.iter().find(|e| e.title == "B").unwrap();
+        let reason = b.password_inexact.as_deref().expect("inexact");
+        assert!(reason.contains("line 3"), "{reason}");
+        assert!(
+            !reason.contains("zq"),
+            "the reason never quotes the password"
+        );
+        let cafe = entries.iter().find(|e| e.title == "Café").unwrap();
+        assert_eq!(cafe.password_inexact, None);
+    }
+
+    #[test]
+    fn latin1_export_is_decoded_exactly() {
+        let data = b"folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\r\n\
+,,login,S0,,,0,https://s0.example,u0,contrase\xf1a,\r\n\
+,,login,Caf\xe9,,,0,https://s1.example,u1,passw\xf6rd1,\r\n";
+        let (source, entries) = load_bytes(data, "l1.csv", "m", &FormatChoice::Auto).unwrap();
+        assert_eq!(source.encoding, "windows-1252");
+        let decoded: Vec<_> = source
+            .warnings
+            .iter()
+            .filter(|w| w.contains("decoded as windows-1252"))
+            .collect();
+        assert_eq!(decoded.len(), 1, "{:?}", source.warnings);
+        assert_eq!(entries[0].password(), Some("contraseña"));
+        assert_eq!(entries[1].title, "Café");
+        assert!(entries.iter().all(|e| e.password_inexact.is_none()));
+        // --encoding overrides the guess.
+        let options = ReadOptions {
+            encoding: Some(encoding_rs::UTF_8),
+        };
+        let (_, entries) =
+            load_bytes_with(data, "l1.csv", "m", &FormatChoice::Auto, &options).unwrap();
+        assert!(entries[0].password_inexact.is_some());
+    }
+
+    #[test]
+    fn files_that_are_not_csv_say_what_they_are() {
+        let err = load_bytes(
+            br#"{"encrypted":false,"items":[]}"#,
+            "b.json",
+            "m",
+            &FormatChoice::Auto,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("Bitwarden JSON export"), "{err}");
+        let err = load_bytes(
+            b"PK\x03\x04\x14\0xl/workbook.xml",
+            "e.xlsx",
+            "m",
+            &FormatChoice::Auto,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("XLSX"), "{err}");
+    }
+
+    #[test]
+    fn a_file_whose_rows_all_fail_is_an_input_error() {
+        let map = generic::ColumnMap::parse("title=Site,password=Pass,url=Memo").unwrap();
+        let data = b"Site,Pass,Memo\nBank,pw\nMail,pw2\n";
+        let err = load_bytes(data, "o.csv", "m", &FormatChoice::Columns(map)).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                InputError::NothingImported {
+                    rows: 2,
+                    line: 2,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        // A file of notes only has no account, and that is fine.
+        let notes = include_bytes!("../../sample-exports/dashlane-securenotes.csv");
+        let (source, entries) = load_bytes(notes, "n.csv", "m", &FormatChoice::Auto).unwrap();
+        assert!(source.rows > 0 && !entries.is_empty());
+        assert!(entries.iter().all(|e| !e.is_account()));
+    }
+
+    #[test]
+    fn items_keep_a_bounded_number_of_custom_fields() {
+        // Keeper: 7 fixed columns, then name,value pairs.
+        let mut row = String::from("Folder,Site,user,pw,https://a.example,notes,");
+        for k in 0..300 {
+            row.push_str(&format!(",f{k},v{k}"));
+        }
+        row.push('\n');
+        let (source, entries) = load_bytes(
+            row.as_bytes(),
+            "k.csv",
+            "m",
+            &FormatChoice::Named("keeper".into()),
+        )
+        .unwrap();
+        assert_eq!(entries[0].fields.len(), MAX_FIELDS);
+        assert_eq!(entries[0].password(), Some("pw"));
+        assert!(
+            source
+                .warnings
+                .iter()
+                .any(|w| w.starts_with("44 custom field(s) beyond 256") && w.contains("line 1")),
+            "{:?}",
+            source.warnings
+        );
     }
 
     #[test]

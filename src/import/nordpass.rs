@@ -138,6 +138,11 @@ impl Format for NordPass {
         let mut counts = Counts::default();
         for rec in data_rows(table) {
             out.rows += 1;
+            if h.get(rec, "type").trim() == "folder" {
+                counts.folders += 1;
+                out.folders += 1;
+                continue;
+            }
             if rec.len() != h.len() {
                 out.skip(
                     rec.line,
@@ -148,6 +153,7 @@ impl Format for NordPass {
             let kind = match h.get(rec, "type").trim() {
                 "folder" => {
                     counts.folders += 1;
+                    out.folders += 1;
                     continue;
                 }
                 "password" => EntryKind::Login,
@@ -157,7 +163,7 @@ impl Format for NordPass {
                 "" if !h.has("type") => infer_kind(&h, rec),
                 _ => EntryKind::Other,
             };
-            out.entries.push(entry(&h, rec, kind, &mut counts));
+            out.push(entry(&h, rec, kind, &mut counts));
         }
         if counts.folders > 0 {
             out.warn(format!(

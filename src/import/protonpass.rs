@@ -185,7 +185,7 @@ impl Format for ProtonPass {
             e.created = util::parse_epoch(h.get(rec, "createtime"));
             e.modified = util::parse_epoch(h.get(rec, "modifytime"));
             e.folder = util::non_empty(h.get(rec, "vault"));
-            out.entries.push(e);
+            out.push(e);
         }
         if bad_autofill > 0 {
             out.warn(format!(

@@ -81,7 +81,7 @@ fn parse_item(cell: &str, v2: bool) -> Vec<(String, Secret)> {
         2..=5 => Secret::new(unguard(record.get(record.len() - 1))),
         // An unquoted comma inside the value: keep it whole.
         _ => {
-            let joined = Secret::from(record.fields[4..].join(","));
+            let joined = Secret::from(record.cells_from(4).collect::<Vec<_>>().join(","));
             Secret::new(unguard(joined.expose()))
         }
     };
@@ -129,7 +129,7 @@ impl Format for RoboForm {
                 );
                 continue;
             }
-            out.entries.push(entry(&h, rec, rf_at, v2));
+            out.push(entry(&h, rec, rf_at, v2));
         }
     }
 }
@@ -150,7 +150,7 @@ fn entry(h: &Header, rec: &Record, rf_at: usize, v2: bool) -> Entry {
     }
     e.notes = cell("note").into();
     e.folder = util::non_empty(cell("folder").trim().trim_start_matches('/'));
-    for item in rec.fields[rf_at..].iter().filter(|c| !c.trim().is_empty()) {
+    for item in rec.cells_from(rf_at).filter(|c| !c.trim().is_empty()) {
         for (name, value) in parse_item(item, v2) {
             match name.as_str() {
                 TOTP_FIELD if e.totp.is_none() => e.totp = util::totp(value.expose()),

@@ -70,7 +70,7 @@ const HEADER_WORDS: &[&str] = &[
 /// so that they never claim a file whose first row is a header.
 pub fn looks_like_header(record: &Record) -> bool {
     let mut known: Vec<String> = Vec::new();
-    for cell in &record.fields {
+    for cell in record.cells() {
         if cell.contains(['@', '\n', '\r']) || cell.contains("://") {
             return false;
         }

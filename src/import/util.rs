@@ -106,9 +106,25 @@ pub fn skip_short(rec: &Record, width: usize, out: &mut Parsed) -> bool {
     true
 }
 
+/// `type` cell values that name an item other than a login.
+const NON_LOGIN_TYPES: &[&str] = &[
+    "note",
+    "securenote",
+    "secure_note",
+    "secure note",
+    "card",
+    "credit_card",
+    "creditcard",
+    "identity",
+];
+
 /// Maps each data row of a table with a header row to at most one entry:
 /// counts the row, skips (and counts) rows shorter than the header, and
 /// keeps the entry `map` returns. The loop every header-based format shares.
+///
+/// A short row whose `type` cell is present and makes it something other
+/// than a login (a note, a card...) is imported as that item, not skipped:
+/// a skip means a login may have been lost.
 pub fn each_row(
     table: &super::Table,
     out: &mut Parsed,
@@ -117,14 +133,34 @@ pub fn each_row(
     let Some(h) = super::header_of(table) else {
         return;
     };
+    let type_column = h.index("type");
+    let mut short_items = 0usize;
     for rec in super::data_rows(table) {
         out.rows += 1;
-        if skip_short(rec, h.len(), out) {
+        if rec.len() < h.len() {
+            let typed = type_column.is_some_and(|i| {
+                let t = rec.get(i).trim().to_ascii_lowercase();
+                i < rec.len() && NON_LOGIN_TYPES.contains(&t.as_str())
+            });
+            if typed {
+                let mut scratch = Parsed::default();
+                if let Some(e) = map(&h, rec, &mut scratch).filter(|e| e.kind != EntryKind::Login) {
+                    out.push(e);
+                    short_items += 1;
+                    continue;
+                }
+            }
+            skip_short(rec, h.len(), out);
             continue;
         }
         if let Some(e) = map(&h, rec, out) {
-            out.entries.push(e);
+            out.push(e);
         }
+    }
+    if short_items > 0 {
+        out.warn(format!(
+            "{short_items} row(s) shorter than the header were kept as the non-login items their type names (notes, cards...)"
+        ));
     }
 }
 
@@ -179,12 +215,43 @@ mod tests {
     }
 
     #[test]
+    fn short_typed_non_login_rows_are_items_not_skips() {
+        let t = crate::import::testing::read(
+            b"folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\n\
+,,note,Wi-Fi,the body\n\
+,,login,Short login,,\n\
+,,garbage,X\n",
+        );
+        let mut out = Parsed::default();
+        each_row(&t, &mut out, |h, rec, _| {
+            let mut e = login(
+                rec.line,
+                h.get(rec, "name"),
+                "",
+                "",
+                h.get(rec, "login_password"),
+            );
+            if h.get(rec, "type") == "note" {
+                e.kind = EntryKind::Note;
+            }
+            Some(e)
+        });
+        assert_eq!(out.rows, 3);
+        assert_eq!(out.entries.len(), 1);
+        assert_eq!(out.entries[0].kind, EntryKind::Note);
+        let skipped: Vec<u64> = out.skipped.iter().map(|s| s.line).collect();
+        assert_eq!(
+            skipped,
+            vec![3, 4],
+            "a short login and an unknown type are skips"
+        );
+        assert_eq!(out.warnings.len(), 1);
+    }
+
+    #[test]
     fn short_rows_are_skipped_and_counted() {
         let mut out = Parsed::default();
-        let rec = Record {
-            line: 7,
-            fields: vec!["a".into(), "b".into()],
-        };
+        let rec = Record::new(7, ["a", "b"]);
         assert!(skip_short(&rec, 3, &mut out));
         assert!(!skip_short(&rec, 2, &mut out));
         assert_eq!(out.skipped.len(), 1);

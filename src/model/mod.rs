@@ -113,7 +113,7 @@ impl Entry {
 
 /// What an export format can carry: later checks use it to say "cannot tell
 /// from this export" instead of accusing the user.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Capabilities {
     pub notes: bool,
     pub custom_fields: bool,
@@ -129,7 +129,7 @@ pub struct Skipped {
 }
 
 /// One input file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Source {
     pub path: String,
     pub member: String,
@@ -141,6 +141,13 @@ pub struct Source {
     pub skipped: Vec<Skipped>,
     /// Entries found in a trash / recycle bin and excluded.
     pub deleted: usize,
+    /// Logins (not deleted) without a password: not audited as accounts.
+    pub no_password: usize,
+    /// Rows that only define a folder (LastPass `http://group`, NordPass
+    /// `folder` rows): no item.
+    pub folders: usize,
+    /// The encoding the file was read as (`UTF-8`, `windows-1252`...).
+    pub encoding: &'static str,
     pub warnings: Vec<String>,
 }
 

@@ -131,7 +131,15 @@ pub struct SourceReport {
     pub skipped_rows: Vec<Skipped>,
     /// Entries in a trash / recycle bin, excluded from the audit.
     pub deleted: usize,
+    /// Logins without a password (not audited as accounts).
+    pub logins_without_password: usize,
+    /// Rows that only define a folder (no item).
+    pub folders: usize,
+    /// The encoding the file was read as (`UTF-8`, `windows-1252`...).
+    pub encoding: String,
     /// Notes and cards kept for the recovery checks but not audited as accounts.
+    /// In every source, `rows = accounts + logins_without_password +
+    /// other_items + folders + deleted + skipped`.
     pub other_items: usize,
     pub warnings: Vec<String>,
 }

@@ -965,6 +965,7 @@ mod tests {
             skipped: Vec::new(),
             deleted: 0,
             warnings: Vec::new(),
+            ..Default::default()
         }
     }
 

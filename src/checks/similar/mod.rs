@@ -367,6 +367,7 @@ mod tests {
                         skipped: vec![],
                         deleted: 0,
                         warnings: vec![],
+                        ..Default::default()
                     });
                     v.sources.len() - 1
                 }

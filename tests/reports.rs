@@ -294,3 +294,65 @@ Short,https://b.example,u2,Long-Title-Pass-3\n"
         "JSON keeps the title whole"
     );
 }
+
+/// The family samples' reports, byte for byte, against the files in
+/// `tests/golden/family/` (the `generated_at` timestamp filtered). A change to
+/// any report is then a visible diff of a golden file; regenerate them with
+/// `VAULTLINT_BLESS=1 cargo test --test reports golden`.
+#[test]
+fn golden_family_reports_are_unchanged() {
+    let stamp = regex::Regex::new(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ").unwrap();
+    let dir = common::root().join("tests/golden/family");
+    let bless = std::env::var_os("VAULTLINT_BLESS").is_some();
+    for format in ["json", "table", "html", "markdown", "csv", "junit"] {
+        let family = |name: &str| format!("{name}=sample-exports/family/{name}.csv");
+        let out = common::vaultlint()
+            .current_dir(common::root())
+            .arg("audit")
+            .args([family("alice"), family("bob"), family("carol")])
+            .args([
+                "--recovery-inventory",
+                "sample-exports/family/recovery-inventory.toml",
+            ])
+            .args(["--pwned", "off", "--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{format}: findings at the default threshold"
+        );
+        assert!(
+            out.stderr.is_empty(),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let got = String::from_utf8(out.stdout).unwrap();
+        let path = dir.join(format!("audit.{format}.out"));
+        if bless {
+            std::fs::write(&path, &got).unwrap();
+            continue;
+        }
+        let want = std::fs::read_to_string(&path).unwrap();
+        let got = stamp.replace_all(&got, "<generated_at>");
+        let want = stamp.replace_all(&want, "<generated_at>");
+        assert!(
+            got.contains("alice") && got.contains("carol"),
+            "{format}: no family members"
+        );
+        if got != want {
+            let line = got
+                .lines()
+                .zip(want.lines())
+                .position(|(g, w)| g != w)
+                .map_or(got.lines().count().min(want.lines().count()), |n| n);
+            panic!(
+                "{format} report differs from {} at line {}:\n got: {:?}\nwant: {:?}",
+                path.display(),
+                line + 1,
+                got.lines().nth(line),
+                want.lines().nth(line)
+            );
+        }
+    }
+}

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod domain;
 pub mod error;
 pub mod exit;
+pub mod finding;
 pub mod import;
 pub mod model;
 pub mod policy;

@@ -17,61 +17,15 @@
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
-use serde::Serialize;
 use zeroize::Zeroizing;
 
 use super::{Context, Draft, Facts, FindingKind, Outcome};
 use crate::pwned::{self, Batch, PasswordHash, Prefix, Suffix};
 use crate::report::Severity;
+pub use crate::report::{PwnedResult, PwnedStatus};
 
 /// Sightings from which an exposure is `critical` rather than `high`.
 pub const CRITICAL_COUNT: u64 = 100;
-
-/// An account's breach status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PwnedStatus {
-    /// The password is in Pwned Passwords.
-    Exposed,
-    /// It is not (as of the dataset or API asked).
-    NotFound,
-    /// The lookup failed: not known to be safe.
-    Unknown,
-    /// The lookup was turned off (`--pwned off`).
-    Skipped,
-}
-
-/// The per-account JSON `pwned` object.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PwnedResult {
-    pub status: PwnedStatus,
-    /// Times the password was seen in breaches: a number when `exposed`, 0
-    /// when `not_found`, null otherwise.
-    pub count: Option<u64>,
-    /// Why the status is `unknown` or `skipped`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
-
-impl PwnedResult {
-    /// `Some(true)` when found in breaches, `Some(false)` when looked up and
-    /// not found, `None` when unknown or skipped (never read as safe).
-    pub fn exposed(&self) -> Option<bool> {
-        match self.status {
-            PwnedStatus::Exposed => Some(true),
-            PwnedStatus::NotFound => Some(false),
-            PwnedStatus::Unknown | PwnedStatus::Skipped => None,
-        }
-    }
-
-    fn new(status: PwnedStatus, count: Option<u64>, reason: Option<String>) -> Self {
-        PwnedResult {
-            status,
-            count,
-            reason,
-        }
-    }
-}
 
 /// Records every account as skipped (`--pwned off`). The audit reports the
 /// check itself as skipped with [`pwned::OFF_NOTE`].

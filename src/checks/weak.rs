@@ -32,8 +32,8 @@
 //! faster matcher and scorer and deterministic ties, checked against the
 //! release by `tests/zxcvbn_equivalence.rs` (see `vendor/zxcvbn/VAULTLINT.md`).
 
+pub use crate::report::Strength;
 use rayon::prelude::*;
-use serde::Serialize;
 
 use super::{Context, Draft, Facts, FindingKind, Outcome};
 use crate::domain;
@@ -57,33 +57,6 @@ const LOOK_ALIKES: [&str; 12] = [
 
 /// At most this many user inputs per account.
 const MAX_USER_INPUTS: usize = 16;
-
-/// A password's strength, as reported per account (never the password).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Strength {
-    /// zxcvbn score, 0 (weakest) to 4.
-    pub score: u8,
-    /// log10 of the estimated guesses, rounded to 2 decimals.
-    pub guesses_log10: f64,
-    /// Offline attack on a slow hash (10⁴ guesses/s), in words ("3 hours").
-    pub crack_time: String,
-    /// The same, in seconds.
-    pub crack_time_seconds: f64,
-    /// What is wrong, when zxcvbn says.
-    pub warning: Option<String>,
-    /// How to do better.
-    pub suggestions: Vec<String>,
-    /// True when only a prefix of the password was scored (see the module
-    /// doc). Deliberately not a count: that would disclose the length.
-    pub cut_for_scoring: bool,
-}
-
-impl Strength {
-    /// Weak enough to be a finding (zxcvbn score 2 or less).
-    pub fn is_weak(&self) -> bool {
-        self.score <= 2
-    }
-}
 
 /// The first `max` characters of `s`.
 fn prefix(s: &str, max: usize) -> &str {

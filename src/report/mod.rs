@@ -7,68 +7,18 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::checks::pwned::PwnedResult;
-use crate::checks::recovery::{MemberReadiness, Recovery};
-use crate::checks::weak::Strength;
-use crate::checks::{CheckId, FindingKind};
+pub use crate::finding::{CheckId, FindingKind, Severity, account_id, account_index};
 use crate::model::Skipped;
 
+pub mod accounts;
+
+pub use accounts::{
+    Availability, BackupCodes, CodeStatus, DirectorySource, Evidence, HubIssue, HubState,
+    MailboxLink, MemberReadiness, Method, Place, PwnedResult, PwnedStatus, Recovery, Strength,
+    TwoFactor,
+};
 /// Version of the JSON contract. Additive changes keep it; breaking ones bump it.
 pub const SCHEMA_VERSION: u32 = 2;
-
-/// The report id of account `i` (its index among the audited accounts):
-/// `A1`, `A2`, ... The one place ids are made; [`account_index`] reads them.
-pub fn account_id(i: usize) -> String {
-    format!("A{}", i + 1)
-}
-
-/// The index of the account with report id `id`, if it is one.
-pub fn account_index(id: &str) -> Option<usize> {
-    id.strip_prefix('A')?.parse::<usize>().ok()?.checked_sub(1)
-}
-
-/// How serious a finding is. Ordered: `info < low < medium < high < critical`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Low,
-    Medium,
-    High,
-    Critical,
-}
-
-impl Severity {
-    pub const ALL: [Severity; 5] = [
-        Severity::Critical,
-        Severity::High,
-        Severity::Medium,
-        Severity::Low,
-        Severity::Info,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Severity> {
-        Severity::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s.trim().to_ascii_lowercase())
-    }
-}
-
-impl std::fmt::Display for Severity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// The whole audit: the JSON document of `--format json`.
 #[derive(Debug, Clone, Serialize)]

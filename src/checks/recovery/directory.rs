@@ -11,12 +11,13 @@
 //! on `signin.aws.amazon.com` finds an entry for `aws.amazon.com` before the
 //! one for `amazon.com`; `store.steampowered.com` finds `steampowered.com`.
 
+pub use crate::report::DirectorySource;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 use std::sync::LazyLock;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::domain;
 use crate::error::InputError;
@@ -262,16 +263,6 @@ impl Directory {
             .filter_map(|u| domain::host(u))
             .find_map(|h| self.lookup_host(&h))
     }
-}
-
-/// Which table answered a lookup.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DirectorySource {
-    /// vaultlint's built-in table.
-    BuiltIn,
-    /// The file given with `--2fa-directory`.
-    File,
 }
 
 /// Looks services up in the `--2fa-directory` file first, then the built-in

@@ -16,92 +16,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
-
 use super::{CodeStatus, Recovery, Service};
 use crate::checks::{CheckId, Context, Facts};
 use crate::domain;
+pub use crate::report::{HubIssue, HubState};
 
 /// The fewest distinct services an address must reset to count as a hub.
 pub const MIN_SERVICES: usize = 2;
-
-/// Something wrong (or unknown) about a hub's own entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HubIssue {
-    /// The mailbox has no entry in any of the exports.
-    NotInVault,
-    Weak,
-    Reused,
-    /// Its password is a small tweak of another one.
-    Similar,
-    Breached,
-    NoTwoFactor,
-    /// 2FA on, backup codes not saved.
-    NoBackupCodes,
-}
-
-impl HubIssue {
-    /// Issues that make a hub critical.
-    pub fn is_critical(self) -> bool {
-        matches!(
-            self,
-            HubIssue::Weak
-                | HubIssue::Reused
-                | HubIssue::Similar
-                | HubIssue::Breached
-                | HubIssue::NoTwoFactor
-        )
-    }
-
-    /// Plain words for a problem.
-    pub fn describe(self) -> &'static str {
-        match self {
-            HubIssue::NotInVault => "not in these exports",
-            HubIssue::Weak => "a weak password",
-            HubIssue::Reused => "a password used on other accounts",
-            HubIssue::Similar => "a password one small tweak from another",
-            HubIssue::Breached => "a password found in breaches",
-            HubIssue::NoTwoFactor => "no 2FA recorded",
-            HubIssue::NoBackupCodes => "2FA without saved backup codes",
-        }
-    }
-
-    /// Plain words for "not checked".
-    pub fn describe_unknown(self) -> &'static str {
-        match self {
-            HubIssue::NotInVault => "whether it is in the vault",
-            HubIssue::Weak => "strength (the weak check did not run)",
-            HubIssue::Reused => "reuse (the reuse check did not run)",
-            HubIssue::Similar => "near-reuse (the similar check did not run)",
-            HubIssue::Breached => "breaches (the pwned check did not run)",
-            HubIssue::NoTwoFactor => "2FA (this export cannot show it)",
-            HubIssue::NoBackupCodes => "backup codes (this export cannot show them)",
-        }
-    }
-}
-
-/// A hub's state, as reported on its mailbox entry and in its finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct HubState {
-    /// The mailbox address.
-    pub address: String,
-    /// Accounts it can reset (its own entry not counted; one credential
-    /// saved under several domains counts once).
-    pub accounts: usize,
-    /// Rows of the exports that use the address (its own entry not counted).
-    pub rows: usize,
-    /// Problems of the mailbox's own entry.
-    pub problems: Vec<HubIssue>,
-    /// What could not be checked (a check did not run, or the export cannot tell).
-    pub unknown: Vec<HubIssue>,
-}
-
-impl HubState {
-    pub fn is_critical(&self) -> bool {
-        self.problems.iter().any(|p| p.is_critical())
-    }
-}
 
 /// A mailbox and the accounts it can reset.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -41,7 +41,6 @@ use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::sync::Arc;
 
-use serde::Serialize;
 use zeroize::Zeroizing;
 
 use super::{Context, Draft, Facts, FindingKind, Outcome};
@@ -50,99 +49,14 @@ use crate::error::InputError;
 use crate::model::{Entry, Source, Vault};
 use crate::render::sanitize::truncate;
 use crate::report::{AccountReport, Severity};
+pub use crate::report::{
+    Availability, BackupCodes, CodeStatus, Evidence, MailboxLink, MemberReadiness, Place, Recovery,
+    TwoFactor,
+};
 pub use directory::{Directory, DirectorySource, Service};
 pub use hubs::{HubIssue, HubState};
 pub use inventory::Inventory;
 pub use two_factor::Method;
-
-/// Whether backup codes are saved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CodeStatus {
-    /// Found in the export, stated as kept offline, or in the inventory.
-    Saved,
-    /// 2FA is on, and the export would show the codes but does not.
-    Missing,
-    /// The export cannot show them (or cannot show whether 2FA is on).
-    Unknown,
-    /// No 2FA recorded: no codes needed.
-    NotApplicable,
-}
-
-/// Where backup-code evidence was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Place {
-    Notes,
-    CustomField,
-    SeparateItem,
-    Inventory,
-}
-
-/// One piece of evidence that codes are saved. Never the codes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Evidence {
-    pub place: Place,
-    /// Where, in plain words: `notes`, `custom field 'Recovery codes'`,
-    /// `separate item 'Dropbox backup codes' (line 17)`, `recovery inventory FILE line 3`.
-    #[serde(rename = "where")]
-    pub location: String,
-    /// How it was recognised (`labelled 'backup codes'`, `stated as kept offline`, ...).
-    pub how: String,
-    /// The codes are said to be kept offline (paper, a safe...).
-    pub offline: bool,
-}
-
-/// 2FA as recorded in the export.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TwoFactor {
-    /// True: 2FA recorded (a TOTP secret, or saved backup codes). False: none
-    /// recorded. Null: the export format cannot carry 2FA secrets.
-    pub enabled: Option<bool>,
-    pub methods: Vec<Method>,
-    /// Where it was seen (`TOTP column`, `custom field 'TFC:Keeper'`, ...).
-    pub evidence: Vec<String>,
-}
-
-/// Backup codes of one account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct BackupCodes {
-    pub status: CodeStatus,
-    pub evidence: Vec<Evidence>,
-    /// Why the status is missing or unknown, in plain words.
-    pub note: Option<String>,
-}
-
-/// What the service offers, per the 2FA directory.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Availability {
-    pub service: String,
-    /// 2fa.directory method names; empty: the service offers no 2FA.
-    pub methods: Vec<String>,
-    pub documentation: Option<String>,
-    pub source: DirectorySource,
-}
-
-/// The mailbox that can reset an account, when it is a hub.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct MailboxLink {
-    pub address: String,
-    /// The hub is critical (weak, reused, breached or without 2FA).
-    pub at_risk: bool,
-}
-
-/// An account's recovery readiness (the JSON `recovery` object).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Recovery {
-    pub two_factor: TwoFactor,
-    pub backup_codes: BackupCodes,
-    /// Null when the service is in neither directory.
-    pub two_factor_available: Option<Availability>,
-    /// Set on a mailbox's own entry when it can reset other accounts.
-    pub hub: Option<HubState>,
-    /// The hub mailbox that can reset this account.
-    pub recovery_mailbox: Option<MailboxLink>,
-}
 
 /// Options of the recovery check.
 #[derive(Debug, Clone, Default)]
@@ -161,30 +75,6 @@ impl RecoverySettings {
             directory: directory.map(Directory::load).transpose()?.map(Arc::new),
         })
     }
-}
-
-/// Per-member recovery totals (the JSON `summary.readiness`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct MemberReadiness {
-    pub member: String,
-    pub accounts: usize,
-    /// Accounts with 2FA recorded.
-    pub two_factor: usize,
-    /// Accounts whose backup codes are saved.
-    pub codes_saved: usize,
-    /// 2FA on, codes missing.
-    pub lockout_risk: usize,
-    /// 2FA on, the export cannot show the codes.
-    pub codes_unknown: usize,
-    /// The service offers 2FA, none recorded.
-    pub two_factor_available: usize,
-    /// Hub mailboxes this member's accounts reset through (or that they own).
-    pub hubs: usize,
-    /// Of those, hubs that are critical.
-    pub hubs_at_risk: usize,
-    /// Share of the accounts with 2FA whose backup codes are saved (unknown
-    /// counts as not saved); null when no account has 2FA.
-    pub readiness_percent: Option<u8>,
 }
 
 // ---- per-account assessment -----------------------------------------------------

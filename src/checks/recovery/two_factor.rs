@@ -7,35 +7,8 @@
 //! `steam://` value), and at an `otpauth://` URI pasted into the notes.
 //! Returns the methods and where they were seen; never the secret.
 
-use serde::Serialize;
-
 use crate::model::Entry;
-
-/// A 2FA method seen in the export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Method {
-    /// Time-based one-time codes (RFC 6238): an authenticator app.
-    Totp,
-    /// Counter-based one-time codes (RFC 4226).
-    Hotp,
-    /// Steam Guard codes (`steam://` or `encoder=steam`).
-    Steam,
-    /// Some other one-time-code scheme (`otpauth://yaotp/...`, a migration URI).
-    Other,
-}
-
-impl Method {
-    /// Plain words for messages.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Method::Totp => "authenticator app",
-            Method::Hotp => "counter-based codes",
-            Method::Steam => "Steam Guard",
-            Method::Other => "one-time codes",
-        }
-    }
-}
+pub use crate::report::Method;
 
 /// What was found for one entry.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -45,7 +45,9 @@ pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit
     let ctx = Context {
         vault,
         accounts: &accounts,
-        settings,
+        selected: &settings.checks,
+        pwned: &settings.pwned,
+        recovery: &settings.recovery,
         progress,
     };
     let mut facts = Facts::new(accounts.len());
@@ -103,7 +105,7 @@ pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit
         });
         drafts.extend(outcome.findings);
     }
-    assemble(&ctx, drafts, runs, facts, reasons)
+    assemble(&ctx, settings, drafts, runs, facts, reasons)
 }
 
 fn domain_of(ctx: &Context, i: usize) -> Option<String> {
@@ -139,12 +141,12 @@ fn fingerprint(ctx: &Context, d: &Draft) -> String {
 
 fn assemble(
     ctx: &Context,
+    settings: &Settings,
     mut drafts: Vec<Draft>,
     checks: Vec<CheckRun>,
     mut facts: Facts,
     check_reasons: Vec<String>,
 ) -> Audit {
-    let settings = ctx.settings;
     let vault = ctx.vault;
     for d in &mut drafts {
         d.accounts.sort_unstable();

@@ -17,4 +17,125 @@ pub mod progress;
 pub mod pwned;
 pub mod render;
 pub mod report;
+pub mod sanitize;
 pub mod settings;
+
+/// The module graph is checked, not hoped for: no top-level module imports a
+/// module that imports it back (directly or through others).
+#[cfg(test)]
+mod layering {
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::Path;
+
+    /// Top-level modules named after `crate::` in `text` (`crate::a::b`,
+    /// `crate::{a, b::c}`).
+    fn references(text: &str) -> BTreeSet<String> {
+        let ident = |s: &str| -> String {
+            s.trim_start()
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect()
+        };
+        let mut out = BTreeSet::new();
+        for (at, _) in text.match_indices("crate::") {
+            if text[..at].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$') {
+                continue; // `vaultlint_crate::` or `$crate::`
+            }
+            let rest = &text[at + "crate::".len()..];
+            if let Some(group) = rest.strip_prefix('{') {
+                let mut depth = 0;
+                let mut item = String::new();
+                for c in group.chars() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' if depth == 0 => break,
+                        '}' => depth -= 1,
+                        ',' if depth == 0 => {
+                            out.insert(ident(&item));
+                            item.clear();
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    item.push(c);
+                }
+                out.insert(ident(&item));
+            } else {
+                out.insert(ident(rest));
+            }
+        }
+        out.retain(|m| !m.is_empty() && m != "self");
+        out
+    }
+
+    fn graph() -> BTreeMap<String, BTreeSet<String>> {
+        fn walk(dir: &Path, top: Option<&str>, g: &mut BTreeMap<String, BTreeSet<String>>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                let name = path.file_stem().unwrap().to_str().unwrap().to_owned();
+                let module = top.map_or(name.clone(), str::to_owned);
+                if path.is_dir() {
+                    walk(&path, Some(&module), g);
+                } else if path.extension().is_some_and(|e| e == "rs")
+                    && !(top.is_none() && (name == "lib" || name == "main"))
+                {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    let refs = g.entry(module.clone()).or_default();
+                    refs.extend(references(&text).into_iter().filter(|r| *r != module));
+                }
+            }
+        }
+        let mut g = BTreeMap::new();
+        walk(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            None,
+            &mut g,
+        );
+        g
+    }
+
+    /// A cycle through `from`, if there is one: `[from, ..., from]`.
+    fn cycle(g: &BTreeMap<String, BTreeSet<String>>, from: &str) -> Option<Vec<String>> {
+        let mut stack = vec![vec![from.to_owned()]];
+        let mut seen = BTreeSet::new();
+        while let Some(path) = stack.pop() {
+            let last = path.last().unwrap();
+            for next in g.get(last).into_iter().flatten() {
+                let mut p = path.clone();
+                p.push(next.clone());
+                if next == from {
+                    return Some(p);
+                }
+                if seen.insert(next.clone()) {
+                    stack.push(p);
+                }
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn references_are_read_from_paths_and_groups() {
+        let refs = references(
+            "use crate::report::Severity;\nuse crate::{domain, exit::{self, X}};\nlet a = $crate::x; crate::checks::run();",
+        );
+        let want = ["checks", "domain", "exit", "report"];
+        assert_eq!(refs, want.iter().map(|s| s.to_string()).collect());
+    }
+
+    #[test]
+    fn no_module_imports_a_module_that_imports_it_back() {
+        let g = graph();
+        assert!(
+            g.contains_key("checks") && g.contains_key("report"),
+            "{g:?}"
+        );
+        assert!(g["audit"].contains("checks"), "the scan sees the imports");
+        let cycles: Vec<String> = g
+            .keys()
+            .filter_map(|m| cycle(&g, m))
+            .map(|c| c.join(" -> "))
+            .collect();
+        assert!(cycles.is_empty(), "module cycles:\n{}", cycles.join("\n"));
+    }
+}

@@ -9,8 +9,8 @@ use vaultlint::cli::{
     TwoFactorCommand, TwoFactorUpdateArgs,
 };
 use vaultlint::progress::{Bar, NoProgress, Progress};
-use vaultlint::render::sanitize::{terminal, terminal_lines};
 use vaultlint::render::{self, ReportFormat, Style};
+use vaultlint::sanitize::{terminal, terminal_lines};
 use vaultlint::{audit, exit, import};
 
 /// mimalloc rather than the system allocator: zxcvbn and the report make
@@ -172,7 +172,7 @@ fn run_pwned_verify(args: &PwnedVerifyArgs) -> i32 {
                 exit::OK
             } else {
                 for p in &v.problems {
-                    eprintln!("vaultlint: {}", render::sanitize::terminal(p));
+                    eprintln!("vaultlint: {}", vaultlint::sanitize::terminal(p));
                 }
                 eprintln!("vaultlint: error: {summary}");
                 exit::INPUT

@@ -12,8 +12,9 @@ pub mod weak;
 pub use crate::finding::{CheckId, FindingKind};
 use crate::model::{Entry, Vault};
 use crate::progress::Progress;
+use crate::pwned::PwnedSettings;
 use crate::report::Severity;
-use crate::settings::Settings;
+use recovery::RecoverySettings;
 
 /// What a check reads.
 pub struct Context<'a> {
@@ -21,11 +22,22 @@ pub struct Context<'a> {
     /// Entry indices of the audited accounts; account `i` of the report is
     /// `vault.entries[accounts[i]]`.
     pub accounts: &'a [usize],
-    pub settings: &'a Settings,
+    /// The checks selected for this run (a later check reads an earlier
+    /// one's facts only when it ran).
+    pub selected: &'a [CheckId],
+    /// The breach check's own settings.
+    pub pwned: &'a PwnedSettings,
+    /// The recovery check's own settings.
+    pub recovery: &'a RecoverySettings,
     pub progress: &'a dyn Progress,
 }
 
 impl<'a> Context<'a> {
+    /// Whether `check` is selected for this run.
+    pub fn runs(&self, check: CheckId) -> bool {
+        self.selected.contains(&check)
+    }
+
     /// The entry of account `i`.
     pub fn entry(&self, i: usize) -> &'a Entry {
         &self.vault.entries[self.accounts[i]]
@@ -100,8 +112,9 @@ pub struct Outcome {
 /// Each vector has one slot per account, `None` where the check did not run.
 #[derive(Debug, Default)]
 pub struct Facts {
-    /// Set by `reuse`: the account's password is used elsewhere.
-    pub reused: Vec<bool>,
+    /// Set by `reuse`: the account's password is used elsewhere (`None`:
+    /// not computed).
+    pub reused: Vec<Option<bool>>,
     /// Set by `similar`: the near-reuse group id (`S1`, ...).
     pub similar_group: Vec<Option<String>>,
     /// Set by `weak`.
@@ -115,7 +128,7 @@ pub struct Facts {
 impl Facts {
     pub fn new(accounts: usize) -> Self {
         Facts {
-            reused: vec![false; accounts],
+            reused: vec![None; accounts],
             similar_group: vec![None; accounts],
             strength: vec![None; accounts],
             pwned: vec![None; accounts],

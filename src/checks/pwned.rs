@@ -107,7 +107,7 @@ const LABEL_MAX: usize = 40;
 /// An account as the table names it: `member: title`, sanitised for the
 /// terminal and truncated.
 fn note_label(ctx: &Context, i: usize) -> String {
-    let text = crate::render::sanitize::terminal(&format!("{}: {}", ctx.member(i), ctx.label(i)));
+    let text = crate::sanitize::terminal(&format!("{}: {}", ctx.member(i), ctx.label(i)));
     if text.chars().count() > LABEL_MAX {
         let cut: String = text.chars().take(LABEL_MAX - 1).collect();
         format!("{cut}…")
@@ -141,7 +141,7 @@ fn incomplete_note(ctx: &Context, unknown: &BTreeMap<String, Vec<usize>>, total:
 }
 
 pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
-    let settings = &ctx.settings.pwned;
+    let settings = ctx.pwned;
     if settings.is_off() {
         mark_skipped(ctx, facts);
         return Outcome::default();
@@ -232,8 +232,8 @@ mod tests {
         assert_eq!(r(PwnedStatus::Skipped).exposed(), None);
     }
     use crate::model::{Entry, EntryKind, Secret, Source, Vault};
+    use crate::pwned::PwnedSettings;
     use crate::pwned::{Range, SourceChoice};
-    use crate::settings::Settings;
     use std::io::Write;
 
     fn vault(passwords: &[&str]) -> Vault {
@@ -263,12 +263,14 @@ mod tests {
         v
     }
 
-    fn run_with(v: &Vault, settings: &Settings) -> (Outcome, Facts) {
+    fn run_with(v: &Vault, settings: &PwnedSettings) -> (Outcome, Facts) {
         let accounts = v.account_indices();
         let ctx = Context {
             vault: v,
             accounts: &accounts,
-            settings,
+            selected: crate::checks::CheckId::ALL,
+            pwned: settings,
+            recovery: &Default::default(),
             progress: &crate::progress::NoProgress,
         };
         let mut facts = Facts::new(accounts.len());
@@ -293,9 +295,11 @@ mod tests {
         let mut body = Vec::new();
         Range::from_rows(vec![(other, 5)]).write_body(&mut body, Some(30));
         std::fs::write(dir.path().join(format!("{}.txt", absent.prefix())), body).unwrap();
-        let mut settings = Settings::default();
-        settings.pwned.source = SourceChoice::Dataset {
-            path: dir.path().to_owned(),
+        let settings = PwnedSettings {
+            source: SourceChoice::Dataset {
+                path: dir.path().to_owned(),
+            },
+            ..Default::default()
         };
         let v = vault(&[
             "password",
@@ -356,9 +360,11 @@ mod tests {
         let mut body = Vec::new();
         Range::from_rows(vec![(h.suffix(), 77)]).write_body(&mut body, None);
         std::fs::write(dir.path().join(format!("{}.txt", h.prefix())), body).unwrap();
-        let mut settings = Settings::default();
-        settings.pwned.source = SourceChoice::Dataset {
-            path: dir.path().to_owned(),
+        let settings = PwnedSettings {
+            source: SourceChoice::Dataset {
+                path: dir.path().to_owned(),
+            },
+            ..Default::default()
         };
         let mut v = vault(&[replaced, replaced]);
         v.entries[0].password_inexact = Some("bytes invalid in UTF-8 were replaced".into());
@@ -384,11 +390,8 @@ mod tests {
 
     #[test]
     fn off_marks_every_account_skipped() {
-        let settings = Settings {
-            pwned: crate::pwned::PwnedSettings {
-                source: SourceChoice::Off,
-                ..Default::default()
-            },
+        let settings = PwnedSettings {
+            source: SourceChoice::Off,
             ..Default::default()
         };
         let (out, facts) = run_with(&vault(&["a", "b"]), &settings);
@@ -405,9 +408,11 @@ mod tests {
     fn an_unreadable_source_leaves_everything_unknown() {
         let mut f = tempfile::NamedTempFile::new().unwrap();
         writeln!(f, "{}:1", "A".repeat(32)).unwrap();
-        let mut settings = Settings::default();
-        settings.pwned.source = SourceChoice::Dataset {
-            path: f.path().to_owned(),
+        let settings = PwnedSettings {
+            source: SourceChoice::Dataset {
+                path: f.path().to_owned(),
+            },
+            ..Default::default()
         };
         let (out, facts) = run_with(&vault(&["a", "b"]), &settings);
         assert!(

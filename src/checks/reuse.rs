@@ -118,7 +118,7 @@ fn across_members(
     };
     if severity > Severity::Info {
         for &i in group {
-            facts.reused[i] = true;
+            facts.reused[i] = Some(true);
         }
     }
     let mut d = Draft::new(
@@ -136,6 +136,8 @@ fn across_members(
 }
 
 pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
+    // Computed for every account: not reused unless a group below says so.
+    facts.reused.fill(Some(false));
     let mut findings = Vec::new();
     for group in identical_groups(ctx) {
         let mut by_member: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -148,7 +150,7 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
                 continue;
             }
             for &i in accounts {
-                facts.reused[i] = true;
+                facts.reused[i] = Some(true);
             }
             let severity = if credentials.len() >= 5 {
                 Severity::Critical

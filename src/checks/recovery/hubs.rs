@@ -211,14 +211,10 @@ pub fn state(
                 HubIssue::Weak,
                 facts.strength[i].as_ref().map(|st| st.is_weak()),
             );
-            note(
-                HubIssue::Reused,
-                ctx.settings.runs(CheckId::Reuse).then(|| facts.reused[i]),
-            );
+            note(HubIssue::Reused, facts.reused[i]);
             note(
                 HubIssue::Similar,
-                ctx.settings
-                    .runs(CheckId::Similar)
+                ctx.runs(CheckId::Similar)
                     .then(|| facts.similar_group[i].is_some()),
             );
             note(

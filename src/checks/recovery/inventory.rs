@@ -237,10 +237,7 @@ impl Inventory {
                     header_line,
                     format!(
                         "unknown column '{}' (expected {})",
-                        crate::render::sanitize::truncate(
-                            &crate::render::sanitize::terminal(h),
-                            30
-                        ),
+                        crate::sanitize::truncate(&crate::sanitize::terminal(h), 30),
                         COLUMNS.join(", ")
                     ),
                 ));

@@ -47,12 +47,12 @@ use super::{Context, Draft, Facts, FindingKind, Outcome};
 use crate::domain;
 use crate::error::InputError;
 use crate::model::{Entry, Source, Vault};
-use crate::render::sanitize::truncate;
 use crate::report::{AccountReport, Severity};
 pub use crate::report::{
     Availability, BackupCodes, CodeStatus, Evidence, MailboxLink, MemberReadiness, Place, Recovery,
     TwoFactor,
 };
+use crate::sanitize::truncate;
 pub use directory::{Directory, DirectorySource, Service};
 pub use hubs::{HubIssue, HubState};
 pub use inventory::Inventory;
@@ -379,7 +379,7 @@ fn cannot_tell(src: &Source) -> String {
 
 /// Assesses account `i`: its recovery object and its directory entry.
 fn assess(ctx: &Context, i: usize, items: &CodeItems) -> (Recovery, Option<Service>) {
-    let settings = &ctx.settings.recovery;
+    let settings = ctx.recovery;
     let e = ctx.entry(i);
     let src = &ctx.vault.sources[e.source];
     let caps = src.capabilities;
@@ -750,7 +750,7 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
 /// Inventory lines that name no audited account: said, not silently dropped
 /// (a typo in a site name would otherwise hide a lockout risk).
 fn unmatched_inventory(ctx: &Context) -> Vec<String> {
-    let Some(inv) = &ctx.settings.recovery.inventory else {
+    let Some(inv) = &ctx.recovery.inventory else {
         return Vec::new();
     };
     inv.records
@@ -838,7 +838,6 @@ mod tests {
 
     use crate::model::{Capabilities, EntryKind, Field, Secret};
     use crate::progress::NoProgress;
-    use crate::settings::Settings;
 
     fn source(member: &str, format: &'static str, custom_fields: bool) -> Source {
         Source {
@@ -874,11 +873,12 @@ mod tests {
 
     fn statuses(vault: &Vault) -> Vec<(String, CodeStatus, Vec<Place>)> {
         let accounts = vault.account_indices();
-        let settings = Settings::default();
         let ctx = Context {
             vault,
             accounts: &accounts,
-            settings: &settings,
+            selected: crate::checks::CheckId::ALL,
+            pwned: &Default::default(),
+            recovery: &Default::default(),
             progress: &NoProgress,
         };
         let mut facts = Facts::new(accounts.len());

@@ -117,10 +117,7 @@ pub fn field_label(name: &str) -> String {
     if name.is_empty() || super::codes::has_code_like(name) {
         "a custom field".to_owned()
     } else {
-        format!(
-            "custom field '{}'",
-            crate::render::sanitize::truncate(name, 40)
-        )
+        format!("custom field '{}'", crate::sanitize::truncate(name, 40))
     }
 }
 

@@ -343,7 +343,6 @@ mod tests {
     use super::*;
     use crate::model::{Capabilities, Entry, EntryKind, Source, Vault};
     use crate::progress::NoProgress;
-    use crate::settings::Settings;
     use rand::rngs::StdRng;
     use rand::{Rng, SeedableRng};
 
@@ -383,11 +382,12 @@ mod tests {
 
     fn check(v: &Vault, reference: bool) -> (Vec<Draft>, Facts) {
         let accounts = v.account_indices();
-        let settings = Settings::default();
         let ctx = Context {
             vault: v,
             accounts: &accounts,
-            settings: &settings,
+            selected: crate::checks::CheckId::ALL,
+            pwned: &Default::default(),
+            recovery: &Default::default(),
             progress: &NoProgress,
         };
         let mut facts = Facts::new(accounts.len());

@@ -139,3 +139,86 @@ mod layering {
         assert!(cycles.is_empty(), "module cycles:\n{}", cycles.join("\n"));
     }
 }
+
+/// The README's tables and the `--only` help are checked against the
+/// registries they describe: adding a format or a check without its docs
+/// fails here.
+#[cfg(test)]
+mod docs_drift {
+    /// The `|`-rows of the first table after `heading` in the README.
+    fn table(heading: &str) -> Vec<&'static str> {
+        let readme = include_str!("../README.md");
+        let at = readme.find(heading).expect("heading in README");
+        readme[at..]
+            .lines()
+            .skip_while(|l| !l.starts_with('|'))
+            .take_while(|l| l.starts_with('|'))
+            .skip(2)
+            .collect()
+    }
+
+    /// The backticked words of a row's first cell.
+    fn first_cell(row: &str) -> Vec<&str> {
+        let cell = row.split('|').nth(1).unwrap_or("");
+        cell.split('`').skip(1).step_by(2).collect()
+    }
+
+    #[test]
+    fn readme_formats_table_is_the_format_registry() {
+        let mut documented: Vec<&str> = table("## Supported formats")
+            .into_iter()
+            .flat_map(first_cell)
+            .collect();
+        let mut registered: Vec<&str> = crate::import::FORMATS.iter().map(|f| f.id()).collect();
+        // `--columns` maps any other CSV; it is not detected, so not registered.
+        registered.push("generic");
+        documented.sort_unstable();
+        registered.sort_unstable();
+        assert!(!registered.is_empty());
+        assert_eq!(
+            documented, registered,
+            "README 'Supported formats' vs import::FORMATS"
+        );
+    }
+
+    #[test]
+    fn readme_checks_table_is_the_check_registry() {
+        let rows = table("## Checks");
+        let documented: Vec<&str> = rows.iter().copied().flat_map(first_cell).collect();
+        let registered: Vec<&str> = crate::finding::CheckId::ALL
+            .iter()
+            .map(|c| c.as_str())
+            .collect();
+        let mut sorted = (documented.clone(), registered.clone());
+        sorted.0.sort_unstable();
+        sorted.1.sort_unstable();
+        assert_eq!(sorted.0, sorted.1, "README 'Checks' vs CheckId::ALL");
+        let kinds = rows.join("\n");
+        for kind in crate::finding::FindingKind::ALL {
+            assert!(
+                kinds.contains(&format!("`{}`", kind.as_str())),
+                "README 'Checks' does not list finding kind {}",
+                kind.as_str()
+            );
+        }
+    }
+
+    #[test]
+    fn only_help_lists_every_check() {
+        use clap::CommandFactory;
+        let mut cmd = crate::cli::Cli::command();
+        let audit = cmd.find_subcommand_mut("audit").expect("audit subcommand");
+        let only = audit
+            .get_arguments()
+            .find(|a| a.get_id() == "only")
+            .expect("--only");
+        let help = only.get_help().expect("help").to_string();
+        for check in crate::finding::CheckId::ALL {
+            assert!(
+                help.contains(check.as_str()),
+                "--only help lacks {}: {help}",
+                check.as_str()
+            );
+        }
+    }
+}

@@ -16,7 +16,7 @@
 //! expires = "2027-06-30"        # optional; after it the finding returns
 //! ```
 //!
-//! Errors name the file, line and column.
+//! Errors name the file and line.
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -344,8 +344,8 @@ fn join_and<S: AsRef<str>>(items: &[S]) -> String {
     }
 }
 
-/// Formats whose manager has custom fields that its CSV export drops (issue 5,
-/// formats.md section 3): codes kept in such a field are invisible, so a
+/// Formats whose manager has custom fields that its CSV export drops
+/// (README, "Supported formats"): codes kept in such a field are invisible, so a
 /// missing code there is "cannot tell", not "missing". Other formats without
 /// custom fields (LastPass logins, Apple Passwords, Dashlane, Chrome) belong to
 /// managers where codes live in notes or secure notes, which their exports carry.

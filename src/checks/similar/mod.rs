@@ -33,7 +33,7 @@
 //! digits, not the years ("same base word, year changed", never "the word
 //! 'summer' with 2022 → 2023"). Quoting the base word would be friendlier,
 //! but it is part of the password, and the report is often shared or kept:
-//! trust rule 1 (no plaintext in any output) wins, since even a fragment
+//! no plaintext in any output wins, since even a fragment
 //! shortens an attacker's search. The account names say which passwords to
 //! look at.
 //!

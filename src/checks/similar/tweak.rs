@@ -5,7 +5,7 @@
 //! word, year changed", "a symbol added at the end"), never the characters,
 //! the base word, the digits or the years involved: quoting the base word
 //! (`summer`) or the years (`2022 → 2023`) would print part of the password,
-//! which trust rule 1 forbids. They may say whether one or several
+//! which no output may ever hold. They may say whether one or several
 //! characters were added, which tells no more than the length does.
 
 use serde::Serialize;

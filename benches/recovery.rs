@@ -52,6 +52,7 @@ fn synthetic_vault(logins: usize) -> Vault {
             path: format!("member{m}.csv"),
             member: format!("member{m}"),
             format: "bitwarden",
+            format_name: "Bitwarden",
             capabilities: caps,
             rows: logins / 4,
             skipped: Vec::new(),

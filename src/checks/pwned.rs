@@ -242,6 +242,7 @@ mod tests {
             path: "x.csv".into(),
             member: "x".into(),
             format: "generic",
+            format_name: "generic",
             capabilities: crate::model::Capabilities {
                 notes: false,
                 custom_fields: false,

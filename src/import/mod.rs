@@ -373,6 +373,7 @@ impl Read<'_> {
             path: self.path.to_owned(),
             member: self.member.to_owned(),
             format: format.id(),
+            format_name: format.name(),
             capabilities: format.capabilities(),
             rows: parsed.rows,
             skipped,

@@ -135,6 +135,8 @@ pub struct Source {
     pub member: String,
     /// Format id (see `vaultlint formats`).
     pub format: &'static str,
+    /// The format's display name, for messages.
+    pub format_name: &'static str,
     pub capabilities: Capabilities,
     /// Data records read (header excluded).
     pub rows: usize,

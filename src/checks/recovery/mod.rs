@@ -323,9 +323,7 @@ fn own_evidence(e: &Entry) -> (Vec<Evidence>, Option<String>) {
 
 /// The display name of a source's format.
 fn format_name(src: &Source) -> &'static str {
-    crate::import::format_by_id(src.format)
-        .map(|f| f.name())
-        .unwrap_or(src.format)
+    src.format_name
 }
 
 /// Joins `["a", "b", "c"]` as `a, b and c`.
@@ -844,6 +842,7 @@ mod tests {
             path: format!("{member}-{format}.csv"),
             member: member.into(),
             format,
+            format_name: crate::import::format_by_id(format).map_or(format, |f| f.name()),
             capabilities: Capabilities {
                 notes: true,
                 custom_fields,

@@ -356,6 +356,7 @@ mod tests {
                         path: format!("{member}.csv"),
                         member: member.to_string(),
                         format: "bitwarden",
+                        format_name: "Bitwarden",
                         capabilities: Capabilities {
                             notes: true,
                             custom_fields: true,

@@ -120,3 +120,6 @@ fn errors_never_quote_cell_text() {
     let err = load_bytes(data, "x.csv", "m", &FormatChoice::Auto).unwrap_err();
     assert!(!err.to_string().contains("Sup3r"), "{err}");
 }
+
+#[path = "fuzz_import/named_importers.rs"]
+mod named_importers;

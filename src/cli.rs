@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::checks::CheckId;
 use crate::error::InputError;
+use crate::finding::CheckId;
 use crate::import::{FormatChoice, format_by_id, generic::ColumnMap};
 use crate::render::ReportFormat;
 use crate::report::Severity;

@@ -29,7 +29,7 @@ pub fn decide(verdict: &Verdict, policy: &Policy) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::FindingKind;
+    use crate::finding::FindingKind;
     use crate::report::{Finding, Severity};
 
     fn verdict(severity: Severity, incomplete: bool, fail_on: Severity) -> Verdict {

@@ -24,8 +24,8 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::checks::{CheckId, FindingKind};
 use crate::error::InputError;
+use crate::finding::{CheckId, FindingKind};
 use crate::report::Severity;
 
 /// An accepted risk: findings with this fingerprint are left out of the

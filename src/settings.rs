@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::checks::recovery::RecoverySettings;
-use crate::checks::{CheckId, FindingKind};
+use crate::finding::{CheckId, FindingKind};
 use crate::import::FormatChoice;
 use crate::policy::Ignore;
 use crate::pwned::PwnedSettings;

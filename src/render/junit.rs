@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use super::markup::account_name;
 use super::sanitize::terminal;
-use crate::checks::CheckId;
+use crate::finding::CheckId;
 use crate::report::{Audit, CheckStatus, Finding};
 
 /// Escapes XML text and attribute values, after [`terminal`] (which drops

@@ -74,6 +74,8 @@ pub enum CheckId {
     Recovery,
     /// Logins on plain `http://`.
     InsecureUrl,
+    /// Accounts on sites breached since their password was set (HIBP's breach list).
+    SiteBreach,
 }
 
 impl CheckId {
@@ -83,6 +85,7 @@ impl CheckId {
         CheckId::Similar,
         CheckId::Weak,
         CheckId::Pwned,
+        CheckId::SiteBreach,
         CheckId::InsecureUrl,
         CheckId::Recovery,
     ];
@@ -95,6 +98,7 @@ impl CheckId {
             CheckId::Pwned => "pwned",
             CheckId::Recovery => "recovery",
             CheckId::InsecureUrl => "insecure_url",
+            CheckId::SiteBreach => "site_breach",
         }
     }
 
@@ -112,6 +116,9 @@ impl CheckId {
             CheckId::Pwned => "passwords found in Have I Been Pwned (k-anonymity)",
             CheckId::Recovery => "2FA without saved backup codes, missing 2FA, recovery mailboxes",
             CheckId::InsecureUrl => "logins on plain http:// sites",
+            CheckId::SiteBreach => {
+                "accounts on sites breached since the password was set (Have I Been Pwned's breach list)"
+            }
         }
     }
 }
@@ -131,6 +138,7 @@ pub enum FindingKind {
     TwoFactorAvailable,
     RecoveryHub,
     InsecureUrl,
+    SiteBreach,
 }
 
 impl FindingKind {
@@ -146,6 +154,7 @@ impl FindingKind {
         FindingKind::TwoFactorAvailable,
         FindingKind::RecoveryHub,
         FindingKind::InsecureUrl,
+        FindingKind::SiteBreach,
     ];
 
     pub fn parse(s: &str) -> Option<FindingKind> {
@@ -166,6 +175,7 @@ impl FindingKind {
             FindingKind::TwoFactorAvailable => "two_factor_available",
             FindingKind::RecoveryHub => "recovery_hub",
             FindingKind::InsecureUrl => "insecure_url",
+            FindingKind::SiteBreach => "site_breach",
         }
     }
 
@@ -181,6 +191,7 @@ impl FindingKind {
             | FindingKind::TwoFactorAvailable
             | FindingKind::RecoveryHub => CheckId::Recovery,
             FindingKind::InsecureUrl => CheckId::InsecureUrl,
+            FindingKind::SiteBreach => CheckId::SiteBreach,
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod pwned;
 pub mod recovery;
 pub mod reuse;
 pub mod similar;
+pub mod site_breach;
 pub mod weak;
 
 pub use crate::finding::{CheckId, FindingKind};
@@ -29,6 +30,8 @@ pub struct Context<'a> {
     pub pwned: &'a PwnedSettings,
     /// The recovery check's own settings.
     pub recovery: &'a RecoverySettings,
+    /// The site-breach check's own settings.
+    pub site_breach: &'a site_breach::SiteBreachSettings,
     pub progress: &'a dyn Progress,
 }
 
@@ -105,6 +108,8 @@ pub struct Outcome {
     pub incomplete: Option<String>,
     /// Things the user gave that the check could not use (never secrets).
     pub warnings: Vec<String>,
+    /// Public datasets the check used, credited in every report.
+    pub data_sources: Vec<crate::report::DataSource>,
 }
 
 /// Per-account results that checks record for the report (and for later
@@ -147,5 +152,6 @@ pub fn run(check: CheckId, ctx: &Context, facts: &mut Facts) -> Outcome {
         CheckId::Pwned => pwned::run(ctx, facts),
         CheckId::Recovery => recovery::run(ctx, facts),
         CheckId::InsecureUrl => insecure_url::run(ctx),
+        CheckId::SiteBreach => site_breach::run(ctx, facts),
     }
 }

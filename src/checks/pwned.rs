@@ -272,6 +272,7 @@ mod tests {
             selected: crate::checks::CheckId::ALL,
             pwned: settings,
             recovery: &Default::default(),
+            site_breach: &Default::default(),
             progress: &crate::progress::NoProgress,
         };
         let mut facts = Facts::new(accounts.len());

@@ -53,8 +53,11 @@ pub struct Entry {
     pub folder: Option<String>,
     /// Unix seconds.
     pub created: Option<i64>,
-    /// Unix seconds.
+    /// Unix seconds: when the item last changed (any field).
     pub modified: Option<i64>,
+    /// Unix seconds: when the password itself last changed, where the format
+    /// records it precisely (Firefox `timePasswordChanged`).
+    pub password_changed: Option<i64>,
     /// In a trash / recycle bin: excluded from the audit (and counted).
     pub deleted: bool,
     /// Set when the password could not be decoded exactly from the export
@@ -80,6 +83,7 @@ impl Entry {
             folder: None,
             created: None,
             modified: None,
+            password_changed: None,
             deleted: false,
             password_inexact: None,
         }

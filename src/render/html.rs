@@ -182,5 +182,18 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
             links.join(" ")
         )?;
     }
-    writeln!(out, "</table></body></html>")
+    writeln!(out, "</table>")?;
+    for (credit, d) in super::markup::credits(audit)
+        .iter()
+        .zip(&audit.data_sources)
+    {
+        writeln!(
+            out,
+            "<footer class=\"muted\"><p>{} &middot; <a href=\"{}\">{}</a></p></footer>",
+            esc(credit),
+            esc(&d.url),
+            esc(&d.url)
+        )?;
+    }
+    writeln!(out, "</body></html>")
 }

@@ -124,6 +124,9 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
             escape(&f.message)
         )?;
     }
+    for credit in super::markup::credits(audit) {
+        writeln!(out, "\n_{}_", escape(&credit))?;
+    }
     Ok(())
 }
 

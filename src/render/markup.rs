@@ -49,6 +49,20 @@ pub fn row_breakdown(src: &SourceReport) -> String {
     format!("{}: {}", plural(src.rows, "row", "rows"), parts.join(", "))
 }
 
+/// The credit of each public dataset the audit used, as its licence asks:
+/// `Breach data from Have I Been Pwned (...), licensed under CC BY 4.0;
+/// built-in snapshot, as of 2026-02-26` (not escaped).
+pub fn credits(audit: &Audit) -> Vec<String> {
+    audit
+        .data_sources
+        .iter()
+        .map(|d| match &d.as_of {
+            Some(day) => format!("{}; {}, as of {day}", d.attribution, d.origin),
+            None => format!("{}; {}", d.attribution, d.origin),
+        })
+        .collect()
+}
+
 /// The account with id `A{n}` (ids are assigned in order).
 pub fn account<'a>(audit: &'a Audit, id: &str) -> Option<&'a AccountReport> {
     audit

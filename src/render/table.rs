@@ -235,5 +235,8 @@ pub fn render(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()
         writeln!(out, "\n{t}")?;
     }
 
+    for credit in super::markup::credits(audit) {
+        writeln!(out, "\n{}", terminal(&credit))?;
+    }
     writeln!(out, "\n{}", terminal(&super::markup::verdict(audit)))
 }

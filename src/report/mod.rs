@@ -33,6 +33,23 @@ pub struct Audit {
     pub accounts: Vec<AccountReport>,
     pub findings: Vec<Finding>,
     pub summary: Summary,
+    /// Public datasets the checks used, with their licence and credit.
+    pub data_sources: Vec<DataSource>,
+}
+
+/// A public dataset a check used (the HIBP breach list, ...): reports credit
+/// it as its licence asks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DataSource {
+    pub name: String,
+    pub url: String,
+    pub licence: String,
+    /// The sentence every report shows.
+    pub attribution: String,
+    /// `YYYY-MM-DD`: the newest entry of the copy used.
+    pub as_of: Option<String>,
+    /// Which copy: the built-in snapshot or a file.
+    pub origin: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

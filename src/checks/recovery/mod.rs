@@ -740,8 +740,8 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
     ctx.progress.finish();
     Outcome {
         findings,
-        incomplete: None,
         warnings: unmatched_inventory(ctx),
+        ..Outcome::default()
     }
 }
 
@@ -878,6 +878,7 @@ mod tests {
             selected: crate::checks::CheckId::ALL,
             pwned: &Default::default(),
             recovery: &Default::default(),
+            site_breach: &Default::default(),
             progress: &NoProgress,
         };
         let mut facts = Facts::new(accounts.len());

@@ -389,6 +389,7 @@ mod tests {
             selected: crate::checks::CheckId::ALL,
             pwned: &Default::default(),
             recovery: &Default::default(),
+            site_breach: &Default::default(),
             progress: &NoProgress,
         };
         let mut facts = Facts::new(accounts.len());

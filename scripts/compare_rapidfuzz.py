@@ -7,7 +7,8 @@ which builds everything and prepares the data and the Python environment.
 Prints timings (best of --repeat runs, wall clock, one process tree at a
 time) and the recall checks:
 - every pair rapidfuzz finds at Levenshtein distance <= 2 between two distinct
-  passwords of 6+ characters must have both accounts in one vaultlint group;
+  passwords of 6+ characters must have both accounts in one vaultlint group,
+  or be one of a group's related pairs (a pair across two groups);
 - every tweak pair the generator planted must be grouped too.
 No password is printed.
 """
@@ -56,6 +57,20 @@ def groups_by_line(report):
     return {a["row"]: a["similar_group"] for a in report["accounts"]}
 
 
+def bridged_lines(report):
+    """Pairs of CSV lines that a similar group reports as related: a similar
+    pair across two groups (groups are bounded by base word)."""
+    line = {a["id"]: a["row"] for a in report["accounts"]}
+    out = set()
+    for f in report["findings"]:
+        for r in (f.get("details") or {}).get("related", []):
+            for a in r["between"][0]:
+                for b in r["between"][1]:
+                    out.add((line[a], line[b]))
+                    out.add((line[b], line[a]))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--vaultlint", required=True)
@@ -72,6 +87,7 @@ def main():
 
     vl_time, report = run_vaultlint(args.vaultlint, args.csv, "similar", args.repeat)
     group = groups_by_line(report)
+    bridged = bridged_lines(report)
     grouped = sum(1 for g in group.values() if g)
     print(f"vaultlint --only similar: {vl_time:.3f} s (best of {args.repeat}, whole process: "
           f"read CSV, check, write JSON); {report['summary']['by_check'].get('similar', 0)} groups, "
@@ -100,7 +116,7 @@ def main():
             continue
         total += 1
         ga, gb = group.get(rows[i][0]), group.get(rows[j][0])
-        if ga is not None and ga == gb:
+        if (ga is not None and ga == gb) or (rows[i][0], rows[j][0]) in bridged:
             found += 1
         else:
             missed.append((rows[i][0], rows[j][0]))
@@ -116,7 +132,7 @@ def main():
         for t in csv.DictReader(f):
             a, b = int(t["line_a"]), int(t["line_b"])
             by_tweak[t["tweak"]] += 1
-            if group.get(a) is not None and group.get(a) == group.get(b):
+            if (group.get(a) is not None and group.get(a) == group.get(b)) or (a, b) in bridged:
                 hit[t["tweak"]] += 1
     print(f"planted tweak pairs grouped: {sum(hit.values())}/{sum(by_tweak.values())} ("
           + ", ".join(f"{k} {hit[k]}/{n}" for k, n in sorted(by_tweak.items())) + ")")

@@ -14,8 +14,12 @@
 //! base word (4+ characters from the first to the last letter) with other
 //! digits or symbols around it, one
 //! password inside another at most twice as long, or one written backwards.
-//! Similar passwords are grouped transitively (union-find); a group is one
-//! finding naming all its accounts. Identical passwords are not this check's
+//! Similar passwords are grouped by shared base word, not by unbounded
+//! transitive closure ([`graph::Graph::grouped`]): a password without a
+//! shared base word joins a similar password's group, two base words are
+//! never merged, so no group chains thousands of accounts. A group is one
+//! finding naming all its accounts; a similar pair across two groups is in
+//! both groups' details (`related`), so no pair is dropped. Identical passwords are not this check's
 //! business (see `reuse`) but all accounts holding a grouped password are
 //! named. A password shared by several members is `reuse`'s business too
 //! (`reuse_across_members`).
@@ -144,6 +148,51 @@ struct Explained {
     known_rule: bool,
 }
 
+/// A group's bridges (similar pairs with a password outside the group), as
+/// details: the accounts on each side, the tweaks, and for each the other
+/// side's first account (its group is filled in once groups are numbered).
+fn bridges(
+    set: &MemberPasswords,
+    ids: &[u32],
+    bridges: &[(u32, u32)],
+) -> (Vec<serde_json::Value>, Vec<usize>) {
+    let side = |id: u32| -> Vec<String> {
+        set.accounts[id as usize]
+            .iter()
+            .map(|&i| account_id(i))
+            .collect()
+    };
+    let mut details = Vec::new();
+    let mut others = Vec::new();
+    for &(a, b) in bridges {
+        let (inside, outside) = if ids.binary_search(&a).is_ok() {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        let tweaks = tweak::classify(
+            set.passwords[inside as usize],
+            set.passwords[outside as usize],
+        );
+        details.push(json!({
+            "between": [side(inside), side(outside)],
+            "tweaks": tweaks,
+            "explanation": tweak::describe(&tweaks),
+        }));
+        others.push(set.accounts[outside as usize][0]);
+    }
+    (details, others)
+}
+
+/// The sentence a message gets for a group's bridges.
+fn related_sentence(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        1 => " One of them is also similar to a password outside this group (see the report's details).".into(),
+        n => format!(" Some are also similar to {n} passwords outside this group (see the report's details)."),
+    }
+}
+
 /// Whether a link `(a, b)` has some property.
 type LinkTest<'a> = dyn Fn(&(u32, u32)) -> bool + 'a;
 
@@ -192,7 +241,13 @@ fn explain(
 }
 
 /// One finding for one group of a member's similar passwords.
-fn finding(ctx: &Context, m: &MemberPasswords, ids: &[u32], links: &[(u32, u32)]) -> Draft {
+fn finding(
+    ctx: &Context,
+    m: &MemberPasswords,
+    ids: &[u32],
+    links: &[(u32, u32)],
+    bridged: &[(u32, u32)],
+) -> (Draft, Vec<usize>) {
     let node = |id: u32| -> String {
         let labels: Vec<String> = m.accounts[id as usize]
             .iter()
@@ -207,20 +262,26 @@ fn finding(ctx: &Context, m: &MemberPasswords, ids: &[u32], links: &[(u32, u32)]
     } else {
         Severity::Medium
     };
+    let (related, others) = bridges(m, ids, bridged);
     let message = format!(
-        "{} uses variations of one password on {} accounts ({}). {}. Attackers who learn one of them try such variations first: give each account its own generated password.",
+        "{} uses variations of one password on {} accounts ({}). {}.{} Attackers who learn one of them try such variations first: give each account its own generated password.",
         m.member,
         accounts.len(),
         names(&accounts, ACCOUNTS_IN_MESSAGE, |i| ctx.label(i)),
-        explained.spelled.join("; ")
+        explained.spelled.join("; "),
+        related_sentence(related.len()),
     );
     let mut d = Draft::new(FindingKind::Similar, severity, accounts, message);
-    d.details = Some(json!({
+    let mut details = json!({
         "member": m.member,
         "distinct_passwords": ids.len(),
         "links": explained.details,
-    }));
-    d
+    });
+    if !related.is_empty() {
+        details["related"] = json!(related);
+    }
+    d.details = Some(details);
+    (d, others)
 }
 
 /// Finds the similarity graph of distinct passwords, reporting progress.
@@ -232,6 +293,7 @@ fn across_members(
     all: &MemberPasswords,
     ids: &[u32],
     links: &[(u32, u32)],
+    bridged: &[(u32, u32)],
 ) -> Draft {
     let holders = |id: u32| -> BTreeSet<&str> {
         all.accounts[id as usize]
@@ -263,12 +325,17 @@ fn across_members(
     let mut ordered: Vec<(u32, u32)> = links.iter().copied().filter(crosses).collect();
     ordered.extend(links.iter().copied().filter(|l| !crosses(l)));
     let explained = explain(all, &ordered, node, Some(&crosses));
+    let (mut related, _) = bridges(all, ids, bridged);
+    for (detail, link) in related.iter_mut().zip(bridged) {
+        detail["across_members"] = json!(crosses(link));
+    }
 
     let message = format!(
-        "{} use variations of one password ({}). {}. Whoever learns one of these passwords can guess the others: give each account its own generated password.",
+        "{} use variations of one password ({}). {}.{} Whoever learns one of these passwords can guess the others: give each account its own generated password.",
         and_list(&members),
         names(&accounts, ACCOUNTS_IN_MESSAGE, label),
-        explained.spelled.join("; ")
+        explained.spelled.join("; "),
+        related_sentence(related.len()),
     );
     let mut d = Draft::new(
         FindingKind::SimilarAcrossMembers,
@@ -276,11 +343,15 @@ fn across_members(
         accounts,
         message,
     );
-    d.details = Some(json!({
+    let mut details = json!({
         "members": members,
         "distinct_passwords": ids.len(),
         "links": explained.details,
-    }));
+    });
+    if !related.is_empty() {
+        details["related"] = json!(related);
+    }
+    d.details = Some(details);
     d
 }
 
@@ -293,29 +364,36 @@ fn run_with(ctx: &Context, facts: &mut Facts, graph_of: GraphFn) -> Outcome {
         + all.as_ref().map_or(0, |a| a.passwords.len());
     ctx.progress.start("near reuse", total as u64);
     let advance = |n: u64| ctx.progress.advance(n);
+    let grouped =
+        |passwords: &[&str]| graph_of(passwords, &advance).grouped(&graph::base_ids(passwords));
     let mut findings = Vec::new();
     for m in &members {
-        let forest = graph_of(&m.passwords, &advance).forest();
-        for (ids, links) in forest.groups.iter().zip(&forest.links) {
-            findings.push(finding(ctx, m, ids, links));
+        let forest = grouped(&m.passwords);
+        for ((ids, links), bridged) in forest.groups.iter().zip(&forest.links).zip(&forest.bridges)
+        {
+            findings.push(finding(ctx, m, ids, links, bridged));
         }
     }
     let mut across = Vec::new();
     if let Some(all) = &all {
-        let forest = graph_of(&all.passwords, &advance).forest();
-        for (ids, links) in forest.groups.iter().zip(&forest.links) {
-            let spans: BTreeSet<&str> = ids
-                .iter()
-                .flat_map(|&id| all.accounts[id as usize].iter().map(|&i| ctx.member(i)))
-                .collect();
-            if spans.len() > 1 {
-                across.push(across_members(ctx, all, ids, links));
+        let forest = grouped(&all.passwords);
+        let member_of = |id: u32| all.accounts[id as usize].iter().map(|&i| ctx.member(i));
+        for ((ids, links), bridged) in forest.groups.iter().zip(&forest.links).zip(&forest.bridges)
+        {
+            let spans: BTreeSet<&str> = ids.iter().flat_map(|&id| member_of(id)).collect();
+            // A bridge to another member's password counts as spanning too.
+            let bridges_members = bridged.iter().any(|&(a, b)| {
+                let ha: BTreeSet<&str> = member_of(a).collect();
+                member_of(b).any(|x| ha.iter().any(|y| *y != x))
+            });
+            if spans.len() > 1 || bridges_members {
+                across.push(across_members(ctx, all, ids, links, bridged));
             }
         }
     }
     ctx.progress.finish();
-    findings.sort_by_key(|d| d.accounts.first().copied());
-    for (n, d) in findings.iter_mut().enumerate() {
+    findings.sort_by_key(|(d, _)| d.accounts.first().copied());
+    for (n, (d, _)) in findings.iter_mut().enumerate() {
         let group = format!("S{}", n + 1);
         for &i in &d.accounts {
             facts.similar_group[i] = Some(group.clone());
@@ -326,6 +404,23 @@ fn run_with(ctx: &Context, facts: &mut Facts, graph_of: GraphFn) -> Outcome {
         // No discriminator: groups are disjoint, so the accounts alone make
         // the fingerprint, which must not move when another group's number does.
     }
+    // Each bridge names the group on its other side, if any.
+    let mut findings: Vec<Draft> = findings
+        .into_iter()
+        .map(|(mut d, others)| {
+            if let Some(related) = d
+                .details
+                .as_mut()
+                .and_then(|x| x.get_mut("related"))
+                .and_then(|r| r.as_array_mut())
+            {
+                for (detail, &other) in related.iter_mut().zip(&others) {
+                    detail["group"] = json!(facts.similar_group[other]);
+                }
+            }
+            d
+        })
+        .collect();
     across.sort_by_key(|d| d.accounts.first().copied());
     findings.extend(across);
     Outcome {
@@ -504,6 +599,65 @@ mod tests {
         for secret in ["ummer", "2022", "2023"] {
             assert!(!text.contains(secret), "{text} leaks {secret}");
         }
+    }
+
+    /// Passwords made of a few shared words: one group per base word, not
+    /// one transitive group, and every similar pair still in the report.
+    #[test]
+    fn shared_base_words_give_bounded_groups_and_keep_every_pair() {
+        let mut rows: Vec<(String, String, String)> = Vec::new();
+        let words = ["summer", "dragon", "falcon", "monkey"];
+        for (w, word) in words.iter().enumerate() {
+            for n in 0..6 {
+                rows.push((
+                    "x".into(),
+                    format!("{word} {n}"),
+                    format!("{word}{}", 1990 + n),
+                ));
+            }
+            // Two words joined: similar (containment) to both of its words.
+            let next = words[(w + 1) % words.len()];
+            rows.push(("x".into(), format!("{word}{next}"), format!("{word}{next}")));
+            rows.push(("x".into(), word.to_string(), word.to_string()));
+        }
+        let refs: Vec<(&str, &str, &str)> = rows
+            .iter()
+            .map(|(m, t, p)| (m.as_str(), t.as_str(), p.as_str()))
+            .collect();
+        let v = vault(&refs);
+        let (findings, facts) = check(&v, false);
+        // Transitive closure makes one group of all 32 accounts.
+        let pw: Vec<&str> = rows.iter().map(|r| r.2.as_str()).collect();
+        assert_eq!(engine::naive_graph(&pw).forest().groups.len(), 1);
+        assert_eq!(findings.len(), words.len(), "one group per base word");
+        assert!(
+            findings.iter().all(|d| d.accounts.len() <= 9),
+            "a base word, its tweaks and two-word passwords"
+        );
+        // Every similar pair: in one group, or a bridge in a group's details.
+        let mut bridged = BTreeSet::new();
+        for d in &findings {
+            let details = d.details.as_ref().unwrap();
+            for r in details["related"].as_array().into_iter().flatten() {
+                let a = r["between"][0][0].as_str().unwrap().to_owned();
+                let b = r["between"][1][0].as_str().unwrap().to_owned();
+                assert!(r["group"].as_str().is_some_and(|g| g.starts_with('S')));
+                bridged.insert((a.clone(), b.clone()));
+                bridged.insert((b, a));
+            }
+        }
+        let pairs = engine::naive_graph(&pw).all_pairs();
+        assert!(pairs.len() > 60);
+        for (a, b) in pairs {
+            let (a, b) = (a as usize, b as usize);
+            let same = facts.similar_group[a].is_some()
+                && facts.similar_group[a] == facts.similar_group[b];
+            assert!(
+                same || bridged.contains(&(account_id(a), account_id(b))),
+                "pair {a}, {b} dropped"
+            );
+        }
+        assert!(!bridged.is_empty());
     }
 
     #[test]

@@ -8,6 +8,7 @@
 #   SIZES="10000 20000" scripts/scale.sh   # other sizes
 #   DATASET_LINES=20000000 scripts/scale.sh  # offline dataset size (default 2M lines)
 #   DATASET=0 scripts/scale.sh             # no offline-dataset rows
+#   VAULTLINT=path/to/old/vaultlint scripts/scale.sh  # another build, same table
 #
 # Mixes (benches/support/gen.rs): `realistic` (55 % manager-generated) and
 # `shared-words` (most passwords built from a few hundred shared words,
@@ -32,12 +33,13 @@ mkdir -p "$DIR"
 
 echo "== building vaultlint and the generator (release)" >&2
 cargo build --release --quiet --bin vaultlint --example vaultlint-gen
-VL=target/release/vaultlint
+VL=${VAULTLINT:-target/release/vaultlint}
 GEN=target/release/examples/vaultlint-gen
 
 load() { cut -d' ' -f1 /proc/loadavg; }
 
-# run NAME ARGS...: one timed audit; prints "wall_s max_rss_mib".
+# run ARGS...: one timed audit; prints "wall_s max_rss_mib cpu_s" (CPU =
+# user + system: less sensitive than wall time to other jobs' load).
 run() {
     local log="$DIR/time.log"
     /usr/bin/time -v "$VL" audit "$@" --format json -o "$DIR/report.json" --exit-zero \
@@ -46,7 +48,8 @@ run() {
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log" |
         awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
     rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
-    printf '%.2f %.0f' "$wall" "$((rss / 1024))"
+    cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$log")
+    printf '%.2f %.0f %.2f\n' "$wall" "$((rss / 1024))" "$cpu"
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/Mem:/ {print $2}') GiB RAM"
@@ -85,8 +88,10 @@ if [ "${DATASET:-1}" != 0 ]; then
     cat "$DATA" >/dev/null # warm page cache, as a dataset in use is
 fi
 
-echo "| entries | mix | lookups | wall | max RSS | load before |"
-echo "|---|---|---|---|---|---|"
+echo "binary: $VL"
+echo
+echo "| entries | mix | lookups | wall | CPU (user+sys) | max RSS | load before |"
+echo "|---|---|---|---|---|---|---|"
 for n in $SIZES; do
     for mix in realistic shared-words; do
         csv="$DIR/$mix-$n.csv"
@@ -94,12 +99,12 @@ for n in $SIZES; do
         [ "$mix" = shared-words ] && flag=(--shared-words)
         [ -f "$csv" ] || $GEN --entries "$n" --seed 42 "${flag[@]}" --out "$csv" 2>/dev/null
         l=$(load)
-        read -r wall rss < <(run "$csv" --pwned off)
-        echo "| $n | $mix | \`--pwned off\` | $wall s | $rss MiB | $l |"
+        read -r wall rss cpu < <(run "$csv" --pwned off)
+        echo "| $n | $mix | \`--pwned off\` | $wall s | $cpu s | $rss MiB | $l |"
         if [ "$mix" = realistic ] && [ "${DATASET:-1}" != 0 ]; then
             l=$(load)
-            read -r wall rss < <(run "$csv" --pwned-dataset "$DATA")
-            echo "| $n | $mix | dataset, $DATASET_LINES lines | $wall s | $rss MiB | $l |"
+            read -r wall rss cpu < <(run "$csv" --pwned-dataset "$DATA")
+            echo "| $n | $mix | dataset, $DATASET_LINES lines | $wall s | $cpu s | $rss MiB | $l |"
         fi
     done
 done

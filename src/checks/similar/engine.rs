@@ -259,24 +259,24 @@ struct Holder {
 /// Base id of a password whose base word no other password has.
 const NO_BASE: u32 = u32::MAX;
 
-/// The 4-gram index of the containment rule: gram → `(length, id)` of its
-/// holders, sorted by length.
+/// The 4-gram index of the containment rule: gram → `(length, base, id)`
+/// of its holders, sorted (so by length, then base word).
 struct GramIndex {
-    holders: Vec<(u32, u32)>,
+    holders: Vec<(u32, u32, u32)>,
     ranges: Ranges,
 }
 
 impl GramIndex {
-    fn build(mut entries: Vec<(u64, u32, u32)>) -> Self {
+    fn build(mut entries: Vec<(u64, u32, u32, u32)>) -> Self {
         entries.par_sort_unstable();
         GramIndex {
             ranges: ranges(&entries, |e| e.0),
-            holders: entries.into_iter().map(|e| (e.1, e.2)).collect(),
+            holders: entries.into_iter().map(|e| (e.1, e.2, e.3)).collect(),
         }
     }
 
-    /// Holders `(length, id)` of `key`, by length.
-    fn get(&self, key: u64) -> &[(u32, u32)] {
+    /// Holders `(length, base, id)` of `key`, by length then base.
+    fn get(&self, key: u64) -> &[(u32, u32, u32)] {
         match self.ranges.get(&key) {
             Some(&(a, b)) => &self.holders[a as usize..b as usize],
             None => &[],
@@ -342,7 +342,7 @@ impl Engine<'_> {
                     .map(move |(i, (off, q))| (part_key(len, i, &f[off..off + q]), holder))
             })
             .collect();
-        let grams: Vec<(u64, u32, u32)> = (0..p.len())
+        let grams: Vec<(u64, u32, u32, u32)> = (0..p.len())
             .into_par_iter()
             .filter(|&id| p[id].len() > MIN_BASE)
             .flat_map_iter(|id| {
@@ -351,7 +351,7 @@ impl Engine<'_> {
                 keys.sort_unstable();
                 keys.dedup();
                 keys.into_iter()
-                    .map(move |key| (key, f.len() as u32, id as u32))
+                    .map(move |key| (key, f.len() as u32, base[id], id as u32))
             })
             .collect();
         let folds = (0..p.len())
@@ -431,12 +431,13 @@ impl Engine<'_> {
 
         // Rule 3: `t` contained in a longer password at most twice as long.
         // Every 4-gram of `t` is held by the container: scan the holders of
-        // the rarest one (none if some 4-gram has no other holder).
+        // the rarest one (none if some 4-gram has no other holder), per
+        // admissible length, skipping those of `t`'s own base word.
         if lt >= MIN_BASE {
-            let mut rarest: &[(u32, u32)] = &[];
+            let mut rarest: &[(u32, u32, u32)] = &[];
             for (n, w) in ft.windows(GRAM).enumerate() {
                 let holders = self.grams.get(hash_chars(0, w));
-                if holders.iter().all(|&(_, id)| id as usize == t) {
+                if holders.iter().all(|&(_, _, id)| id as usize == t) {
                     // Nobody else holds this 4-gram: no container.
                     rarest = &[];
                     break;
@@ -445,16 +446,26 @@ impl Engine<'_> {
                     rarest = holders;
                 }
             }
-            let lo = rarest.partition_point(|h| (h.0 as usize) <= lt);
-            let hi = rarest.partition_point(|h| (h.0 as usize) <= 2 * lt);
-            for &(_, id) in &rarest[lo..hi.max(lo)] {
-                if same_base(id) {
-                    continue;
+            let mut from = rarest.partition_point(|h| (h.0 as usize) <= lt);
+            while from < rarest.len() && rarest[from].0 as usize <= 2 * lt {
+                let len = rarest[from].0;
+                let to = from + rarest[from..].partition_point(|h| h.0 == len);
+                let same = &rarest[from..to];
+                let (skip_from, skip_to) = if own == NO_BASE {
+                    (same.len(), same.len())
+                } else {
+                    (
+                        same.partition_point(|h| h.1 < own),
+                        same.partition_point(|h| h.1 <= own),
+                    )
+                };
+                for &(_, _, id) in same[..skip_from].iter().chain(&same[skip_to..]) {
+                    let fl = &self.p[id as usize].fold;
+                    if fl.windows(lt).any(|w| w == ft.as_slice()) {
+                        out.push(pair(id as usize, t));
+                    }
                 }
-                let fl = &self.p[id as usize].fold;
-                if fl.windows(lt).any(|w| w == ft.as_slice()) {
-                    out.push(pair(id as usize, t));
-                }
+                from = to;
             }
         }
 

@@ -19,9 +19,9 @@
 //! shared base word joins a similar password's group, two base words are
 //! never merged, so no group chains thousands of accounts. A group is one
 //! finding naming all its accounts; a similar pair across two groups is in
-//! both groups' details (`related`), so no pair is dropped. Identical passwords are not this check's
-//! business (see `reuse`) but all accounts holding a grouped password are
-//! named. A password shared by several members is `reuse`'s business too
+//! the details of one of them (`related`, naming the other group), so no
+//! pair is dropped. Identical passwords are not this check's business (see
+//! `reuse`) but all accounts holding a grouped password are named. A password shared by several members is `reuse`'s business too
 //! (`reuse_across_members`).
 //!
 //! Across members (`similar_across_members`, medium): when an audit has

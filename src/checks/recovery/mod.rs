@@ -960,6 +960,8 @@ mod tests {
                 custom_fields,
                 totp: true,
                 attachments: false,
+                history: false,
+                passkeys: false,
             },
             rows: 0,
             skipped: Vec::new(),

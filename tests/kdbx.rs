@@ -299,3 +299,40 @@ fn shared_kdbx_fixtures_read_with_the_right_counts() {
     }
     assert!(errors.is_empty(), "{errors:#?}");
 }
+
+/// A KDBX account with 2FA whose codes sit in an attachment (GitHub) or a
+/// custom attribute (Mail) has its codes `saved`; the same accounts from a
+/// KeePassXC CSV (no attributes, no attachments) are not.
+#[test]
+fn codes_in_an_attachment_or_attribute_are_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_file(&dir);
+    let out = common::audit(&["--format", "json", path.to_str().unwrap()])
+        .env("VL_TEST_PW", kdbx_sample::PASSWORD)
+        .args(["--password-env", "VL_TEST_PW"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let status = |title: &str| {
+        let a = doc["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["title"] == title)
+            .unwrap();
+        a["recovery"]["backup_codes"].clone()
+    };
+    let gh = status("GitHub");
+    assert_eq!(gh["status"], "saved", "{gh}");
+    assert_eq!(gh["evidence"][0]["place"], "attachment");
+    assert_eq!(status("Mail")["status"], "saved");
+    assert_ne!(status("Bank")["status"], "saved");
+    // The same GitHub account as KeePassXC CSV: no attachment, no codes.
+    let csv = "\"Group\",\"Title\",\"Username\",\"Password\",\"URL\",\"Notes\",\"TOTP\",\"Icon\",\"Last Modified\",\"Created\"\n\
+\"Root/Work\",\"GitHub\",\"ann\",\"Summer2023!\",\"https://github.com\",\"\",\"otpauth://totp/GitHub:ann?secret=JBSWY3DPEHPK3PXP\",\"0\",\"2024-01-01T00:00:00Z\",\"2024-01-01T00:00:00Z\"\n";
+    let csv_path = dir.path().join("alice.csv");
+    std::fs::write(&csv_path, csv).unwrap();
+    let (doc, _) = common::audit_json(&[csv_path.to_str().unwrap()]);
+    let a = &doc["accounts"][0];
+    assert_ne!(a["recovery"]["backup_codes"]["status"], "saved", "{a}");
+}

@@ -75,6 +75,9 @@ pub enum CodeStatus {
 pub enum Place {
     Notes,
     CustomField,
+    /// A file attached to the item (KeePass, 1Password): its name says it
+    /// holds the codes; its contents are never read.
+    Attachment,
     SeparateItem,
     Inventory,
 }
@@ -381,6 +384,18 @@ fn own_evidence(e: &Entry) -> (Vec<Evidence>, Option<String>) {
         }),
         Some(_) => negated = Some("its notes".to_owned()),
         None => {}
+    }
+    for a in &e.attachments {
+        // `github-recovery-codes.txt` reads as "github recovery codes txt".
+        let words = a.name.replace(['-', '_', '.'], " ");
+        if let Some(label) = codes::label(&words) {
+            evidence.push(Evidence {
+                place: Place::Attachment,
+                location: format!("attachment '{}'", a.name),
+                how: format!("a file named '{label}' is attached"),
+                offline: false,
+            });
+        }
     }
     for field in &e.fields {
         let value = field.value.expose().trim();

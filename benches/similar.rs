@@ -14,6 +14,7 @@ mod generator;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use generator::Mix;
 use vaultlint::checks::similar::engine::{naive_graph, similar_graph};
+use vaultlint::checks::similar::graph::base_ids;
 
 fn engine(c: &mut Criterion) {
     let mut g = c.benchmark_group("similar");
@@ -34,6 +35,33 @@ fn engine(c: &mut Criterion) {
             b.iter(|| similar_graph(pw, &|_| {}))
         });
     }
+    // Dense: most passwords built from shared words (many near pairs).
+    for n in [20_000, 100_000] {
+        let vault = generator::generate(n, 42, Mix::SharedWords);
+        let pw = generator::distinct_passwords(&vault.rows);
+        let graph = similar_graph(&pw, &|_| {});
+        let forest = graph.grouped(&base_ids(&pw));
+        eprintln!(
+            "similar shared-words: {n} entries, {} distinct: {} pairs + {} base-word groups; {} groups, largest {} (transitive closure: largest {})",
+            pw.len(),
+            graph.pairs.len(),
+            graph.cliques.len(),
+            forest.groups.len(),
+            forest.groups.iter().map(Vec::len).max().unwrap_or(0),
+            graph
+                .forest()
+                .groups
+                .iter()
+                .map(Vec::len)
+                .max()
+                .unwrap_or(0),
+        );
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::new("engine-shared-words", n), &pw, |b, pw| {
+            b.iter(|| similar_graph(pw, &|_| {}))
+        });
+    }
+
     let vault = generator::generate(1_000, 42, Mix::Realistic);
     let pw = generator::distinct_passwords(&vault.rows);
     g.throughput(Throughput::Elements(1_000));

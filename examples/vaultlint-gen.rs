@@ -25,8 +25,12 @@ struct Args {
     #[arg(long, default_value_t = 42)]
     seed: u64,
     /// Only random 12–24 character passwords (precision measurement).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "shared_words")]
     random_only: bool,
+    /// Most passwords built from a few hundred shared words, years and
+    /// symbols, with many tweaks (dense near reuse; see benches/support/gen.rs).
+    #[arg(long)]
+    shared_words: bool,
     /// Output CSV (Bitwarden format).
     #[arg(long)]
     out: PathBuf,
@@ -40,6 +44,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     let mix = if args.random_only {
         generator::Mix::RandomOnly
+    } else if args.shared_words {
+        generator::Mix::SharedWords
     } else {
         generator::Mix::Realistic
     };

@@ -7,7 +7,8 @@ which builds everything and prepares the data and the Python environment.
 Prints timings (best of --repeat runs, wall clock, one process tree at a
 time) and the recall checks:
 - every pair rapidfuzz finds at Levenshtein distance <= 2 between two distinct
-  passwords of 6+ characters must have both accounts in one vaultlint group;
+  passwords of 6+ characters must have both accounts in one vaultlint group,
+  or in two groups one of which names the other (or the account) as related;
 - every tweak pair the generator planted must be grouped too.
 No password is printed.
 """
@@ -56,6 +57,34 @@ def groups_by_line(report):
     return {a["row"]: a["similar_group"] for a in report["accounts"]}
 
 
+def related_groups(report):
+    """What a similar group reports as related: a pair across two groups
+    (groups are bounded by base word). Pairs (group, other group) and
+    (group, CSV line of an ungrouped account)."""
+    line = {a["id"]: a["row"] for a in report["accounts"]}
+    out = set()
+    for f in report["findings"]:
+        details = f.get("details") or {}
+        g = details.get("group")
+        if g is None:
+            continue
+        for r in details.get("related", []):
+            if r.get("group"):
+                out.add((g, r["group"]))
+                out.add((r["group"], g))
+            else:
+                for b in r["between"][1]:
+                    out.add((g, line[b]))
+    return out
+
+
+def same_or_related(group, related, line_a, line_b):
+    ga, gb = group.get(line_a), group.get(line_b)
+    if ga is not None and ga == gb:
+        return True
+    return (ga, gb) in related or (ga, line_b) in related or (gb, line_a) in related
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--vaultlint", required=True)
@@ -72,6 +101,7 @@ def main():
 
     vl_time, report = run_vaultlint(args.vaultlint, args.csv, "similar", args.repeat)
     group = groups_by_line(report)
+    related = related_groups(report)
     grouped = sum(1 for g in group.values() if g)
     print(f"vaultlint --only similar: {vl_time:.3f} s (best of {args.repeat}, whole process: "
           f"read CSV, check, write JSON); {report['summary']['by_check'].get('similar', 0)} groups, "
@@ -99,8 +129,7 @@ def main():
         if a == b or len(a) < 6 or len(b) < 6:
             continue
         total += 1
-        ga, gb = group.get(rows[i][0]), group.get(rows[j][0])
-        if ga is not None and ga == gb:
+        if same_or_related(group, related, rows[i][0], rows[j][0]):
             found += 1
         else:
             missed.append((rows[i][0], rows[j][0]))
@@ -116,7 +145,7 @@ def main():
         for t in csv.DictReader(f):
             a, b = int(t["line_a"]), int(t["line_b"])
             by_tweak[t["tweak"]] += 1
-            if group.get(a) is not None and group.get(a) == group.get(b):
+            if same_or_related(group, related, a, b):
                 hit[t["tweak"]] += 1
     print(f"planted tweak pairs grouped: {sum(hit.values())}/{sum(by_tweak.values())} ("
           + ", ".join(f"{k} {hit[k]}/{n}" for k, n in sorted(by_tweak.items())) + ")")

@@ -56,6 +56,7 @@ pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit
     // that runs is incomplete for them (unknown, never clean).
     let unread: usize = vault.sources.iter().map(|s| s.skipped.len()).sum();
     let mut reasons = Vec::new();
+    let mut data_sources = Vec::new();
     for &check in CheckId::ALL {
         if !settings.runs(check) {
             runs.push(CheckRun {
@@ -102,9 +103,12 @@ pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit
             warnings: outcome.warnings,
             rows_not_checked: unread,
         });
+        data_sources.extend(outcome.data_sources);
         drafts.extend(outcome.findings);
     }
-    assemble(&ctx, drafts, runs, facts, reasons)
+    let mut audit = assemble(&ctx, drafts, runs, facts, reasons);
+    audit.data_sources = data_sources;
+    audit
 }
 
 fn domain_of(ctx: &Context, i: usize) -> Option<String> {
@@ -304,6 +308,7 @@ fn assemble(
         accounts,
         findings,
         summary,
+        data_sources: Vec::new(),
     }
 }
 

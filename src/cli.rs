@@ -47,6 +47,35 @@ pub enum Command {
         #[command(subcommand)]
         command: TwoFactorCommand,
     },
+    /// Have I Been Pwned's list of breached sites (the site_breach check).
+    Breaches {
+        #[command(subcommand)]
+        command: BreachesCommand,
+    },
+}
+
+/// `vaultlint breaches ...`
+#[derive(Debug, Subcommand)]
+pub enum BreachesCommand {
+    /// Download the current breach list to a file for --breaches (no key
+    /// needed; nothing from your exports is sent).
+    Update(BreachesUpdateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BreachesUpdateArgs {
+    /// Where to write the list (then audit with --breaches FILE).
+    #[arg(
+        long,
+        short = 'o',
+        value_name = "FILE",
+        default_value = "hibp-breaches.json"
+    )]
+    pub output: PathBuf,
+
+    /// Where to download it from (Have I Been Pwned's breach list API).
+    #[arg(long, value_name = "URL", default_value = crate::breaches::DEFAULT_URL)]
+    pub url: String,
 }
 
 // ---- pwned (issue 4) -------------------------------------------------------
@@ -291,9 +320,29 @@ pub struct RecoveryArgs {
     /// asked before the built-in table of 2FA services.
     #[arg(long = "2fa-directory", value_name = "FILE")]
     pub two_factor_directory: Option<PathBuf>,
+
+    /// Have I Been Pwned's breach list (from `vaultlint breaches update`),
+    /// instead of the built-in snapshot, for the site_breach check.
+    #[arg(long, value_name = "FILE")]
+    pub breaches: Option<PathBuf>,
 }
 
 impl RecoveryArgs {
+    /// The breach list of `--breaches FILE` (loaded now, so a bad file is an
+    /// input error before any check runs), else the built-in snapshot.
+    pub fn site_breach(
+        &self,
+    ) -> Result<crate::checks::site_breach::SiteBreachSettings, InputError> {
+        let Some(path) = &self.breaches else {
+            return Ok(Default::default());
+        };
+        let list = crate::breaches::BreachList::load(path)?;
+        Ok(crate::checks::site_breach::SiteBreachSettings {
+            list: Some(std::sync::Arc::new(list)),
+            origin: Some(path.display().to_string()),
+        })
+    }
+
     pub fn settings(&self) -> Result<crate::checks::recovery::RecoverySettings, InputError> {
         crate::checks::recovery::RecoverySettings::load(
             self.recovery_inventory.as_deref(),
@@ -389,7 +438,7 @@ pub struct AuditArgs {
     pub allow_incomplete: bool,
 
     /// Run only these checks (comma-separated): reuse, similar, weak, pwned,
-    /// recovery, insecure_url.
+    /// site_breach, recovery, insecure_url.
     #[arg(long, value_name = "CHECKS", value_delimiter = ',')]
     pub only: Vec<String>,
 
@@ -493,6 +542,7 @@ impl AuditArgs {
             },
             pwned: self.pwned.settings()?,
             recovery: self.recovery.settings()?,
+            site_breach: self.recovery.site_breach()?,
         })
     }
 }

@@ -4,9 +4,11 @@
 //! [`checks`] → one [`report::Audit`] → [`render`] → [`exit`] code.
 
 pub mod audit;
+pub mod breaches;
 pub mod checks;
 pub mod cli;
 pub mod domain;
+pub mod download;
 pub mod error;
 pub mod exit;
 pub mod import;

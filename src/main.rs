@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use vaultlint::cli::{
-    AuditArgs, Cli, ColorChoice, Command, PwnedCommand, PwnedServeArgs, PwnedVerifyArgs,
-    TwoFactorCommand, TwoFactorUpdateArgs,
+    AuditArgs, BreachesCommand, BreachesUpdateArgs, Cli, ColorChoice, Command, PwnedCommand,
+    PwnedServeArgs, PwnedVerifyArgs, TwoFactorCommand, TwoFactorUpdateArgs,
 };
 use vaultlint::progress::{Bar, NoProgress, Progress};
 use vaultlint::render::sanitize::{terminal, terminal_lines};
@@ -44,6 +44,9 @@ fn main() -> ExitCode {
         Command::TwoFactor {
             command: TwoFactorCommand::Update(args),
         } => update_2fa_directory(&args),
+        Command::Breaches {
+            command: BreachesCommand::Update(args),
+        } => update_breaches(&args),
     };
     ExitCode::from(code as u8)
 }
@@ -148,6 +151,25 @@ fn update_2fa_directory(args: &TwoFactorUpdateArgs) -> i32 {
             exit::OK
         }
         Err(e) => fail(e),
+    }
+}
+
+fn update_breaches(args: &BreachesUpdateArgs) -> i32 {
+    match vaultlint::breaches::update(&args.url, &args.output) {
+        Ok(list) => {
+            println!(
+                "vaultlint: saved {} breaches (newest added {}) to {}; audit with --breaches {}",
+                list.entries,
+                list.as_of
+                    .map_or_else(|| "?".into(), vaultlint::breaches::day),
+                args.output.display(),
+                args.output.display()
+            );
+            exit::OK
+        }
+        Err(e) => fail(format!(
+            "{e}; the audit keeps using the built-in snapshot (or the last file you saved)"
+        )),
     }
 }
 

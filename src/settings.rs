@@ -59,6 +59,7 @@ pub struct Settings {
     pub policy: Policy,
     pub pwned: PwnedSettings,
     pub recovery: RecoverySettings,
+    pub site_breach: crate::checks::site_breach::SiteBreachSettings,
 }
 
 impl Default for Settings {
@@ -72,6 +73,7 @@ impl Default for Settings {
             policy: Policy::default(),
             pwned: PwnedSettings::default(),
             recovery: RecoverySettings::default(),
+            site_breach: Default::default(),
         }
     }
 }

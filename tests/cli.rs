@@ -219,7 +219,7 @@ fn header_only_and_ragged_rows_are_counted_not_fatal() {
 #[test]
 fn json_contract_has_the_documented_shape() {
     let (doc, _) = audit_json(&[&format!("alice={}", family("alice"))]);
-    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["schema_version"], 2);
     assert_eq!(doc["tool"]["name"], "vaultlint");
     assert_eq!(doc["tool"]["version"], env!("CARGO_PKG_VERSION"));
     let src = &doc["sources"][0];
@@ -329,7 +329,7 @@ fn output_file_and_colour_rules() {
     .code(1)
     .stdout(predicate::str::is_empty());
     let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
-    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["schema_version"], 2);
     // Not a terminal, NO_COLOR set: no escape sequences.
     audit(&[&family("alice")])
         .assert()
@@ -557,5 +557,5 @@ fn report_files_are_private() {
     assert_eq!(mode & 0o777, 0o600, "mode {mode:o}");
     let doc: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&existing).unwrap()).unwrap();
-    assert_eq!(doc["schema_version"], 1, "the old content is replaced");
+    assert_eq!(doc["schema_version"], 2, "the old content is replaced");
 }

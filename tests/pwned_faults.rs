@@ -397,14 +397,19 @@ fn gzip_bomb_is_cut_short_and_unknown() {
     let export = bitwarden_export(dir.path(), "member", &["hunter2"]);
     let server = FaultServer::start(&data, |_, _| Fault::GzipBomb(64));
     let url = server.url();
-    let mut args = vec![
+    // A generous timeout: on a loaded machine the bomb may take longer than
+    // FAST's 400 ms to arrive, and a timeout is rightly retried.
+    let args = vec![
         export.to_str().unwrap(),
         "--pwned-url",
         &url,
         "--pwned-retries",
         "2",
+        "--pwned-backoff",
+        "20ms",
+        "--pwned-timeout",
+        "30s",
     ];
-    args.extend_from_slice(FAST);
     let (code, report, stderr) = audit_json(&args);
     assert_eq!(code, 3, "{stderr}");
     let r = &pwned_by_title(&report)["member/site1"];

@@ -7,6 +7,7 @@ pub mod pwned;
 pub mod recovery;
 pub mod reuse;
 pub mod similar;
+pub mod site_breach;
 pub mod weak;
 
 use serde::Serialize;
@@ -32,6 +33,8 @@ pub enum CheckId {
     Recovery,
     /// Logins on plain `http://`.
     InsecureUrl,
+    /// Accounts on sites breached since their password was set (HIBP's breach list).
+    SiteBreach,
 }
 
 impl CheckId {
@@ -41,6 +44,7 @@ impl CheckId {
         CheckId::Similar,
         CheckId::Weak,
         CheckId::Pwned,
+        CheckId::SiteBreach,
         CheckId::InsecureUrl,
         CheckId::Recovery,
     ];
@@ -53,6 +57,7 @@ impl CheckId {
             CheckId::Pwned => "pwned",
             CheckId::Recovery => "recovery",
             CheckId::InsecureUrl => "insecure_url",
+            CheckId::SiteBreach => "site_breach",
         }
     }
 
@@ -70,6 +75,9 @@ impl CheckId {
             CheckId::Pwned => "passwords found in Have I Been Pwned (k-anonymity)",
             CheckId::Recovery => "2FA without saved backup codes, missing 2FA, recovery mailboxes",
             CheckId::InsecureUrl => "logins on plain http:// sites",
+            CheckId::SiteBreach => {
+                "accounts on sites breached since the password was set (Have I Been Pwned's breach list)"
+            }
         }
     }
 }
@@ -89,6 +97,7 @@ pub enum FindingKind {
     TwoFactorAvailable,
     RecoveryHub,
     InsecureUrl,
+    SiteBreach,
 }
 
 impl FindingKind {
@@ -104,6 +113,7 @@ impl FindingKind {
         FindingKind::TwoFactorAvailable,
         FindingKind::RecoveryHub,
         FindingKind::InsecureUrl,
+        FindingKind::SiteBreach,
     ];
 
     pub fn parse(s: &str) -> Option<FindingKind> {
@@ -124,6 +134,7 @@ impl FindingKind {
             FindingKind::TwoFactorAvailable => "two_factor_available",
             FindingKind::RecoveryHub => "recovery_hub",
             FindingKind::InsecureUrl => "insecure_url",
+            FindingKind::SiteBreach => "site_breach",
         }
     }
 
@@ -139,6 +150,7 @@ impl FindingKind {
             | FindingKind::TwoFactorAvailable
             | FindingKind::RecoveryHub => CheckId::Recovery,
             FindingKind::InsecureUrl => CheckId::InsecureUrl,
+            FindingKind::SiteBreach => CheckId::SiteBreach,
         }
     }
 }
@@ -221,6 +233,8 @@ pub struct Outcome {
     pub incomplete: Option<String>,
     /// Things the user gave that the check could not use (never secrets).
     pub warnings: Vec<String>,
+    /// Public datasets the check used, credited in every report.
+    pub data_sources: Vec<crate::report::DataSource>,
 }
 
 /// Per-account results that checks record for the report (and for later
@@ -262,5 +276,6 @@ pub fn run(check: CheckId, ctx: &Context, facts: &mut Facts) -> Outcome {
         CheckId::Pwned => pwned::run(ctx, facts),
         CheckId::Recovery => recovery::run(ctx, facts),
         CheckId::InsecureUrl => insecure_url::run(ctx),
+        CheckId::SiteBreach => site_breach::run(ctx, facts),
     }
 }

@@ -20,6 +20,10 @@ pub struct Decoded {
     pub note: Option<String>,
     /// Byte offsets in `text` of each U+FFFD that replaced undecodable bytes.
     pub lossy: Vec<usize>,
+    /// True when the encoding is a guess (a legacy single- or multi-byte
+    /// encoding picked by `chardetng`): non-ASCII text may then be decoded
+    /// wrong without any replacement character to show it.
+    pub guessed: bool,
 }
 
 /// Decodes `data`. With `forced`, the bytes are read in that encoding (a
@@ -45,6 +49,7 @@ pub fn decode(data: &[u8], forced: Option<&'static Encoding>) -> Decoded {
             encoding: enc,
             note,
             lossy,
+            guessed: false,
         };
     }
     if let Some((enc, len)) = Encoding::for_bom(data) {
@@ -55,6 +60,7 @@ pub fn decode(data: &[u8], forced: Option<&'static Encoding>) -> Decoded {
             encoding: enc,
             note,
             lossy,
+            guessed: false,
         };
     }
     if let Some(enc) = utf16_without_bom(data) {
@@ -64,6 +70,7 @@ pub fn decode(data: &[u8], forced: Option<&'static Encoding>) -> Decoded {
             encoding: enc,
             note: Some(format!("decoded as {} (detected)", enc.name())),
             lossy,
+            guessed: false,
         };
     }
     let (mut valid, mut invalid) = (0usize, 0usize);
@@ -80,6 +87,7 @@ pub fn decode(data: &[u8], forced: Option<&'static Encoding>) -> Decoded {
             encoding: UTF_8,
             note: None,
             lossy: Vec::new(),
+            guessed: false,
         };
     }
     if valid > 0 && valid >= invalid {
@@ -89,6 +97,7 @@ pub fn decode(data: &[u8], forced: Option<&'static Encoding>) -> Decoded {
             encoding: UTF_8,
             note: None,
             lossy,
+            guessed: false,
         };
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
@@ -103,6 +112,7 @@ pub fn decode(data: &[u8], forced: Option<&'static Encoding>) -> Decoded {
             enc.name()
         )),
         lossy,
+        guessed: true,
     }
 }
 

@@ -4,7 +4,7 @@
 //! Every non-null value is quoted and null is an empty unquoted cell; CRLF
 //! with no trailing newline. `url` is the origin only and there is no title
 //! (left empty). Times are epoch milliseconds: `timeCreated` becomes
-//! `created`, `timePasswordChanged` becomes `modified`. No notes, custom
+//! `created`, `timePasswordChanged` becomes `password_changed` (and `modified`). No notes, custom
 //! fields or TOTP.
 //!
 //! Older versions export the Firefox Accounts (Sync) login as a row with url
@@ -81,8 +81,8 @@ impl Format for Firefox {
                 )
             };
             e.created = util::parse_epoch(h.get(rec, "timeCreated"));
-            e.modified = util::parse_epoch(h.get(rec, "timePasswordChanged"))
-                .or_else(|| util::parse_epoch(h.get(rec, "timeCreated")));
+            e.password_changed = util::parse_epoch(h.get(rec, "timePasswordChanged"));
+            e.modified = e.password_changed.or(e.created);
             Some(e)
         });
     }
@@ -137,6 +137,7 @@ mod tests {
         assert_eq!(reddit.url(), Some("https://www.reddit.com"));
         assert_eq!(reddit.created, Some(1_614_962_711));
         assert_eq!(reddit.modified, Some(1_662_119_845));
+        assert_eq!(reddit.password_changed, Some(1_662_119_845));
     }
 
     #[test]

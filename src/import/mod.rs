@@ -373,6 +373,7 @@ fn load_decoded(
         member,
         note: decoded.note.clone(),
         encoding: decoded.encoding,
+        guessed: decoded.guessed,
     };
     if let FormatChoice::Columns(map) = choice {
         drop(decoded);
@@ -412,6 +413,8 @@ struct Read<'a> {
     /// The decoder's note (the encoding detected), if any.
     note: Option<String>,
     encoding: &'static encoding_rs::Encoding,
+    /// The encoding was guessed (see [`decode::Decoded::guessed`]).
+    guessed: bool,
 }
 
 impl Read<'_> {
@@ -460,6 +463,9 @@ impl Read<'_> {
         if !lossy_lines.is_empty() {
             mark_inexact(&mut parsed.entries, &lossy_lines, self.encoding);
         }
+        if self.guessed {
+            mark_guessed(&mut parsed.entries, self.encoding);
+        }
         let deleted = parsed.entries.iter().filter(|e| e.deleted).count();
         let no_password = parsed
             .entries
@@ -502,6 +508,22 @@ fn mark_inexact(
             };
             e.password_inexact = Some(format!(
                 "{on_row} holds bytes that are not valid {}: the password was read with a replacement character (U+FFFD), so it is not exactly known",
+                encoding.name()
+            ));
+        }
+    }
+}
+
+/// Marks the entries whose password holds a non-ASCII character when the
+/// file's encoding was guessed: one file can even mix encodings (a Latin-1
+/// password beside a Cyrillic windows-1251 one), and a wrongly decoded
+/// password would be looked up as another password and read as "not found".
+/// Naming the encoding with `--encoding` makes them exact.
+fn mark_guessed(entries: &mut [Entry], encoding: &'static encoding_rs::Encoding) {
+    for e in entries.iter_mut().filter(|e| e.password_inexact.is_none()) {
+        if e.password().is_some_and(|p| !p.is_ascii()) {
+            e.password_inexact = Some(format!(
+                "the file is not UTF-8 and its encoding was guessed ({}): a password with non-ASCII characters may have been decoded wrong, so it is not exactly known; re-export as UTF-8 or name the encoding with --encoding",
                 encoding.name()
             ));
         }
@@ -743,10 +765,15 @@ https://d.example,dee,pw-d,,,D,,0\n";
     }
 
     #[test]
-    fn latin1_export_is_decoded_exactly() {
+    fn guessed_encoding_makes_non_ascii_passwords_inexact_until_named() {
+        // Latin-1 and windows-1251 in one file (as in a real damaged
+        // export): whatever single encoding is guessed, one of the two
+        // passwords is decoded wrong, so neither may be looked up as exact.
         let data = b"folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\r\n\
 ,,login,S0,,,0,https://s0.example,u0,contrase\xf1a,\r\n\
-,,login,Caf\xe9,,,0,https://s1.example,u1,passw\xf6rd1,\r\n";
+,,login,Caf\xe9,,,0,https://s1.example,u1,passw\xf6rd1,\r\n\
+,,login,S2,,,0,https://s2.example,u2,\xcf\xf0\xe8\xe2\xe5\xf2123,\r\n\
+,,login,S3,,,0,https://s3.example,u3,plain-ascii-1,\r\n";
         let (source, entries) = load_bytes(data, "l1.csv", "m", &FormatChoice::Auto).unwrap();
         assert_eq!(source.encoding, "windows-1252");
         let decoded: Vec<_> = source
@@ -757,15 +784,28 @@ https://d.example,dee,pw-d,,,D,,0\n";
         assert_eq!(decoded.len(), 1, "{:?}", source.warnings);
         assert_eq!(entries[0].password(), Some("contraseña"));
         assert_eq!(entries[1].title, "Café");
-        assert!(entries.iter().all(|e| e.password_inexact.is_none()));
-        // --encoding overrides the guess.
-        let options = ReadOptions {
-            encoding: Some(encoding_rs::UTF_8),
-            ..Default::default()
+        for e in &entries[..3] {
+            let why = e.password_inexact.as_deref().expect("guessed: inexact");
+            assert!(why.contains("--encoding"), "{why}");
+        }
+        assert_eq!(entries[3].password_inexact, None, "ASCII is exact");
+        // Naming the encoding makes the passwords exact (the user vouches
+        // for it); naming UTF-8 makes the invalid bytes inexact instead.
+        let named = |enc| {
+            let options = ReadOptions {
+                encoding: Some(enc),
+                ..Default::default()
+            };
+            load_bytes_with(data, "l1.csv", "m", &FormatChoice::Auto, &options)
+                .unwrap()
+                .1
         };
-        let (_, entries) =
-            load_bytes_with(data, "l1.csv", "m", &FormatChoice::Auto, &options).unwrap();
+        let entries = named(encoding_rs::WINDOWS_1251);
+        assert_eq!(entries[2].password(), Some("Привет123"));
+        assert!(entries.iter().all(|e| e.password_inexact.is_none()));
+        let entries = named(encoding_rs::UTF_8);
         assert!(entries[0].password_inexact.is_some());
+        assert_eq!(entries[3].password_inexact, None);
     }
 
     #[test]

@@ -82,8 +82,9 @@ pub struct Entry {
     pub created: Option<i64>,
     /// Unix seconds: when the item last changed (any field).
     pub modified: Option<i64>,
-    /// Unix seconds: when the password itself last changed, where the
-    /// format records it (distinct from `modified`).
+    /// Unix seconds: when the password itself last changed, where the format
+    /// records it precisely (Firefox `timePasswordChanged`, a KeePass
+    /// history), distinct from `modified`.
     pub password_changed: Option<i64>,
     /// Unix seconds: when the item expires, if the vault sets an expiry.
     pub expires: Option<i64>,

@@ -87,11 +87,12 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
         "<h2>Exports</h2><table><tr><th>Member</th><th>File</th><th>Format</th><th class=\"n\">Rows</th><th class=\"n\">Accounts</th><th class=\"n\">Skipped</th><th class=\"n\">In trash</th><th>Notes</th></tr>"
     )?;
     for src in &audit.sources {
-        let mut notes: Vec<String> = src
-            .skipped_rows
-            .iter()
-            .map(|k| format!("line {}: {}", k.line, esc(&k.reason)))
-            .collect();
+        let mut notes = vec![esc(&super::markup::row_breakdown(src))];
+        notes.extend(
+            src.skipped_rows
+                .iter()
+                .map(|k| format!("line {}: {}", k.line, esc(&k.reason))),
+        );
         notes.extend(src.warnings.iter().map(|w| esc(w)));
         writeln!(
             out,
@@ -181,5 +182,18 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
             links.join(" ")
         )?;
     }
-    writeln!(out, "</table></body></html>")
+    writeln!(out, "</table>")?;
+    for (credit, d) in super::markup::credits(audit)
+        .iter()
+        .zip(&audit.data_sources)
+    {
+        writeln!(
+            out,
+            "<footer class=\"muted\"><p>{} &middot; <a href=\"{}\">{}</a></p></footer>",
+            esc(credit),
+            esc(&d.url),
+            esc(&d.url)
+        )?;
+    }
+    writeln!(out, "</body></html>")
 }

@@ -68,6 +68,12 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     for src in &audit.sources {
+        writeln!(
+            out,
+            "- {}: {}",
+            escape(&src.path),
+            escape(&super::markup::row_breakdown(src))
+        )?;
         for k in &src.skipped_rows {
             writeln!(
                 out,
@@ -117,6 +123,9 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
             accounts.join("<br>"),
             escape(&f.message)
         )?;
+    }
+    for credit in super::markup::credits(audit) {
+        writeln!(out, "\n_{}_", escape(&credit))?;
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Shared pieces of the document renderers (HTML, Markdown, CSV, JUnit):
 //! the rows every report shows, computed once from the audit.
 
-use crate::report::{AccountReport, Audit, Finding, Severity, VerdictStatus};
+use crate::report::{AccountReport, Audit, Finding, Severity, SourceReport, VerdictStatus};
 
 /// A short human name for an account: its title, else its domain, else its row.
 pub fn account_name(a: &AccountReport) -> String {
@@ -12,6 +12,55 @@ pub fn account_name(a: &AccountReport) -> String {
     } else {
         format!("row {}", a.row)
     }
+}
+
+/// Where every row of an export went, so that nothing reads as lost:
+/// `12 rows: 7 accounts, 1 login without a password, 2 notes/cards/other
+/// items, 1 folder, 1 in trash (excluded), 1 skipped (not read or
+/// checked)`. The parts add up to the rows (not escaped).
+pub fn row_breakdown(src: &SourceReport) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut parts = vec![plural(src.accounts, "account", "accounts")];
+    let rest = [
+        (
+            src.logins_without_password,
+            "login without a password",
+            "logins without a password",
+        ),
+        (
+            src.other_items,
+            "note/card/other item",
+            "notes/cards/other items",
+        ),
+        (src.folders, "folder", "folders"),
+        (src.deleted, "in trash (excluded)", "in trash (excluded)"),
+        (
+            src.skipped,
+            "skipped (not read or checked)",
+            "skipped (not read or checked)",
+        ),
+    ];
+    for (n, one, many) in rest {
+        if n > 0 {
+            parts.push(plural(n, one, many));
+        }
+    }
+    format!("{}: {}", plural(src.rows, "row", "rows"), parts.join(", "))
+}
+
+/// The credit of each public dataset the audit used, as its licence asks:
+/// `Breach data from Have I Been Pwned (...), licensed under CC BY 4.0;
+/// built-in snapshot, as of 2026-02-26` (not escaped).
+pub fn credits(audit: &Audit) -> Vec<String> {
+    audit
+        .data_sources
+        .iter()
+        .map(|d| match &d.as_of {
+            Some(day) => format!("{}; {}, as of {day}", d.attribution, d.origin),
+            None => format!("{}; {}", d.attribution, d.origin),
+        })
+        .collect()
 }
 
 /// The account with id `A{n}` (ids are assigned in order).
@@ -51,4 +100,57 @@ pub fn severity_counts(audit: &Audit) -> Vec<(Severity, usize)> {
         .map(|s| (*s, audit.summary.by_severity.get(s).copied().unwrap_or(0)))
         .filter(|(_, n)| *n > 0)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sums the numbers a breakdown names after its row count.
+    fn parts_sum(text: &str) -> usize {
+        let (_, parts) = text.split_once(": ").unwrap();
+        parts
+            .split(", ")
+            .map(|p| p.split(' ').next().unwrap().parse::<usize>().unwrap())
+            .sum()
+    }
+
+    #[test]
+    fn row_breakdown_names_every_row() {
+        let src = SourceReport {
+            path: "x.csv".into(),
+            member: "m".into(),
+            format: "lastpass".into(),
+            rows: 12,
+            accounts: 7,
+            skipped: 1,
+            skipped_rows: Vec::new(),
+            deleted: 1,
+            logins_without_password: 1,
+            folders: 1,
+            encoding: "UTF-8".into(),
+            other_items: 1,
+            warnings: Vec::new(),
+        };
+        let text = row_breakdown(&src);
+        assert_eq!(
+            text,
+            "12 rows: 7 accounts, 1 login without a password, 1 note/card/other item, 1 folder, 1 in trash (excluded), 1 skipped (not read or checked)"
+        );
+        assert_eq!(parts_sum(&text), src.rows);
+        let only = SourceReport {
+            rows: 1,
+            accounts: 0,
+            skipped: 0,
+            deleted: 0,
+            logins_without_password: 0,
+            folders: 0,
+            other_items: 1,
+            ..src
+        };
+        assert_eq!(
+            row_breakdown(&only),
+            "1 row: 0 accounts, 1 note/card/other item"
+        );
+    }
 }

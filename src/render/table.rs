@@ -117,32 +117,13 @@ pub fn render(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()
     )?;
 
     for src in &audit.sources {
-        let mut notes = Vec::new();
-        if src.skipped > 0 {
-            notes.push(format!(
-                "{} row(s) skipped: not read, not checked",
-                src.skipped
-            ));
-        }
-        if src.deleted > 0 {
-            notes.push(format!("{} in trash, excluded", src.deleted));
-        }
-        if src.other_items > 0 {
-            notes.push(format!("{} notes/cards (not accounts)", src.other_items));
-        }
         writeln!(
             out,
-            "  {} [{}] {}: {} rows, {} accounts{}",
+            "  {} [{}] {}: {}",
             terminal(&src.member),
             src.format,
             terminal(&src.path),
-            src.rows,
-            src.accounts,
-            if notes.is_empty() {
-                String::new()
-            } else {
-                format!("; {}", notes.join(", "))
-            }
+            super::markup::row_breakdown(src),
         )?;
         for skip in &src.skipped_rows {
             writeln!(
@@ -254,5 +235,8 @@ pub fn render(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()
         writeln!(out, "\n{t}")?;
     }
 
+    for credit in super::markup::credits(audit) {
+        writeln!(out, "\n{}", terminal(&credit))?;
+    }
     writeln!(out, "\n{}", terminal(&super::markup::verdict(audit)))
 }

@@ -1,4 +1,4 @@
-//! The audit result. This model *is* the JSON contract (schema version 1):
+//! The audit result. This model *is* the JSON contract (schema version 2):
 //! renderers only convert it, and nothing in it can hold a password or a
 //! password hash. Collections are ordered; no map is iterated into output
 //! unsorted.
@@ -14,7 +14,7 @@ use crate::checks::{CheckId, FindingKind};
 use crate::model::Skipped;
 
 /// Version of the JSON contract. Additive changes keep it; breaking ones bump it.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The report id of account `i` (its index among the audited accounts):
 /// `A1`, `A2`, ... The one place ids are made; [`account_index`] reads them.
@@ -83,6 +83,23 @@ pub struct Audit {
     pub accounts: Vec<AccountReport>,
     pub findings: Vec<Finding>,
     pub summary: Summary,
+    /// Public datasets the checks used, with their licence and credit.
+    pub data_sources: Vec<DataSource>,
+}
+
+/// A public dataset a check used (the HIBP breach list, ...): reports credit
+/// it as its licence asks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DataSource {
+    pub name: String,
+    pub url: String,
+    pub licence: String,
+    /// The sentence every report shows.
+    pub attribution: String,
+    /// `YYYY-MM-DD`: the newest entry of the copy used.
+    pub as_of: Option<String>,
+    /// Which copy: the built-in snapshot or a file.
+    pub origin: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

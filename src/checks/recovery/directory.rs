@@ -12,7 +12,6 @@
 //! one for `amazon.com`; `store.steampowered.com` finds `steampowered.com`.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -294,81 +293,22 @@ pub fn lookup(file: Option<&Directory>, urls: &[String]) -> Option<(Service, Dir
 /// Why `vaultlint 2fa update` failed.
 #[derive(Debug, thiserror::Error)]
 pub enum UpdateError {
-    #[error("{url}: download failed: {message}")]
-    Download { url: String, message: String },
-    #[error("{url}: the server answered HTTP {status}")]
-    Status { url: String, status: u16 },
-    #[error("{url}: larger than {limit} bytes; not a 2fa.directory file")]
-    TooLarge { url: String, limit: usize },
+    #[error(transparent)]
+    Download(#[from] crate::download::DownloadError),
     #[error(transparent)]
     Invalid(#[from] InputError),
-    #[error("{path}: cannot write: {message}")]
-    Write { path: String, message: String },
 }
 
 /// The largest download accepted (the real file is a few MB).
 const MAX_BYTES: usize = 64 * 1024 * 1024;
 
-async fn fetch(url: &str) -> Result<Vec<u8>, UpdateError> {
-    let download = |e: reqwest::Error| UpdateError::Download {
-        url: url.to_owned(),
-        message: e.to_string(),
-    };
-    let client = reqwest::Client::builder()
-        .user_agent(concat!("vaultlint/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(std::time::Duration::from_secs(15))
-        .timeout(std::time::Duration::from_secs(120))
-        .build()
-        .map_err(download)?;
-    let mut response = client.get(url).send().await.map_err(download)?;
-    if !response.status().is_success() {
-        return Err(UpdateError::Status {
-            url: url.to_owned(),
-            status: response.status().as_u16(),
-        });
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(download)? {
-        body.extend_from_slice(&chunk);
-        if body.len() > MAX_BYTES {
-            return Err(UpdateError::TooLarge {
-                url: url.to_owned(),
-                limit: MAX_BYTES,
-            });
-        }
-    }
-    Ok(body)
-}
-
 /// Downloads the 2fa.directory API v3 file from `url`, checks that it parses,
 /// and writes it to `output` (via a temporary file, so a failed download
 /// never replaces a good file). Returns the number of services.
 pub fn update(url: &str, output: &Path) -> Result<usize, UpdateError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| UpdateError::Download {
-            url: url.to_owned(),
-            message: e.to_string(),
-        })?;
-    let body = runtime.block_on(fetch(url))?;
+    let body = crate::download::fetch(url, MAX_BYTES)?;
     let services = Directory::parse_v3(&body, url)?.len();
-    let write_err = |e: std::io::Error| UpdateError::Write {
-        path: output.display().to_string(),
-        message: e.to_string(),
-    };
-    let mut part = output.as_os_str().to_owned();
-    part.push(".part");
-    let part = std::path::PathBuf::from(part);
-    let mut file = std::fs::File::create(&part).map_err(write_err)?;
-    file.write_all(&body)
-        .and_then(|()| file.sync_all())
-        .map_err(write_err)?;
-    drop(file);
-    std::fs::rename(&part, output).map_err(|e| {
-        let _ = std::fs::remove_file(&part);
-        write_err(e)
-    })?;
+    crate::download::write_atomically(output, &body)?;
     Ok(services)
 }
 

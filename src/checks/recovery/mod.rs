@@ -867,8 +867,8 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
     ctx.progress.finish();
     Outcome {
         findings,
-        incomplete: None,
         warnings: unmatched_inventory(ctx),
+        ..Outcome::default()
     }
 }
 

@@ -248,29 +248,35 @@ impl<T: Copy + Ord + Send> Index<T> {
 /// that most candidates are dismissed without touching the password.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Holder {
+    /// Shared base word ([`NO_BASE`] if none): holders of one key are
+    /// sorted by it, so a password skips those of its own base word at once.
+    base: u32,
     id: u32,
     len: u32,
     histogram: Histogram,
 }
 
-/// The 4-gram index of the containment rule: gram → `(length, id)` of its
-/// holders, sorted by length.
+/// Base id of a password whose base word no other password has.
+const NO_BASE: u32 = u32::MAX;
+
+/// The 4-gram index of the containment rule: gram → `(length, base, id)`
+/// of its holders, sorted (so by length, then base word).
 struct GramIndex {
-    holders: Vec<(u32, u32)>,
+    holders: Vec<(u32, u32, u32)>,
     ranges: Ranges,
 }
 
 impl GramIndex {
-    fn build(mut entries: Vec<(u64, u32, u32)>) -> Self {
+    fn build(mut entries: Vec<(u64, u32, u32, u32)>) -> Self {
         entries.par_sort_unstable();
         GramIndex {
             ranges: ranges(&entries, |e| e.0),
-            holders: entries.into_iter().map(|e| (e.1, e.2)).collect(),
+            holders: entries.into_iter().map(|e| (e.1, e.2, e.3)).collect(),
         }
     }
 
-    /// Holders `(length, id)` of `key`, by length.
-    fn get(&self, key: u64) -> &[(u32, u32)] {
+    /// Holders `(length, base, id)` of `key`, by length then base.
+    fn get(&self, key: u64) -> &[(u32, u32, u32)] {
         match self.ranges.get(&key) {
             Some(&(a, b)) => &self.holders[a as usize..b as usize],
             None => &[],
@@ -302,6 +308,8 @@ fn histogram_distance(a: &Histogram, b: &Histogram) -> usize {
 
 struct Engine<'a> {
     p: &'a [Prepared],
+    /// Shared base word of each password ([`NO_BASE`] if none).
+    base: &'a [u32],
     histograms: Vec<Histogram>,
     parts: Index<Holder>,
     grams: GramIndex,
@@ -316,7 +324,7 @@ struct Probe {
 }
 
 impl Engine<'_> {
-    fn new(p: &[Prepared]) -> Engine<'_> {
+    fn new<'a>(p: &'a [Prepared], base: &'a [u32]) -> Engine<'a> {
         let histograms: Vec<Histogram> = p.par_iter().map(|x| histogram(&x.fold)).collect();
         let parts = (0..p.len())
             .into_par_iter()
@@ -324,6 +332,7 @@ impl Engine<'_> {
                 let f = &p[id].fold;
                 let len = f.len();
                 let holder = Holder {
+                    base: base[id],
                     id: id as u32,
                     len: len as u32,
                     histogram: histograms[id],
@@ -333,7 +342,7 @@ impl Engine<'_> {
                     .map(move |(i, (off, q))| (part_key(len, i, &f[off..off + q]), holder))
             })
             .collect();
-        let grams: Vec<(u64, u32, u32)> = (0..p.len())
+        let grams: Vec<(u64, u32, u32, u32)> = (0..p.len())
             .into_par_iter()
             .filter(|&id| p[id].len() > MIN_BASE)
             .flat_map_iter(|id| {
@@ -342,7 +351,7 @@ impl Engine<'_> {
                 keys.sort_unstable();
                 keys.dedup();
                 keys.into_iter()
-                    .map(move |key| (key, f.len() as u32, id as u32))
+                    .map(move |key| (key, f.len() as u32, base[id], id as u32))
             })
             .collect();
         let folds = (0..p.len())
@@ -351,6 +360,7 @@ impl Engine<'_> {
             .collect();
         Engine {
             p,
+            base,
             histograms,
             parts: Index::build(parts),
             grams: GramIndex::build(grams),
@@ -360,11 +370,15 @@ impl Engine<'_> {
 
     /// Pairs found for password `t`: rule 1 with every shorter (or
     /// equal-length, smaller-id) password, rule 3 with `t` as the contained
-    /// one, rule 4.
+    /// one, rule 4. Passwords of `t`'s own shared base word are skipped:
+    /// rule 2 has them all ([`Graph::cliques`]), so in dense data (many
+    /// tweaks of one word) a password does no work per tweak of its word.
     fn probe(&self, t: usize, st: &mut Probe, out: &mut Vec<(u32, u32)>) {
         let ft = &self.p[t].fold;
         let lt = ft.len();
         let pair = |a: usize, b: usize| (a.min(b) as u32, a.max(b) as u32);
+        let own = self.base[t];
+        let same_base = |id: u32| own != NO_BASE && self.base[id as usize] == own;
 
         // Rule 1: small edit. Candidates are filtered on what the index
         // holds (length, order, histogram) before the bounded distance.
@@ -381,16 +395,25 @@ impl Engine<'_> {
                 let first = off.saturating_sub(back);
                 let last = (off + fwd).min(lt - q);
                 for start in first..=last {
-                    let mut holders = self.parts.get(part_key(ls, i, &ft[start..start + q]));
-                    // Each pair once: from its longer password, or from the
-                    // larger id when both are as long (holders are by id).
-                    if ls == lt {
-                        holders = &holders[..holders.partition_point(|h| (h.id as usize) < t)];
-                    }
-                    for h in holders {
-                        // A different length is a hash collision: that pair,
-                        // if similar, is found through its own parts.
-                        if h.len as usize == ls && histogram_distance(&h.histogram, ht) <= 2 * k {
+                    let holders = self.parts.get(part_key(ls, i, &ft[start..start + q]));
+                    // Holders are by base word: skip `t`'s own.
+                    let (skip_from, skip_to) = if own == NO_BASE {
+                        (holders.len(), holders.len())
+                    } else {
+                        (
+                            holders.partition_point(|h| h.base < own),
+                            holders.partition_point(|h| h.base <= own),
+                        )
+                    };
+                    for h in holders[..skip_from].iter().chain(&holders[skip_to..]) {
+                        // Each pair once: from its longer password, or from
+                        // the larger id when both are as long. A different
+                        // length is a hash collision: that pair, if similar,
+                        // is found through its own parts.
+                        if h.len as usize == ls
+                            && (ls < lt || (h.id as usize) < t)
+                            && histogram_distance(&h.histogram, ht) <= 2 * k
+                        {
                             st.candidates.push(h.id);
                         }
                     }
@@ -408,12 +431,13 @@ impl Engine<'_> {
 
         // Rule 3: `t` contained in a longer password at most twice as long.
         // Every 4-gram of `t` is held by the container: scan the holders of
-        // the rarest one (none if some 4-gram has no other holder).
+        // the rarest one (none if some 4-gram has no other holder), per
+        // admissible length, skipping those of `t`'s own base word.
         if lt >= MIN_BASE {
-            let mut rarest: &[(u32, u32)] = &[];
+            let mut rarest: &[(u32, u32, u32)] = &[];
             for (n, w) in ft.windows(GRAM).enumerate() {
                 let holders = self.grams.get(hash_chars(0, w));
-                if holders.iter().all(|&(_, id)| id as usize == t) {
+                if holders.iter().all(|&(_, _, id)| id as usize == t) {
                     // Nobody else holds this 4-gram: no container.
                     rarest = &[];
                     break;
@@ -422,13 +446,26 @@ impl Engine<'_> {
                     rarest = holders;
                 }
             }
-            let lo = rarest.partition_point(|h| (h.0 as usize) <= lt);
-            let hi = rarest.partition_point(|h| (h.0 as usize) <= 2 * lt);
-            for &(_, id) in &rarest[lo..hi.max(lo)] {
-                let fl = &self.p[id as usize].fold;
-                if fl.windows(lt).any(|w| w == ft.as_slice()) {
-                    out.push(pair(id as usize, t));
+            let mut from = rarest.partition_point(|h| (h.0 as usize) <= lt);
+            while from < rarest.len() && rarest[from].0 as usize <= 2 * lt {
+                let len = rarest[from].0;
+                let to = from + rarest[from..].partition_point(|h| h.0 == len);
+                let same = &rarest[from..to];
+                let (skip_from, skip_to) = if own == NO_BASE {
+                    (same.len(), same.len())
+                } else {
+                    (
+                        same.partition_point(|h| h.1 < own),
+                        same.partition_point(|h| h.1 <= own),
+                    )
+                };
+                for &(_, _, id) in same[..skip_from].iter().chain(&same[skip_to..]) {
+                    let fl = &self.p[id as usize].fold;
+                    if fl.windows(lt).any(|w| w == ft.as_slice()) {
+                        out.push(pair(id as usize, t));
+                    }
                 }
+                from = to;
             }
         }
 
@@ -437,7 +474,7 @@ impl Engine<'_> {
             st.rev.clear();
             st.rev.extend(ft.iter().rev());
             for &id in self.folds.get(hash_chars(0, &st.rev)) {
-                if id as usize != t && self.p[id as usize].fold == st.rev {
+                if id as usize != t && !same_base(id) && self.p[id as usize].fold == st.rev {
                     out.push(pair(id as usize, t));
                 }
             }
@@ -463,8 +500,14 @@ fn graph_of(p: &[Prepared], advance: &(dyn Fn(u64) + Sync)) -> Graph {
     }
     let mut cliques: Vec<Vec<u32>> = by_base.into_values().filter(|c| c.len() > 1).collect();
     cliques.sort_unstable();
+    let mut base = vec![NO_BASE; n];
+    for (b, clique) in cliques.iter().enumerate() {
+        for &id in clique {
+            base[id as usize] = b as u32;
+        }
+    }
 
-    let engine = Engine::new(p);
+    let engine = Engine::new(p, &base);
     const CHUNK: usize = 256;
     let mut pairs: Vec<(u32, u32)> = (0..n)
         .collect::<Vec<_>>()

@@ -14,10 +14,14 @@
 //! base word (4+ characters from the first to the last letter) with other
 //! digits or symbols around it, one
 //! password inside another at most twice as long, or one written backwards.
-//! Similar passwords are grouped transitively (union-find); a group is one
-//! finding naming all its accounts. Identical passwords are not this check's
-//! business (see `reuse`) but all accounts holding a grouped password are
-//! named. A password shared by several members is `reuse`'s business too
+//! Similar passwords are grouped by shared base word, not by unbounded
+//! transitive closure ([`graph::Graph::grouped`]): a password without a
+//! shared base word joins a similar password's group, two base words are
+//! never merged, so no group chains thousands of accounts. A group is one
+//! finding naming all its accounts; a similar pair across two groups is in
+//! the details of one of them (`related`, naming the other group), so no
+//! pair is dropped. Identical passwords are not this check's business (see
+//! `reuse`) but all accounts holding a grouped password are named. A password shared by several members is `reuse`'s business too
 //! (`reuse_across_members`).
 //!
 //! Across members (`similar_across_members`, medium): when an audit has
@@ -144,6 +148,86 @@ struct Explained {
     known_rule: bool,
 }
 
+/// A group's bridges (similar pairs with a password outside the group), as
+/// details: one entry per other group (or per ungrouped password), with how
+/// many similar pairs join them and the first of those explained (the
+/// accounts on each side, the tweaks). Also, for each entry, the other
+/// side's first account (its group is filled in once groups are numbered).
+/// One entry per related group, not per pair, keeps the report linear in
+/// the accounts where many passwords share words.
+fn bridges(
+    set: &MemberPasswords,
+    ids: &[u32],
+    bridges: &[(u32, u32)],
+    group_of: &HashMap<u32, usize>,
+) -> (Vec<serde_json::Value>, Vec<usize>, Vec<(u32, u32)>) {
+    let side = |id: u32| -> Vec<String> {
+        set.accounts[id as usize]
+            .iter()
+            .map(|&i| account_id(i))
+            .collect()
+    };
+    // Other side (its group, or itself when ungrouped) → (first pair, count).
+    type Other = (bool, usize);
+    let mut by_other: Vec<(Other, (u32, u32), usize)> = Vec::new();
+    let mut at: HashMap<Other, usize> = HashMap::new();
+    for &(a, b) in bridges {
+        let (inside, outside) = if ids.binary_search(&a).is_ok() {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        let key = match group_of.get(&outside) {
+            Some(&g) => (true, g),
+            None => (false, outside as usize),
+        };
+        match at.get(&key) {
+            Some(&k) => by_other[k].2 += 1,
+            None => {
+                at.insert(key, by_other.len());
+                by_other.push((key, (inside, outside), 1));
+            }
+        }
+    }
+    let mut details = Vec::new();
+    let mut others = Vec::new();
+    let mut firsts = Vec::new();
+    for (_, (inside, outside), pairs) in by_other {
+        let tweaks = tweak::classify(
+            set.passwords[inside as usize],
+            set.passwords[outside as usize],
+        );
+        details.push(json!({
+            "similar_pairs": pairs,
+            "between": [side(inside), side(outside)],
+            "tweaks": tweaks,
+            "explanation": tweak::describe(&tweaks),
+        }));
+        others.push(set.accounts[outside as usize][0]);
+        firsts.push((inside, outside));
+    }
+    (details, others, firsts)
+}
+
+/// Group index of each grouped password of a forest.
+fn group_index(forest: &graph::Forest) -> HashMap<u32, usize> {
+    forest
+        .groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, ids)| ids.iter().map(move |&id| (id, g)))
+        .collect()
+}
+
+/// The sentence a message gets for a group's bridges.
+fn related_sentence(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        1 => " Some are also similar to passwords of another group or account (see the report's details).".into(),
+        n => format!(" Some are also similar to passwords of {n} other groups or accounts (see the report's details)."),
+    }
+}
+
 /// Whether a link `(a, b)` has some property.
 type LinkTest<'a> = dyn Fn(&(u32, u32)) -> bool + 'a;
 
@@ -192,7 +276,14 @@ fn explain(
 }
 
 /// One finding for one group of a member's similar passwords.
-fn finding(ctx: &Context, m: &MemberPasswords, ids: &[u32], links: &[(u32, u32)]) -> Draft {
+fn finding(
+    ctx: &Context,
+    m: &MemberPasswords,
+    ids: &[u32],
+    links: &[(u32, u32)],
+    bridged: &[(u32, u32)],
+    group_of: &HashMap<u32, usize>,
+) -> (Draft, Vec<usize>) {
     let node = |id: u32| -> String {
         let labels: Vec<String> = m.accounts[id as usize]
             .iter()
@@ -207,20 +298,26 @@ fn finding(ctx: &Context, m: &MemberPasswords, ids: &[u32], links: &[(u32, u32)]
     } else {
         Severity::Medium
     };
+    let (related, others, _) = bridges(m, ids, bridged, group_of);
     let message = format!(
-        "{} uses variations of one password on {} accounts ({}). {}. Attackers who learn one of them try such variations first: give each account its own generated password.",
+        "{} uses variations of one password on {} accounts ({}). {}.{} Attackers who learn one of them try such variations first: give each account its own generated password.",
         m.member,
         accounts.len(),
         names(&accounts, ACCOUNTS_IN_MESSAGE, |i| ctx.label(i)),
-        explained.spelled.join("; ")
+        explained.spelled.join("; "),
+        related_sentence(related.len()),
     );
     let mut d = Draft::new(FindingKind::Similar, severity, accounts, message);
-    d.details = Some(json!({
+    let mut details = json!({
         "member": m.member,
         "distinct_passwords": ids.len(),
         "links": explained.details,
-    }));
-    d
+    });
+    if !related.is_empty() {
+        details["related"] = json!(related);
+    }
+    d.details = Some(details);
+    (d, others)
 }
 
 /// Finds the similarity graph of distinct passwords, reporting progress.
@@ -232,6 +329,8 @@ fn across_members(
     all: &MemberPasswords,
     ids: &[u32],
     links: &[(u32, u32)],
+    bridged: &[(u32, u32)],
+    group_of: &HashMap<u32, usize>,
 ) -> Draft {
     let holders = |id: u32| -> BTreeSet<&str> {
         all.accounts[id as usize]
@@ -263,12 +362,17 @@ fn across_members(
     let mut ordered: Vec<(u32, u32)> = links.iter().copied().filter(crosses).collect();
     ordered.extend(links.iter().copied().filter(|l| !crosses(l)));
     let explained = explain(all, &ordered, node, Some(&crosses));
+    let (mut related, _, firsts) = bridges(all, ids, bridged, group_of);
+    for (detail, link) in related.iter_mut().zip(&firsts) {
+        detail["across_members"] = json!(crosses(link));
+    }
 
     let message = format!(
-        "{} use variations of one password ({}). {}. Whoever learns one of these passwords can guess the others: give each account its own generated password.",
+        "{} use variations of one password ({}). {}.{} Whoever learns one of these passwords can guess the others: give each account its own generated password.",
         and_list(&members),
         names(&accounts, ACCOUNTS_IN_MESSAGE, label),
-        explained.spelled.join("; ")
+        explained.spelled.join("; "),
+        related_sentence(related.len()),
     );
     let mut d = Draft::new(
         FindingKind::SimilarAcrossMembers,
@@ -276,11 +380,15 @@ fn across_members(
         accounts,
         message,
     );
-    d.details = Some(json!({
+    let mut details = json!({
         "members": members,
         "distinct_passwords": ids.len(),
         "links": explained.details,
-    }));
+    });
+    if !related.is_empty() {
+        details["related"] = json!(related);
+    }
+    d.details = Some(details);
     d
 }
 
@@ -293,29 +401,38 @@ fn run_with(ctx: &Context, facts: &mut Facts, graph_of: GraphFn) -> Outcome {
         + all.as_ref().map_or(0, |a| a.passwords.len());
     ctx.progress.start("near reuse", total as u64);
     let advance = |n: u64| ctx.progress.advance(n);
+    let grouped =
+        |passwords: &[&str]| graph_of(passwords, &advance).grouped(&graph::base_ids(passwords));
     let mut findings = Vec::new();
     for m in &members {
-        let forest = graph_of(&m.passwords, &advance).forest();
-        for (ids, links) in forest.groups.iter().zip(&forest.links) {
-            findings.push(finding(ctx, m, ids, links));
+        let forest = grouped(&m.passwords);
+        let group_of = group_index(&forest);
+        for ((ids, links), bridged) in forest.groups.iter().zip(&forest.links).zip(&forest.bridges)
+        {
+            findings.push(finding(ctx, m, ids, links, bridged, &group_of));
         }
     }
     let mut across = Vec::new();
     if let Some(all) = &all {
-        let forest = graph_of(&all.passwords, &advance).forest();
-        for (ids, links) in forest.groups.iter().zip(&forest.links) {
-            let spans: BTreeSet<&str> = ids
-                .iter()
-                .flat_map(|&id| all.accounts[id as usize].iter().map(|&i| ctx.member(i)))
-                .collect();
-            if spans.len() > 1 {
-                across.push(across_members(ctx, all, ids, links));
+        let forest = grouped(&all.passwords);
+        let group_of = group_index(&forest);
+        let member_of = |id: u32| all.accounts[id as usize].iter().map(|&i| ctx.member(i));
+        for ((ids, links), bridged) in forest.groups.iter().zip(&forest.links).zip(&forest.bridges)
+        {
+            let spans: BTreeSet<&str> = ids.iter().flat_map(|&id| member_of(id)).collect();
+            // A bridge to another member's password counts as spanning too.
+            let bridges_members = bridged.iter().any(|&(a, b)| {
+                let ha: BTreeSet<&str> = member_of(a).collect();
+                member_of(b).any(|x| ha.iter().any(|y| *y != x))
+            });
+            if spans.len() > 1 || bridges_members {
+                across.push(across_members(ctx, all, ids, links, bridged, &group_of));
             }
         }
     }
     ctx.progress.finish();
-    findings.sort_by_key(|d| d.accounts.first().copied());
-    for (n, d) in findings.iter_mut().enumerate() {
+    findings.sort_by_key(|(d, _)| d.accounts.first().copied());
+    for (n, (d, _)) in findings.iter_mut().enumerate() {
         let group = format!("S{}", n + 1);
         for &i in &d.accounts {
             facts.similar_group[i] = Some(group.clone());
@@ -326,6 +443,23 @@ fn run_with(ctx: &Context, facts: &mut Facts, graph_of: GraphFn) -> Outcome {
         // No discriminator: groups are disjoint, so the accounts alone make
         // the fingerprint, which must not move when another group's number does.
     }
+    // Each bridge names the group on its other side, if any.
+    let mut findings: Vec<Draft> = findings
+        .into_iter()
+        .map(|(mut d, others)| {
+            if let Some(related) = d
+                .details
+                .as_mut()
+                .and_then(|x| x.get_mut("related"))
+                .and_then(|r| r.as_array_mut())
+            {
+                for (detail, &other) in related.iter_mut().zip(&others) {
+                    detail["group"] = json!(facts.similar_group[other]);
+                }
+            }
+            d
+        })
+        .collect();
     across.sort_by_key(|d| d.accounts.first().copied());
     findings.extend(across);
     Outcome {
@@ -507,6 +641,72 @@ mod tests {
         for secret in ["ummer", "2022", "2023"] {
             assert!(!text.contains(secret), "{text} leaks {secret}");
         }
+    }
+
+    /// Passwords made of a few shared words: one group per base word, not
+    /// one transitive group, and every similar pair still in the report.
+    #[test]
+    fn shared_base_words_give_bounded_groups_and_keep_every_pair() {
+        let mut rows: Vec<(String, String, String)> = Vec::new();
+        let words = ["summer", "dragon", "falcon", "monkey"];
+        for (w, word) in words.iter().enumerate() {
+            for n in 0..6 {
+                rows.push((
+                    "x".into(),
+                    format!("{word} {n}"),
+                    format!("{word}{}", 1990 + n),
+                ));
+            }
+            // Two words joined: similar (containment) to both of its words.
+            let next = words[(w + 1) % words.len()];
+            rows.push(("x".into(), format!("{word}{next}"), format!("{word}{next}")));
+            rows.push(("x".into(), word.to_string(), word.to_string()));
+        }
+        let refs: Vec<(&str, &str, &str)> = rows
+            .iter()
+            .map(|(m, t, p)| (m.as_str(), t.as_str(), p.as_str()))
+            .collect();
+        let v = vault(&refs);
+        let (findings, facts) = check(&v, false);
+        // Transitive closure makes one group of all 32 accounts.
+        let pw: Vec<&str> = rows.iter().map(|r| r.2.as_str()).collect();
+        assert_eq!(engine::naive_graph(&pw).forest().groups.len(), 1);
+        assert_eq!(findings.len(), words.len(), "one group per base word");
+        assert!(
+            findings.iter().all(|d| d.accounts.len() <= 9),
+            "a base word, its tweaks and two-word passwords"
+        );
+        // Every similar pair: in one group, or in two groups one of which
+        // names the other as related (with how many pairs join them).
+        let mut related = BTreeSet::new();
+        let mut counted = 0;
+        for d in &findings {
+            let details = d.details.as_ref().unwrap();
+            let group = details["group"].as_str().unwrap().to_owned();
+            for r in details["related"].as_array().into_iter().flatten() {
+                let other = r["group"].as_str().unwrap().to_owned();
+                assert!(other.starts_with('S') && other != group);
+                counted += r["similar_pairs"].as_u64().unwrap();
+                related.insert((group.clone(), other.clone()));
+                related.insert((other, group.clone()));
+            }
+        }
+        let pairs = engine::naive_graph(&pw).all_pairs();
+        assert!(pairs.len() > 60);
+        let mut across = 0;
+        for (a, b) in pairs {
+            let (ga, gb) = (
+                &facts.similar_group[a as usize],
+                &facts.similar_group[b as usize],
+            );
+            let (ga, gb) = (ga.clone().unwrap(), gb.clone().unwrap());
+            if ga != gb {
+                across += 1;
+                assert!(related.contains(&(ga, gb)), "pair {a}, {b} dropped");
+            }
+        }
+        assert!(across > 0);
+        assert_eq!(counted, across, "each pair across groups counted once");
     }
 
     #[test]

@@ -149,7 +149,6 @@ impl<'a> UserDictionary<'a> {
 fn dictionary_matches(password: &str, user_inputs: &UserDictionary) -> Vec<Match> {
     let password_lower_string = password.to_lowercase();
     let password_lower = CharIndexableStr::from(password_lower_string.as_str());
-    let lexicon = &*super::frequency_lists::LEXICON;
     let len = password.chars().count();
     let mut matches = Vec::new();
     let mut push = |word: &str, i: usize, j: usize, rank: usize, dictionary_name| {
@@ -176,7 +175,7 @@ fn dictionary_matches(password: &str, user_inputs: &UserDictionary) -> Vec<Match
         for j in i..len {
             let word = password_lower.char_index(i..j + 1);
             if ranked {
-                match lexicon.get(word) {
+                match super::frequency_lists::lexicon_get(word) {
                     Some(ranks) => {
                         for (d, &rank) in ranks.iter().enumerate() {
                             if rank > 0 {

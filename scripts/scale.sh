@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# The scaling table of issue 15: `vaultlint audit` with every check on
+# generated exports of growing size, wall time and max RSS of the whole
+# process (/usr/bin/time -v), with the 10-entry start-up as its anchor.
+#
+#   scripts/scale.sh                       # 10k -> 200k, both generator mixes
+#   SCALE_1M=1 scripts/scale.sh            # also 400k and 1M (minutes; not in CI)
+#   SIZES="10000 20000" scripts/scale.sh   # other sizes
+#   DATASET_LINES=20000000 scripts/scale.sh  # offline dataset size (default 2M lines)
+#   DATASET=0 scripts/scale.sh             # no offline-dataset rows
+#   VAULTLINT=path/to/old/vaultlint scripts/scale.sh  # another build, same table
+#
+# Mixes (benches/support/gen.rs): `realistic` (55 % manager-generated) and
+# `shared-words` (most passwords built from a few hundred shared words,
+# years and symbols, with many tweaks: dense near reuse). With a dataset,
+# each size also runs `--pwned-dataset FILE` on the realistic mix (the file
+# is generated once by scripts/pwned-bench-data.py under target/scale).
+# Prints a Markdown table with the load average before each run. Needs
+# cargo, python3, GNU time (/usr/bin/time); hyperfine for the start-up row
+# if installed (otherwise the best of 20 runs).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZES=${SIZES:-"10000 20000 50000 100000 200000"}
+if [ "${SCALE_1M:-0}" = 1 ]; then
+    SIZES="$SIZES 400000 1000000"
+fi
+DATASET_LINES=${DATASET_LINES:-2000000}
+DIR=target/scale
+mkdir -p "$DIR"
+
+[ -x /usr/bin/time ] || { echo "GNU time not found: apt-get install time" >&2; exit 1; }
+
+echo "== building vaultlint and the generator (release)" >&2
+cargo build --release --quiet --bin vaultlint --example vaultlint-gen
+VL=${VAULTLINT:-target/release/vaultlint}
+GEN=target/release/examples/vaultlint-gen
+
+load() { cut -d' ' -f1 /proc/loadavg; }
+
+# run ARGS...: one timed audit; prints "wall_s max_rss_mib cpu_s" (CPU =
+# user + system: less sensitive than wall time to other jobs' load).
+run() {
+    local log="$DIR/time.log"
+    /usr/bin/time -v "$VL" audit "$@" --format json -o "$DIR/report.json" --exit-zero \
+        2>"$log" >/dev/null || { cat "$log" >&2; exit 1; }
+    local wall rss
+    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log" |
+        awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
+    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
+    cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$log")
+    printf '%.2f %.0f %.2f\n' "$wall" "$((rss / 1024))" "$cpu"
+}
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/Mem:/ {print $2}') GiB RAM"
+echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)"
+echo
+
+# Anchor: a 10-entry audit, what a family member runs.
+$GEN --entries 10 --seed 1 --out "$DIR/vault-10.csv" 2>/dev/null
+if command -v hyperfine >/dev/null; then
+    l=$(load)
+    hyperfine -N -w 5 -r 50 --export-json "$DIR/startup.json" \
+        "$VL audit $DIR/vault-10.csv --pwned off --format json -o $DIR/report-10.json --exit-zero" >/dev/null 2>&1
+    startup=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results'][0]; print(f\"mean {r['mean']*1000:.1f} ms, median {r['median']*1000:.1f} ms, min {r['min']*1000:.1f} ms (hyperfine, 50 runs)\")" "$DIR/startup.json")
+else
+    l=$(load)
+    best=999
+    for _ in $(seq 20); do
+        t=$(run "$DIR/vault-10.csv" --pwned off | cut -d' ' -f1)
+        best=$(echo "if ($t < $best) $t else $best" | bc -l)
+    done
+    startup="best of 20: ${best} s"
+fi
+rss10=$(run "$DIR/vault-10.csv" --pwned off | cut -d' ' -f2)
+echo "10-entry start-up (load $l): $startup, max RSS $rss10 MiB"
+echo
+
+if [ "${DATASET:-1}" != 0 ]; then
+    DATA="$DIR/data/pwned-sha1-ordered-by-hash.txt"
+    if [ ! -f "$DATA" ] || [ "$(cat "$DIR/data/params" 2>/dev/null)" != "$DATASET_LINES" ]; then
+        echo "== generating a $DATASET_LINES-line dataset in $DIR/data" >&2
+        mkdir -p "$DIR/data"
+        rm -f "$DIR/data/params"
+        python3 scripts/pwned-bench-data.py --lines "$DATASET_LINES" --passwords 10 --present 1 --out "$DIR/data" >&2
+        echo "$DATASET_LINES" > "$DIR/data/params"
+    fi
+    cat "$DATA" >/dev/null # warm page cache, as a dataset in use is
+fi
+
+echo "binary: $VL"
+echo
+echo "| entries | mix | lookups | wall | CPU (user+sys) | max RSS | load before |"
+echo "|---|---|---|---|---|---|---|"
+for n in $SIZES; do
+    for mix in realistic shared-words; do
+        csv="$DIR/$mix-$n.csv"
+        flag=()
+        [ "$mix" = shared-words ] && flag=(--shared-words)
+        [ -f "$csv" ] || $GEN --entries "$n" --seed 42 "${flag[@]}" --out "$csv" 2>/dev/null
+        l=$(load)
+        read -r wall rss cpu < <(run "$csv" --pwned off)
+        echo "| $n | $mix | \`--pwned off\` | $wall s | $cpu s | $rss MiB | $l |"
+        if [ "$mix" = realistic ] && [ "${DATASET:-1}" != 0 ]; then
+            l=$(load)
+            read -r wall rss cpu < <(run "$csv" --pwned-dataset "$DATA")
+            echo "| $n | $mix | dataset, $DATASET_LINES lines | $wall s | $cpu s | $rss MiB | $l |"
+        fi
+    done
+done

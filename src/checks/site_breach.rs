@@ -1,0 +1,339 @@
+//! `site_breach`: accounts on sites that were breached while they may have
+//! held the same password, from Have I Been Pwned's public breach list
+//! ([`crate::breaches`]; a snapshot ships with the binary).
+//!
+//! An account matches a breach when one of its URLs has the breach's
+//! registrable domain. What the breach means for it depends on when its
+//! password was set, and the finding says where that date came from:
+//!
+//! | date the export gives | before the breach | after the breach |
+//! |---|---|---|
+//! | password change (Firefox `timePasswordChanged`) | high: change it | info: changed since, fine |
+//! | item modification only (KeePassXC, Proton Pass) | high: change it (the item's date) | medium: the item changed, the password may not have |
+//! | none, or a bulk-import time | medium: change it unless you did since the breach | |
+//!
+//! "Before the breach" means before the breach happened (`BreachDate`), or
+//! before it was made public when that is earlier. Breaches that leaked no
+//! passwords are `info` (expect phishing at that address). A password that
+//! may still be the breached one and is also used on other accounts is
+//! `critical`: attackers replay breached passwords everywhere. Unknown is
+//! never read as fine.
+
+use std::collections::HashMap;
+
+use super::{Context, Draft, Facts, FindingKind, Outcome};
+use crate::breaches::{self, Breach, BreachList};
+use crate::report::{DataSource, Severity};
+
+/// Entries of one export sharing one timestamp second, from which the
+/// timestamp is taken as the time of a bulk import, not of a password change.
+pub const BULK_IMPORT: usize = 5;
+
+/// Where an account's password date came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DateSource {
+    /// A precise password-change time.
+    PasswordChanged(i64),
+    /// Only the item's last modification.
+    ItemModified(i64),
+    /// A time many items share: the import, not the password.
+    BulkImport(i64),
+    None,
+}
+
+impl DateSource {
+    fn name(self) -> &'static str {
+        match self {
+            DateSource::PasswordChanged(_) => "password_changed",
+            DateSource::ItemModified(_) => "item_modified",
+            DateSource::BulkImport(_) => "bulk_import",
+            DateSource::None => "none",
+        }
+    }
+
+    fn date(self) -> Option<i64> {
+        match self {
+            DateSource::PasswordChanged(t)
+            | DateSource::ItemModified(t)
+            | DateSource::BulkImport(t) => Some(t),
+            DateSource::None => None,
+        }
+    }
+}
+
+/// Options of the check: the breach list (the built-in snapshot when `None`).
+#[derive(Debug, Clone, Default)]
+pub struct SiteBreachSettings {
+    pub list: Option<std::sync::Arc<BreachList>>,
+    /// Where `list` came from, for the report (`--breaches FILE`).
+    pub origin: Option<String>,
+}
+
+/// The report's credit for the list (CC BY 4.0 requires it).
+fn data_source(list: &BreachList, origin: Option<&str>) -> DataSource {
+    DataSource {
+        name: "Have I Been Pwned breach list".into(),
+        url: breaches::SOURCE_URL.into(),
+        licence: breaches::LICENCE.into(),
+        attribution: breaches::ATTRIBUTION.into(),
+        as_of: list.as_of.map(breaches::day),
+        origin: origin.map_or_else(
+            || "built-in snapshot".to_owned(),
+            |o| format!("--breaches {o}"),
+        ),
+    }
+}
+
+/// Timestamps shared by [`BULK_IMPORT`] or more entries of one export, per
+/// field: `(source, field, second) -> entries`.
+fn shared_times(ctx: &Context) -> HashMap<(usize, u8, i64), usize> {
+    let mut seen = HashMap::new();
+    for e in &ctx.vault.entries {
+        for (field, t) in [(0u8, e.password_changed), (1, e.modified)] {
+            if let Some(t) = t {
+                *seen.entry((e.source, field, t)).or_insert(0) += 1;
+            }
+        }
+    }
+    seen
+}
+
+fn date_source(ctx: &Context, i: usize, shared: &HashMap<(usize, u8, i64), usize>) -> DateSource {
+    let e = ctx.entry(i);
+    let bulk =
+        |field: u8, t: i64| shared.get(&(e.source, field, t)).copied().unwrap_or(0) >= BULK_IMPORT;
+    match (e.password_changed, e.modified) {
+        (Some(t), _) if !bulk(0, t) => DateSource::PasswordChanged(t),
+        (Some(t), _) => DateSource::BulkImport(t),
+        (None, Some(t)) if !bulk(1, t) => DateSource::ItemModified(t),
+        (None, Some(t)) => DateSource::BulkImport(t),
+        (None, None) => DateSource::None,
+    }
+}
+
+/// The registrable domains of an account's URLs, each once.
+fn domains(ctx: &Context, i: usize) -> Vec<String> {
+    let mut out: Vec<String> = ctx
+        .entry(i)
+        .urls
+        .iter()
+        .filter_map(|u| crate::domain::of_url(u))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// What one breach means for one account: severity and the sentence.
+fn decide(breach: &Breach, date: DateSource, reused: bool) -> (Severity, String) {
+    let when = breach.date_text();
+    if !breach.exposes_passwords() {
+        return (
+            Severity::Info,
+            format!(
+                "its data ({}) was in the {} breach of {when}, but no passwords: expect phishing at this address.",
+                breach.data_classes.join(", "),
+                breach.title
+            ),
+        );
+    }
+    let cutoff = breach.cutoff();
+    let (severity, text) = match date {
+        DateSource::PasswordChanged(t) if t < cutoff => (
+            Severity::High,
+            format!(
+                "the password was set on {}, before the {} breach of {when}, which leaked passwords: change it.",
+                breaches::day(t),
+                breach.title
+            ),
+        ),
+        DateSource::PasswordChanged(t) => {
+            return (
+                Severity::Info,
+                format!(
+                    "the password was changed on {}, after the {} breach of {when}: fine.",
+                    breaches::day(t),
+                    breach.title
+                ),
+            );
+        }
+        DateSource::ItemModified(t) if t < cutoff => (
+            Severity::High,
+            format!(
+                "the item was last changed on {} (the item's date: the export records no password date), before the {} breach of {when}, which leaked passwords: change it.",
+                breaches::day(t),
+                breach.title
+            ),
+        ),
+        DateSource::ItemModified(t) => (
+            Severity::Medium,
+            format!(
+                "the {} breach of {when} leaked passwords; the item changed on {} but the export does not say whether its password did: if you have not changed it since the breach, change it.",
+                breach.title,
+                breaches::day(t)
+            ),
+        ),
+        DateSource::BulkImport(t) => (
+            Severity::Medium,
+            format!(
+                "the {} breach of {when} leaked passwords; the export's date ({}) is shared by many items, so it is when they were imported, not when this password was set: if you have not changed it since the breach, change it.",
+                breach.title,
+                breaches::day(t)
+            ),
+        ),
+        DateSource::None => (
+            Severity::Medium,
+            format!(
+                "the {} breach of {when} leaked passwords, and this export records no date for the password: if you have not changed it since the breach, change it.",
+                breach.title
+            ),
+        ),
+    };
+    if reused {
+        return (
+            Severity::Critical,
+            format!(
+                "{text} The same password is used on other accounts (see the reuse finding): change it there too, attackers replay breached passwords everywhere."
+            ),
+        );
+    }
+    (severity, text)
+}
+
+pub fn run(ctx: &Context, facts: &Facts) -> Outcome {
+    let settings = &ctx.settings.site_breach;
+    let list = settings.list.clone().unwrap_or_else(BreachList::builtin);
+    let shared = shared_times(ctx);
+    let mut findings = Vec::new();
+    for i in 0..ctx.accounts.len() {
+        let doms = domains(ctx, i);
+        if doms.is_empty() {
+            continue;
+        }
+        let date = date_source(ctx, i, &shared);
+        let reused = facts.reused.get(i).copied().unwrap_or(false);
+        for breach in doms.iter().flat_map(|d| list.of_domain(d)) {
+            let (severity, text) = decide(breach, date, reused);
+            let origin = if breach.stealer_log {
+                " (a stealer-log collection: credentials taken from infected computers, not a breach of the site itself)"
+            } else if breach.malware {
+                " (collected by malware, not a breach of the site itself)"
+            } else {
+                ""
+            };
+            let mut d = Draft::new(
+                FindingKind::SiteBreach,
+                severity,
+                vec![i],
+                format!(
+                    "{}: {} was breached{origin}: {text}",
+                    ctx.label(i),
+                    breach.domain
+                ),
+            );
+            d.discriminator = breach.name.clone();
+            d.details = Some(serde_json::json!({
+                "breach": breach.name,
+                "title": breach.title,
+                "domain": breach.domain,
+                "breach_date": breach.breach_date.map(|d| d.to_string()),
+                "added_date": breaches::day(breach.added),
+                "data_classes": breach.data_classes,
+                "passwords_exposed": breach.exposes_passwords(),
+                "stealer_log": breach.stealer_log,
+                "date_source": date.name(),
+                "password_date": date.date().map(breaches::day),
+                "reused": reused,
+            }));
+            findings.push(d);
+        }
+    }
+    Outcome {
+        findings,
+        data_sources: vec![data_source(&list, settings.origin.as_deref())],
+        ..Outcome::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn breach(classes: &[&str]) -> Breach {
+        Breach {
+            name: "Ex".into(),
+            title: "Example".into(),
+            domain: "example.com".into(),
+            breach_date: chrono::NaiveDate::from_ymd_opt(2020, 1, 2),
+            added: 1_583_298_367, // 2020-03-04
+            pwn_count: 1,
+            data_classes: classes.iter().map(|c| c.to_string()).collect(),
+            verified: true,
+            stealer_log: false,
+            malware: false,
+        }
+    }
+
+    const BEFORE: i64 = 1_546_300_800; // 2019-01-01
+    const AFTER: i64 = 1_609_459_200; // 2021-01-01
+    const BETWEEN: i64 = 1_580_515_200; // 2020-02-01: after the breach, before it was public
+
+    #[test]
+    fn every_date_situation_has_its_severity() {
+        let b = breach(&["Email addresses", "Passwords"]);
+        let cases = [
+            (
+                DateSource::PasswordChanged(BEFORE),
+                Severity::High,
+                "set on 2019-01-01",
+            ),
+            (DateSource::PasswordChanged(AFTER), Severity::Info, "fine"),
+            (DateSource::PasswordChanged(BETWEEN), Severity::Info, "fine"),
+            (
+                DateSource::ItemModified(BEFORE),
+                Severity::High,
+                "the item's date",
+            ),
+            (
+                DateSource::ItemModified(AFTER),
+                Severity::Medium,
+                "does not say",
+            ),
+            (DateSource::BulkImport(BEFORE), Severity::Medium, "imported"),
+            (DateSource::None, Severity::Medium, "records no date"),
+        ];
+        for (date, severity, says) in cases {
+            let (got, text) = decide(&b, date, false);
+            assert_eq!(got, severity, "{date:?}: {text}");
+            assert!(text.contains(says), "{date:?}: {text}");
+        }
+    }
+
+    #[test]
+    fn reuse_makes_an_open_exposure_critical_but_not_a_changed_password() {
+        let b = breach(&["Passwords"]);
+        for date in [
+            DateSource::PasswordChanged(BEFORE),
+            DateSource::ItemModified(AFTER),
+            DateSource::None,
+        ] {
+            let (s, text) = decide(&b, date, true);
+            assert_eq!(s, Severity::Critical, "{date:?}");
+            assert!(text.contains("other accounts"), "{text}");
+        }
+        assert_eq!(
+            decide(&b, DateSource::PasswordChanged(AFTER), true).0,
+            Severity::Info
+        );
+    }
+
+    #[test]
+    fn breaches_without_passwords_are_info_at_most() {
+        let b = breach(&["Email addresses", "Phone numbers"]);
+        for date in [DateSource::None, DateSource::PasswordChanged(BEFORE)] {
+            let (s, text) = decide(&b, date, true);
+            assert_eq!(s, Severity::Info);
+            assert!(text.contains("no passwords"), "{text}");
+        }
+    }
+}

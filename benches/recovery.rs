@@ -46,6 +46,8 @@ fn synthetic_vault(logins: usize) -> Vault {
         custom_fields: true,
         totp: true,
         attachments: false,
+        history: false,
+        passkeys: false,
     };
     let sources = (0..4)
         .map(|m| Source {

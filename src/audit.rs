@@ -26,6 +26,7 @@ pub fn load(settings: &Settings) -> Result<Vault, InputError> {
     for input in &settings.inputs {
         let options = import::ReadOptions {
             encoding: settings.encoding,
+            unlock: settings.unlock.clone(),
         };
         let (source, mut entries) =
             import::load_file_with(&input.path, &input.member, &settings.format, &options)?;

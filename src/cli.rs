@@ -363,6 +363,23 @@ pub enum ColorChoice {
 }
 
 #[derive(Debug, Args)]
+pub struct UnlockArgs {
+    /// Read the password of encrypted exports (KeePass .kdbx) from the first
+    /// line of FILE instead of asking at the terminal.
+    #[arg(long, value_name = "FILE", conflicts_with = "password_env")]
+    pub password_file: Option<PathBuf>,
+
+    /// Read the password of encrypted exports from the environment variable
+    /// NAME instead of asking at the terminal.
+    #[arg(long, value_name = "NAME")]
+    pub password_env: Option<String>,
+
+    /// KeePass key file (XML v1/v2, 32/64-byte or hashed) for .kdbx inputs.
+    #[arg(long, value_name = "FILE")]
+    pub keyfile: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 pub struct AuditArgs {
     /// Export files to audit, as PATH or NAME=PATH. NAME is the member the
     /// file belongs to (default: the file name without extension). Reuse
@@ -386,6 +403,9 @@ pub struct AuditArgs {
     /// utf-8, utf-16le, shift_jis) instead of detecting it.
     #[arg(long, value_name = "NAME")]
     pub encoding: Option<String>,
+
+    #[command(flatten)]
+    pub unlock: Box<UnlockArgs>,
 
     /// Report format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
@@ -463,8 +483,10 @@ impl AuditArgs {
     pub fn settings(&self) -> Result<Settings, InputError> {
         let format = match (&self.input_format, &self.columns) {
             (Some(name), _) => {
-                format_by_id(name)
-                    .ok_or_else(|| InputError::UnknownFormatName { name: name.clone() })?;
+                if crate::import::structured_by_id(name).is_none() {
+                    format_by_id(name)
+                        .ok_or_else(|| InputError::UnknownFormatName { name: name.clone() })?;
+                }
                 FormatChoice::Named(name.clone())
             }
             (None, Some(spec)) => {
@@ -505,6 +527,12 @@ impl AuditArgs {
             format,
             encoding,
             checks,
+            unlock: crate::import::unlock::UnlockSettings {
+                password_file: self.unlock.password_file.clone(),
+                password_env: self.unlock.password_env.clone(),
+                keyfile: self.unlock.keyfile.clone(),
+                no_prompt: false,
+            },
             policy: Policy {
                 fail_on: self.fail_on.or(file.fail_on).unwrap_or(Severity::High),
                 exit_zero: self.exit_zero || file.exit_zero.unwrap_or(false),

@@ -33,6 +33,12 @@ pub enum InputError {
     },
     #[error("unknown format '{name}'; `vaultlint formats` lists the supported ones")]
     UnknownFormatName { name: String },
+    #[error("wrong password or key file for {path}")]
+    WrongPassword { path: String },
+    #[error("{path}: {message}")]
+    Locked { path: String, message: String },
+    #[error("{path}: {message}")]
+    Damaged { path: String, message: String },
     #[error("{0}")]
     Usage(String),
 }

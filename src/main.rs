@@ -217,6 +217,9 @@ fn print_formats() -> i32 {
                 f.signature()
             )?;
         }
+        for (id, name, signature) in import::STRUCTURED {
+            writeln!(out, "{id:<16} {name}\n{:<16} {signature}", "")?;
+        }
         writeln!(
             out,
             "{:<16} Any other CSV: audit --columns title=COL,username=COL,password=COL,url=COL,...",

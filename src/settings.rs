@@ -54,6 +54,8 @@ pub struct Settings {
     pub encoding: Option<&'static encoding_rs::Encoding>,
     /// Checks to run, in order.
     pub checks: Vec<CheckId>,
+    /// Passwords and key files for encrypted exports.
+    pub unlock: crate::import::unlock::UnlockSettings,
     pub policy: Policy,
     pub pwned: PwnedSettings,
     pub recovery: RecoverySettings,
@@ -67,6 +69,7 @@ impl Default for Settings {
             format: FormatChoice::Auto,
             encoding: None,
             checks: CheckId::ALL.to_vec(),
+            unlock: Default::default(),
             policy: Policy::default(),
             pwned: PwnedSettings::default(),
             recovery: RecoverySettings::default(),
@@ -98,6 +101,9 @@ pub fn parse_inputs(args: &[String]) -> Vec<Input> {
         })
         .collect();
     let stem = |p: &PathBuf| {
+        if p.as_os_str() == crate::import::STDIN {
+            return "stdin".to_owned();
+        }
         p.file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| p.display().to_string())

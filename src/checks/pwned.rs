@@ -248,6 +248,8 @@ mod tests {
                 custom_fields: false,
                 totp: false,
                 attachments: false,
+                history: false,
+                passkeys: false,
             },
             rows: passwords.len(),
             skipped: vec![],

@@ -36,6 +36,8 @@ impl Format for Bitwarden {
             custom_fields: true,
             totp: true,
             attachments: false,
+            history: false,
+            passkeys: false,
         }
     }
     fn detect(&self, table: &Table) -> u8 {

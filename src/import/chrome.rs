@@ -36,6 +36,8 @@ impl Format for Chrome {
             custom_fields: false,
             totp: false,
             attachments: false,
+            history: false,
+            passkeys: false,
         }
     }
     /// 100 when the columns are Chromium's and nothing else. A superset

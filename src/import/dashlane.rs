@@ -48,6 +48,8 @@ impl Format for Dashlane {
             custom_fields: false,
             totp: true,
             attachments: false,
+            history: false,
+            passkeys: false,
         }
     }
     /// 100 for the exact header (either TOTP column); 90 when Dashlane's
@@ -109,6 +111,8 @@ impl Format for DashlaneNotes {
             custom_fields: false,
             totp: false,
             attachments: false,
+            history: false,
+            passkeys: false,
         }
     }
     /// Only the exact two columns: `title` and `note` are common words and

@@ -85,6 +85,8 @@ impl Format for Enpass {
             custom_fields: true,
             totp: true,
             attachments: false,
+            history: false,
+            passkeys: false,
         }
     }
     fn detect(&self, table: &Table) -> u8 {

@@ -54,6 +54,8 @@ impl Format for Firefox {
             custom_fields: false,
             totp: false,
             attachments: false,
+            history: false,
+            passkeys: false,
         }
     }
     fn detect(&self, table: &Table) -> u8 {

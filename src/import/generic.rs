@@ -115,6 +115,8 @@ impl Format for Generic {
             custom_fields: false,
             totp: self.map.pairs.iter().any(|(t, _)| t == "totp"),
             attachments: false,
+            history: false,
+            passkeys: false,
         }
     }
     fn detect(&self, _table: &Table) -> u8 {

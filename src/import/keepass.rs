@@ -40,6 +40,8 @@ impl Format for KeePass {
             custom_fields: false,
             totp: false,
             attachments: false,
+            history: false,
+            passkeys: false,
         }
     }
     /// 100 for exactly KeePass' five columns; 60 when they are all there

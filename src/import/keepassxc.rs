@@ -47,6 +47,8 @@ impl Format for KeePassXc {
             custom_fields: false,
             totp: true,
             attachments: false,
+            history: false,
+            passkeys: false,
         }
     }
     fn detect(&self, table: &Table) -> u8 {

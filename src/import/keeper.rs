@@ -69,6 +69,8 @@ impl Format for Keeper {
             custom_fields: true,
             totp: true,
             attachments: false,
+            history: false,
+            passkeys: false,
         }
     }
     fn detect(&self, table: &Table) -> u8 {

@@ -76,6 +76,8 @@ impl Format for LastPass {
             custom_fields: false,
             totp: true,
             attachments: false,
+            history: false,
+            passkeys: false,
         }
     }
     fn detect(&self, table: &Table) -> u8 {
@@ -106,6 +108,8 @@ impl Format for LastPassCli {
             custom_fields: false,
             totp: false,
             attachments: false,
+            history: false,
+            passkeys: false,
         }
     }
     fn detect(&self, table: &Table) -> u8 {

@@ -8,6 +8,9 @@ pub mod shape;
 pub mod table;
 pub mod util;
 
+pub mod kdbx;
+pub mod unlock;
+
 mod bitwarden;
 mod chrome;
 mod dashlane;
@@ -175,10 +178,97 @@ pub fn detect(table: &Table) -> Option<&'static dyn Format> {
 }
 
 /// How the bytes of an export are read.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
     /// The file's encoding (`--encoding`); detected when `None`.
     pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// Where passwords and key files for encrypted exports come from.
+    pub unlock: unlock::UnlockSettings,
+}
+
+/// Formats read from their structure rather than as a table (databases,
+/// JSON, archives): id, name, signature.
+pub static STRUCTURED: &[(&str, &str, &str)] = &[(kdbx::ID, kdbx::NAME, kdbx::SIGNATURE)];
+
+/// The path that means standard input.
+pub const STDIN: &str = "-";
+
+/// Reads all of standard input into a zeroizing buffer.
+fn read_stdin() -> Result<zeroize::Zeroizing<Vec<u8>>, InputError> {
+    use std::io::Read as _;
+    let mut data = zeroize::Zeroizing::new(Vec::new());
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut data)
+        .map_err(|e| InputError::Io {
+            path: "standard input".into(),
+            message: e.to_string(),
+        })?;
+    Ok(data)
+}
+
+/// The structured format `data` is in, by content or by name; `None` for
+/// text read as a table.
+fn structured_format(data: &[u8], choice: &FormatChoice) -> Option<&'static str> {
+    match choice {
+        FormatChoice::Named(name) => structured_by_id(name),
+        FormatChoice::Auto if kdbx::is_kdbx(data) => Some(kdbx::ID),
+        _ => None,
+    }
+}
+
+/// Looks a structured format up by id (or alias).
+pub fn structured_by_id(name: &str) -> Option<&'static str> {
+    match name.trim().to_ascii_lowercase().as_str() {
+        "kdbx" | "keepass-kdbx" | "keepassxc-kdbx" => Some(kdbx::ID),
+        _ => None,
+    }
+}
+
+/// Imports a structured export (`format` from [`structured_format`]).
+fn load_structured(
+    format: &'static str,
+    data: &[u8],
+    path: &str,
+    member: &str,
+    options: &ReadOptions,
+) -> Result<(Source, Vec<Entry>), InputError> {
+    let (mut parsed, capabilities, format_name) = match format {
+        kdbx::ID => (
+            kdbx::import(data, path, member, &options.unlock)?,
+            kdbx::CAPABILITIES,
+            kdbx::NAME,
+        ),
+        other => unreachable!("structured format {other}"),
+    };
+    let (dropped, lines) = &parsed.fields_dropped;
+    if *dropped > 0 {
+        parsed.warnings.push(format!(
+            "{dropped} custom field(s) beyond {MAX_FIELDS} per item were not kept ({} item(s))",
+            lines.len()
+        ));
+    }
+    let deleted = parsed.entries.iter().filter(|e| e.deleted).count();
+    let no_password = parsed
+        .entries
+        .iter()
+        .filter(|e| !e.deleted && e.kind == EntryKind::Login && e.password().is_none())
+        .count();
+    let source = Source {
+        path: path.to_owned(),
+        member: member.to_owned(),
+        format,
+        format_name,
+        capabilities,
+        rows: parsed.rows,
+        skipped: parsed.skipped,
+        deleted,
+        no_password,
+        folders: parsed.folders,
+        encoding: "UTF-8",
+        warnings: parsed.warnings,
+    };
+    Ok((source, parsed.entries))
 }
 
 /// Reads and imports one export file. `member` names whose export it is.
@@ -198,10 +288,22 @@ pub fn load_file_with(
     options: &ReadOptions,
 ) -> Result<(Source, Vec<Entry>), InputError> {
     let display = path.display().to_string();
-    let data = zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| InputError::Io {
-        path: display.clone(),
-        message: e.to_string(),
-    })?);
+    let data = if path.as_os_str() == STDIN {
+        read_stdin()?
+    } else {
+        zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| InputError::Io {
+            path: display.clone(),
+            message: e.to_string(),
+        })?)
+    };
+    let display = if path.as_os_str() == STDIN {
+        "standard input".to_owned()
+    } else {
+        display
+    };
+    if let Some(format) = structured_format(&data, choice) {
+        return load_structured(format, &data, &display, member, options);
+    }
     let decoded = decode_bytes(&data, &display, options)?;
     // The raw bytes are not needed once decoded: wipe and free them first.
     drop(data);
@@ -226,6 +328,9 @@ pub fn load_bytes_with(
     choice: &FormatChoice,
     options: &ReadOptions,
 ) -> Result<(Source, Vec<Entry>), InputError> {
+    if let Some(format) = structured_format(data, choice) {
+        return load_structured(format, data, path, member, options);
+    }
     let decoded = decode_bytes(data, path, options)?;
     load_decoded(decoded, path, member, choice)
 }
@@ -692,6 +797,7 @@ https://d.example,dee,pw-d,,,D,,0\n";
         let named = |enc| {
             let options = ReadOptions {
                 encoding: Some(enc),
+                ..Default::default()
             };
             load_bytes_with(data, "l1.csv", "m", &FormatChoice::Auto, &options)
                 .unwrap()

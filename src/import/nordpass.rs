@@ -121,6 +121,8 @@ impl Format for NordPass {
             custom_fields: true,
             totp: false,
             attachments: false,
+            history: false,
+            passkeys: false,
         }
     }
     fn detect(&self, table: &Table) -> u8 {

@@ -118,6 +118,8 @@ impl Format for ProtonPass {
             custom_fields: false,
             totp: true,
             attachments: false,
+            history: false,
+            passkeys: false,
         }
     }
     fn detect(&self, table: &Table) -> u8 {

@@ -104,6 +104,8 @@ impl Format for RoboForm {
             custom_fields: true,
             totp: true,
             attachments: false,
+            history: false,
+            passkeys: false,
         }
     }
     fn detect(&self, table: &Table) -> u8 {

@@ -32,6 +32,8 @@ impl Format for Safari {
             custom_fields: false,
             totp: true,
             attachments: false,
+            history: false,
+            passkeys: false,
         }
     }
     /// 100 for either known header; 90 for another subset of Safari's columns

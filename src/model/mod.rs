@@ -34,6 +34,33 @@ impl Field {
     }
 }
 
+/// A password the item held before its current one (password history).
+/// Never printed: checks compare it, reports only count it.
+#[derive(Debug, Clone, Default)]
+pub struct OldPassword {
+    pub password: Secret,
+    /// Unix seconds: when the vault recorded it (the date the format gives
+    /// for that history version), if known.
+    pub date: Option<i64>,
+}
+
+/// A passkey (WebAuthn credential) stored with the item. Only who it is for:
+/// its key material is never read into the model.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Passkey {
+    pub relying_party: String,
+    pub user_name: String,
+    /// Unix seconds.
+    pub created: Option<i64>,
+}
+
+/// A file attached to the item: its name and size only, never its contents.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Attachment {
+    pub name: String,
+    pub size: u64,
+}
+
 /// One row of an export, in the neutral shape.
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -56,8 +83,17 @@ pub struct Entry {
     /// Unix seconds: when the item last changed (any field).
     pub modified: Option<i64>,
     /// Unix seconds: when the password itself last changed, where the format
-    /// records it precisely (Firefox `timePasswordChanged`).
+    /// records it precisely (Firefox `timePasswordChanged`, a KeePass
+    /// history), distinct from `modified`.
     pub password_changed: Option<i64>,
+    /// Unix seconds: when the item expires, if the vault sets an expiry.
+    pub expires: Option<i64>,
+    /// Earlier passwords of this item, oldest first, each distinct from the
+    /// one after it.
+    pub history: Vec<OldPassword>,
+    pub passkeys: Vec<Passkey>,
+    pub attachments: Vec<Attachment>,
+    pub tags: Vec<String>,
     /// In a trash / recycle bin: excluded from the audit (and counted).
     pub deleted: bool,
     /// Set when the password could not be decoded exactly from the export
@@ -84,6 +120,11 @@ impl Entry {
             created: None,
             modified: None,
             password_changed: None,
+            expires: None,
+            history: Vec::new(),
+            passkeys: Vec::new(),
+            attachments: Vec::new(),
+            tags: Vec::new(),
             deleted: false,
             password_inexact: None,
         }
@@ -123,6 +164,10 @@ pub struct Capabilities {
     pub custom_fields: bool,
     pub totp: bool,
     pub attachments: bool,
+    /// Earlier passwords of each item.
+    pub history: bool,
+    /// Passkeys stored with items.
+    pub passkeys: bool,
 }
 
 /// A row that was not imported, with why.

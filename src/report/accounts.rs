@@ -97,6 +97,9 @@ pub enum CodeStatus {
 pub enum Place {
     Notes,
     CustomField,
+    /// A file attached to the item (KeePass, 1Password): its name says it
+    /// holds the codes; its contents are never read.
+    Attachment,
     SeparateItem,
     Inventory,
 }

@@ -272,6 +272,18 @@ fn own_evidence(e: &Entry) -> (Vec<Evidence>, Option<String>) {
         Some(_) => negated = Some("its notes".to_owned()),
         None => {}
     }
+    for a in &e.attachments {
+        // `github-recovery-codes.txt` reads as "github recovery codes txt".
+        let words = a.name.replace(['-', '_', '.'], " ");
+        if let Some(label) = codes::label(&words) {
+            evidence.push(Evidence {
+                place: Place::Attachment,
+                location: format!("attachment '{}'", a.name),
+                how: format!("a file named '{label}' is attached"),
+                offline: false,
+            });
+        }
+    }
     for field in &e.fields {
         let value = field.value.expose().trim();
         if value.is_empty() || two_factor::is_otp_field(&field.name) {
@@ -848,6 +860,8 @@ mod tests {
                 custom_fields,
                 totp: true,
                 attachments: false,
+                history: false,
+                passkeys: false,
             },
             rows: 0,
             skipped: Vec::new(),

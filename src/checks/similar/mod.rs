@@ -496,6 +496,8 @@ mod tests {
                             custom_fields: true,
                             totp: true,
                             attachments: false,
+                            history: false,
+                            passkeys: false,
                         },
                         rows: 0,
                         skipped: vec![],

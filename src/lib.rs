@@ -172,6 +172,8 @@ mod docs_drift {
             .flat_map(first_cell)
             .collect();
         let mut registered: Vec<&str> = crate::import::FORMATS.iter().map(|f| f.id()).collect();
+        // Structured (non-CSV) formats, detected from their content.
+        registered.extend(crate::import::STRUCTURED.iter().map(|(id, _, _)| *id));
         // `--columns` maps any other CSV; it is not detected, so not registered.
         registered.push("generic");
         documented.sort_unstable();

@@ -183,11 +183,7 @@ impl BreachList {
 
     /// Loads a file written by `vaultlint breaches update`.
     pub fn load(path: &Path) -> Result<BreachList, InputError> {
-        let display = path.display().to_string();
-        let data = std::fs::read(path).map_err(|e| InputError::Io {
-            path: display.clone(),
-            message: e.to_string(),
-        })?;
+        let (data, display) = InputError::read_file(path)?;
         BreachList::parse(&data, &display)
     }
 

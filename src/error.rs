@@ -42,3 +42,18 @@ pub enum InputError {
     #[error("{0}")]
     Usage(String),
 }
+
+impl InputError {
+    /// Reads a whole file the user named, an unreadable one being
+    /// [`InputError::Io`] naming it. Returns the bytes and the path as shown.
+    pub fn read_file(path: &std::path::Path) -> Result<(Vec<u8>, String), InputError> {
+        let display = path.display().to_string();
+        match std::fs::read(path) {
+            Ok(data) => Ok((data, display)),
+            Err(e) => Err(InputError::Io {
+                path: display,
+                message: e.to_string(),
+            }),
+        }
+    }
+}

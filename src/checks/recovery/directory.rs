@@ -211,11 +211,7 @@ impl Directory {
 
     /// Reads a 2fa.directory API v3 file.
     pub fn load(path: &Path) -> Result<Directory, InputError> {
-        let display = path.display().to_string();
-        let data = std::fs::read(path).map_err(|e| InputError::Io {
-            path: display.clone(),
-            message: e.to_string(),
-        })?;
+        let (data, display) = InputError::read_file(path)?;
         Directory::parse_v3(&data, &display)
     }
 

@@ -36,6 +36,12 @@ pub enum Command {
     Audit(AuditArgs),
     /// List the supported export formats and the header that identifies each.
     Formats,
+    /// Combine per-member JSON reports into one family or team report (each
+    /// member audits their own export and shares only the report). Reuse
+    /// across members needs the exports together: a merged report marks it
+    /// as not checked.
+    #[command(after_help = EXIT_CODES)]
+    Merge(MergeArgs),
     /// Have I Been Pwned tools: verify a local dataset, serve a mirror of the range API.
     Pwned {
         #[command(subcommand)]
@@ -455,6 +461,85 @@ pub struct AuditArgs {
 
     #[command(flatten)]
     pub recovery: RecoveryArgs,
+
+    #[command(flatten)]
+    pub baseline: Box<BaselineArgs>,
+}
+
+/// Comparison with a previous report (scheduled runs).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Scheduled runs")]
+pub struct BaselineArgs {
+    /// Compare with a previous JSON report (`--format json`) and report what
+    /// is new, worse and fixed since then, in every format.
+    #[arg(long, value_name = "OLD.json")]
+    pub baseline: Option<PathBuf>,
+
+    /// With --baseline: fail (exit 1) only on findings new or worse since the
+    /// baseline at or above --fail-on.
+    #[arg(long, requires = "baseline")]
+    pub fail_on_new: bool,
+}
+
+impl BaselineArgs {
+    /// Reads the baseline now, so that a bad file is an input error (exit 2)
+    /// before any check runs.
+    pub fn settings(&self) -> Result<Option<crate::settings::BaselineSettings>, InputError> {
+        let Some(path) = &self.baseline else {
+            return Ok(None);
+        };
+        Ok(Some(crate::settings::BaselineSettings {
+            previous: crate::report::delta::Previous::read(path)?,
+            fail_on_new: self.fail_on_new,
+        }))
+    }
+}
+
+/// `vaultlint merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// JSON reports of `vaultlint audit --format json`, as FILE or NAME=FILE
+    /// (NAME renames the member of a one-member report: two reports may not
+    /// have the same member).
+    #[arg(value_name = "REPORT", required = true)]
+    pub reports: Vec<String>,
+
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+
+    /// Write the report to FILE instead of stdout (created 0600: readable
+    /// by you only).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 1 when a finding is at or above this severity [default: high].
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
+
+    /// Exit 0 even when findings reach --fail-on (the verdict still says FAIL).
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Exit normally (not 3) when a member's report was incomplete (the
+    /// verdict still says INCOMPLETE).
+    #[arg(long)]
+    pub allow_incomplete: bool,
+
+    /// When to use colour in the terminal table.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+impl MergeArgs {
+    pub fn policy(&self) -> Policy {
+        Policy {
+            fail_on: self.fail_on.unwrap_or(Severity::High),
+            exit_zero: self.exit_zero,
+            allow_incomplete: self.allow_incomplete,
+            ..Policy::default()
+        }
+    }
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -543,6 +628,7 @@ impl AuditArgs {
             pwned: self.pwned.settings()?,
             recovery: self.recovery.settings()?,
             site_breach: self.recovery.site_breach()?,
+            baseline: self.baseline.settings()?,
         })
     }
 }

@@ -13,6 +13,7 @@ pub mod error;
 pub mod exit;
 pub mod finding;
 pub mod import;
+pub mod merge;
 pub mod model;
 pub mod policy;
 pub mod progress;

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use vaultlint::cli::{
-    AuditArgs, BreachesCommand, BreachesUpdateArgs, Cli, ColorChoice, Command, PwnedCommand,
-    PwnedServeArgs, PwnedVerifyArgs, TwoFactorCommand, TwoFactorUpdateArgs,
+    AuditArgs, BreachesCommand, BreachesUpdateArgs, Cli, ColorChoice, Command, MergeArgs,
+    PwnedCommand, PwnedServeArgs, PwnedVerifyArgs, TwoFactorCommand, TwoFactorUpdateArgs,
 };
 use vaultlint::progress::{Bar, NoProgress, Progress};
 use vaultlint::render::{self, ReportFormat, Style};
@@ -35,6 +35,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Audit(args) => run_audit(&args),
         Command::Formats => print_formats(),
+        Command::Merge(args) => run_merge(&args),
         Command::Pwned {
             command: PwnedCommand::Serve(args),
         } => run_pwned_serve(&args),
@@ -86,8 +87,26 @@ fn run_audit(args: &AuditArgs) -> i32 {
             );
         }
     }
-    let to_stdout = args.output.is_none();
-    let color = match args.color {
+    write_report(args.format, &report, args.output.as_deref(), args.color)
+}
+
+fn run_merge(args: &MergeArgs) -> i32 {
+    let inputs = vaultlint::merge::parse_inputs(&args.reports);
+    match vaultlint::merge::run(&inputs, &args.policy()) {
+        Ok(report) => write_report(args.format, &report, args.output.as_deref(), args.color),
+        Err(e) => fail(e),
+    }
+}
+
+/// Renders `report` to `output` (or stdout) and returns the exit code.
+fn write_report(
+    format: ReportFormat,
+    report: &vaultlint::report::Audit,
+    output: Option<&std::path::Path>,
+    color: ColorChoice,
+) -> i32 {
+    let to_stdout = output.is_none();
+    let color = match color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
@@ -102,15 +121,15 @@ fn run_audit(args: &AuditArgs) -> i32 {
         None
     };
     let style = Style { color, width };
-    let result = match &args.output {
+    let result = match output {
         Some(path) => create_private(path).and_then(|f| {
             let mut w = io::BufWriter::new(f);
-            render::render(args.format, &report, &mut w, style)?;
+            render::render(format, report, &mut w, style)?;
             w.flush()
         }),
         None => {
             let mut w = io::BufWriter::new(io::stdout().lock());
-            render::render(args.format, &report, &mut w, style).and_then(|()| w.flush())
+            render::render(format, report, &mut w, style).and_then(|()| w.flush())
         }
     };
     match result {

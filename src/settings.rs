@@ -60,6 +60,16 @@ pub struct Settings {
     pub pwned: PwnedSettings,
     pub recovery: RecoverySettings,
     pub site_breach: crate::checks::site_breach::SiteBreachSettings,
+    /// `--baseline`: the previous report to compare with.
+    pub baseline: Option<BaselineSettings>,
+}
+
+/// `--baseline OLD.json` and `--fail-on-new`.
+#[derive(Debug, Clone)]
+pub struct BaselineSettings {
+    pub previous: crate::report::delta::Previous,
+    /// Judge only the findings new or worse since the baseline.
+    pub fail_on_new: bool,
 }
 
 impl Default for Settings {
@@ -74,6 +84,7 @@ impl Default for Settings {
             pwned: PwnedSettings::default(),
             recovery: RecoverySettings::default(),
             site_breach: Default::default(),
+            baseline: None,
         }
     }
 }

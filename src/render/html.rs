@@ -50,6 +50,13 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
         esc(&verdict(audit)),
         counts.join(" ")
     )?;
+    let changes: String = super::changes::lines(audit)
+        .iter()
+        .map(|l| format!("<li>{}</li>", esc(l)))
+        .collect();
+    if !changes.is_empty() {
+        writeln!(out, "<ul class=\"changes\">{changes}</ul>")?;
+    }
 
     let notes: Vec<String> = audit
         .checks

@@ -84,6 +84,9 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
             )?;
         }
     }
+    for line in super::changes::lines(audit) {
+        writeln!(out, "- {}", escape(&line))?;
+    }
     writeln!(
         out,
         "\n| Member | Accounts | Critical | High | Medium | Low | Info |"

@@ -172,6 +172,9 @@ pub fn render(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()
             )?,
         }
     }
+    for line in super::changes::lines(audit) {
+        writeln!(out, "  {}", terminal(&line))?;
+    }
     writeln!(out)?;
 
     let mut members = new_table(style);

@@ -21,6 +21,7 @@ mod recovery_cli;
 mod reports;
 mod repro;
 mod samples;
+mod scheduled;
 mod similar_cli;
 mod site_breach;
 mod zxcvbn_equivalence;

@@ -112,18 +112,18 @@ pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit
     let mut audit = assemble(&ctx, settings, drafts, runs, facts, reasons);
     audit.data_sources = data_sources;
     if let Some(baseline) = &settings.baseline {
-        compare_with_baseline(&mut audit, baseline, settings);
+        compare_with_baseline(&mut audit, baseline, &settings.policy);
     }
     audit
 }
 
 /// `--baseline`: records what changed since the previous report and, with
 /// `--fail-on-new`, decides the verdict (and exit code) on the new or
-/// worse findings only.
-fn compare_with_baseline(
+/// worse findings only (an audit, or a merged report).
+pub fn compare_with_baseline(
     audit: &mut Audit,
     baseline: &crate::settings::BaselineSettings,
-    settings: &Settings,
+    policy: &crate::settings::Policy,
 ) {
     let delta = crate::report::delta::compare(audit, &baseline.previous);
     if baseline.fail_on_new {
@@ -134,7 +134,7 @@ fn compare_with_baseline(
             s.verdict.reasons.clone(),
             &delta.new_or_worse(),
         );
-        s.exit_code = exit::decide(&s.verdict, &settings.policy);
+        s.exit_code = exit::decide(&s.verdict, policy);
     }
     audit.baseline = Some(delta);
 }

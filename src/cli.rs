@@ -529,6 +529,9 @@ pub struct MergeArgs {
     /// When to use colour in the terminal table.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
 }
 
 impl MergeArgs {

@@ -92,7 +92,15 @@ fn run_audit(args: &AuditArgs) -> i32 {
 
 fn run_merge(args: &MergeArgs) -> i32 {
     let inputs = vaultlint::merge::parse_inputs(&args.reports);
-    match vaultlint::merge::run(&inputs, &args.policy()) {
+    let policy = args.policy();
+    let merged = args.baseline.settings().and_then(|baseline| {
+        let mut report = vaultlint::merge::run(&inputs, &policy)?;
+        if let Some(baseline) = &baseline {
+            audit::compare_with_baseline(&mut report, baseline, &policy);
+        }
+        Ok(report)
+    });
+    match merged {
         Ok(report) => write_report(args.format, &report, args.output.as_deref(), args.color),
         Err(e) => fail(e),
     }

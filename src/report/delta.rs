@@ -76,6 +76,9 @@ pub struct Delta {
     pub unchanged: Vec<String>,
     /// Baseline findings that are gone.
     pub fixed: Vec<Fixed>,
+    /// Fingerprints of baseline findings now accepted as known risks by the
+    /// policy (`summary.suppressed`): not fixed, not reported.
+    pub accepted: Vec<String>,
     /// Checks whose findings were not compared, and why.
     pub not_compared: Vec<NotCompared>,
 }
@@ -182,6 +185,12 @@ impl Delta {
             self.improved.len(),
             self.unchanged.len()
         );
+        if !self.accepted.is_empty() {
+            line.push_str(&format!(
+                ", {} now accepted as known risks",
+                self.accepted.len()
+            ));
+        }
         if !self.not_compared.is_empty() {
             let parts: Vec<String> = self
                 .not_compared
@@ -303,6 +312,7 @@ pub fn compare(now: &Audit, then: &Previous) -> Delta {
         improved: Vec::new(),
         unchanged: Vec::new(),
         fixed: Vec::new(),
+        accepted: Vec::new(),
         not_compared: Vec::new(),
     };
     let mut matched = vec![false; then.findings.len()];
@@ -395,6 +405,15 @@ pub fn compare(now: &Audit, then: &Previous) -> Delta {
     // What is left of the baseline is fixed, unless not compared.
     for (j, was) in then.findings.iter().enumerate() {
         if matched[j] {
+            continue;
+        }
+        if now
+            .summary
+            .suppressed
+            .iter()
+            .any(|s| s.fingerprint == was.fingerprint)
+        {
+            delta.accepted.push(was.fingerprint.clone());
             continue;
         }
         if let Some(check) = uncompared(&was.check, &skipped) {
@@ -574,7 +593,20 @@ mod tests {
             ],
             &[],
         );
+        let mut old = old;
+        old.findings
+            .push(finding("F6", Weak, Medium, &["A6"], "w6"));
+        let mut new = new;
+        new.summary.suppressed.push(crate::report::Suppressed {
+            fingerprint: "w6".into(),
+            check: Weak,
+            severity: Medium,
+            accounts: vec!["A1".into()],
+            reason: "the mail provider forces it".into(),
+            expires: None,
+        });
         let d = compare(&new, &previous(&old));
+        assert_eq!(d.accepted, ["w6"], "accepted by the policy: not fixed");
         assert_eq!(d.new, ["F5"]);
         assert_eq!(
             d.worse
@@ -602,7 +634,7 @@ mod tests {
         assert_eq!(d.new_or_worse(), ["F5", "F2", "F1"]);
         assert!(
             d.headline()
-                .starts_with("Since the baseline old.json (2026-01-01T00:00:00Z): 1 new, 2 worse, 1 fixed, 1 improved, 1 unchanged"),
+                .starts_with("Since the baseline old.json (2026-01-01T00:00:00Z): 1 new, 2 worse, 1 fixed, 1 improved, 1 unchanged, 1 now accepted as known risks"),
             "{}",
             d.headline()
         );

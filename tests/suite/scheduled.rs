@@ -531,3 +531,37 @@ fn merge_refuses_two_reports_of_one_member_unless_renamed() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bogus.json"));
 }
+
+#[test]
+fn a_merged_report_compares_with_a_baseline() {
+    let d = Dir::new();
+    d.report("alice.json");
+    let bob = member_report(d.dir.path(), "bob").display().to_string();
+    let family = d.arg("family.json");
+    let out = merge(&[
+        &d.arg("alice.json"),
+        &bob,
+        "--format",
+        "json",
+        "-o",
+        &family,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    d.change_alice();
+    d.report("alice.json");
+    let out = merge(&[
+        &d.arg("alice.json"),
+        &bob,
+        "--format",
+        "json",
+        "--baseline",
+        &family,
+        "--fail-on-new",
+    ]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let b = &doc["baseline"];
+    assert_eq!(b["new"].as_array().unwrap().len(), 1, "{b:#}");
+    assert_eq!(b["fixed"].as_array().unwrap().len(), 1, "{b:#}");
+    assert_eq!(doc["summary"]["verdict"]["failing"], b["new"]);
+    assert_eq!(out.status.code(), Some(1), "the new weak password is high");
+}

@@ -565,3 +565,83 @@ fn a_merged_report_compares_with_a_baseline() {
     assert_eq!(doc["summary"]["verdict"]["failing"], b["new"]);
     assert_eq!(out.status.code(), Some(1), "the new weak password is high");
 }
+
+#[test]
+fn a_check_run_for_some_members_only_is_marked_in_a_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    let bob = member_report(dir.path(), "bob").display().to_string();
+    let alice = dir.path().join("alice.json").display().to_string();
+    let out = audit(&[
+        &sample("family/alice.csv").display().to_string(),
+        "--skip",
+        "similar",
+        "--format",
+        "json",
+        "-o",
+        &alice,
+    ])
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = merge(&[&alice, &bob, "--format", "json"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        doc["merged"]["partial_checks"],
+        serde_json::json!([{"check": "similar", "ran_for": ["bob"], "not_run_for": ["alice"]}])
+    );
+    let similar = doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "similar")
+        .unwrap();
+    assert!(
+        similar["note"]
+            .as_str()
+            .unwrap()
+            .starts_with("not run for alice (their accounts were not checked)"),
+        "{similar}"
+    );
+    let out = merge(&[&alice, &bob]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("check similar ran for bob only; not for alice"),
+        "{text}"
+    );
+}
+
+#[test]
+fn what_a_baseline_says_is_escaped_in_every_report() {
+    let d = Dir::new();
+    d.report("old.json");
+    // A baseline is input: its titles reach the reports (of fixed findings).
+    let path = d.path("old.json");
+    let mut doc = read(&path);
+    for a in doc["accounts"].as_array_mut().unwrap() {
+        if a["title"] == "Knitting forum" {
+            a["title"] = "<script>alert(1)</script>\u{1b}[31m|x|".into();
+        }
+    }
+    std::fs::write(&path, serde_json::to_vec(&doc).unwrap()).unwrap();
+    d.change_alice();
+    let alice = format!("alice={}", d.arg("alice.csv"));
+    let base = d.arg("old.json");
+    for format in ["table", "markdown", "html", "junit"] {
+        let out = audit(&[&alice, "--baseline", &base, "--format", format])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        if format == "junit" {
+            roxmltree::Document::parse(&text).expect("well-formed XML");
+        } else {
+            assert!(
+                text.contains("alert(1)"),
+                "{format} shows the fixed finding"
+            );
+        }
+        if format != "table" {
+            assert!(!text.contains("<script>"), "{format}:\n{text}");
+        }
+        assert!(!text.contains('\u{1b}'), "{format}");
+    }
+}

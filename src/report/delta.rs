@@ -81,6 +81,21 @@ pub struct Delta {
     pub accepted: Vec<String>,
     /// Checks whose findings were not compared, and why.
     pub not_compared: Vec<NotCompared>,
+    /// Members in only one of the two reports: their findings were not
+    /// compared (a member who left is not "fixed", one who joined not "new").
+    pub members_not_compared: Vec<MemberNotCompared>,
+}
+
+/// A member in only one of the two reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberNotCompared {
+    pub member: String,
+    /// `not in the baseline` or `not in this report`.
+    pub reason: String,
+    /// Ids of this report's findings that name only such members.
+    pub findings: Vec<String>,
+    /// How many baseline findings name only such members.
+    pub baseline_findings: usize,
 }
 
 /// A finding of this report that was in the baseline in another form.
@@ -156,7 +171,9 @@ impl Delta {
             Some(Change::Improved)
         } else if has(&self.unchanged) {
             Some(Change::Unchanged)
-        } else if self.not_compared.iter().any(|n| has(&n.findings)) {
+        } else if self.not_compared.iter().any(|n| has(&n.findings))
+            || self.members_not_compared.iter().any(|n| has(&n.findings))
+        {
             Some(Change::NotCompared)
         } else {
             None
@@ -191,11 +208,16 @@ impl Delta {
                 self.accepted.len()
             ));
         }
-        if !self.not_compared.is_empty() {
+        if !self.not_compared.is_empty() || !self.members_not_compared.is_empty() {
             let parts: Vec<String> = self
                 .not_compared
                 .iter()
                 .map(|n| format!("{} ({})", n.check, n.reason))
+                .chain(
+                    self.members_not_compared
+                        .iter()
+                        .map(|n| format!("member {} ({})", n.member, n.reason)),
+                )
                 .collect();
             line.push_str(&format!("; not compared: {}", parts.join(", ")));
         }
@@ -314,7 +336,46 @@ pub fn compare(now: &Audit, then: &Previous) -> Delta {
         fixed: Vec::new(),
         accepted: Vec::new(),
         not_compared: Vec::new(),
+        members_not_compared: Vec::new(),
     };
+    // Members in only one report: their findings are not compared.
+    let members_now: BTreeSet<&str> = now.accounts.iter().map(|a| a.member.as_str()).collect();
+    let members_then: BTreeSet<&str> = then.accounts.iter().map(|a| a.member.as_str()).collect();
+    let mut lone: BTreeMap<&str, MemberNotCompared> = BTreeMap::new();
+    for (set, other, reason) in [
+        (&members_now, &members_then, "not in the baseline"),
+        (&members_then, &members_now, "not in this report"),
+    ] {
+        for m in set.difference(other) {
+            lone.insert(
+                m,
+                MemberNotCompared {
+                    member: (*m).to_owned(),
+                    reason: reason.into(),
+                    findings: Vec::new(),
+                    baseline_findings: 0,
+                },
+            );
+        }
+    }
+    let lone_names: BTreeSet<String> = lone.keys().map(|m| (*m).to_owned()).collect();
+    let member_now: HashMap<&str, &str> = now
+        .accounts
+        .iter()
+        .map(|a| (a.id.as_str(), a.member.as_str()))
+        .collect();
+    // The member a finding belongs to when all its accounts are lone
+    // members' (the first of them), else None.
+    let lone_member = |ids: &[String], member_of: &dyn Fn(&str) -> Option<String>| {
+        let members: Vec<String> = ids.iter().filter_map(|id| member_of(id)).collect();
+        let first = members.first()?.clone();
+        members
+            .iter()
+            .all(|m| lone_names.contains(m))
+            .then_some(first)
+    };
+    let of_now = |id: &str| member_now.get(id).map(|m| (*m).to_owned());
+    let of_then = |id: &str| then_accounts.get(id).map(|a| a.member.clone());
     let mut matched = vec![false; then.findings.len()];
     let by_fingerprint: HashMap<&str, usize> = then
         .findings
@@ -327,6 +388,12 @@ pub fn compare(now: &Audit, then: &Previous) -> Delta {
     for f in &now.findings {
         if let Some(check) = uncompared(f.check.as_str(), &skipped) {
             if let Some(n) = skipped.get_mut(&check) {
+                n.findings.push(f.id.clone());
+            }
+            continue;
+        }
+        if let Some(m) = lone_member(&f.accounts, &of_now) {
+            if let Some(n) = lone.get_mut(m.as_str()) {
                 n.findings.push(f.id.clone());
             }
             continue;
@@ -416,6 +483,12 @@ pub fn compare(now: &Audit, then: &Previous) -> Delta {
             delta.accepted.push(was.fingerprint.clone());
             continue;
         }
+        if let Some(m) = lone_member(&was.accounts, &of_then) {
+            if let Some(n) = lone.get_mut(m.as_str()) {
+                n.baseline_findings += 1;
+            }
+            continue;
+        }
         if let Some(check) = uncompared(&was.check, &skipped) {
             skipped
                 .entry(check.clone())
@@ -446,6 +519,7 @@ pub fn compare(now: &Audit, then: &Previous) -> Delta {
         });
     }
     delta.not_compared = skipped.into_values().collect();
+    delta.members_not_compared = lone.into_values().collect();
     delta
 }
 
@@ -687,6 +761,56 @@ mod tests {
         assert_eq!(d.change("F1"), Some(Change::NotCompared));
         assert!(d.headline().contains(
             "not compared: insecure_url (did not run now), reuse (did not run in the baseline)"
+        ));
+    }
+    #[test]
+    fn members_in_one_report_only_are_not_compared() {
+        use FindingKind::*;
+        use Severity::*;
+        let member = |mut a: AccountReport, m: &str| {
+            a.member = m.into();
+            a
+        };
+        // Carol left, dan joined: neither is "fixed" nor "new".
+        let old = audit(
+            vec![account(1, "Amazon"), member(account(2, "Slack"), "carol")],
+            vec![
+                finding("F1", Weak, High, &["A1"], "w1"),
+                finding("F2", Weak, High, &["A2"], "w2"),
+            ],
+            &[],
+        );
+        let new = audit(
+            vec![account(1, "Amazon"), member(account(2, "Steam"), "dan")],
+            vec![finding("F1", Weak, High, &["A2"], "w9")],
+            &[],
+        );
+        let d = compare(&new, &previous(&old));
+        assert!(d.new.is_empty(), "{d:?}");
+        assert_eq!(d.fixed.len(), 1, "alice's Amazon is fixed");
+        assert_eq!(d.fixed[0].fingerprint, "w1");
+        let lone: Vec<(&str, &str, usize, usize)> = d
+            .members_not_compared
+            .iter()
+            .map(|n| {
+                (
+                    n.member.as_str(),
+                    n.reason.as_str(),
+                    n.findings.len(),
+                    n.baseline_findings,
+                )
+            })
+            .collect();
+        assert_eq!(
+            lone,
+            [
+                ("carol", "not in this report", 0, 1),
+                ("dan", "not in the baseline", 1, 0)
+            ]
+        );
+        assert_eq!(d.change("F1"), Some(Change::NotCompared));
+        assert!(d.headline().ends_with(
+            "not compared: member carol (not in this report), member dan (not in the baseline)"
         ));
     }
 }

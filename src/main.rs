@@ -94,7 +94,7 @@ fn run_merge(args: &MergeArgs) -> i32 {
     let inputs = vaultlint::merge::parse_inputs(&args.reports);
     let policy = args.policy();
     let merged = args.baseline.settings().and_then(|baseline| {
-        let mut report = vaultlint::merge::run(&inputs, &policy)?;
+        let mut report = vaultlint::merge::run(&inputs, &policy, chrono::Utc::now())?;
         if let Some(baseline) = &baseline {
             audit::compare_with_baseline(&mut report, baseline, &policy);
         }

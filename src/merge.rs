@@ -49,14 +49,18 @@ pub fn parse_inputs(args: &[String]) -> Vec<Input> {
         .collect()
 }
 
-/// Reads every report, then merges them.
-pub fn run(inputs: &[Input], policy: &Policy) -> Result<Audit, InputError> {
+/// Reads every report, then merges them; `now` is the merged report's time.
+pub fn run(
+    inputs: &[Input],
+    policy: &Policy,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Audit, InputError> {
     let mut reports = Vec::new();
     for input in inputs {
         let audit: Audit = crate::report::read::report(&input.path)?;
         reports.push((input.clone(), audit));
     }
-    merge(reports, policy)
+    merge(reports, policy, now)
 }
 
 /// A report's ids in the merged report.
@@ -134,7 +138,11 @@ fn members_of(a: &Audit) -> Vec<String> {
 }
 
 /// Merges loaded reports (in command-line order).
-pub fn merge(reports: Vec<(Input, Audit)>, policy: &Policy) -> Result<Audit, InputError> {
+pub fn merge(
+    reports: Vec<(Input, Audit)>,
+    policy: &Policy,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Audit, InputError> {
     if reports.is_empty() {
         return Err(InputError::Usage("no report given".into()));
     }
@@ -349,7 +357,7 @@ pub fn merge(reports: Vec<(Input, Audit)>, policy: &Policy) -> Result<Audit, Inp
             name: env!("CARGO_PKG_NAME").into(),
             version: env!("CARGO_PKG_VERSION").into(),
         },
-        generated_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        generated_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         checks,
         sources,
         accounts,

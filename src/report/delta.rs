@@ -426,9 +426,26 @@ pub fn compare(now: &Audit, then: &Previous) -> Delta {
     }
     // Pass 2: the same kind over more (worse) or fewer (improved) of the
     // same accounts; anything else is new.
+    // Only baseline findings sharing an account can match: indexed by
+    // account, so that this stays linear in the findings.
+    let mut by_account: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (j, keys) in keys_then.iter().enumerate() {
+        for k in keys {
+            by_account.entry(k.as_str()).or_default().push(j);
+        }
+    }
     for f in left {
         let mine = keys_now(&f.accounts);
-        let found = then.findings.iter().enumerate().find_map(|(j, was)| {
+        let mut candidates: Vec<usize> = mine
+            .iter()
+            .filter_map(|k| by_account.get(k.as_str()))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let found = candidates.into_iter().find_map(|j| {
+            let was = &then.findings[j];
             if matched[j] || was.check != f.check.as_str() {
                 return None;
             }

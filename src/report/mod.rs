@@ -389,6 +389,42 @@ mod tests {
     }
 
     #[test]
+    fn fail_on_new_judges_only_the_new_or_worse_findings() {
+        let findings = [
+            finding("F1", Severity::Critical),
+            finding("F2", Severity::High),
+            finding("F3", Severity::Low),
+        ];
+        let v = Verdict::decide_new(&findings, Severity::High, vec![], &["F2".into()]);
+        assert_eq!(v.status, VerdictStatus::Fail);
+        assert_eq!(v.failing, ["F2"], "the known critical F1 does not fail");
+        assert!(v.new_only);
+        assert!(
+            v.headline()
+                .starts_with("FAIL: 1 new or worse finding at or above 'high' since the baseline"),
+            "{}",
+            v.headline()
+        );
+        let v = Verdict::decide_new(&findings, Severity::High, vec![], &["F3".into()]);
+        assert_eq!(v.status, VerdictStatus::Pass);
+        assert_eq!(
+            v.headline(),
+            "PASS: no new or worse finding at or above 'high' since the baseline"
+        );
+        // Unknown is never safe: incompleteness stays.
+        let v = Verdict::decide_new(&findings, Severity::High, vec!["x".into()], &[]);
+        assert_eq!(v.status, VerdictStatus::Incomplete);
+        assert_eq!(serde_json::to_value(&v).unwrap()["new_only"], true);
+        let plain = Verdict::decide(&findings, Severity::High, vec![]);
+        assert!(
+            serde_json::to_value(&plain)
+                .unwrap()
+                .get("new_only")
+                .is_none()
+        );
+    }
+
+    #[test]
     fn severity_order_and_names() {
         assert!(Severity::Info < Severity::Critical);
         assert_eq!(Severity::parse("HIGH"), Some(Severity::High));

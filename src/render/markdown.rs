@@ -67,7 +67,13 @@ impl Budget {
 
     /// Adds `line` if it fits; otherwise counts it as left out.
     fn push(&mut self, line: &str, kind: Kind) -> bool {
-        if self.fits(line) {
+        self.push_within(line, kind, self.limit)
+    }
+
+    /// Adds `line` if the document stays under `cap` (at most the limit);
+    /// otherwise counts it as left out.
+    fn push_within(&mut self, line: &str, kind: Kind, cap: usize) -> bool {
+        if self.fits(line) && self.doc.len() + line.len() < cap {
             self.doc.push_str(line);
             self.doc.push('\n');
             return true;
@@ -230,8 +236,10 @@ fn plan(audit: &Audit, b: &mut Budget) {
                 rest,
                 escape(member)
             ));
+            // The rest of the plan leaves room for the findings.
+            let cap = b.limit / 2;
             for (k, item) in items.iter().enumerate().skip(TOP_PER_MEMBER) {
-                b.push(&plan_line(k + 1, item), Kind::Item);
+                b.push_within(&plan_line(k + 1, item), Kind::Item, cap);
             }
             b.always("\n</details>");
         }

@@ -143,6 +143,24 @@ fn the_family_table_fits_two_screens_and_starts_with_what_to_fix() {
     assert!(table.contains("--all"), "says how to see everything");
     assert!(!table.contains("(s)"), "plural forms are right");
     assert!(!table.contains("What and why"), "no narrow prose column");
+    // The README's excerpt of this output stays true.
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let start = readme
+        .find("    What to fix first:")
+        .expect("README shows the plan");
+    let excerpt: Vec<&str> = readme[start..]
+        .lines()
+        .take_while(|l| l.starts_with("    "))
+        .map(|l| &l[4..])
+        .filter(|l| *l != "...")
+        .collect();
+    assert!(excerpt.len() > 5);
+    for line in excerpt {
+        assert!(
+            table.lines().any(|t| t == line),
+            "README line not in the output: {line:?}"
+        );
+    }
     let all = family("table", &["--all"]);
     assert!(widest(&all) <= 80);
     let json: serde_json::Value = serde_json::from_str(&family("json", &[])).unwrap();
@@ -177,8 +195,8 @@ fn a_300_account_vault_table_stays_under_200_lines() {
     assert!(table.contains("top 10 shown"), "only the top 10 are shown");
 }
 
+/// A 5,000-account vault (about 4 s with a debug build).
 #[test]
-#[ignore = "audits a 5,000-account vault (slow in debug builds)"]
 fn markdown_of_a_5000_account_vault_fits_a_github_comment() {
     let file = generated(5_000);
     let md = report_of(&file, "markdown");

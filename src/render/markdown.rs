@@ -326,4 +326,22 @@ mod tests {
         assert_eq!(escape("[x](javascript:y)"), "\\[x\\](javascript:y)");
         assert_eq!(escape("line\nbreak"), "line break");
     }
+
+    #[test]
+    fn the_budget_refuses_and_counts_what_does_not_fit() {
+        let mut b = Budget {
+            doc: String::new(),
+            limit: 30,
+            items_left: 0,
+            findings_left: 0,
+            lines_left: 0,
+        };
+        assert!(b.push("0123456789", Kind::Item));
+        assert!(!b.push_within("0123456789", Kind::Item, 15), "over the cap");
+        assert!(b.push("0123456789", Kind::Finding));
+        assert!(!b.push("0123456789", Kind::Finding), "over the limit");
+        b.always("closing");
+        assert_eq!((b.items_left, b.findings_left, b.lines_left), (1, 1, 0));
+        assert_eq!(b.doc, "0123456789\n0123456789\nclosing\n");
+    }
 }

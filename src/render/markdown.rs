@@ -112,6 +112,12 @@ fn summary(audit: &Audit, b: &mut Budget) {
         },
         escape(&verdict(audit)),
     ));
+    notes(audit, b);
+    members(audit, b);
+}
+
+/// Checks that did not run or finish, their warnings, and each export's rows.
+fn notes(audit: &Audit, b: &mut Budget) {
     for c in audit
         .checks
         .iter()
@@ -159,9 +165,13 @@ fn summary(audit: &Audit, b: &mut Budget) {
         }
         b.lines_left += src.skipped_rows.len().saturating_sub(LIST_MAX);
     }
+}
+
+/// Findings by severity, per member.
+fn members(audit: &Audit, b: &mut Budget) {
     b.always("\n| Member | Accounts | Critical | High | Medium | Low | Info |");
     b.always("|---|---:|---:|---:|---:|---:|---:|");
-    for m in &s.members {
+    for m in &audit.summary.members {
         let n = |sev: Severity| m.findings.get(&sev).copied().unwrap_or(0);
         b.push(
             &format!(

@@ -168,8 +168,12 @@ fn notes(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()> {
     let mut lines = Vec::new();
     if !s.suppressed.is_empty() {
         lines.push(format!(
-            "{} accepted as known risks by the policy (listed in JSON)",
-            plural(s.suppressed.len(), "finding", "findings")
+            "{} by the policy (listed in JSON)",
+            plural(
+                s.suppressed.len(),
+                "finding accepted as a known risk",
+                "findings accepted as known risks"
+            )
         ));
     }
     for w in &s.policy_warnings {

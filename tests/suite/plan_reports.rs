@@ -218,8 +218,9 @@ fn similar_groups_of_a_dense_300_account_vault_stay_small() {
     assert!(table.lines().count() < 200);
 }
 
-/// A 5,000-account vault (about 4 s with a debug build).
+/// A 5,000-account vault (about 4 s with a debug build, more under load).
 #[test]
+#[ignore = "a 5,000-account vault"]
 fn markdown_of_a_5000_account_vault_fits_a_github_comment() {
     let file = generated(5_000);
     let md = report_of(&file, "markdown");

@@ -135,6 +135,13 @@ fn the_family_table_fits_two_screens_and_starts_with_what_to_fix() {
     let lines = table.lines().count();
     assert!(lines <= 100, "{lines} lines:\n{table}");
     assert!(widest(&table) <= 80, "wider than 80 columns:\n{table}");
+    assert!(
+        table
+            .lines()
+            .take(3)
+            .any(|l| l.starts_with("Fix first: bob: Outlook, carol: iCloud")),
+        "starts with what to fix first:\n{table}"
+    );
     let plan = table.find("What to fix first").expect("the plan");
     assert!(
         table[plan..].contains("Outlook"),

@@ -452,6 +452,11 @@ pub struct AuditArgs {
     #[arg(long, value_name = "CHECKS", value_delimiter = ',')]
     pub skip: Vec<String>,
 
+    /// Terminal table: show the whole plan and every finding, not only each
+    /// member's top 10 accounts to fix.
+    #[arg(long)]
+    pub all: bool,
+
     /// When to use colour in the terminal table.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -525,6 +530,11 @@ pub struct MergeArgs {
     /// verdict still says INCOMPLETE).
     #[arg(long)]
     pub allow_incomplete: bool,
+
+    /// Terminal table: show the whole plan and every finding, not only each
+    /// member's top 10 accounts to fix.
+    #[arg(long)]
+    pub all: bool,
 
     /// When to use colour in the terminal table.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -632,6 +642,7 @@ impl AuditArgs {
             recovery: self.recovery.settings()?,
             site_breach: self.recovery.site_breach()?,
             baseline: self.baseline.settings()?,
+            now: crate::settings::now_from_env()?,
         })
     }
 }

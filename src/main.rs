@@ -81,27 +81,46 @@ fn run_audit(args: &AuditArgs) -> i32 {
     for src in &report.sources {
         if src.skipped > 0 && args.format != ReportFormat::Table {
             eprintln!(
-                "vaultlint: {}: {} row(s) skipped: they could not be read and were not checked, so the audit is incomplete (listed in the report)",
+                "vaultlint: {}: {}: {} not be read and {} not checked, so the audit is incomplete (listed in the report)",
                 terminal(&src.path),
-                src.skipped
+                render::markup::plural(src.skipped, "row skipped", "rows skipped"),
+                if src.skipped == 1 {
+                    "it could"
+                } else {
+                    "they could"
+                },
+                if src.skipped == 1 { "was" } else { "were" },
             );
         }
     }
-    write_report(args.format, &report, args.output.as_deref(), args.color)
+    write_report(
+        args.format,
+        &report,
+        args.output.as_deref(),
+        args.color,
+        args.all,
+    )
 }
 
 fn run_merge(args: &MergeArgs) -> i32 {
     let inputs = vaultlint::merge::parse_inputs(&args.reports);
     let policy = args.policy();
     let merged = args.baseline.settings().and_then(|baseline| {
-        let mut report = vaultlint::merge::run(&inputs, &policy, chrono::Utc::now())?;
+        let mut report =
+            vaultlint::merge::run(&inputs, &policy, vaultlint::settings::now_from_env()?)?;
         if let Some(baseline) = &baseline {
             audit::compare_with_baseline(&mut report, baseline, &policy);
         }
         Ok(report)
     });
     match merged {
-        Ok(report) => write_report(args.format, &report, args.output.as_deref(), args.color),
+        Ok(report) => write_report(
+            args.format,
+            &report,
+            args.output.as_deref(),
+            args.color,
+            args.all,
+        ),
         Err(e) => fail(e),
     }
 }
@@ -112,6 +131,7 @@ fn write_report(
     report: &vaultlint::report::Audit,
     output: Option<&std::path::Path>,
     color: ColorChoice,
+    all: bool,
 ) -> i32 {
     let to_stdout = output.is_none();
     let color = match color {
@@ -128,7 +148,7 @@ fn write_report(
     } else {
         None
     };
-    let style = Style { color, width };
+    let style = Style { color, width, all };
     let result = match output {
         Some(path) => create_private(path).and_then(|f| {
             let mut w = io::BufWriter::new(f);
@@ -141,7 +161,15 @@ fn write_report(
         }
     };
     match result {
-        Ok(()) => report.summary.exit_code,
+        Ok(()) => {
+            if let Some(path) = output {
+                eprintln!(
+                    "vaultlint: {}",
+                    terminal(&render::written_line(format, path, report))
+                );
+            }
+            report.summary.exit_code
+        }
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => report.summary.exit_code,
         Err(e) => fail(format!("cannot write the report: {e}")),
     }

@@ -360,6 +360,8 @@ pub fn merge(
         generated_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         checks,
         sources,
+        // The plan is a view over the findings: made again with the new ids.
+        plan: crate::report::plan::build(&accounts, &findings),
         accounts,
         findings,
         summary,

@@ -22,14 +22,31 @@ fn names(mut list: Vec<String>) -> String {
 
 /// The lines to show near the summary: empty for an ordinary audit.
 pub fn lines(audit: &Audit) -> Vec<String> {
+    let mut out = summary_lines(audit);
+    out.extend(item_lines(audit));
+    out
+}
+
+/// How a merge was made and what it could not check, and the one-line
+/// summary of the changes since the baseline: never to be left out.
+pub fn summary_lines(audit: &Audit) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(m) = &audit.merged {
         out.extend(m.lines());
     }
+    if let Some(d) = &audit.baseline {
+        out.push(d.headline());
+    }
+    out
+}
+
+/// The new, worse and fixed findings since the baseline, at most
+/// [`SHOWN`] of each.
+pub fn item_lines(audit: &Audit) -> Vec<String> {
+    let mut out = Vec::new();
     let Some(d) = &audit.baseline else {
         return out;
     };
-    out.push(d.headline());
     let finding = |id: &str| audit.findings.iter().find(|f| f.id == id);
     let mut items: Vec<String> = Vec::new();
     for id in &d.new {

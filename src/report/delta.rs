@@ -624,6 +624,7 @@ mod tests {
                 exit_code: 0,
                 readiness: Vec::new(),
             },
+            plan: Vec::new(),
             accounts,
             findings,
             data_sources: Vec::new(),

@@ -13,6 +13,7 @@ use crate::model::Skipped;
 pub mod accounts;
 pub mod delta;
 pub mod merged;
+pub mod plan;
 pub mod read;
 
 pub use accounts::{
@@ -22,6 +23,7 @@ pub use accounts::{
 };
 pub use delta::Delta;
 pub use merged::Merged;
+pub use plan::{PlanItem, PlanStep, Stake, StepKind};
 /// Version of the JSON contract. Additive changes keep it; breaking ones bump it.
 pub const SCHEMA_VERSION: u32 = 2;
 
@@ -37,6 +39,10 @@ pub struct Audit {
     pub sources: Vec<SourceReport>,
     pub accounts: Vec<AccountReport>,
     pub findings: Vec<Finding>,
+    /// The action plan: one item per account that needs work, ranked (see [`plan`]).
+    /// A report written before the plan existed reads back with none.
+    #[serde(default)]
+    pub plan: Vec<PlanItem>,
     pub summary: Summary,
     /// Public datasets the checks used, with their licence and credit.
     #[serde(default)]

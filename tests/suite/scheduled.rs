@@ -394,6 +394,26 @@ fn merge_of_three_member_reports_is_their_findings_with_cross_member_reuse_not_c
             .collect();
         assert_eq!(mine, theirs, "{m}");
     }
+    // The plan is made again over the renumbered ids: the members' items.
+    let plan = doc["plan"].as_array().unwrap();
+    let items: usize = reports
+        .iter()
+        .map(|r| r["plan"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(plan.len(), items);
+    for item in plan {
+        let a = accounts
+            .iter()
+            .find(|a| a["id"] == item["account"])
+            .unwrap();
+        assert_eq!(a["member"], item["member"]);
+        for step in item["steps"].as_array().unwrap() {
+            for id in step["findings"].as_array().unwrap() {
+                let f = findings.iter().find(|f| f["id"] == *id).unwrap();
+                assert!(f["accounts"].as_array().unwrap().contains(&item["account"]));
+            }
+        }
+    }
     let groups: BTreeSet<&str> = accounts
         .iter()
         .filter_map(|a| a["similar_group"].as_str())

@@ -171,9 +171,7 @@ mod docs_drift {
             .into_iter()
             .flat_map(first_cell)
             .collect();
-        let mut registered: Vec<&str> = crate::import::FORMATS.iter().map(|f| f.id()).collect();
-        // Structured (non-CSV) formats, detected from their content.
-        registered.extend(crate::import::STRUCTURED.iter().map(|(id, _, _)| *id));
+        let mut registered: Vec<&str> = crate::import::all_formats().map(|f| f.id).collect();
         // `--columns` maps any other CSV; it is not detected, so not registered.
         registered.push("generic");
         documented.sort_unstable();

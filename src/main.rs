@@ -207,18 +207,8 @@ fn run_pwned_verify(args: &PwnedVerifyArgs) -> i32 {
 fn print_formats() -> i32 {
     let mut out = io::stdout().lock();
     let mut write = || -> io::Result<()> {
-        for f in import::FORMATS {
-            writeln!(
-                out,
-                "{:<16} {}\n{:<16} {}",
-                f.id(),
-                f.name(),
-                "",
-                f.signature()
-            )?;
-        }
-        for (id, name, signature) in import::STRUCTURED {
-            writeln!(out, "{id:<16} {name}\n{:<16} {signature}", "")?;
+        for f in import::all_formats() {
+            writeln!(out, "{:<16} {}\n{:<16} {}", f.id, f.name, "", f.signature)?;
         }
         writeln!(
             out,

@@ -108,23 +108,16 @@ pub fn parse_inputs(args: &[String]) -> Vec<Input> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| p.display().to_string())
     };
-    // Dashlane's export is a ZIP of fixed file names: its files belong to the
-    // member named by the folder they were unpacked into.
+    // An export made of fixed file names (Dashlane's ZIP): its files belong to
+    // the member named by the folder they were unpacked into.
     let stems: Vec<String> = inputs
         .iter()
         .map(|(_, p)| {
             let s = stem(p);
-            let dashlane = [
-                "credentials",
-                "securenotes",
-                "payments",
-                "ids",
-                "personalinfo",
-            ];
+            let fixed_name =
+                crate::import::multi_file_stems().any(|stem| stem.eq_ignore_ascii_case(&s));
             match p.parent().and_then(|d| d.file_name()) {
-                Some(dir) if dashlane.contains(&s.to_ascii_lowercase().as_str()) => {
-                    dir.to_string_lossy().into_owned()
-                }
+                Some(dir) if fixed_name => dir.to_string_lossy().into_owned(),
                 _ => s,
             }
         })

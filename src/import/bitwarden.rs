@@ -5,7 +5,7 @@
 //! by commas; `type` is `login` or `note`.
 
 use super::{Format, Parsed, Table, header_of, util};
-use crate::model::{Capabilities, EntryKind};
+use crate::model::{Capabilities, EntryKind, FormatInfo};
 
 pub struct Bitwarden;
 
@@ -20,25 +20,37 @@ const CORE: &[&str] = &[
     "login_totp",
 ];
 
+/// The format's facts (one place: every list of formats derives from it).
+pub const BITWARDEN: FormatInfo = FormatInfo {
+    id: "bitwarden",
+    name: "Bitwarden (individual or organization vault)",
+    signature: "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp  |  collections,type,name,notes,fields,reprompt,login_uri,...",
+    header_words: &[
+        "folder",
+        "favorite",
+        "type",
+        "name",
+        "notes",
+        "fields",
+        "reprompt",
+        "login_uri",
+        "login_username",
+        "login_password",
+        "login_totp",
+        "collections",
+    ],
+    capabilities: Capabilities {
+        notes: true,
+        custom_fields: true,
+        totp: true,
+        ..Capabilities::NONE
+    },
+    ..FormatInfo::BASE
+};
+
 impl Format for Bitwarden {
-    fn id(&self) -> &'static str {
-        "bitwarden"
-    }
-    fn name(&self) -> &'static str {
-        "Bitwarden (individual or organization vault)"
-    }
-    fn signature(&self) -> &'static str {
-        "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp  |  collections,type,name,notes,fields,reprompt,login_uri,..."
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: true,
-            custom_fields: true,
-            totp: true,
-            attachments: false,
-            history: false,
-            passkeys: false,
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &BITWARDEN
     }
     fn detect(&self, table: &Table) -> u8 {
         match header_of(table) {

@@ -11,7 +11,7 @@
 //! empty; an empty name is replaced by the package. No TOTP, folders or dates.
 
 use super::{Format, Parsed, Table, header_of, util};
-use crate::model::Capabilities;
+use crate::model::{Capabilities, FormatInfo};
 
 pub struct Chrome;
 
@@ -20,25 +20,23 @@ const REQUIRED: &[&str] = &["name", "url", "username", "password"];
 /// Every column a Chromium export can have.
 const KNOWN: &[&str] = &["name", "url", "username", "password", "note"];
 
+/// The format's facts (one place: every list of formats derives from it).
+pub const CHROME: FormatInfo = FormatInfo {
+    id: "chrome",
+    aliases: &["edge", "brave", "chromium", "opera", "vivaldi"],
+    name: "Chrome / Edge / Brave / Opera / Vivaldi (Chromium)",
+    signature: "name,url,username,password,note  |  name,url,username,password",
+    header_words: &["name", "url", "username", "password", "note"],
+    capabilities: Capabilities {
+        notes: true,
+        ..Capabilities::NONE
+    },
+    ..FormatInfo::BASE
+};
+
 impl Format for Chrome {
-    fn id(&self) -> &'static str {
-        "chrome"
-    }
-    fn name(&self) -> &'static str {
-        "Chrome / Edge / Brave / Opera / Vivaldi (Chromium)"
-    }
-    fn signature(&self) -> &'static str {
-        "name,url,username,password,note  |  name,url,username,password"
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: true,
-            custom_fields: false,
-            totp: false,
-            attachments: false,
-            history: false,
-            passkeys: false,
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &CHROME
     }
     /// 100 when the columns are Chromium's and nothing else. A superset
     /// scores 0: LastPass, Proton Pass and NordPass all have these columns

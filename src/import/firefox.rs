@@ -13,7 +13,7 @@
 //! an `Other` entry (counted in `rows`, never an account) without its blob.
 
 use super::{Format, Parsed, Table, score_header, util};
-use crate::model::{Capabilities, EntryKind};
+use crate::model::{Capabilities, EntryKind, FormatInfo};
 
 pub struct Firefox;
 
@@ -38,25 +38,29 @@ const DISTINCT: &[&str] = &[
     "formActionOrigin",
 ];
 
+/// The format's facts (one place: every list of formats derives from it).
+pub const FIREFOX: FormatInfo = FormatInfo {
+    id: "firefox",
+    name: "Firefox (about:logins)",
+    signature: "\"url\",\"username\",\"password\",\"httpRealm\",\"formActionOrigin\",\"guid\",\"timeCreated\",\"timeLastUsed\",\"timePasswordChanged\"",
+    header_words: &[
+        "url",
+        "username",
+        "password",
+        "httprealm",
+        "formactionorigin",
+        "guid",
+        "timecreated",
+    ],
+    capabilities: Capabilities {
+        ..Capabilities::NONE
+    },
+    ..FormatInfo::BASE
+};
+
 impl Format for Firefox {
-    fn id(&self) -> &'static str {
-        "firefox"
-    }
-    fn name(&self) -> &'static str {
-        "Firefox (about:logins)"
-    }
-    fn signature(&self) -> &'static str {
-        "\"url\",\"username\",\"password\",\"httpRealm\",\"formActionOrigin\",\"guid\",\"timeCreated\",\"timeLastUsed\",\"timePasswordChanged\""
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: false,
-            custom_fields: false,
-            totp: false,
-            attachments: false,
-            history: false,
-            passkeys: false,
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &FIREFOX
     }
     fn detect(&self, table: &Table) -> u8 {
         match score_header(table, HEADER) {

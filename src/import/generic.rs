@@ -5,7 +5,7 @@
 //! When every column is given by number, the file is read as headerless.
 
 use super::{Format, Parsed, Table, header::Header, util};
-use crate::model::{Capabilities, EntryKind};
+use crate::model::{Capabilities, EntryKind, FormatInfo};
 
 /// The fields a user can map, in the order they are documented.
 pub const TARGETS: &[&str] = &[
@@ -99,15 +99,18 @@ impl Generic {
     }
 }
 
+/// The format's facts (one place: every list of formats derives from it).
+pub const GENERIC: FormatInfo = FormatInfo {
+    id: "generic",
+    name: "Any CSV, columns named with --columns",
+    signature: "--columns title=COL,url=COL,username=COL,password=COL,totp=COL,notes=COL,folder=COL",
+    capabilities: Capabilities::NONE,
+    ..FormatInfo::BASE
+};
+
 impl Format for Generic {
-    fn id(&self) -> &'static str {
-        "generic"
-    }
-    fn name(&self) -> &'static str {
-        "Any CSV, columns named with --columns"
-    }
-    fn signature(&self) -> &'static str {
-        "--columns title=COL,url=COL,username=COL,password=COL,totp=COL,notes=COL,folder=COL"
+    fn info(&self) -> &'static FormatInfo {
+        &GENERIC
     }
     fn capabilities(&self) -> Capabilities {
         Capabilities {

@@ -12,36 +12,34 @@
 //! custom fields, no dates.
 
 use super::{Dialect, Format, Parsed, Table, header_of, util};
-use crate::model::Capabilities;
+use crate::model::{Capabilities, FormatInfo};
 
 pub struct KeePass;
 
 const HEADER: &[&str] = &["Account", "Login Name", "Password", "Web Site", "Comments"];
 
+/// The format's facts (one place: every list of formats derives from it).
+pub const KEEPASS: FormatInfo = FormatInfo {
+    id: "keepass",
+    name: "KeePass 2.x (KeePass CSV 1.x export)",
+    signature: "\"Account\",\"Login Name\",\"Password\",\"Web Site\",\"Comments\"  (backslash-escaped quotes)",
+    header_words: &["account", "login name", "password", "web site", "comments"],
+    capabilities: Capabilities {
+        notes: true,
+        ..Capabilities::NONE
+    },
+    drops_custom_fields: true,
+    ..FormatInfo::BASE
+};
+
 impl Format for KeePass {
-    fn id(&self) -> &'static str {
-        "keepass"
-    }
-    fn name(&self) -> &'static str {
-        "KeePass 2.x (KeePass CSV 1.x export)"
-    }
-    fn signature(&self) -> &'static str {
-        "\"Account\",\"Login Name\",\"Password\",\"Web Site\",\"Comments\"  (backslash-escaped quotes)"
+    fn info(&self) -> &'static FormatInfo {
+        &KEEPASS
     }
     fn dialect(&self) -> Dialect {
         Dialect {
             escape: Some(b'\\'),
             ..Dialect::default()
-        }
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: true,
-            custom_fields: false,
-            totp: false,
-            attachments: false,
-            history: false,
-            passkeys: false,
         }
     }
     /// 100 for exactly KeePass' five columns; 60 when they are all there

@@ -34,7 +34,7 @@ use std::borrow::Cow;
 use zeroize::Zeroizing;
 
 use super::{Format, Header, Parsed, Record, Table, data_rows, header_of, util};
-use crate::model::{Capabilities, Entry, EntryKind, Secret};
+use crate::model::{Capabilities, Entry, EntryKind, FormatInfo, Secret};
 
 /// Web vault / browser extension export (with `totp`).
 pub struct LastPass;
@@ -60,25 +60,25 @@ const NOTE_URL: &str = "http://sn";
 /// The URL LastPass gives folder-definition rows.
 const GROUP_URL: &str = "http://group";
 
+/// The format's facts (one place: every list of formats derives from it).
+pub const LASTPASS: FormatInfo = FormatInfo {
+    id: "lastpass",
+    name: "LastPass (web vault or browser extension)",
+    signature: "url,username,password,totp,extra,name,grouping,fav",
+    header_words: &[
+        "url", "username", "password", "totp", "extra", "name", "grouping", "fav",
+    ],
+    capabilities: Capabilities {
+        notes: true,
+        totp: true,
+        ..Capabilities::NONE
+    },
+    ..FormatInfo::BASE
+};
+
 impl Format for LastPass {
-    fn id(&self) -> &'static str {
-        "lastpass"
-    }
-    fn name(&self) -> &'static str {
-        "LastPass (web vault or browser extension)"
-    }
-    fn signature(&self) -> &'static str {
-        "url,username,password,totp,extra,name,grouping,fav"
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: true,
-            custom_fields: false,
-            totp: true,
-            attachments: false,
-            history: false,
-            passkeys: false,
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &LASTPASS
     }
     fn detect(&self, table: &Table) -> u8 {
         match header_of(table) {
@@ -92,25 +92,25 @@ impl Format for LastPass {
     }
 }
 
+/// The format's facts (one place: every list of formats derives from it).
+pub const LASTPASS_CLI: FormatInfo = FormatInfo {
+    id: "lastpass-cli",
+    aliases: &["lpass"],
+    name: "LastPass (lastpass-cli `lpass export`, no TOTP column)",
+    signature: "url,username,password,extra,name,grouping,fav",
+    header_words: &[
+        "url", "username", "password", "extra", "name", "grouping", "fav",
+    ],
+    capabilities: Capabilities {
+        notes: true,
+        ..Capabilities::NONE
+    },
+    ..FormatInfo::BASE
+};
+
 impl Format for LastPassCli {
-    fn id(&self) -> &'static str {
-        "lastpass-cli"
-    }
-    fn name(&self) -> &'static str {
-        "LastPass (lastpass-cli `lpass export`, no TOTP column)"
-    }
-    fn signature(&self) -> &'static str {
-        "url,username,password,extra,name,grouping,fav"
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: true,
-            custom_fields: false,
-            totp: false,
-            attachments: false,
-            history: false,
-            passkeys: false,
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &LASTPASS_CLI
     }
     fn detect(&self, table: &Table) -> u8 {
         match header_of(table) {

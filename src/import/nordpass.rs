@@ -18,7 +18,7 @@
 use serde::Deserialize;
 
 use super::{Format, Header, Parsed, Record, Table, data_rows, header_of, util};
-use crate::model::{Capabilities, Entry, EntryKind, Field, Secret};
+use crate::model::{Capabilities, Entry, EntryKind, Field, FormatInfo, Secret};
 
 pub struct NordPass;
 
@@ -105,25 +105,33 @@ struct Counts {
     bad_fields: usize,
 }
 
+/// The format's facts (one place: every list of formats derives from it).
+pub const NORDPASS: FormatInfo = FormatInfo {
+    id: "nordpass",
+    name: "NordPass",
+    signature: "name,url,additional_urls,username,password,note,cardholdername,cardnumber,cvc,pin,expirydate,zipcode,folder,shared_folder,full_name,phone_number,email,address1,address2,city,country,state,type,custom_fields  (any version: columns by name)",
+    header_words: &[
+        "name",
+        "url",
+        "additional_urls",
+        "username",
+        "password",
+        "note",
+        "folder",
+        "type",
+        "email",
+    ],
+    capabilities: Capabilities {
+        notes: true,
+        custom_fields: true,
+        ..Capabilities::NONE
+    },
+    ..FormatInfo::BASE
+};
+
 impl Format for NordPass {
-    fn id(&self) -> &'static str {
-        "nordpass"
-    }
-    fn name(&self) -> &'static str {
-        "NordPass"
-    }
-    fn signature(&self) -> &'static str {
-        "name,url,additional_urls,username,password,note,cardholdername,cardnumber,cvc,pin,expirydate,zipcode,folder,shared_folder,full_name,phone_number,email,address1,address2,city,country,state,type,custom_fields  (any version: columns by name)"
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: true,
-            custom_fields: true,
-            totp: false,
-            attachments: false,
-            history: false,
-            passkeys: false,
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &NORDPASS
     }
     fn detect(&self, table: &Table) -> u8 {
         match header_of(table) {

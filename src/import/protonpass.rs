@@ -20,7 +20,7 @@
 use serde::Deserialize;
 
 use super::{Format, Parsed, Table, data_rows, header_of, util};
-use crate::model::{Capabilities, EntryKind, Field};
+use crate::model::{Capabilities, EntryKind, Field, FormatInfo};
 
 pub struct ProtonPass;
 
@@ -102,25 +102,38 @@ struct AutofillUrl {
     url: String,
 }
 
+/// The format's facts (one place: every list of formats derives from it).
+pub const PROTONPASS: FormatInfo = FormatInfo {
+    id: "protonpass",
+    aliases: &["proton"],
+    name: "Proton Pass",
+    signature: "type,name,url,email,username,password,note,totp,createTime,modifyTime,vault  (newer: autofillUrls after url; older: no email, no vault)",
+    header_words: &[
+        "type",
+        "name",
+        "url",
+        "email",
+        "username",
+        "password",
+        "note",
+        "totp",
+        "createtime",
+        "modifytime",
+        "vault",
+        "autofillurls",
+    ],
+    capabilities: Capabilities {
+        notes: true,
+        totp: true,
+        ..Capabilities::NONE
+    },
+    drops_custom_fields: true,
+    ..FormatInfo::BASE
+};
+
 impl Format for ProtonPass {
-    fn id(&self) -> &'static str {
-        "protonpass"
-    }
-    fn name(&self) -> &'static str {
-        "Proton Pass"
-    }
-    fn signature(&self) -> &'static str {
-        "type,name,url,email,username,password,note,totp,createTime,modifyTime,vault  (newer: autofillUrls after url; older: no email, no vault)"
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: true,
-            custom_fields: false,
-            totp: true,
-            attachments: false,
-            history: false,
-            passkeys: false,
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &PROTONPASS
     }
     fn detect(&self, table: &Table) -> u8 {
         match header_of(table) {

@@ -18,7 +18,7 @@
 //!   rows missing earlier columns are skipped.
 
 use super::{Format, Header, Parsed, Record, Table, data_rows, header_of, util};
-use crate::model::{Capabilities, Entry, EntryKind, Field, Secret};
+use crate::model::{Capabilities, Entry, EntryKind, Field, FormatInfo, Secret};
 
 pub struct RoboForm;
 
@@ -88,25 +88,35 @@ fn parse_item(cell: &str, v2: bool) -> Vec<(String, Secret)> {
     vec![(name, value)]
 }
 
+/// The format's facts (one place: every list of formats derives from it).
+pub const ROBOFORM: FormatInfo = FormatInfo {
+    id: "roboform",
+    name: "RoboForm",
+    signature: "Name,Url,MatchUrl,Login,Pwd,Note,Folder,RfFieldsV2  (older: Name,Url,Login,Pwd,Note,Folder,Rf_fields)",
+    header_words: &[
+        "name",
+        "url",
+        "matchurl",
+        "login",
+        "pwd",
+        "note",
+        "folder",
+        "rffieldsv2",
+        "rf_fields",
+    ],
+    capabilities: Capabilities {
+        notes: true,
+        custom_fields: true,
+        totp: true,
+        ..Capabilities::NONE
+    },
+    otp_fields: &["totp key"],
+    ..FormatInfo::BASE
+};
+
 impl Format for RoboForm {
-    fn id(&self) -> &'static str {
-        "roboform"
-    }
-    fn name(&self) -> &'static str {
-        "RoboForm"
-    }
-    fn signature(&self) -> &'static str {
-        "Name,Url,MatchUrl,Login,Pwd,Note,Folder,RfFieldsV2  (older: Name,Url,Login,Pwd,Note,Folder,Rf_fields)"
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: true,
-            custom_fields: true,
-            totp: true,
-            attachments: false,
-            history: false,
-            passkeys: false,
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &ROBOFORM
     }
     fn detect(&self, table: &Table) -> u8 {
         match header_of(table) {

@@ -8,7 +8,7 @@
 //! No folders, custom fields or dates; passkeys are not exported.
 
 use super::{Format, Parsed, Table, header_of, util};
-use crate::model::Capabilities;
+use crate::model::{Capabilities, FormatInfo};
 
 pub struct Safari;
 
@@ -16,25 +16,24 @@ const CURRENT: &[&str] = &["title", "url", "username", "password", "notes", "otp
 const LEGACY: &[&str] = &["title", "url", "username", "password"];
 const REQUIRED: &[&str] = &["title", "username", "password"];
 
+/// The format's facts (one place: every list of formats derives from it).
+pub const SAFARI: FormatInfo = FormatInfo {
+    id: "safari",
+    aliases: &["apple", "apple-passwords", "icloud"],
+    name: "Apple Passwords / Safari",
+    signature: "Title,URL,Username,Password,Notes,OTPAuth  |  Title,Url,Username,Password",
+    header_words: &["title", "url", "username", "password", "notes", "otpauth"],
+    capabilities: Capabilities {
+        notes: true,
+        totp: true,
+        ..Capabilities::NONE
+    },
+    ..FormatInfo::BASE
+};
+
 impl Format for Safari {
-    fn id(&self) -> &'static str {
-        "safari"
-    }
-    fn name(&self) -> &'static str {
-        "Apple Passwords / Safari"
-    }
-    fn signature(&self) -> &'static str {
-        "Title,URL,Username,Password,Notes,OTPAuth  |  Title,Url,Username,Password"
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: true,
-            custom_fields: false,
-            totp: true,
-            attachments: false,
-            history: false,
-            passkeys: false,
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &SAFARI
     }
     /// 100 for either known header; 90 for another subset of Safari's columns
     /// that holds the required ones. A header with any other column scores 0:

@@ -1,7 +1,9 @@
 //! The neutral vault model every importer maps into and every check reads.
 
+mod format;
 mod secret;
 
+pub use format::{FormatInfo, Layout, normalize_field_name};
 pub use secret::Secret;
 
 use serde::Serialize;
@@ -170,6 +172,18 @@ pub struct Capabilities {
     pub passkeys: bool,
 }
 
+impl Capabilities {
+    /// Carries nothing beyond the login itself.
+    pub const NONE: Capabilities = Capabilities {
+        notes: false,
+        custom_fields: false,
+        totp: false,
+        attachments: false,
+        history: false,
+        passkeys: false,
+    };
+}
+
 /// A row that was not imported, with why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Skipped {
@@ -187,6 +201,9 @@ pub struct Source {
     /// The format's display name, for messages.
     pub format_name: &'static str,
     pub capabilities: Capabilities,
+    /// Its manager has custom fields this export drops (see
+    /// [`FormatInfo::drops_custom_fields`]).
+    pub drops_custom_fields: bool,
     /// Data records read (header excluded).
     pub rows: usize,
     pub skipped: Vec<Skipped>,

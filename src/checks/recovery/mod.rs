@@ -354,17 +354,14 @@ fn join_and<S: AsRef<str>>(items: &[S]) -> String {
     }
 }
 
-/// Formats whose manager has custom fields that its CSV export drops
-/// (README, "Supported formats"): codes kept in such a field are invisible, so a
-/// missing code there is "cannot tell", not "missing". Other formats without
-/// custom fields (LastPass logins, Apple Passwords, Dashlane, Chrome) belong to
-/// managers where codes live in notes or secure notes, which their exports carry.
-const DROPS_CUSTOM_FIELDS: &[&str] = &["1password", "protonpass", "keepass", "keepassxc"];
-
-/// True when `src` cannot show backup codes kept where its users keep them.
+/// True when `src` cannot show backup codes kept where its users keep them:
+/// it has no notes, or its manager has custom fields that it drops. Other
+/// formats without custom fields (LastPass logins, Apple Passwords, Dashlane,
+/// Chrome) belong to managers where codes live in notes or secure notes,
+/// which their exports carry.
 fn cannot_show_codes(src: &Source) -> bool {
     let caps = src.capabilities;
-    !caps.notes || (!caps.custom_fields && DROPS_CUSTOM_FIELDS.contains(&src.format))
+    !caps.notes || (!caps.custom_fields && src.drops_custom_fields)
 }
 
 /// "cannot tell" wording for a format that drops where codes are kept.
@@ -855,6 +852,8 @@ mod tests {
             member: member.into(),
             format,
             format_name: crate::import::format_by_id(format).map_or(format, |f| f.name()),
+            drops_custom_fields: crate::import::format_by_id(format)
+                .is_some_and(|f| f.info().drops_custom_fields),
             capabilities: Capabilities {
                 notes: true,
                 custom_fields,

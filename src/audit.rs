@@ -71,18 +71,17 @@ pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit
             });
             continue;
         }
-        if check == CheckId::Pwned && settings.pwned.is_off() {
-            checks::pwned::mark_skipped(&ctx, &mut facts);
+        let outcome = checks::run(check, &ctx, &mut facts);
+        if let Some(why) = outcome.skipped {
             runs.push(CheckRun {
                 check,
                 status: CheckStatus::Skipped,
-                note: Some(crate::pwned::OFF_NOTE.into()),
-                warnings: Vec::new(),
+                note: Some(why),
+                warnings: outcome.warnings,
                 rows_not_checked: 0,
             });
             continue;
         }
-        let outcome = checks::run(check, &ctx, &mut facts);
         if let Some(note) = &outcome.incomplete {
             reasons.push(format!("check {} could not finish: {note}", check.as_str()));
         }

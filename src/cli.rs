@@ -437,9 +437,9 @@ pub struct AuditArgs {
     #[arg(long)]
     pub allow_incomplete: bool,
 
-    /// Run only these checks (comma-separated): reuse, similar, weak, pwned,
-    /// site_breach, recovery, insecure_url.
-    #[arg(long, value_name = "CHECKS", value_delimiter = ',')]
+    /// Run only these checks (comma-separated; the list is generated from the
+    /// check registry).
+    #[arg(long, value_name = "CHECKS", value_delimiter = ',', help = only_help())]
     pub only: Vec<String>,
 
     /// Skip these checks (comma-separated).
@@ -457,6 +457,14 @@ pub struct AuditArgs {
     pub recovery: RecoveryArgs,
 }
 
+/// `--only`'s help: every check's name, from the registry.
+fn only_help() -> String {
+    format!(
+        "Run only these checks (comma-separated): {}",
+        CheckId::names()
+    )
+}
+
 fn parse_severity(s: &str) -> Result<Severity, String> {
     Severity::parse(s)
         .ok_or_else(|| format!("'{s}' is not one of info, low, medium, high, critical"))
@@ -468,10 +476,9 @@ fn parse_checks(names: &[String], flag: &str) -> Result<Vec<CheckId>, InputError
         .filter(|n| !n.trim().is_empty())
         .map(|n| {
             CheckId::parse(n).ok_or_else(|| {
-                let known: Vec<&str> = CheckId::ALL.iter().map(|c| c.as_str()).collect();
                 InputError::Usage(format!(
                     "{flag}: unknown check '{n}' (known: {})",
-                    known.join(", ")
+                    CheckId::names()
                 ))
             })
         })

@@ -110,6 +110,19 @@ pub struct Outcome {
     pub warnings: Vec<String>,
     /// Public datasets the check used, credited in every report.
     pub data_sources: Vec<crate::report::DataSource>,
+    /// Set when the check did not run as configured (`--pwned off`): why. A
+    /// skipped check has no findings and is neither complete nor incomplete.
+    pub skipped: Option<String>,
+}
+
+impl Outcome {
+    /// The outcome of a check that was configured not to run.
+    pub fn skipped(why: impl Into<String>) -> Outcome {
+        Outcome {
+            skipped: Some(why.into()),
+            ..Outcome::default()
+        }
+    }
 }
 
 /// Per-account results that checks record for the report (and for later
@@ -142,8 +155,8 @@ impl Facts {
     }
 }
 
-/// Runs one check. Checks run in [`CheckId::ALL`] order, so a check may read
-/// the facts of those before it.
+/// Runs one check. Checks run in [`CheckId::ALL`] order, which puts a check
+/// after those it declares it reads ([`crate::finding::CheckInfo::reads`]).
 pub fn run(check: CheckId, ctx: &Context, facts: &mut Facts) -> Outcome {
     match check {
         CheckId::Reuse => reuse::run(ctx, facts),

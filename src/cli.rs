@@ -304,7 +304,7 @@ pub struct TwoFactorUpdateArgs {
     pub output: PathBuf,
 
     /// Where to download it from (the 2fa.directory API v3 `all.json`).
-    #[arg(long, value_name = "URL", default_value = crate::checks::recovery::directory::DEFAULT_URL)]
+    #[arg(long, value_name = "URL", default_value = crate::tfa_directory::DEFAULT_URL)]
     pub url: String,
 }
 
@@ -343,11 +343,20 @@ impl RecoveryArgs {
         })
     }
 
+    /// Reads the inventory and directory files now, so a bad file is an
+    /// input error (naming the file and line) before any check runs.
     pub fn settings(&self) -> Result<crate::checks::recovery::RecoverySettings, InputError> {
-        crate::checks::recovery::RecoverySettings::load(
-            self.recovery_inventory.as_deref(),
-            self.two_factor_directory.as_deref(),
-        )
+        use crate::checks::recovery::{Inventory, RecoverySettings};
+        use std::sync::Arc;
+        let inventory = self.recovery_inventory.as_deref().map(Inventory::load);
+        let directory = self
+            .two_factor_directory
+            .as_deref()
+            .map(crate::tfa_directory::Directory::load);
+        Ok(RecoverySettings {
+            inventory: inventory.transpose()?.map(Arc::new),
+            directory: directory.transpose()?.map(Arc::new),
+        })
     }
 }
 

@@ -142,7 +142,7 @@ fn create_private(path: &std::path::Path) -> io::Result<std::fs::File> {
 }
 
 fn update_2fa_directory(args: &TwoFactorUpdateArgs) -> i32 {
-    match vaultlint::checks::recovery::directory::update(&args.url, &args.output) {
+    match vaultlint::tfa_directory::update(&args.url, &args.output) {
         Ok(services) => {
             println!(
                 "vaultlint: saved {services} services to {path}; audit with --2fa-directory {path}",

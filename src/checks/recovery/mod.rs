@@ -30,22 +30,20 @@
 //!
 //! Runs last: the hub state reads the reuse, similar, weak and pwned facts.
 
+pub mod available;
 pub mod codes;
-pub mod directory;
 pub mod hubs;
 pub mod inventory;
 pub mod two_factor;
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::path::Path;
 use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
 use super::{Context, Draft, Facts, FindingKind, Outcome};
 use crate::domain;
-use crate::error::InputError;
 use crate::model::{Entry, Source, Vault};
 use crate::report::{AccountReport, Severity};
 pub use crate::report::{
@@ -53,28 +51,20 @@ pub use crate::report::{
     TwoFactor,
 };
 use crate::sanitize::truncate;
-pub use directory::{Directory, DirectorySource, Service};
+pub use crate::tfa_directory::{self as directory, Directory, Service};
+pub use available::DirectorySource;
 pub use hubs::{HubIssue, HubState};
 pub use inventory::Inventory;
 pub use two_factor::Method;
 
-/// Options of the recovery check.
+/// Options of the recovery check, with its files already read (by the
+/// settings: the check does no I/O).
 #[derive(Debug, Clone, Default)]
 pub struct RecoverySettings {
     /// `--recovery-inventory FILE`.
     pub inventory: Option<Arc<Inventory>>,
     /// `--2fa-directory FILE` (the built-in table is always used too).
     pub directory: Option<Arc<Directory>>,
-}
-
-impl RecoverySettings {
-    /// Reads the inventory and directory files; errors name the file and line.
-    pub fn load(inventory: Option<&Path>, directory: Option<&Path>) -> Result<Self, InputError> {
-        Ok(RecoverySettings {
-            inventory: inventory.map(Inventory::load).transpose()?.map(Arc::new),
-            directory: directory.map(Directory::load).transpose()?.map(Arc::new),
-        })
-    }
 }
 
 // ---- per-account assessment -----------------------------------------------------
@@ -470,7 +460,7 @@ fn assess(ctx: &Context, i: usize, items: &CodeItems) -> (Recovery, Option<Servi
         (CodeStatus::NotApplicable, None)
     };
 
-    let found = directory::lookup(settings.directory.as_deref(), &e.urls);
+    let found = available::lookup(settings.directory.as_deref(), &e.urls);
     let availability = found.as_ref().map(|(s, source)| Availability {
         service: s.name.clone(),
         methods: s.tfa.clone(),

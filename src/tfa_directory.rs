@@ -1,4 +1,5 @@
-//! Which services offer 2FA, and which methods.
+//! Which services offer 2FA, and which methods: the data the recovery check
+//! receives, read and downloaded here (checks do no I/O).
 //!
 //! Two sources: a built-in table of major services (`data/2fa-services.toml`,
 //! compiled into the binary) and, with `--2fa-directory FILE`, the full
@@ -11,7 +12,6 @@
 //! on `signin.aws.amazon.com` finds an entry for `aws.amazon.com` before the
 //! one for `amazon.com`; `store.steampowered.com` finds `steampowered.com`.
 
-pub use crate::report::DirectorySource;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::LazyLock;
@@ -112,7 +112,7 @@ struct BuiltinFile {
 }
 
 static BUILTIN: LazyLock<Directory> = LazyLock::new(|| {
-    let file: BuiltinFile = toml::from_str(include_str!("../../../data/2fa-services.toml"))
+    let file: BuiltinFile = toml::from_str(include_str!("../data/2fa-services.toml"))
         .expect("data/2fa-services.toml is valid (checked by a unit test)");
     Directory::from_services(file.service)
 });
@@ -260,23 +260,6 @@ impl Directory {
     }
 }
 
-/// Looks services up in the `--2fa-directory` file first, then the built-in
-/// table. A file entry without categories borrows the built-in ones, so a
-/// bank stays a bank.
-pub fn lookup(file: Option<&Directory>, urls: &[String]) -> Option<(Service, DirectorySource)> {
-    let builtin = Directory::builtin().lookup_urls(urls);
-    if let Some(found) = file.and_then(|f| f.lookup_urls(urls)) {
-        let mut service = found.clone();
-        if service.keywords.is_empty() {
-            if let Some(b) = builtin {
-                service.keywords = b.keywords.clone();
-            }
-        }
-        return Some((service, DirectorySource::File));
-    }
-    builtin.map(|s| (s.clone(), DirectorySource::BuiltIn))
-}
-
 /// Why `vaultlint 2fa update` failed.
 #[derive(Debug, thiserror::Error)]
 pub enum UpdateError {
@@ -305,7 +288,7 @@ mod tests {
 
     /// A small API v3 fixture: additional domains, a subdomain entry, an entry
     /// without 2FA, `categories` instead of `keywords`, one without a domain.
-    pub(crate) const FIXTURE: &str = r#"[
+    const FIXTURE: &str = r#"[
   ["Amazon", {"domain": "amazon.com", "additional-domains": ["amazon.co.uk", "amazon.de"], "tfa": ["sms", "totp"], "documentation": "https://www.amazon.com/gp/help/customer/display.html?nodeId=G3PWZPU52FKN7PW4", "keywords": ["retail"]}],
   ["Amazon Web Services", {"domain": "aws.amazon.com", "tfa": ["totp", "u2f", "custom-hardware"], "keywords": ["cloud"], "img": "aws.svg"}],
   ["Northwind Bank", {"domain": "northwind-bank.example", "tfa": ["sms", "custom-software"], "custom-software": ["Northwind app"], "categories": ["banking"], "regions": ["us"]}],
@@ -397,22 +380,6 @@ mod tests {
             dir.lookup_host("help.steampowered.com").unwrap().name,
             "Steam"
         );
-    }
-
-    #[test]
-    fn file_first_then_builtin() {
-        let file = Directory::parse_v3(FIXTURE.as_bytes(), "fixture.json").unwrap();
-        let urls = |u: &str| vec![u.to_owned()];
-        let (s, src) = lookup(Some(&file), &urls("https://secure.northwind-bank.example")).unwrap();
-        assert_eq!(
-            (s.name.as_str(), src),
-            ("Northwind Bank", DirectorySource::File)
-        );
-        let (s, src) = lookup(Some(&file), &urls("https://github.com/login")).unwrap();
-        assert_eq!((s.name.as_str(), src), ("GitHub", DirectorySource::BuiltIn));
-        let (s, _) = lookup(None, &urls("https://www.paypal.com")).unwrap();
-        assert!(s.is_money());
-        assert!(lookup(Some(&file), &urls("http://192.168.1.1")).is_none());
     }
 
     #[test]

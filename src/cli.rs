@@ -10,7 +10,7 @@ use crate::finding::CheckId;
 use crate::import::{FormatChoice, format_by_id, generic::ColumnMap};
 use crate::render::ReportFormat;
 use crate::report::Severity;
-use crate::settings::{Policy, Settings, parse_inputs};
+use crate::settings::{Policy, Settings, Terminal, parse_inputs};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -559,6 +559,14 @@ impl AuditArgs {
             pwned: self.pwned.settings()?,
             recovery: self.recovery.settings()?,
             site_breach: self.recovery.site_breach()?,
+            terminal: Terminal::resolve(
+                match self.color {
+                    ColorChoice::Always => Some(true),
+                    ColorChoice::Never => Some(false),
+                    ColorChoice::Auto => None,
+                },
+                self.output.is_none(),
+            ),
         })
     }
 }

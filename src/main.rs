@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use vaultlint::cli::{
-    AuditArgs, BreachesCommand, BreachesUpdateArgs, Cli, ColorChoice, Command, PwnedCommand,
-    PwnedServeArgs, PwnedVerifyArgs, TwoFactorCommand, TwoFactorUpdateArgs,
+    AuditArgs, BreachesCommand, BreachesUpdateArgs, Cli, Command, PwnedCommand, PwnedServeArgs,
+    PwnedVerifyArgs, TwoFactorCommand, TwoFactorUpdateArgs,
 };
 use vaultlint::progress::{Bar, NoProgress, Progress};
 use vaultlint::render::{self, ReportFormat, Style};
@@ -86,22 +86,10 @@ fn run_audit(args: &AuditArgs) -> i32 {
             );
         }
     }
-    let to_stdout = args.output.is_none();
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            to_stdout
-                && io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+    let style = Style {
+        color: settings.terminal.color,
+        width: settings.terminal.width,
     };
-    let width = if to_stdout && io::stdout().is_terminal() {
-        comfy_table::Table::new().width()
-    } else {
-        None
-    };
-    let style = Style { color, width };
     let result = match &args.output {
         Some(path) => create_private(path).and_then(|f| {
             let mut w = io::BufWriter::new(f);

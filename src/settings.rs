@@ -45,6 +45,33 @@ impl Default for Policy {
     }
 }
 
+/// How the terminal report looks, resolved once with the other settings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Terminal {
+    /// Use ANSI colour.
+    pub color: bool,
+    /// Terminal width to fit, if known.
+    pub width: Option<u16>,
+}
+
+impl Terminal {
+    /// Colour as asked (`Some`), else only on a terminal with `NO_COLOR`
+    /// unset; the width only when the report goes to a terminal.
+    pub fn resolve(color: Option<bool>, to_stdout: bool) -> Terminal {
+        use std::io::IsTerminal;
+        let on_terminal = to_stdout && std::io::stdout().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Terminal {
+            color: color.unwrap_or(on_terminal && !no_color),
+            width: if on_terminal {
+                comfy_table::Table::new().width()
+            } else {
+                None
+            },
+        }
+    }
+}
+
 /// Everything an audit run needs to know.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -60,6 +87,8 @@ pub struct Settings {
     pub pwned: PwnedSettings,
     pub recovery: RecoverySettings,
     pub site_breach: crate::checks::site_breach::SiteBreachSettings,
+    /// Colour and width of the terminal report.
+    pub terminal: Terminal,
 }
 
 impl Default for Settings {
@@ -74,6 +103,7 @@ impl Default for Settings {
             pwned: PwnedSettings::default(),
             recovery: RecoverySettings::default(),
             site_breach: Default::default(),
+            terminal: Terminal::default(),
         }
     }
 }

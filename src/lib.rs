@@ -21,6 +21,7 @@ pub mod render;
 pub mod report;
 pub mod sanitize;
 pub mod settings;
+pub mod text;
 pub mod tfa_directory;
 
 /// The module graph is checked, not hoped for: no top-level module imports a

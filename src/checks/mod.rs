@@ -55,16 +55,9 @@ impl<'a> Context<'a> {
         (0..self.accounts.len()).map(move |i| (i, self.entry(i)))
     }
 
-    /// A short, printable name for account `i`: its title, else its domain.
+    /// A short, printable name for account `i` ([`Entry::label`]).
     pub fn label(&self, i: usize) -> String {
-        let e = self.entry(i);
-        if !e.title.trim().is_empty() {
-            e.title.trim().to_owned()
-        } else {
-            e.url()
-                .and_then(crate::domain::host)
-                .unwrap_or_else(|| format!("row {}", e.row))
-        }
+        self.entry(i).label()
     }
 }
 

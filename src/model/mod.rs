@@ -151,11 +151,28 @@ impl Entry {
         self.kind == EntryKind::Login && !self.deleted && self.password().is_some()
     }
 
+    /// A short, printable name: see [`account_label`].
+    pub fn label(&self) -> String {
+        account_label(&self.title, self.url(), self.row)
+    }
+
     pub fn has_totp(&self) -> bool {
         self.totp
             .as_ref()
             .is_some_and(|t| !t.expose().trim().is_empty())
     }
+}
+
+/// A short, printable name for an account: its title, else the host of its
+/// first URL, else its row. The one naming rule of check messages and
+/// reports.
+pub fn account_label(title: &str, url: Option<&str>, row: u64) -> String {
+    let title = title.trim();
+    if !title.is_empty() {
+        return title.to_owned();
+    }
+    url.and_then(crate::domain::host)
+        .unwrap_or_else(|| format!("row {row}"))
 }
 
 /// What an export format can carry: later checks use it to say "cannot tell
@@ -239,5 +256,23 @@ impl Vault {
 
     pub fn member_of(&self, entry: &Entry) -> &str {
         &self.sources[entry.source].member
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_label_rule_title_then_host_then_row() {
+        assert_eq!(account_label("  Bank ", Some("https://b.example"), 3), "Bank");
+        assert_eq!(
+            account_label(" ", Some("https://www.Example.co.uk/login"), 3),
+            "www.example.co.uk"
+        );
+        assert_eq!(account_label("", None, 7), "row 7");
+        let mut e = Entry::new(EntryKind::Login, 9);
+        e.urls = vec!["android://h@com.example.app/".into()];
+        assert_eq!(e.label(), "row 9", "an app facet has no host");
     }
 }

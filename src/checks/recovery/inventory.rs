@@ -30,6 +30,7 @@ use serde::Deserialize;
 use crate::domain;
 use crate::error::InputError;
 use crate::model::Entry;
+use crate::text::non_empty;
 
 /// One line of the inventory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,10 +76,6 @@ const COLUMNS: &[&str] = &["site", "account", "member", "where", "date"];
 
 fn line_of(text: &str, offset: usize) -> u64 {
     text[..offset.min(text.len())].matches('\n').count() as u64 + 1
-}
-
-fn non_empty(s: Option<String>) -> Option<String> {
-    s.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
 /// Checks a date: `YYYY-MM-DD` or `YYYY-MM`.
@@ -129,11 +126,15 @@ impl Inventory {
         location: Option<String>,
         date: Option<String>,
     ) -> Result<Record, InputError> {
-        let site = non_empty(site)
+        let site = site
+            .as_deref()
+            .and_then(non_empty)
             .ok_or_else(|| Self::error(path, line, "missing 'site' (a domain, URL or title)"))?;
-        let location = non_empty(location)
+        let location = location
+            .as_deref()
+            .and_then(non_empty)
             .ok_or_else(|| Self::error(path, line, "missing 'where' (where the codes are kept)"))?;
-        let date = match non_empty(date) {
+        let date = match date.as_deref().and_then(non_empty) {
             Some(d) => Some(parse_date(&d).ok_or_else(|| {
                 Self::error(path, line, "'date' must be YYYY-MM-DD (or YYYY-MM)")
             })?),
@@ -142,8 +143,8 @@ impl Inventory {
         Ok(Record {
             line,
             site,
-            account: non_empty(account),
-            member: non_empty(member),
+            account: account.as_deref().and_then(non_empty),
+            member: member.as_deref().and_then(non_empty),
             location,
             date,
         })

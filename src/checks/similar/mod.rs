@@ -129,15 +129,6 @@ fn names(accounts: &[usize], max: usize, label: impl Fn(usize) -> String) -> Str
     labels.join(", ")
 }
 
-/// `a`, `a and b`, `a, b and c`.
-fn and_list(items: &[&str]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => (*one).to_owned(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
 /// A group's links, explained: the first [`LINKS_IN_MESSAGE`] in words for
 /// the message, all of them as details, and whether any is a known guessing
 /// rule. `node` names a password's accounts; `across`, when given, says
@@ -369,7 +360,7 @@ fn across_members(
 
     let message = format!(
         "{} use variations of one password ({}). {}.{} Whoever learns one of these passwords can guess the others: give each account its own generated password.",
-        and_list(&members),
+        crate::text::join_and(&members),
         names(&accounts, ACCOUNTS_IN_MESSAGE, label),
         explained.spelled.join("; "),
         related_sentence(related.len()),

@@ -14,7 +14,7 @@ use crate::report::{
     SourceReport, Summary, Suppressed, Tool, Verdict, VerdictStatus, account_id,
 };
 use crate::settings::Settings;
-use crate::{domain, exit};
+use crate::{exit, site};
 
 /// Imports every input into one vault. The first unreadable file stops the
 /// run with an error naming it.
@@ -114,7 +114,7 @@ pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit
 }
 
 fn domain_of(ctx: &Context, i: usize) -> Option<String> {
-    ctx.entry(i).urls.iter().find_map(|u| domain::of_url(u))
+    ctx.entry(i).urls.iter().find_map(|u| site::of_url(u))
 }
 
 /// Identity of an account across runs: member, title, username, domain (not

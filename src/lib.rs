@@ -7,7 +7,6 @@ pub mod audit;
 pub mod breaches;
 pub mod checks;
 pub mod cli;
-pub mod domain;
 pub mod download;
 pub mod error;
 pub mod exit;
@@ -21,6 +20,7 @@ pub mod render;
 pub mod report;
 pub mod sanitize;
 pub mod settings;
+pub mod site;
 pub mod text;
 pub mod tfa_directory;
 

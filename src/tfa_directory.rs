@@ -18,8 +18,8 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
-use crate::domain;
 use crate::error::InputError;
+use crate::site;
 
 /// The 2fa.directory API v3 file with every listed service (with and
 /// without 2FA), which `vaultlint 2fa update` downloads by default.
@@ -102,7 +102,7 @@ pub struct Directory {
 
 /// Lower-cased host of a directory domain (`https://www.x.com/` gives `x.com`).
 fn clean_domain(raw: &str) -> Option<String> {
-    let h = domain::host(raw)?;
+    let h = site::host(raw)?;
     Some(h.strip_prefix("www.").unwrap_or(&h).to_owned())
 }
 
@@ -153,10 +153,7 @@ impl Directory {
             let index = dir.services.len();
             for d in &service.domains {
                 dir.by_domain.entry(d.clone()).or_insert(index);
-                let reg = dir
-                    .by_registrable
-                    .entry(domain::registrable(d))
-                    .or_default();
+                let reg = dir.by_registrable.entry(site::registrable(d)).or_default();
                 if !reg.contains(&index) {
                     reg.push(index);
                 }
@@ -232,7 +229,7 @@ impl Directory {
     /// that registrable domain.
     pub fn lookup_host(&self, host: &str) -> Option<&Service> {
         let host = host.trim_end_matches('.').to_ascii_lowercase();
-        let reg = domain::registrable(&host);
+        let reg = site::registrable(&host);
         let mut candidate = host.as_str();
         loop {
             if let Some(&i) = self.by_domain.get(candidate) {
@@ -255,7 +252,7 @@ impl Directory {
     /// The service of the first of `urls` that the directory knows.
     pub fn lookup_urls(&self, urls: &[String]) -> Option<&Service> {
         urls.iter()
-            .filter_map(|u| domain::host(u))
+            .filter_map(|u| site::host(u))
             .find_map(|h| self.lookup_host(&h))
     }
 }

@@ -90,7 +90,7 @@ impl Format for Bitwarden {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::table;
+    use crate::import::csv_reader;
 
     const SAMPLE: &[u8] = b"folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\r\n\
 Social,1,login,Mastodon,,\"Recovery: 1111 2222\nPIN: 42\",0,\"https://a.example,https://b.example\",ann@example.org,pw-one,otpauth://totp/x?secret=ABC\r\n\
@@ -98,7 +98,7 @@ Social,1,login,Mastodon,,\"Recovery: 1111 2222\nPIN: 42\",0,\"https://a.example,
 
     #[test]
     fn detects_and_imports() {
-        let t = table::read(SAMPLE, Default::default()).unwrap();
+        let t = csv_reader::read(SAMPLE, Default::default()).unwrap();
         assert_eq!(Bitwarden.detect(&t), 100);
         let mut out = Parsed::default();
         Bitwarden.import(&t, &mut out);

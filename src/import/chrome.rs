@@ -73,14 +73,14 @@ impl Format for Chrome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::{Parsed, load_bytes, table};
+    use crate::import::{Parsed, csv_reader, load_bytes};
     use crate::model::EntryKind;
 
     const SAMPLE: &[u8] = include_bytes!("../../sample-exports/chrome.csv");
     const LEGACY: &[u8] = include_bytes!("../../sample-exports/chrome-legacy.csv");
 
     fn parse(data: &[u8]) -> Parsed {
-        let t = table::read(data, Default::default()).unwrap();
+        let t = csv_reader::read(data, Default::default()).unwrap();
         assert_eq!(Chrome.detect(&t), 100);
         let mut out = Parsed::default();
         Chrome.import(&t, &mut out);
@@ -162,7 +162,7 @@ mod tests {
             "type,name,url,email,username,password,note,totp,createTime,modifyTime,vault",
             "name,url,additional_urls,username,password,note,folder,type",
         ] {
-            let t = table::read(header.as_bytes(), Default::default()).unwrap();
+            let t = csv_reader::read(header.as_bytes(), Default::default()).unwrap();
             assert_eq!(Chrome.detect(&t), 0, "{header}");
         }
     }

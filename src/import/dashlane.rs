@@ -154,13 +154,13 @@ impl Format for DashlaneNotes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::{load_bytes, table};
+    use crate::import::{csv_reader, load_bytes};
 
     const CREDS: &[u8] = include_bytes!("../../sample-exports/dashlane-credentials.csv");
     const NOTES_SAMPLE: &[u8] = include_bytes!("../../sample-exports/dashlane-securenotes.csv");
 
     fn parse(format: &dyn Format, data: &[u8]) -> Parsed {
-        let t = table::read(data, Default::default()).unwrap();
+        let t = csv_reader::read(data, Default::default()).unwrap();
         assert_eq!(format.detect(&t), 100);
         let mut out = Parsed::default();
         format.import(&t, &mut out);
@@ -237,7 +237,7 @@ john,john2,,Mail,pw,,https://mail.example,,RL3FRZ5V3EBM7T4Z\r\n\
     #[test]
     fn notes_detection_is_exact() {
         let score = |header: &str| {
-            let t = table::read(header.as_bytes(), Default::default()).unwrap();
+            let t = csv_reader::read(header.as_bytes(), Default::default()).unwrap();
             DashlaneNotes.detect(&t)
         };
         assert_eq!(score("title,note"), 100);

@@ -100,12 +100,12 @@ fn is_internal(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::{load_bytes, table};
+    use crate::import::{csv_reader, load_bytes};
 
     const SAMPLE: &[u8] = include_bytes!("../../sample-exports/firefox.csv");
 
     fn parse(data: &[u8]) -> Parsed {
-        let t = table::read(data, Default::default()).unwrap();
+        let t = csv_reader::read(data, Default::default()).unwrap();
         assert_eq!(Firefox.detect(&t), 100);
         let mut out = Parsed::default();
         Firefox.import(&t, &mut out);

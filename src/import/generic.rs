@@ -175,7 +175,7 @@ impl Format for Generic {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::table;
+    use crate::import::csv_reader;
 
     #[test]
     fn parse_rejects_bad_specs() {
@@ -188,7 +188,7 @@ mod tests {
     #[test]
     fn maps_by_name_and_by_number() {
         let data = b"Site,Login,Pass\nexample.org,ann,s3cret!\n";
-        let t = table::read(data, Default::default()).unwrap();
+        let t = csv_reader::read(data, Default::default()).unwrap();
         let g = Generic::new(ColumnMap::parse("title=Site,username=Login,password=Pass").unwrap());
         let mut out = Parsed::default();
         g.import(&t, &mut out);
@@ -204,14 +204,14 @@ mod tests {
 
     #[test]
     fn unknown_column_is_an_error() {
-        let t = table::read(b"A,B\n1,2\n", Default::default()).unwrap();
+        let t = csv_reader::read(b"A,B\n1,2\n", Default::default()).unwrap();
         let g = Generic::new(ColumnMap::parse("password=Pass").unwrap());
         assert!(g.validate(&t).unwrap_err().contains("'Pass'"));
     }
 
     #[test]
     fn column_number_beyond_every_row_is_an_error() {
-        let t = table::read(
+        let t = csv_reader::read(
             b"Site,Login,Pass\nBank,joe,pw\nMail,ann,pw2,extra\n",
             Default::default(),
         )

@@ -76,12 +76,12 @@ impl Format for KeePass {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::{FormatChoice, load_bytes, table};
+    use crate::import::{FormatChoice, csv_reader, load_bytes};
 
     const SAMPLE: &[u8] = include_bytes!("../../sample-exports/keepass.csv");
 
     fn parse(data: &[u8]) -> Parsed {
-        let t = table::read(data, KeePass.dialect()).unwrap();
+        let t = csv_reader::read(data, KeePass.dialect()).unwrap();
         assert_eq!(KeePass.detect(&t), 100);
         let mut out = Parsed::default();
         KeePass.import(&t, &mut out);
@@ -133,7 +133,7 @@ mod tests {
 
     #[test]
     fn a_standard_reader_would_mis_split_the_sample() {
-        let t = table::read(SAMPLE, Dialect::default()).unwrap();
+        let t = csv_reader::read(SAMPLE, Dialect::default()).unwrap();
         assert!(t.records.iter().any(|r| r.len() != 5));
     }
 
@@ -151,7 +151,7 @@ mod tests {
     #[test]
     fn similar_headers_are_told_apart() {
         let score = |header: &str| {
-            let t = table::read(header.as_bytes(), Dialect::default()).unwrap();
+            let t = csv_reader::read(header.as_bytes(), Dialect::default()).unwrap();
             KeePass.detect(&t)
         };
         assert_eq!(

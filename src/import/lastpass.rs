@@ -366,7 +366,7 @@ impl State {
 mod tests {
     use super::*;
     use crate::import::testing::{self, by_title};
-    use crate::import::{detect, table};
+    use crate::import::{csv_reader, detect};
 
     const SAMPLE: &[u8] = include_bytes!("../../sample-exports/lastpass.csv");
     const CLI_SAMPLE: &[u8] = include_bytes!("../../sample-exports/lastpass-cli.csv");
@@ -382,13 +382,13 @@ mod tests {
 
     #[test]
     fn auto_detection_picks_each_shape() {
-        let t = table::read(SAMPLE, Default::default()).unwrap();
+        let t = csv_reader::read(SAMPLE, Default::default()).unwrap();
         assert_eq!(detect(&t).unwrap().id(), "lastpass");
-        let t = table::read(CLI_SAMPLE, Default::default()).unwrap();
+        let t = csv_reader::read(CLI_SAMPLE, Default::default()).unwrap();
         assert_eq!(detect(&t).unwrap().id(), "lastpass-cli");
-        let t = table::read(CAROL, Default::default()).unwrap();
+        let t = csv_reader::read(CAROL, Default::default()).unwrap();
         assert_eq!(detect(&t).unwrap().id(), "lastpass");
-        let t = table::read(
+        let t = csv_reader::read(
             b"url,username,password,extra,name,grouping,fav,totp\n",
             Default::default(),
         )
@@ -453,7 +453,7 @@ mod tests {
 
     #[test]
     fn cli_sample_imports_crlf_and_no_totp() {
-        let t = table::read(CLI_SAMPLE, Default::default()).unwrap();
+        let t = csv_reader::read(CLI_SAMPLE, Default::default()).unwrap();
         let mut out = Parsed::default();
         LastPassCli.import(&t, &mut out);
         assert!(out.skipped.is_empty(), "{:?}", out.skipped);
@@ -549,7 +549,7 @@ https://h.example,hal,pw-h,,,H,,0\n\
 https://a.example,ann,pw-a,,,A,Mail,0\r\r\n\
 http://sn,,,,\"line 1\r\r\nline 2\",Note,,0\r\r\n\
 https://b.example,bob,pw-b,JBSWY3DPEHPK3PXP,,B,,1\r\r\n";
-        let t = table::read(data, Default::default()).unwrap();
+        let t = csv_reader::read(data, Default::default()).unwrap();
         assert_eq!(t.records.len(), 4, "no blank rows from \\r\\r\\n");
         assert_eq!(LastPass.detect(&t), 100);
         let out = run(data);

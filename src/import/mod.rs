@@ -2,10 +2,10 @@
 //! [`crate::model`]. One module per format; adding a format is one file, one
 //! line in [`FORMATS`] and one sample in `sample-exports/`.
 
+pub mod csv_reader;
 pub mod decode;
 pub mod header;
 pub mod shape;
-pub mod table;
 pub mod util;
 
 pub mod kdbx;
@@ -31,18 +31,18 @@ use std::path::Path;
 
 use crate::error::InputError;
 use crate::model::{Capabilities, Entry, EntryKind, FormatInfo, Skipped, Source};
+pub use csv_reader::{Dialect, Record, Table};
 pub use header::Header;
-pub use table::{Dialect, Record, Table};
 
 /// Helpers for the importers' unit tests.
 #[cfg(test)]
 pub(crate) mod testing {
-    use super::{Format, Parsed, Table, table};
+    use super::{Format, Parsed, Table, csv_reader};
     use crate::model::Entry;
 
     /// `data` read as CSV with the default dialect.
     pub fn read(data: &[u8]) -> Table {
-        table::read(data, Default::default()).unwrap()
+        csv_reader::read(data, Default::default()).unwrap()
     }
 
     /// `format`'s importer run on `data`.
@@ -382,12 +382,12 @@ fn load_decoded(
     member: &str,
     choice: &FormatChoice,
 ) -> Result<(Source, Vec<Entry>), InputError> {
-    let malformed = |e: table::ReadError| InputError::Malformed {
+    let malformed = |e: csv_reader::ReadError| InputError::Malformed {
         path: path.to_owned(),
         line: e.line,
         message: e.message,
     };
-    let read = |dialect| table::read_text(&decoded.text, &decoded.lossy, dialect);
+    let read = |dialect| csv_reader::read_text(&decoded.text, &decoded.lossy, dialect);
     let mut table = read(Dialect::default()).map_err(malformed)?;
     if table.records.is_empty() {
         return Err(InputError::Empty {
@@ -658,7 +658,7 @@ mod tests {
     #[test]
     fn every_sample_is_detected_unambiguously() {
         for (name, data, expected, _) in SAMPLES {
-            let table = table::read(data, Dialect::default()).unwrap();
+            let table = csv_reader::read(data, Dialect::default()).unwrap();
             let winner = detect(&table).map(|f| f.id());
             assert_eq!(winner, Some(*expected), "{name}");
             let best = FORMATS

@@ -262,7 +262,7 @@ fn entry(h: &Header, rec: &Record, kind: EntryKind, counts: &mut Counts) -> Entr
 mod tests {
     use super::*;
     use crate::import::testing::{self, by_title};
-    use crate::import::{detect, table};
+    use crate::import::{csv_reader, detect};
 
     const SAMPLE: &[u8] = include_bytes!("../../sample-exports/nordpass.csv");
 
@@ -272,10 +272,10 @@ mod tests {
 
     #[test]
     fn auto_detection_picks_nordpass() {
-        let t = table::read(SAMPLE, Default::default()).unwrap();
+        let t = csv_reader::read(SAMPLE, Default::default()).unwrap();
         assert_eq!(NordPass.detect(&t), 100);
         assert_eq!(detect(&t).unwrap().id(), "nordpass");
-        let t = table::read(CORE.join(",").as_bytes(), Default::default()).unwrap();
+        let t = csv_reader::read(CORE.join(",").as_bytes(), Default::default()).unwrap();
         assert_eq!(NordPass.detect(&t), 100, "the 19-column 2021 header");
     }
 

@@ -73,13 +73,13 @@ impl Format for OnePassword {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::table;
+    use crate::import::csv_reader;
 
     #[test]
     fn imports_quoted_rows() {
         let data = b"Title,Url,Username,Password,OTPAuth,Favorite,Archived,Tags,Notes\n\
 \"Bank\",\"https://bank.example\",\"bob\",\"pw\",\"otpauth://totp/Bank?secret=AB\",\"false\",\"true\",\"\",\"line1\nline2\"\n";
-        let t = table::read(data, Default::default()).unwrap();
+        let t = csv_reader::read(data, Default::default()).unwrap();
         assert_eq!(OnePassword.detect(&t), 100);
         let mut out = Parsed::default();
         OnePassword.import(&t, &mut out);

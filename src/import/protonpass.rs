@@ -221,7 +221,7 @@ fn is_web_url(s: &str) -> bool {
 mod tests {
     use super::*;
     use crate::import::testing::{self, by_title};
-    use crate::import::{detect, table};
+    use crate::import::{csv_reader, detect};
 
     const SAMPLE: &[u8] = include_bytes!("../../sample-exports/protonpass.csv");
 
@@ -231,16 +231,16 @@ mod tests {
 
     #[test]
     fn auto_detection_picks_proton_pass() {
-        let t = table::read(SAMPLE, Default::default()).unwrap();
+        let t = csv_reader::read(SAMPLE, Default::default()).unwrap();
         assert_eq!(ProtonPass.detect(&t), 100);
         assert_eq!(detect(&t).unwrap().id(), "protonpass");
         for h in HEADERS {
-            let t = table::read(h.join(",").as_bytes(), Default::default()).unwrap();
+            let t = csv_reader::read(h.join(",").as_bytes(), Default::default()).unwrap();
             assert_eq!(ProtonPass.detect(&t), 100);
         }
         let newer =
             b"type,name,url,email,username,password,note,totp,createTime,modifyTime,vault,folder";
-        let t = table::read(newer, Default::default()).unwrap();
+        let t = csv_reader::read(newer, Default::default()).unwrap();
         assert_eq!(ProtonPass.detect(&t), VARIANT_SCORE, "beats a generic 90");
     }
 

@@ -69,7 +69,7 @@ fn parse_item(cell: &str, v2: bool) -> Vec<(String, Secret)> {
             .collect();
     }
     // The item is itself one CSV record; the shared reader wipes its cells.
-    let Ok(inner) = super::table::read(cell.as_bytes(), Default::default()) else {
+    let Ok(inner) = super::csv_reader::read(cell.as_bytes(), Default::default()) else {
         return vec![(String::new(), Secret::new(cell))];
     };
     let Some(record) = inner.first() else {
@@ -198,7 +198,7 @@ fn entry(h: &Header, rec: &Record, rf_at: usize, v2: bool) -> Entry {
 mod tests {
     use super::*;
     use crate::import::testing::{self, by_title};
-    use crate::import::{detect, table};
+    use crate::import::{csv_reader, detect};
 
     const SAMPLE: &[u8] = include_bytes!("../../sample-exports/roboform.csv");
 
@@ -208,10 +208,10 @@ mod tests {
 
     #[test]
     fn auto_detection_picks_roboform() {
-        let t = table::read(SAMPLE, Default::default()).unwrap();
+        let t = csv_reader::read(SAMPLE, Default::default()).unwrap();
         assert_eq!(RoboForm.detect(&t), 100);
         assert_eq!(detect(&t).unwrap().id(), "roboform");
-        let t = table::read(
+        let t = csv_reader::read(
             b"Name,Url,Login,Pwd,Note,Folder,Rf_fields\n",
             Default::default(),
         )

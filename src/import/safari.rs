@@ -68,12 +68,12 @@ impl Format for Safari {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::{load_bytes, table};
+    use crate::import::{csv_reader, load_bytes};
 
     const SAMPLE: &[u8] = include_bytes!("../../sample-exports/safari.csv");
 
     fn parse(data: &[u8]) -> Parsed {
-        let t = table::read(data, Default::default()).unwrap();
+        let t = csv_reader::read(data, Default::default()).unwrap();
         assert!(Safari.detect(&t) >= 90);
         let mut out = Parsed::default();
         Safari.import(&t, &mut out);
@@ -125,9 +125,9 @@ mod tests {
 
     #[test]
     fn only_title_username_password_are_required() {
-        let t = table::read(b"Title,Username,Password\nx,u,p\n", Default::default()).unwrap();
+        let t = csv_reader::read(b"Title,Username,Password\nx,u,p\n", Default::default()).unwrap();
         assert_eq!(Safari.detect(&t), 90);
-        let t = table::read(b"Title,URL,Password\nx,u,p\n", Default::default()).unwrap();
+        let t = csv_reader::read(b"Title,URL,Password\nx,u,p\n", Default::default()).unwrap();
         assert_eq!(Safari.detect(&t), 0);
     }
 
@@ -138,7 +138,7 @@ mod tests {
             "\"Group\",\"Title\",\"Username\",\"Password\",\"URL\",\"Notes\"",
             "username,username2,username3,title,password,note,url,category,otpSecret",
         ] {
-            let t = table::read(header.as_bytes(), Default::default()).unwrap();
+            let t = csv_reader::read(header.as_bytes(), Default::default()).unwrap();
             assert_eq!(Safari.detect(&t), 0, "{header}");
         }
     }

@@ -41,10 +41,10 @@ pub fn first_row_is_header(table: &Table) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::table;
+    use crate::import::csv_reader;
 
     fn first(data: &[u8]) -> Table {
-        table::read(data, Default::default()).unwrap()
+        csv_reader::read(data, Default::default()).unwrap()
     }
 
     #[test]

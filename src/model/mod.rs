@@ -171,7 +171,7 @@ pub fn account_label(title: &str, url: Option<&str>, row: u64) -> String {
     if !title.is_empty() {
         return title.to_owned();
     }
-    url.and_then(crate::domain::host)
+    url.and_then(crate::site::host)
         .unwrap_or_else(|| format!("row {row}"))
 }
 
@@ -265,7 +265,10 @@ mod tests {
 
     #[test]
     fn one_label_rule_title_then_host_then_row() {
-        assert_eq!(account_label("  Bank ", Some("https://b.example"), 3), "Bank");
+        assert_eq!(
+            account_label("  Bank ", Some("https://b.example"), 3),
+            "Bank"
+        );
         assert_eq!(
             account_label(" ", Some("https://www.Example.co.uk/login"), 3),
             "www.example.co.uk"

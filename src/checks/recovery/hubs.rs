@@ -18,8 +18,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{CodeStatus, Recovery, Service};
 use crate::checks::{CheckId, Context, Facts};
-use crate::domain;
 pub use crate::report::{HubIssue, HubState};
+use crate::site;
 
 /// The fewest distinct services an address must reset to count as a hub.
 pub const MIN_SERVICES: usize = 2;
@@ -57,7 +57,7 @@ pub fn normalize_address(raw: &str) -> Option<(String, String)> {
 /// The mail provider behind a domain, so a Gmail address finds its Google
 /// login. Unknown domains are their own provider (registrable domain).
 pub fn provider(host_or_domain: &str) -> String {
-    let reg = domain::registrable(&host_or_domain.to_ascii_lowercase());
+    let reg = site::registrable(&host_or_domain.to_ascii_lowercase());
     let fixed = match reg.as_str() {
         "gmail.com" | "googlemail.com" | "google.com" => Some("google"),
         "icloud.com" | "me.com" | "mac.com" | "apple.com" => Some("apple"),
@@ -73,7 +73,7 @@ pub fn provider(host_or_domain: &str) -> String {
     if let Some(p) = fixed {
         return p.to_owned();
     }
-    match domain::brand(&reg) {
+    match site::brand(&reg) {
         "outlook" | "hotmail" | "live" | "msn" => "microsoft".to_owned(),
         b @ ("yahoo" | "gmx" | "yandex" | "zoho" | "aol") => b.to_owned(),
         _ => reg,
@@ -84,7 +84,7 @@ fn providers_of(ctx: &Context, i: usize) -> BTreeSet<String> {
     ctx.entry(i)
         .urls
         .iter()
-        .filter_map(|u| domain::host(u))
+        .filter_map(|u| site::host(u))
         .map(|h| provider(&h))
         .collect()
 }
@@ -107,8 +107,8 @@ pub fn service_key(ctx: &Context, i: usize) -> String {
     let e = ctx.entry(i);
     e.urls
         .iter()
-        .find_map(|u| domain::of_url(u))
-        .map(|d| domain::brand(&d).to_owned())
+        .find_map(|u| site::of_url(u))
+        .map(|d| site::brand(&d).to_owned())
         .unwrap_or_else(|| e.title.trim().to_lowercase())
 }
 

@@ -27,9 +27,9 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::domain;
 use crate::error::InputError;
 use crate::model::Entry;
+use crate::site;
 use crate::text::non_empty;
 
 /// One line of the inventory.
@@ -321,15 +321,11 @@ impl Record {
         if site == entry.title.trim().to_lowercase() {
             return true;
         }
-        let domains: Vec<String> = entry
-            .urls
-            .iter()
-            .filter_map(|u| domain::of_url(u))
-            .collect();
+        let domains: Vec<String> = entry.urls.iter().filter_map(|u| site::of_url(u)).collect();
         if site.contains('.') && !site.contains(char::is_whitespace) {
-            return domain::of_url(&site).is_some_and(|d| domains.contains(&d));
+            return site::of_url(&site).is_some_and(|d| domains.contains(&d));
         }
-        domains.iter().any(|d| domain::brand(d) == site)
+        domains.iter().any(|d| site::brand(d) == site)
     }
 }
 

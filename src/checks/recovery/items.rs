@@ -7,9 +7,9 @@ use std::hash::{Hash, Hasher};
 use zeroize::Zeroizing;
 
 use super::{Evidence, Place, codes};
-use crate::domain;
 use crate::model::{Entry, Vault};
 use crate::sanitize::truncate;
+use crate::site;
 
 /// Words ignored when matching an account's title against a separate item.
 const STOPWORDS: &[&str] = &[
@@ -102,11 +102,11 @@ impl CodeItems {
             let body_domains = notes
                 .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
                 .filter(|t| t.contains('.'))
-                .filter_map(|t| domain::of_url(t.trim_matches(|c: char| "()[]<>\"'".contains(c))));
+                .filter_map(|t| site::of_url(t.trim_matches(|c: char| "()[]<>\"'".contains(c))));
             for d in e
                 .urls
                 .iter()
-                .filter_map(|u| domain::of_url(u))
+                .filter_map(|u| site::of_url(u))
                 .chain(body_domains)
             {
                 let slot = index.by_domain.entry(key(&d)).or_default();
@@ -168,7 +168,7 @@ impl CodeItems {
 pub(super) fn names_of(e: &Entry, domains: &[String]) -> Vec<String> {
     let mut names: Vec<String> = domains
         .iter()
-        .map(|d| domain::brand(d))
+        .map(|d| site::brand(d))
         .filter(|b| b.len() >= 3)
         .map(|b| words(b).to_string())
         .collect();

@@ -43,13 +43,13 @@ pub mod two_factor;
 use std::sync::Arc;
 
 use super::{Context, Draft, Facts, FindingKind, Outcome};
-use crate::domain;
 use crate::model::Source;
 pub use crate::report::{
     Availability, BackupCodes, CodeStatus, Evidence, MailboxLink, MemberReadiness, Place, Recovery,
     TwoFactor,
 };
 use crate::sanitize::truncate;
+use crate::site;
 use crate::text::join_and;
 pub use crate::tfa_directory::{self as directory, Directory, Service};
 pub use available::DirectorySource;
@@ -107,7 +107,7 @@ fn cannot_tell(src: &Source) -> String {
 fn find_codes(ctx: &Context, i: usize, items: &CodeItems) -> (Vec<Evidence>, Option<String>) {
     let e = ctx.entry(i);
     let (mut evidence, negated) = own_evidence(e);
-    let domains: Vec<String> = e.urls.iter().filter_map(|u| domain::of_url(u)).collect();
+    let domains: Vec<String> = e.urls.iter().filter_map(|u| site::of_url(u)).collect();
     let names = names_of(e, &domains);
     for item in items.naming(ctx.member(i), ctx.accounts[i], &names, &domains) {
         evidence.push(item.evidence.clone());

@@ -32,6 +32,16 @@ const CREDENTIALS: &[&str] = &[
 /// The TOTP column: `otpSecret` (older) or `otpUrl` (newer).
 const OTP_COLUMNS: &[&str] = &["otpSecret", "otpUrl"];
 
+/// The files of Dashlane's export ZIP (stems): they belong to the member
+/// named by the folder they were unpacked into.
+const FILES: &[&str] = &[
+    "credentials",
+    "securenotes",
+    "payments",
+    "ids",
+    "personalinfo",
+];
+
 /// The format's facts (one place: every list of formats derives from it).
 pub const DASHLANE: FormatInfo = FormatInfo {
     id: "dashlane",
@@ -52,13 +62,7 @@ pub const DASHLANE: FormatInfo = FormatInfo {
         totp: true,
         ..Capabilities::NONE
     },
-    file_stems: &[
-        "credentials",
-        "securenotes",
-        "payments",
-        "ids",
-        "personalinfo",
-    ],
+    file_stems: FILES,
     ..FormatInfo::BASE
 };
 
@@ -119,13 +123,7 @@ pub const DASHLANE_NOTES: FormatInfo = FormatInfo {
         notes: true,
         ..Capabilities::NONE
     },
-    file_stems: &[
-        "credentials",
-        "securenotes",
-        "payments",
-        "ids",
-        "personalinfo",
-    ],
+    file_stems: FILES,
     ..FormatInfo::BASE
 };
 

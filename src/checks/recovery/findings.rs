@@ -83,9 +83,9 @@ fn codes_finding(
     Some(d)
 }
 
-/// 2FA is off and `service` offers it: medium, high for a mailbox that
-/// resets `hub_accounts` others or for money; info when its methods leave
-/// no trace in an export.
+/// 2FA is off and `service` offers it: low, medium for a mailbox, high for
+/// a mailbox that resets `hub_accounts` others or for money; info when its
+/// methods leave no trace in an export.
 fn available_finding(
     ctx: &Context,
     i: usize,
@@ -114,7 +114,13 @@ fn available_finding(
         )
     } else {
         let mut why = String::new();
-        let mut severity = Severity::Medium;
+        // Low for an ordinary site; a mailbox (it can reset others) medium;
+        // a hub and money high.
+        let mut severity = if service.is_mailbox() {
+            Severity::Medium
+        } else {
+            Severity::Low
+        };
         if let Some(n) = hub_accounts {
             severity = Severity::High;
             why.push_str(&format!(
@@ -139,6 +145,7 @@ fn available_finding(
         "offered": service.tfa,
         "money": service.is_money(),
         "hub": hub_accounts.is_some(),
+        "mailbox": service.is_mailbox(),
         "recordable": service.recordable(),
     }));
     d

@@ -348,7 +348,13 @@ impl RecoveryArgs {
     pub fn settings(&self) -> Result<crate::checks::recovery::RecoverySettings, InputError> {
         use crate::checks::recovery::{Inventory, RecoverySettings};
         use std::sync::Arc;
-        let inventory = self.recovery_inventory.as_deref().map(Inventory::load);
+        let inventory = self.recovery_inventory.as_deref().map(|path| {
+            let text = std::fs::read_to_string(path).map_err(|e| InputError::Io {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            Inventory::parse(&text, path)
+        });
         let directory = self
             .two_factor_directory
             .as_deref()

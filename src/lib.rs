@@ -127,6 +127,40 @@ mod layering {
         assert_eq!(refs, want.iter().map(|s| s.to_string()).collect());
     }
 
+    /// Checks read no file and download nothing: their data arrives loaded
+    /// (the pwned check asks the `pwned` client). Test modules may.
+    #[test]
+    fn checks_do_no_file_or_network_io() {
+        fn walk(dir: &Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, found);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                let code = text.split("#[cfg(test)]").next().unwrap_or("");
+                for needle in [
+                    "std::fs",
+                    "File::open",
+                    "crate::download",
+                    "reqwest",
+                    "TcpStream",
+                ] {
+                    if code.contains(needle) {
+                        found.push(format!("{}: {needle}", path.display()));
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/checks"),
+            &mut found,
+        );
+        assert!(found.is_empty(), "I/O in checks: {found:?}");
+    }
+
     #[test]
     fn no_module_imports_a_module_that_imports_it_back() {
         let g = graph();

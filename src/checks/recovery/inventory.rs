@@ -91,21 +91,18 @@ fn parse_date(raw: &str) -> Option<String> {
 }
 
 impl Inventory {
-    /// Reads an inventory file (TOML or CSV).
-    pub fn load(path: &Path) -> Result<Inventory, InputError> {
+    /// Parses the text of an inventory file (read by the settings: the
+    /// check does no I/O), TOML or CSV by `path`'s extension, else by content.
+    pub fn parse(text: &str, path: &Path) -> Result<Inventory, InputError> {
         let display = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| InputError::Io {
-            path: display.clone(),
-            message: e.to_string(),
-        })?;
         let ext = path
             .extension()
             .map(|e| e.to_string_lossy().to_ascii_lowercase());
         match ext.as_deref() {
-            Some("toml") => Inventory::parse_toml(&text, &display),
-            Some("csv") => Inventory::parse_csv(&text, &display),
-            _ if text.contains("[[codes]]") => Inventory::parse_toml(&text, &display),
-            _ => Inventory::parse_csv(&text, &display),
+            Some("toml") => Inventory::parse_toml(text, &display),
+            Some("csv") => Inventory::parse_csv(text, &display),
+            _ if text.contains("[[codes]]") => Inventory::parse_toml(text, &display),
+            _ => Inventory::parse_csv(text, &display),
         }
     }
 

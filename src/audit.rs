@@ -323,7 +323,7 @@ fn account_reports(
                 username: e.username.clone(),
                 has_totp: e.has_totp(),
                 strength: facts.strength[i].take(),
-                similar_group: facts.similar_group[i].take(),
+                similar_group: facts.similar_group[i].take().flatten(),
                 pwned: facts.pwned[i].take(),
                 recovery: facts.recovery[i].take(),
                 findings: std::mem::take(&mut per_account[i]),

@@ -126,8 +126,9 @@ pub struct Facts {
     /// Set by `reuse`: the account's password is used elsewhere (`None`:
     /// not computed).
     pub reused: Vec<Option<bool>>,
-    /// Set by `similar`: the near-reuse group id (`S1`, ...).
-    pub similar_group: Vec<Option<String>>,
+    /// Set by `similar`: the account's near-reuse group id (`S1`, ...), or
+    /// `Some(None)` when it is in no group (`None`: not computed).
+    pub similar_group: Vec<Option<Option<String>>>,
     /// Set by `weak`.
     pub strength: Vec<Option<weak::Strength>>,
     /// Set by `pwned`.

@@ -17,7 +17,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{CodeStatus, Recovery, Service};
-use crate::checks::{CheckId, Context, Facts};
+use crate::checks::{Context, Facts};
 pub use crate::report::{HubIssue, HubState};
 use crate::site;
 
@@ -191,7 +191,6 @@ pub fn find(ctx: &Context) -> Vec<Hub> {
 /// export can show (TOTP); for one that does not (Apple's trusted devices),
 /// it is unknown.
 pub fn state(
-    ctx: &Context,
     facts: &Facts,
     hub: &Hub,
     recovery: &[Recovery],
@@ -214,8 +213,7 @@ pub fn state(
             note(HubIssue::Reused, facts.reused[i]);
             note(
                 HubIssue::Similar,
-                ctx.runs(CheckId::Similar)
-                    .then(|| facts.similar_group[i].is_some()),
+                facts.similar_group[i].as_ref().map(Option::is_some),
             );
             note(
                 HubIssue::Breached,
@@ -281,6 +279,44 @@ mod tests {
         assert_eq!(provider("pm.me"), provider("account.proton.me"));
         assert_eq!(provider("mail.mercer.family"), "mercer.family");
         assert_ne!(provider("gmail.com"), provider("outlook.com"));
+    }
+
+    #[test]
+    fn a_fact_not_computed_is_unknown_never_fine() {
+        use crate::report::{BackupCodes, TwoFactor};
+        let hub = Hub {
+            address: "a@b.example".into(),
+            mailbox: Some(0),
+            dependents: vec![1, 2],
+            services: 2,
+        };
+        let recovery = vec![Recovery {
+            two_factor: TwoFactor {
+                enabled: Some(false),
+                methods: Vec::new(),
+                evidence: Vec::new(),
+            },
+            backup_codes: BackupCodes {
+                status: CodeStatus::NotApplicable,
+                evidence: Vec::new(),
+                note: None,
+            },
+            two_factor_available: None,
+            hub: None,
+            recovery_mailbox: None,
+        }];
+        let mut facts = Facts::new(3);
+        let before = state(&facts, &hub, &recovery, &[None]);
+        assert!(before.unknown.contains(&HubIssue::Similar), "{before:?}");
+        assert!(before.unknown.contains(&HubIssue::Reused));
+        facts.similar_group[0] = Some(None);
+        facts.reused[0] = Some(false);
+        let computed = state(&facts, &hub, &recovery, &[None]);
+        assert!(!computed.unknown.contains(&HubIssue::Similar));
+        assert!(!computed.problems.contains(&HubIssue::Similar));
+        facts.similar_group[0] = Some(Some("S1".into()));
+        let grouped = state(&facts, &hub, &recovery, &[None]);
+        assert!(grouped.problems.contains(&HubIssue::Similar));
     }
 
     #[test]

@@ -244,7 +244,7 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
     let mut findings = Vec::new();
     let mut hub_accounts: Vec<Option<usize>> = vec![None; n];
     for hub in hubs::find(ctx) {
-        let state = hubs::state(ctx, facts, &hub, &recoveries, &services);
+        let state = hubs::state(facts, &hub, &recoveries, &services);
         for &d in &hub.dependents {
             recoveries[d].recovery_mailbox = Some(MailboxLink {
                 address: hub.address.clone(),

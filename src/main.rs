@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use vaultlint::cli::{
-    AuditArgs, BreachesCommand, BreachesUpdateArgs, Cli, ColorChoice, Command, MergeArgs,
-    PwnedCommand, PwnedServeArgs, PwnedVerifyArgs, TwoFactorCommand, TwoFactorUpdateArgs,
+    AuditArgs, BreachesCommand, BreachesUpdateArgs, Cli, Command, MergeArgs, PwnedCommand,
+    PwnedServeArgs, PwnedVerifyArgs, TwoFactorCommand, TwoFactorUpdateArgs,
 };
 use vaultlint::progress::{Bar, NoProgress, Progress};
 use vaultlint::render::{self, ReportFormat, Style};
@@ -97,7 +97,7 @@ fn run_audit(args: &AuditArgs) -> i32 {
         args.format,
         &report,
         args.output.as_deref(),
-        args.color,
+        settings.terminal,
         args.all,
     )
 }
@@ -118,7 +118,7 @@ fn run_merge(args: &MergeArgs) -> i32 {
             args.format,
             &report,
             args.output.as_deref(),
-            args.color,
+            args.terminal(),
             args.all,
         ),
         Err(e) => fail(e),
@@ -130,25 +130,14 @@ fn write_report(
     format: ReportFormat,
     report: &vaultlint::report::Audit,
     output: Option<&std::path::Path>,
-    color: ColorChoice,
+    screen: vaultlint::settings::Terminal,
     all: bool,
 ) -> i32 {
-    let to_stdout = output.is_none();
-    let color = match color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            to_stdout
-                && io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+    let style = Style {
+        color: screen.color,
+        width: screen.width,
+        all,
     };
-    let width = if to_stdout && io::stdout().is_terminal() {
-        comfy_table::Table::new().width()
-    } else {
-        None
-    };
-    let style = Style { color, width, all };
     let result = match output {
         Some(path) => create_private(path).and_then(|f| {
             let mut w = io::BufWriter::new(f);
@@ -197,7 +186,7 @@ fn create_private(path: &std::path::Path) -> io::Result<std::fs::File> {
 }
 
 fn update_2fa_directory(args: &TwoFactorUpdateArgs) -> i32 {
-    match vaultlint::checks::recovery::directory::update(&args.url, &args.output) {
+    match vaultlint::tfa_directory::update(&args.url, &args.output) {
         Ok(services) => {
             println!(
                 "vaultlint: saved {services} services to {path}; audit with --2fa-directory {path}",
@@ -262,18 +251,8 @@ fn run_pwned_verify(args: &PwnedVerifyArgs) -> i32 {
 fn print_formats() -> i32 {
     let mut out = io::stdout().lock();
     let mut write = || -> io::Result<()> {
-        for f in import::FORMATS {
-            writeln!(
-                out,
-                "{:<16} {}\n{:<16} {}",
-                f.id(),
-                f.name(),
-                "",
-                f.signature()
-            )?;
-        }
-        for (id, name, signature) in import::STRUCTURED {
-            writeln!(out, "{id:<16} {name}\n{:<16} {signature}", "")?;
+        for f in import::all_formats() {
+            writeln!(out, "{:<16} {}\n{:<16} {}", f.id, f.name, "", f.signature)?;
         }
         writeln!(
             out,

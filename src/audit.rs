@@ -50,6 +50,7 @@ pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit
         pwned: &settings.pwned,
         recovery: &settings.recovery,
         site_breach: &settings.site_breach,
+        passkeys: &settings.passkeys,
         progress,
     };
     let mut facts = Facts::new(accounts.len());

@@ -76,6 +76,8 @@ pub enum CheckId {
     InsecureUrl,
     /// Accounts on sites breached since their password was set (HIBP's breach list).
     SiteBreach,
+    /// Logins on sites that accept a passkey, with none stored (Passkeys Directory).
+    PasskeyAvailable,
 }
 
 impl CheckId {
@@ -88,6 +90,7 @@ impl CheckId {
         CheckId::SiteBreach,
         CheckId::InsecureUrl,
         CheckId::Recovery,
+        CheckId::PasskeyAvailable,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -99,6 +102,7 @@ impl CheckId {
             CheckId::Recovery => "recovery",
             CheckId::InsecureUrl => "insecure_url",
             CheckId::SiteBreach => "site_breach",
+            CheckId::PasskeyAvailable => "passkey_available",
         }
     }
 
@@ -118,6 +122,9 @@ impl CheckId {
             CheckId::InsecureUrl => "logins on plain http:// sites",
             CheckId::SiteBreach => {
                 "accounts on sites breached since the password was set (Have I Been Pwned's breach list)"
+            }
+            CheckId::PasskeyAvailable => {
+                "logins on sites that accept a passkey, with none stored (2factorauth's Passkeys Directory)"
             }
         }
     }
@@ -139,6 +146,7 @@ pub enum FindingKind {
     RecoveryHub,
     InsecureUrl,
     SiteBreach,
+    PasskeyAvailable,
 }
 
 impl FindingKind {
@@ -155,6 +163,7 @@ impl FindingKind {
         FindingKind::RecoveryHub,
         FindingKind::InsecureUrl,
         FindingKind::SiteBreach,
+        FindingKind::PasskeyAvailable,
     ];
 
     pub fn parse(s: &str) -> Option<FindingKind> {
@@ -176,6 +185,7 @@ impl FindingKind {
             FindingKind::RecoveryHub => "recovery_hub",
             FindingKind::InsecureUrl => "insecure_url",
             FindingKind::SiteBreach => "site_breach",
+            FindingKind::PasskeyAvailable => "passkey_available",
         }
     }
 
@@ -192,6 +202,7 @@ impl FindingKind {
             | FindingKind::RecoveryHub => CheckId::Recovery,
             FindingKind::InsecureUrl => CheckId::InsecureUrl,
             FindingKind::SiteBreach => CheckId::SiteBreach,
+            FindingKind::PasskeyAvailable => CheckId::PasskeyAvailable,
         }
     }
 }

@@ -60,6 +60,7 @@ pub struct Settings {
     pub pwned: PwnedSettings,
     pub recovery: RecoverySettings,
     pub site_breach: crate::checks::site_breach::SiteBreachSettings,
+    pub passkeys: crate::checks::passkeys::PasskeySettings,
 }
 
 impl Default for Settings {
@@ -74,6 +75,7 @@ impl Default for Settings {
             pwned: PwnedSettings::default(),
             recovery: RecoverySettings::default(),
             site_breach: Default::default(),
+            passkeys: Default::default(),
         }
     }
 }

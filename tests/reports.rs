@@ -309,7 +309,13 @@ fn golden_family_reports_are_unchanged() {
         let out = common::vaultlint()
             .current_dir(common::root())
             .arg("audit")
-            .args([family("alice"), family("bob"), family("carol")])
+            .args([
+                family("alice"),
+                family("bob"),
+                family("carol"),
+                family("dan"),
+                family("erin"),
+            ])
             .args([
                 "--recovery-inventory",
                 "sample-exports/family/recovery-inventory.toml",

@@ -3,6 +3,7 @@
 //! [`FindingKind`]s): the compiler then points at every match to extend.
 
 pub mod insecure_url;
+pub mod passkeys;
 pub mod pwned;
 pub mod recovery;
 pub mod reuse;
@@ -32,6 +33,8 @@ pub struct Context<'a> {
     pub recovery: &'a RecoverySettings,
     /// The site-breach check's own settings.
     pub site_breach: &'a site_breach::SiteBreachSettings,
+    /// The passkey check's own settings.
+    pub passkeys: &'a passkeys::PasskeySettings,
     pub progress: &'a dyn Progress,
 }
 
@@ -153,5 +156,6 @@ pub fn run(check: CheckId, ctx: &Context, facts: &mut Facts) -> Outcome {
         CheckId::Recovery => recovery::run(ctx, facts),
         CheckId::InsecureUrl => insecure_url::run(ctx),
         CheckId::SiteBreach => site_breach::run(ctx, facts),
+        CheckId::PasskeyAvailable => passkeys::run(ctx),
     }
 }

@@ -275,6 +275,7 @@ mod tests {
             pwned: settings,
             recovery: &Default::default(),
             site_breach: &Default::default(),
+            passkeys: &Default::default(),
             progress: &crate::progress::NoProgress,
         };
         let mut facts = Facts::new(accounts.len());

@@ -604,6 +604,7 @@ fn account_findings(
         "money": service.is_money(),
         "hub": hub_accounts.is_some(),
         "recordable": service.recordable(),
+        "sms_only": service.sms_only(),
     }));
     Some(d)
 }
@@ -893,6 +894,7 @@ mod tests {
             pwned: &Default::default(),
             recovery: &Default::default(),
             site_breach: &Default::default(),
+            passkeys: &Default::default(),
             progress: &NoProgress,
         };
         let mut facts = Facts::new(accounts.len());

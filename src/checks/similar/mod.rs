@@ -526,6 +526,7 @@ mod tests {
             pwned: &Default::default(),
             recovery: &Default::default(),
             site_breach: &Default::default(),
+            passkeys: &Default::default(),
             progress: &NoProgress,
         };
         let mut facts = Facts::new(accounts.len());

@@ -3,7 +3,7 @@
 //! cannot tell), `--passkeys FILE`, the credit in every report, and
 //! `vaultlint passkeys update` against a local server and offline.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;

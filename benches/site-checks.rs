@@ -67,7 +67,11 @@ fn vault(logins: usize, listed_every: usize) -> Vault {
                 format!("https://{site}/login?i={i}")
             } else {
                 let tld = ["com", "org", "net", "co.uk", "de", "com.au"][i % 6];
-                format!("https://www.shop{}.example-{}.{tld}/account/login", i % 20_000, i % 7)
+                format!(
+                    "https://www.shop{}.example-{}.{tld}/account/login",
+                    i % 20_000,
+                    i % 7
+                )
             }];
             e.username = format!("person{}@mail.example.com", i % 40);
             e.password = Some(Secret::new(format!("pw-{i}-Correct-Horse")));
@@ -117,6 +121,7 @@ fn bench_vault(c: &mut Criterion, name: &str, vault: &Vault) {
         site_breach: &both.site_breach,
         passkeys: &both.passkeys,
         progress: &NoProgress,
+        site_index: Default::default(),
     };
     let mut group = c.benchmark_group(format!("checks alone, 100k logins, {name}"));
     group.sample_size(10);

@@ -52,6 +52,7 @@ pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit
         site_breach: &settings.site_breach,
         passkeys: &settings.passkeys,
         progress,
+        site_index: Default::default(),
     };
     let mut facts = Facts::new(accounts.len());
     let mut drafts: Vec<Draft> = Vec::new();

@@ -243,7 +243,13 @@ impl PasskeyDirectory {
     pub fn lookup_host(&self, host: &str) -> Option<Match<'_>> {
         let host = host.trim_end_matches('.').to_ascii_lowercase();
         let reg = domain::registrable(&host);
-        let mut candidate = host.strip_prefix("www.").unwrap_or(&host);
+        self.lookup_site(&host, &reg)
+    }
+
+    /// [`PasskeyDirectory::lookup_host`] of a lowercase host whose
+    /// registrable domain is already known.
+    pub fn lookup_site(&self, host: &str, reg: &str) -> Option<Match<'_>> {
+        let mut candidate = host.strip_prefix("www.").unwrap_or(host);
         loop {
             if let Some(&i) = self.by_domain.get(candidate) {
                 return Some(Match {
@@ -259,7 +265,7 @@ impl PasskeyDirectory {
                 None => break,
             }
         }
-        let under = self.by_registrable.get(&reg)?;
+        let under = self.by_registrable.get(reg)?;
         let first = &self.sites[*under.first()?];
         under
             .iter()

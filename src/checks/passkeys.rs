@@ -40,17 +40,25 @@ enum Table {
     BuiltIn,
 }
 
-/// The site of `urls`: the file first, then the built-in table. A file
-/// entry without passkey support is an answer too (it is newer).
-fn lookup<'a>(
+/// The site of an account's `(host, registrable domain)` list: the file
+/// first, then the built-in table; the first URL either knows. A file entry
+/// without passkey support is an answer too (it is newer).
+/// Returns the match, the table, and the registrable domain of the URL that
+/// matched.
+fn lookup<'a, 's>(
     file: Option<&'a PasskeyDirectory>,
     builtin: &'a PasskeyDirectory,
-    urls: &[String],
-) -> Option<(Match<'a>, Table)> {
-    if let Some(m) = file.and_then(|f| f.lookup_urls(urls)) {
-        return Some((m, Table::File));
+    sites: &'s [(Arc<str>, Arc<str>)],
+) -> Option<(Match<'a>, Table, &'s str)> {
+    let find = |dir: &'a PasskeyDirectory| {
+        sites
+            .iter()
+            .find_map(|(host, reg)| dir.lookup_site(host, reg).map(|m| (m, &**reg)))
+    };
+    if let Some((m, reg)) = file.and_then(find) {
+        return Some((m, Table::File, reg));
     }
-    builtin.lookup_urls(urls).map(|m| (m, Table::BuiltIn))
+    find(builtin).map(|(m, reg)| (m, Table::BuiltIn, reg))
 }
 
 /// The report's credit for the directory (CC BY 4.0 requires it).
@@ -125,8 +133,10 @@ pub fn run(ctx: &Context) -> Outcome {
     let mut findings = Vec::new();
     // Per export that cannot carry passkeys: its accounts on passkey sites.
     let mut blind: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let index = ctx.sites();
     for (i, e) in ctx.iter() {
-        let Some((m, table)) = lookup(settings.directory.as_deref(), &builtin, &e.urls) else {
+        let sites = &index.sites[i];
+        let Some((m, table, reg)) = lookup(settings.directory.as_deref(), &builtin, sites) else {
             continue;
         };
         let Some(support) = m.site.support() else {
@@ -137,10 +147,9 @@ pub fn run(ctx: &Context) -> Outcome {
         let member = ctx.member(i);
         let has_passkey = !e.passkeys.is_empty()
             || !stored.is_empty()
-                && e.urls
+                && sites
                     .iter()
-                    .filter_map(|u| crate::domain::of_url(u))
-                    .any(|d| stored.contains(&(member.to_owned(), d)));
+                    .any(|(_, reg)| stored.contains(&(member.to_owned(), reg.to_string())));
         if has_passkey {
             continue;
         }
@@ -150,9 +159,7 @@ pub fn run(ctx: &Context) -> Outcome {
         let site = if m.exact {
             m.site.name.clone()
         } else {
-            e.url()
-                .and_then(crate::domain::of_url)
-                .unwrap_or_else(|| m.site.domain.clone())
+            reg.to_owned()
         };
         let how = m
             .site
@@ -255,6 +262,7 @@ mod tests {
             site_breach: &Default::default(),
             passkeys: settings,
             progress: &crate::progress::NoProgress,
+            site_index: Default::default(),
         };
         run(&ctx)
     }

@@ -277,6 +277,7 @@ mod tests {
             site_breach: &Default::default(),
             passkeys: &Default::default(),
             progress: &crate::progress::NoProgress,
+            site_index: Default::default(),
         };
         let mut facts = Facts::new(accounts.len());
         let out = run(&ctx, &mut facts);

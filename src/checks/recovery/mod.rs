@@ -896,6 +896,7 @@ mod tests {
             site_breach: &Default::default(),
             passkeys: &Default::default(),
             progress: &NoProgress,
+            site_index: Default::default(),
         };
         let mut facts = Facts::new(accounts.len());
         run(&ctx, &mut facts);

@@ -528,6 +528,7 @@ mod tests {
             site_breach: &Default::default(),
             passkeys: &Default::default(),
             progress: &NoProgress,
+            site_index: Default::default(),
         };
         let mut facts = Facts::new(accounts.len());
         let outcome = if reference {

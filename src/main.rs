@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use vaultlint::cli::{
-    AuditArgs, BreachesCommand, BreachesUpdateArgs, Cli, ColorChoice, Command, PasskeysCommand,
+    AuditArgs, BreachesCommand, BreachesUpdateArgs, Cli, Command, PasskeysCommand,
     PasskeysUpdateArgs, PwnedCommand, PwnedServeArgs, PwnedVerifyArgs, TwoFactorCommand,
     TwoFactorUpdateArgs,
 };
@@ -84,28 +84,23 @@ fn run_audit(args: &AuditArgs) -> i32 {
     for src in &report.sources {
         if src.skipped > 0 && args.format != ReportFormat::Table {
             eprintln!(
-                "vaultlint: {}: {} row(s) skipped: they could not be read and were not checked, so the audit is incomplete (listed in the report)",
+                "vaultlint: {}: {}: {} not be read and {} not checked, so the audit is incomplete (listed in the report)",
                 terminal(&src.path),
-                src.skipped
+                render::markup::plural(src.skipped, "row skipped", "rows skipped"),
+                if src.skipped == 1 {
+                    "it could"
+                } else {
+                    "they could"
+                },
+                if src.skipped == 1 { "was" } else { "were" },
             );
         }
     }
-    let to_stdout = args.output.is_none();
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            to_stdout
-                && io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+    let style = Style {
+        color: settings.terminal.color,
+        width: settings.terminal.width,
+        all: args.all,
     };
-    let width = if to_stdout && io::stdout().is_terminal() {
-        comfy_table::Table::new().width()
-    } else {
-        None
-    };
-    let style = Style { color, width };
     let result = match &args.output {
         Some(path) => create_private(path).and_then(|f| {
             let mut w = io::BufWriter::new(f);
@@ -118,7 +113,15 @@ fn run_audit(args: &AuditArgs) -> i32 {
         }
     };
     match result {
-        Ok(()) => report.summary.exit_code,
+        Ok(()) => {
+            if let Some(path) = &args.output {
+                eprintln!(
+                    "vaultlint: {}",
+                    terminal(&render::written_line(args.format, path, &report))
+                );
+            }
+            report.summary.exit_code
+        }
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => report.summary.exit_code,
         Err(e) => fail(format!("cannot write the report: {e}")),
     }
@@ -146,7 +149,7 @@ fn create_private(path: &std::path::Path) -> io::Result<std::fs::File> {
 }
 
 fn update_2fa_directory(args: &TwoFactorUpdateArgs) -> i32 {
-    match vaultlint::checks::recovery::directory::update(&args.url, &args.output) {
+    match vaultlint::tfa_directory::update(&args.url, &args.output) {
         Ok(services) => {
             println!(
                 "vaultlint: saved {services} services to {path}; audit with --2fa-directory {path}",
@@ -228,18 +231,8 @@ fn run_pwned_verify(args: &PwnedVerifyArgs) -> i32 {
 fn print_formats() -> i32 {
     let mut out = io::stdout().lock();
     let mut write = || -> io::Result<()> {
-        for f in import::FORMATS {
-            writeln!(
-                out,
-                "{:<16} {}\n{:<16} {}",
-                f.id(),
-                f.name(),
-                "",
-                f.signature()
-            )?;
-        }
-        for (id, name, signature) in import::STRUCTURED {
-            writeln!(out, "{id:<16} {name}\n{:<16} {signature}", "")?;
+        for f in import::all_formats() {
+            writeln!(out, "{:<16} {}\n{:<16} {}", f.id, f.name, "", f.signature)?;
         }
         writeln!(
             out,

@@ -22,8 +22,8 @@ use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
-use crate::domain;
 use crate::error::InputError;
+use crate::site as domain;
 
 /// The API v1 file with every listed site (see the API page,
 /// <https://passkeys.2fa.directory/api/>).
@@ -31,7 +31,7 @@ pub const DEFAULT_URL: &str = "https://passkeys-api.2fa.directory/v1/all.json";
 pub const SOURCE_URL: &str = "https://passkeys.2fa.directory";
 pub const LICENCE: &str = "CC BY 4.0";
 /// The credit every report that uses the directory shows (CC BY 4.0).
-pub const ATTRIBUTION: &str = "Passkey support data from the Passkeys Directory by 2factorauth (https://passkeys.2fa.directory, https://github.com/2factorauth/passkeys), licensed under CC BY 4.0";
+pub const ATTRIBUTION: &str = "Passkey data from 2factorauth's Passkeys Directory (https://passkeys.2fa.directory), licensed under CC BY 4.0";
 /// The day the built-in table's entries were read (see data/README.md).
 pub const BUILTIN_AS_OF: &str = "2026-11-27";
 

@@ -96,12 +96,12 @@ fn stored_passkeys(ctx: &Context) -> HashSet<(String, String)> {
     for e in ctx.vault.entries.iter().filter(|e| !e.deleted) {
         let member = ctx.vault.member_of(e);
         for p in &e.passkeys {
-            if let Some(d) = crate::domain::of_url(&p.relying_party) {
+            if let Some(d) = crate::site::of_url(&p.relying_party) {
                 out.insert((member.to_owned(), d));
             }
         }
         if !e.passkeys.is_empty() {
-            for d in e.urls.iter().filter_map(|u| crate::domain::of_url(u)) {
+            for d in e.urls.iter().filter_map(|u| crate::site::of_url(u)) {
                 out.insert((member.to_owned(), d));
             }
         }

@@ -3,15 +3,15 @@
 
 use crate::report::{AccountReport, Audit, Finding, Severity, SourceReport, VerdictStatus};
 
-/// A short human name for an account: its title, else its domain, else its row.
+/// A short human name for an account, by the same rule as check messages
+/// ([`crate::model::account_label`]).
 pub fn account_name(a: &AccountReport) -> String {
-    if !a.title.trim().is_empty() {
-        a.title.trim().to_owned()
-    } else if let Some(d) = &a.domain {
-        d.clone()
-    } else {
-        format!("row {}", a.row)
-    }
+    crate::model::account_label(&a.title, a.url.as_deref(), a.row)
+}
+
+/// `1 note`, `2 notes`: a count with the right form of its noun (not escaped).
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Where every row of an export went, so that nothing reads as lost:
@@ -19,8 +19,6 @@ pub fn account_name(a: &AccountReport) -> String {
 /// items, 1 folder, 1 in trash (excluded), 1 skipped (not read or
 /// checked)`. The parts add up to the rows (not escaped).
 pub fn row_breakdown(src: &SourceReport) -> String {
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut parts = vec![plural(src.accounts, "account", "accounts")];
     let rest = [
         (
@@ -113,6 +111,13 @@ mod tests {
             .split(", ")
             .map(|p| p.split(' ').next().unwrap().parse::<usize>().unwrap())
             .sum()
+    }
+
+    #[test]
+    fn plurals_agree_with_their_count() {
+        assert_eq!(plural(0, "note", "notes"), "0 notes");
+        assert_eq!(plural(1, "note", "notes"), "1 note");
+        assert_eq!(plural(2, "note", "notes"), "2 notes");
     }
 
     #[test]

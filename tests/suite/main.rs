@@ -12,6 +12,7 @@ mod import_trust;
 mod kdbx;
 mod mutation;
 mod passkeys;
+mod plan_reports;
 mod policy;
 mod pwned_dataset;
 mod pwned_faults;

@@ -200,7 +200,8 @@ fn the_credit_is_in_every_report_when_the_check_ran() {
             .unwrap();
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.contains("Passkeys Directory"), "{format}");
-        assert!(text.contains("https://passkeys.2fa.directory"), "{format}");
+        // (the table wraps long lines, even inside a URL)
+        assert!(text.contains("passkeys.2fa.directory"), "{format}");
         let out = vaultlint()
             .args(["audit", "--pwned", "off", "--skip", "passkey_available"])
             .args(["--format", format])

@@ -56,7 +56,10 @@ fn plain_host(raw: &str) -> Option<String> {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
         && !name.starts_with('.')
         && !name.contains("..")
-        && !name.to_ascii_lowercase().contains("xn--")
+        && !name
+            .as_bytes()
+            .windows(4)
+            .any(|w| w.eq_ignore_ascii_case(b"xn--"))
         && !rest[end..].contains('\\')
         && name
             .rsplit('.')

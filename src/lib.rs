@@ -14,6 +14,7 @@ pub mod finding;
 pub mod import;
 pub mod merge;
 pub mod model;
+pub mod passkeys;
 pub mod policy;
 pub mod progress;
 pub mod pwned;

@@ -250,6 +250,15 @@ fn assemble(
                 pwned: facts.pwned[i].take(),
                 recovery: facts.recovery[i].take(),
                 findings: std::mem::take(&mut per_account[i]),
+                password_changed: e.password_changed.and_then(|t| {
+                    chrono::DateTime::from_timestamp(t, 0)
+                        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                }),
+                password_age_days: e
+                    .password_changed
+                    .map(|t| (chrono::Utc::now().timestamp() - t).div_euclid(86_400)),
+                history_passwords: e.history.len(),
+                passkeys: e.passkeys.iter().map(|p| p.relying_party.clone()).collect(),
             }
         })
         .collect();

@@ -437,8 +437,8 @@ pub struct AuditArgs {
     #[arg(long)]
     pub allow_incomplete: bool,
 
-    /// Run only these checks (comma-separated): reuse, similar, weak, pwned,
-    /// site_breach, recovery, insecure_url.
+    /// Run only these checks (comma-separated): reuse, similar, history,
+    /// weak, pwned, site_breach, recovery, insecure_url.
     #[arg(long, value_name = "CHECKS", value_delimiter = ',')]
     pub only: Vec<String>,
 

@@ -66,6 +66,9 @@ pub enum CheckId {
     Reuse,
     /// Distinct passwords one cheap tweak apart (near reuse).
     Similar,
+    /// Current passwords that are (tweaks of) earlier passwords in the
+    /// vault's password history.
+    History,
     /// Weak passwords (zxcvbn).
     Weak,
     /// Passwords in Have I Been Pwned's Pwned Passwords (k-anonymity).
@@ -83,6 +86,7 @@ impl CheckId {
     pub const ALL: &[CheckId] = &[
         CheckId::Reuse,
         CheckId::Similar,
+        CheckId::History,
         CheckId::Weak,
         CheckId::Pwned,
         CheckId::SiteBreach,
@@ -94,6 +98,7 @@ impl CheckId {
         match self {
             CheckId::Reuse => "reuse",
             CheckId::Similar => "similar",
+            CheckId::History => "history",
             CheckId::Weak => "weak",
             CheckId::Pwned => "pwned",
             CheckId::Recovery => "recovery",
@@ -112,6 +117,9 @@ impl CheckId {
         match self {
             CheckId::Reuse => "identical passwords on several accounts",
             CheckId::Similar => "passwords one small tweak apart (Summer2022! / Summer2023!)",
+            CheckId::History => {
+                "passwords that are (tweaks of) earlier passwords in the vault's history: rotation by tweak, reuse of a retired password"
+            }
             CheckId::Weak => "weak passwords (zxcvbn score)",
             CheckId::Pwned => "passwords found in Have I Been Pwned (k-anonymity)",
             CheckId::Recovery => "2FA without saved backup codes, missing 2FA, recovery mailboxes",
@@ -131,6 +139,8 @@ pub enum FindingKind {
     ReuseAcrossMembers,
     Similar,
     SimilarAcrossMembers,
+    RotationByTweak,
+    ReuseWithHistory,
     Weak,
     Pwned,
     LockoutRisk,
@@ -147,6 +157,8 @@ impl FindingKind {
         FindingKind::ReuseAcrossMembers,
         FindingKind::Similar,
         FindingKind::SimilarAcrossMembers,
+        FindingKind::RotationByTweak,
+        FindingKind::ReuseWithHistory,
         FindingKind::Weak,
         FindingKind::Pwned,
         FindingKind::LockoutRisk,
@@ -168,6 +180,8 @@ impl FindingKind {
             FindingKind::ReuseAcrossMembers => "reuse_across_members",
             FindingKind::Similar => "similar",
             FindingKind::SimilarAcrossMembers => "similar_across_members",
+            FindingKind::RotationByTweak => "rotation_by_tweak",
+            FindingKind::ReuseWithHistory => "reuse_with_history",
             FindingKind::Weak => "weak",
             FindingKind::Pwned => "pwned",
             FindingKind::LockoutRisk => "lockout_risk",
@@ -184,6 +198,7 @@ impl FindingKind {
         match self {
             FindingKind::Reuse | FindingKind::ReuseAcrossMembers => CheckId::Reuse,
             FindingKind::Similar | FindingKind::SimilarAcrossMembers => CheckId::Similar,
+            FindingKind::RotationByTweak | FindingKind::ReuseWithHistory => CheckId::History,
             FindingKind::Weak => CheckId::Weak,
             FindingKind::Pwned => CheckId::Pwned,
             FindingKind::LockoutRisk

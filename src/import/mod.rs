@@ -8,7 +8,15 @@ pub mod shape;
 pub mod table;
 pub mod util;
 
+mod archive;
+pub mod bitwarden_json;
+mod cxf;
+mod dashlane_json;
+mod enpass_json;
+mod json;
 pub mod kdbx;
+mod onepux;
+mod protonpass_export;
 pub mod unlock;
 
 mod bitwarden;
@@ -188,7 +196,27 @@ pub struct ReadOptions {
 
 /// Formats read from their structure rather than as a table (databases,
 /// JSON, archives): id, name, signature.
-pub static STRUCTURED: &[(&str, &str, &str)] = &[(kdbx::ID, kdbx::NAME, kdbx::SIGNATURE)];
+pub static STRUCTURED: &[(&str, &str, &str)] = &[
+    (kdbx::ID, kdbx::NAME, kdbx::SIGNATURE),
+    (
+        bitwarden_json::ID,
+        bitwarden_json::NAME,
+        bitwarden_json::SIGNATURE,
+    ),
+    (onepux::ID, onepux::NAME, onepux::SIGNATURE),
+    (
+        protonpass_export::ID,
+        protonpass_export::NAME,
+        protonpass_export::SIGNATURE,
+    ),
+    (cxf::ID, cxf::NAME, cxf::SIGNATURE),
+    (enpass_json::ID, enpass_json::NAME, enpass_json::SIGNATURE),
+    (
+        dashlane_json::ID,
+        dashlane_json::NAME,
+        dashlane_json::SIGNATURE,
+    ),
+];
 
 /// The path that means standard input.
 pub const STDIN: &str = "-";
@@ -213,6 +241,22 @@ fn structured_format(data: &[u8], choice: &FormatChoice) -> Option<&'static str>
     match choice {
         FormatChoice::Named(name) => structured_by_id(name),
         FormatChoice::Auto if kdbx::is_kdbx(data) => Some(kdbx::ID),
+        FormatChoice::Auto if archive::is_zip(data) => {
+            let names = archive::names(data)?;
+            if onepux::is_1pux(&names) {
+                Some(onepux::ID)
+            } else {
+                protonpass_export::is_proton_zip(&names).then_some(protonpass_export::ID)
+            }
+        }
+        FormatChoice::Auto => match json::kind(data)? {
+            json::Kind::Bitwarden => Some(bitwarden_json::ID),
+            json::Kind::OnePasswordData => Some(onepux::ID),
+            json::Kind::ProtonPass => Some(protonpass_export::ID),
+            json::Kind::Cxf => Some(cxf::ID),
+            json::Kind::Enpass => Some(enpass_json::ID),
+            json::Kind::Dashlane => Some(dashlane_json::ID),
+        },
         _ => None,
     }
 }
@@ -221,6 +265,12 @@ fn structured_format(data: &[u8], choice: &FormatChoice) -> Option<&'static str>
 pub fn structured_by_id(name: &str) -> Option<&'static str> {
     match name.trim().to_ascii_lowercase().as_str() {
         "kdbx" | "keepass-kdbx" | "keepassxc-kdbx" => Some(kdbx::ID),
+        "bitwarden-json" | "bitwarden-encrypted-json" => Some(bitwarden_json::ID),
+        "1pux" | "1password-1pux" => Some(onepux::ID),
+        "protonpass-export" | "protonpass-zip" | "protonpass-json" => Some(protonpass_export::ID),
+        "cxf" | "cxf-json" => Some(cxf::ID),
+        "enpass-json" => Some(enpass_json::ID),
+        "dashlane-json" => Some(dashlane_json::ID),
         _ => None,
     }
 }
@@ -238,6 +288,32 @@ fn load_structured(
             kdbx::import(data, path, member, &options.unlock)?,
             kdbx::CAPABILITIES,
             kdbx::NAME,
+        ),
+        bitwarden_json::ID => (
+            bitwarden_json::import(data, path, member, &options.unlock)?,
+            bitwarden_json::CAPABILITIES,
+            bitwarden_json::NAME,
+        ),
+        onepux::ID => (
+            onepux::import(data, path)?,
+            onepux::CAPABILITIES,
+            onepux::NAME,
+        ),
+        protonpass_export::ID => (
+            protonpass_export::import(data, path)?,
+            protonpass_export::CAPABILITIES,
+            protonpass_export::NAME,
+        ),
+        cxf::ID => (cxf::import(data, path)?, cxf::CAPABILITIES, cxf::NAME),
+        enpass_json::ID => (
+            enpass_json::import(data, path)?,
+            enpass_json::CAPABILITIES,
+            enpass_json::NAME,
+        ),
+        dashlane_json::ID => (
+            dashlane_json::import(data, path)?,
+            dashlane_json::CAPABILITIES,
+            dashlane_json::NAME,
         ),
         other => unreachable!("structured format {other}"),
     };
@@ -813,14 +889,18 @@ https://d.example,dee,pw-d,,,D,,0\n";
 
     #[test]
     fn files_that_are_not_csv_say_what_they_are() {
-        let err = load_bytes(
+        // A Bitwarden JSON export is read (structured); other JSON is named.
+        let (source, _) = load_bytes(
             br#"{"encrypted":false,"items":[]}"#,
             "b.json",
             "m",
             &FormatChoice::Auto,
         )
-        .unwrap_err();
-        assert!(err.to_string().contains("Bitwarden JSON export"), "{err}");
+        .unwrap();
+        assert_eq!(source.format, "bitwarden-json");
+        let err =
+            load_bytes(br#"{"some": "json"}"#, "b.json", "m", &FormatChoice::Auto).unwrap_err();
+        assert!(err.to_string().contains("JSON"), "{err}");
         let err = load_bytes(
             b"PK\x03\x04\x14\0xl/workbook.xml",
             "e.xlsx",

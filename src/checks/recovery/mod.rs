@@ -523,7 +523,10 @@ fn account_findings(
         .unwrap_or_else(|| label.clone());
     let methods = methods_text(&r.two_factor.methods);
     let note = r.backup_codes.note.as_deref().unwrap_or("");
-    let details = serde_json::json!({ "methods": r.two_factor.methods });
+    let mut details = serde_json::json!({ "methods": r.two_factor.methods });
+    if !ctx.entry(i).passkeys.is_empty() {
+        details["passkey_stored"] = serde_json::Value::Bool(true);
+    }
     if r.two_factor.enabled == Some(true) {
         let (kind, severity, message) = match r.backup_codes.status {
             CodeStatus::Missing => {
@@ -532,13 +535,26 @@ fn account_findings(
                 } else {
                     "authenticator app or phone"
                 };
-                (
-                    FindingKind::LockoutRisk,
-                    Severity::High,
-                    format!(
-                        "{label}: 2FA is on ({methods}) but no backup codes were found ({note}). If the {factor} is lost or reset, you could be locked out: save the backup codes from {service_name}'s security settings and keep a copy offline, then record where they are (a note titled '{service_name} backup codes', or a recovery inventory)."
-                    ),
-                )
+                if ctx.entry(i).passkeys.is_empty() {
+                    (
+                        FindingKind::LockoutRisk,
+                        Severity::High,
+                        format!(
+                            "{label}: 2FA is on ({methods}) but no backup codes were found ({note}). If the {factor} is lost or reset, you could be locked out: save the backup codes from {service_name}'s security settings and keep a copy offline, then record where they are (a note titled '{service_name} backup codes', or a recovery inventory)."
+                        ),
+                    )
+                } else {
+                    // A passkey kept in the vault signs in without the
+                    // second factor's device: losing the phone alone does
+                    // not lock the account out.
+                    (
+                        FindingKind::LockoutRisk,
+                        Severity::Medium,
+                        format!(
+                            "{label}: 2FA is on ({methods}) and no backup codes were found ({note}), but a passkey for it is stored in the vault, so a lost or reset {factor} alone does not lock you out (lower risk). The passkey lives in the password manager: save the backup codes from {service_name}'s security settings too, in case the vault itself is lost."
+                        ),
+                    )
+                }
             }
             CodeStatus::Unknown => (
                 FindingKind::RecoveryUnknown,

@@ -1,7 +1,7 @@
 //! Writes `sample-exports/keepass.kdbx` (password `vaultlint-sample`), the
 //! project's own KeePass sample, with the same code the tests use.
 
-#[path = "../tests/common/kdbx_sample.rs"]
+#[path = "../tests/suite/common/kdbx_sample.rs"]
 mod kdbx_sample;
 
 fn main() {

@@ -30,7 +30,7 @@
 //!
 //! zxcvbn is vendored (`vendor/zxcvbn`): the crates.io 3.1.1 release with a
 //! faster matcher and scorer and deterministic ties, checked against the
-//! release by `tests/zxcvbn_equivalence.rs` (see `vendor/zxcvbn/VAULTLINT.md`).
+//! release by `tests/suite/zxcvbn_equivalence.rs` (see `vendor/zxcvbn/VAULTLINT.md`).
 
 pub use crate::report::Strength;
 use rayon::prelude::*;

@@ -1,8 +1,8 @@
 //! KeePass databases read directly: the project's own sample (built by
-//! tests/common/kdbx_sample.rs) and, when ../shared/ exists, the public
+//! tests/suite/common/kdbx_sample.rs) and, when ../shared/ exists, the public
 //! fixtures of ../shared/fixtures/structured/.
 
-mod common;
+use crate::common;
 #[path = "common/kdbx_sample.rs"]
 mod kdbx_sample;
 

@@ -3,7 +3,7 @@
 //! never read as "not found"; `--pwned off` reported as skipped; no hash or
 //! password in any output.
 
-mod pwned_support;
+use crate::pwned_support;
 
 use pwned_support::*;
 

@@ -1,7 +1,7 @@
 //! The policy file: severity overrides, accepted risks by fingerprint,
 //! flags over the file, and errors that name the line.
 
-mod common;
+use crate::common;
 
 use common::{audit, audit_json, sample};
 use predicates::prelude::*;

@@ -1,7 +1,7 @@
 //! Every report format escapes what it prints: hostile export cells cannot
 //! inject markup, formulas or terminal escapes, and no secret appears.
 
-mod common;
+use crate::common;
 
 use common::{audit, sample};
 use std::io::Write;
@@ -298,7 +298,7 @@ Short,https://b.example,u2,Long-Title-Pass-3\n"
 /// The family samples' reports, byte for byte, against the files in
 /// `tests/golden/family/` (the `generated_at` timestamp filtered). A change to
 /// any report is then a visible diff of a golden file; regenerate them with
-/// `VAULTLINT_BLESS=1 cargo test --test reports golden`.
+/// `VAULTLINT_BLESS=1 cargo test --test suite golden`.
 #[test]
 fn golden_family_reports_are_unchanged() {
     let stamp = regex::Regex::new(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ").unwrap();

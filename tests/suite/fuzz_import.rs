@@ -121,5 +121,4 @@ fn errors_never_quote_cell_text() {
     assert!(!err.to_string().contains("Sup3r"), "{err}");
 }
 
-#[path = "fuzz_import/named_importers.rs"]
 mod named_importers;

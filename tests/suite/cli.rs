@@ -1,7 +1,7 @@
 //! CLI tests of the foundation: exit codes, input errors, the JSON contract,
 //! reuse groups, and that no secret reaches any output.
 
-mod common;
+use crate::common;
 
 use common::{audit, audit_json, sample, vaultlint};
 use predicates::prelude::*;

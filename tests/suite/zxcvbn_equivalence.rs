@@ -22,7 +22,7 @@
 //! the same guesses, where only the kind of match (and so the warning)
 //! differs.
 
-#[path = "../benches/support/gen.rs"]
+#[path = "../../benches/support/gen.rs"]
 mod generator;
 
 use proptest::prelude::*;

@@ -2,7 +2,7 @@
 //! silently. Every case builds its input here; the shared reproductions in
 //! `../shared/repro/` are run too when that folder exists.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

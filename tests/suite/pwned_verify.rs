@@ -3,7 +3,7 @@
 //! it), a cut file, an empty or damaged range file fail with exit 2 and the
 //! file and line.
 
-mod pwned_support;
+use crate::pwned_support;
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! ones end `unknown` with exit 3, never `not_found`; requests carry only
 //! `/range/XXXXX` and the padding header; concurrency stays bounded.
 
-mod pwned_support;
+use crate::pwned_support;
 
 use std::collections::BTreeSet;
 use std::time::Duration;

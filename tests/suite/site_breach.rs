@@ -3,7 +3,7 @@
 //! reuse raising an open exposure to critical, `--breaches FILE`, the credit
 //! in every report, and `vaultlint breaches update` against a local server.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;

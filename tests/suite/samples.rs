@@ -3,7 +3,7 @@
 //! reuse groups, exit code, and no secret in any output. A sample added to
 //! `sample-exports/` without a line here fails the test.
 
-mod common;
+use crate::common;
 
 use common::{all_samples, audit, root, secrets_of};
 use sha1::{Digest, Sha1};

@@ -2,11 +2,11 @@
 //! end against the real binary: each must end as unknown with exit 3, or as
 //! a clear input error (exit 2), and a breached password must never read as
 //! not found. The project's own tests cover every case without these files
-//! (tests/pwned_*.rs, tests/import_trust.rs, tests/reports.rs, tests/cli.rs);
+//! (tests/suite/: pwned_*, import_trust, reports, cli);
 //! this suite checks the original inputs too, where `../shared/` exists, and
 //! passes (checking nothing but saying so) where it does not.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

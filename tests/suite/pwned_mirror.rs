@@ -3,7 +3,7 @@
 //! by the real binary on the family samples, stops cleanly on Ctrl-C, and
 //! the opt-in cache reuses and revalidates what it fetched.
 
-mod pwned_support;
+use crate::pwned_support;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

@@ -10,7 +10,7 @@
 //! explore other seeds and `VAULTLINT_MUTATIONS` to change how many mutants
 //! each sample gets.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::sync::Mutex;

@@ -1,0 +1,26 @@
+//! Every integration test in one binary: the crate is linked once instead of
+//! once per file. Each module is a former `tests/<name>.rs`; run one with
+//! `cargo test --test suite <module>::`. Slow cases are `#[ignore]`d and run
+//! by `cargo test --test suite -- --ignored` (CI runs both).
+
+mod common;
+mod pwned_support;
+
+mod cli;
+mod fuzz_import;
+mod import_trust;
+mod kdbx;
+mod mutation;
+mod policy;
+mod pwned_dataset;
+mod pwned_faults;
+mod pwned_mirror;
+mod pwned_verify;
+mod real_exports;
+mod recovery_cli;
+mod reports;
+mod repro;
+mod samples;
+mod similar_cli;
+mod site_breach;
+mod zxcvbn_equivalence;

@@ -23,4 +23,5 @@ mod repro;
 mod samples;
 mod similar_cli;
 mod site_breach;
+mod structured;
 mod zxcvbn_equivalence;

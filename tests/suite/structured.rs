@@ -4,7 +4,7 @@
 //! wrong passwords and damaged files, and, when ../shared/ exists, the
 //! public fixtures of ../shared/fixtures/structured/ with their counts.
 
-mod common;
+use crate::common;
 
 use predicates::prelude::*;
 use vaultlint::import::bitwarden_json::{Protect, encrypt};

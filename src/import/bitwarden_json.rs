@@ -435,6 +435,8 @@ fn map_item(
 ) -> Entry {
     let kind = match item.kind {
         Some(1) => EntryKind::Login,
+        // No type at all (hand-made or damaged): a login if it has one.
+        None if item.login.is_some() => EntryKind::Login,
         Some(2) => EntryKind::Note,
         Some(3) => EntryKind::Card,
         Some(4) => EntryKind::Identity,
@@ -589,6 +591,18 @@ mod tests {
         assert_eq!(gh.passkeys[0].created, Some(1_688_169_600));
         assert!(out.entries[1].deleted);
         assert_eq!(out.entries[2].kind, EntryKind::Note);
+    }
+
+    #[test]
+    fn organization_export_names_the_collections() {
+        let data = br#"{"encrypted": false,
+          "collections": [{"id": "c1", "organizationId": "o", "name": "Finance"},
+                          {"id": "c2", "organizationId": "o", "name": "Family"}],
+          "items": [{"type": 1, "name": "Bank", "organizationId": "o", "collectionIds": ["c1", "c2", null],
+                     "login": {"username": "u", "password": "pw-bank"}}]}"#;
+        let out = import(data, "org.json", "m", &no_unlock()).unwrap();
+        assert_eq!(out.entries[0].folder.as_deref(), Some("Finance, Family"));
+        assert!(out.entries[0].is_account());
     }
 
     #[test]

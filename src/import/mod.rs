@@ -241,6 +241,7 @@ fn structured_format(data: &[u8], choice: &FormatChoice) -> Option<&'static str>
     match choice {
         FormatChoice::Named(name) => structured_by_id(name),
         FormatChoice::Auto if kdbx::is_kdbx(data) => Some(kdbx::ID),
+        FormatChoice::Auto if protonpass_export::is_pgp(data) => Some(protonpass_export::ID),
         FormatChoice::Auto if archive::is_zip(data) => {
             let names = archive::names(data)?;
             if onepux::is_1pux(&names) {

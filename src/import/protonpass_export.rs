@@ -25,6 +25,24 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     passkeys: true,
 };
 
+/// True for an armored OpenPGP message (Proton Pass `data.pgp`).
+pub fn is_pgp(data: &[u8]) -> bool {
+    let text = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
+    let start = text
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(0);
+    text[start..].starts_with(b"-----BEGIN PGP MESSAGE-----")
+}
+
+/// Why a PGP-encrypted export is not read (exit 2, nothing read).
+fn pgp_locked(file: &str) -> InputError {
+    InputError::Locked {
+        path: file.to_owned(),
+        message: "this is a PGP-encrypted Proton Pass export (data.pgp), which vaultlint does not read yet: nothing was read. Export without encryption and pipe it in (vaultlint audit -), or export as CSV".into(),
+    }
+}
+
 /// True for a zip holding a Proton Pass `data.json` (or `data.pgp`).
 pub fn is_proton_zip(names: &[String]) -> bool {
     names.iter().any(|n| is_data_json(n) || is_data_pgp(n))
@@ -131,15 +149,15 @@ pub fn import(data: &[u8], file: &str) -> Result<Parsed, InputError> {
             return import_json(&member, &format!("{file}: {name}"));
         }
         if archive::read_member(data, file, is_data_pgp)?.is_some() {
-            return Err(InputError::Locked {
-                path: file.to_owned(),
-                message: "this Proton Pass export is PGP-encrypted (data.pgp), which vaultlint does not read yet: export it unencrypted to standard input instead, or as CSV".into(),
-            });
+            return Err(pgp_locked(file));
         }
         return Err(InputError::Damaged {
             path: file.to_owned(),
             message: "this zip has no Proton Pass data.json".into(),
         });
+    }
+    if is_pgp(data) {
+        return Err(pgp_locked(file));
     }
     import_json(data, file)
 }
@@ -274,5 +292,13 @@ mod tests {
         let pgp = archive::testing::zip(&[("Proton Pass/data.pgp", b"-----BEGIN PGP")]);
         let err = import(&pgp, "p.zip").unwrap_err();
         assert!(err.to_string().contains("PGP"), "{err}");
+        let armored = b"-----BEGIN PGP MESSAGE-----\n\nwy4ECQMI\n-----END PGP MESSAGE-----\n";
+        assert!(is_pgp(armored));
+        let err = import(armored, "data.pgp").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("data.pgp: this is a PGP-encrypted"),
+            "{err}"
+        );
     }
 }

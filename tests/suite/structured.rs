@@ -415,6 +415,15 @@ fn shared_encrypted_fixtures_fail_clearly() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("wrong password or key file for"));
+    // Proton Pass PGP exports are not read yet: exit 2, naming the file.
+    let path = dir.join("protonpass-pgp-encrypted-data.pgp");
+    common::audit(&[path.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("protonpass-pgp-encrypted-data.pgp")
+                .and(predicate::str::contains("PGP-encrypted")),
+        );
     let path = dir.join("bitwarden-account-encrypted-v1.json");
     common::audit(&[path.to_str().unwrap()])
         .assert()

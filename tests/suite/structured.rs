@@ -104,12 +104,17 @@ fn no_structured_sample_secret_reaches_any_output() {
         "Z8v!Lq3#Tm6pWx2r",
         "5521-7734",
         "JBSWY3DPEHPK3PXP",
+        "Blue-Otter-46!",
+        "Blue-Otter-47!",
+        "Cobalt-Meadow-Lark-30",
+        "Cobalt-Meadow-Lark-31",
     ];
     for name in [
         "bitwarden.json",
         "1password.1pux",
         "protonpass.zip",
         "cxf.json",
+        "family/alice.json",
     ] {
         for format in ["json", "table", "html", "markdown", "csv", "junit"] {
             let out = common::audit(&[common::sample(name).to_str().unwrap(), "--format", format])
@@ -431,4 +436,97 @@ fn shared_encrypted_fixtures_fail_clearly() {
         .stderr(predicate::str::contains(
             "export with a file password instead",
         ));
+}
+
+/// Truncated and altered structured files never panic: each is read, or is
+/// an input error naming the file (nothing is read as empty by accident).
+#[test]
+fn truncated_or_altered_structured_samples_never_panic() {
+    use vaultlint::import::load_bytes_with;
+    let (_d, options) = with_password(SAMPLE_PASSWORD);
+    for name in [
+        "bitwarden.json",
+        "cxf.json",
+        "1password.1pux",
+        "protonpass.zip",
+    ] {
+        let data = std::fs::read(common::sample(name)).unwrap();
+        let step = (data.len() / 97).max(1);
+        let mut cuts: Vec<usize> = (1..data.len()).step_by(step).collect();
+        cuts.push(data.len() - 1);
+        for cut in cuts {
+            if let Err(e) = load_bytes_with(&data[..cut], name, "m", &FormatChoice::Auto, &options)
+            {
+                assert!(e.to_string().contains(name), "{name} cut at {cut}: {e}");
+            }
+        }
+        for at in (0..data.len()).step_by(step) {
+            let mut altered = data.clone();
+            altered[at] ^= 0x20;
+            if let Err(e) = load_bytes_with(&altered, name, "m", &FormatChoice::Auto, &options) {
+                let msg = e.to_string();
+                assert!(
+                    msg.contains(name) || msg.contains("format"),
+                    "{name} altered at {at}: {msg}"
+                );
+            }
+        }
+    }
+}
+
+/// The family demo with alice's vault as Bitwarden JSON: history-aware
+/// reuse within and across members, and a passkey lowering a lockout risk.
+#[test]
+fn family_with_a_structured_vault_sees_history_and_passkeys() {
+    let f = |n: &str| common::sample(&format!("family/{n}")).display().to_string();
+    let (alice, bob, carol, inventory) = (
+        format!("alice={}", f("alice.json")),
+        format!("bob={}", f("bob.csv")),
+        format!("carol={}", f("carol.csv")),
+        f("recovery-inventory.toml"),
+    );
+    let (doc, code) =
+        common::audit_json(&[&alice, &bob, &carol, "--recovery-inventory", &inventory]);
+    assert_eq!(code, 1);
+    let title = |id: &serde_json::Value| {
+        let a = doc["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| &a["id"] == id)
+            .unwrap();
+        format!(
+            "{}/{}",
+            a["member"].as_str().unwrap(),
+            a["title"].as_str().unwrap()
+        )
+    };
+    let rot: Vec<String> = findings(&doc, "rotation_by_tweak")
+        .iter()
+        .map(|f| title(&f["accounts"][0]))
+        .collect();
+    assert_eq!(rot, vec!["alice/PayPal"]);
+    let mut reuse: Vec<(String, bool)> = findings(&doc, "reuse_with_history")
+        .iter()
+        .map(|f| {
+            (
+                title(&f["details"]["current"]),
+                f["details"]["across_members"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    reuse.sort();
+    assert_eq!(
+        reuse,
+        vec![
+            ("alice/Amazon".to_owned(), false),
+            ("alice/Netflix".to_owned(), false),
+            ("bob/Netflix".to_owned(), true),
+        ]
+    );
+    let facebook = findings(&doc, "lockout_risk")
+        .into_iter()
+        .find(|f| title(&f["accounts"][0]) == "alice/Facebook")
+        .unwrap();
+    assert_eq!(facebook["severity"], "medium");
 }

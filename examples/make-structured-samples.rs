@@ -2,12 +2,14 @@
 //! `sample-exports/bitwarden-encrypted.json` (password `vaultlint-sample`,
 //! PBKDF2-SHA256 600,000 rounds, encrypted from `bitwarden.json` by
 //! vaultlint's own encryptor), `1password.1pux` and `protonpass.zip`
-//! (zips of the JSON below). Run: `cargo run --example make-structured-samples`.
+//! (zips of the JSON below) and `protonpass-pgp.zip` (the same Proton Pass
+//! data as `Proton Pass/data.pgp`, passphrase `vaultlint-sample`). Run: `cargo run --example make-structured-samples`.
 
 use std::io::Write;
 use std::path::Path;
 
 use vaultlint::import::bitwarden_json::{Protect, encrypt};
+use vaultlint::import::protonpass_export::encrypt_pgp;
 
 /// The sample password of the encrypted exports.
 const PASSWORD: &str = "vaultlint-sample";
@@ -189,5 +191,10 @@ fn main() {
     zip(
         &dir.join("protonpass.zip"),
         &[("Proton Pass/data.json", PROTON_DATA)],
+    );
+    let pgp = encrypt_pgp(PROTON_DATA.as_bytes(), PASSWORD, 2026);
+    zip(
+        &dir.join("protonpass-pgp.zip"),
+        &[("Proton Pass/data.pgp", &pgp)],
     );
 }

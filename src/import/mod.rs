@@ -16,7 +16,7 @@ mod enpass_json;
 mod json;
 pub mod kdbx;
 mod onepux;
-mod protonpass_export;
+pub mod protonpass_export;
 pub mod unlock;
 
 mod bitwarden;
@@ -301,7 +301,7 @@ fn load_structured(
             onepux::NAME,
         ),
         protonpass_export::ID => (
-            protonpass_export::import(data, path)?,
+            protonpass_export::import(data, path, member, &options.unlock)?,
             protonpass_export::CAPABILITIES,
             protonpass_export::NAME,
         ),

@@ -4,17 +4,25 @@
 //! extra fields, passkeys (relying party and user name only), notes, trash
 //! (`state: 2`, excluded and counted) and the item's `createTime` /
 //! `modifyTime` (item-level dates: `modified`, never `password_changed`).
+//!
+//! The PGP-encrypted export (`Proton Pass/data.pgp` in the zip, or the
+//! armored file alone) is decrypted with its passphrase (the `pgp` crate:
+//! symmetric OpenPGP, integrity-protected): a wrong passphrase is
+//! `wrong password or key file`, a failed integrity check (MDC) is a
+//! damaged file; the decrypted JSON stays in a zeroizing buffer.
 
 use serde::Deserialize;
 
+use zeroize::Zeroizing;
+
+use super::unlock::{Password, UnlockSettings};
 use super::{Parsed, archive, json};
 use crate::error::InputError;
 use crate::model::{Capabilities, Entry, EntryKind, Field, Passkey, Secret};
 
 pub const ID: &str = "protonpass-export";
-pub const NAME: &str = "Proton Pass export (zip with data.json, or data.json)";
-pub const SIGNATURE: &str =
-    "zip holding Proton Pass/data.json (JSON with userId, version and vaults)";
+pub const NAME: &str = "Proton Pass export (zip with data.json or PGP-encrypted data.pgp)";
+pub const SIGNATURE: &str = "zip holding Proton Pass/data.json or data.pgp; data.json (JSON with userId, version and vaults); an armored PGP message (data.pgp)";
 
 pub const CAPABILITIES: Capabilities = Capabilities {
     notes: true,
@@ -35,12 +43,83 @@ pub fn is_pgp(data: &[u8]) -> bool {
     text[start..].starts_with(b"-----BEGIN PGP MESSAGE-----")
 }
 
-/// Why a PGP-encrypted export is not read (exit 2, nothing read).
-fn pgp_locked(file: &str) -> InputError {
-    InputError::Locked {
+fn pgp_damaged(file: &str, why: &str) -> InputError {
+    InputError::Damaged {
         path: file.to_owned(),
-        message: "this is a PGP-encrypted Proton Pass export (data.pgp), which vaultlint does not read yet: nothing was read. Export without encryption and pipe it in (vaultlint audit -), or export as CSV".into(),
+        message: format!(
+            "the PGP-encrypted Proton Pass export is damaged or was altered ({why}); nothing was read from it"
+        ),
     }
+}
+
+/// Decrypts a PGP-encrypted export (armored or binary) with its passphrase.
+fn decrypt_pgp(
+    data: &[u8],
+    file: &str,
+    member: &str,
+    unlock: &UnlockSettings,
+) -> Result<Zeroizing<Vec<u8>>, InputError> {
+    use pgp::composed::Message;
+    use std::io::Read as _;
+    let armored = is_pgp(data);
+    // Parsed once up front so a damaged file is told apart from a wrong
+    // passphrase; each try parses again (decryption consumes the message).
+    let parse = || {
+        let cursor = std::io::BufReader::new(std::io::Cursor::new(data));
+        if armored {
+            Message::from_armor(cursor).map(|(m, _)| m)
+        } else {
+            Message::from_bytes(cursor)
+        }
+    };
+    parse().map_err(|_| pgp_damaged(file, "not a readable OpenPGP message"))?;
+    unlock.unlock(file, member, false, |password: &Password| {
+        let Some(password) = password else {
+            return Ok(None);
+        };
+        eprintln!("unlocking {file}…");
+        let message = parse().map_err(|_| pgp_damaged(file, "not a readable OpenPGP message"))?;
+        let key = pgp::types::Password::from(password.as_str());
+        let Ok(mut message) = message.decrypt_with_password(&key) else {
+            return Ok(None);
+        };
+        if message.is_compressed() {
+            message = message
+                .decompress()
+                .map_err(|_| pgp_damaged(file, "cannot decompress"))?;
+        }
+        let mut out = Zeroizing::new(Vec::new());
+        match message.read_to_end(&mut out) {
+            Ok(_) => Ok(Some(out)),
+            // Before any integrity check passes, a wrong passphrase reads
+            // as garbage that fails it too: only a message whose first
+            // bytes decrypted to a JSON object is taken as altered.
+            Err(_) if out.first() == Some(&b'{') => {
+                Err(pgp_damaged(file, "the integrity check (MDC) fails"))
+            }
+            Err(_) => Ok(None),
+        }
+    })
+}
+
+/// Writes `plain` as a passphrase-encrypted, armored OpenPGP message, the
+/// way Proton Pass writes `data.pgp` (AES-256, iterated and salted S2K,
+/// integrity-protected). `seed` makes it reproducible (the project's
+/// sample); used by the tests and `make-structured-samples`.
+pub fn encrypt_pgp(plain: &[u8], passphrase: &str, seed: u64) -> String {
+    use pgp::composed::{ArmorOptions, MessageBuilder};
+    use pgp::crypto::sym::SymmetricKeyAlgorithm;
+    use rand::SeedableRng as _;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let s2k = pgp::types::StringToKey::new_default(&mut rng);
+    let mut builder = MessageBuilder::from_bytes("", plain.to_vec())
+        .seipd_v1(&mut rng, SymmetricKeyAlgorithm::AES256);
+    builder
+        .encrypt_with_password(s2k, &pgp::types::Password::from(passphrase))
+        .expect("encrypts");
+    builder
+        .to_armored_string(&mut rng, ArmorOptions::default())
+        .expect("armors")
 }
 
 /// True for a zip holding a Proton Pass `data.json` (or `data.pgp`).
@@ -142,14 +221,22 @@ struct ProtonPasskey {
     create_time: Option<i64>,
 }
 
-/// Reads a Proton Pass export zip, or its `data.json` given alone.
-pub fn import(data: &[u8], file: &str) -> Result<Parsed, InputError> {
+/// Reads a Proton Pass export zip, its `data.json` given alone, or its
+/// PGP-encrypted `data.pgp` (in the zip or alone).
+pub fn import(
+    data: &[u8],
+    file: &str,
+    member: &str,
+    unlock: &UnlockSettings,
+) -> Result<Parsed, InputError> {
     if archive::is_zip(data) {
-        if let Some((name, member)) = archive::read_member(data, file, is_data_json)? {
-            return import_json(&member, &format!("{file}: {name}"));
+        if let Some((name, member_data)) = archive::read_member(data, file, is_data_json)? {
+            return import_json(&member_data, &format!("{file}: {name}"));
         }
-        if archive::read_member(data, file, is_data_pgp)?.is_some() {
-            return Err(pgp_locked(file));
+        if let Some((_, pgp)) = archive::read_member(data, file, is_data_pgp)? {
+            let plain = decrypt_pgp(&pgp, file, member, unlock)?;
+            drop(pgp);
+            return import_json(&plain, file);
         }
         return Err(InputError::Damaged {
             path: file.to_owned(),
@@ -157,7 +244,8 @@ pub fn import(data: &[u8], file: &str) -> Result<Parsed, InputError> {
         });
     }
     if is_pgp(data) {
-        return Err(pgp_locked(file));
+        let plain = decrypt_pgp(data, file, member, unlock)?;
+        return import_json(&plain, file);
     }
     import_json(data, file)
 }
@@ -270,7 +358,7 @@ mod tests {
 
     #[test]
     fn data_json_reads_logins_totp_fields_passkeys_trash_and_item_dates() {
-        let out = import(DATA.as_bytes(), "data.json").unwrap();
+        let out = import(DATA.as_bytes(), "data.json", "m", &no_unlock()).unwrap();
         assert_eq!(out.rows, 3);
         let m = &out.entries[0];
         assert!(m.is_account());
@@ -284,21 +372,55 @@ mod tests {
         assert_eq!(out.entries[2].kind, EntryKind::Other);
     }
 
+    fn no_unlock() -> UnlockSettings {
+        UnlockSettings {
+            no_prompt: true,
+            ..Default::default()
+        }
+    }
+
     #[test]
     fn the_export_zip_is_read() {
         let zip = archive::testing::zip(&[("Proton Pass/data.json", DATA.as_bytes())]);
         assert!(is_proton_zip(&archive::names(&zip).unwrap()));
-        assert_eq!(import(&zip, "p.zip").unwrap().rows, 3);
-        let pgp = archive::testing::zip(&[("Proton Pass/data.pgp", b"-----BEGIN PGP")]);
-        let err = import(&pgp, "p.zip").unwrap_err();
-        assert!(err.to_string().contains("PGP"), "{err}");
-        let armored = b"-----BEGIN PGP MESSAGE-----\n\nwy4ECQMI\n-----END PGP MESSAGE-----\n";
-        assert!(is_pgp(armored));
-        let err = import(armored, "data.pgp").unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("data.pgp: this is a PGP-encrypted"),
-            "{err}"
+        assert_eq!(import(&zip, "p.zip", "m", &no_unlock()).unwrap().rows, 3);
+    }
+
+    #[test]
+    fn the_pgp_export_opens_with_its_passphrase_and_fails_clearly_otherwise() {
+        let armored = encrypt_pgp(DATA.as_bytes(), "open sesame", 5);
+        assert!(is_pgp(armored.as_bytes()) && !armored.contains("pw-mail-1"));
+        let dir = tempfile::tempdir().unwrap();
+        let pw = |p: &str| {
+            let path = dir.path().join(p.replace(' ', "_"));
+            std::fs::write(&path, p).unwrap();
+            UnlockSettings {
+                password_file: Some(path),
+                no_prompt: true,
+                ..Default::default()
+            }
+        };
+        let out = import(armored.as_bytes(), "data.pgp", "m", &pw("open sesame")).unwrap();
+        assert_eq!(out.rows, 3);
+        assert_eq!(out.entries[0].password(), Some("pw-mail-1"));
+        // In the zip, as Proton Pass writes it.
+        let zip = archive::testing::zip(&[("Proton Pass/data.pgp", armored.as_bytes())]);
+        assert_eq!(
+            import(&zip, "p.zip", "m", &pw("open sesame")).unwrap().rows,
+            3
         );
+        let err = import(armored.as_bytes(), "data.pgp", "m", &pw("wrong")).unwrap_err();
+        assert_eq!(err.to_string(), "wrong password or key file for data.pgp");
+        let err = import(armored.as_bytes(), "data.pgp", "m", &no_unlock()).unwrap_err();
+        assert!(err.to_string().contains("--password-file"), "{err}");
+        // A flipped character inside the armored payload: never garbage.
+        let mut flipped = armored.clone().into_bytes();
+        let at = armored.len() / 2;
+        flipped[at] = if flipped[at] == b'A' { b'B' } else { b'A' };
+        let err = import(&flipped, "data.pgp", "m", &pw("open sesame")).unwrap_err();
+        assert!(err.to_string().starts_with("data.pgp"), "{err}");
+        let cut = &armored.as_bytes()[..armored.len() / 2];
+        let err = import(cut, "data.pgp", "m", &pw("open sesame")).unwrap_err();
+        assert!(err.to_string().starts_with("data.pgp"), "{err}");
     }
 }

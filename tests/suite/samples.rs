@@ -44,6 +44,7 @@ const STRUCTURED: &[(&str, &str, u64, u64, u64, usize)] = &[
     ("cxf.json", "cxf", 4, 2, 0, 0),
     ("family/alice.json", "bitwarden-json", 12, 11, 0, 3),
     ("keepass.kdbx", "kdbx", 7, 5, 1, 2),
+    ("protonpass-pgp.zip", "protonpass-export", 4, 2, 1, 0),
     ("protonpass.zip", "protonpass-export", 4, 2, 1, 0),
 ];
 

@@ -360,6 +360,12 @@ fn shared_structured_fixtures_read_with_the_right_counts() {
             "protonpass-export",
             [9, 3, 4, 0, 0, 1],
         ),
+        (
+            "protonpass-pgp-encrypted-data.pgp",
+            Some("test"),
+            "protonpass-export",
+            [1, 0, 0, 0, 0, 0],
+        ),
         ("1password-cxf-sdk.json", None, "cxf", [10, 1, 1, 0, 0, 0]),
         ("dashlane-cxf-sdk.json", None, "cxf", [12, 1, 1, 0, 0, 0]),
         (
@@ -420,14 +426,16 @@ fn shared_encrypted_fixtures_fail_clearly() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("wrong password or key file for"));
-    // Proton Pass PGP exports are not read yet: exit 2, naming the file.
+    // Proton Pass PGP: a wrong passphrase says so, naming the file.
     let path = dir.join("protonpass-pgp-encrypted-data.pgp");
-    common::audit(&[path.to_str().unwrap()])
+    common::audit(&[path.to_str().unwrap(), "--password-env", "VL_TEST_PW"])
+        .env("VL_TEST_PW", "not-test")
         .assert()
         .code(2)
         .stderr(
-            predicate::str::contains("protonpass-pgp-encrypted-data.pgp")
-                .and(predicate::str::contains("PGP-encrypted")),
+            predicate::str::contains("wrong password or key file for").and(
+                predicate::str::contains("protonpass-pgp-encrypted-data.pgp"),
+            ),
         );
     let path = dir.join("bitwarden-account-encrypted-v1.json");
     common::audit(&[path.to_str().unwrap()])

@@ -413,12 +413,14 @@ mod tests {
         assert_eq!(err.to_string(), "wrong password or key file for data.pgp");
         let err = import(armored.as_bytes(), "data.pgp", "m", &no_unlock()).unwrap_err();
         assert!(err.to_string().contains("--password-file"), "{err}");
-        // A flipped character inside the armored payload: never garbage.
+        // A flipped character inside the armored payload is an error naming
+        // the file (damaged, or indistinguishable from a wrong passphrase),
+        // never garbage read as data.
         let mut flipped = armored.clone().into_bytes();
         let at = armored.len() / 2;
         flipped[at] = if flipped[at] == b'A' { b'B' } else { b'A' };
         let err = import(&flipped, "data.pgp", "m", &pw("open sesame")).unwrap_err();
-        assert!(err.to_string().starts_with("data.pgp"), "{err}");
+        assert!(err.to_string().contains("data.pgp"), "{err}");
         let cut = &armored.as_bytes()[..armored.len() / 2];
         let err = import(cut, "data.pgp", "m", &pw("open sesame")).unwrap_err();
         assert!(err.to_string().starts_with("data.pgp"), "{err}");

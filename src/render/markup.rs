@@ -14,13 +14,16 @@ pub fn account_name(a: &AccountReport) -> String {
     }
 }
 
+/// `1 note`, `2 notes`: a count with the right form of its noun (not escaped).
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Where every row of an export went, so that nothing reads as lost:
 /// `12 rows: 7 accounts, 1 login without a password, 2 notes/cards/other
 /// items, 1 folder, 1 in trash (excluded), 1 skipped (not read or
 /// checked)`. The parts add up to the rows (not escaped).
 pub fn row_breakdown(src: &SourceReport) -> String {
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut parts = vec![plural(src.accounts, "account", "accounts")];
     let rest = [
         (
@@ -113,6 +116,13 @@ mod tests {
             .split(", ")
             .map(|p| p.split(' ').next().unwrap().parse::<usize>().unwrap())
             .sum()
+    }
+
+    #[test]
+    fn plurals_agree_with_their_count() {
+        assert_eq!(plural(0, "note", "notes"), "0 notes");
+        assert_eq!(plural(1, "note", "notes"), "1 note");
+        assert_eq!(plural(2, "note", "notes"), "2 notes");
     }
 
     #[test]

@@ -146,6 +146,12 @@ pub struct Availability {
     pub methods: Vec<String>,
     pub documentation: Option<String>,
     pub source: DirectorySource,
+    /// The service holds money (a bank, payments, an exchange, a broker).
+    #[serde(default)]
+    pub money: bool,
+    /// The service is a mailbox (its address can reset other accounts).
+    #[serde(default)]
+    pub mailbox: bool,
 }
 
 /// The mailbox that can reset an account, when it is a hub.

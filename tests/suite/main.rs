@@ -11,6 +11,7 @@ mod fuzz_import;
 mod import_trust;
 mod kdbx;
 mod mutation;
+mod plan_reports;
 mod policy;
 mod pwned_dataset;
 mod pwned_faults;

@@ -26,9 +26,11 @@ use super::Parsed;
 use super::json;
 use super::unlock::{Password, UnlockSettings};
 use crate::error::InputError;
-use crate::model::{Capabilities, Entry, EntryKind, Field, OldPassword, Passkey, Secret};
+use crate::model::{
+    Capabilities, Entry, EntryKind, Field, FormatInfo, Layout, OldPassword, Passkey, Secret,
+};
 
-type Sha256 = sha2_11::Sha256;
+type Sha256 = sha2::Sha256;
 type HmacSha256 = hmac::Hmac<Sha256>;
 
 pub const ID: &str = "bitwarden-json";
@@ -42,6 +44,17 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     attachments: false,
     history: true,
     passkeys: true,
+};
+
+/// The format's facts (see [`crate::model::FormatInfo`]).
+pub const FORMAT: FormatInfo = FormatInfo {
+    id: ID,
+    aliases: &["bitwarden-encrypted-json"],
+    name: NAME,
+    signature: SIGNATURE,
+    layout: Layout::Structured,
+    capabilities: CAPABILITIES,
+    ..FormatInfo::BASE
 };
 
 /// The file's envelope: a plain export, or the password-protected wrapper.
@@ -232,7 +245,7 @@ impl Kdf {
                 memory_mib,
                 parallelism,
             } => {
-                use sha2_11::Digest as _;
+                use sha2::Digest as _;
                 let salt = Sha256::digest(salt.as_bytes());
                 let params =
                     argon2::Params::new(memory_mib * 1024, iterations, parallelism, Some(32))

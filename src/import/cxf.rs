@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::json::{self, Text};
 use super::{Parsed, util};
 use crate::error::InputError;
-use crate::model::{Capabilities, Entry, EntryKind, Field, Passkey, Secret};
+use crate::model::{Capabilities, Entry, EntryKind, Field, FormatInfo, Layout, Passkey, Secret};
 
 pub const ID: &str = "cxf";
 pub const NAME: &str = "Credential Exchange Format (CXF) JSON";
@@ -25,6 +25,17 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     attachments: false,
     history: false,
     passkeys: true,
+};
+
+/// The format's facts (see [`crate::model::FormatInfo`]).
+pub const FORMAT: FormatInfo = FormatInfo {
+    id: ID,
+    aliases: &["cxf-json"],
+    name: NAME,
+    signature: SIGNATURE,
+    layout: Layout::Structured,
+    capabilities: CAPABILITIES,
+    ..FormatInfo::BASE
 };
 
 #[derive(Deserialize, Default)]

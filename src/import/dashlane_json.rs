@@ -11,7 +11,7 @@ use serde::de::IgnoredAny;
 use super::json::{self, Text};
 use super::{Parsed, util};
 use crate::error::InputError;
-use crate::model::{Capabilities, Entry, EntryKind, Field};
+use crate::model::{Capabilities, Entry, EntryKind, Field, FormatInfo, Layout};
 
 pub const ID: &str = "dashlane-json";
 pub const NAME: &str = "Dashlane JSON (legacy)";
@@ -24,6 +24,17 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     attachments: false,
     history: false,
     passkeys: false,
+};
+
+/// The format's facts (see [`crate::model::FormatInfo`]).
+pub const FORMAT: FormatInfo = FormatInfo {
+    id: ID,
+    aliases: &[],
+    name: NAME,
+    signature: SIGNATURE,
+    layout: Layout::Structured,
+    capabilities: CAPABILITIES,
+    ..FormatInfo::BASE
 };
 
 #[derive(Deserialize, Default)]

@@ -13,7 +13,8 @@ use serde_json::Value;
 use super::{Parsed, archive, json};
 use crate::error::InputError;
 use crate::model::{
-    Attachment, Capabilities, Entry, EntryKind, Field, OldPassword, Passkey, Secret,
+    Attachment, Capabilities, Entry, EntryKind, Field, FormatInfo, Layout, OldPassword, Passkey,
+    Secret,
 };
 
 pub const ID: &str = "1pux";
@@ -27,6 +28,17 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     attachments: true,
     history: true,
     passkeys: true,
+};
+
+/// The format's facts (see [`crate::model::FormatInfo`]).
+pub const FORMAT: FormatInfo = FormatInfo {
+    id: ID,
+    aliases: &["1password-1pux"],
+    name: NAME,
+    signature: SIGNATURE,
+    layout: Layout::Structured,
+    capabilities: CAPABILITIES,
+    ..FormatInfo::BASE
 };
 
 /// True for a zip holding `export.data`.

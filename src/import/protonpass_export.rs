@@ -18,7 +18,7 @@ use zeroize::Zeroizing;
 use super::unlock::{Password, UnlockSettings};
 use super::{Parsed, archive, json};
 use crate::error::InputError;
-use crate::model::{Capabilities, Entry, EntryKind, Field, Passkey, Secret};
+use crate::model::{Capabilities, Entry, EntryKind, Field, FormatInfo, Layout, Passkey, Secret};
 
 pub const ID: &str = "protonpass-export";
 pub const NAME: &str = "Proton Pass export (zip with data.json or PGP-encrypted data.pgp)";
@@ -31,6 +31,17 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     attachments: false,
     history: false,
     passkeys: true,
+};
+
+/// The format's facts (see [`crate::model::FormatInfo`]).
+pub const FORMAT: FormatInfo = FormatInfo {
+    id: ID,
+    aliases: &["protonpass-zip", "protonpass-json", "protonpass-pgp"],
+    name: NAME,
+    signature: SIGNATURE,
+    layout: Layout::Structured,
+    capabilities: CAPABILITIES,
+    ..FormatInfo::BASE
 };
 
 /// True for an armored OpenPGP message (Proton Pass `data.pgp`).

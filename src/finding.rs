@@ -347,6 +347,6 @@ mod tests {
             Some(FindingKind::RecoveryHub)
         );
         assert_eq!(FindingKind::LockoutRisk.check(), CheckId::Recovery);
-        assert!(CheckId::names().starts_with("reuse, similar, weak, pwned"));
+        assert!(CheckId::names().starts_with("reuse, similar, history, weak, pwned"));
     }
 }

@@ -872,14 +872,18 @@ https://d.example,dee,pw-d,,,D,,0\n";
 
     #[test]
     fn files_that_are_not_csv_say_what_they_are() {
-        let err = load_bytes(
+        // A Bitwarden JSON export is read (structured); other JSON is named.
+        let (source, _) = load_bytes(
             br#"{"encrypted":false,"items":[]}"#,
             "b.json",
             "m",
             &FormatChoice::Auto,
         )
-        .unwrap_err();
-        assert!(err.to_string().contains("Bitwarden JSON export"), "{err}");
+        .unwrap();
+        assert_eq!(source.format, "bitwarden-json");
+        let err =
+            load_bytes(br#"{"some": "json"}"#, "b.json", "m", &FormatChoice::Auto).unwrap_err();
+        assert!(err.to_string().contains("JSON"), "{err}");
         let err = load_bytes(
             b"PK\x03\x04\x14\0xl/workbook.xml",
             "e.xlsx",

@@ -25,4 +25,5 @@ mod repro;
 mod samples;
 mod similar_cli;
 mod site_breach;
+mod structured;
 mod zxcvbn_equivalence;

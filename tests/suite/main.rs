@@ -26,4 +26,5 @@ mod samples;
 mod scheduled;
 mod similar_cli;
 mod site_breach;
+mod structured;
 mod zxcvbn_equivalence;

@@ -170,11 +170,11 @@ pub struct AccountReport {
     pub password_age_days: Option<i64>,
     /// Earlier passwords the export keeps for this account (counted, never
     /// shown); absent when none.
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub history_passwords: usize,
     /// Passkeys stored with this account (relying party only); absent when
     /// none.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub passkeys: Vec<String>,
 }
 

@@ -11,6 +11,7 @@ pub use crate::finding::{CheckId, FindingKind, Severity, account_id, account_ind
 use crate::model::Skipped;
 
 pub mod accounts;
+pub mod drill;
 pub mod plan;
 
 pub use accounts::{
@@ -38,6 +39,9 @@ pub struct Audit {
     /// A report written before the plan existed reads back with none.
     #[serde(default)]
     pub plan: Vec<PlanItem>,
+    /// The lockout drill (absent when the `drill` check did not run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drill: Option<drill::Drill>,
     pub summary: Summary,
     /// Public datasets the checks used, with their licence and credit.
     pub data_sources: Vec<DataSource>,

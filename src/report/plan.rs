@@ -367,7 +367,12 @@ fn attach(d: &mut Draft, fi: usize, f: &Finding, all: &[usize]) {
             }
         }
         FindingKind::InsecureUrl => d.step(StepKind::UseHttps, fi, f),
-        FindingKind::RecoveryHub => {}
+        // The drill's findings come with its own suggested actions.
+        FindingKind::RecoveryHub
+        | FindingKind::RecoveryCycle
+        | FindingKind::SinglePointOfFailure
+        | FindingKind::CodesWithSeed
+        | FindingKind::SmsOnly => {}
     }
 }
 

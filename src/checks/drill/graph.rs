@@ -214,13 +214,53 @@ impl Graph {
     }
 
     /// Nodes lost after `loss` only because their recovery depends on
-    /// itself (in the greatest fixed point, not in the least).
+    /// itself: of those in the greatest fixed point but not in the least,
+    /// the ones on (or between) the cycles, not those merely depending on one.
     pub fn cycle_nodes(&self, loss: &Loss) -> Vec<usize> {
         let least = self.reachable(loss, true);
         let greatest = self.not_cut_off(loss, true);
-        (0..self.ways.len())
-            .filter(|&i| greatest[i] && !least[i])
-            .collect()
+        let mut inside: Vec<bool> = (0..self.ways.len())
+            .map(|i| greatest[i] && !least[i])
+            .collect();
+        // Edges i -> j among them (j needed by a live way of i); peel off
+        // nodes with no edge out or no edge in until nothing changes.
+        loop {
+            let mut out = vec![false; inside.len()];
+            let mut into = vec![false; inside.len()];
+            for (i, ways) in self.ways.iter().enumerate() {
+                if !inside[i] {
+                    continue;
+                }
+                for w in ways {
+                    let live = w.needs.iter().all(|&r| match r {
+                        Req::Node(j) => greatest[j],
+                        r => !Self::base_lost(loss, true, r),
+                    });
+                    if !live {
+                        continue;
+                    }
+                    for r in &w.needs {
+                        if let Req::Node(j) = *r
+                            && inside[j]
+                        {
+                            out[i] = true;
+                            into[j] = true;
+                        }
+                    }
+                }
+            }
+            let mut changed = false;
+            for i in 0..inside.len() {
+                if inside[i] && !(out[i] && into[i]) {
+                    inside[i] = false;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        (0..self.ways.len()).filter(|&i| inside[i]).collect()
     }
 
     /// Why node `i` is not reachable: for each way, the first requirement
@@ -324,6 +364,11 @@ mod tests {
         };
         assert_eq!(g.states(&loss), vec![State::LockedOut, State::LockedOut]);
         assert_eq!(g.cycle_nodes(&loss), vec![0, 1]);
+        // An account that only depends on the cycle is lost, not on it.
+        let mut more = g.clone();
+        more.ways.push(vec![way(vec![Req::Node(0)])]);
+        assert_eq!(more.states(&loss)[2], State::LockedOut);
+        assert_eq!(more.cycle_nodes(&loss), vec![0, 1]);
         assert!(g.cycle_nodes(&Loss::default()).is_empty());
     }
 

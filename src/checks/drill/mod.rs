@@ -26,7 +26,7 @@ pub mod graph;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::recovery::hubs::{normalize_address, provider};
-use super::recovery::inventory::{AuthMethod, Record};
+use super::recovery::inventory::{AuthMethod, Record, VaultInfo};
 use super::{Context, Draft, Facts, FindingKind, Outcome};
 use crate::finding::account_id;
 use crate::report::drill::{Drill, DrillAction, LockedOut, MemberDrill, ScenarioResult, VaultNode};
@@ -298,11 +298,19 @@ fn build(
         })
     });
     let vault_entry = vault_entry.map(|p| p + 1);
-    let table = ctx
-        .recovery
-        .inventory
-        .as_ref()
-        .and_then(|inv| inv.vault.clone());
+    // The member's own [vault.<member>] table, else the one for everyone.
+    let table = ctx.recovery.inventory.as_ref().and_then(|inv| {
+        let mine = |t: &&VaultInfo| {
+            t.member
+                .as_deref()
+                .is_some_and(|m| m.eq_ignore_ascii_case(member.trim()))
+        };
+        inv.vaults
+            .iter()
+            .find(mine)
+            .or_else(|| inv.vaults.iter().find(|t| t.member.is_none()))
+            .cloned()
+    });
     let mut vault = nodes[0].clone();
     if let Some(v) = vault_entry {
         let e = &nodes[v];
@@ -328,6 +336,22 @@ fn build(
             vault.factors.clear();
         }
         vault.kit = t.recovery.is_some();
+        if let Some(address) = t
+            .recovery_email
+            .as_deref()
+            .and_then(|a| normalize_address(a).map(|(a, _)| a))
+        {
+            match accounts.iter().position(|&j| is_mailbox(ctx, j, &address)) {
+                Some(p) => {
+                    vault.mailbox = Some(p + 1);
+                    vault.mailbox_outside = None;
+                }
+                None => {
+                    vault.mailbox = None;
+                    vault.mailbox_outside = Some(address);
+                }
+            }
+        }
     }
     nodes[0] = vault;
 
@@ -521,10 +545,12 @@ fn explain(
                 follow.push(0);
                 format!("{who}: password only in the password manager")
             }
-            (WayKind::Codes, Req::Node(0)) => {
+            (WayKind::Codes, Req::Node(0)) if info.codes_in_vault && !info.codes_offline => {
                 follow.push(0);
                 format!("{who}: backup codes only in the password manager")
             }
+            // Offline codes still need the password, said above.
+            (WayKind::Codes, Req::Node(0)) => continue,
             (WayKind::Login, Req::Node(m)) | (WayKind::Mailbox, Req::Node(m)) => {
                 follow.push(*m);
                 format!("{who}: reset mail goes to {}", g.nodes[*m].label)
@@ -546,9 +572,6 @@ fn explain(
         && !info.codes_unknown
     {
         steps.push(format!("{who}: no backup codes saved"));
-    }
-    if n != 0 && info.mailbox.is_none() && info.mailbox_outside.is_none() {
-        steps.push(format!("{who}: no recovery mailbox"));
     }
     if n == 0 && !info.kit {
         steps.push("the password manager: no emergency kit recorded".to_owned());

@@ -30,9 +30,11 @@
 //! recovery_email = "alice@gmail.com" # when not the username
 //! recovery_phone = true
 //!
-//! [vault]                            # the password manager itself
+//! [vault]                            # the password manager itself ([vault.bob]: bob's)
+//! member = "alice"                   # optional: whose vault (default: everyone's)
 //! recovery = "emergency kit printed"
 //! two_factor = "app"                 # or none
+//! recovery_email = "alice@gmail.com" # where its account recovery goes
 //! ```
 //!
 //! (CSV: columns `methods` separated by `;`, `recovery_email`, `recovery_phone`.)
@@ -107,6 +109,10 @@ pub struct VaultInfo {
     pub recovery: Option<String>,
     /// `two_factor = "app"` (a [`AuthMethod`] name, or `none`).
     pub two_factor: Option<AuthMethod>,
+    /// `recovery_email`: the mailbox its account recovery goes to.
+    pub recovery_email: Option<String>,
+    /// `member`: whose vault (none: every member's).
+    pub member: Option<String>,
 }
 
 /// A parsed inventory file.
@@ -115,8 +121,8 @@ pub struct Inventory {
     /// The path as given, for evidence and messages.
     pub path: String,
     pub records: Vec<Record>,
-    /// The `[vault]` table (TOML only).
-    pub vault: Option<VaultInfo>,
+    /// The `[vault]` table and its `[vault.<member>]` tables (TOML only).
+    pub vaults: Vec<VaultInfo>,
 }
 
 #[derive(Deserialize)]
@@ -124,15 +130,10 @@ pub struct Inventory {
 struct TomlFile {
     #[serde(default)]
     codes: Vec<toml::Spanned<TomlRecord>>,
-    vault: Option<toml::Spanned<TomlVault>>,
+    vault: Option<toml::Table>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TomlVault {
-    recovery: Option<String>,
-    two_factor: Option<String>,
-}
+const VAULT_KEYS: &[&str] = &["member", "recovery", "two_factor", "recovery_email"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -165,6 +166,10 @@ struct Ways {
     methods: Vec<String>,
     recovery_email: Option<String>,
     recovery_phone: Option<String>,
+}
+
+fn truncate_key(k: &str) -> String {
+    crate::sanitize::truncate(&crate::sanitize::terminal(k), 30)
 }
 
 fn line_of(text: &str, offset: usize) -> u64 {
@@ -335,33 +340,124 @@ impl Inventory {
                 )
             })
             .collect::<Result<_, _>>()?;
-        let vault = match file.vault {
-            None => None,
-            Some(spanned) => {
-                let line = line_of(text, spanned.span().start);
-                let raw = spanned.into_inner();
-                let two_factor = match raw.two_factor.as_deref().map(str::trim) {
-                    None | Some("none") | Some("") => None,
-                    Some(m) => Some(AuthMethod::parse(m).ok_or_else(|| {
-                        Self::error(
-                            path,
-                            line,
-                            "[vault] two_factor must be app, sms, hardware_key, passkey, email or none",
-                        )
-                    })?),
-                };
-                Some(VaultInfo {
-                    line,
-                    recovery: raw.recovery.as_deref().and_then(non_empty),
-                    two_factor,
-                })
+        let vaults = match file.vault {
+            None => Vec::new(),
+            Some(table) => {
+                // Where the first `[vault` table starts (toml gives no span
+                // for a table made only of `[vault.<member>]` tables).
+                let at = text
+                    .lines()
+                    .scan(0usize, |off, l| {
+                        let o = *off;
+                        *off += l.len() + 1;
+                        Some((o, l))
+                    })
+                    .find(|(_, l)| l.trim_start().starts_with("[vault"))
+                    .map_or(0, |(o, _)| o);
+                Self::vault_tables(text, path, at, table)?
             }
         };
         Ok(Inventory {
             path: path.to_owned(),
             records,
-            vault,
+            vaults,
         })
+    }
+
+    /// The `[vault]` table (for everyone, or `member = ...`) and its
+    /// `[vault.<member>]` tables. `at`: where `[vault]` starts in `text`.
+    fn vault_tables(
+        text: &str,
+        path: &str,
+        at: usize,
+        table: toml::Table,
+    ) -> Result<Vec<VaultInfo>, InputError> {
+        // The line of `key` in the vault tables (toml gives no nested spans).
+        let line_of_key = |key: &str| {
+            let rest = &text[at.min(text.len())..];
+            let found = rest.lines().scan(0usize, |off, l| {
+                let o = *off;
+                *off += l.len() + 1;
+                Some((o, l))
+            });
+            for (o, l) in found {
+                let l = l.trim_start();
+                if l.starts_with(key) || l.contains(&format!(".{key}]")) {
+                    return line_of(text, at + o);
+                }
+            }
+            line_of(text, at)
+        };
+        let field = |t: &toml::Table, key: &str| -> Result<Option<String>, InputError> {
+            match t.get(key) {
+                None => Ok(None),
+                Some(toml::Value::String(s)) => Ok(non_empty(s)),
+                Some(_) => Err(Self::error(
+                    path,
+                    line_of_key(key),
+                    format!("[vault] {key} must be a string"),
+                )),
+            }
+        };
+        let info = |t: &toml::Table, member: Option<String>| -> Result<VaultInfo, InputError> {
+            let line = member
+                .as_deref()
+                .map(&line_of_key)
+                .unwrap_or_else(|| line_of(text, at));
+            let two_factor = match field(t, "two_factor")?.as_deref().map(str::trim) {
+                None | Some("none") => None,
+                Some(m) => Some(AuthMethod::parse(m).ok_or_else(|| {
+                    Self::error(
+                        path,
+                        line_of_key("two_factor"),
+                        "[vault] two_factor must be app, sms, hardware_key, passkey, email or none",
+                    )
+                })?),
+            };
+            Ok(VaultInfo {
+                line,
+                recovery: field(t, "recovery")?,
+                two_factor,
+                recovery_email: field(t, "recovery_email")?,
+                member: member.or(field(t, "member")?),
+            })
+        };
+        let mut out = Vec::new();
+        let mut top = toml::Table::new();
+        for (key, value) in &table {
+            match value {
+                toml::Value::Table(sub) => {
+                    for k in sub.keys() {
+                        if !VAULT_KEYS.contains(&k.as_str()) || k == "member" {
+                            return Err(Self::error(
+                                path,
+                                line_of_key(k),
+                                format!("unknown key '{}' in [vault.{key}]", truncate_key(k)),
+                            ));
+                        }
+                    }
+                    out.push(info(sub, Some(key.clone()))?);
+                }
+                _ if VAULT_KEYS.contains(&key.as_str()) => {
+                    top.insert(key.clone(), value.clone());
+                }
+                _ => {
+                    return Err(Self::error(
+                        path,
+                        line_of_key(key),
+                        format!(
+                            "unknown key '{}' in [vault] (expected {}, or a [vault.<member>] table)",
+                            truncate_key(key),
+                            VAULT_KEYS.join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+        if !top.is_empty() {
+            out.insert(0, info(&top, None)?);
+        }
+        Ok(out)
     }
 
     /// Parses the CSV spelling (header `site,account,member,where,date`).
@@ -472,7 +568,7 @@ impl Inventory {
         Ok(Inventory {
             path: path.to_owned(),
             records,
-            vault: None,
+            vaults: Vec::new(),
         })
     }
 
@@ -607,7 +703,7 @@ date = "2024-11"
         assert_eq!(r.recovery_email.as_deref(), Some("a@gmail.com"));
         assert!(r.recovery_phone);
         assert!(r.location.is_empty(), "no codes: no 'where' needed");
-        let v = inv.vault.unwrap();
+        let v = &inv.vaults[0];
         assert_eq!(v.line, 7);
         assert_eq!(v.two_factor, Some(AuthMethod::App));
         assert_eq!(v.recovery.as_deref(), Some("emergency kit printed"));
@@ -639,6 +735,22 @@ date = "2024-11"
             "inv.toml",
         ));
         assert_eq!(line, 7, "{msg}");
+        assert!(msg.contains("backup"), "{msg}");
+        let inv = Inventory::parse_toml(
+            "[vault]\ntwo_factor = \"app\"\n\n[vault.bob]\nrecovery = \"emergency kit printed\"\n",
+            "inv.toml",
+        )
+        .unwrap();
+        assert_eq!(inv.vaults.len(), 2);
+        assert_eq!(inv.vaults[0].member, None);
+        assert_eq!(inv.vaults[1].member.as_deref(), Some("bob"));
+        assert_eq!(inv.vaults[1].line, 4);
+        assert!(inv.vaults[1].recovery.is_some());
+        let (_, line, msg) = error_line(Inventory::parse_toml(
+            "[vault.bob]\nrecovery = \"kit\"\nkit = \"x\"\n",
+            "inv.toml",
+        ));
+        assert_eq!(line, 3, "{msg}");
         let (_, line, msg) = error_line(Inventory::parse_csv(
             "site,methods\na.com,app\nb.com,\n",
             "inv.csv",

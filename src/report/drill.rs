@@ -70,7 +70,10 @@ pub struct DrillAction {
     pub action: String,
     /// The account it is about (`A3`), or none for the vault itself.
     pub account: Option<String>,
-    /// Accounts no longer locked out, summed over the drill's scenarios
-    /// (after the actions before it).
+    /// Accounts no longer locked out in the scenario where it helps most
+    /// (after the actions before it). Actions are ranked by the sum over all
+    /// the drill's scenarios.
     pub accounts_saved: usize,
+    /// That scenario (`lost phone`).
+    pub scenario: String,
 }

@@ -671,6 +671,7 @@ fn actions(g: &MemberGraph, scens: &[Scenario]) -> Vec<DrillAction> {
                 .zip(&after)
                 .map(|(b, a)| b.saturating_sub(*a))
                 .sum();
+            // Ties: the earlier candidate (more dependents) wins.
             if saved > 0 && best.as_ref().is_none_or(|(s, _, _)| saved > *s) {
                 best = Some((saved, c, after));
             }
@@ -680,11 +681,20 @@ fn actions(g: &MemberGraph, scens: &[Scenario]) -> Vec<DrillAction> {
         };
         let (n, words, way) = cands.remove(c);
         graph.ways[n].push(way);
+        // The scenario where it saves the most (the first, on a tie).
+        let (most, at) = current
+            .iter()
+            .zip(&after)
+            .enumerate()
+            .map(|(k, (b, a))| (b.saturating_sub(*a), k))
+            .max_by_key(|&(d, k)| (d, std::cmp::Reverse(k)))
+            .unwrap_or((saved, 0));
         current = after;
         out.push(DrillAction {
             action: words,
             account: g.nodes[n].account.map(account_id),
-            accounts_saved: saved,
+            accounts_saved: most,
+            scenario: scens.get(at).map(|s| s.name.clone()).unwrap_or_default(),
         });
     }
     out
@@ -718,14 +728,17 @@ fn drill_member(
             cycle.extend(cyc);
             cycle_in.push(s.name.clone());
         }
-        if s.kind != ScenarioKind::All && locked_out.len() >= SPOF_MIN {
-            let critical = locked_out
+        // What one lost item takes with it (a lost mailbox itself aside).
+        let spread: Vec<usize> = locked_out
+            .iter()
+            .copied()
+            .filter(|&n| Some(n) != s.mailbox)
+            .collect();
+        if s.kind != ScenarioKind::All && spread.len() >= SPOF_MIN {
+            let critical = spread
                 .iter()
                 .any(|&n| g.hubs.contains(&n) || g.nodes[n].money);
-            let names: Vec<String> = locked_out
-                .iter()
-                .map(|&n| g.nodes[n].label.clone())
-                .collect();
+            let names: Vec<String> = spread.iter().map(|&n| g.nodes[n].label.clone()).collect();
             let mut d = Draft::new(
                 FindingKind::SinglePointOfFailure,
                 if critical {
@@ -733,15 +746,12 @@ fn drill_member(
                 } else {
                     Severity::High
                 },
-                locked_out
-                    .iter()
-                    .filter_map(|&n| g.nodes[n].account)
-                    .collect(),
+                spread.iter().filter_map(|&n| g.nodes[n].account).collect(),
                 format!(
                     "{} ({}): one loss locks out {} accounts: {}",
                     s.name,
                     g.member,
-                    locked_out.len(),
+                    spread.len(),
                     crate::sanitize::truncate(&join_and(&names), 160)
                 ),
             );
@@ -750,7 +760,7 @@ fn drill_member(
                 "member": g.member,
                 "scenario": s.kind.as_str(),
                 "mailbox": s.mailbox.and_then(|m| g.nodes[m].account).map(account_id),
-                "locked_out": locked_out.len(),
+                "locked_out": spread.len(),
             }));
             findings.push(d);
         }
@@ -849,19 +859,16 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
     }
     let mut findings = Vec::new();
     let mut members = Vec::new();
-    let mut cannot_tell = 0;
     for (member, accounts) in by_member {
         let g = build(ctx, member, &accounts, &facts.recovery);
         let m = drill_member(&g, &wanted, &mut findings);
-        cannot_tell += m.scenarios.iter().map(|s| s.cannot_tell).max().unwrap_or(0);
         members.push(m);
     }
     facts.drill = Some(Drill { members });
+    // "Cannot tell" accounts are counted per scenario in the drill section
+    // (never as reachable); the drill itself completes.
     Outcome {
         findings,
-        incomplete: (cannot_tell > 0).then(|| {
-            format!("{cannot_tell} accounts: the export cannot tell how they are recovered (counted as cannot tell, never as reachable)")
-        }),
         ..Outcome::default()
     }
 }
@@ -947,6 +954,7 @@ mod tests {
         // Saving Gmail's codes offline saves all three.
         assert_eq!(d.actions[0].action, "save Gmail's backup codes offline");
         assert_eq!(d.actions[0].accounts_saved, 3);
+        assert_eq!(d.actions[0].scenario, "lost phone");
         // Three locked out by one loss, one of them a hub: critical.
         let spof: Vec<&Draft> = findings
             .iter()

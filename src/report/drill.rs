@@ -33,6 +33,9 @@ pub struct VaultNode {
     /// An emergency kit or recovery code kept outside the vault (inventory
     /// `[vault] recovery`); false when nothing says so.
     pub emergency_kit: bool,
+    /// The inventory has a `[vault]` table for this member. Without one, the
+    /// lost-vault scenario is reported but raises no finding.
+    pub described: bool,
 }
 
 /// One scenario's outcome for one member.

@@ -134,6 +134,9 @@ struct MemberGraph {
     vault_entry: Option<usize>,
     /// Mailbox nodes that reset at least one other node.
     hubs: Vec<usize>,
+    /// The inventory describes this member's vault (`[vault]`): whether it
+    /// has an emergency kit is known.
+    vault_known: bool,
 }
 
 /// The registrable domain of a format's manager, for its own entry.
@@ -354,6 +357,7 @@ fn build(
         }
     }
     nodes[0] = vault;
+    let vault_known = table.is_some();
 
     let mut graph = Graph {
         ways: nodes
@@ -375,6 +379,7 @@ fn build(
         nodes,
         vault_entry,
         hubs,
+        vault_known,
     }
 }
 
@@ -734,7 +739,11 @@ fn drill_member(
             .copied()
             .filter(|&n| Some(n) != s.mailbox)
             .collect();
-        if s.kind != ScenarioKind::All && spread.len() >= SPOF_MIN {
+        // Without a [vault] table, whether the vault has an emergency kit is
+        // unknown: the scenario is reported, but not as a finding (every
+        // audit would have one).
+        let known = s.kind != ScenarioKind::LostVault || g.vault_known;
+        if s.kind != ScenarioKind::All && known && spread.len() >= SPOF_MIN {
             let critical = spread
                 .iter()
                 .any(|&n| g.hubs.contains(&n) || g.nodes[n].money);
@@ -841,6 +850,7 @@ fn drill_member(
                 join_and(&vault.factors.iter().map(|f| f.words()).collect::<Vec<_>>())
             },
             emergency_kit: vault.kit,
+            described: g.vault_known,
         },
         actions: actions(g, &scens),
         scenarios: results,
@@ -917,6 +927,7 @@ mod tests {
             nodes,
             vault_entry: None,
             hubs: vec![1],
+            vault_known: true,
         }
     }
 
@@ -988,6 +999,7 @@ mod tests {
             nodes,
             vault_entry: None,
             hubs: vec![1],
+            vault_known: true,
         };
         let mut findings = Vec::new();
         let d = drill_member(&g, &[], &mut findings);

@@ -367,9 +367,11 @@ fn attach(d: &mut Draft, fi: usize, f: &Finding, all: &[usize]) {
             }
         }
         FindingKind::InsecureUrl => d.step(StepKind::UseHttps, fi, f),
+        FindingKind::RecoveryHub => {}
+        // A suggestion, not a fix: the plan lists what needs work.
+        FindingKind::PasskeyAvailable => {}
         // The drill's findings come with its own suggested actions.
-        FindingKind::RecoveryHub
-        | FindingKind::RecoveryCycle
+        FindingKind::RecoveryCycle
         | FindingKind::SinglePointOfFailure
         | FindingKind::CodesWithSeed
         | FindingKind::SmsOnly => {}

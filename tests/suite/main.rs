@@ -12,6 +12,7 @@ mod fuzz_import;
 mod import_trust;
 mod kdbx;
 mod mutation;
+mod passkeys;
 mod plan_reports;
 mod policy;
 mod pwned_dataset;

@@ -64,6 +64,22 @@ pub struct Loss {
     pub nodes: Vec<usize>,
 }
 
+/// Reverse edges in compressed form: node `j`'s are
+/// `pairs[start[j]..start[j + 1]]`.
+struct Reverse {
+    start: Vec<usize>,
+    /// `(node, flat way index)`.
+    pairs: Vec<(usize, usize)>,
+    /// Node `i`'s ways are flat indices `way_start[i]..way_start[i + 1]`.
+    way_start: Vec<usize>,
+}
+
+impl Reverse {
+    fn of(&self, j: usize) -> &[(usize, usize)] {
+        &self.pairs[self.start[j]..self.start[j + 1]]
+    }
+}
+
 /// One member's graph: `ways[i]` are node `i`'s ways in.
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
@@ -89,19 +105,42 @@ impl Graph {
         }
     }
 
-    /// `rev[j]`: the `(node, way)` pairs that need node `j`.
-    fn reverse(&self) -> Vec<Vec<(usize, usize)>> {
-        let mut rev = vec![Vec::new(); self.ways.len()];
-        for (i, ways) in self.ways.iter().enumerate() {
-            for (k, w) in ways.iter().enumerate() {
-                for r in &w.needs {
-                    if let Req::Node(j) = *r {
-                        rev[j].push((i, k));
-                    }
-                }
-            }
+    /// The reverse edges: the `(node, way)` pairs that need node `j`, in
+    /// one flat array (two allocations, not one per node).
+    fn reverse(&self) -> Reverse {
+        let n = self.ways.len();
+        let mut start = vec![0usize; n + 1];
+        let needs = || {
+            self.ways.iter().enumerate().flat_map(|(i, ways)| {
+                ways.iter().enumerate().flat_map(move |(k, w)| {
+                    w.needs.iter().filter_map(move |r| match *r {
+                        Req::Node(j) => Some((j, i, k)),
+                        _ => None,
+                    })
+                })
+            })
+        };
+        for (j, _, _) in needs() {
+            start[j + 1] += 1;
         }
-        rev
+        for j in 0..n {
+            start[j + 1] += start[j];
+        }
+        let mut way_start = vec![0usize; n + 1];
+        for (i, ways) in self.ways.iter().enumerate() {
+            way_start[i + 1] = way_start[i] + ways.len();
+        }
+        let mut fill = start.clone();
+        let mut pairs = vec![(0usize, 0usize); start[n]];
+        for (j, i, k) in needs() {
+            pairs[fill[j]] = (i, way_start[i] + k);
+            fill[j] += 1;
+        }
+        Reverse {
+            start,
+            pairs,
+            way_start,
+        }
     }
 
     fn forced(&self, loss: &Loss) -> Vec<bool> {
@@ -116,36 +155,39 @@ impl Graph {
 
     /// The least fixed point: what can be got back, starting from nothing.
     pub fn reachable(&self, loss: &Loss, unknown_available: bool) -> Vec<bool> {
+        self.reachable_with(&self.reverse(), loss, unknown_available)
+    }
+
+    fn reachable_with(&self, rev: &Reverse, loss: &Loss, unknown_available: bool) -> Vec<bool> {
         let n = self.ways.len();
         let forced = self.forced(loss);
-        let rev = self.reverse();
         let mut reached = vec![false; n];
-        // Unmet node requirements per way; `None`: a base requirement is lost.
-        let mut unmet: Vec<Vec<Option<usize>>> = Vec::with_capacity(n);
+        // Unmet node requirements per (flat) way; `None`: a base requirement is lost.
+        let mut unmet: Vec<Option<usize>> = Vec::with_capacity(rev.way_start[n]);
         let mut work = Vec::new();
         for (i, ways) in self.ways.iter().enumerate() {
-            let counts: Vec<Option<usize>> = ways
-                .iter()
-                .map(|w| {
-                    if w.needs
-                        .iter()
-                        .any(|&r| Self::base_lost(loss, unknown_available, r))
-                    {
-                        None
-                    } else {
-                        Some(w.needs.iter().filter(|r| matches!(r, Req::Node(_))).count())
-                    }
-                })
-                .collect();
-            if !forced[i] && counts.contains(&Some(0)) {
+            let mut open = false;
+            for w in ways {
+                let c = if w
+                    .needs
+                    .iter()
+                    .any(|&r| Self::base_lost(loss, unknown_available, r))
+                {
+                    None
+                } else {
+                    Some(w.needs.iter().filter(|r| matches!(r, Req::Node(_))).count())
+                };
+                open |= c == Some(0);
+                unmet.push(c);
+            }
+            if !forced[i] && open {
                 reached[i] = true;
                 work.push(i);
             }
-            unmet.push(counts);
         }
         while let Some(j) = work.pop() {
-            for &(i, k) in &rev[j] {
-                if let Some(c) = unmet[i][k].as_mut() {
+            for &(i, k) in rev.of(j) {
+                if let Some(c) = unmet[k].as_mut() {
                     *c -= 1;
                     if *c == 0 && !reached[i] && !forced[i] {
                         reached[i] = true;
@@ -160,34 +202,34 @@ impl Graph {
     /// The greatest fixed point: what is not cut off from every way in,
     /// starting from everything (cycles count as fine here).
     pub fn not_cut_off(&self, loss: &Loss, unknown_available: bool) -> Vec<bool> {
+        self.not_cut_off_with(&self.reverse(), loss, unknown_available)
+    }
+
+    fn not_cut_off_with(&self, rev: &Reverse, loss: &Loss, unknown_available: bool) -> Vec<bool> {
         let n = self.ways.len();
         let forced = self.forced(loss);
-        let rev = self.reverse();
         let mut alive = vec![true; n];
-        let mut dead: Vec<Vec<bool>> = Vec::with_capacity(n);
+        let mut dead: Vec<bool> = Vec::with_capacity(rev.way_start[n]);
         let mut live = vec![0usize; n];
         let mut work = Vec::new();
         for (i, ways) in self.ways.iter().enumerate() {
-            let d: Vec<bool> = ways
-                .iter()
-                .map(|w| {
-                    w.needs.iter().any(|&r| {
-                        Self::base_lost(loss, unknown_available, r)
-                            || matches!(r, Req::Node(j) if forced[j])
-                    })
-                })
-                .collect();
-            live[i] = d.iter().filter(|x| !**x).count();
+            for w in ways {
+                let d = w.needs.iter().any(|&r| {
+                    Self::base_lost(loss, unknown_available, r)
+                        || matches!(r, Req::Node(j) if forced[j])
+                });
+                live[i] += usize::from(!d);
+                dead.push(d);
+            }
             if forced[i] || live[i] == 0 {
                 alive[i] = false;
                 work.push(i);
             }
-            dead.push(d);
         }
         while let Some(j) = work.pop() {
-            for &(i, k) in &rev[j] {
-                if !dead[i][k] {
-                    dead[i][k] = true;
+            for &(i, k) in rev.of(j) {
+                if !dead[k] {
+                    dead[k] = true;
                     live[i] -= 1;
                     if live[i] == 0 && alive[i] {
                         alive[i] = false;
@@ -197,6 +239,29 @@ impl Graph {
             }
         }
         alive
+    }
+
+    /// Everything a scenario needs, with the reverse edges built once:
+    /// each node's state, what is reachable when unknowns are fine (for the
+    /// chains), and the nodes on recovery cycles.
+    pub fn outcome(&self, loss: &Loss) -> (Vec<State>, Vec<bool>, Vec<usize>) {
+        let rev = self.reverse();
+        let sure = self.reachable_with(&rev, loss, false);
+        let maybe = self.reachable_with(&rev, loss, true);
+        let states = Self::combine(&sure, &maybe);
+        let cycles = self.cycles_with(&rev, loss, &maybe);
+        (states, maybe, cycles)
+    }
+
+    fn combine(sure: &[bool], maybe: &[bool]) -> Vec<State> {
+        sure.iter()
+            .zip(maybe)
+            .map(|(&s, &m)| match (s, m) {
+                (true, _) => State::Reachable,
+                (false, true) => State::CannotTell,
+                (false, false) => State::LockedOut,
+            })
+            .collect()
     }
 
     /// Each node's state after `loss`.
@@ -217,11 +282,19 @@ impl Graph {
     /// itself: of those in the greatest fixed point but not in the least,
     /// the ones on (or between) the cycles, not those merely depending on one.
     pub fn cycle_nodes(&self, loss: &Loss) -> Vec<usize> {
-        let least = self.reachable(loss, true);
-        let greatest = self.not_cut_off(loss, true);
+        let rev = self.reverse();
+        let least = self.reachable_with(&rev, loss, true);
+        self.cycles_with(&rev, loss, &least)
+    }
+
+    fn cycles_with(&self, rev: &Reverse, loss: &Loss, least: &[bool]) -> Vec<usize> {
+        let greatest = self.not_cut_off_with(rev, loss, true);
         let mut inside: Vec<bool> = (0..self.ways.len())
             .map(|i| greatest[i] && !least[i])
             .collect();
+        if !inside.contains(&true) {
+            return Vec::new();
+        }
         // Edges i -> j among them (j needed by a live way of i); peel off
         // nodes with no edge out or no edge in until nothing changes.
         loop {
@@ -460,6 +533,11 @@ mod tests {
             let moved_loss = Loss { nodes: loss.nodes.iter().map(|j| perm[*j]).collect(), ..loss.clone() };
             let a = g.states(&loss);
             let b = moved.states(&moved_loss);
+            // The one-pass outcome agrees with the separate passes.
+            prop_assert_eq!(
+                g.outcome(&loss),
+                (a.clone(), g.reachable(&loss, true), g.cycle_nodes(&loss))
+            );
             let ca = g.cycle_nodes(&loss);
             let mut cb: Vec<usize> = moved.cycle_nodes(&moved_loss);
             cb.sort_unstable();

@@ -43,7 +43,12 @@ pub const SPOF_MIN: usize = 3;
 pub const MAX_ACTIONS: usize = 3;
 
 /// Candidate actions tried per member (the nodes most others depend on).
-const MAX_CANDIDATES: usize = 64;
+const MAX_CANDIDATES: usize = 32;
+
+/// Beyond this many mailboxes, actions are scored on the lost phone, lost
+/// vault and all-at-once scenarios only (each lost-mailbox scenario is a
+/// pass over the graph per candidate).
+const MAX_MAILBOX_SCENARIOS_FOR_ACTIONS: usize = 10;
 
 /// The scenarios, by their `--drill` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -631,7 +636,17 @@ fn candidates(g: &MemberGraph, n: usize) -> Vec<(String, Way)> {
 
 /// Greedy: the action that saves the most accounts over `scens`, then the
 /// next one given the first, up to [`MAX_ACTIONS`].
-fn actions(g: &MemberGraph, scens: &[Scenario]) -> Vec<DrillAction> {
+fn actions(g: &MemberGraph, all: &[Scenario]) -> Vec<DrillAction> {
+    let mailboxes = all
+        .iter()
+        .filter(|s| s.kind == ScenarioKind::LostMailbox)
+        .count();
+    let scens: Vec<&Scenario> = all
+        .iter()
+        .filter(|s| {
+            s.kind != ScenarioKind::LostMailbox || mailboxes <= MAX_MAILBOX_SCENARIOS_FOR_ACTIONS
+        })
+        .collect();
     // Nodes most others depend on first; ties by node order.
     let mut dependents = vec![0usize; g.nodes.len()];
     for ways in &g.graph.ways {
@@ -716,8 +731,7 @@ fn drill_member(
     let mut cycle: BTreeSet<usize> = BTreeSet::new();
     let mut cycle_in = Vec::new();
     for s in &scens {
-        let states = g.graph.states(&s.loss);
-        let reached = g.graph.reachable(&s.loss, true);
+        let (states, reached, cyc) = g.graph.outcome(&s.loss);
         let mut locked_out = Vec::new();
         let mut reachable = 0;
         let mut cannot_tell = 0;
@@ -728,7 +742,6 @@ fn drill_member(
                 State::LockedOut => locked_out.push(n),
             }
         }
-        let cyc = g.graph.cycle_nodes(&s.loss);
         if !cyc.is_empty() {
             cycle.extend(cyc);
             cycle_in.push(s.name.clone());

@@ -3,6 +3,7 @@
 //! [`FindingKind`]s): the compiler then points at every match to extend.
 
 pub mod drill;
+pub mod history;
 pub mod insecure_url;
 pub mod passkeys;
 pub mod pwned;
@@ -214,6 +215,7 @@ pub fn run(check: CheckId, ctx: &Context, facts: &mut Facts) -> Outcome {
     match check {
         CheckId::Reuse => reuse::run(ctx, facts),
         CheckId::Similar => similar::run(ctx, facts),
+        CheckId::History => history::run(ctx, facts),
         CheckId::Weak => weak::run(ctx, facts),
         CheckId::Pwned => pwned::run(ctx, facts),
         CheckId::Recovery => recovery::run(ctx, facts),

@@ -181,9 +181,10 @@ fn assemble(
     settings: &Settings,
     drafts: Vec<Draft>,
     checks: Vec<CheckRun>,
-    facts: Facts,
+    mut facts: Facts,
     check_reasons: Vec<String>,
 ) -> Audit {
+    let drill = facts.drill.take();
     let drafts = apply_policy(settings, drafts);
     let Triage {
         kept,
@@ -225,6 +226,7 @@ fn assemble(
         checks,
         sources,
         plan: crate::report::plan::build(&accounts, &findings),
+        drill,
         accounts,
         findings,
         summary,

@@ -366,6 +366,16 @@ pub struct RecoveryArgs {
     /// passkey_available check.
     #[arg(long, value_name = "FILE")]
     pub passkeys: Option<PathBuf>,
+
+    /// Limit the lockout drill to these scenarios (repeatable): lost-phone,
+    /// lost-vault, lost-mailbox, all. Default: every scenario.
+    #[arg(long = "drill", value_name = "SCENARIO", value_parser = parse_scenario)]
+    pub drill: Vec<crate::checks::drill::ScenarioKind>,
+}
+
+fn parse_scenario(s: &str) -> Result<crate::checks::drill::ScenarioKind, String> {
+    crate::checks::drill::ScenarioKind::parse(s)
+        .ok_or_else(|| "expected lost-phone, lost-vault, lost-mailbox or all".to_owned())
 }
 
 impl RecoveryArgs {
@@ -416,6 +426,7 @@ impl RecoveryArgs {
         Ok(RecoverySettings {
             inventory: inventory.transpose()?.map(Arc::new),
             directory: directory.transpose()?.map(Arc::new),
+            drill: self.drill.clone(),
         })
     }
 }

@@ -170,6 +170,13 @@ checks! {
         kinds: [LockoutRisk, RecoveryUnknown, TwoFactorAvailable, RecoveryHub],
         reads: [Reuse, Similar, Weak, Pwned],
     },
+    /// The lockout drill: lost phone, lost password manager, lost mailbox.
+    Drill {
+        name: "drill",
+        description: "lockout drill: what a lost phone, password manager or mailbox locks out",
+        kinds: [RecoveryCycle, SinglePointOfFailure, CodesWithSeed, SmsOnly],
+        reads: [Recovery],
+    },
 }
 
 /// The run order: declaration order, except that a check runs after the
@@ -284,6 +291,10 @@ finding_kinds! {
     RecoveryHub = "recovery_hub",
     InsecureUrl = "insecure_url",
     SiteBreach = "site_breach",
+    RecoveryCycle = "recovery_cycle",
+    SinglePointOfFailure = "single_point_of_failure",
+    CodesWithSeed = "codes_with_seed",
+    SmsOnly = "sms_only",
     PasskeyAvailable = "passkey_available",
 }
 
@@ -338,7 +349,7 @@ mod tests {
             }
         }
         assert_eq!(CheckId::ALL.len(), CHECKS.len());
-        assert_eq!(CheckId::ALL.last(), Some(&CheckId::Recovery));
+        assert_eq!(CheckId::ALL.last(), Some(&CheckId::Drill));
     }
 
     #[test]

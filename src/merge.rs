@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::error::InputError;
 use crate::exit;
 use crate::finding::{CheckId, FindingKind, account_index};
+use crate::report::drill::Drill;
 use crate::report::merged::{MergedReport, PartialCheck};
 use crate::report::{
     Audit, CheckRun, CheckStatus, Finding, MemberSummary, Merged, SCHEMA_VERSION, Severity,
@@ -110,7 +111,7 @@ impl Renumber {
             }
             Value::String(s) => {
                 *s = match under {
-                    "between" => self.account(s),
+                    "between" | "mailbox" => self.account(s),
                     "group" => self.group(s),
                     "member" | "members" => self.member(s),
                     _ => return,
@@ -366,6 +367,7 @@ pub fn merge(
         findings,
         summary,
         data_sources,
+        drill: merge_drills(&reports, &plans),
         baseline: None,
         merged: Some(Merged {
             reports: merged_reports,
@@ -373,6 +375,31 @@ pub fn merge(
             partial_checks,
         }),
     })
+}
+
+/// Each member's lockout drill, with its ids and member name as merged
+/// (a drill is per member, so nothing is recomputed); none when no report
+/// has one.
+fn merge_drills(reports: &[(Input, Audit)], plans: &[Renumber]) -> Option<Drill> {
+    let mut members = Vec::new();
+    for ((_, audit), r) in reports.iter().zip(plans) {
+        for m in audit.drill.iter().flat_map(|d| &d.members) {
+            let mut m = m.clone();
+            m.member = r.member(&m.member);
+            m.vault.account = m.vault.account.map(|a| r.account(&a));
+            for s in &mut m.scenarios {
+                s.mailbox = s.mailbox.take().map(|a| r.account(&a));
+                for l in &mut s.locked_out {
+                    l.account = r.account(&l.account);
+                }
+            }
+            for a in &mut m.actions {
+                a.account = a.account.take().map(|id| r.account(&id));
+            }
+            members.push(m);
+        }
+    }
+    (!members.is_empty()).then_some(Drill { members })
 }
 
 /// One entry per check: complete when it ran completely for every member

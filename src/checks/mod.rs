@@ -2,6 +2,7 @@
 //! none prints. Adding a check = one file + one [`CheckId`] variant (+ its
 //! [`FindingKind`]s): the compiler then points at every match to extend.
 
+pub mod drill;
 pub mod history;
 pub mod insecure_url;
 pub mod passkeys;
@@ -191,6 +192,8 @@ pub struct Facts {
     pub pwned: Vec<Option<pwned::PwnedResult>>,
     /// Set by `recovery`.
     pub recovery: Vec<Option<recovery::Recovery>>,
+    /// Set by `drill` (per member, not per account).
+    pub drill: Option<crate::report::drill::Drill>,
 }
 
 impl Facts {
@@ -201,6 +204,7 @@ impl Facts {
             strength: vec![None; accounts],
             pwned: vec![None; accounts],
             recovery: vec![None; accounts],
+            drill: None,
         }
     }
 }
@@ -217,6 +221,7 @@ pub fn run(check: CheckId, ctx: &Context, facts: &mut Facts) -> Outcome {
         CheckId::Recovery => recovery::run(ctx, facts),
         CheckId::InsecureUrl => insecure_url::run(ctx),
         CheckId::SiteBreach => site_breach::run(ctx, facts),
+        CheckId::Drill => drill::run(ctx, facts),
         CheckId::PasskeyAvailable => passkeys::run(ctx),
     }
 }

@@ -297,6 +297,46 @@ fn findings(audit: &Audit, b: &mut Budget) {
     b.always("\n</details>");
 }
 
+/// The lockout drill: one row per member and scenario, and each member's
+/// first action (the chains are in the JSON report).
+fn drill(audit: &Audit, b: &mut Budget) {
+    let Some(drill) = &audit.drill else {
+        return;
+    };
+    b.always("\n### Lockout drill\n");
+    b.always("| Member | Scenario | Locked out | Reachable | Can't tell |");
+    b.always("|---|---|---:|---:|---:|");
+    for m in &drill.members {
+        for s in &m.scenarios {
+            b.push(
+                &format!(
+                    "| {} | {} | {} | {} | {} |",
+                    escape(&m.member),
+                    escape(&s.name),
+                    s.locked_out.len(),
+                    s.reachable,
+                    s.cannot_tell
+                ),
+                Kind::Line,
+            );
+        }
+    }
+    for m in &drill.members {
+        if let Some(a) = m.actions.first() {
+            b.push(
+                &format!(
+                    "\n{} first: {} (saves {}, {})",
+                    escape(&m.member),
+                    escape(&truncate(&a.action, CELL_MAX)),
+                    plural(a.accounts_saved, "account", "accounts"),
+                    escape(&a.scenario)
+                ),
+                Kind::Line,
+            );
+        }
+    }
+}
+
 /// Renders the whole document into a string of at most [`GITHUB_LIMIT`] bytes.
 pub fn document(audit: &Audit) -> String {
     let mut b = Budget {
@@ -308,6 +348,7 @@ pub fn document(audit: &Audit) -> String {
     };
     summary(audit, &mut b);
     plan(audit, &mut b);
+    drill(audit, &mut b);
     findings(audit, &mut b);
     let mut left = Vec::new();
     if b.items_left > 0 {

@@ -462,6 +462,50 @@ fn findings(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()> 
     Ok(())
 }
 
+/// The lockout drill (with `--all`): per member, one row per scenario,
+/// then the top actions. The default view stays two screens long.
+fn drill(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()> {
+    let Some(drill) = &audit.drill else {
+        return Ok(());
+    };
+    writeln!(
+        out,
+        "\nLockout drill: what each loss locks out (chains: --format json)"
+    )?;
+    for m in &drill.members {
+        let mut t = new_table(style);
+        header(
+            &mut t,
+            &[
+                &format!("{}: scenario", terminal(&m.member)),
+                "Locked out",
+                "Reachable",
+                "Can't tell",
+            ],
+        );
+        for s in &m.scenarios {
+            t.add_row(vec![
+                Cell::new(terminal(&s.name)),
+                Cell::new(s.locked_out.len()),
+                Cell::new(s.reachable),
+                Cell::new(s.cannot_tell),
+            ]);
+        }
+        writeln!(out, "{t}")?;
+        for (k, a) in m.actions.iter().enumerate() {
+            let text = format!(
+                "{}. {}: saves {} ({})",
+                k + 1,
+                terminal(&a.action),
+                plural(a.accounts_saved, "account", "accounts"),
+                terminal(&a.scenario)
+            );
+            write_wrapped(out, &text, INDENT, INDENT, style)?;
+        }
+    }
+    Ok(())
+}
+
 /// How to see what the default view leaves out.
 fn more(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()> {
     if style.all || audit.findings.is_empty() {
@@ -496,6 +540,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()
     readiness(audit, out, style)?;
     plan(audit, out, style)?;
     if style.all {
+        drill(audit, out, style)?;
         findings(audit, out, style)?;
     }
     more(audit, out, style)?;

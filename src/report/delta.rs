@@ -632,6 +632,7 @@ mod tests {
             accounts,
             findings,
             data_sources: Vec::new(),
+            drill: None,
             baseline: None,
             merged: None,
         }

@@ -12,6 +12,7 @@ use crate::model::Skipped;
 
 pub mod accounts;
 pub mod delta;
+pub mod drill;
 pub mod merged;
 pub mod plan;
 pub mod read;
@@ -43,6 +44,9 @@ pub struct Audit {
     /// A report written before the plan existed reads back with none.
     #[serde(default)]
     pub plan: Vec<PlanItem>,
+    /// The lockout drill (absent when the `drill` check did not run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drill: Option<drill::Drill>,
     pub summary: Summary,
     /// Public datasets the checks used, with their licence and credit.
     #[serde(default)]

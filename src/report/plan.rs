@@ -386,6 +386,11 @@ fn attach(d: &mut Draft, fi: usize, f: &Finding, all: &[usize]) {
         FindingKind::RecoveryHub => {}
         // A suggestion, not a fix: the plan lists what needs work.
         FindingKind::PasskeyAvailable => {}
+        // The drill's findings come with its own suggested actions.
+        FindingKind::RecoveryCycle
+        | FindingKind::SinglePointOfFailure
+        | FindingKind::CodesWithSeed
+        | FindingKind::SmsOnly => {}
     }
 }
 

@@ -7,6 +7,7 @@ mod common;
 mod pwned_support;
 
 mod cli;
+mod drill_cli;
 mod fuzz_import;
 mod import_trust;
 mod kdbx;

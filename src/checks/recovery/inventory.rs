@@ -20,7 +20,27 @@
 //! northwind-bank.example,amercer,alice,"printed, in the fire safe",2025-03-14
 //! ```
 //!
-//! `site` and `where` are required. Lines starting with `#` are comments.
+//! For the lockout drill a line may also say how the account is recovered,
+//! and then `where` may be left out (no codes):
+//!
+//! ```toml
+//! [[codes]]
+//! site = "twitter.com"
+//! methods = ["sms"]                  # app, sms, hardware_key, passkey, email
+//! recovery_email = "alice@gmail.com" # when not the username
+//! recovery_phone = true
+//!
+//! [vault]                            # the password manager itself ([vault.bob]: bob's)
+//! member = "alice"                   # optional: whose vault (default: everyone's)
+//! recovery = "emergency kit printed"
+//! two_factor = "app"                 # or none
+//! recovery_email = "alice@gmail.com" # where its account recovery goes
+//! ```
+//!
+//! (CSV: columns `methods` separated by `;`, `recovery_email`, `recovery_phone`.)
+//!
+//! `site` is required, and `where` unless the line gives `methods`,
+//! `recovery_email` or `recovery_phone`. Lines starting with `#` are comments.
 //! Every error names the file and the line.
 
 use std::path::Path;
@@ -40,10 +60,59 @@ pub struct Record {
     pub site: String,
     pub account: Option<String>,
     pub member: Option<String>,
-    /// Where the codes are kept (free text; never the codes).
+    /// Where the codes are kept (free text; never the codes); empty when
+    /// the line only says how the account is recovered (`methods`, ...).
     pub location: String,
     /// `YYYY-MM-DD` (or `YYYY-MM`).
     pub date: Option<String>,
+    /// The account's second factors (`methods`), for the lockout drill.
+    pub methods: Vec<AuthMethod>,
+    /// The mailbox that resets it, when not its username.
+    pub recovery_email: Option<String>,
+    /// A recovery phone number is set (its number is never needed).
+    pub recovery_phone: bool,
+}
+
+/// A second factor named in the inventory's `methods`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AuthMethod {
+    /// An authenticator app on the phone.
+    App,
+    Sms,
+    HardwareKey,
+    /// A passkey on a device (the phone).
+    Passkey,
+    /// Codes sent to the recovery mailbox.
+    Email,
+}
+
+impl AuthMethod {
+    pub const NAMES: &[(&str, AuthMethod)] = &[
+        ("app", AuthMethod::App),
+        ("sms", AuthMethod::Sms),
+        ("hardware_key", AuthMethod::HardwareKey),
+        ("passkey", AuthMethod::Passkey),
+        ("email", AuthMethod::Email),
+    ];
+
+    fn parse(s: &str) -> Option<AuthMethod> {
+        let s = s.trim().to_ascii_lowercase().replace('-', "_");
+        Self::NAMES.iter().find(|(n, _)| *n == s).map(|(_, m)| *m)
+    }
+}
+
+/// The inventory's `[vault]` table: what unlocks the password manager.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VaultInfo {
+    pub line: u64,
+    /// `recovery = "emergency kit printed"`: a way back kept outside the vault.
+    pub recovery: Option<String>,
+    /// `two_factor = "app"` (a [`AuthMethod`] name, or `none`).
+    pub two_factor: Option<AuthMethod>,
+    /// `recovery_email`: the mailbox its account recovery goes to.
+    pub recovery_email: Option<String>,
+    /// `member`: whose vault (none: every member's).
+    pub member: Option<String>,
 }
 
 /// A parsed inventory file.
@@ -52,6 +121,8 @@ pub struct Inventory {
     /// The path as given, for evidence and messages.
     pub path: String,
     pub records: Vec<Record>,
+    /// The `[vault]` table and its `[vault.<member>]` tables (TOML only).
+    pub vaults: Vec<VaultInfo>,
 }
 
 #[derive(Deserialize)]
@@ -59,7 +130,10 @@ pub struct Inventory {
 struct TomlFile {
     #[serde(default)]
     codes: Vec<toml::Spanned<TomlRecord>>,
+    vault: Option<toml::Table>,
 }
+
+const VAULT_KEYS: &[&str] = &["member", "recovery", "two_factor", "recovery_email"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -70,9 +144,33 @@ struct TomlRecord {
     #[serde(rename = "where")]
     location: Option<String>,
     date: Option<toml::Value>,
+    methods: Option<Vec<String>>,
+    recovery_email: Option<String>,
+    recovery_phone: Option<toml::Value>,
 }
 
-const COLUMNS: &[&str] = &["site", "account", "member", "where", "date"];
+const COLUMNS: &[&str] = &[
+    "site",
+    "account",
+    "member",
+    "where",
+    "date",
+    "methods",
+    "recovery_email",
+    "recovery_phone",
+];
+
+/// How an account is recovered, besides its codes (the drill's extension).
+#[derive(Default)]
+struct Ways {
+    methods: Vec<String>,
+    recovery_email: Option<String>,
+    recovery_phone: Option<String>,
+}
+
+fn truncate_key(k: &str) -> String {
+    crate::sanitize::truncate(&crate::sanitize::terminal(k), 30)
+}
 
 fn line_of(text: &str, offset: usize) -> u64 {
     text[..offset.min(text.len())].matches('\n').count() as u64 + 1
@@ -101,7 +199,9 @@ impl Inventory {
         match ext.as_deref() {
             Some("toml") => Inventory::parse_toml(text, &display),
             Some("csv") => Inventory::parse_csv(text, &display),
-            _ if text.contains("[[codes]]") => Inventory::parse_toml(text, &display),
+            _ if text.contains("[[codes]]") || text.contains("[vault]") => {
+                Inventory::parse_toml(text, &display)
+            }
             _ => Inventory::parse_csv(text, &display),
         }
     }
@@ -114,6 +214,7 @@ impl Inventory {
         }
     }
 
+    #[allow(clippy::too_many_arguments)] // one per column
     fn record(
         path: &str,
         line: u64,
@@ -122,15 +223,50 @@ impl Inventory {
         member: Option<String>,
         location: Option<String>,
         date: Option<String>,
+        ways: Ways,
     ) -> Result<Record, InputError> {
         let site = site
             .as_deref()
             .and_then(non_empty)
             .ok_or_else(|| Self::error(path, line, "missing 'site' (a domain, URL or title)"))?;
-        let location = location
-            .as_deref()
-            .and_then(non_empty)
-            .ok_or_else(|| Self::error(path, line, "missing 'where' (where the codes are kept)"))?;
+        let mut methods = Vec::new();
+        for m in &ways.methods {
+            let m = AuthMethod::parse(m).ok_or_else(|| {
+                Self::error(
+                    path,
+                    line,
+                    format!(
+                        "unknown method '{}' (expected {})",
+                        crate::sanitize::truncate(&crate::sanitize::terminal(m), 30),
+                        AuthMethod::NAMES
+                            .iter()
+                            .map(|(n, _)| *n)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            })?;
+            if !methods.contains(&m) {
+                methods.push(m);
+            }
+        }
+        let recovery_email = ways.recovery_email.as_deref().and_then(non_empty);
+        let recovery_phone = match ways.recovery_phone.as_deref().and_then(non_empty) {
+            None => false,
+            Some(v) => !matches!(v.to_ascii_lowercase().as_str(), "false" | "no" | "none"),
+        };
+        let says_ways = !methods.is_empty() || recovery_email.is_some() || recovery_phone;
+        let location = match location.as_deref().and_then(non_empty) {
+            Some(l) => l,
+            None if says_ways => String::new(),
+            None => {
+                return Err(Self::error(
+                    path,
+                    line,
+                    "missing 'where' (where the codes are kept)",
+                ));
+            }
+        };
         let date = match date.as_deref().and_then(non_empty) {
             Some(d) => Some(parse_date(&d).ok_or_else(|| {
                 Self::error(path, line, "'date' must be YYYY-MM-DD (or YYYY-MM)")
@@ -144,6 +280,9 @@ impl Inventory {
             member: member.as_deref().and_then(non_empty),
             location,
             date,
+            methods,
+            recovery_email,
+            recovery_phone,
         })
     }
 
@@ -173,6 +312,18 @@ impl Inventory {
                         ));
                     }
                 };
+                let recovery_phone = match raw.recovery_phone {
+                    None => None,
+                    Some(toml::Value::String(s)) => Some(s),
+                    Some(toml::Value::Boolean(b)) => Some(b.to_string()),
+                    Some(_) => {
+                        return Err(Self::error(
+                            path,
+                            line,
+                            "'recovery_phone' must be true, false or a description",
+                        ));
+                    }
+                };
                 Self::record(
                     path,
                     line,
@@ -181,13 +332,132 @@ impl Inventory {
                     raw.member,
                     raw.location,
                     date,
+                    Ways {
+                        methods: raw.methods.unwrap_or_default(),
+                        recovery_email: raw.recovery_email,
+                        recovery_phone,
+                    },
                 )
             })
             .collect::<Result<_, _>>()?;
+        let vaults = match file.vault {
+            None => Vec::new(),
+            Some(table) => {
+                // Where the first `[vault` table starts (toml gives no span
+                // for a table made only of `[vault.<member>]` tables).
+                let at = text
+                    .lines()
+                    .scan(0usize, |off, l| {
+                        let o = *off;
+                        *off += l.len() + 1;
+                        Some((o, l))
+                    })
+                    .find(|(_, l)| l.trim_start().starts_with("[vault"))
+                    .map_or(0, |(o, _)| o);
+                Self::vault_tables(text, path, at, table)?
+            }
+        };
         Ok(Inventory {
             path: path.to_owned(),
             records,
+            vaults,
         })
+    }
+
+    /// The `[vault]` table (for everyone, or `member = ...`) and its
+    /// `[vault.<member>]` tables. `at`: where `[vault]` starts in `text`.
+    fn vault_tables(
+        text: &str,
+        path: &str,
+        at: usize,
+        table: toml::Table,
+    ) -> Result<Vec<VaultInfo>, InputError> {
+        // The line of `key` in the vault tables (toml gives no nested spans).
+        let line_of_key = |key: &str| {
+            let rest = &text[at.min(text.len())..];
+            let found = rest.lines().scan(0usize, |off, l| {
+                let o = *off;
+                *off += l.len() + 1;
+                Some((o, l))
+            });
+            for (o, l) in found {
+                let l = l.trim_start();
+                if l.starts_with(key) || l.contains(&format!(".{key}]")) {
+                    return line_of(text, at + o);
+                }
+            }
+            line_of(text, at)
+        };
+        let field = |t: &toml::Table, key: &str| -> Result<Option<String>, InputError> {
+            match t.get(key) {
+                None => Ok(None),
+                Some(toml::Value::String(s)) => Ok(non_empty(s)),
+                Some(_) => Err(Self::error(
+                    path,
+                    line_of_key(key),
+                    format!("[vault] {key} must be a string"),
+                )),
+            }
+        };
+        let info = |t: &toml::Table, member: Option<String>| -> Result<VaultInfo, InputError> {
+            let line = member
+                .as_deref()
+                .map(&line_of_key)
+                .unwrap_or_else(|| line_of(text, at));
+            let two_factor = match field(t, "two_factor")?.as_deref().map(str::trim) {
+                None | Some("none") => None,
+                Some(m) => Some(AuthMethod::parse(m).ok_or_else(|| {
+                    Self::error(
+                        path,
+                        line_of_key("two_factor"),
+                        "[vault] two_factor must be app, sms, hardware_key, passkey, email or none",
+                    )
+                })?),
+            };
+            Ok(VaultInfo {
+                line,
+                recovery: field(t, "recovery")?,
+                two_factor,
+                recovery_email: field(t, "recovery_email")?,
+                member: member.or(field(t, "member")?),
+            })
+        };
+        let mut out = Vec::new();
+        let mut top = toml::Table::new();
+        for (key, value) in &table {
+            match value {
+                toml::Value::Table(sub) => {
+                    for k in sub.keys() {
+                        if !VAULT_KEYS.contains(&k.as_str()) || k == "member" {
+                            return Err(Self::error(
+                                path,
+                                line_of_key(k),
+                                format!("unknown key '{}' in [vault.{key}]", truncate_key(k)),
+                            ));
+                        }
+                    }
+                    out.push(info(sub, Some(key.clone()))?);
+                }
+                _ if VAULT_KEYS.contains(&key.as_str()) => {
+                    top.insert(key.clone(), value.clone());
+                }
+                _ => {
+                    return Err(Self::error(
+                        path,
+                        line_of_key(key),
+                        format!(
+                            "unknown key '{}' in [vault] (expected {}, or a [vault.<member>] table)",
+                            truncate_key(key),
+                            VAULT_KEYS.join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+        if !top.is_empty() {
+            out.insert(0, info(&top, None)?);
+        }
+        Ok(out)
     }
 
     /// Parses the CSV spelling (header `site,account,member,where,date`).
@@ -241,7 +511,7 @@ impl Inventory {
                 ));
             }
         }
-        for required in ["site", "where"] {
+        for required in ["site"] {
             if !headers.iter().any(|h| h == required) {
                 return Err(Self::error(
                     path,
@@ -281,11 +551,24 @@ impl Inventory {
                 get("member"),
                 get("where"),
                 get("date"),
+                Ways {
+                    methods: get("methods")
+                        .map(|m| {
+                            m.split([';', ' ', '|'])
+                                .filter(|s| !s.trim().is_empty())
+                                .map(str::to_owned)
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    recovery_email: get("recovery_email"),
+                    recovery_phone: get("recovery_phone"),
+                },
             )?);
         }
         Ok(Inventory {
             path: path.to_owned(),
             records,
+            vaults: Vec::new(),
         })
     }
 
@@ -409,6 +692,74 @@ date = "2024-11"
     }
 
     #[test]
+    fn the_drill_extension_parses_in_toml_and_csv() {
+        let inv = Inventory::parse_toml(
+            "[[codes]]\nsite = \"twitter.com\"\nmethods = [\"sms\", \"hardware-key\"]\nrecovery_email = \"a@gmail.com\"\nrecovery_phone = true\n\n[vault]\nrecovery = \"emergency kit printed\"\ntwo_factor = \"app\"\n",
+            "inv.toml",
+        )
+        .unwrap();
+        let r = &inv.records[0];
+        assert_eq!(r.methods, [AuthMethod::Sms, AuthMethod::HardwareKey]);
+        assert_eq!(r.recovery_email.as_deref(), Some("a@gmail.com"));
+        assert!(r.recovery_phone);
+        assert!(r.location.is_empty(), "no codes: no 'where' needed");
+        let v = &inv.vaults[0];
+        assert_eq!(v.line, 7);
+        assert_eq!(v.two_factor, Some(AuthMethod::App));
+        assert_eq!(v.recovery.as_deref(), Some("emergency kit printed"));
+        let inv = Inventory::parse_csv(
+            "site,where,methods,recovery_email,recovery_phone\nbank.com,,sms,,yes\nshop.com,paper,app;passkey,,no\n",
+            "inv.csv",
+        )
+        .unwrap();
+        assert_eq!(inv.records[0].methods, [AuthMethod::Sms]);
+        assert!(inv.records[0].recovery_phone);
+        assert_eq!(
+            inv.records[1].methods,
+            [AuthMethod::App, AuthMethod::Passkey]
+        );
+        assert!(!inv.records[1].recovery_phone);
+        assert_eq!(inv.records[1].location, "paper");
+    }
+
+    #[test]
+    fn the_drill_extension_errors_name_the_line() {
+        let (_, line, msg) = error_line(Inventory::parse_toml(
+            "[[codes]]\nsite = \"a.com\"\nwhere = \"safe\"\n\n[[codes]]\nsite = \"b.com\"\nmethods = [\"carrier pigeon\"]\n",
+            "inv.toml",
+        ));
+        assert_eq!(line, 5);
+        assert!(msg.contains("unknown method"), "{msg}");
+        let (_, line, msg) = error_line(Inventory::parse_toml(
+            "[[codes]]\nsite = \"a.com\"\nwhere = \"safe\"\n\n[vault]\nrecovery = \"kit\"\nbackup = \"x\"\n",
+            "inv.toml",
+        ));
+        assert_eq!(line, 7, "{msg}");
+        assert!(msg.contains("backup"), "{msg}");
+        let inv = Inventory::parse_toml(
+            "[vault]\ntwo_factor = \"app\"\n\n[vault.bob]\nrecovery = \"emergency kit printed\"\n",
+            "inv.toml",
+        )
+        .unwrap();
+        assert_eq!(inv.vaults.len(), 2);
+        assert_eq!(inv.vaults[0].member, None);
+        assert_eq!(inv.vaults[1].member.as_deref(), Some("bob"));
+        assert_eq!(inv.vaults[1].line, 4);
+        assert!(inv.vaults[1].recovery.is_some());
+        let (_, line, msg) = error_line(Inventory::parse_toml(
+            "[vault.bob]\nrecovery = \"kit\"\nkit = \"x\"\n",
+            "inv.toml",
+        ));
+        assert_eq!(line, 3, "{msg}");
+        let (_, line, msg) = error_line(Inventory::parse_csv(
+            "site,methods\na.com,app\nb.com,\n",
+            "inv.csv",
+        ));
+        assert_eq!(line, 3);
+        assert!(msg.contains("where"), "{msg}");
+    }
+
+    #[test]
     fn csv_errors_name_file_and_line() {
         let (path, line, msg) = error_line(Inventory::parse_csv(
             "site,where\na.com,safe\nb.com,\n",
@@ -459,6 +810,9 @@ date = "2024-11"
             member: None,
             location: "safe".into(),
             date: None,
+            methods: Vec::new(),
+            recovery_email: None,
+            recovery_phone: false,
         };
         assert!(r.matches("x", &entry("Pay", "https://www.paypal.com", "u")));
         let r = Record {

@@ -70,6 +70,9 @@ pub struct RecoverySettings {
     pub inventory: Option<Arc<Inventory>>,
     /// `--2fa-directory FILE` (the built-in table is always used too).
     pub directory: Option<Arc<Directory>>,
+    /// `--drill SCENARIO` (repeatable): the drill's scenarios; empty: all.
+    /// The drill reads the inventory too, so its options live here.
+    pub drill: Vec<crate::checks::drill::ScenarioKind>,
 }
 
 /// True when `src` cannot show backup codes kept where its users keep them:
@@ -120,7 +123,10 @@ fn find_codes(ctx: &Context, i: usize, items: &CodeItems) -> (Vec<Evidence>, Opt
 /// The recovery inventory's line for account `i`, as evidence.
 fn inventory_evidence(ctx: &Context, i: usize) -> Option<Evidence> {
     let inv = ctx.recovery.inventory.as_ref()?;
-    let r = inv.find(ctx.member(i), ctx.entry(i))?;
+    let r = inv
+        .records
+        .iter()
+        .find(|r| !r.location.is_empty() && r.matches(ctx.member(i), ctx.entry(i)))?;
     let mut how = if codes::has_code_like(&r.location) {
         "listed (its 'where' is not shown: it looks like codes)".to_owned()
     } else {

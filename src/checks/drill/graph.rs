@@ -1,0 +1,568 @@
+//! The recovery graph of one member and its propagation.
+//!
+//! A node (the vault, an account) is reachable when one of its ways in has
+//! everything it needs: a way is a conjunction of requirements (the phone,
+//! the master password, another node, or something the export cannot tell).
+//! What is reachable after a loss is the least fixed point, computed with a
+//! worklist over reverse edges (each way counts its unmet node requirements),
+//! so each scenario is linear in the size of the graph and independent of the
+//! order of the nodes. The greatest fixed point (start from "everything
+//! reachable", remove what has no live way) differs from it exactly on the
+//! nodes that are lost only because their recovery depends on itself: the
+//! recovery cycles.
+
+/// What a way in needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Req {
+    /// The phone: authenticator app, SMS number, passkeys on the device.
+    Phone,
+    /// The vault's master password (what "lost password manager" takes).
+    MasterPassword,
+    /// Something the export cannot tell (a format without 2FA data, a
+    /// mailbox that is not in the vault): never assumed to be there.
+    Unknown,
+    /// Another node must be reachable first.
+    Node(usize),
+}
+
+/// What kind of way in it is (for the chains).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WayKind {
+    /// Password and second factor (if any).
+    Login,
+    /// Password and backup codes.
+    Codes,
+    /// "Forgot password" through the recovery mailbox.
+    Mailbox,
+    /// A recovery phone number.
+    RecoveryPhone,
+    /// The password manager's emergency kit or recovery code.
+    EmergencyKit,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Way {
+    pub kind: WayKind,
+    /// Sorted, distinct.
+    pub needs: Vec<Req>,
+}
+
+impl Way {
+    pub fn new(kind: WayKind, mut needs: Vec<Req>) -> Way {
+        needs.sort_unstable();
+        needs.dedup();
+        Way { kind, needs }
+    }
+}
+
+/// What a scenario takes away.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Loss {
+    pub phone: bool,
+    pub master_password: bool,
+    /// Nodes lost outright (a mailbox that is gone).
+    pub nodes: Vec<usize>,
+}
+
+/// Reverse edges in compressed form: node `j`'s are
+/// `pairs[start[j]..start[j + 1]]`.
+struct Reverse {
+    start: Vec<usize>,
+    /// `(node, flat way index)`.
+    pairs: Vec<(usize, usize)>,
+    /// Node `i`'s ways are flat indices `way_start[i]..way_start[i + 1]`.
+    way_start: Vec<usize>,
+}
+
+impl Reverse {
+    fn of(&self, j: usize) -> &[(usize, usize)] {
+        &self.pairs[self.start[j]..self.start[j + 1]]
+    }
+}
+
+/// One member's graph: `ways[i]` are node `i`'s ways in.
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    pub ways: Vec<Vec<Way>>,
+}
+
+/// A node's state after a scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Reachable,
+    /// Reachable only if what the export cannot tell turns out fine.
+    CannotTell,
+    LockedOut,
+}
+
+impl Graph {
+    fn base_lost(loss: &Loss, unknown_available: bool, r: Req) -> bool {
+        match r {
+            Req::Phone => loss.phone,
+            Req::MasterPassword => loss.master_password,
+            Req::Unknown => !unknown_available,
+            Req::Node(_) => false,
+        }
+    }
+
+    /// The reverse edges: the `(node, way)` pairs that need node `j`, in
+    /// one flat array (two allocations, not one per node).
+    fn reverse(&self) -> Reverse {
+        let n = self.ways.len();
+        let mut start = vec![0usize; n + 1];
+        let needs = || {
+            self.ways.iter().enumerate().flat_map(|(i, ways)| {
+                ways.iter().enumerate().flat_map(move |(k, w)| {
+                    w.needs.iter().filter_map(move |r| match *r {
+                        Req::Node(j) => Some((j, i, k)),
+                        _ => None,
+                    })
+                })
+            })
+        };
+        for (j, _, _) in needs() {
+            start[j + 1] += 1;
+        }
+        for j in 0..n {
+            start[j + 1] += start[j];
+        }
+        let mut way_start = vec![0usize; n + 1];
+        for (i, ways) in self.ways.iter().enumerate() {
+            way_start[i + 1] = way_start[i] + ways.len();
+        }
+        let mut fill = start.clone();
+        let mut pairs = vec![(0usize, 0usize); start[n]];
+        for (j, i, k) in needs() {
+            pairs[fill[j]] = (i, way_start[i] + k);
+            fill[j] += 1;
+        }
+        Reverse {
+            start,
+            pairs,
+            way_start,
+        }
+    }
+
+    fn forced(&self, loss: &Loss) -> Vec<bool> {
+        let mut forced = vec![false; self.ways.len()];
+        for &n in &loss.nodes {
+            if let Some(f) = forced.get_mut(n) {
+                *f = true;
+            }
+        }
+        forced
+    }
+
+    /// The least fixed point: what can be got back, starting from nothing.
+    pub fn reachable(&self, loss: &Loss, unknown_available: bool) -> Vec<bool> {
+        self.reachable_with(&self.reverse(), loss, unknown_available)
+    }
+
+    fn reachable_with(&self, rev: &Reverse, loss: &Loss, unknown_available: bool) -> Vec<bool> {
+        let n = self.ways.len();
+        let forced = self.forced(loss);
+        let mut reached = vec![false; n];
+        // Unmet node requirements per (flat) way; `None`: a base requirement is lost.
+        let mut unmet: Vec<Option<usize>> = Vec::with_capacity(rev.way_start[n]);
+        let mut work = Vec::new();
+        for (i, ways) in self.ways.iter().enumerate() {
+            let mut open = false;
+            for w in ways {
+                let c = if w
+                    .needs
+                    .iter()
+                    .any(|&r| Self::base_lost(loss, unknown_available, r))
+                {
+                    None
+                } else {
+                    Some(w.needs.iter().filter(|r| matches!(r, Req::Node(_))).count())
+                };
+                open |= c == Some(0);
+                unmet.push(c);
+            }
+            if !forced[i] && open {
+                reached[i] = true;
+                work.push(i);
+            }
+        }
+        while let Some(j) = work.pop() {
+            for &(i, k) in rev.of(j) {
+                if let Some(c) = unmet[k].as_mut() {
+                    *c -= 1;
+                    if *c == 0 && !reached[i] && !forced[i] {
+                        reached[i] = true;
+                        work.push(i);
+                    }
+                }
+            }
+        }
+        reached
+    }
+
+    /// The greatest fixed point: what is not cut off from every way in,
+    /// starting from everything (cycles count as fine here).
+    pub fn not_cut_off(&self, loss: &Loss, unknown_available: bool) -> Vec<bool> {
+        self.not_cut_off_with(&self.reverse(), loss, unknown_available)
+    }
+
+    fn not_cut_off_with(&self, rev: &Reverse, loss: &Loss, unknown_available: bool) -> Vec<bool> {
+        let n = self.ways.len();
+        let forced = self.forced(loss);
+        let mut alive = vec![true; n];
+        let mut dead: Vec<bool> = Vec::with_capacity(rev.way_start[n]);
+        let mut live = vec![0usize; n];
+        let mut work = Vec::new();
+        for (i, ways) in self.ways.iter().enumerate() {
+            for w in ways {
+                let d = w.needs.iter().any(|&r| {
+                    Self::base_lost(loss, unknown_available, r)
+                        || matches!(r, Req::Node(j) if forced[j])
+                });
+                live[i] += usize::from(!d);
+                dead.push(d);
+            }
+            if forced[i] || live[i] == 0 {
+                alive[i] = false;
+                work.push(i);
+            }
+        }
+        while let Some(j) = work.pop() {
+            for &(i, k) in rev.of(j) {
+                if !dead[k] {
+                    dead[k] = true;
+                    live[i] -= 1;
+                    if live[i] == 0 && alive[i] {
+                        alive[i] = false;
+                        work.push(i);
+                    }
+                }
+            }
+        }
+        alive
+    }
+
+    /// Everything a scenario needs, with the reverse edges built once:
+    /// each node's state, what is reachable when unknowns are fine (for the
+    /// chains), and the nodes on recovery cycles.
+    pub fn outcome(&self, loss: &Loss) -> (Vec<State>, Vec<bool>, Vec<usize>) {
+        let rev = self.reverse();
+        let sure = self.reachable_with(&rev, loss, false);
+        let maybe = self.reachable_with(&rev, loss, true);
+        let states = Self::combine(&sure, &maybe);
+        let cycles = self.cycles_with(&rev, loss, &maybe);
+        (states, maybe, cycles)
+    }
+
+    fn combine(sure: &[bool], maybe: &[bool]) -> Vec<State> {
+        sure.iter()
+            .zip(maybe)
+            .map(|(&s, &m)| match (s, m) {
+                (true, _) => State::Reachable,
+                (false, true) => State::CannotTell,
+                (false, false) => State::LockedOut,
+            })
+            .collect()
+    }
+
+    /// Each node's state after `loss`.
+    pub fn states(&self, loss: &Loss) -> Vec<State> {
+        let sure = self.reachable(loss, false);
+        let maybe = self.reachable(loss, true);
+        sure.iter()
+            .zip(&maybe)
+            .map(|(&s, &m)| match (s, m) {
+                (true, _) => State::Reachable,
+                (false, true) => State::CannotTell,
+                (false, false) => State::LockedOut,
+            })
+            .collect()
+    }
+
+    /// Nodes lost after `loss` only because their recovery depends on
+    /// itself: of those in the greatest fixed point but not in the least,
+    /// the ones on (or between) the cycles, not those merely depending on one.
+    pub fn cycle_nodes(&self, loss: &Loss) -> Vec<usize> {
+        let rev = self.reverse();
+        let least = self.reachable_with(&rev, loss, true);
+        self.cycles_with(&rev, loss, &least)
+    }
+
+    fn cycles_with(&self, rev: &Reverse, loss: &Loss, least: &[bool]) -> Vec<usize> {
+        let greatest = self.not_cut_off_with(rev, loss, true);
+        let mut inside: Vec<bool> = (0..self.ways.len())
+            .map(|i| greatest[i] && !least[i])
+            .collect();
+        if !inside.contains(&true) {
+            return Vec::new();
+        }
+        // Edges i -> j among them (j needed by a live way of i); peel off
+        // nodes with no edge out or no edge in until nothing changes.
+        loop {
+            let mut out = vec![false; inside.len()];
+            let mut into = vec![false; inside.len()];
+            for (i, ways) in self.ways.iter().enumerate() {
+                if !inside[i] {
+                    continue;
+                }
+                for w in ways {
+                    let live = w.needs.iter().all(|&r| match r {
+                        Req::Node(j) => greatest[j],
+                        r => !Self::base_lost(loss, true, r),
+                    });
+                    if !live {
+                        continue;
+                    }
+                    for r in &w.needs {
+                        if let Req::Node(j) = *r
+                            && inside[j]
+                        {
+                            out[i] = true;
+                            into[j] = true;
+                        }
+                    }
+                }
+            }
+            let mut changed = false;
+            for i in 0..inside.len() {
+                if inside[i] && !(out[i] && into[i]) {
+                    inside[i] = false;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        (0..self.ways.len()).filter(|&i| inside[i]).collect()
+    }
+
+    /// Why node `i` is not reachable: for each way, the first requirement
+    /// that is missing (`reached` from [`Graph::reachable`]).
+    pub fn blockers(&self, i: usize, loss: &Loss, reached: &[bool]) -> Vec<(WayKind, Req)> {
+        self.ways[i]
+            .iter()
+            .filter_map(|w| {
+                w.needs
+                    .iter()
+                    .copied()
+                    .find(|&r| match r {
+                        Req::Node(j) => !reached[j] || loss.nodes.contains(&j),
+                        r => Self::base_lost(loss, true, r),
+                    })
+                    .map(|r| (w.kind, r))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn way(needs: Vec<Req>) -> Way {
+        Way::new(WayKind::Login, needs)
+    }
+
+    /// Vault 0 (master password), Gmail 1 (vault + phone, or codes in the
+    /// vault), Twitter 2 (vault + phone, or Gmail reset).
+    fn family() -> Graph {
+        Graph {
+            ways: vec![
+                vec![way(vec![Req::MasterPassword])],
+                vec![way(vec![Req::Node(0), Req::Phone])],
+                vec![
+                    way(vec![Req::Node(0), Req::Phone]),
+                    Way::new(WayKind::Mailbox, vec![Req::Node(1)]),
+                ],
+            ],
+        }
+    }
+
+    #[test]
+    fn a_lost_phone_spreads_through_the_mailbox() {
+        let g = family();
+        let loss = Loss {
+            phone: true,
+            ..Loss::default()
+        };
+        assert_eq!(
+            g.states(&loss),
+            vec![State::Reachable, State::LockedOut, State::LockedOut]
+        );
+        let reached = g.reachable(&loss, true);
+        assert_eq!(
+            g.blockers(2, &loss, &reached),
+            vec![
+                (WayKind::Login, Req::Phone),
+                (WayKind::Mailbox, Req::Node(1))
+            ]
+        );
+        // Nothing lost: everything reachable.
+        assert!(
+            g.states(&Loss::default())
+                .iter()
+                .all(|s| *s == State::Reachable)
+        );
+    }
+
+    #[test]
+    fn unknown_is_cannot_tell_never_reachable() {
+        let g = Graph {
+            ways: vec![vec![way(vec![Req::Unknown])], vec![way(vec![Req::Phone])]],
+        };
+        let loss = Loss {
+            phone: true,
+            ..Loss::default()
+        };
+        assert_eq!(g.states(&loss), vec![State::CannotTell, State::LockedOut]);
+    }
+
+    #[test]
+    fn a_cycle_is_found_and_locked() {
+        // Vault 0: master password + phone, or reset through mailbox 1;
+        // mailbox 1: codes only in the vault.
+        let g = Graph {
+            ways: vec![
+                vec![
+                    way(vec![Req::MasterPassword, Req::Phone]),
+                    Way::new(WayKind::Mailbox, vec![Req::Node(1)]),
+                ],
+                vec![Way::new(WayKind::Codes, vec![Req::Node(0)])],
+            ],
+        };
+        let loss = Loss {
+            phone: true,
+            ..Loss::default()
+        };
+        assert_eq!(g.states(&loss), vec![State::LockedOut, State::LockedOut]);
+        assert_eq!(g.cycle_nodes(&loss), vec![0, 1]);
+        // An account that only depends on the cycle is lost, not on it.
+        let mut more = g.clone();
+        more.ways.push(vec![way(vec![Req::Node(0)])]);
+        assert_eq!(more.states(&loss)[2], State::LockedOut);
+        assert_eq!(more.cycle_nodes(&loss), vec![0, 1]);
+        assert!(g.cycle_nodes(&Loss::default()).is_empty());
+    }
+
+    #[test]
+    fn a_lost_mailbox_is_lost_even_with_ways_in() {
+        let g = family();
+        let loss = Loss {
+            nodes: vec![1],
+            ..Loss::default()
+        };
+        assert_eq!(
+            g.states(&loss),
+            vec![State::Reachable, State::LockedOut, State::Reachable]
+        );
+    }
+
+    /// A random graph: up to 12 nodes, each with up to 3 ways of up to 3
+    /// requirements.
+    fn graphs() -> impl Strategy<Value = Graph> {
+        (1usize..12).prop_flat_map(|n| {
+            let req = prop_oneof![
+                Just(Req::Phone),
+                Just(Req::MasterPassword),
+                Just(Req::Unknown),
+                (0..n).prop_map(Req::Node),
+            ];
+            let way = prop::collection::vec(req, 0..3).prop_map(way);
+            prop::collection::vec(prop::collection::vec(way, 0..3), n)
+                .prop_map(|ways| Graph { ways })
+        })
+    }
+
+    fn losses(n: usize) -> impl Strategy<Value = Loss> {
+        (
+            any::<bool>(),
+            any::<bool>(),
+            prop::collection::vec(0..n.max(1), 0..2),
+        )
+            .prop_map(|(phone, master_password, nodes)| Loss {
+                phone,
+                master_password,
+                nodes,
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn adding_a_way_never_locks_out_more(
+            (g, loss, extra, at) in graphs().prop_flat_map(|g| {
+                let n = g.ways.len();
+                let req = prop_oneof![Just(Req::Phone), Just(Req::Unknown), (0..n).prop_map(Req::Node)];
+                (Just(g), losses(n), prop::collection::vec(req, 0..3), 0..n)
+            })
+        ) {
+            let before = g.reachable(&loss, true);
+            let before_sure = g.reachable(&loss, false);
+            let mut more = g.clone();
+            more.ways[at].push(way(extra));
+            let after = more.reachable(&loss, true);
+            let after_sure = more.reachable(&loss, false);
+            for i in 0..before.len() {
+                prop_assert!(!before[i] || after[i]);
+                prop_assert!(!before_sure[i] || after_sure[i]);
+            }
+        }
+
+        #[test]
+        fn the_fixed_point_does_not_depend_on_node_order(
+            (g, loss, seed) in graphs().prop_flat_map(|g| {
+                let n = g.ways.len();
+                (Just(g), losses(n), any::<u64>())
+            })
+        ) {
+            let n = g.ways.len();
+            // A permutation of the nodes from the seed.
+            let mut perm: Vec<usize> = (0..n).collect();
+            let mut s = seed;
+            for i in (1..n).rev() {
+                s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                perm.swap(i, (s >> 33) as usize % (i + 1));
+            }
+            let map = |r: &Req| match r { Req::Node(j) => Req::Node(perm[*j]), r => *r };
+            let mut ways = vec![Vec::new(); n];
+            for (i, w) in g.ways.iter().enumerate() {
+                // Ways reversed too: their order must not matter either.
+                ways[perm[i]] = w.iter().rev().map(|w| Way::new(w.kind, w.needs.iter().map(map).collect())).collect();
+            }
+            let moved = Graph { ways };
+            let moved_loss = Loss { nodes: loss.nodes.iter().map(|j| perm[*j]).collect(), ..loss.clone() };
+            let a = g.states(&loss);
+            let b = moved.states(&moved_loss);
+            // The one-pass outcome agrees with the separate passes.
+            prop_assert_eq!(
+                g.outcome(&loss),
+                (a.clone(), g.reachable(&loss, true), g.cycle_nodes(&loss))
+            );
+            let ca = g.cycle_nodes(&loss);
+            let mut cb: Vec<usize> = moved.cycle_nodes(&moved_loss);
+            cb.sort_unstable();
+            let mut ca_moved: Vec<usize> = ca.iter().map(|j| perm[*j]).collect();
+            ca_moved.sort_unstable();
+            for i in 0..n {
+                prop_assert_eq!(a[i], b[perm[i]]);
+            }
+            prop_assert_eq!(ca_moved, cb);
+        }
+
+        #[test]
+        fn reachable_is_a_fixed_point(
+            (g, loss) in graphs().prop_flat_map(|g| { let n = g.ways.len(); (Just(g), losses(n)) })
+        ) {
+            let r = g.reachable(&loss, true);
+            for i in 0..g.ways.len() {
+                let can = !loss.nodes.contains(&i) && g.ways[i].iter().any(|w| w.needs.iter().all(|&q| match q {
+                    Req::Node(j) => r[j],
+                    q => !Graph::base_lost(&loss, true, q),
+                }));
+                // Every reached node has a satisfied way (soundness); the
+                // converse holds too (nothing more can be added).
+                prop_assert_eq!(r[i], can);
+            }
+        }
+    }
+}

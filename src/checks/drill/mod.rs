@@ -1,0 +1,1039 @@
+//! `drill`: the lockout drill. For each member, what is still reachable if
+//! the phone is lost, if the password manager cannot be unlocked, if a
+//! recovery mailbox is gone, and all of them at once; the chain that explains
+//! each lockout, and the actions that save the most accounts.
+//!
+//! The model ([`graph`]): one node for the password manager and one per
+//! account. An account's ways in: its password (in the vault) with its second
+//! factor (a TOTP seed in the vault; an authenticator app, SMS or a device
+//! passkey on the phone; a hardware key; codes by mail), its password with
+//! its backup codes (in the vault, or offline / in the recovery inventory),
+//! "forgot password" through its recovery mailbox (its email username or the
+//! inventory's `recovery_email`), a recovery phone. The vault's ways in: the
+//! master password with the vault's own 2FA (its own entry in the export, or
+//! the inventory's `[vault] two_factor`), its emergency kit (`[vault]
+//! recovery`), its own entry's offline codes or mailbox.
+//!
+//! What the export cannot tell (a format without 2FA data, a mailbox that is
+//! not in the vault) is an unknown requirement: such accounts are counted as
+//! "cannot tell", never as reachable.
+//!
+//! Findings: `recovery_cycle`, `single_point_of_failure`, `codes_with_seed`,
+//! `sms_only`. Reads the recovery check's facts (2FA, backup codes, money).
+
+pub mod graph;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::recovery::hubs::{normalize_address, provider};
+use super::recovery::inventory::{AuthMethod, Record, VaultInfo};
+use super::{Context, Draft, Facts, FindingKind, Outcome};
+use crate::finding::account_id;
+use crate::report::drill::{Drill, DrillAction, LockedOut, MemberDrill, ScenarioResult, VaultNode};
+use crate::report::{CodeStatus, Place, Recovery, Severity};
+use crate::site;
+use crate::text::join_and;
+use graph::{Graph, Loss, Req, State, Way, WayKind};
+
+/// The fewest accounts one lost item must lock out to be a single point of
+/// failure.
+pub const SPOF_MIN: usize = 3;
+
+/// How many suggested actions each member gets.
+pub const MAX_ACTIONS: usize = 3;
+
+/// Candidate actions tried per member (the nodes most others depend on).
+const MAX_CANDIDATES: usize = 32;
+
+/// Beyond this many mailboxes, actions are scored on the lost phone, lost
+/// vault and all-at-once scenarios only (each lost-mailbox scenario is a
+/// pass over the graph per candidate).
+const MAX_MAILBOX_SCENARIOS_FOR_ACTIONS: usize = 10;
+
+/// The scenarios, by their `--drill` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ScenarioKind {
+    LostPhone,
+    LostVault,
+    LostMailbox,
+    All,
+}
+
+impl ScenarioKind {
+    pub const ALL: &[ScenarioKind] = &[
+        ScenarioKind::LostPhone,
+        ScenarioKind::LostVault,
+        ScenarioKind::LostMailbox,
+        ScenarioKind::All,
+    ];
+
+    /// JSON name (`lost_phone`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScenarioKind::LostPhone => "lost_phone",
+            ScenarioKind::LostVault => "lost_vault",
+            ScenarioKind::LostMailbox => "lost_mailbox",
+            ScenarioKind::All => "all",
+        }
+    }
+
+    /// Parses `lost-phone`, `lost_phone`, `lost-vault`, `lost-mailbox`, `all`.
+    pub fn parse(s: &str) -> Option<ScenarioKind> {
+        let s = s.trim().to_ascii_lowercase().replace('-', "_");
+        Self::ALL.iter().copied().find(|k| k.as_str() == s)
+    }
+}
+
+/// What a second factor needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Factor {
+    /// A TOTP seed (or passkey) in the vault.
+    VaultSeed,
+    App,
+    Sms,
+    DevicePasskey,
+    HardwareKey,
+    /// Codes to the recovery mailbox.
+    Email,
+    /// 2FA state unknown (the format cannot carry it).
+    Unknown,
+}
+
+impl Factor {
+    fn words(self) -> &'static str {
+        match self {
+            Factor::VaultSeed => "TOTP seed in the vault",
+            Factor::App => "authenticator app on the phone",
+            Factor::Sms => "SMS to the phone",
+            Factor::DevicePasskey => "passkey on the phone",
+            Factor::HardwareKey => "hardware key",
+            Factor::Email => "codes by mail",
+            Factor::Unknown => "unknown (the export cannot tell)",
+        }
+    }
+}
+
+/// What the drill knows about one node.
+#[derive(Debug, Clone, Default)]
+struct NodeInfo {
+    label: String,
+    /// Account index (none for the vault node).
+    account: Option<usize>,
+    factors: Vec<Factor>,
+    codes_offline: bool,
+    codes_in_vault: bool,
+    codes_unknown: bool,
+    mailbox: Option<usize>,
+    mailbox_outside: Option<String>,
+    recovery_phone: bool,
+    kit: bool,
+    money: bool,
+}
+
+/// One member's graph with what each node is.
+struct MemberGraph {
+    member: String,
+    graph: Graph,
+    nodes: Vec<NodeInfo>,
+    /// Node of the vault's own entry, if any.
+    vault_entry: Option<usize>,
+    /// Mailbox nodes that reset at least one other node.
+    hubs: Vec<usize>,
+    /// The inventory describes this member's vault (`[vault]`): whether it
+    /// has an emergency kit is known.
+    vault_known: bool,
+}
+
+/// The registrable domain of a format's manager, for its own entry.
+fn manager_domain(format: &str) -> Option<&'static str> {
+    Some(match format {
+        f if f.starts_with("bitwarden") => "bitwarden.com",
+        f if f.starts_with("1password") => "1password.com",
+        f if f.starts_with("lastpass") => "lastpass.com",
+        f if f.starts_with("protonpass") => "proton.me",
+        f if f.starts_with("dashlane") => "dashlane.com",
+        f if f.starts_with("keeper") => "keepersecurity.com",
+        f if f.starts_with("nordpass") => "nordpass.com",
+        f if f.starts_with("roboform") => "roboform.com",
+        _ => return None,
+    })
+}
+
+fn inventory_record<'a>(ctx: &'a Context, i: usize) -> Option<&'a Record> {
+    let inv = ctx.recovery.inventory.as_ref()?;
+    inv.records.iter().find(|r| {
+        (!r.methods.is_empty() || r.recovery_email.is_some() || r.recovery_phone)
+            && r.matches(ctx.member(i), ctx.entry(i))
+    })
+}
+
+fn factor_of(m: AuthMethod) -> Factor {
+    match m {
+        AuthMethod::App => Factor::App,
+        AuthMethod::Sms => Factor::Sms,
+        AuthMethod::HardwareKey => Factor::HardwareKey,
+        AuthMethod::Passkey => Factor::DevicePasskey,
+        AuthMethod::Email => Factor::Email,
+    }
+}
+
+/// Account `i`'s node facts (mailbox resolved later).
+fn account_info(ctx: &Context, i: usize, rec: &Recovery) -> NodeInfo {
+    let inv = inventory_record(ctx, i);
+    let mut factors: Vec<Factor> = inv
+        .map(|r| r.methods.iter().map(|m| factor_of(*m)).collect())
+        .unwrap_or_default();
+    let seed = !rec.two_factor.methods.is_empty();
+    if seed {
+        factors.push(Factor::VaultSeed);
+    }
+    if factors.is_empty() {
+        match rec.two_factor.enabled {
+            // 2FA known on (saved codes) with no seed in the vault: an app.
+            Some(true) => factors.push(Factor::App),
+            Some(false) => {}
+            None => factors.push(Factor::Unknown),
+        }
+    }
+    let mut info = NodeInfo {
+        label: ctx.label(i),
+        account: Some(i),
+        factors,
+        recovery_phone: inv.is_some_and(|r| r.recovery_phone),
+        money: rec.two_factor_available.as_ref().is_some_and(|a| a.money),
+        ..NodeInfo::default()
+    };
+    match rec.backup_codes.status {
+        CodeStatus::Saved => {
+            for e in &rec.backup_codes.evidence {
+                if e.offline || e.place == Place::Inventory {
+                    info.codes_offline = true;
+                } else {
+                    info.codes_in_vault = true;
+                }
+            }
+        }
+        CodeStatus::Unknown => info.codes_unknown = true,
+        CodeStatus::Missing | CodeStatus::NotApplicable => {}
+    }
+    info
+}
+
+/// The address that resets account `i`: the inventory's `recovery_email`,
+/// else its username when it is an address.
+fn reset_address(ctx: &Context, i: usize) -> Option<String> {
+    let raw = inventory_record(ctx, i)
+        .and_then(|r| r.recovery_email.clone())
+        .unwrap_or_else(|| ctx.entry(i).username.clone());
+    normalize_address(&raw).map(|(a, _)| a)
+}
+
+/// Whether account `i` is the mailbox of `address`.
+fn is_mailbox(ctx: &Context, i: usize, address: &str) -> bool {
+    let (local, dom) = address.split_once('@').unwrap_or((address, ""));
+    let own = provider(dom);
+    let e = ctx.entry(i);
+    let on_provider = e
+        .urls
+        .iter()
+        .filter_map(|u| site::host(u))
+        .any(|h| provider(&h) == own);
+    if !on_provider {
+        return false;
+    }
+    let user = e.username.trim().to_lowercase();
+    match normalize_address(&user) {
+        Some((a, _)) => a == address,
+        None => !user.is_empty() && (user == local || user.replace('.', "") == local),
+    }
+}
+
+fn build(
+    ctx: &Context,
+    member: &str,
+    accounts: &[usize],
+    recovery: &[Option<Recovery>],
+) -> MemberGraph {
+    // Node 0 is the vault; node k + 1 is accounts[k].
+    let mut nodes = vec![NodeInfo {
+        label: "the password manager".into(),
+        ..NodeInfo::default()
+    }];
+    for &i in accounts {
+        match &recovery[i] {
+            Some(rec) => nodes.push(account_info(ctx, i, rec)),
+            None => nodes.push(NodeInfo {
+                label: ctx.label(i),
+                account: Some(i),
+                factors: vec![Factor::Unknown],
+                codes_unknown: true,
+                ..NodeInfo::default()
+            }),
+        }
+    }
+    // Mailboxes: each reset address to its node, when the member has it.
+    let mut mailbox_of: HashMap<String, Option<usize>> = HashMap::new();
+    for (k, &i) in accounts.iter().enumerate() {
+        let Some(address) = reset_address(ctx, i) else {
+            continue;
+        };
+        let m = *mailbox_of.entry(address.clone()).or_insert_with(|| {
+            accounts
+                .iter()
+                .position(|&j| is_mailbox(ctx, j, &address))
+                .map(|p| p + 1)
+        });
+        match m {
+            Some(m) if m != k + 1 => nodes[k + 1].mailbox = Some(m),
+            Some(_) => {}
+            None => nodes[k + 1].mailbox_outside = Some(address),
+        }
+    }
+    // The vault's own entry and the inventory's [vault] table.
+    let own = ctx
+        .vault
+        .sources
+        .iter()
+        .find(|s| s.member == member)
+        .and_then(|s| manager_domain(s.format));
+    let vault_entry = own.and_then(|d| {
+        accounts.iter().position(|&i| {
+            ctx.entry(i)
+                .urls
+                .iter()
+                .filter_map(|u| site::of_url(u))
+                .any(|x| x == d)
+        })
+    });
+    let vault_entry = vault_entry.map(|p| p + 1);
+    // The member's own [vault.<member>] table, else the one for everyone.
+    let table = ctx.recovery.inventory.as_ref().and_then(|inv| {
+        let mine = |t: &&VaultInfo| {
+            t.member
+                .as_deref()
+                .is_some_and(|m| m.eq_ignore_ascii_case(member.trim()))
+        };
+        inv.vaults
+            .iter()
+            .find(mine)
+            .or_else(|| inv.vaults.iter().find(|t| t.member.is_none()))
+            .cloned()
+    });
+    let mut vault = nodes[0].clone();
+    if let Some(v) = vault_entry {
+        let e = &nodes[v];
+        // A seed kept in the vault cannot open the vault: it is used from
+        // the phone.
+        vault.factors = e
+            .factors
+            .iter()
+            .map(|f| match f {
+                Factor::VaultSeed => Factor::App,
+                f => *f,
+            })
+            .collect();
+        vault.factors.dedup();
+        vault.codes_offline = e.codes_offline;
+        vault.mailbox = e.mailbox;
+        vault.mailbox_outside = e.mailbox_outside.clone();
+    }
+    if let Some(t) = &table {
+        if let Some(m) = t.two_factor {
+            vault.factors = vec![factor_of(m)];
+        } else if vault_entry.is_none() {
+            vault.factors.clear();
+        }
+        vault.kit = t.recovery.is_some();
+        if let Some(address) = t
+            .recovery_email
+            .as_deref()
+            .and_then(|a| normalize_address(a).map(|(a, _)| a))
+        {
+            match accounts.iter().position(|&j| is_mailbox(ctx, j, &address)) {
+                Some(p) => {
+                    vault.mailbox = Some(p + 1);
+                    vault.mailbox_outside = None;
+                }
+                None => {
+                    vault.mailbox = None;
+                    vault.mailbox_outside = Some(address);
+                }
+            }
+        }
+    }
+    nodes[0] = vault;
+    let vault_known = table.is_some();
+
+    let mut graph = Graph {
+        ways: nodes
+            .iter()
+            .enumerate()
+            .map(|(n, info)| ways_of(n, info))
+            .collect(),
+    };
+    if let Some(v) = vault_entry {
+        // The vault's own account opens with the vault.
+        graph.ways[v] = vec![Way::new(WayKind::Login, vec![Req::Node(0)])];
+    }
+    let mut hubs: Vec<usize> = nodes.iter().filter_map(|n| n.mailbox).collect();
+    hubs.sort_unstable();
+    hubs.dedup();
+    MemberGraph {
+        member: member.to_owned(),
+        graph,
+        nodes,
+        vault_entry,
+        hubs,
+        vault_known,
+    }
+}
+
+/// What a second factor requires.
+fn factor_needs(f: Factor, info: &NodeInfo) -> Vec<Req> {
+    match f {
+        Factor::VaultSeed => vec![Req::Node(0)],
+        Factor::App | Factor::Sms | Factor::DevicePasskey => vec![Req::Phone],
+        Factor::HardwareKey => vec![],
+        Factor::Email => vec![info.mailbox.map_or(Req::Unknown, Req::Node)],
+        Factor::Unknown => vec![Req::Unknown],
+    }
+}
+
+/// Node `n`'s ways in.
+fn ways_of(n: usize, info: &NodeInfo) -> Vec<Way> {
+    let password = if n == 0 {
+        Req::MasterPassword
+    } else {
+        Req::Node(0)
+    };
+    let mut ways = Vec::new();
+    if info.factors.is_empty() {
+        ways.push(Way::new(WayKind::Login, vec![password]));
+    }
+    for f in &info.factors {
+        let mut needs = factor_needs(*f, info);
+        needs.push(password);
+        ways.push(Way::new(WayKind::Login, needs));
+    }
+    let two_factor = !info.factors.is_empty();
+    if two_factor && info.codes_offline {
+        ways.push(Way::new(WayKind::Codes, vec![password]));
+    }
+    if two_factor && info.codes_in_vault {
+        ways.push(Way::new(WayKind::Codes, vec![password, Req::Node(0)]));
+    }
+    if two_factor && info.codes_unknown {
+        ways.push(Way::new(WayKind::Codes, vec![password, Req::Unknown]));
+    }
+    let mailbox = info
+        .mailbox
+        .map(Req::Node)
+        .or(info.mailbox_outside.as_ref().map(|_| Req::Unknown));
+    if let Some(m) = mailbox {
+        if n == 0 {
+            // A vault's mail recovery replaces its 2FA, not its password.
+            if two_factor {
+                ways.push(Way::new(WayKind::Mailbox, vec![m, Req::MasterPassword]));
+            }
+        } else {
+            ways.push(Way::new(WayKind::Mailbox, vec![m]));
+        }
+    }
+    if info.recovery_phone {
+        ways.push(Way::new(WayKind::RecoveryPhone, vec![Req::Phone]));
+    }
+    if info.kit {
+        ways.push(Way::new(WayKind::EmergencyKit, vec![]));
+    }
+    ways
+}
+
+/// One scenario: its kind, name, mailbox and what it takes.
+struct Scenario {
+    kind: ScenarioKind,
+    name: String,
+    mailbox: Option<usize>,
+    loss: Loss,
+}
+
+fn scenarios(g: &MemberGraph, wanted: &[ScenarioKind]) -> Vec<Scenario> {
+    let mut out = Vec::new();
+    let on = |k| wanted.is_empty() || wanted.contains(&k);
+    if on(ScenarioKind::LostPhone) {
+        out.push(Scenario {
+            kind: ScenarioKind::LostPhone,
+            name: "lost phone".into(),
+            mailbox: None,
+            loss: Loss {
+                phone: true,
+                ..Loss::default()
+            },
+        });
+    }
+    if on(ScenarioKind::LostVault) {
+        out.push(Scenario {
+            kind: ScenarioKind::LostVault,
+            name: "lost password manager".into(),
+            mailbox: None,
+            loss: Loss {
+                master_password: true,
+                ..Loss::default()
+            },
+        });
+    }
+    if on(ScenarioKind::LostMailbox) {
+        for &m in &g.hubs {
+            out.push(Scenario {
+                kind: ScenarioKind::LostMailbox,
+                name: format!("lost mailbox {}", g.nodes[m].label),
+                mailbox: Some(m),
+                loss: Loss {
+                    nodes: vec![m],
+                    ..Loss::default()
+                },
+            });
+        }
+    }
+    if on(ScenarioKind::All) {
+        out.push(Scenario {
+            kind: ScenarioKind::All,
+            name: "all at once".into(),
+            mailbox: None,
+            loss: Loss {
+                phone: true,
+                master_password: true,
+                nodes: g.hubs.clone(),
+            },
+        });
+    }
+    out
+}
+
+/// The chain that explains why node `n` is locked out.
+fn chain(g: &MemberGraph, n: usize, loss: &Loss, reached: &[bool]) -> Vec<String> {
+    let mut steps = Vec::new();
+    let mut seen = BTreeSet::new();
+    explain(g, n, loss, reached, &mut steps, &mut seen);
+    steps
+}
+
+fn explain(
+    g: &MemberGraph,
+    n: usize,
+    loss: &Loss,
+    reached: &[bool],
+    steps: &mut Vec<String>,
+    seen: &mut BTreeSet<usize>,
+) {
+    if !seen.insert(n) {
+        steps.push(format!("{}: (already above: a cycle)", g.nodes[n].label));
+        return;
+    }
+    let info = &g.nodes[n];
+    let who = &info.label;
+    if loss.nodes.contains(&n) {
+        steps.push(format!("{who}: the mailbox itself is lost"));
+        return;
+    }
+    let mut follow = Vec::new();
+    let blockers = g.graph.blockers(n, loss, reached);
+    for (kind, req) in &blockers {
+        let step = match (kind, req) {
+            (WayKind::Login, Req::Phone) => {
+                let on_phone: Vec<&str> = info
+                    .factors
+                    .iter()
+                    .filter(|f| matches!(f, Factor::App | Factor::Sms | Factor::DevicePasskey))
+                    .map(|f| f.words())
+                    .collect();
+                format!("{who}: 2FA ({}) is on the lost phone", join_and(&on_phone))
+            }
+            (WayKind::Login, Req::MasterPassword) | (_, Req::MasterPassword) => {
+                format!("{who}: the master password is lost")
+            }
+            (WayKind::Login, Req::Node(0)) if n != 0 => {
+                follow.push(0);
+                format!("{who}: password only in the password manager")
+            }
+            (WayKind::Codes, Req::Node(0)) if info.codes_in_vault && !info.codes_offline => {
+                follow.push(0);
+                format!("{who}: backup codes only in the password manager")
+            }
+            // Offline codes still need the password, said above.
+            (WayKind::Codes, Req::Node(0)) => continue,
+            (WayKind::Login, Req::Node(m)) | (WayKind::Mailbox, Req::Node(m)) => {
+                follow.push(*m);
+                format!("{who}: reset mail goes to {}", g.nodes[*m].label)
+            }
+            (WayKind::RecoveryPhone, Req::Phone) => {
+                format!("{who}: the recovery phone is the lost phone")
+            }
+            (WayKind::EmergencyKit, _) => continue,
+            (_, Req::Unknown) => format!("{who}: the export cannot tell"),
+            (_, req) => format!("{who}: needs {req:?}"),
+        };
+        if !steps.contains(&step) {
+            steps.push(step);
+        }
+    }
+    if !info.factors.is_empty()
+        && !info.codes_offline
+        && !info.codes_in_vault
+        && !info.codes_unknown
+    {
+        steps.push(format!("{who}: no backup codes saved"));
+    }
+    if n == 0 && !info.kit {
+        steps.push("the password manager: no emergency kit recorded".to_owned());
+    }
+    follow.sort_unstable();
+    follow.dedup();
+    for m in follow {
+        if !seen.contains(&m) {
+            explain(g, m, loss, reached, steps, seen);
+        }
+    }
+}
+
+/// Locked-out account nodes (node 0 excluded) after `loss`.
+fn locked(graph: &Graph, loss: &Loss) -> usize {
+    let reached = graph.reachable(loss, true);
+    reached.iter().skip(1).filter(|r| !**r).count()
+}
+
+/// Candidate actions on node `n`: (words, the way it adds).
+fn candidates(g: &MemberGraph, n: usize) -> Vec<(String, Way)> {
+    let info = &g.nodes[n];
+    let mut out = Vec::new();
+    let name = if n == 0 {
+        "the password manager".to_owned()
+    } else {
+        info.label.clone()
+    };
+    if n == 0 {
+        if !info.kit {
+            out.push((
+                "print the password manager's emergency kit and keep it offline".to_owned(),
+                Way::new(WayKind::EmergencyKit, vec![]),
+            ));
+        }
+        return out;
+    }
+    if !info.factors.is_empty() && !info.codes_offline {
+        out.push((
+            format!("save {name}'s backup codes offline"),
+            Way::new(WayKind::Codes, vec![Req::Node(0)]),
+        ));
+    }
+    if !info.recovery_phone && g.hubs.contains(&n) {
+        out.push((
+            format!("add a recovery phone to {name}"),
+            Way::new(WayKind::RecoveryPhone, vec![Req::Phone]),
+        ));
+    }
+    out
+}
+
+/// Greedy: the action that saves the most accounts over `scens`, then the
+/// next one given the first, up to [`MAX_ACTIONS`].
+fn actions(g: &MemberGraph, all: &[Scenario]) -> Vec<DrillAction> {
+    let mailboxes = all
+        .iter()
+        .filter(|s| s.kind == ScenarioKind::LostMailbox)
+        .count();
+    let scens: Vec<&Scenario> = all
+        .iter()
+        .filter(|s| {
+            s.kind != ScenarioKind::LostMailbox || mailboxes <= MAX_MAILBOX_SCENARIOS_FOR_ACTIONS
+        })
+        .collect();
+    // Nodes most others depend on first; ties by node order.
+    let mut dependents = vec![0usize; g.nodes.len()];
+    for ways in &g.graph.ways {
+        let mut needs: BTreeSet<usize> = BTreeSet::new();
+        for w in ways {
+            for r in &w.needs {
+                if let Req::Node(j) = r {
+                    needs.insert(*j);
+                }
+            }
+        }
+        for j in needs {
+            dependents[j] += 1;
+        }
+    }
+    let base: Vec<usize> = scens.iter().map(|s| locked(&g.graph, &s.loss)).collect();
+    if base.iter().all(|b| *b == 0) {
+        return Vec::new();
+    }
+    let mut order: Vec<usize> = (0..g.nodes.len()).collect();
+    order.sort_by_key(|&n| (std::cmp::Reverse(dependents[n]), n));
+    let mut cands: Vec<(usize, String, Way)> = Vec::new();
+    for n in order {
+        for (words, way) in candidates(g, n) {
+            cands.push((n, words, way));
+        }
+        if cands.len() >= MAX_CANDIDATES {
+            break;
+        }
+    }
+    let mut graph = g.graph.clone();
+    let mut current = base;
+    let mut out = Vec::new();
+    while out.len() < MAX_ACTIONS {
+        let mut best: Option<(usize, usize, Vec<usize>)> = None;
+        for (c, (n, _, way)) in cands.iter().enumerate() {
+            graph.ways[*n].push(way.clone());
+            let after: Vec<usize> = scens.iter().map(|s| locked(&graph, &s.loss)).collect();
+            graph.ways[*n].pop();
+            let saved: usize = current
+                .iter()
+                .zip(&after)
+                .map(|(b, a)| b.saturating_sub(*a))
+                .sum();
+            // Ties: the earlier candidate (more dependents) wins.
+            if saved > 0 && best.as_ref().is_none_or(|(s, _, _)| saved > *s) {
+                best = Some((saved, c, after));
+            }
+        }
+        let Some((saved, c, after)) = best else {
+            break;
+        };
+        let (n, words, way) = cands.remove(c);
+        graph.ways[n].push(way);
+        // The scenario where it saves the most (the first, on a tie).
+        let (most, at) = current
+            .iter()
+            .zip(&after)
+            .enumerate()
+            .map(|(k, (b, a))| (b.saturating_sub(*a), k))
+            .max_by_key(|&(d, k)| (d, std::cmp::Reverse(k)))
+            .unwrap_or((saved, 0));
+        current = after;
+        out.push(DrillAction {
+            action: words,
+            account: g.nodes[n].account.map(account_id),
+            accounts_saved: most,
+            scenario: scens.get(at).map(|s| s.name.clone()).unwrap_or_default(),
+        });
+    }
+    out
+}
+
+/// The drill of one member, and its findings.
+fn drill_member(
+    g: &MemberGraph,
+    wanted: &[ScenarioKind],
+    findings: &mut Vec<Draft>,
+) -> MemberDrill {
+    let scens = scenarios(g, wanted);
+    let mut results = Vec::new();
+    let mut cycle: BTreeSet<usize> = BTreeSet::new();
+    let mut cycle_in = Vec::new();
+    for s in &scens {
+        let (states, reached, cyc) = g.graph.outcome(&s.loss);
+        let mut locked_out = Vec::new();
+        let mut reachable = 0;
+        let mut cannot_tell = 0;
+        for (n, st) in states.iter().enumerate().skip(1) {
+            match st {
+                State::Reachable => reachable += 1,
+                State::CannotTell => cannot_tell += 1,
+                State::LockedOut => locked_out.push(n),
+            }
+        }
+        if !cyc.is_empty() {
+            cycle.extend(cyc);
+            cycle_in.push(s.name.clone());
+        }
+        // What one lost item takes with it (a lost mailbox itself aside).
+        let spread: Vec<usize> = locked_out
+            .iter()
+            .copied()
+            .filter(|&n| Some(n) != s.mailbox)
+            .collect();
+        // Without a [vault] table, whether the vault has an emergency kit is
+        // unknown: the scenario is reported, but not as a finding (every
+        // audit would have one).
+        let known = s.kind != ScenarioKind::LostVault || g.vault_known;
+        if s.kind != ScenarioKind::All && known && spread.len() >= SPOF_MIN {
+            let critical = spread
+                .iter()
+                .any(|&n| g.hubs.contains(&n) || g.nodes[n].money);
+            let names: Vec<String> = spread.iter().map(|&n| g.nodes[n].label.clone()).collect();
+            let mut d = Draft::new(
+                FindingKind::SinglePointOfFailure,
+                if critical {
+                    Severity::Critical
+                } else {
+                    Severity::High
+                },
+                spread.iter().filter_map(|&n| g.nodes[n].account).collect(),
+                format!(
+                    "{} ({}): one loss locks out {} accounts: {}",
+                    s.name,
+                    g.member,
+                    spread.len(),
+                    crate::sanitize::truncate(&join_and(&names), 160)
+                ),
+            );
+            d.discriminator = format!("{}|{}", g.member, s.name);
+            d.details = Some(serde_json::json!({
+                "member": g.member,
+                "scenario": s.kind.as_str(),
+                "mailbox": s.mailbox.and_then(|m| g.nodes[m].account).map(account_id),
+                "locked_out": spread.len(),
+            }));
+            findings.push(d);
+        }
+        results.push(ScenarioResult {
+            scenario: s.kind.as_str().to_owned(),
+            name: s.name.clone(),
+            mailbox: s.mailbox.and_then(|m| g.nodes[m].account).map(account_id),
+            reachable,
+            cannot_tell,
+            vault_reachable: states[0] == State::Reachable,
+            locked_out: locked_out
+                .iter()
+                .map(|&n| LockedOut {
+                    account: g.nodes[n].account.map(account_id).unwrap_or_default(),
+                    label: g.nodes[n].label.clone(),
+                    chain: chain(g, n, &s.loss, &reached),
+                })
+                .collect(),
+        });
+    }
+    if !cycle.is_empty() {
+        let names: Vec<String> = cycle.iter().map(|&n| g.nodes[n].label.clone()).collect();
+        let mut accounts: Vec<usize> = cycle.iter().filter_map(|&n| g.nodes[n].account).collect();
+        if cycle.contains(&0) {
+            accounts.extend(g.vault_entry.and_then(|v| g.nodes[v].account));
+        }
+        let mut d = Draft::new(
+            FindingKind::RecoveryCycle,
+            Severity::High,
+            accounts,
+            format!(
+                "{}: the recovery of {} depends on itself ({}): losing one loses all; keep one of their backup codes outside the cycle (offline)",
+                g.member,
+                join_and(&names),
+                join_and(&cycle_in)
+            ),
+        );
+        d.discriminator = g.member.clone();
+        findings.push(d);
+    }
+    // Codes kept with the seed, and SMS as the only second factor.
+    for info in g.nodes.iter().skip(1) {
+        let Some(i) = info.account else { continue };
+        if info.factors.contains(&Factor::VaultSeed) && info.codes_in_vault && !info.codes_offline {
+            findings.push(Draft::new(
+                FindingKind::CodesWithSeed,
+                Severity::Medium,
+                vec![i],
+                format!(
+                    "{}: backup codes are kept in the password manager with the TOTP seed, so losing the vault loses both; still far better than no codes, but keep a copy offline",
+                    info.label
+                ),
+            ));
+        }
+        if info.factors == [Factor::Sms] {
+            findings.push(Draft::new(
+                FindingKind::SmsOnly,
+                Severity::Medium,
+                vec![i],
+                format!(
+                    "{}: the only second factor is SMS, which a SIM swap takes over; add an authenticator app, a passkey or a hardware key",
+                    info.label
+                ),
+            ));
+        }
+    }
+    let vault = &g.nodes[0];
+    MemberDrill {
+        member: g.member.clone(),
+        vault: VaultNode {
+            account: g
+                .vault_entry
+                .and_then(|v| g.nodes[v].account)
+                .map(account_id),
+            two_factor: if vault.factors.is_empty() {
+                "none recorded".to_owned()
+            } else {
+                join_and(&vault.factors.iter().map(|f| f.words()).collect::<Vec<_>>())
+            },
+            emergency_kit: vault.kit,
+            described: g.vault_known,
+        },
+        actions: actions(g, &scens),
+        scenarios: results,
+    }
+}
+
+/// Runs the drill.
+pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
+    if !ctx.runs(super::CheckId::Recovery) {
+        return Outcome::skipped("the drill needs the recovery check (--only/--skip)");
+    }
+    let wanted: Vec<ScenarioKind> = ctx.recovery.drill.clone();
+    let mut by_member: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, _) in ctx.iter() {
+        by_member.entry(ctx.member(i)).or_default().push(i);
+    }
+    let mut findings = Vec::new();
+    let mut members = Vec::new();
+    for (member, accounts) in by_member {
+        let g = build(ctx, member, &accounts, &facts.recovery);
+        let m = drill_member(&g, &wanted, &mut findings);
+        members.push(m);
+    }
+    facts.drill = Some(Drill { members });
+    // "Cannot tell" accounts are counted per scenario in the drill section
+    // (never as reachable); the drill itself completes.
+    Outcome {
+        findings,
+        ..Outcome::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(label: &str, factors: Vec<Factor>) -> NodeInfo {
+        NodeInfo {
+            label: label.into(),
+            account: Some(0),
+            factors,
+            ..NodeInfo::default()
+        }
+    }
+
+    /// Vault (no 2FA), Gmail (app, codes in the vault), Twitter and Shop
+    /// (app, no codes, reset to Gmail), Bank (SMS only, codes offline).
+    fn family() -> MemberGraph {
+        let mut nodes = vec![NodeInfo {
+            label: "the password manager".into(),
+            ..NodeInfo::default()
+        }];
+        let mut gmail = info("Gmail", vec![Factor::App]);
+        gmail.codes_in_vault = true;
+        nodes.push(gmail);
+        for l in ["Twitter", "Shop"] {
+            let mut n = info(l, vec![Factor::App]);
+            n.mailbox = Some(1);
+            nodes.push(n);
+        }
+        let mut bank = info("Bank", vec![Factor::Sms]);
+        bank.codes_offline = true;
+        nodes.push(bank);
+        let graph = Graph {
+            ways: nodes
+                .iter()
+                .enumerate()
+                .map(|(n, i)| ways_of(n, i))
+                .collect(),
+        };
+        MemberGraph {
+            member: "alice".into(),
+            graph,
+            nodes,
+            vault_entry: None,
+            hubs: vec![1],
+            vault_known: true,
+        }
+    }
+
+    #[test]
+    fn lost_phone_keeps_what_the_vault_codes_and_mailbox_save() {
+        let g = family();
+        let mut findings = Vec::new();
+        let d = drill_member(&g, &[ScenarioKind::LostPhone], &mut findings);
+        let s = &d.scenarios[0];
+        // Gmail via its codes in the vault, Twitter and Shop via Gmail, Bank
+        // via its offline codes.
+        assert!(s.locked_out.is_empty(), "{:?}", s.locked_out);
+        assert_eq!(s.reachable, 4);
+        assert!(findings.iter().any(|f| f.kind == FindingKind::SmsOnly));
+    }
+
+    #[test]
+    fn all_at_once_names_the_chain_and_the_best_action() {
+        let mut g = family();
+        // Gmail's codes are not saved at all now.
+        g.nodes[1].codes_in_vault = false;
+        g.graph.ways[1] = ways_of(1, &g.nodes[1]);
+        let mut findings = Vec::new();
+        let d = drill_member(&g, &[ScenarioKind::LostPhone], &mut findings);
+        let s = &d.scenarios[0];
+        let names: Vec<&str> = s.locked_out.iter().map(|l| l.label.as_str()).collect();
+        assert_eq!(names, ["Gmail", "Twitter", "Shop"]);
+        let twitter = &s.locked_out[1].chain;
+        assert_eq!(
+            twitter[0],
+            "Twitter: 2FA (authenticator app on the phone) is on the lost phone"
+        );
+        assert!(twitter.contains(&"Twitter: reset mail goes to Gmail".to_owned()));
+        assert!(twitter.contains(&"Gmail: no backup codes saved".to_owned()));
+        // Saving Gmail's codes offline saves all three.
+        assert_eq!(d.actions[0].action, "save Gmail's backup codes offline");
+        assert_eq!(d.actions[0].accounts_saved, 3);
+        assert_eq!(d.actions[0].scenario, "lost phone");
+        // Three locked out by one loss, one of them a hub: critical.
+        let spof: Vec<&Draft> = findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::SinglePointOfFailure)
+            .collect();
+        assert_eq!(spof.len(), 1);
+        assert_eq!(spof[0].severity, Severity::Critical);
+    }
+
+    #[test]
+    fn codes_with_seed_and_a_vault_cycle() {
+        let mut nodes = vec![NodeInfo {
+            label: "the password manager".into(),
+            factors: vec![Factor::App],
+            mailbox: Some(1),
+            ..NodeInfo::default()
+        }];
+        let mut gmail = info("Gmail", vec![Factor::VaultSeed]);
+        gmail.codes_in_vault = true;
+        nodes.push(gmail);
+        let graph = Graph {
+            ways: nodes
+                .iter()
+                .enumerate()
+                .map(|(n, i)| ways_of(n, i))
+                .collect(),
+        };
+        let g = MemberGraph {
+            member: "bob".into(),
+            graph,
+            nodes,
+            vault_entry: None,
+            hubs: vec![1],
+            vault_known: true,
+        };
+        let mut findings = Vec::new();
+        let d = drill_member(&g, &[], &mut findings);
+        let kinds: Vec<FindingKind> = findings.iter().map(|f| f.kind).collect();
+        assert!(kinds.contains(&FindingKind::CodesWithSeed), "{kinds:?}");
+        // Lost phone: the vault needs Gmail, Gmail needs the vault.
+        assert!(kinds.contains(&FindingKind::RecoveryCycle), "{kinds:?}");
+        let phone = &d.scenarios[0];
+        assert!(!phone.vault_reachable);
+        assert_eq!(phone.locked_out.len(), 1);
+        // The kit is the best action.
+        assert!(d.actions[0].action.contains("emergency kit"));
+    }
+
+    #[test]
+    fn scenario_names_parse() {
+        assert_eq!(
+            ScenarioKind::parse("lost-phone"),
+            Some(ScenarioKind::LostPhone)
+        );
+        assert_eq!(ScenarioKind::parse("ALL"), Some(ScenarioKind::All));
+        assert_eq!(ScenarioKind::parse("lost-keys"), None);
+    }
+}

@@ -8,6 +8,7 @@ mod pwned_support;
 
 mod cli;
 mod fuzz_import;
+mod html_browser;
 mod import_trust;
 mod kdbx;
 mod mutation;

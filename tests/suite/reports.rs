@@ -356,3 +356,128 @@ fn golden_family_reports_are_unchanged() {
         }
     }
 }
+
+/// The family report as HTML (breaches not checked, the recovery inventory given).
+fn family_html(extra: &[&str]) -> String {
+    let family = |name: &str| format!("{name}=sample-exports/family/{name}.csv");
+    let out = common::vaultlint()
+        .current_dir(common::root())
+        .arg("audit")
+        .args([family("alice"), family("bob"), family("carol")])
+        .args([
+            "--recovery-inventory",
+            "sample-exports/family/recovery-inventory.toml",
+        ])
+        .args(["--pwned", "off", "--format", "html"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The line of `html` holding the element with `id` (the page writes each
+/// finding and each account on one line).
+fn element<'a>(html: &'a str, id: &str) -> &'a str {
+    html.lines()
+        .find(|l| l.contains(&format!(" id=\"{id}\"")))
+        .unwrap_or_else(|| panic!("no element with id {id}"))
+}
+
+#[test]
+fn html_health_page_starts_with_the_summary_and_keeps_jargon_in_the_footer() {
+    let html = family_html(&[]);
+    let (page, footer) = html.split_once("<footer").expect("a technical footer");
+    let pos = |s: &str| page.find(s).unwrap_or_else(|| panic!("no {s}"));
+    // Order: banner, summary, charts, details, accounts.
+    assert!(pos("class=\"banner\"") < pos("id=\"health\""));
+    assert!(pos("id=\"health\"") < pos("id=\"charts\""));
+    assert!(pos("id=\"charts\"") < pos("id=\"details\""));
+    assert!(pos("id=\"details\"") < pos("id=\"accounts\""));
+    // The banner says, in words, which check did not run.
+    assert!(
+        page.contains("<strong>Breached passwords were not checked.</strong>"),
+        "{page}"
+    );
+    // Per member: a grade, the seven category cards, recovery readiness.
+    assert_eq!(page.matches("<article class=\"member-summary\"").count(), 3);
+    assert_eq!(page.matches("<li class=\"card").count(), 21);
+    assert_eq!(page.matches("class=\"grade grade-").count(), 3);
+    assert!(page.contains("Score: each account counts 100 points"));
+    for label in [
+        "reused",
+        "similar",
+        "weak",
+        "breached",
+        "lockout risk",
+        "2FA missing",
+        "insecure",
+    ] {
+        assert!(
+            page.contains(&format!("</b>{label}</a>")),
+            "no {label} card"
+        );
+    }
+    // Breaches were only partly checked (sites yes, passwords no): a floor, not a zero.
+    assert!(
+        page.contains("<b>1+</b>breached"),
+        "bob's Yahoo breach, partly checked"
+    );
+    assert!(
+        page.contains("with 2FA have saved backup codes"),
+        "readiness sentence"
+    );
+    // Three charts, each an SVG image with a text alternative and its numbers.
+    assert_eq!(page.matches("<svg viewBox=").count(), 3);
+    assert_eq!(page.matches("role=\"img\" aria-label=\"").count(), 3 + 3);
+    assert_eq!(page.matches("<summary>The numbers</summary>").count(), 3);
+    assert!(page.contains("aria-label=\"Strength: alice: "));
+    // Every finding is reachable from each of its accounts, and back.
+    let findings = page.matches("<article class=\"finding\" id=\"F").count();
+    assert!(findings > 20, "{findings} findings");
+    for n in 1..=findings {
+        let f = element(page, &format!("F{n}"));
+        for a in f.split("href=\"#").skip(1) {
+            let account = &a[..a.find('"').unwrap()];
+            assert!(
+                element(page, account).contains(&format!("href=\"#F{n}\"")),
+                "F{n} is not linked from {account}"
+            );
+        }
+    }
+    // No CI jargon outside the footer; the footer keeps the verdict and credits.
+    for jargon in ["exit 1", "exit code", "FAIL", ">F1<", ">A1<", "--fail-on"] {
+        assert!(!page.contains(jargon), "{jargon} before the footer");
+    }
+    assert!(footer.contains("FAIL: 23 findings at or above"), "{footer}");
+    assert!(footer.contains("(exit 1)"));
+    assert!(footer.contains("Have I Been Pwned") && footer.contains("CC BY 4.0"));
+    assert!(footer.contains("sample-exports/family/bob.csv"));
+}
+
+#[test]
+fn html_escapes_member_names_and_titles_everywhere() {
+    let f = hostile();
+    let path = f.path().display().to_string();
+    let out = audit(&[
+        "--columns",
+        "title=name,url=url,username=username,password=password",
+        &format!("<b>m&m={path}"),
+        "--format",
+        "html",
+    ])
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(!html.contains("<b>m&m"));
+    assert!(!html.contains("<script>"));
+    assert!(!html.contains("<x a="));
+    // The summary card, the charts (text and alternative), the accounts.
+    assert!(html.contains("<h3>&lt;b&gt;m&amp;m</h3>"), "{html}");
+    assert!(html.contains("class=\"lbl\">&lt;b&gt;m&amp;m</text>"));
+    assert!(html.contains("aria-label=\"Strength: &lt;b&gt;m&amp;m: "));
+    assert!(html.contains("<b>&lt;script&gt;alert(1)&lt;/script&gt;</b>"));
+    assert!(html.contains("&lt;/failure&gt;&lt;x a=&#x27;1&#x27;&gt;"));
+    assert!(html.contains("img-src data:"), "strict CSP");
+}

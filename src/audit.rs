@@ -88,7 +88,9 @@ pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit
         }
         let unread_note = (unread > 0).then(|| {
             format!(
-                "{unread} row(s) could not be read and were not checked (see the skipped lines)"
+                "{unread} {} could not be read and {} not checked (see the skipped lines)",
+                if unread == 1 { "row" } else { "rows" },
+                if unread == 1 { "was" } else { "were" },
             )
         });
         let note = match (outcome.incomplete, unread_note) {
@@ -169,7 +171,7 @@ fn assemble(
     });
     use crate::report::account_id;
 
-    let today = chrono::Utc::now().date_naive();
+    let today = settings.now.date_naive();
     let mut used = vec![false; settings.policy.ignore.len()];
     let mut suppressed = Vec::new();
     let mut kept: Vec<(Draft, String)> = Vec::new();
@@ -305,9 +307,12 @@ fn assemble(
             name: env!("CARGO_PKG_NAME").into(),
             version: env!("CARGO_PKG_VERSION").into(),
         },
-        generated_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        generated_at: settings
+            .now
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         checks,
         sources,
+        plan: crate::report::plan::build(&accounts, &findings),
         accounts,
         findings,
         summary,
@@ -326,9 +331,14 @@ fn unread_reason(src: &SourceReport) -> String {
         .collect();
     let more = src.skipped_rows.len().saturating_sub(SHOWN);
     format!(
-        "{}: {} row(s) could not be read (line{} {}{})",
+        "{}: {} {} could not be read (line{} {}{})",
         src.path,
         src.skipped_rows.len(),
+        if src.skipped_rows.len() == 1 {
+            "row"
+        } else {
+            "rows"
+        },
         if src.skipped_rows.len() == 1 { "" } else { "s" },
         lines.join(", "),
         if more > 0 {

@@ -446,6 +446,11 @@ pub struct AuditArgs {
     #[arg(long, value_name = "CHECKS", value_delimiter = ',')]
     pub skip: Vec<String>,
 
+    /// Terminal table: show the whole plan and every finding, not only each
+    /// member's top 10 accounts to fix.
+    #[arg(long)]
+    pub all: bool,
+
     /// When to use colour in the terminal table.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -543,6 +548,7 @@ impl AuditArgs {
             pwned: self.pwned.settings()?,
             recovery: self.recovery.settings()?,
             site_breach: self.recovery.site_breach()?,
+            now: crate::settings::now_from_env()?,
         })
     }
 }

@@ -60,6 +60,9 @@ pub struct Settings {
     pub pwned: PwnedSettings,
     pub recovery: RecoverySettings,
     pub site_breach: crate::checks::site_breach::SiteBreachSettings,
+    /// The time of the audit (`generated_at`, policy expiry dates): now, or
+    /// `SOURCE_DATE_EPOCH` when set, so that reports are byte-stable.
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 impl Default for Settings {
@@ -74,7 +77,30 @@ impl Default for Settings {
             pwned: PwnedSettings::default(),
             recovery: RecoverySettings::default(),
             site_breach: Default::default(),
+            now: chrono::Utc::now(),
         }
+    }
+}
+
+/// The environment variable that fixes the audit's clock (seconds since
+/// 1970, as in reproducible builds).
+pub const CLOCK_ENV: &str = "SOURCE_DATE_EPOCH";
+
+/// The audit's time: `SOURCE_DATE_EPOCH` when set (a usage error when it is
+/// not a number of seconds), else now.
+pub fn now_from_env() -> Result<chrono::DateTime<chrono::Utc>, crate::error::InputError> {
+    match std::env::var(CLOCK_ENV) {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+            .ok_or_else(|| {
+                crate::error::InputError::Usage(format!(
+                    "{CLOCK_ENV}: '{v}' is not a time in seconds since 1970"
+                ))
+            }),
+        _ => Ok(chrono::Utc::now()),
     }
 }
 

@@ -146,6 +146,10 @@ pub struct Availability {
     pub methods: Vec<String>,
     pub documentation: Option<String>,
     pub source: DirectorySource,
+    /// The service holds money (a bank, payments, an exchange, a broker).
+    pub money: bool,
+    /// The service is a mailbox (its address can reset other accounts).
+    pub mailbox: bool,
 }
 
 /// The mailbox that can reset an account, when it is a hub.

@@ -11,12 +11,14 @@ pub use crate::finding::{CheckId, FindingKind, Severity, account_id, account_ind
 use crate::model::Skipped;
 
 pub mod accounts;
+pub mod plan;
 
 pub use accounts::{
     Availability, BackupCodes, CodeStatus, DirectorySource, Evidence, HubIssue, HubState,
     MailboxLink, MemberReadiness, Method, Place, PwnedResult, PwnedStatus, Recovery, Strength,
     TwoFactor,
 };
+pub use plan::{PlanItem, PlanStep, Stake, StepKind};
 /// Version of the JSON contract. Additive changes keep it; breaking ones bump it.
 pub const SCHEMA_VERSION: u32 = 2;
 
@@ -32,6 +34,8 @@ pub struct Audit {
     pub sources: Vec<SourceReport>,
     pub accounts: Vec<AccountReport>,
     pub findings: Vec<Finding>,
+    /// The action plan: one item per account that needs work, ranked (see [`plan`]).
+    pub plan: Vec<PlanItem>,
     pub summary: Summary,
     /// Public datasets the checks used, with their licence and credit.
     pub data_sources: Vec<DataSource>,

@@ -72,6 +72,11 @@ impl Service {
         }
     }
 
+    /// True for mail providers (the 2fa.directory category `email`).
+    pub fn is_mailbox(&self) -> bool {
+        self.keywords.iter().any(|k| k == "email")
+    }
+
     /// True for banks, payment services, brokers and exchanges.
     pub fn is_money(&self) -> bool {
         self.keywords.iter().any(|k| MONEY.contains(&k.as_str()))

@@ -21,8 +21,9 @@
 //! Findings:
 //! - `lockout_risk` (high): 2FA on, backup codes missing.
 //! - `recovery_unknown` (info): 2FA on, the export cannot show the codes.
-//! - `two_factor_available` (medium; high for a mailbox that resets other
-//!   accounts and for money): the service offers 2FA and none is recorded.
+//! - `two_factor_available` (low; medium for a mailbox, high for a mailbox
+//!   that resets other accounts and for money): the service offers 2FA and
+//!   none is recorded.
 //!   For an export that cannot carry 2FA at all (Chrome, Firefox), one info
 //!   finding per file lists its accounts on services that offer 2FA.
 //! - `recovery_hub` (critical when the mailbox is weak, reused, breached or
@@ -479,6 +480,8 @@ fn assess(ctx: &Context, i: usize, items: &CodeItems) -> (Recovery, Option<Servi
         methods: s.tfa.clone(),
         documentation: s.documentation.clone(),
         source: *source,
+        money: s.is_money(),
+        mailbox: s.is_mailbox(),
     });
     let recovery = Recovery {
         two_factor,
@@ -578,7 +581,13 @@ fn account_findings(
         )
     } else {
         let mut why = String::new();
-        let mut severity = Severity::Medium;
+        // Low for an ordinary site; a mailbox (it can reset others) medium;
+        // a hub and money high.
+        let mut severity = if service.is_mailbox() {
+            Severity::Medium
+        } else {
+            Severity::Low
+        };
         if let Some(n) = hub_accounts {
             severity = Severity::High;
             why.push_str(&format!(
@@ -603,6 +612,7 @@ fn account_findings(
         "offered": service.tfa,
         "money": service.is_money(),
         "hub": hub_accounts.is_some(),
+        "mailbox": service.is_mailbox(),
         "recordable": service.recordable(),
     }));
     Some(d)

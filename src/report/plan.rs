@@ -1,0 +1,846 @@
+//! The action plan: one item per account that needs work, combining all of
+//! its findings into ordered steps, ranked by what is at stake (the JSON
+//! `plan`). A view over `findings` and the per-account facts, built once in
+//! the assembly step ([`build`]); renderers only show it.
+//!
+//! Ranking: accounts that reset others (hubs) first, then money, breached,
+//! reused (or a variant of another password), lockout risk, weak, the rest;
+//! within a stake, the higher severity first; ties by member, account name
+//! and account id. An account is in the plan when a finding of severity `low`
+//! or above asks it for a step; `info` findings add steps to an account
+//! already in the plan, never an item of their own.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::{AccountReport, Finding, FindingKind, HubIssue, Severity, account_index};
+
+/// What puts an item where it is in the plan, highest stake first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stake {
+    /// A mailbox that can reset other accounts.
+    Hub,
+    /// A bank, payment service, exchange or broker.
+    Money,
+    /// The password is in breaches (Pwned Passwords, or a site breach that leaked passwords).
+    Breached,
+    /// The password (or a small tweak of it) opens other accounts.
+    Reused,
+    /// 2FA on without saved backup codes.
+    LockoutRisk,
+    /// A weak password.
+    Weak,
+    /// Everything else (2FA not turned on, plain http, ...).
+    Other,
+}
+
+impl Stake {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stake::Hub => "hub",
+            Stake::Money => "money",
+            Stake::Breached => "breached",
+            Stake::Reused => "reused",
+            Stake::LockoutRisk => "lockout_risk",
+            Stake::Weak => "weak",
+            Stake::Other => "other",
+        }
+    }
+}
+
+/// What a step asks for. Steps of an item come in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    /// Log in through the https:// address.
+    UseHttps,
+    /// Replace the password with a new generated one used nowhere else.
+    ChangePassword,
+    /// A recovery mailbox that is not in the exports: secure it.
+    SecureMailbox,
+    /// Turn on 2FA (and save the backup codes it gives).
+    TurnOnTwoFactor,
+    /// The export cannot show 2FA: check in the account that it is on.
+    CheckTwoFactor,
+    /// 2FA is on, backup codes are missing: save them.
+    SaveBackupCodes,
+    /// The export cannot show backup codes: check they are saved.
+    CheckBackupCodes,
+    /// The site leaked data but no passwords: expect phishing.
+    WatchForPhishing,
+}
+
+impl StepKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepKind::UseHttps => "use_https",
+            StepKind::ChangePassword => "change_password",
+            StepKind::SecureMailbox => "secure_mailbox",
+            StepKind::TurnOnTwoFactor => "turn_on_two_factor",
+            StepKind::CheckTwoFactor => "check_two_factor",
+            StepKind::SaveBackupCodes => "save_backup_codes",
+            StepKind::CheckBackupCodes => "check_backup_codes",
+            StepKind::WatchForPhishing => "watch_for_phishing",
+        }
+    }
+}
+
+/// One concrete thing to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanStep {
+    pub kind: StepKind,
+    /// The step in plain words, with its reasons (not escaped).
+    pub text: String,
+    /// The findings this step resolves.
+    pub findings: Vec<String>,
+}
+
+/// One account that needs work (the JSON `plan[]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanItem {
+    /// Position in the whole plan, 1 first. A member's items keep their
+    /// order, so "a member's top 10" is their first 10 items.
+    pub rank: usize,
+    pub member: String,
+    /// The account (`A12`); null for a recovery mailbox that is not in the exports.
+    pub account: Option<String>,
+    /// The account's display name (title, else domain, else row); the
+    /// address for a mailbox that is not in the exports.
+    pub name: String,
+    /// What ranks it: the first of `stakes`.
+    pub stake: Stake,
+    /// Every stake that applies, highest first.
+    pub stakes: Vec<Stake>,
+    /// The highest severity among its findings.
+    pub severity: Severity,
+    /// Why it ranks where it does, in plain words ("can reset 3 other accounts; reused").
+    pub why: String,
+    /// The item in one line: `Outlook: change the password (weak, used on 1
+    /// other account), turn on 2FA and save its backup codes; it can reset 3
+    /// other accounts`.
+    pub summary: String,
+    /// What to do, in order.
+    pub steps: Vec<PlanStep>,
+    /// Every finding of this account the plan covers (ids, report order).
+    pub findings: Vec<String>,
+}
+
+/// A short human name for an account: its title, else its domain, else its row.
+pub fn display_name(a: &AccountReport) -> String {
+    if !a.title.trim().is_empty() {
+        a.title.trim().to_owned()
+    } else if let Some(d) = &a.domain {
+        d.clone()
+    } else {
+        format!("row {}", a.row)
+    }
+}
+
+/// Why the password must change, gathered from every finding that says so.
+#[derive(Default)]
+struct PasswordReasons {
+    pwned: Option<u64>,
+    breaches: BTreeSet<String>,
+    weak: bool,
+    reused_with: BTreeSet<String>,
+    variant_of: BTreeSet<String>,
+}
+
+impl PasswordReasons {
+    fn phrases(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        match self.pwned {
+            Some(1) => out.push("found in breaches once".to_owned()),
+            Some(n) => out.push(format!("found in breaches {n} times")),
+            None => {}
+        }
+        for b in &self.breaches {
+            out.push(format!("leaked in {b}"));
+        }
+        if self.weak {
+            out.push("weak".to_owned());
+        }
+        let reused = self.reused_with.len();
+        if reused > 0 {
+            out.push(format!("used on {}", plural(reused, "other account")));
+        }
+        let variants = self
+            .variant_of
+            .iter()
+            .filter(|a| !self.reused_with.contains(*a))
+            .count();
+        if variants > 0 {
+            out.push(format!("a variant of {variants} more"));
+        }
+        out
+    }
+}
+
+/// `1 other account`, `2 other accounts`.
+fn plural(n: usize, one: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {one}s")
+    }
+}
+
+/// An item while it is being built.
+struct Draft {
+    member: String,
+    account: Option<usize>,
+    name: String,
+    stakes: BTreeSet<Stake>,
+    severity: Severity,
+    /// Has a step from a finding of severity `low` or above.
+    needed: bool,
+    findings: BTreeSet<usize>,
+    steps: BTreeMap<StepKind, BTreeSet<usize>>,
+    password: PasswordReasons,
+    resets: Option<usize>,
+    two_factor_advice: &'static str,
+    phishing: BTreeSet<String>,
+}
+
+impl Draft {
+    fn new(member: String, account: Option<usize>, name: String) -> Draft {
+        Draft {
+            member,
+            account,
+            name,
+            stakes: BTreeSet::new(),
+            severity: Severity::Info,
+            needed: false,
+            findings: BTreeSet::new(),
+            steps: BTreeMap::new(),
+            password: PasswordReasons::default(),
+            resets: None,
+            two_factor_advice: "",
+            phishing: BTreeSet::new(),
+        }
+    }
+
+    /// Records that finding `f` (at index `fi`) asks for `step`.
+    fn step(&mut self, step: StepKind, fi: usize, f: &Finding) {
+        self.steps.entry(step).or_default().insert(fi);
+        self.findings.insert(fi);
+        self.severity = self.severity.max(f.severity);
+        if f.severity > Severity::Info {
+            self.needed = true;
+        }
+    }
+}
+
+fn detail<'a>(f: &'a Finding, key: &str) -> Option<&'a serde_json::Value> {
+    f.details.as_ref()?.get(key)
+}
+
+/// `the Yahoo breach of 2012-07-11` from a `site_breach` finding.
+fn breach_name(f: &Finding) -> String {
+    let title = detail(f, "title")
+        .and_then(|v| v.as_str())
+        .unwrap_or("a site");
+    match detail(f, "breach_date").and_then(|v| v.as_str()) {
+        Some(day) => format!("the {title} breach of {day}"),
+        None => format!("the {title} breach"),
+    }
+}
+
+/// Advice on which second factor to pick, from the methods a service offers.
+fn two_factor_advice(f: &Finding) -> &'static str {
+    let offered: Vec<&str> = detail(f, "offered")
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().filter_map(|m| m.as_str()).collect())
+        .unwrap_or_default();
+    let has = |m: &str| offered.contains(&m);
+    match (has("totp"), has("u2f")) {
+        (true, true) => " with an authenticator app or a security key",
+        (true, false) => " with an authenticator app",
+        (false, true) => " with a security key",
+        (false, false) => "",
+    }
+}
+
+/// Builds the plan from the findings and the accounts they name.
+pub fn build(accounts: &[AccountReport], findings: &[Finding]) -> Vec<PlanItem> {
+    let mut drafts: BTreeMap<usize, Draft> = BTreeMap::new();
+    // Mailboxes that are not in the exports, by address.
+    let mut outside: BTreeMap<String, Draft> = BTreeMap::new();
+    let account_of = |id: &str| account_index(id).and_then(|i| accounts.get(i).map(|a| (i, a)));
+    for (fi, f) in findings.iter().enumerate() {
+        let named: Vec<(usize, &AccountReport)> =
+            f.accounts.iter().filter_map(|id| account_of(id)).collect();
+        let ids: BTreeSet<String> = named.iter().map(|(_, a)| a.id.clone()).collect();
+        if f.check == FindingKind::RecoveryHub {
+            hub(&mut drafts, &mut outside, fi, f, &named);
+            continue;
+        }
+        for &(i, a) in &named {
+            let d = drafts
+                .entry(i)
+                .or_insert_with(|| Draft::new(a.member.clone(), Some(i), display_name(a)));
+            let others = || ids.iter().filter(|id| **id != a.id).cloned();
+            match f.check {
+                FindingKind::Reuse | FindingKind::ReuseAcrossMembers => {
+                    // Info: a login shared by members, used nowhere else: fine.
+                    if f.severity == Severity::Info {
+                        continue;
+                    }
+                    d.password.reused_with.extend(others());
+                    d.stakes.insert(Stake::Reused);
+                    d.step(StepKind::ChangePassword, fi, f);
+                }
+                FindingKind::Similar | FindingKind::SimilarAcrossMembers => {
+                    d.password.variant_of.extend(others());
+                    d.stakes.insert(Stake::Reused);
+                    d.step(StepKind::ChangePassword, fi, f);
+                }
+                FindingKind::Weak => {
+                    d.password.weak = true;
+                    d.stakes.insert(Stake::Weak);
+                    d.step(StepKind::ChangePassword, fi, f);
+                }
+                FindingKind::Pwned => {
+                    d.password.pwned = detail(f, "count").and_then(|v| v.as_u64());
+                    d.stakes.insert(Stake::Breached);
+                    d.step(StepKind::ChangePassword, fi, f);
+                }
+                FindingKind::SiteBreach => {
+                    let leaked = detail(f, "passwords_exposed")
+                        .and_then(|v| v.as_bool())
+                        .unwrap_or(false);
+                    if leaked && f.severity > Severity::Info {
+                        d.password.breaches.insert(breach_name(f));
+                        d.stakes.insert(Stake::Breached);
+                        d.step(StepKind::ChangePassword, fi, f);
+                    } else if !leaked {
+                        d.phishing.insert(breach_name(f));
+                        d.step(StepKind::WatchForPhishing, fi, f);
+                    }
+                    // Leaked, but the password changed since: fine.
+                }
+                FindingKind::LockoutRisk => {
+                    d.stakes.insert(Stake::LockoutRisk);
+                    d.step(StepKind::SaveBackupCodes, fi, f);
+                }
+                FindingKind::RecoveryUnknown => d.step(StepKind::CheckBackupCodes, fi, f),
+                FindingKind::TwoFactorAvailable => {
+                    let recordable = detail(f, "recordable")
+                        .and_then(|v| v.as_bool())
+                        .unwrap_or(false);
+                    if recordable {
+                        d.two_factor_advice = two_factor_advice(f);
+                        d.step(StepKind::TurnOnTwoFactor, fi, f);
+                    } else {
+                        d.step(StepKind::CheckTwoFactor, fi, f);
+                    }
+                }
+                FindingKind::InsecureUrl => d.step(StepKind::UseHttps, fi, f),
+                FindingKind::RecoveryHub => {}
+            }
+        }
+    }
+    let mut items: Vec<PlanItem> = drafts
+        .into_values()
+        .chain(outside.into_values())
+        .filter(|d| d.needed)
+        .map(|d| finish(accounts, findings, d))
+        .collect();
+    items.sort_by(|a, b| {
+        a.stake
+            .cmp(&b.stake)
+            .then(b.severity.cmp(&a.severity))
+            .then_with(|| a.member.cmp(&b.member))
+            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+            .then_with(|| {
+                let n = |x: &PlanItem| x.account.as_deref().and_then(account_index);
+                n(a).cmp(&n(b))
+            })
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    for (k, item) in items.iter_mut().enumerate() {
+        item.rank = k + 1;
+    }
+    items
+}
+
+/// A `recovery_hub` finding: its steps go to the mailbox's own entry (or to
+/// an item for a mailbox that is not in the exports), never to the accounts
+/// it can reset.
+fn hub(
+    drafts: &mut BTreeMap<usize, Draft>,
+    outside: &mut BTreeMap<String, Draft>,
+    fi: usize,
+    f: &Finding,
+    named: &[(usize, &AccountReport)],
+) {
+    let address = detail(f, "address")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_owned();
+    let resets = detail(f, "accounts")
+        .and_then(|v| v.as_u64())
+        .map(|n| n as usize);
+    let mailbox = named.iter().find_map(|&(i, a)| {
+        let state = a.recovery.as_ref()?.hub.as_ref()?;
+        (state.address == address).then_some((i, a, state))
+    });
+    let Some((i, a, state)) = mailbox else {
+        // Not in the exports: one item, for the member whose accounts it resets first.
+        let Some((_, first)) = named.first() else {
+            return;
+        };
+        let d = outside
+            .entry(address.clone())
+            .or_insert_with(|| Draft::new(first.member.clone(), None, address.clone()));
+        d.stakes.insert(Stake::Hub);
+        d.resets = resets;
+        d.step(StepKind::SecureMailbox, fi, f);
+        return;
+    };
+    let d = drafts
+        .entry(i)
+        .or_insert_with(|| Draft::new(a.member.clone(), Some(i), display_name(a)));
+    d.resets = resets;
+    d.stakes.insert(Stake::Hub);
+    d.findings.insert(fi);
+    d.severity = d.severity.max(f.severity);
+    for p in &state.problems {
+        match p {
+            HubIssue::Weak | HubIssue::Reused | HubIssue::Similar | HubIssue::Breached => {
+                d.step(StepKind::ChangePassword, fi, f)
+            }
+            HubIssue::NoTwoFactor => d.step(StepKind::TurnOnTwoFactor, fi, f),
+            HubIssue::NoBackupCodes => d.step(StepKind::SaveBackupCodes, fi, f),
+            HubIssue::NotInVault => {}
+        }
+    }
+    for u in &state.unknown {
+        match u {
+            HubIssue::NoTwoFactor => d.step(StepKind::CheckTwoFactor, fi, f),
+            HubIssue::NoBackupCodes => d.step(StepKind::CheckBackupCodes, fi, f),
+            // A check that did not run: nothing the person can do by hand.
+            _ => {}
+        }
+    }
+}
+
+fn ids(findings: &[Finding], set: &BTreeSet<usize>) -> Vec<String> {
+    set.iter().map(|&fi| findings[fi].id.clone()).collect()
+}
+
+/// Turns a draft into its item: texts, stakes, links.
+fn finish(accounts: &[AccountReport], findings: &[Finding], mut d: Draft) -> PlanItem {
+    if let Some(a) = d.account.map(|i| &accounts[i]) {
+        let availability = a
+            .recovery
+            .as_ref()
+            .and_then(|r| r.two_factor_available.as_ref());
+        if availability.is_some_and(|s| s.money) {
+            d.stakes.insert(Stake::Money);
+        }
+    }
+    // Turning 2FA on covers checking it.
+    if let Some(check) = d.steps.remove(&StepKind::CheckTwoFactor) {
+        match d.steps.get_mut(&StepKind::TurnOnTwoFactor) {
+            Some(on) => on.extend(check),
+            None => {
+                d.steps.insert(StepKind::CheckTwoFactor, check);
+            }
+        }
+    }
+    if d.stakes.is_empty() {
+        d.stakes.insert(Stake::Other);
+    }
+    let stakes: Vec<Stake> = d.stakes.iter().copied().collect();
+    let mut steps = Vec::new();
+    let mut short = Vec::new();
+    for (kind, fs) in &d.steps {
+        let (text, phrase) = step_text(*kind, &d);
+        steps.push(PlanStep {
+            kind: *kind,
+            text,
+            findings: ids(findings, fs),
+        });
+        short.push(phrase);
+    }
+    let why = why(&d, &stakes);
+    let tail = match (d.resets, d.stakes.contains(&Stake::Money)) {
+        (Some(n), _) => format!("; it can reset {}", plural(n, "other account")),
+        (None, true) => "; it holds money".to_owned(),
+        (None, false) => String::new(),
+    };
+    PlanItem {
+        rank: 0,
+        member: d.member.clone(),
+        account: d.account.map(|i| accounts[i].id.clone()),
+        name: d.name.clone(),
+        stake: stakes[0],
+        stakes,
+        severity: d.severity,
+        why,
+        summary: format!("{}: {}{tail}", d.name, short.join(", ")),
+        steps,
+        findings: ids(findings, &d.findings),
+    }
+}
+
+/// The text of a step and its short phrase for the one-line summary.
+fn step_text(kind: StepKind, d: &Draft) -> (String, String) {
+    match kind {
+        StepKind::UseHttps => (
+            "Log in through the site's https:// address (it is saved with plain http://, which sends the password unencrypted), and update the saved address.".into(),
+            "use https".into(),
+        ),
+        StepKind::ChangePassword => {
+            let reasons = d.password.phrases();
+            let why = if reasons.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", reasons.join(", "))
+            };
+            let then = if d.resets.is_some() {
+                " This mailbox comes first: whoever gets into it can reset the others."
+            } else {
+                ""
+            };
+            (
+                format!("Change the password{why}: give it a new generated password used nowhere else.{then}"),
+                format!("change the password{why}"),
+            )
+        }
+        StepKind::SecureMailbox => (
+            "This recovery mailbox is not in these exports, so it was not checked: make sure it has a long unique password, 2FA and saved backup codes.".into(),
+            "secure this mailbox (not in the exports)".into(),
+        ),
+        StepKind::TurnOnTwoFactor => (
+            format!("Turn on 2FA{} and save the backup codes it gives you, with a copy offline.", d.two_factor_advice),
+            "turn on 2FA and save its backup codes".into(),
+        ),
+        StepKind::CheckTwoFactor => (
+            "Check in the account's security settings that 2FA is on (the export cannot show it); turn it on if not, and save its backup codes.".into(),
+            "check that 2FA is on".into(),
+        ),
+        StepKind::SaveBackupCodes => (
+            format!("Save the backup codes from its security settings and keep a copy offline, then record where they are (a note titled '{} backup codes', or a recovery inventory): without them a lost phone locks you out.", d.name),
+            "save its backup codes".into(),
+        ),
+        StepKind::CheckBackupCodes => (
+            "Check that its backup codes are saved (the export cannot show them); list them in a recovery inventory (--recovery-inventory) so the next audit sees them.".into(),
+            "check its backup codes are saved".into(),
+        ),
+        StepKind::WatchForPhishing => {
+            let list: Vec<&str> = d.phishing.iter().map(String::as_str).collect();
+            (
+                format!("Expect phishing at this address: its data (no passwords) was in {}.", list.join(" and ")),
+                "expect phishing".into(),
+            )
+        }
+    }
+}
+
+/// Why an item ranks where it does, in plain words.
+fn why(d: &Draft, stakes: &[Stake]) -> String {
+    let parts: Vec<String> = stakes
+        .iter()
+        .map(|s| match s {
+            Stake::Hub => match d.resets {
+                Some(n) => format!("a mailbox that can reset {}", plural(n, "other account")),
+                None => "a mailbox that can reset other accounts".to_owned(),
+            },
+            Stake::Money => "it holds money".to_owned(),
+            Stake::Breached => "its password is known from breaches".to_owned(),
+            Stake::Reused => "its password (or a variant) opens other accounts".to_owned(),
+            Stake::LockoutRisk => "2FA without saved backup codes".to_owned(),
+            Stake::Weak => "a weak password".to_owned(),
+            Stake::Other => "lower stakes".to_owned(),
+        })
+        .collect();
+    parts.join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{
+        Availability, BackupCodes, CodeStatus, DirectorySource, HubState, Recovery, TwoFactor,
+    };
+    use serde_json::json;
+
+    fn account(n: usize, member: &str, title: &str) -> AccountReport {
+        AccountReport {
+            id: format!("A{n}"),
+            member: member.into(),
+            source: format!("{member}.csv"),
+            row: n as u64 + 1,
+            title: title.into(),
+            url: None,
+            domain: None,
+            username: String::new(),
+            has_totp: false,
+            strength: None,
+            similar_group: None,
+            pwned: None,
+            recovery: None,
+            findings: vec![],
+        }
+    }
+
+    fn recovery(money: bool, hub: Option<HubState>) -> Recovery {
+        Recovery {
+            two_factor: TwoFactor {
+                enabled: Some(false),
+                methods: vec![],
+                evidence: vec![],
+            },
+            backup_codes: BackupCodes {
+                status: CodeStatus::NotApplicable,
+                evidence: vec![],
+                note: None,
+            },
+            two_factor_available: Some(Availability {
+                service: "S".into(),
+                methods: vec!["totp".into()],
+                documentation: None,
+                source: DirectorySource::BuiltIn,
+                money,
+                mailbox: hub.is_some(),
+            }),
+            hub,
+            recovery_mailbox: None,
+        }
+    }
+
+    fn finding(
+        n: usize,
+        check: FindingKind,
+        severity: Severity,
+        accounts: &[usize],
+        details: serde_json::Value,
+    ) -> Finding {
+        Finding {
+            id: format!("F{n}"),
+            check,
+            severity,
+            accounts: accounts.iter().map(|a| format!("A{a}")).collect(),
+            message: String::new(),
+            fingerprint: String::new(),
+            details: (!details.is_null()).then_some(details),
+        }
+    }
+
+    /// A family in miniature: bob's Outlook resets his PayPal and is weak,
+    /// reused with Yahoo and a variant of Steam; alice's bank lacks 2FA;
+    /// alice's forum is only weak; carol's site only offers 2FA (info).
+    fn sample() -> (Vec<AccountReport>, Vec<Finding>) {
+        let mut accounts = vec![
+            account(1, "bob", "Outlook"),
+            account(2, "bob", "Yahoo"),
+            account(3, "bob", "Steam"),
+            account(4, "bob", "PayPal"),
+            account(5, "alice", "Bank"),
+            account(6, "alice", "Forum"),
+            account(7, "carol", "Blog"),
+        ];
+        accounts[0].recovery = Some(recovery(
+            false,
+            Some(HubState {
+                address: "bob@outlook.com".into(),
+                accounts: 1,
+                rows: 1,
+                problems: vec![HubIssue::Weak, HubIssue::Reused, HubIssue::NoTwoFactor],
+                unknown: vec![HubIssue::Breached],
+            }),
+        ));
+        accounts[4].recovery = Some(recovery(true, None));
+        let findings = vec![
+            finding(
+                1,
+                FindingKind::RecoveryHub,
+                Severity::Critical,
+                &[1, 4],
+                json!({"address": "bob@outlook.com", "accounts": 1}),
+            ),
+            finding(2, FindingKind::Reuse, Severity::High, &[1, 2], json!(null)),
+            finding(
+                3,
+                FindingKind::Similar,
+                Severity::High,
+                &[1, 2, 3],
+                json!(null),
+            ),
+            finding(4, FindingKind::Weak, Severity::High, &[1], json!(null)),
+            finding(5, FindingKind::Weak, Severity::High, &[6], json!(null)),
+            finding(
+                6,
+                FindingKind::TwoFactorAvailable,
+                Severity::High,
+                &[5],
+                json!({"recordable": true, "offered": ["sms", "totp"]}),
+            ),
+            finding(
+                7,
+                FindingKind::TwoFactorAvailable,
+                Severity::High,
+                &[1],
+                json!({"recordable": true, "offered": ["totp", "u2f"]}),
+            ),
+            finding(
+                8,
+                FindingKind::TwoFactorAvailable,
+                Severity::Info,
+                &[7],
+                json!({"recordable": false}),
+            ),
+        ];
+        (accounts, findings)
+    }
+
+    #[test]
+    fn one_item_per_account_ranked_by_stake() {
+        let (accounts, findings) = sample();
+        let plan = build(&accounts, &findings);
+        let order: Vec<(&str, Stake)> = plan.iter().map(|i| (i.name.as_str(), i.stake)).collect();
+        assert_eq!(
+            order,
+            [
+                ("Outlook", Stake::Hub),
+                ("Bank", Stake::Money),
+                ("Steam", Stake::Reused),
+                ("Yahoo", Stake::Reused),
+                ("Forum", Stake::Weak),
+            ]
+        );
+        assert_eq!(
+            plan.iter().map(|i| i.rank).collect::<Vec<_>>(),
+            [1, 2, 3, 4, 5]
+        );
+        // Carol's only finding is info: no item; PayPal is only reset by the hub.
+        assert!(plan.iter().all(|i| i.name != "Blog" && i.name != "PayPal"));
+    }
+
+    #[test]
+    fn a_weak_reused_password_is_one_step_with_every_reason() {
+        let (accounts, findings) = sample();
+        let plan = build(&accounts, &findings);
+        let outlook = &plan[0];
+        assert_eq!(outlook.account.as_deref(), Some("A1"));
+        assert_eq!(outlook.member, "bob");
+        assert_eq!(outlook.severity, Severity::Critical);
+        assert_eq!(
+            outlook.stakes,
+            [Stake::Hub, Stake::Reused, Stake::Weak],
+            "{outlook:?}"
+        );
+        let kinds: Vec<StepKind> = outlook.steps.iter().map(|s| s.kind).collect();
+        assert_eq!(kinds, [StepKind::ChangePassword, StepKind::TurnOnTwoFactor]);
+        let change = &outlook.steps[0];
+        assert!(
+            change.text.starts_with(
+                "Change the password (weak, used on 1 other account, a variant of 1 more)"
+            ),
+            "{}",
+            change.text
+        );
+        assert_eq!(change.findings, ["F1", "F2", "F3", "F4"]);
+        assert_eq!(outlook.steps[1].findings, ["F1", "F7"]);
+        assert!(
+            outlook.steps[1]
+                .text
+                .contains("authenticator app or a security key")
+        );
+        assert_eq!(outlook.findings, ["F1", "F2", "F3", "F4", "F7"]);
+        assert_eq!(
+            outlook.summary,
+            "Outlook: change the password (weak, used on 1 other account, a variant of 1 more), turn on 2FA and save its backup codes; it can reset 1 other account"
+        );
+        assert!(
+            outlook
+                .why
+                .starts_with("a mailbox that can reset 1 other account")
+        );
+    }
+
+    #[test]
+    fn info_findings_join_an_item_but_never_make_one() {
+        let (accounts, mut findings) = sample();
+        findings.push(finding(
+            9,
+            FindingKind::SiteBreach,
+            Severity::Info,
+            &[6],
+            json!({"title": "Forum", "breach_date": "2020-01-02", "passwords_exposed": false}),
+        ));
+        findings.push(finding(
+            10,
+            FindingKind::RecoveryUnknown,
+            Severity::Info,
+            &[7],
+            json!(null),
+        ));
+        let plan = build(&accounts, &findings);
+        let forum = plan.iter().find(|i| i.name == "Forum").unwrap();
+        assert_eq!(forum.findings, ["F5", "F9"]);
+        let last = forum.steps.last().unwrap();
+        assert_eq!(last.kind, StepKind::WatchForPhishing);
+        assert!(
+            last.text.contains("the Forum breach of 2020-01-02"),
+            "{}",
+            last.text
+        );
+        assert!(plan.iter().all(|i| i.name != "Blog"));
+    }
+
+    #[test]
+    fn a_mailbox_outside_the_exports_gets_its_own_item() {
+        let accounts = vec![account(1, "dan", "Shop"), account(2, "dan", "Games")];
+        let findings = vec![
+            finding(
+                1,
+                FindingKind::RecoveryHub,
+                Severity::Medium,
+                &[1, 2],
+                json!({"address": "dan@mail.example", "accounts": 2}),
+            ),
+            finding(
+                2,
+                FindingKind::InsecureUrl,
+                Severity::Medium,
+                &[2],
+                json!(null),
+            ),
+        ];
+        let plan = build(&accounts, &findings);
+        assert_eq!(plan.len(), 2, "{plan:?}");
+        assert_eq!(plan[0].account, None);
+        assert_eq!(plan[0].name, "dan@mail.example");
+        assert_eq!(plan[0].member, "dan");
+        assert_eq!(plan[0].steps[0].kind, StepKind::SecureMailbox);
+        assert_eq!(plan[1].name, "Games");
+        assert_eq!(plan[1].stake, Stake::Other);
+        assert_eq!(plan[1].steps[0].kind, StepKind::UseHttps);
+    }
+
+    #[test]
+    fn ties_are_broken_by_member_name_and_id_whatever_the_input_order() {
+        let accounts = vec![
+            account(1, "bob", "b"),
+            account(2, "alice", "Z"),
+            account(3, "alice", "a"),
+            account(4, "alice", "a"),
+        ];
+        let findings: Vec<Finding> = [4, 1, 3, 2]
+            .iter()
+            .enumerate()
+            .map(|(k, &a)| finding(k + 1, FindingKind::Weak, Severity::High, &[a], json!(null)))
+            .collect();
+        let plan = build(&accounts, &findings);
+        let ids: Vec<&str> = plan.iter().map(|i| i.account.as_deref().unwrap()).collect();
+        assert_eq!(ids, ["A3", "A4", "A2", "A1"]);
+        let json = serde_json::to_value(&plan[0]).unwrap();
+        assert_eq!(json["stake"], "weak");
+        assert_eq!(json["steps"][0]["kind"], "change_password");
+    }
+}

@@ -359,6 +359,11 @@ fn golden_family_reports_are_unchanged() {
 
 /// The family report as HTML (breaches not checked, the recovery inventory given).
 fn family_html(extra: &[&str]) -> String {
+    family_report("html", extra)
+}
+
+/// The family report in `format` (breaches not checked, the recovery inventory given).
+fn family_report(format: &str, extra: &[&str]) -> String {
     let family = |name: &str| format!("{name}=sample-exports/family/{name}.csv");
     let out = common::vaultlint()
         .current_dir(common::root())
@@ -368,7 +373,7 @@ fn family_html(extra: &[&str]) -> String {
             "--recovery-inventory",
             "sample-exports/family/recovery-inventory.toml",
         ])
-        .args(["--pwned", "off", "--format", "html"])
+        .args(["--pwned", "off", "--format", format])
         .args(extra)
         .output()
         .unwrap();
@@ -392,7 +397,8 @@ fn html_health_page_starts_with_the_summary_and_keeps_jargon_in_the_footer() {
     // Order: banner, summary, charts, details, accounts.
     assert!(pos("class=\"banner\"") < pos("id=\"health\""));
     assert!(pos("id=\"health\"") < pos("id=\"charts\""));
-    assert!(pos("id=\"charts\"") < pos("id=\"details\""));
+    assert!(pos("id=\"charts\"") < pos("id=\"plan\""));
+    assert!(pos("id=\"plan\"") < pos("id=\"details\""));
     assert!(pos("id=\"details\"") < pos("id=\"accounts\""));
     // The banner says, in words, which check did not run.
     assert!(
@@ -480,4 +486,61 @@ fn html_escapes_member_names_and_titles_everywhere() {
     assert!(html.contains("<b>&lt;script&gt;alert(1)&lt;/script&gt;</b>"));
     assert!(html.contains("&lt;/failure&gt;&lt;x a=&#x27;1&#x27;&gt;"));
     assert!(html.contains("img-src data:"), "strict CSP");
+}
+
+#[test]
+fn html_plan_is_a_checklist_per_member_in_the_plans_order_linked_to_findings() {
+    let html = family_html(&[]);
+    let doc: serde_json::Value = serde_json::from_str(&family_report("json", &[])).unwrap();
+    let plan = doc["plan"].as_array().unwrap();
+    assert!(!plan.is_empty());
+    let section = &html[html.find("<section id=\"plan\">").unwrap()
+        ..html.find("<section id=\"details\">").unwrap()];
+    assert_eq!(
+        section.matches("<input type=\"checkbox\"").count(),
+        plan.len()
+    );
+    for (n, member) in ["alice", "bob", "carol"].into_iter().enumerate() {
+        // The member's items, in the plan's order.
+        let items: Vec<u64> = plan
+            .iter()
+            .filter(|p| p["member"] == member)
+            .map(|p| p["rank"].as_u64().unwrap())
+            .collect();
+        let at: Vec<usize> = items
+            .iter()
+            .map(|r| {
+                section
+                    .find(&format!("<li id=\"plan-{r}\">"))
+                    .unwrap_or_else(|| panic!("no item {r}"))
+            })
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{member}: out of order");
+        assert!(
+            section.contains(&format!("<h3 id=\"plan-m{}\">{member} ", n + 1)),
+            "a heading for {member}"
+        );
+    }
+    for p in plan {
+        let line = element(section, &format!("plan-{}", p["rank"]));
+        assert!(
+            line.contains(&format!(
+                "<b><a href=\"#{}\">",
+                p["account"].as_str().unwrap()
+            )),
+            "{line}"
+        );
+        for f in p["findings"].as_array().unwrap() {
+            assert!(
+                line.contains(&format!("href=\"#{}\"", f.as_str().unwrap())),
+                "{line} lacks {f}"
+            );
+        }
+        // The account links back to its item.
+        let account = element(&html, p["account"].as_str().unwrap());
+        assert!(
+            account.contains(&format!("href=\"#plan-{}\"", p["rank"])),
+            "{account}"
+        );
+    }
 }

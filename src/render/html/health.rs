@@ -125,10 +125,12 @@ pub struct Grade {
     pub capped: bool,
 }
 
-/// How the score is computed, said on the page (keep in step with [`grade`]).
+/// How the score is computed, said on the page (keep in step with [`grade`]
+/// and [`worst_by_account`]).
 pub const SCORE_RULE: &str = "Score: each account counts 100 points when nothing needs fixing, \
 50 when its most serious problem is medium, 0 when it is high or critical (low and info problems \
-cost nothing); the score is the average over the member's accounts. Grade: A from 90, B from 75, \
+cost nothing; a recovery mailbox's problem counts for the mailbox, not for the accounts it can \
+reset); the score is the average over the member's accounts. Grade: A from 90, B from 75, \
 C from 60, D from 40, F below; a critical problem holds the grade at D or lower. A check that did \
 not run counts as nothing found, so the score is then a best case.";
 
@@ -210,13 +212,43 @@ pub fn members(audit: &Audit) -> Vec<MemberHealth> {
         }
     }
     let by_account = findings_by_account(audit);
+    let worst = worst_by_account(audit, &by_account);
     names
         .into_iter()
-        .map(|name| member(audit, name, &by_account))
+        .map(|name| member(audit, name, &by_account, &worst))
         .collect()
 }
 
-fn member(audit: &Audit, name: &str, by_account: &[Vec<&Finding>]) -> MemberHealth {
+/// The most serious problem of each account, as the plan has it (the plan
+/// gives a recovery mailbox's finding to the mailbox, not to the accounts it
+/// can reset); from the findings when there is no plan.
+pub fn worst_by_account(audit: &Audit, by_account: &[Vec<&Finding>]) -> Vec<Option<Severity>> {
+    if audit.plan.is_empty() {
+        return by_account
+            .iter()
+            .map(|fs| fs.iter().map(|f| f.severity).max())
+            .collect();
+    }
+    let mut worst = vec![None; audit.accounts.len()];
+    for item in &audit.plan {
+        if let Some(w) = item
+            .account
+            .as_deref()
+            .and_then(crate::report::account_index)
+            .and_then(|i| worst.get_mut(i))
+        {
+            *w = (*w).max(Some(item.severity));
+        }
+    }
+    worst
+}
+
+fn member(
+    audit: &Audit,
+    name: &str,
+    by_account: &[Vec<&Finding>],
+    worst: &[Option<Severity>],
+) -> MemberHealth {
     let accounts: Vec<usize> = (0..audit.accounts.len())
         .filter(|&i| audit.accounts[i].member == name)
         .collect();
@@ -230,10 +262,7 @@ fn member(audit: &Audit, name: &str, by_account: &[Vec<&Finding>]) -> MemberHeal
             (*c, n)
         })
         .collect();
-    let worst: Vec<Option<Severity>> = accounts
-        .iter()
-        .map(|&i| by_account[i].iter().map(|f| f.severity).max())
-        .collect();
+    let worst: Vec<Option<Severity>> = accounts.iter().map(|&i| worst[i]).collect();
     let mut strength = [0; 6];
     for &i in &accounts {
         match &audit.accounts[i].strength {
@@ -388,6 +417,7 @@ pub(crate) mod tests {
             },
             accounts,
             findings,
+            plan: Vec::new(),
             data_sources: Vec::new(),
         }
     }
@@ -455,5 +485,52 @@ pub(crate) mod tests {
         assert_eq!(coverage(&audit, Category::Weak), Coverage::Checked);
         let none = super::tests::audit(Vec::new(), Vec::new(), &[CheckId::Weak]);
         assert_eq!(coverage(&none, Category::Weak), Coverage::NotChecked);
+    }
+
+    #[test]
+    fn the_score_follows_the_plan_so_a_mailbox_problem_is_the_mailboxs() {
+        use crate::report::{PlanItem, Stake};
+        let accounts = vec![
+            account(0, "bo", "Mail", Some(4)),
+            account(1, "bo", "Shop", Some(4)),
+            account(2, "bo", "Game", Some(4)),
+        ];
+        // The hub finding names the mailbox and the two accounts it can reset.
+        let findings = vec![finding(
+            1,
+            FindingKind::RecoveryHub,
+            Severity::Critical,
+            &[0, 1, 2],
+        )];
+        let mut audit = audit(accounts, findings, &[]);
+        let from_findings = members(&audit)[0].grade.unwrap();
+        assert_eq!(
+            from_findings.score, 0,
+            "without a plan, every named account counts"
+        );
+        audit.plan = vec![PlanItem {
+            rank: 1,
+            member: "bo".into(),
+            account: Some("A1".into()),
+            name: "Mail".into(),
+            stake: Stake::Hub,
+            stakes: vec![Stake::Hub],
+            severity: Severity::Critical,
+            why: "a mailbox that can reset 2 other accounts".into(),
+            summary: String::new(),
+            steps: Vec::new(),
+            findings: vec!["F1".into()],
+        }];
+        let bo = &members(&audit)[0];
+        // 0 + 100 + 100 = 67: C, held at D by the critical mailbox.
+        assert_eq!(
+            bo.grade,
+            Some(Grade {
+                score: 67,
+                letter: 'D',
+                capped: true
+            })
+        );
+        assert_eq!((bo.urgent, bo.medium), (1, 0));
     }
 }

@@ -9,6 +9,7 @@
 //! is HTML-escaped.
 
 mod health;
+mod plan;
 mod svg;
 
 use std::io::{self, Write};
@@ -38,6 +39,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     banners(audit, out)?;
     summary(audit, &members, out)?;
     charts(audit, &members, out)?;
+    plan::section(audit, &members, out)?;
     details(audit, out)?;
     accounts(audit, &members, out)?;
     footer(audit, out)?;
@@ -78,7 +80,7 @@ fn header(audit: &Audit, members: &[MemberHealth], out: &mut dyn Write) -> io::R
             plural(s.findings, "smaller point", "smaller points")
         ),
         VerdictStatus::Fail => format!(
-            "{} of {} severity or worse need attention: start with the plan below.",
+            "{} of {} severity or worse need attention.",
             plural(failing, "problem", "problems"),
             s.verdict.fail_on
         ),
@@ -89,9 +91,14 @@ fn header(audit: &Audit, members: &[MemberHealth], out: &mut dyn Write) -> io::R
     };
     writeln!(
         out,
-        "<p class=\"status {}\">{}</p></header>",
+        "<p class=\"status {}\">{}{}</p></header>",
         s.verdict.status.as_str(),
-        esc(&text)
+        esc(&text),
+        if audit.plan.is_empty() {
+            ""
+        } else {
+            " <a href=\"#plan\">Start with the plan</a>."
+        }
     )
 }
 
@@ -577,6 +584,11 @@ fn finding(audit: &Audit, f: &Finding, out: &mut dyn Write) -> io::Result<()> {
 /// Every account, per member, each linking to its findings.
 fn accounts(audit: &Audit, members: &[MemberHealth], out: &mut dyn Write) -> io::Result<()> {
     let by_account = health::findings_by_account(audit);
+    let planned: std::collections::HashMap<&str, &crate::report::PlanItem> = audit
+        .plan
+        .iter()
+        .filter_map(|p| Some((p.account.as_deref()?, p)))
+        .collect();
     writeln!(out, "<section id=\"accounts\"><h2>All accounts</h2>")?;
     for m in members {
         let with = m
@@ -611,18 +623,26 @@ fn accounts(audit: &Audit, members: &[MemberHealth], out: &mut dyn Write) -> io:
             if a.has_totp {
                 facts.push("2FA on".to_owned());
             }
-            let tags: Vec<String> = by_account[i]
-                .iter()
-                .map(|f| {
+            let mut tags: Vec<String> = planned
+                .get(a.id.as_str())
+                .map(|p| {
                     format!(
-                        "<a href=\"#{}\"><span class=\"sev {}\">{}</span> {}</a>",
-                        esc(&f.id),
-                        f.severity,
-                        f.severity,
-                        kind_label(f.check)
+                        "<a href=\"#{}\">fix-first item {}</a>",
+                        plan::anchor(p),
+                        p.rank
                     )
                 })
+                .into_iter()
                 .collect();
+            tags.extend(by_account[i].iter().map(|f| {
+                format!(
+                    "<a href=\"#{}\"><span class=\"sev {}\">{}</span> {}</a>",
+                    esc(&f.id),
+                    f.severity,
+                    f.severity,
+                    kind_label(f.check)
+                )
+            }));
             writeln!(
                 out,
                 "<li id=\"{}\"><b>{}</b> <span class=\"muted\">{}</span><div class=\"tags\">{}</div></li>",

@@ -80,9 +80,15 @@ fn run_audit(args: &AuditArgs) -> i32 {
     for src in &report.sources {
         if src.skipped > 0 && args.format != ReportFormat::Table {
             eprintln!(
-                "vaultlint: {}: {} row(s) skipped: they could not be read and were not checked, so the audit is incomplete (listed in the report)",
+                "vaultlint: {}: {}: {} not be read and {} not checked, so the audit is incomplete (listed in the report)",
                 terminal(&src.path),
-                src.skipped
+                render::markup::plural(src.skipped, "row skipped", "rows skipped"),
+                if src.skipped == 1 {
+                    "it could"
+                } else {
+                    "they could"
+                },
+                if src.skipped == 1 { "was" } else { "were" },
             );
         }
     }
@@ -101,7 +107,11 @@ fn run_audit(args: &AuditArgs) -> i32 {
     } else {
         None
     };
-    let style = Style { color, width };
+    let style = Style {
+        color,
+        width,
+        all: args.all,
+    };
     let result = match &args.output {
         Some(path) => create_private(path).and_then(|f| {
             let mut w = io::BufWriter::new(f);
@@ -114,7 +124,15 @@ fn run_audit(args: &AuditArgs) -> i32 {
         }
     };
     match result {
-        Ok(()) => report.summary.exit_code,
+        Ok(()) => {
+            if let Some(path) = &args.output {
+                eprintln!(
+                    "vaultlint: {}",
+                    terminal(&render::written_line(args.format, path, &report))
+                );
+            }
+            report.summary.exit_code
+        }
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => report.summary.exit_code,
         Err(e) => fail(format!("cannot write the report: {e}")),
     }

@@ -343,8 +343,9 @@ impl State {
         }
         if self.decoded > 0 {
             out.warn(format!(
-                "decoded HTML entities (&amp; &lt; &gt; &quot; &#39;) in {} cell(s): this export was written by the LastPass browser extension, which escapes them",
-                self.decoded
+                "decoded HTML entities (&amp; &lt; &gt; &quot; &#39;) in {} {}: this export was written by the LastPass browser extension, which escapes them",
+                self.decoded,
+                if self.decoded == 1 { "cell" } else { "cells" }
             ));
         }
         if self.repaired > 0 {
@@ -427,7 +428,7 @@ mod tests {
         assert!(
             out.warnings
                 .iter()
-                .any(|w| w.contains("HTML entities") && w.contains(" 7 cell(s)")),
+                .any(|w| w.contains("HTML entities") && w.contains(" 7 cells")),
             "{:?}",
             out.warnings
         );
@@ -490,7 +491,7 @@ mod tests {
         );
         assert!(by_title(&out, "Evernote").has_totp());
         assert_eq!(out.warnings.len(), 1);
-        assert!(out.warnings[0].contains(" 1 cell(s)"));
+        assert!(out.warnings[0].contains(" 1 cell:"));
     }
 
     #[test]
@@ -575,7 +576,7 @@ https://a.example,ann,a&b&c,,&amp; stays in notes,A &lt;test&gt;,Work &amp; Play
         assert_eq!(e.title, "A <test>");
         assert_eq!(e.folder.as_deref(), Some("Work & Play"));
         assert_eq!(e.notes.expose(), "&amp; stays in notes");
-        assert!(out.warnings.iter().any(|w| w.contains(" 2 cell(s)")));
+        assert!(out.warnings.iter().any(|w| w.contains(" 2 cells")));
         assert!(out.warnings.iter().any(|w| w.contains("1 http://group")));
     }
 

@@ -61,7 +61,8 @@ impl Format for OnePassword {
         });
         if archived > 0 {
             out.warn(format!(
-                "{archived} archived item(s) audited as accounts (1Password still holds them)"
+                "{archived} archived {} audited as accounts (1Password still holds them)",
+                if archived == 1 { "item" } else { "items" }
             ));
         }
     }

@@ -1,14 +1,18 @@
-//! `--format junit`: JUnit XML for CI dashboards. One test suite per check,
-//! one test case per account; a case fails when the account has a finding of
-//! that check at or above `--fail-on`. Skipped checks are skipped cases;
-//! incomplete ones are errors (unknown is not a pass).
+//! `--format junit`: JUnit XML for CI dashboards. One test suite per
+//! member, one test case per (member, account), with at most one `<failure>`
+//! per case: an account fails when it has findings at or above `--fail-on`,
+//! and the failure's message names them all. Findings below the threshold are
+//! never invisible: an account that has only those is `<skipped>` with them
+//! in its message, and every case lists its findings as properties. A
+//! `checks` suite has one case per check: a skipped check is skipped, an
+//! incomplete one is an error (unknown is not a pass).
 
+use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 
-use super::markup::account_name;
+use super::markup::{account_name, plural};
 use super::sanitize::terminal;
-use crate::finding::CheckId;
-use crate::report::{Audit, CheckStatus, Finding};
+use crate::report::{AccountReport, Audit, CheckStatus, Finding};
 
 /// Escapes XML text and attribute values, after [`terminal`] (which drops
 /// every character XML 1.0 forbids: controls, U+FFFE, U+FFFF, and bounds the length).
@@ -27,89 +31,185 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// `weak (high), reuse (high)`: a short list of findings for a message.
+fn kinds(findings: &[&Finding]) -> String {
+    let parts: Vec<String> = findings
+        .iter()
+        .map(|f| format!("{} ({})", f.check.as_str().replace('_', " "), f.severity))
+        .collect();
+    parts.join(", ")
+}
+
+fn checks_suite(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
+    let skipped = audit
+        .checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Skipped)
+        .count();
+    let errors = audit
+        .checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Incomplete)
+        .count();
+    writeln!(
+        out,
+        r#"  <testsuite name="checks" tests="{}" failures="0" errors="{errors}" skipped="{skipped}">"#,
+        audit.checks.len()
+    )?;
+    for c in &audit.checks {
+        let name = c.check.as_str();
+        write!(
+            out,
+            r#"    <testcase name="{name} ran" classname="vaultlint.checks">"#
+        )?;
+        let note = escape(c.note.as_deref().unwrap_or(""));
+        match c.status {
+            CheckStatus::Complete => {}
+            CheckStatus::Skipped => write!(out, r#"<skipped message="{note}"/>"#)?,
+            CheckStatus::Incomplete => write!(
+                out,
+                r#"<error message="incomplete, results unknown: {note}"/>"#
+            )?,
+        }
+        writeln!(out, "</testcase>")?;
+    }
+    writeln!(out, "  </testsuite>")
+}
+
+/// One account's case: properties for each finding, then one failure (or
+/// skipped) naming them.
+/// Findings by id, and the ids at or above `--fail-on`.
+struct Index<'a> {
+    by_id: HashMap<&'a str, &'a Finding>,
+    failing: HashSet<&'a str>,
+}
+
+fn account_case(
+    audit: &Audit,
+    index: &Index,
+    a: &AccountReport,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let verdict = &audit.summary.verdict;
+    let mine: Vec<&Finding> = a
+        .findings
+        .iter()
+        .filter_map(|id| index.by_id.get(id.as_str()).copied())
+        .collect();
+    let (failing, below): (Vec<&Finding>, Vec<&Finding>) = mine
+        .iter()
+        .partition(|f| index.failing.contains(f.id.as_str()));
+    write!(
+        out,
+        r#"    <testcase name="{} ({})" classname="vaultlint.{}">"#,
+        escape(&account_name(a)),
+        a.id,
+        escape(&a.member)
+    )?;
+    if !mine.is_empty() {
+        write!(out, "<properties>")?;
+        for f in &mine {
+            write!(
+                out,
+                r#"<property name="{}" value="{} {} {}"/>"#,
+                f.id,
+                f.severity,
+                f.check.as_str(),
+                f.fingerprint
+            )?;
+        }
+        write!(out, "</properties>")?;
+    }
+    let body = |fs: &[&Finding]| -> String {
+        fs.iter()
+            .map(|f| {
+                format!(
+                    "{} {} {}: {}",
+                    f.id,
+                    f.severity,
+                    f.check.as_str(),
+                    escape(&f.message)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    if !failing.is_empty() {
+        let mut message = format!(
+            "{} at or above {}: {}",
+            plural(failing.len(), "finding", "findings"),
+            verdict.fail_on,
+            kinds(&failing)
+        );
+        if !below.is_empty() {
+            message.push_str(&format!("; below: {}", kinds(&below)));
+        }
+        write!(
+            out,
+            r#"<failure type="vaultlint" message="{}">{}</failure>"#,
+            escape(&message),
+            body(&mine)
+        )?;
+    } else if !below.is_empty() {
+        let message = format!(
+            "{} below --fail-on {}: {}",
+            plural(below.len(), "finding", "findings"),
+            verdict.fail_on,
+            kinds(&below)
+        );
+        write!(
+            out,
+            r#"<skipped message="{}"/><system-out>{}</system-out>"#,
+            escape(&message),
+            body(&below)
+        )?;
+    }
+    writeln!(out, "</testcase>")
+}
+
 pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     let verdict = &audit.summary.verdict;
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(out, r#"<testsuites name="vaultlint">"#)?;
-    for run in &audit.checks {
-        let check = run.check;
-        let of_check: Vec<&Finding> = audit
-            .findings
+    checks_suite(audit, out)?;
+    let index = Index {
+        by_id: audit.findings.iter().map(|f| (f.id.as_str(), f)).collect(),
+        failing: verdict.failing.iter().map(String::as_str).collect(),
+    };
+    let fails = |a: &AccountReport| {
+        a.findings
             .iter()
-            .filter(|f| f.check.check() == check)
-            .collect();
-        let failing = |id: &str| {
-            of_check
-                .iter()
-                .filter(|f| verdict.fails(&f.id) && f.accounts.iter().any(|a| a == id))
-                .copied()
-                .collect::<Vec<_>>()
-        };
-        let failures = audit
+            .any(|id| index.failing.contains(id.as_str()))
+    };
+    let mut members: Vec<&str> = Vec::new();
+    for a in &audit.accounts {
+        if !members.contains(&a.member.as_str()) {
+            members.push(&a.member);
+        }
+    }
+    for member in members {
+        let accounts: Vec<&AccountReport> = audit
             .accounts
             .iter()
-            .filter(|a| !failing(&a.id).is_empty())
+            .filter(|a| a.member == member)
+            .collect();
+        let failures = accounts.iter().filter(|a| fails(a)).count();
+        let skipped = accounts
+            .iter()
+            .filter(|a| !a.findings.is_empty() && !fails(a))
             .count();
-        let (skipped, errors) = match run.status {
-            CheckStatus::Skipped => (audit.accounts.len(), 0),
-            CheckStatus::Incomplete => (0, 1),
-            CheckStatus::Complete => (0, 0),
-        };
         writeln!(
             out,
-            r#"  <testsuite name="{}" tests="{}" failures="{}" errors="{}" skipped="{}">"#,
-            check_name(check),
-            audit.accounts.len() + errors,
-            if run.status == CheckStatus::Skipped {
-                0
-            } else {
-                failures
-            },
-            errors,
-            skipped
+            r#"  <testsuite name="{}" tests="{}" failures="{failures}" errors="0" skipped="{skipped}">"#,
+            escape(member),
+            accounts.len()
         )?;
-        if run.status == CheckStatus::Incomplete {
-            writeln!(
-                out,
-                r#"    <testcase name="{} completed" classname="vaultlint.{}"><error message="{}"/></testcase>"#,
-                check_name(check),
-                check_name(check),
-                escape(run.note.as_deref().unwrap_or("incomplete: results unknown"))
-            )?;
-        }
-        for a in &audit.accounts {
-            write!(
-                out,
-                r#"    <testcase name="{}: {} ({})" classname="vaultlint.{}.{}">"#,
-                escape(&a.member),
-                escape(&account_name(a)),
-                a.id,
-                check_name(check),
-                escape(&a.member)
-            )?;
-            if run.status == CheckStatus::Skipped {
-                write!(out, r#"<skipped message="check not run"/>"#)?;
-            } else {
-                for f in failing(&a.id) {
-                    write!(
-                        out,
-                        r#"<failure type="{}" message="{} ({})">{}</failure>"#,
-                        f.check.as_str(),
-                        escape(&f.message),
-                        f.severity,
-                        f.fingerprint
-                    )?;
-                }
-            }
-            writeln!(out, "</testcase>")?;
+        for a in accounts {
+            account_case(audit, &index, a, out)?;
         }
         writeln!(out, "  </testsuite>")?;
     }
     writeln!(out, "</testsuites>")
-}
-
-fn check_name(c: CheckId) -> &'static str {
-    c.as_str()
 }
 
 #[cfg(test)]

@@ -1,11 +1,30 @@
-//! `--format markdown`: a summary and a findings table, for a PR comment or
-//! a wiki page. Every cell is escaped so export text cannot add markup.
+//! `--format markdown`: for a pull-request comment or a wiki page. A summary,
+//! the plan (each member's top items open, the rest folded), then every
+//! finding folded in `<details>`. The document stays under GitHub's
+//! comment limit (65,536 characters) at any size: what does not fit is left
+//! out and a line says how much. Every value is escaped so export text cannot
+//! add markup.
 
 use std::io::{self, Write};
 
-use super::markup::{finding_accounts, severity_counts, verdict};
-use super::sanitize::terminal;
-use crate::report::{Audit, CheckStatus, Severity};
+use super::markup::{finding_accounts, plural, severity_counts, verdict};
+use super::sanitize::{terminal, truncate};
+use crate::report::{Audit, CheckStatus, PlanItem, Severity};
+
+/// GitHub's limit on a comment's body.
+pub const GITHUB_LIMIT: usize = 65_536;
+
+/// Room kept for the closing lines (what was left out, credits, verdict).
+const TAIL_ROOM: usize = 4_000;
+
+/// Longest prose cell, in characters.
+const CELL_MAX: usize = 600;
+
+/// Plan items shown open per member; the rest are folded.
+const TOP_PER_MEMBER: usize = 10;
+
+/// Lines shown at most for one list of the header (skipped rows, warnings).
+const LIST_MAX: usize = 10;
 
 /// Escapes Markdown and inline-HTML metacharacters in a table cell.
 pub fn escape(s: &str) -> String {
@@ -25,33 +44,74 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
+/// A document that refuses lines past its budget and counts what it refused.
+struct Budget {
+    doc: String,
+    limit: usize,
+    /// Plan items and findings left out.
+    items_left: usize,
+    findings_left: usize,
+    lines_left: usize,
+}
+
+enum Kind {
+    Line,
+    Item,
+    Finding,
+}
+
+impl Budget {
+    fn fits(&self, line: &str) -> bool {
+        self.doc.len() + line.len() < self.limit
+    }
+
+    /// Adds `line` if it fits; otherwise counts it as left out.
+    fn push(&mut self, line: &str, kind: Kind) -> bool {
+        if self.fits(line) {
+            self.doc.push_str(line);
+            self.doc.push('\n');
+            return true;
+        }
+        match kind {
+            Kind::Line => self.lines_left += 1,
+            Kind::Item => self.items_left += 1,
+            Kind::Finding => self.findings_left += 1,
+        }
+        false
+    }
+
+    /// Adds a line that must be there (structure, the closing lines).
+    fn always(&mut self, line: &str) {
+        self.doc.push_str(line);
+        self.doc.push('\n');
+    }
+}
+
+fn summary(audit: &Audit, b: &mut Budget) {
     let s = &audit.summary;
-    writeln!(out, "# vaultlint audit\n")?;
+    b.always("# vaultlint audit\n");
     let counts: Vec<String> = severity_counts(audit)
         .iter()
         .map(|(sev, n)| format!("{n} {sev}"))
         .collect();
-    writeln!(
-        out,
-        "{} accounts in {} export(s), {} finding(s){}. **{}**.\n",
-        s.accounts,
-        audit.sources.len(),
-        s.findings,
+    b.always(&format!(
+        "{} in {}, {}{}. **{}**.\n",
+        plural(s.accounts, "account", "accounts"),
+        plural(audit.sources.len(), "export", "exports"),
+        plural(s.findings, "finding", "findings"),
         if counts.is_empty() {
             String::new()
         } else {
             format!(": {}", counts.join(", "))
         },
         escape(&verdict(audit)),
-    )?;
+    ));
     for c in audit
         .checks
         .iter()
         .filter(|c| c.status != CheckStatus::Complete)
     {
-        writeln!(
-            out,
+        b.always(&format!(
             "- check `{}` {}: {}",
             c.check.as_str(),
             if c.status == CheckStatus::Skipped {
@@ -59,75 +119,191 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
             } else {
                 "INCOMPLETE (unknown, not safe)"
             },
-            escape(c.note.as_deref().unwrap_or(""))
-        )?;
+            escape(&truncate(c.note.as_deref().unwrap_or(""), CELL_MAX))
+        ));
     }
     for c in &audit.checks {
-        for w in &c.warnings {
-            writeln!(out, "- check `{}`: {}", c.check.as_str(), escape(w))?;
+        for w in c.warnings.iter().take(LIST_MAX) {
+            b.push(
+                &format!("- check `{}`: {}", c.check.as_str(), escape(w)),
+                Kind::Line,
+            );
         }
+        b.lines_left += c.warnings.len().saturating_sub(LIST_MAX);
     }
     for src in &audit.sources {
-        writeln!(
-            out,
-            "- {}: {}",
-            escape(&src.path),
-            escape(&super::markup::row_breakdown(src))
-        )?;
-        for k in &src.skipped_rows {
-            writeln!(
-                out,
-                "- {}: skipped line {} (not read, not checked): {}",
+        b.push(
+            &format!(
+                "- {}: {}",
                 escape(&src.path),
-                k.line,
-                escape(&k.reason)
-            )?;
+                escape(&super::markup::row_breakdown(src))
+            ),
+            Kind::Line,
+        );
+        for k in src.skipped_rows.iter().take(LIST_MAX) {
+            b.push(
+                &format!(
+                    "- {}: skipped line {} (not read, not checked): {}",
+                    escape(&src.path),
+                    k.line,
+                    escape(&k.reason)
+                ),
+                Kind::Line,
+            );
         }
+        b.lines_left += src.skipped_rows.len().saturating_sub(LIST_MAX);
     }
-    writeln!(
-        out,
-        "\n| Member | Accounts | Critical | High | Medium | Low | Info |"
-    )?;
-    writeln!(out, "|---|---:|---:|---:|---:|---:|---:|")?;
+    b.always("\n| Member | Accounts | Critical | High | Medium | Low | Info |");
+    b.always("|---|---:|---:|---:|---:|---:|---:|");
     for m in &s.members {
         let n = |sev: Severity| m.findings.get(&sev).copied().unwrap_or(0);
-        writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} | {} |",
-            escape(&m.member),
-            m.accounts,
-            n(Severity::Critical),
-            n(Severity::High),
-            n(Severity::Medium),
-            n(Severity::Low),
-            n(Severity::Info)
-        )?;
+        b.push(
+            &format!(
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                escape(&m.member),
+                m.accounts,
+                n(Severity::Critical),
+                n(Severity::High),
+                n(Severity::Medium),
+                n(Severity::Low),
+                n(Severity::Info)
+            ),
+            Kind::Line,
+        );
     }
+}
+
+/// `1. **Outlook** (critical; hub, reused, weak): Change the password …`
+fn plan_line(n: usize, item: &PlanItem) -> String {
+    let stakes: Vec<&str> = item.stakes.iter().map(|s| s.as_str()).collect();
+    let steps: Vec<String> = item
+        .steps
+        .iter()
+        .map(|s| escape(&truncate(&s.text, CELL_MAX)))
+        .collect();
+    format!(
+        "{n}. **{}** ({}; {}): {}",
+        escape(&item.name),
+        item.severity,
+        stakes.join(", ").replace('_', " "),
+        steps.join(" ")
+    )
+}
+
+fn plan(audit: &Audit, b: &mut Budget) {
+    if audit.plan.is_empty() {
+        b.always("\nNothing to fix: no account needs work.");
+        return;
+    }
+    b.always(&format!(
+        "\n## What to fix first\n\n{}, most at stake first.",
+        plural(audit.plan.len(), "account needs work", "accounts need work")
+    ));
+    let mut members: Vec<&str> = audit
+        .summary
+        .members
+        .iter()
+        .map(|m| m.member.as_str())
+        .collect();
+    for item in &audit.plan {
+        if !members.contains(&item.member.as_str()) {
+            members.push(&item.member);
+        }
+    }
+    for member in members {
+        let items: Vec<&PlanItem> = audit.plan.iter().filter(|i| i.member == member).collect();
+        if items.is_empty() {
+            continue;
+        }
+        b.always(&format!(
+            "\n### {} ({})\n",
+            escape(member),
+            plural(items.len(), "account", "accounts")
+        ));
+        for (k, item) in items.iter().enumerate().take(TOP_PER_MEMBER) {
+            b.push(&plan_line(k + 1, item), Kind::Item);
+        }
+        if items.len() > TOP_PER_MEMBER {
+            let rest = items.len() - TOP_PER_MEMBER;
+            b.always(&format!(
+                "\n<details><summary>{} more for {}</summary>\n",
+                rest,
+                escape(member)
+            ));
+            for (k, item) in items.iter().enumerate().skip(TOP_PER_MEMBER) {
+                b.push(&plan_line(k + 1, item), Kind::Item);
+            }
+            b.always("\n</details>");
+        }
+    }
+}
+
+fn findings(audit: &Audit, b: &mut Budget) {
     if audit.findings.is_empty() {
-        return writeln!(out, "\nNo findings.");
+        b.always("\nNo findings.");
+        return;
     }
-    writeln!(out, "\n## Findings\n")?;
-    writeln!(out, "| ID | Severity | Check | Accounts | What and why |")?;
-    writeln!(out, "|---|---|---|---|---|")?;
+    b.always(&format!(
+        "\n<details><summary>All {}</summary>\n",
+        plural(audit.findings.len(), "finding", "findings")
+    ));
+    b.always("| ID | Severity | Check | Accounts | What and why |");
+    b.always("|---|---|---|---|---|");
     for f in &audit.findings {
-        let accounts: Vec<String> = finding_accounts(audit, f)
-            .iter()
-            .map(|a| escape(a))
-            .collect();
-        writeln!(
-            out,
+        let names = finding_accounts(audit, f);
+        let mut shown: Vec<String> = names.iter().take(10).map(|a| escape(a)).collect();
+        if names.len() > 10 {
+            shown.push(format!("and {} more", names.len() - 10));
+        }
+        let line = format!(
             "| {} | {} | {} | {} | {} |",
             f.id,
             f.severity,
             f.check.as_str().replace('_', " "),
-            accounts.join("<br>"),
-            escape(&f.message)
-        )?;
+            shown.join("<br>"),
+            escape(&truncate(&f.message, CELL_MAX))
+        );
+        b.push(&line, Kind::Finding);
+    }
+    b.always("\n</details>");
+}
+
+/// Renders the whole document into a string of at most [`GITHUB_LIMIT`] bytes.
+pub fn document(audit: &Audit) -> String {
+    let mut b = Budget {
+        doc: String::new(),
+        limit: GITHUB_LIMIT - TAIL_ROOM,
+        items_left: 0,
+        findings_left: 0,
+        lines_left: 0,
+    };
+    summary(audit, &mut b);
+    plan(audit, &mut b);
+    findings(audit, &mut b);
+    let mut left = Vec::new();
+    if b.items_left > 0 {
+        left.push(plural(b.items_left, "plan item", "plan items"));
+    }
+    if b.findings_left > 0 {
+        left.push(plural(b.findings_left, "finding", "findings"));
+    }
+    if b.lines_left > 0 {
+        left.push(plural(b.lines_left, "line of notes", "lines of notes"));
+    }
+    if !left.is_empty() {
+        b.always(&format!(
+            "\n**Left out to fit a GitHub comment: {}.** The JSON or HTML report (`--format json`, `--format html`) has everything.",
+            left.join(", ")
+        ));
     }
     for credit in super::markup::credits(audit) {
-        writeln!(out, "\n_{}_", escape(&credit))?;
+        b.always(&format!("\n_{}_", escape(&truncate(&credit, CELL_MAX))));
     }
-    Ok(())
+    b.doc
+}
+
+pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(document(audit).as_bytes())
 }
 
 #[cfg(test)]
@@ -138,6 +314,7 @@ mod tests {
     fn escapes_markup() {
         assert_eq!(escape("a|b"), "a\\|b");
         assert_eq!(escape("<img src=x>"), "&lt;img src=x&gt;");
+        assert_eq!(escape("<b>bold</b>"), "&lt;b&gt;bold&lt;/b&gt;");
         assert_eq!(escape("[x](javascript:y)"), "\\[x\\](javascript:y)");
         assert_eq!(escape("line\nbreak"), "line break");
     }

@@ -14,13 +14,16 @@ pub fn account_name(a: &AccountReport) -> String {
     }
 }
 
+/// `1 note`, `2 notes`: a count with the right form of its noun (not escaped).
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Where every row of an export went, so that nothing reads as lost:
 /// `12 rows: 7 accounts, 1 login without a password, 2 notes/cards/other
 /// items, 1 folder, 1 in trash (excluded), 1 skipped (not read or
 /// checked)`. The parts add up to the rows (not escaped).
 pub fn row_breakdown(src: &SourceReport) -> String {
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut parts = vec![plural(src.accounts, "account", "accounts")];
     let rest = [
         (

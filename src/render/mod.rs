@@ -39,6 +39,9 @@ pub struct Style {
     pub color: bool,
     /// Terminal width to fit, if known.
     pub width: Option<u16>,
+    /// Show everything (`--all`): the whole plan and every finding, not
+    /// only each member's top plan items.
+    pub all: bool,
 }
 
 /// Writes `audit` as `format`.
@@ -56,4 +59,43 @@ pub fn render(
         ReportFormat::Markdown => markdown::render(audit, out),
         ReportFormat::Junit => junit::render(audit, out),
     }
+}
+
+impl ReportFormat {
+    /// The name users type (`--format NAME`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ReportFormat::Table => "table",
+            ReportFormat::Json => "json",
+            ReportFormat::Html => "html",
+            ReportFormat::Csv => "csv",
+            ReportFormat::Markdown => "markdown",
+            ReportFormat::Junit => "junit",
+        }
+    }
+}
+
+/// The one line said on stderr after `-o FILE`: what was written where, the
+/// counts and the verdict (not escaped).
+pub fn written_line(format: ReportFormat, path: &std::path::Path, audit: &Audit) -> String {
+    use markup::plural;
+    let s = &audit.summary;
+    let counts: Vec<String> = markup::severity_counts(audit)
+        .iter()
+        .map(|(sev, n)| format!("{n} {sev}"))
+        .collect();
+    format!(
+        "wrote the {} report to {}: {}, {}{}, {}. {}",
+        format.name(),
+        path.display(),
+        plural(s.accounts, "account", "accounts"),
+        plural(s.findings, "finding", "findings"),
+        if counts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", counts.join(", "))
+        },
+        plural(audit.plan.len(), "account to fix", "accounts to fix"),
+        markup::verdict(audit)
+    )
 }

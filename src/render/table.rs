@@ -1,5 +1,9 @@
-//! The default terminal report: a per-member summary and a findings table,
-//! readable at 80 columns. Every value from the export is sanitised first.
+//! The default terminal report, readable at 80 columns: a summary, the
+//! per-member and recovery-readiness tables, then what to fix first (the top
+//! plan items per member). `--all` shows the whole plan and every finding.
+//! Prose is never squeezed into table columns: an item or a finding is a
+//! one-line header and a full-width wrapped paragraph under it, as rustc and
+//! cargo-audit print diagnostics. Every value from the export is sanitised.
 
 use std::io::{self, Write};
 
@@ -8,8 +12,15 @@ use comfy_table::{
 };
 
 use super::Style;
+use super::markup::{account, account_name, plural};
 use super::sanitize::{terminal, truncate};
-use crate::report::{Audit, CheckStatus, Severity};
+use crate::report::{Audit, CheckStatus, Finding, PlanItem, Severity};
+
+/// Plan items shown per member by default.
+pub const TOP_PER_MEMBER: usize = 10;
+
+/// Where prose paragraphs start.
+const INDENT: &str = "    ";
 
 fn severity_color(s: Severity) -> Color {
     match s {
@@ -19,6 +30,31 @@ fn severity_color(s: Severity) -> Color {
         Severity::Low => Color::Cyan,
         Severity::Info => Color::Grey,
     }
+}
+
+/// Colours the first occurrence of the severity's name in `line` (the
+/// header is cut to the width first, so colour codes never count as columns).
+fn paint(line: String, sev: Severity, style: Style) -> String {
+    let name = sev.as_str();
+    let Some(k) = line.find(name).filter(|_| style.color) else {
+        return line;
+    };
+    let code = match sev {
+        Severity::Critical => "1;35",
+        Severity::High => "1;31",
+        Severity::Medium => "1;33",
+        Severity::Low => "1;36",
+        Severity::Info => "1;37",
+    };
+    format!(
+        "{}\x1b[{code}m{name}\x1b[0m{}",
+        &line[..k],
+        &line[k + name.len()..]
+    )
+}
+
+fn width(style: Style) -> usize {
+    usize::from(style.width.unwrap_or(80)).max(40)
 }
 
 fn new_table(style: Style) -> Table {
@@ -40,6 +76,129 @@ fn header(t: &mut Table, names: &[&str]) {
             .iter()
             .map(|n| Cell::new(n).add_attribute(Attribute::Bold)),
     );
+}
+
+/// `text` (already sanitised) wrapped to the width: the first line starts
+/// with `first`, the next ones with `rest`. Words are never split at hyphens
+/// (dates stay whole); a word longer than a line is cut.
+fn wrapped(text: &str, first: &str, rest: &str, style: Style) -> Vec<String> {
+    let options = textwrap::Options::new(width(style))
+        .initial_indent(first)
+        .subsequent_indent(rest)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    textwrap::wrap(text, options)
+        .into_iter()
+        .map(|l| l.into_owned())
+        .collect()
+}
+
+fn write_wrapped(
+    out: &mut dyn Write,
+    text: &str,
+    first: &str,
+    rest: &str,
+    style: Style,
+) -> io::Result<()> {
+    for line in wrapped(text, first, rest, style) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// Writes `text` (already sanitised) as a paragraph indented under its
+/// header line.
+fn paragraph(out: &mut dyn Write, text: &str, style: Style) -> io::Result<()> {
+    write_wrapped(out, text, INDENT, INDENT, style)
+}
+
+/// The first line: tool, exports, accounts, findings by severity.
+fn headline(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()> {
+    let s = &audit.summary;
+    let counts: Vec<String> = super::markup::severity_counts(audit)
+        .iter()
+        .map(|(sev, n)| format!("{n} {sev}"))
+        .collect();
+    let text = format!(
+        "{} {}: {}, {}, {}{}",
+        audit.tool.name,
+        audit.tool.version,
+        plural(audit.sources.len(), "export", "exports"),
+        plural(s.accounts, "account", "accounts"),
+        plural(s.findings, "finding", "findings"),
+        if counts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", counts.join(", "))
+        }
+    );
+    write_wrapped(out, &text, "", "  ", style)
+}
+
+/// Each export, what became of its rows, and its warnings.
+fn sources(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()> {
+    for src in &audit.sources {
+        let text = format!(
+            "{} [{}] {}: {}",
+            terminal(&src.member),
+            src.format,
+            terminal(&src.path),
+            super::markup::row_breakdown(src),
+        );
+        write_wrapped(out, &text, "  ", INDENT, style)?;
+        for skip in &src.skipped_rows {
+            let text = format!("skipped line {}: {}", skip.line, terminal(&skip.reason));
+            write_wrapped(out, &text, INDENT, "      ", style)?;
+        }
+        for w in &src.warnings {
+            write_wrapped(
+                out,
+                &format!("warning: {}", terminal(w)),
+                INDENT,
+                "      ",
+                style,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Accepted risks, policy problems, and checks that did not run or finish.
+fn notes(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()> {
+    let s = &audit.summary;
+    let mut lines = Vec::new();
+    if !s.suppressed.is_empty() {
+        lines.push(format!(
+            "{} accepted as known risks by the policy (listed in JSON)",
+            plural(s.suppressed.len(), "finding", "findings")
+        ));
+    }
+    for w in &s.policy_warnings {
+        lines.push(format!("policy: {}", terminal(w)));
+    }
+    for c in &audit.checks {
+        for w in &c.warnings {
+            lines.push(format!(
+                "check {}: warning: {}",
+                c.check.as_str(),
+                terminal(w)
+            ));
+        }
+        let note = terminal(c.note.as_deref().unwrap_or(""));
+        match c.status {
+            CheckStatus::Complete => {}
+            CheckStatus::Skipped => {
+                lines.push(format!("check {} skipped: {note}", c.check.as_str()))
+            }
+            CheckStatus::Incomplete => lines.push(format!(
+                "check {} INCOMPLETE (results unknown, not safe): {note}",
+                c.check.as_str(),
+            )),
+        }
+    }
+    for line in lines {
+        write_wrapped(out, &line, "  ", INDENT, style)?;
+    }
+    Ok(())
 }
 
 /// The per-member recovery readiness table (when the recovery check ran).
@@ -86,157 +245,223 @@ fn readiness(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()>
     }
     writeln!(
         out,
-        "\nRecovery readiness\n{t}\nReady: share of the accounts with 2FA whose backup codes are saved (can't tell counts as not saved)."
+        "Recovery readiness\n{t}\nReady: share of 2FA accounts whose backup codes are saved (can't tell: not)."
     )
 }
 
-pub fn render(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()> {
-    let s = &audit.summary;
-    let counts: Vec<String> = Severity::ALL
+/// Each member (in report order) with their plan items, in plan order.
+fn plan_by_member(audit: &Audit) -> Vec<(&str, Vec<&PlanItem>)> {
+    let mut members: Vec<(&str, Vec<&PlanItem>)> = audit
+        .summary
+        .members
         .iter()
-        .filter_map(|sev| {
-            let n = s.by_severity.get(sev).copied().unwrap_or(0);
-            (n > 0).then(|| format!("{n} {sev}"))
-        })
+        .map(|m| (m.member.as_str(), Vec::new()))
         .collect();
+    for item in &audit.plan {
+        match members.iter_mut().find(|(m, _)| *m == item.member) {
+            Some((_, items)) => items.push(item),
+            None => members.push((&item.member, vec![item])),
+        }
+    }
+    members
+}
+
+/// One plan item: `1. critical  Outlook  [hub, reused, weak]`, then what to
+/// do as a paragraph.
+fn plan_item(
+    out: &mut dyn Write,
+    n: usize,
+    item: &PlanItem,
+    style: Style,
+    with_ids: bool,
+) -> io::Result<()> {
+    let stakes: Vec<String> = item
+        .stakes
+        .iter()
+        .map(|s| s.as_str().replace('_', " "))
+        .collect();
+    let head = format!(
+        "{n:>2}. {:<8}  {}  [{}]",
+        item.severity.as_str(),
+        terminal(&item.name),
+        stakes.join(", ")
+    );
+    let head = paint(truncate(&head, width(style)), item.severity, style);
+    writeln!(out, "{head}")?;
+    let what = item
+        .summary
+        .strip_prefix(&format!("{}: ", item.name))
+        .unwrap_or(&item.summary);
+    let mut text = terminal(&capitalize(what));
+    text.push('.');
+    if with_ids {
+        text.push_str(&format!(" ({})", item.findings.join(", ")));
+    }
+    paragraph(out, &text, style)
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// `alice: 8 of 11 accounts to fix (top 8; findings: 7 high, 2 low)`.
+fn member_heading(audit: &Audit, member: &str, items: usize, shown: usize) -> String {
+    let summary = audit.summary.members.iter().find(|m| m.member == member);
+    let accounts = summary.map_or(items, |m| m.accounts);
+    let counts: Vec<String> = summary
+        .map(|m| {
+            Severity::ALL
+                .iter()
+                .filter_map(|sev| {
+                    let n = m.findings.get(sev).copied().unwrap_or(0);
+                    (n > 0).then(|| format!("{n} {sev}"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let findings = if counts.is_empty() {
+        "no findings".to_owned()
+    } else {
+        format!("findings: {}", counts.join(", "))
+    };
+    let fix = if items == 0 {
+        format!(
+            "nothing to fix in {}",
+            plural(accounts, "account", "accounts")
+        )
+    } else {
+        format!(
+            "{items} of {} to fix",
+            plural(accounts, "account", "accounts")
+        )
+    };
+    let top = if shown < items {
+        format!("top {shown} shown; ")
+    } else {
+        String::new()
+    };
+    format!("{}: {fix} ({top}{findings})", terminal(member))
+}
+
+/// What to fix first: each member's top items (all of them with `--all`).
+fn plan(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()> {
+    if audit.plan.is_empty() {
+        writeln!(out, "\nNothing to fix: no account needs work.")?;
+    } else {
+        writeln!(
+            out,
+            "\nWhat to fix first: {}, most at stake first",
+            plural(audit.plan.len(), "account needs work", "accounts need work"),
+        )?;
+    }
+    for (member, items) in plan_by_member(audit) {
+        let shown = if style.all {
+            items.len()
+        } else {
+            items.len().min(TOP_PER_MEMBER)
+        };
+        writeln!(out)?;
+        let heading = member_heading(audit, member, items.len(), shown);
+        write_wrapped(out, &heading, "", "  ", style)?;
+        for (k, item) in items.iter().take(shown).enumerate() {
+            plan_item(out, k + 1, item, style, style.all)?;
+        }
+    }
+    Ok(())
+}
+
+/// `bob: Outlook and 3 more`: the accounts a finding names, for its header.
+fn finding_subject(audit: &Audit, f: &Finding) -> String {
+    let names: Vec<String> = f
+        .accounts
+        .iter()
+        .filter_map(|id| account(audit, id))
+        .map(|a| format!("{}: {}", a.member, account_name(a)))
+        .collect();
+    match names.len() {
+        0 => String::new(),
+        1 => names[0].clone(),
+        n => format!("{} and {} more", names[0], n - 1),
+    }
+}
+
+/// Every finding: a header (severity, member: account, check, id) and its
+/// message as a paragraph.
+fn findings(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()> {
+    if audit.findings.is_empty() {
+        return writeln!(out, "\nNo findings.");
+    }
     writeln!(
         out,
-        "{} {}: {} export{}, {} accounts, {} finding{}{}",
-        audit.tool.name,
-        audit.tool.version,
-        audit.sources.len(),
-        if audit.sources.len() == 1 { "" } else { "s" },
-        s.accounts,
-        s.findings,
-        if s.findings == 1 { "" } else { "s" },
-        if counts.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", counts.join(", "))
-        }
+        "\nAll {}",
+        plural(audit.findings.len(), "finding", "findings")
     )?;
+    for f in &audit.findings {
+        writeln!(out)?;
+        let head = format!(
+            "{} {} ({}, {})",
+            f.severity.as_str(),
+            terminal(&finding_subject(audit, f)),
+            f.check.as_str().replace('_', " "),
+            f.id
+        );
+        let head = paint(truncate(&head, width(style)), f.severity, style);
+        writeln!(out, "{head}")?;
+        paragraph(out, &terminal(&f.message), style)?;
+    }
+    Ok(())
+}
 
-    for src in &audit.sources {
-        writeln!(
-            out,
-            "  {} [{}] {}: {}",
-            terminal(&src.member),
-            src.format,
-            terminal(&src.path),
-            super::markup::row_breakdown(src),
-        )?;
-        for skip in &src.skipped_rows {
-            writeln!(
-                out,
-                "    skipped line {}: {}",
-                skip.line,
-                terminal(&skip.reason)
-            )?;
-        }
-        for w in &src.warnings {
-            writeln!(out, "    warning: {}", terminal(w))?;
-        }
+/// How to see what the default view leaves out.
+fn more(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()> {
+    if style.all || audit.findings.is_empty() {
+        return Ok(());
     }
-    if !s.suppressed.is_empty() {
-        writeln!(
-            out,
-            "  {} finding(s) accepted as known risks by the policy (listed in JSON)",
-            s.suppressed.len()
-        )?;
+    let hidden: usize = plan_by_member(audit)
+        .iter()
+        .map(|(_, items)| items.len().saturating_sub(TOP_PER_MEMBER))
+        .sum();
+    let also = if hidden > 0 {
+        format!(
+            " and the other {}",
+            plural(hidden, "account to fix", "accounts to fix")
+        )
+    } else {
+        String::new()
+    };
+    let text = format!(
+        "All {}{also}: --all, or --format html -o report.html (or json).",
+        plural(audit.findings.len(), "finding", "findings"),
+    );
+    writeln!(out)?;
+    write_wrapped(out, &text, "", "", style)
+}
+
+pub fn render(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()> {
+    headline(audit, out, style)?;
+    sources(audit, out, style)?;
+    notes(audit, out, style)?;
+    writeln!(out)?;
+    readiness(audit, out, style)?;
+    plan(audit, out, style)?;
+    if style.all {
+        findings(audit, out, style)?;
     }
-    for w in &s.policy_warnings {
-        writeln!(out, "  policy: {}", terminal(w))?;
-    }
-    for c in &audit.checks {
-        for w in &c.warnings {
-            writeln!(
-                out,
-                "  check {}: warning: {}",
-                c.check.as_str(),
-                terminal(w)
-            )?;
-        }
-        match c.status {
-            CheckStatus::Complete => {}
-            CheckStatus::Skipped => writeln!(
-                out,
-                "  check {} skipped: {}",
-                c.check.as_str(),
-                terminal(c.note.as_deref().unwrap_or(""))
-            )?,
-            CheckStatus::Incomplete => writeln!(
-                out,
-                "  check {} INCOMPLETE (results unknown, not safe): {}",
-                c.check.as_str(),
-                terminal(c.note.as_deref().unwrap_or(""))
-            )?,
-        }
+    more(audit, out, style)?;
+    for credit in super::markup::credits(audit) {
+        writeln!(out)?;
+        write_wrapped(out, &terminal(&credit), "", "", style)?;
     }
     writeln!(out)?;
-
-    let mut members = new_table(style);
-    header(
-        &mut members,
-        &[
-            "Member", "Accounts", "Critical", "High", "Medium", "Low", "Info",
-        ],
-    );
-    for m in &s.members {
-        let mut row = vec![Cell::new(terminal(&m.member)), Cell::new(m.accounts)];
-        for sev in Severity::ALL {
-            let n = m.findings.get(&sev).copied().unwrap_or(0);
-            let mut cell = Cell::new(n);
-            if n > 0 && style.color {
-                cell = cell.fg(severity_color(sev));
-            }
-            row.push(cell);
-        }
-        members.add_row(row);
-    }
-    writeln!(out, "{members}")?;
-    readiness(audit, out, style)?;
-
-    if audit.findings.is_empty() {
-        writeln!(out, "\nNo findings.")?;
-    } else {
-        let mut t = new_table(style);
-        header(&mut t, &["Severity", "Check", "Accounts", "What and why"]);
-        for f in &audit.findings {
-            let names: Vec<String> = f
-                .accounts
-                .iter()
-                .filter_map(|id| {
-                    let a = super::markup::account(audit, id)?;
-                    Some(format!(
-                        "{}: {}",
-                        terminal(&a.member),
-                        truncate(&terminal(&super::markup::account_name(a)), 24)
-                    ))
-                })
-                .collect();
-            let shown = if names.len() > 6 {
-                format!("{}\n… and {} more", names[..6].join("\n"), names.len() - 6)
-            } else {
-                names.join("\n")
-            };
-            let mut sev = Cell::new(format!("{}\n{}", f.severity, f.id));
-            if style.color {
-                sev = sev
-                    .fg(severity_color(f.severity))
-                    .add_attribute(Attribute::Bold);
-            }
-            t.add_row(vec![
-                sev,
-                Cell::new(f.check.as_str().replace('_', " ")),
-                Cell::new(shown),
-                Cell::new(terminal(&f.message)),
-            ]);
-        }
-        writeln!(out, "\n{t}")?;
-    }
-
-    for credit in super::markup::credits(audit) {
-        writeln!(out, "\n{}", terminal(&credit))?;
-    }
-    writeln!(out, "\n{}", terminal(&super::markup::verdict(audit)))
+    write_wrapped(
+        out,
+        &terminal(&super::markup::verdict(audit)),
+        "",
+        "",
+        style,
+    )
 }

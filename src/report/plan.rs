@@ -5,8 +5,10 @@
 //!
 //! Ranking: accounts that reset others (hubs) first, then money, breached,
 //! reused (or a variant of another password), lockout risk, weak, the rest;
-//! within a stake, the higher severity first; ties by member, account name
-//! and account id. An account is in the plan when a finding of severity `low`
+//! within a stake, the higher severity first, then the account with more
+//! findings, then the one that puts more other accounts at stake (sharing
+//! its password or a variant, or reset by its mailbox); ties by member,
+//! account name and account id. An account is in the plan when a finding of severity `low`
 //! or above asks it for a step; `info` findings add steps to an account
 //! already in the plan, never an item of their own.
 
@@ -222,6 +224,14 @@ impl Draft {
         }
     }
 
+    /// How many other accounts are at stake with it: those sharing its
+    /// password or a variant, and those its mailbox can reset.
+    fn reach(&self) -> usize {
+        let mut others = self.password.reused_with.clone();
+        others.extend(self.password.variant_of.iter().cloned());
+        others.len() + self.resets.unwrap_or(0)
+    }
+
     /// Records that finding `f` (at index `fi`) asks for `step`.
     fn step(&mut self, step: StepKind, fi: usize, f: &Finding) {
         self.steps.entry(step).or_default().insert(fi);
@@ -342,16 +352,20 @@ pub fn build(accounts: &[AccountReport], findings: &[Finding]) -> Vec<PlanItem> 
             }
         }
     }
-    let mut items: Vec<PlanItem> = drafts
+    let mut items: Vec<(usize, PlanItem)> = drafts
         .into_values()
         .chain(outside.into_values())
         .filter(|d| d.needed)
-        .map(|d| finish(accounts, findings, d))
+        .map(|d| (d.reach(), finish(accounts, findings, d)))
         .collect();
-    items.sort_by(|a, b| {
+    // Within a stake and severity, the account with more findings, then
+    // the one whose password opens (or mailbox resets) more others, first.
+    items.sort_by(|(reach_a, a), (reach_b, b)| {
         a.stake
             .cmp(&b.stake)
             .then(b.severity.cmp(&a.severity))
+            .then(b.findings.len().cmp(&a.findings.len()))
+            .then(reach_b.cmp(reach_a))
             .then_with(|| a.member.cmp(&b.member))
             .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
             .then_with(|| {
@@ -360,10 +374,14 @@ pub fn build(accounts: &[AccountReport], findings: &[Finding]) -> Vec<PlanItem> 
             })
             .then_with(|| a.name.cmp(&b.name))
     });
-    for (k, item) in items.iter_mut().enumerate() {
-        item.rank = k + 1;
-    }
     items
+        .into_iter()
+        .enumerate()
+        .map(|(k, (_, mut item))| {
+            item.rank = k + 1;
+            item
+        })
+        .collect()
 }
 
 /// A `recovery_hub` finding: its steps go to the mailbox's own entry (or to
@@ -708,8 +726,9 @@ mod tests {
             [
                 ("Outlook", Stake::Hub),
                 ("Bank", Stake::Money),
-                ("Steam", Stake::Reused),
+                // Yahoo has two findings (reuse, similar), Steam one.
                 ("Yahoo", Stake::Reused),
+                ("Steam", Stake::Reused),
                 ("Forum", Stake::Weak),
             ]
         );

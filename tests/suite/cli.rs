@@ -213,7 +213,7 @@ fn header_only_and_ragged_rows_are_counted_not_fatal() {
         .stdout(predicate::str::contains("skipped line 3"));
     audit(&[&path, "--format", "json"])
         .assert()
-        .stderr(predicate::str::contains("1 row(s) skipped"));
+        .stderr(predicate::str::contains("1 row skipped"));
 }
 
 #[test]
@@ -399,7 +399,7 @@ fn unreadable_rows_make_every_check_incomplete() {
     assert_eq!(verdict["status"], "incomplete");
     let reason = verdict["reasons"][0].as_str().unwrap();
     assert!(
-        reason.contains("1 row(s) could not be read (line 3)"),
+        reason.contains("1 row could not be read (line 3)"),
         "{reason}"
     );
     for run in doc["checks"].as_array().unwrap() {
@@ -411,7 +411,7 @@ fn unreadable_rows_make_every_check_incomplete() {
         assert_eq!(run["rows_not_checked"], 1, "{run}");
         let note = run["note"].as_str().unwrap();
         assert!(
-            note.contains("1 row(s) could not be read and were not checked"),
+            note.contains("1 row could not be read and was not checked"),
             "{note}"
         );
     }
@@ -435,11 +435,10 @@ fn unreadable_rows_make_every_check_incomplete() {
     let doc = roxmltree::Document::parse(&xml).unwrap();
     let reuse = doc
         .descendants()
-        .find(|n| n.has_tag_name("testsuite") && n.attribute("name") == Some("reuse"))
+        .find(|n| n.has_tag_name("testcase") && n.attribute("name") == Some("reuse ran"))
         .unwrap();
-    assert_eq!(
-        reuse.attribute("errors"),
-        Some("1"),
+    assert!(
+        reuse.children().any(|c| c.has_tag_name("error")),
         "unknown is not a pass"
     );
 }

@@ -255,9 +255,9 @@ fn family_recovery_status_of_every_account() {
             finding("lockout_risk", "high", &["alice/Facebook"]),
             finding("two_factor_available", "high", &["alice/PayPal"]),
             finding("two_factor_available", "high", &["bob/Outlook"]),
-            finding("two_factor_available", "medium", &["alice/GitLab"]),
-            finding("two_factor_available", "medium", &["alice/Amazon"]),
-            finding("two_factor_available", "medium", &["bob/Reddit"]),
+            finding("two_factor_available", "low", &["alice/GitLab"]),
+            finding("two_factor_available", "low", &["alice/Amazon"]),
+            finding("two_factor_available", "low", &["bob/Reddit"]),
             finding("two_factor_available", "medium", &["bob/Yahoo Mail"]),
             finding("recovery_unknown", "info", &["bob/Steam"]),
             finding("recovery_unknown", "info", &["bob/PayPal"]),
@@ -341,10 +341,10 @@ fn family_carol_lastpass() {
             ],
         ),
         finding("lockout_risk", "high", &["carol/LinkedIn"]),
-        finding("two_factor_available", "medium", &["carol/Etsy"]),
-        finding("two_factor_available", "medium", &["carol/Discord"]),
-        finding("two_factor_available", "medium", &["carol/Wikipedia"]),
-        finding("two_factor_available", "medium", &["carol/Slack (studio)"]),
+        finding("two_factor_available", "low", &["carol/Etsy"]),
+        finding("two_factor_available", "low", &["carol/Discord"]),
+        finding("two_factor_available", "low", &["carol/Wikipedia"]),
+        finding("two_factor_available", "low", &["carol/Slack (studio)"]),
         // Apple's 2FA leaves no trace in an export: info, and unknown in the hub
         finding("two_factor_available", "info", &["carol/iCloud"]),
     ];
@@ -589,7 +589,7 @@ fn a_2fa_directory_file_adds_services() {
     assert_eq!(knit["source"], "file");
     assert!(recovery_findings(&doc).contains(&finding(
         "two_factor_available",
-        "medium",
+        "low",
         &["alice/Knitting forum"]
     )));
     let how = doc["findings"]

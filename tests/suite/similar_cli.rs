@@ -242,6 +242,12 @@ fn no_password_in_any_output() {
             .arg("audit")
             .args(alice_bob())
             .args(["--format", format])
+            // The table shows every finding's explanation with --all.
+            .args(if format == "table" {
+                &["--all"][..]
+            } else {
+                &[]
+            })
             .output()
             .unwrap();
         let text = format!(

@@ -23,7 +23,7 @@
 //! differs.
 
 #[path = "../../benches/support/gen.rs"]
-mod generator;
+pub(crate) mod generator;
 
 use proptest::prelude::*;
 use vaultlint::checks::weak::user_inputs;

@@ -32,7 +32,7 @@ if ! command -v "$CHROMIUM" >/dev/null; then
         exit 2
     fi
 fi
-"$CHROMIUM" --version
+"$CHROMIUM" --version 2>/dev/null
 
 echo "== building vaultlint and vaultlint-gen ($PROFILE)"
 cargo build --locked --profile "$PROFILE" --bin vaultlint --example vaultlint-gen
@@ -42,12 +42,13 @@ pages="$OUT/pages"
 rm -rf "$OUT"
 mkdir -p "$pages"
 
-# An audit exits 1 when it has findings: only 2 and above are errors here.
+# An audit exits 1 when it has findings: only 2 and above are errors here. The
+# clock is fixed (2026-01-01) so that the screenshots in docs/ can be remade.
 report() {
     local out=$1
     shift
     local code=0
-    VAULTLINT_PWNED=off NO_COLOR=1 "$bin/vaultlint" audit --pwned off --format html -o "$out" "$@" || code=$?
+    SOURCE_DATE_EPOCH=1767225600 VAULTLINT_PWNED=off NO_COLOR=1 "$bin/vaultlint" audit --pwned off --format html -o "$out" "$@" || code=$?
     if [ "$code" -gt 1 ]; then
         echo "html-check: vaultlint audit $* exited $code" >&2
         exit 1

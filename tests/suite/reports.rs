@@ -346,7 +346,7 @@ fn html_health_page_starts_with_the_summary_and_keeps_jargon_in_the_footer() {
     assert_eq!(page.matches("<article class=\"member-summary\"").count(), 3);
     assert_eq!(page.matches("<li class=\"card").count(), 21);
     assert_eq!(page.matches("class=\"grade grade-").count(), 3);
-    assert!(page.contains("Score: each account counts 100 points"));
+    assert!(page.contains("How the grade is computed: each account scores 100"));
     for label in [
         "reused",
         "similar",

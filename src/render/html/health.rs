@@ -127,12 +127,11 @@ pub struct Grade {
 
 /// How the score is computed, said on the page (keep in step with [`grade`]
 /// and [`worst_by_account`]).
-pub const SCORE_RULE: &str = "Score: each account counts 100 points when nothing needs fixing, \
-50 when its most serious problem is medium, 0 when it is high or critical (low and info problems \
-cost nothing; a recovery mailbox's problem counts for the mailbox, not for the accounts it can \
-reset); the score is the average over the member's accounts. Grade: A from 90, B from 75, \
-C from 60, D from 40, F below; a critical problem holds the grade at D or lower. A check that did \
-not run counts as nothing found, so the score is then a best case.";
+pub const SCORE_RULE: &str = "How the grade is computed: each account scores 100 when nothing \
+needs fixing, 50 when its most serious problem is medium, 0 when it is high or critical (low and info \
+cost nothing; a recovery mailbox's problem counts for the mailbox only). The score is the average over \
+the member's accounts: A from 90, B from 75, C from 60, D from 40, F below; a critical problem holds \
+the grade at D. What was not checked counts as nothing found: the score is then a best case.";
 
 /// Points of one account, from its most serious finding.
 fn points(worst: Option<Severity>) -> u32 {
@@ -439,7 +438,7 @@ pub(crate) mod tests {
         // ...but never raises a worse one.
         let g = grade(&[Some(Critical), Some(High)]).unwrap();
         assert_eq!((g.score, g.letter, g.capped), (0, 'F', false));
-        assert!(SCORE_RULE.contains("A from 90, B from 75"));
+        assert!(SCORE_RULE.contains("A from 90, B from 75, C from 60, D from 40, F below"));
     }
 
     #[test]

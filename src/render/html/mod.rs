@@ -274,6 +274,7 @@ fn member_summary(
         let coverage = health::coverage(audit, *category);
         let (class, number, note) = match (coverage, *count) {
             (Coverage::NotChecked, _) => ("unknown", "?".to_owned(), ": not checked"),
+            (Coverage::Partial, 0) => ("unknown", "?".to_owned(), ": only partly checked"),
             (Coverage::Partial, c) => ("unknown", format!("{c}+"), ": only partly checked"),
             (Coverage::Checked, 0) => ("", "0".to_owned(), ""),
             (Coverage::Checked, c) => ("bad", c.to_string(), ""),

@@ -321,6 +321,7 @@ mod tests {
             /// No password and no user input, however odd, makes scoring
             /// panic, and the scored prefix is a prefix of the password.
             #[test]
+            #[ignore = "slow: run by `cargo test -- --ignored` (CI does)"]
             fn any_text_is_scored_without_panicking(password in text(90), username in text(20)) {
                 let inputs = user_inputs(&username, &password, Some("example.com"));
                 let s = strength(&password, &inputs);

@@ -655,6 +655,7 @@ mod tests {
     /// Lookups all over a file leave only a few of its pages resident.
     #[cfg(target_os = "linux")]
     #[test]
+    #[ignore = "slow: run by `cargo test -- --ignored` (CI does)"]
     fn lookups_do_not_keep_the_file_resident() {
         use sha1::Digest;
         let (f, keys) = sorted_file(200_000, &[], false);
@@ -724,6 +725,7 @@ mod tests {
         /// Any sorted file, however small or skewed (clustered keys mislead
         /// interpolation), answers like a map of its lines.
         #[test]
+        #[ignore = "slow: run by `cargo test -- --ignored` (CI does)"]
         fn search_agrees_with_a_map(
             seeds in proptest::collection::vec(proptest::prelude::any::<[u8; 20]>(), 1..400),
             cluster in proptest::prelude::any::<bool>(),

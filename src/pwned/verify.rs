@@ -332,6 +332,7 @@ mod tests {
     }
 
     #[test]
+    #[ignore = "slow: run by `cargo test -- --ignored` (CI does)"]
     fn a_complete_sorted_file_is_valid_and_damage_is_named() {
         let lines = complete("\n");
         let f = write(&lines);

@@ -155,6 +155,7 @@ fn check(dir: &Path, name: &str, what: &str, data: &[u8]) -> Option<String> {
 }
 
 #[test]
+#[ignore = "slow: run by `cargo test -- --ignored` (CI does)"]
 fn mutated_samples_never_panic_and_exit_cleanly() {
     let seed: u64 = std::env::var("VAULTLINT_MUTATION_SEED")
         .ok()

@@ -24,6 +24,7 @@ fn verify(path: &std::path::Path) -> (i32, String, String) {
 }
 
 #[test]
+#[ignore = "slow: run by `cargo test -- --ignored` (CI does)"]
 fn complete_file_is_valid_and_one_moved_line_is_caught() {
     let dir = tempfile::tempdir().unwrap();
     let data = full_dataset(dir.path(), &[("password", 9)]);
@@ -99,6 +100,7 @@ fn cut_and_subset_files_are_not_valid_and_not_served() {
 }
 
 #[test]
+#[ignore = "slow: run by `cargo test -- --ignored` (CI does)"]
 fn range_directory_problems_name_the_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let root = range_dir(dir.path(), &[("hunter2", 3), ("letmein", 5)]);
@@ -124,6 +126,7 @@ fn range_directory_problems_name_the_file_and_line() {
 
 /// The reproduction inputs, when ../shared is there.
 #[test]
+#[ignore = "slow: run by `cargo test -- --ignored` (CI does)"]
 fn shared_repro_datasets_fail_verification() {
     let repro = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/repro/trust");
     if !repro.exists() {

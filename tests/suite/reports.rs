@@ -256,6 +256,7 @@ Other\u{ffff},https://b.example,u2,Shared-Pass-9\n"
 }
 
 #[test]
+#[ignore = "slow: run by `cargo test -- --ignored` (CI does)"]
 fn a_one_megabyte_title_is_cut_for_display_in_every_human_format() {
     // Characters of two bytes: cut by characters, never inside one.
     let title = "é".repeat(499_000);

@@ -102,6 +102,7 @@ fn damaged_datasets_never_read_as_clean() {
 }
 
 #[test]
+#[ignore = "slow: run by `cargo test -- --ignored` (CI does)"]
 fn verify_refuses_every_damaged_dataset() {
     let Some(r) = repro() else { return };
     let t = r.join("trust");
@@ -185,6 +186,7 @@ impl Drop for Capture {
 }
 
 #[test]
+#[ignore = "slow: run by `cargo test -- --ignored` (CI does)"]
 fn broken_range_servers_leave_accounts_unknown() {
     let Some(r) = repro() else { return };
     if Command::new("python3").arg("--version").output().is_err() {

@@ -122,6 +122,7 @@ fn each_sample_audits_with_the_expected_counts() {
 }
 
 #[test]
+#[ignore = "slow: run by `cargo test -- --ignored` (CI does)"]
 fn no_sample_secret_reaches_any_output() {
     for path in all_samples() {
         let name = relative(&path);

@@ -206,6 +206,7 @@ fn a_tie_between_dictionaries_is_decided_in_the_original_order() {
 }
 
 #[test]
+#[ignore = "slow: run by `cargo test -- --ignored` (CI does)"]
 fn generated_vault_scores_like_upstream() {
     let vault = generator::generate(3_000, 7, generator::Mix::Realistic);
     let cases = vault.rows.iter().map(|r| {
@@ -221,6 +222,7 @@ fn generated_vault_scores_like_upstream() {
 }
 
 #[test]
+#[ignore = "slow: run by `cargo test -- --ignored` (CI does)"]
 fn crafted_inputs_score_like_upstream() {
     let seeds = [
         "4@8({[<36910!|7$5+%2",
@@ -297,6 +299,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(1_500))]
 
     #[test]
+    #[ignore = "slow: run by `cargo test -- --ignored` (CI does)"]
     fn random_strings_score_like_upstream(
         password in prop::collection::vec(password_chars(), 1..28)
             .prop_map(|v| v.into_iter().collect::<String>()),

@@ -685,6 +685,7 @@ mod tests {
     /// over the 94 printable ASCII characters give no pair at all (the bench
     /// script measures 100,000).
     #[test]
+    #[ignore = "slow: run by `cargo test -- --ignored` (CI does)"]
     fn random_passwords_give_no_pairs() {
         let mut rng = StdRng::seed_from_u64(7);
         let set: Vec<String> = (0..20_000)

@@ -84,6 +84,42 @@ struct Index<'a> {
     failing: HashSet<&'a str>,
 }
 
+/// Each finding of a case as a property: `F3` = `high reuse FINGERPRINT`.
+fn properties(out: &mut dyn Write, findings: &[&Finding]) -> io::Result<()> {
+    if findings.is_empty() {
+        return Ok(());
+    }
+    write!(out, "<properties>")?;
+    for f in findings {
+        write!(
+            out,
+            r#"<property name="{}" value="{} {} {}"/>"#,
+            f.id,
+            f.severity,
+            f.check.as_str(),
+            f.fingerprint
+        )?;
+    }
+    write!(out, "</properties>")
+}
+
+/// The findings, one per line: `F3 high reuse: message` (escaped).
+fn body(findings: &[&Finding]) -> String {
+    findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {}: {}",
+                f.id,
+                f.severity,
+                f.check.as_str(),
+                escape(&f.message)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn account_case(
     audit: &Audit,
     index: &Index,
@@ -106,34 +142,7 @@ fn account_case(
         a.id,
         escape(&a.member)
     )?;
-    if !mine.is_empty() {
-        write!(out, "<properties>")?;
-        for f in &mine {
-            write!(
-                out,
-                r#"<property name="{}" value="{} {} {}"/>"#,
-                f.id,
-                f.severity,
-                f.check.as_str(),
-                f.fingerprint
-            )?;
-        }
-        write!(out, "</properties>")?;
-    }
-    let body = |fs: &[&Finding]| -> String {
-        fs.iter()
-            .map(|f| {
-                format!(
-                    "{} {} {}: {}",
-                    f.id,
-                    f.severity,
-                    f.check.as_str(),
-                    escape(&f.message)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
+    properties(out, &mine)?;
     if !failing.is_empty() {
         let mut message = format!(
             "{} at or above {}: {}",

@@ -67,7 +67,13 @@ impl Budget {
 
     /// Adds `line` if it fits; otherwise counts it as left out.
     fn push(&mut self, line: &str, kind: Kind) -> bool {
-        if self.fits(line) {
+        self.push_within(line, kind, self.limit)
+    }
+
+    /// Adds `line` if the document stays under `cap` (at most the limit);
+    /// otherwise counts it as left out.
+    fn push_within(&mut self, line: &str, kind: Kind, cap: usize) -> bool {
+        if self.fits(line) && self.doc.len() + line.len() < cap {
             self.doc.push_str(line);
             self.doc.push('\n');
             return true;
@@ -106,6 +112,12 @@ fn summary(audit: &Audit, b: &mut Budget) {
         },
         escape(&verdict(audit)),
     ));
+    notes(audit, b);
+    members(audit, b);
+}
+
+/// Checks that did not run or finish, their warnings, and each export's rows.
+fn notes(audit: &Audit, b: &mut Budget) {
     for c in audit
         .checks
         .iter()
@@ -153,9 +165,13 @@ fn summary(audit: &Audit, b: &mut Budget) {
         }
         b.lines_left += src.skipped_rows.len().saturating_sub(LIST_MAX);
     }
+}
+
+/// Findings by severity, per member.
+fn members(audit: &Audit, b: &mut Budget) {
     b.always("\n| Member | Accounts | Critical | High | Medium | Low | Info |");
     b.always("|---|---:|---:|---:|---:|---:|---:|");
-    for m in &s.members {
+    for m in &audit.summary.members {
         let n = |sev: Severity| m.findings.get(&sev).copied().unwrap_or(0);
         b.push(
             &format!(
@@ -230,8 +246,10 @@ fn plan(audit: &Audit, b: &mut Budget) {
                 rest,
                 escape(member)
             ));
+            // The rest of the plan leaves room for the findings.
+            let cap = b.limit / 2;
             for (k, item) in items.iter().enumerate().skip(TOP_PER_MEMBER) {
-                b.push(&plan_line(k + 1, item), Kind::Item);
+                b.push_within(&plan_line(k + 1, item), Kind::Item, cap);
             }
             b.always("\n</details>");
         }
@@ -317,5 +335,23 @@ mod tests {
         assert_eq!(escape("<b>bold</b>"), "&lt;b&gt;bold&lt;/b&gt;");
         assert_eq!(escape("[x](javascript:y)"), "\\[x\\](javascript:y)");
         assert_eq!(escape("line\nbreak"), "line break");
+    }
+
+    #[test]
+    fn the_budget_refuses_and_counts_what_does_not_fit() {
+        let mut b = Budget {
+            doc: String::new(),
+            limit: 30,
+            items_left: 0,
+            findings_left: 0,
+            lines_left: 0,
+        };
+        assert!(b.push("0123456789", Kind::Item));
+        assert!(!b.push_within("0123456789", Kind::Item, 15), "over the cap");
+        assert!(b.push("0123456789", Kind::Finding));
+        assert!(!b.push("0123456789", Kind::Finding), "over the limit");
+        b.always("closing");
+        assert_eq!((b.items_left, b.findings_left, b.lines_left), (1, 1, 0));
+        assert_eq!(b.doc, "0123456789\n0123456789\nclosing\n");
     }
 }

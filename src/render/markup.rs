@@ -119,6 +119,13 @@ mod tests {
     }
 
     #[test]
+    fn plurals_agree_with_their_count() {
+        assert_eq!(plural(0, "note", "notes"), "0 notes");
+        assert_eq!(plural(1, "note", "notes"), "1 note");
+        assert_eq!(plural(2, "note", "notes"), "2 notes");
+    }
+
+    #[test]
     fn row_breakdown_names_every_row() {
         let src = SourceReport {
             path: "x.csv".into(),

@@ -168,8 +168,12 @@ fn notes(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()> {
     let mut lines = Vec::new();
     if !s.suppressed.is_empty() {
         lines.push(format!(
-            "{} accepted as known risks by the policy (listed in JSON)",
-            plural(s.suppressed.len(), "finding", "findings")
+            "{} by the policy (listed in JSON)",
+            plural(
+                s.suppressed.len(),
+                "finding accepted as a known risk",
+                "findings accepted as known risks"
+            )
         ));
     }
     for w in &s.policy_warnings {
@@ -464,4 +468,35 @@ pub fn render(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()
         "",
         style,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn style(color: bool) -> Style {
+        Style {
+            color,
+            width: Some(40),
+            all: false,
+        }
+    }
+
+    #[test]
+    fn paragraphs_wrap_to_the_width_without_splitting_dates() {
+        let text = "Change the password (leaked in the Facebook Marketplace breach of 2023-10-01), then more.";
+        let lines = wrapped(text, INDENT, INDENT, style(false));
+        assert!(lines.len() > 1);
+        assert!(lines.iter().all(|l| l.chars().count() <= 40), "{lines:?}");
+        assert!(lines.iter().all(|l| l.starts_with(INDENT)));
+        assert!(lines.iter().any(|l| l.contains("2023-10-01")), "{lines:?}");
+    }
+
+    #[test]
+    fn only_the_severity_is_coloured_and_only_when_asked() {
+        let line = " 1. high      PayPal  [money]".to_owned();
+        assert_eq!(paint(line.clone(), Severity::High, style(false)), line);
+        let painted = paint(line, Severity::High, style(true));
+        assert_eq!(painted, " 1. \x1b[1;31mhigh\x1b[0m      PayPal  [money]");
+    }
 }

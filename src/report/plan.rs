@@ -146,8 +146,10 @@ struct PasswordReasons {
     pwned: Option<u64>,
     breaches: BTreeSet<String>,
     weak: bool,
-    reused_with: BTreeSet<String>,
-    variant_of: BTreeSet<String>,
+    /// Other accounts (indices) with the same password.
+    reused_with: BTreeSet<usize>,
+    /// Other accounts with a small tweak of it.
+    variant_of: BTreeSet<usize>,
 }
 
 impl PasswordReasons {
@@ -228,7 +230,7 @@ impl Draft {
     /// password or a variant, and those its mailbox can reset.
     fn reach(&self) -> usize {
         let mut others = self.password.reused_with.clone();
-        others.extend(self.password.variant_of.iter().cloned());
+        others.extend(self.password.variant_of.iter().copied());
         others.len() + self.resets.unwrap_or(0)
     }
 
@@ -278,88 +280,101 @@ pub fn build(accounts: &[AccountReport], findings: &[Finding]) -> Vec<PlanItem> 
     let mut drafts: BTreeMap<usize, Draft> = BTreeMap::new();
     // Mailboxes that are not in the exports, by address.
     let mut outside: BTreeMap<String, Draft> = BTreeMap::new();
-    let account_of = |id: &str| account_index(id).and_then(|i| accounts.get(i).map(|a| (i, a)));
     for (fi, f) in findings.iter().enumerate() {
-        let named: Vec<(usize, &AccountReport)> =
-            f.accounts.iter().filter_map(|id| account_of(id)).collect();
-        let ids: BTreeSet<String> = named.iter().map(|(_, a)| a.id.clone()).collect();
+        let named: Vec<(usize, &AccountReport)> = f
+            .accounts
+            .iter()
+            .filter_map(|id| account_index(id).and_then(|i| Some((i, accounts.get(i)?))))
+            .collect();
         if f.check == FindingKind::RecoveryHub {
             hub(&mut drafts, &mut outside, fi, f, &named);
             continue;
         }
+        let all: Vec<usize> = named.iter().map(|(i, _)| *i).collect();
         for &(i, a) in &named {
             let d = drafts
                 .entry(i)
                 .or_insert_with(|| Draft::new(a.member.clone(), Some(i), display_name(a)));
-            let others = || ids.iter().filter(|id| **id != a.id).cloned();
-            match f.check {
-                FindingKind::Reuse | FindingKind::ReuseAcrossMembers => {
-                    // Info: a login shared by members, used nowhere else: fine.
-                    if f.severity == Severity::Info {
-                        continue;
-                    }
-                    d.password.reused_with.extend(others());
-                    d.stakes.insert(Stake::Reused);
-                    d.step(StepKind::ChangePassword, fi, f);
-                }
-                FindingKind::Similar | FindingKind::SimilarAcrossMembers => {
-                    d.password.variant_of.extend(others());
-                    d.stakes.insert(Stake::Reused);
-                    d.step(StepKind::ChangePassword, fi, f);
-                }
-                FindingKind::Weak => {
-                    d.password.weak = true;
-                    d.stakes.insert(Stake::Weak);
-                    d.step(StepKind::ChangePassword, fi, f);
-                }
-                FindingKind::Pwned => {
-                    d.password.pwned = detail(f, "count").and_then(|v| v.as_u64());
-                    d.stakes.insert(Stake::Breached);
-                    d.step(StepKind::ChangePassword, fi, f);
-                }
-                FindingKind::SiteBreach => {
-                    let leaked = detail(f, "passwords_exposed")
-                        .and_then(|v| v.as_bool())
-                        .unwrap_or(false);
-                    if leaked && f.severity > Severity::Info {
-                        d.password.breaches.insert(breach_name(f));
-                        d.stakes.insert(Stake::Breached);
-                        d.step(StepKind::ChangePassword, fi, f);
-                    } else if !leaked {
-                        d.phishing.insert(breach_name(f));
-                        d.step(StepKind::WatchForPhishing, fi, f);
-                    }
-                    // Leaked, but the password changed since: fine.
-                }
-                FindingKind::LockoutRisk => {
-                    d.stakes.insert(Stake::LockoutRisk);
-                    d.step(StepKind::SaveBackupCodes, fi, f);
-                }
-                FindingKind::RecoveryUnknown => d.step(StepKind::CheckBackupCodes, fi, f),
-                FindingKind::TwoFactorAvailable => {
-                    let recordable = detail(f, "recordable")
-                        .and_then(|v| v.as_bool())
-                        .unwrap_or(false);
-                    if recordable {
-                        d.two_factor_advice = two_factor_advice(f);
-                        d.step(StepKind::TurnOnTwoFactor, fi, f);
-                    } else {
-                        d.step(StepKind::CheckTwoFactor, fi, f);
-                    }
-                }
-                FindingKind::InsecureUrl => d.step(StepKind::UseHttps, fi, f),
-                FindingKind::RecoveryHub => {}
-            }
+            attach(d, fi, f, &all);
         }
     }
-    let mut items: Vec<(usize, PlanItem)> = drafts
+    let items: Vec<(usize, PlanItem)> = drafts
         .into_values()
         .chain(outside.into_values())
         .filter(|d| d.needed)
         .map(|d| (d.reach(), finish(accounts, findings, d)))
         .collect();
-    // Within a stake and severity, the account with more findings, then
-    // the one whose password opens (or mailbox resets) more others, first.
+    rank(items)
+}
+
+/// Adds what finding `f` (at index `fi`, naming the accounts `all`) asks of
+/// the account of draft `d`.
+fn attach(d: &mut Draft, fi: usize, f: &Finding, all: &[usize]) {
+    let me = d.account;
+    let others = || all.iter().copied().filter(move |&j| Some(j) != me);
+    match f.check {
+        FindingKind::Reuse | FindingKind::ReuseAcrossMembers => {
+            // Info: a login shared by members, used nowhere else: fine.
+            if f.severity > Severity::Info {
+                d.password.reused_with.extend(others());
+                d.stakes.insert(Stake::Reused);
+                d.step(StepKind::ChangePassword, fi, f);
+            }
+        }
+        FindingKind::Similar | FindingKind::SimilarAcrossMembers => {
+            d.password.variant_of.extend(others());
+            d.stakes.insert(Stake::Reused);
+            d.step(StepKind::ChangePassword, fi, f);
+        }
+        FindingKind::Weak => {
+            d.password.weak = true;
+            d.stakes.insert(Stake::Weak);
+            d.step(StepKind::ChangePassword, fi, f);
+        }
+        FindingKind::Pwned => {
+            d.password.pwned = detail(f, "count").and_then(|v| v.as_u64());
+            d.stakes.insert(Stake::Breached);
+            d.step(StepKind::ChangePassword, fi, f);
+        }
+        FindingKind::SiteBreach => {
+            let leaked = detail(f, "passwords_exposed")
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+            if leaked && f.severity > Severity::Info {
+                d.password.breaches.insert(breach_name(f));
+                d.stakes.insert(Stake::Breached);
+                d.step(StepKind::ChangePassword, fi, f);
+            } else if !leaked {
+                d.phishing.insert(breach_name(f));
+                d.step(StepKind::WatchForPhishing, fi, f);
+            }
+            // Leaked, but the password changed since: fine.
+        }
+        FindingKind::LockoutRisk => {
+            d.stakes.insert(Stake::LockoutRisk);
+            d.step(StepKind::SaveBackupCodes, fi, f);
+        }
+        FindingKind::RecoveryUnknown => d.step(StepKind::CheckBackupCodes, fi, f),
+        FindingKind::TwoFactorAvailable => {
+            let recordable = detail(f, "recordable")
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+            if recordable {
+                d.two_factor_advice = two_factor_advice(f);
+                d.step(StepKind::TurnOnTwoFactor, fi, f);
+            } else {
+                d.step(StepKind::CheckTwoFactor, fi, f);
+            }
+        }
+        FindingKind::InsecureUrl => d.step(StepKind::UseHttps, fi, f),
+        FindingKind::RecoveryHub => {}
+    }
+}
+
+/// Orders the items and numbers them. Within a stake and severity, the
+/// account with more findings, then the one whose password opens (or whose
+/// mailbox resets) more others, comes first; then member, name and id.
+fn rank(mut items: Vec<(usize, PlanItem)>) -> Vec<PlanItem> {
     items.sort_by(|(reach_a, a), (reach_b, b)| {
         a.stake
             .cmp(&b.stake)

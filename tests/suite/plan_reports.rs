@@ -143,6 +143,24 @@ fn the_family_table_fits_two_screens_and_starts_with_what_to_fix() {
     assert!(table.contains("--all"), "says how to see everything");
     assert!(!table.contains("(s)"), "plural forms are right");
     assert!(!table.contains("What and why"), "no narrow prose column");
+    // The README's excerpt of this output stays true.
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let start = readme
+        .find("    What to fix first:")
+        .expect("README shows the plan");
+    let excerpt: Vec<&str> = readme[start..]
+        .lines()
+        .take_while(|l| l.starts_with("    "))
+        .map(|l| &l[4..])
+        .filter(|l| *l != "...")
+        .collect();
+    assert!(excerpt.len() > 5);
+    for line in excerpt {
+        assert!(
+            table.lines().any(|t| t == line),
+            "README line not in the output: {line:?}"
+        );
+    }
     let all = family("table", &["--all"]);
     assert!(widest(&all) <= 80);
     let json: serde_json::Value = serde_json::from_str(&family("json", &[])).unwrap();
@@ -153,7 +171,11 @@ fn the_family_table_fits_two_screens_and_starts_with_what_to_fix() {
 }
 
 fn generated(entries: usize) -> tempfile::NamedTempFile {
-    let vault = generator::generate(entries, 42, generator::Mix::Realistic);
+    generated_with(entries, generator::Mix::Realistic)
+}
+
+fn generated_with(entries: usize, mix: generator::Mix) -> tempfile::NamedTempFile {
+    let vault = generator::generate(entries, 42, mix);
     let file = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
     generator::write_bitwarden(&vault.rows, std::fs::File::create(file.path()).unwrap()).unwrap();
     file
@@ -177,8 +199,27 @@ fn a_300_account_vault_table_stays_under_200_lines() {
     assert!(table.contains("top 10 shown"), "only the top 10 are shown");
 }
 
+/// Dense near reuse (a few hundred shared words): similar groups stay split
+/// by shared base, never one finding naming a large share of the vault.
 #[test]
-#[ignore = "audits a 5,000-account vault (slow in debug builds)"]
+fn similar_groups_of_a_dense_300_account_vault_stay_small() {
+    let file = generated_with(300, generator::Mix::SharedWords);
+    let json: serde_json::Value = serde_json::from_str(&report_of(&file, "json")).unwrap();
+    let similar: Vec<usize> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == "similar")
+        .map(|f| f["accounts"].as_array().unwrap().len())
+        .collect();
+    assert!(similar.len() > 5, "{similar:?}");
+    assert!(similar.iter().all(|&n| n <= 30), "{similar:?}");
+    let table = report_of(&file, "table");
+    assert!(table.lines().count() < 200);
+}
+
+/// A 5,000-account vault (about 4 s with a debug build).
+#[test]
 fn markdown_of_a_5000_account_vault_fits_a_github_comment() {
     let file = generated(5_000);
     let md = report_of(&file, "markdown");

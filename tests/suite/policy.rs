@@ -46,7 +46,9 @@ fn accepted_risks_are_suppressed_and_listed() {
     assert_eq!(suppressed[0]["fingerprint"], fps[0].as_str());
     audit(&[&alice(), "--only", "reuse", "--policy", &path])
         .assert()
-        .stdout(predicate::str::contains("1 finding(s) accepted"));
+        .stdout(predicate::str::contains(
+            "1 finding accepted as a known risk",
+        ));
 }
 
 #[test]

@@ -497,12 +497,17 @@ fn kind_label(kind: FindingKind) -> &'static str {
     }
 }
 
-/// `member: account`, linked to the account.
-fn account_link(a: &AccountReport) -> String {
+/// `member: account` (just `account` when the audit has one member), linked
+/// to the account.
+fn account_link(a: &AccountReport, one_member: bool) -> String {
+    let member = if one_member {
+        String::new()
+    } else {
+        format!("{}: ", esc(&a.member))
+    };
     format!(
-        "<a href=\"#{}\">{}: {}</a>",
+        "<a href=\"#{}\">{member}{}</a>",
         esc(&a.id),
-        esc(&a.member),
         esc(&account_name(a))
     )
 }
@@ -560,7 +565,7 @@ fn finding(audit: &Audit, f: &Finding, out: &mut dyn Write) -> io::Result<()> {
         .accounts
         .iter()
         .filter_map(|id| account(audit, id))
-        .map(account_link)
+        .map(|a| account_link(a, audit.summary.members.len() == 1))
         .collect();
     let who = if links.len() > ACCOUNTS_SHOWN {
         format!(

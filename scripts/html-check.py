@@ -45,6 +45,7 @@ FLAGS = [
     "--no-first-run",
     "--no-default-browser-check",
     "--hide-scrollbars",
+    "--disable-dev-shm-usage",
     "--remote-debugging-pipe",
 ]
 

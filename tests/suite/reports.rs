@@ -482,3 +482,34 @@ fn html_plan_is_a_checklist_per_member_in_the_plans_order_linked_to_findings() {
         );
     }
 }
+
+#[test]
+fn html_shows_check_warnings_above_the_summary_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let inventory = dir.path().join("inventory.toml");
+    std::fs::write(
+        &inventory,
+        "[[codes]]\nsite = \"nowhere.example\"\nwhere = \"<b>drawer</b>\"\n",
+    )
+    .unwrap();
+    let alice = sample("family/alice.csv").display().to_string();
+    let out = audit(&[
+        &alice,
+        "--recovery-inventory",
+        &inventory.display().to_string(),
+        "--format",
+        "html",
+    ])
+    .output()
+    .unwrap();
+    let html = String::from_utf8(out.stdout).unwrap();
+    let notes = html
+        .find("<div class=\"notes\" role=\"note\"><ul><li><b>2FA and backup codes:</b> recovery inventory ")
+        .expect("the warning, named by what the check looks at");
+    assert!(
+        notes < html.find("id=\"health\"").unwrap(),
+        "above the summary"
+    );
+    assert!(html[notes..].contains("&#x27;nowhere.example&#x27; matches no audited account"));
+    assert!(!html.contains("check recovery:"), "no internal check name");
+}

@@ -154,7 +154,9 @@ fn capitalise(s: &str) -> String {
 }
 
 /// A banner for every check that did not run or did not finish (checks with
-/// the same status and reason share one), and for export rows not read.
+/// the same status and reason share one), the checks' warnings (inventory
+/// lines matching no account, pairs a merged report could not compare...),
+/// and a banner for export rows not read.
 fn banners(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     let mut groups: Vec<(CheckStatus, &str, Vec<String>)> = Vec::new();
     for c in audit
@@ -192,6 +194,26 @@ fn banners(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
             } else {
                 "."
             },
+        )?;
+    }
+    let warnings: Vec<String> = audit
+        .checks
+        .iter()
+        .flat_map(|c| {
+            c.warnings.iter().map(move |w| {
+                format!(
+                    "<li><b>{}:</b> {}</li>",
+                    esc(&capitalise(topic(c.check))),
+                    esc(w)
+                )
+            })
+        })
+        .collect();
+    if !warnings.is_empty() {
+        writeln!(
+            out,
+            "<div class=\"notes\" role=\"note\"><ul>{}</ul></div>",
+            warnings.concat()
         )?;
     }
     for src in audit.sources.iter().filter(|s| s.skipped > 0) {
@@ -716,11 +738,6 @@ fn footer(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
                 esc(c.note.as_deref().unwrap_or(""))
             ));
         }
-        notes.extend(
-            c.warnings
-                .iter()
-                .map(|w| format!("check {}: {}", c.check.as_str(), esc(w))),
-        );
     }
     notes.extend(
         s.policy_warnings

@@ -70,7 +70,7 @@ fn header(audit: &Audit, members: &[MemberHealth], out: &mut dyn Write) -> io::R
         plural(members.len(), "person", "people"),
         plural(s.accounts, "account", "accounts"),
         esc(&audit.generated_at),
-        esc(&audit.generated_at),
+        esc(&readable_time(&audit.generated_at)),
     )?;
     let failing = s.verdict.failing.len();
     let text = match s.verdict.status {
@@ -100,6 +100,21 @@ fn header(audit: &Audit, members: &[MemberHealth], out: &mut dyn Write) -> io::R
             " <a href=\"#plan\">Start with the plan</a>."
         }
     )
+}
+
+/// `2026-01-01T09:30:00Z` as `2026-01-01 09:30 UTC`; anything else as it is.
+fn readable_time(rfc3339: &str) -> String {
+    match rfc3339.as_bytes() {
+        [date @ .., b'T', h1, h2, b':', m1, m2, b':', _, _, b'Z'] if date.len() == 10 => format!(
+            "{} {}{}:{}{} UTC",
+            &rfc3339[..10],
+            *h1 as char,
+            *h2 as char,
+            *m1 as char,
+            *m2 as char
+        ),
+        _ => rfc3339.to_owned(),
+    }
 }
 
 /// The plain name of what a check looks at, for banners and headings.
@@ -767,4 +782,35 @@ fn footer(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     writeln!(out, "</footer>")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_read_as_date_and_minute_in_utc() {
+        assert_eq!(
+            readable_time("2026-01-01T09:30:59Z"),
+            "2026-01-01 09:30 UTC"
+        );
+        assert_eq!(
+            readable_time("2026-01-01T09:30:59+02:00"),
+            "2026-01-01T09:30:59+02:00"
+        );
+        assert_eq!(readable_time("é"), "é");
+    }
+
+    #[test]
+    fn lists_read_as_sentences() {
+        assert_eq!(and_list(&[]), "");
+        assert_eq!(and_list(&["a".into()]), "a");
+        assert_eq!(
+            and_list(&["a".into(), "b".into(), "c".into()]),
+            "a, b and c"
+        );
+        assert_eq!(capitalise("éa"), "Éa");
+        assert_eq!(plural(1, "item", "items"), "1 item");
+        assert_eq!(plural(0, "item", "items"), "0 items");
+    }
 }

@@ -2,7 +2,7 @@
 //! severities, check ids, finding kinds and the report's account ids. It
 //! imports nothing from the crate.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The report id of account `i` (its index among the audited accounts):
 /// `A1`, `A2`, ... The one place ids are made; [`account_index`] reads them.
@@ -16,7 +16,7 @@ pub fn account_index(id: &str) -> Option<usize> {
 }
 
 /// How serious a finding is. Ordered: `info < low < medium < high < critical`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -59,7 +59,7 @@ impl std::fmt::Display for Severity {
 }
 
 /// A check that can be selected with `--only` / `--skip`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckId {
     /// Identical passwords, within a member and across members.
@@ -124,7 +124,7 @@ impl CheckId {
 }
 
 /// The kind of a finding (the JSON `check` field).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
     Reuse,

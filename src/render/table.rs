@@ -134,6 +134,23 @@ fn headline(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()> 
     write_wrapped(out, &text, "", "  ", style)
 }
 
+/// The plan's first three items, so that the report starts with what to
+/// fix first: `Fix first: bob: Outlook, carol: iCloud, bob: PayPal (the plan
+/// is below)`.
+fn fix_first(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()> {
+    if audit.plan.is_empty() {
+        return Ok(());
+    }
+    let top: Vec<String> = audit
+        .plan
+        .iter()
+        .take(3)
+        .map(|i| format!("{}: {}", terminal(&i.member), terminal(&i.name)))
+        .collect();
+    let text = format!("Fix first: {} (the plan is below)", top.join(", "));
+    write_wrapped(out, &text, "", "  ", style)
+}
+
 /// Each export, what became of its rows, and its warnings.
 fn sources(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()> {
     for src in &audit.sources {
@@ -447,6 +464,7 @@ fn more(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()> {
 
 pub fn render(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()> {
     headline(audit, out, style)?;
+    fix_first(audit, out, style)?;
     sources(audit, out, style)?;
     notes(audit, out, style)?;
     writeln!(out)?;

@@ -147,8 +147,10 @@ pub struct Availability {
     pub documentation: Option<String>,
     pub source: DirectorySource,
     /// The service holds money (a bank, payments, an exchange, a broker).
+    #[serde(default)]
     pub money: bool,
     /// The service is a mailbox (its address can reset other accounts).
+    #[serde(default)]
     pub mailbox: bool,
 }
 

@@ -35,6 +35,8 @@ pub struct Audit {
     pub accounts: Vec<AccountReport>,
     pub findings: Vec<Finding>,
     /// The action plan: one item per account that needs work, ranked (see [`plan`]).
+    /// A report written before the plan existed reads back with none.
+    #[serde(default)]
     pub plan: Vec<PlanItem>,
     pub summary: Summary,
     /// Public datasets the checks used, with their licence and credit.

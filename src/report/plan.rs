@@ -14,12 +14,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{AccountReport, Finding, FindingKind, HubIssue, Severity, account_index};
 
 /// What puts an item where it is in the plan, highest stake first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stake {
     /// A mailbox that can reset other accounts.
@@ -53,7 +53,7 @@ impl Stake {
 }
 
 /// What a step asks for. Steps of an item come in this order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StepKind {
     /// Log in through the https:// address.
@@ -90,7 +90,7 @@ impl StepKind {
 }
 
 /// One concrete thing to do.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanStep {
     pub kind: StepKind,
     /// The step in plain words, with its reasons (not escaped).
@@ -100,7 +100,7 @@ pub struct PlanStep {
 }
 
 /// One account that needs work (the JSON `plan[]`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanItem {
     /// Position in the whole plan, 1 first. A member's items keep their
     /// order, so "a member's top 10" is their first 10 items.
@@ -876,5 +876,14 @@ mod tests {
         let json = serde_json::to_value(&plan[0]).unwrap();
         assert_eq!(json["stake"], "weak");
         assert_eq!(json["steps"][0]["kind"], "change_password");
+    }
+
+    #[test]
+    fn the_plan_reads_back_from_its_json() {
+        let (accounts, findings) = sample();
+        let plan = build(&accounts, &findings);
+        let text = serde_json::to_string(&plan).unwrap();
+        let back: Vec<PlanItem> = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, plan);
     }
 }

@@ -135,6 +135,13 @@ fn the_family_table_fits_two_screens_and_starts_with_what_to_fix() {
     let lines = table.lines().count();
     assert!(lines <= 100, "{lines} lines:\n{table}");
     assert!(widest(&table) <= 80, "wider than 80 columns:\n{table}");
+    assert!(
+        table
+            .lines()
+            .take(3)
+            .any(|l| l.starts_with("Fix first: bob: Outlook, carol: iCloud")),
+        "starts with what to fix first:\n{table}"
+    );
     let plan = table.find("What to fix first").expect("the plan");
     assert!(
         table[plan..].contains("Outlook"),
@@ -218,8 +225,9 @@ fn similar_groups_of_a_dense_300_account_vault_stay_small() {
     assert!(table.lines().count() < 200);
 }
 
-/// A 5,000-account vault (about 4 s with a debug build).
+/// A 5,000-account vault (about 4 s with a debug build, more under load).
 #[test]
+#[ignore = "a 5,000-account vault"]
 fn markdown_of_a_5000_account_vault_fits_a_github_comment() {
     let file = generated(5_000);
     let md = report_of(&file, "markdown");

@@ -513,3 +513,47 @@ fn html_shows_check_warnings_above_the_summary_in_words() {
     assert!(html[notes..].contains("&#x27;nowhere.example&#x27; matches no audited account"));
     assert!(!html.contains("check recovery:"), "no internal check name");
 }
+
+/// A 300-account vault: the page folds what is long (the account list, the
+/// findings of a check after the first ten, a member's plan after ten
+/// items) and still shows every finding and every account.
+#[test]
+fn html_of_a_300_account_vault_folds_long_lists() {
+    use crate::zxcvbn_equivalence::generator;
+    let vault = generator::generate(300, 42, generator::Mix::Realistic);
+    let file = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    generator::write_bitwarden(&vault.rows, std::fs::File::create(file.path()).unwrap()).unwrap();
+    let path = file.path().display().to_string();
+    let html = |format: &str| {
+        let out = audit(&[&format!("family={path}"), "--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let doc: serde_json::Value = serde_json::from_str(&html("json")).unwrap();
+    let page = html("html");
+    let findings = doc["findings"].as_array().unwrap().len();
+    let plan = doc["plan"].as_array().unwrap().len();
+    assert!(
+        findings > 30 && plan > 10,
+        "{findings} findings, {plan} items"
+    );
+    assert_eq!(
+        page.matches("<article class=\"finding\" id=\"F").count(),
+        findings
+    );
+    assert_eq!(page.matches("<li id=\"A").count(), 300);
+    assert_eq!(page.matches("<input type=\"checkbox\"").count(), plan);
+    // Folded: the 300 accounts, a member's plan after 10 items, a check's findings after 10.
+    assert!(
+        page.contains("<details><summary>family: 300 accounts, "),
+        "account list open"
+    );
+    assert!(page.contains(&format!(
+        "<details><summary>{} more items for family</summary>",
+        plan - 10
+    )));
+    assert!(page.contains(" more findings</summary>") || page.contains("1 more finding</summary>"));
+    assert!(page.len() < 600_000, "{} bytes", page.len());
+}

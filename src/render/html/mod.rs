@@ -584,8 +584,12 @@ fn details(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
         if found.len() > FINDINGS_SHOWN {
             writeln!(
                 out,
-                "<details><summary>{} more</summary>",
-                plural(found.len() - FINDINGS_SHOWN, "finding", "findings")
+                "<details><summary>{}</summary>",
+                plural(
+                    found.len() - FINDINGS_SHOWN,
+                    "more finding",
+                    "more findings"
+                )
             )?;
             for f in &found[FINDINGS_SHOWN..] {
                 finding(audit, f, out)?;

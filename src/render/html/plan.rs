@@ -43,8 +43,8 @@ pub fn section(audit: &Audit, members: &[MemberHealth], out: &mut dyn Write) -> 
         if items.len() > ITEMS_SHOWN {
             writeln!(
                 out,
-                "<details><summary>{} more for {}</summary><ol class=\"plan\">",
-                plural(items.len() - ITEMS_SHOWN, "item", "items"),
+                "<details><summary>{} for {}</summary><ol class=\"plan\">",
+                plural(items.len() - ITEMS_SHOWN, "more item", "more items"),
                 esc(&m.member)
             )?;
             for item in &items[ITEMS_SHOWN..] {

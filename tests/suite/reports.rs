@@ -371,6 +371,16 @@ fn html_health_page_starts_with_the_summary_and_keeps_jargon_in_the_footer() {
         page.contains("with 2FA have saved backup codes"),
         "readiness sentence"
     );
+    // Each card links to its member's checklist.
+    for (n, member) in ["alice", "bob", "carol"].iter().enumerate() {
+        let card = element(page, &format!("m{}", n + 1));
+        assert!(card.contains(&format!("<h3>{member}</h3>")), "{card}");
+        assert!(
+            card.contains(&format!("<a href=\"#plan-m{}\">", n + 1)),
+            "{card}"
+        );
+        assert!(page.contains(&format!("<h3 id=\"plan-m{}\">{member} ", n + 1)));
+    }
     // Three charts, each an SVG image with a text alternative and its numbers.
     assert_eq!(page.matches("<svg viewBox=").count(), 3);
     assert_eq!(page.matches("role=\"img\" aria-label=\"").count(), 3 + 3);

@@ -298,6 +298,12 @@ fn member_summary(
         (0, s) => format!("{s} to fix soon"),
         (u, s) => format!("{u} to fix now, {s} soon"),
     };
+    // Link to the member's checklist (the plan section numbers its headings alike).
+    let todo = if audit.plan.iter().any(|p| p.member == m.member) {
+        format!("<a href=\"#plan-m{}\">{todo}</a>", n + 1)
+    } else {
+        todo
+    };
     writeln!(
         out,
         "<article class=\"member-summary\" id=\"m{}\"><div class=\"member-head\"><span class=\"grade grade-{letter}\" aria-label=\"grade {letter}\">{letter}</span>\

@@ -21,7 +21,7 @@ fn score_all(rows: &[generator::Row]) -> Vec<Strength> {
     rows.par_iter()
         .with_min_len(16)
         .map(|r| {
-            let domain = vaultlint::domain::of_url(&r.url);
+            let domain = vaultlint::site::of_url(&r.url);
             strength(
                 &r.password,
                 &user_inputs(&r.username, &r.title, domain.as_deref()),
@@ -82,7 +82,7 @@ fn vendored_vs_crates_io(c: &mut Criterion) {
         .rows
         .iter()
         .map(|r| {
-            let domain = vaultlint::domain::of_url(&r.url);
+            let domain = vaultlint::site::of_url(&r.url);
             let scored: String = r.password.chars().take(scored_len(&r.password)).collect();
             (
                 scored,

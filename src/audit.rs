@@ -11,10 +11,10 @@ use crate::model::{EntryKind, Vault};
 use crate::progress::Progress;
 use crate::report::{
     AccountReport, Audit, CheckRun, CheckStatus, Finding, MemberSummary, SCHEMA_VERSION, Severity,
-    SourceReport, Summary, Suppressed, Tool, Verdict, VerdictStatus,
+    SourceReport, Summary, Suppressed, Tool, Verdict, VerdictStatus, account_id,
 };
 use crate::settings::Settings;
-use crate::{domain, exit};
+use crate::{exit, site};
 
 /// Imports every input into one vault. The first unreadable file stops the
 /// run with an error naming it.
@@ -71,18 +71,17 @@ pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit
             });
             continue;
         }
-        if check == CheckId::Pwned && settings.pwned.is_off() {
-            checks::pwned::mark_skipped(&ctx, &mut facts);
+        let outcome = checks::run(check, &ctx, &mut facts);
+        if let Some(why) = outcome.skipped {
             runs.push(CheckRun {
                 check,
                 status: CheckStatus::Skipped,
-                note: Some(crate::pwned::OFF_NOTE.into()),
-                warnings: Vec::new(),
+                note: Some(why),
+                warnings: outcome.warnings,
                 rows_not_checked: 0,
             });
             continue;
         }
-        let outcome = checks::run(check, &ctx, &mut facts);
         if let Some(note) = &outcome.incomplete {
             reasons.push(format!("check {} could not finish: {note}", check.as_str()));
         }
@@ -117,7 +116,7 @@ pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit
 }
 
 fn domain_of(ctx: &Context, i: usize) -> Option<String> {
-    ctx.entry(i).urls.iter().find_map(|u| domain::of_url(u))
+    ctx.entry(i).urls.iter().find_map(|u| site::of_url(u))
 }
 
 /// Identity of an account across runs: member, title, username, domain (not
@@ -147,141 +146,27 @@ fn fingerprint(ctx: &Context, d: &Draft) -> String {
     hex::encode(&h.finalize()[..8])
 }
 
+/// Builds the report from the checks' drafts and facts: policy severities
+/// and order, fingerprints and accepted risks, ids, per-account and
+/// per-source reports, the summary with its verdict.
 fn assemble(
     ctx: &Context,
     settings: &Settings,
-    mut drafts: Vec<Draft>,
+    drafts: Vec<Draft>,
     checks: Vec<CheckRun>,
-    mut facts: Facts,
+    facts: Facts,
     check_reasons: Vec<String>,
 ) -> Audit {
-    let vault = ctx.vault;
-    for d in &mut drafts {
-        d.accounts.sort_unstable();
-        d.accounts.dedup();
-        if let Some(sev) = settings.policy.severity.get(&d.kind) {
-            d.severity = *sev;
-        }
-    }
-    drafts.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then(a.kind.cmp(&b.kind))
-            .then(a.accounts.cmp(&b.accounts))
-    });
-    use crate::report::account_id;
-
-    let today = settings.now.date_naive();
-    let mut used = vec![false; settings.policy.ignore.len()];
-    let mut suppressed = Vec::new();
-    let mut kept: Vec<(Draft, String)> = Vec::new();
-    for d in drafts {
-        let fp = fingerprint(ctx, &d);
-        let accepted = settings
-            .policy
-            .ignore
-            .iter()
-            .position(|ig| ig.fingerprint == fp);
-        match accepted {
-            Some(k) if settings.policy.ignore[k].expires.is_none_or(|e| e >= today) => {
-                used[k] = true;
-                let ig = &settings.policy.ignore[k];
-                suppressed.push(Suppressed {
-                    fingerprint: fp,
-                    check: d.kind,
-                    severity: d.severity,
-                    accounts: d.accounts.iter().map(|&i| account_id(i)).collect(),
-                    reason: ig.reason.clone(),
-                    expires: ig.expires.map(|e| e.to_string()),
-                });
-            }
-            _ => kept.push((d, fp)),
-        }
-    }
-    let mut policy_warnings = Vec::new();
-    for (k, ig) in settings.policy.ignore.iter().enumerate() {
-        if let Some(e) = ig.expires.filter(|e| *e < today) {
-            policy_warnings.push(format!(
-                "the accepted risk {} expired on {e}: it is reported again",
-                ig.fingerprint
-            ));
-        } else if !used[k] {
-            policy_warnings.push(format!(
-                "no finding has fingerprint {}: the ignore entry can be removed",
-                ig.fingerprint
-            ));
-        }
-    }
-    let drafts: Vec<Draft> = kept.iter().map(|(d, _)| d.clone()).collect();
-    let findings: Vec<Finding> = kept
-        .into_iter()
-        .enumerate()
-        .map(|(n, (d, fingerprint))| Finding {
-            id: format!("F{}", n + 1),
-            check: d.kind,
-            severity: d.severity,
-            accounts: d.accounts.iter().map(|&i| account_id(i)).collect(),
-            message: d.message,
-            fingerprint,
-            details: d.details,
-        })
-        .collect();
-
-    let mut per_account: Vec<Vec<String>> = vec![Vec::new(); ctx.accounts.len()];
-    for (f, d) in findings.iter().zip(&drafts) {
-        for &i in &d.accounts {
-            per_account[i].push(f.id.clone());
-        }
-    }
-
-    let accounts: Vec<AccountReport> = (0..ctx.accounts.len())
-        .map(|i| {
-            let e = ctx.entry(i);
-            AccountReport {
-                id: account_id(i),
-                member: ctx.member(i).to_owned(),
-                source: vault.sources[e.source].path.clone(),
-                row: e.row,
-                title: e.title.clone(),
-                url: e.url().map(str::to_owned),
-                domain: domain_of(ctx, i),
-                username: e.username.clone(),
-                has_totp: e.has_totp(),
-                strength: facts.strength[i].take(),
-                similar_group: facts.similar_group[i].take(),
-                pwned: facts.pwned[i].take(),
-                recovery: facts.recovery[i].take(),
-                findings: std::mem::take(&mut per_account[i]),
-            }
-        })
-        .collect();
-
-    let sources: Vec<SourceReport> = vault
-        .sources
-        .iter()
-        .enumerate()
-        .map(|(s, src)| {
-            let of_source = vault.entries.iter().filter(|e| e.source == s);
-            SourceReport {
-                path: src.path.clone(),
-                member: src.member.clone(),
-                format: src.format.to_owned(),
-                rows: src.rows,
-                accounts: of_source.clone().filter(|e| e.is_account()).count(),
-                skipped: src.skipped.len(),
-                skipped_rows: src.skipped.clone(),
-                deleted: src.deleted,
-                logins_without_password: src.no_password,
-                folders: src.folders,
-                encoding: src.encoding.to_owned(),
-                other_items: of_source
-                    .filter(|e| !e.deleted && !e.is_account() && e.kind != EntryKind::Login)
-                    .count(),
-                warnings: src.warnings.clone(),
-            }
-        })
-        .collect();
-
+    let drafts = apply_policy(settings, drafts);
+    let Triage {
+        kept,
+        suppressed,
+        warnings: policy_warnings,
+    } = triage(ctx, settings, drafts);
+    let (drafts, fingerprints): (Vec<Draft>, Vec<String>) = kept.into_iter().unzip();
+    let findings = number_findings(&drafts, fingerprints);
+    let accounts = account_reports(ctx, &drafts, &findings, facts);
+    let sources = source_reports(ctx.vault);
     let finding_members: Vec<Vec<&str>> = drafts
         .iter()
         .map(|d| {
@@ -318,6 +203,162 @@ fn assemble(
         summary,
         data_sources: Vec::new(),
     }
+}
+
+/// Each draft's accounts sorted and distinct, its severity as the policy
+/// file sets for its kind; drafts ordered by severity (highest first),
+/// kind and accounts.
+fn apply_policy(settings: &Settings, mut drafts: Vec<Draft>) -> Vec<Draft> {
+    for d in &mut drafts {
+        d.accounts.sort_unstable();
+        d.accounts.dedup();
+        if let Some(sev) = settings.policy.severity.get(&d.kind) {
+            d.severity = *sev;
+        }
+    }
+    drafts.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.kind.cmp(&b.kind))
+            .then(a.accounts.cmp(&b.accounts))
+    });
+    drafts
+}
+
+/// Drafts sorted into those reported (with their fingerprints) and those
+/// the policy accepts as risks, and what the policy's ignore list should say.
+struct Triage {
+    kept: Vec<(Draft, String)>,
+    suppressed: Vec<Suppressed>,
+    warnings: Vec<String>,
+}
+
+/// Fingerprints each draft and suppresses those an unexpired ignore entry
+/// accepts; warns about ignore entries that expired or match nothing.
+fn triage(ctx: &Context, settings: &Settings, drafts: Vec<Draft>) -> Triage {
+    let ignore = &settings.policy.ignore;
+    let today = settings.now.date_naive();
+    let mut used = vec![false; ignore.len()];
+    let mut out = Triage {
+        kept: Vec::new(),
+        suppressed: Vec::new(),
+        warnings: Vec::new(),
+    };
+    for d in drafts {
+        let fp = fingerprint(ctx, &d);
+        match ignore.iter().position(|ig| ig.fingerprint == fp) {
+            Some(k) if ignore[k].expires.is_none_or(|e| e >= today) => {
+                used[k] = true;
+                out.suppressed.push(Suppressed {
+                    fingerprint: fp,
+                    check: d.kind,
+                    severity: d.severity,
+                    accounts: d.accounts.iter().map(|&i| account_id(i)).collect(),
+                    reason: ignore[k].reason.clone(),
+                    expires: ignore[k].expires.map(|e| e.to_string()),
+                });
+            }
+            _ => out.kept.push((d, fp)),
+        }
+    }
+    for (ig, used) in ignore.iter().zip(used) {
+        if let Some(e) = ig.expires.filter(|e| *e < today) {
+            out.warnings.push(format!(
+                "the accepted risk {} expired on {e}: it is reported again",
+                ig.fingerprint
+            ));
+        } else if !used {
+            out.warnings.push(format!(
+                "no finding has fingerprint {}: the ignore entry can be removed",
+                ig.fingerprint
+            ));
+        }
+    }
+    out
+}
+
+/// The reported findings, numbered `F1`, `F2`... in order.
+fn number_findings(drafts: &[Draft], fingerprints: Vec<String>) -> Vec<Finding> {
+    drafts
+        .iter()
+        .zip(fingerprints)
+        .enumerate()
+        .map(|(n, (d, fingerprint))| Finding {
+            id: format!("F{}", n + 1),
+            check: d.kind,
+            severity: d.severity,
+            accounts: d.accounts.iter().map(|&i| account_id(i)).collect(),
+            message: d.message.clone(),
+            fingerprint,
+            details: d.details.clone(),
+        })
+        .collect()
+}
+
+/// One report per audited account: what it is, the facts the checks
+/// recorded, the ids of its findings.
+fn account_reports(
+    ctx: &Context,
+    drafts: &[Draft],
+    findings: &[Finding],
+    mut facts: Facts,
+) -> Vec<AccountReport> {
+    let mut per_account: Vec<Vec<String>> = vec![Vec::new(); ctx.accounts.len()];
+    for (f, d) in findings.iter().zip(drafts) {
+        for &i in &d.accounts {
+            per_account[i].push(f.id.clone());
+        }
+    }
+    (0..ctx.accounts.len())
+        .map(|i| {
+            let e = ctx.entry(i);
+            AccountReport {
+                id: account_id(i),
+                member: ctx.member(i).to_owned(),
+                source: ctx.vault.sources[e.source].path.clone(),
+                row: e.row,
+                title: e.title.clone(),
+                url: e.url().map(str::to_owned),
+                domain: domain_of(ctx, i),
+                username: e.username.clone(),
+                has_totp: e.has_totp(),
+                strength: facts.strength[i].take(),
+                similar_group: facts.similar_group[i].take().flatten(),
+                pwned: facts.pwned[i].take(),
+                recovery: facts.recovery[i].take(),
+                findings: std::mem::take(&mut per_account[i]),
+            }
+        })
+        .collect()
+}
+
+/// One report per input file: its rows and what became of them.
+fn source_reports(vault: &Vault) -> Vec<SourceReport> {
+    vault
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(s, src)| {
+            let of_source = vault.entries.iter().filter(|e| e.source == s);
+            SourceReport {
+                path: src.path.clone(),
+                member: src.member.clone(),
+                format: src.format.to_owned(),
+                rows: src.rows,
+                accounts: of_source.clone().filter(|e| e.is_account()).count(),
+                skipped: src.skipped.len(),
+                skipped_rows: src.skipped.clone(),
+                deleted: src.deleted,
+                logins_without_password: src.no_password,
+                folders: src.folders,
+                encoding: src.encoding.to_owned(),
+                other_items: of_source
+                    .filter(|e| !e.deleted && !e.is_account() && e.kind != EntryKind::Login)
+                    .count(),
+                warnings: src.warnings.clone(),
+            }
+        })
+        .collect()
 }
 
 /// `alice.csv: 2 row(s) could not be read (lines 3, 7)`, naming at most 5 lines.

@@ -164,7 +164,7 @@ impl BreachList {
                     .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
                 name: r.name,
                 title: r.title,
-                domain: crate::domain::registrable(&domain),
+                domain: crate::site::registrable(&domain),
                 added,
                 pwn_count: r.pwn_count,
                 data_classes: r.data_classes,

@@ -10,7 +10,7 @@ use crate::finding::CheckId;
 use crate::import::{FormatChoice, format_by_id, generic::ColumnMap};
 use crate::render::ReportFormat;
 use crate::report::Severity;
-use crate::settings::{Policy, Settings, parse_inputs};
+use crate::settings::{Policy, Settings, Terminal, parse_inputs};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -304,7 +304,7 @@ pub struct TwoFactorUpdateArgs {
     pub output: PathBuf,
 
     /// Where to download it from (the 2fa.directory API v3 `all.json`).
-    #[arg(long, value_name = "URL", default_value = crate::checks::recovery::directory::DEFAULT_URL)]
+    #[arg(long, value_name = "URL", default_value = crate::tfa_directory::DEFAULT_URL)]
     pub url: String,
 }
 
@@ -343,11 +343,26 @@ impl RecoveryArgs {
         })
     }
 
+    /// Reads the inventory and directory files now, so a bad file is an
+    /// input error (naming the file and line) before any check runs.
     pub fn settings(&self) -> Result<crate::checks::recovery::RecoverySettings, InputError> {
-        crate::checks::recovery::RecoverySettings::load(
-            self.recovery_inventory.as_deref(),
-            self.two_factor_directory.as_deref(),
-        )
+        use crate::checks::recovery::{Inventory, RecoverySettings};
+        use std::sync::Arc;
+        let inventory = self.recovery_inventory.as_deref().map(|path| {
+            let text = std::fs::read_to_string(path).map_err(|e| InputError::Io {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            Inventory::parse(&text, path)
+        });
+        let directory = self
+            .two_factor_directory
+            .as_deref()
+            .map(crate::tfa_directory::Directory::load);
+        Ok(RecoverySettings {
+            inventory: inventory.transpose()?.map(Arc::new),
+            directory: directory.transpose()?.map(Arc::new),
+        })
     }
 }
 
@@ -437,9 +452,9 @@ pub struct AuditArgs {
     #[arg(long)]
     pub allow_incomplete: bool,
 
-    /// Run only these checks (comma-separated): reuse, similar, weak, pwned,
-    /// site_breach, recovery, insecure_url.
-    #[arg(long, value_name = "CHECKS", value_delimiter = ',')]
+    /// Run only these checks (comma-separated; the list is generated from the
+    /// check registry).
+    #[arg(long, value_name = "CHECKS", value_delimiter = ',', help = only_help())]
     pub only: Vec<String>,
 
     /// Skip these checks (comma-separated).
@@ -462,6 +477,14 @@ pub struct AuditArgs {
     pub recovery: RecoveryArgs,
 }
 
+/// `--only`'s help: every check's name, from the registry.
+fn only_help() -> String {
+    format!(
+        "Run only these checks (comma-separated): {}",
+        CheckId::names()
+    )
+}
+
 fn parse_severity(s: &str) -> Result<Severity, String> {
     Severity::parse(s)
         .ok_or_else(|| format!("'{s}' is not one of info, low, medium, high, critical"))
@@ -473,10 +496,9 @@ fn parse_checks(names: &[String], flag: &str) -> Result<Vec<CheckId>, InputError
         .filter(|n| !n.trim().is_empty())
         .map(|n| {
             CheckId::parse(n).ok_or_else(|| {
-                let known: Vec<&str> = CheckId::ALL.iter().map(|c| c.as_str()).collect();
                 InputError::Usage(format!(
                     "{flag}: unknown check '{n}' (known: {})",
-                    known.join(", ")
+                    CheckId::names()
                 ))
             })
         })
@@ -548,6 +570,14 @@ impl AuditArgs {
             pwned: self.pwned.settings()?,
             recovery: self.recovery.settings()?,
             site_breach: self.recovery.site_breach()?,
+            terminal: Terminal::resolve(
+                match self.color {
+                    ColorChoice::Always => Some(true),
+                    ColorChoice::Never => Some(false),
+                    ColorChoice::Auto => None,
+                },
+                self.output.is_none(),
+            ),
             now: crate::settings::now_from_env()?,
         })
     }

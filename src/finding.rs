@@ -58,48 +58,160 @@ impl std::fmt::Display for Severity {
     }
 }
 
-/// A check that can be selected with `--only` / `--skip`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckId {
-    /// Identical passwords, within a member and across members.
-    Reuse,
-    /// Distinct passwords one cheap tweak apart (near reuse).
-    Similar,
-    /// Weak passwords (zxcvbn).
-    Weak,
-    /// Passwords in Have I Been Pwned's Pwned Passwords (k-anonymity).
-    Pwned,
-    /// 2FA and backup codes, available 2FA, recovery mailboxes.
-    Recovery,
-    /// Logins on plain `http://`.
-    InsecureUrl,
-    /// Accounts on sites breached since their password was set (HIBP's breach list).
-    SiteBreach,
+/// Declares the checks: each one's id, name, description, finding kinds and
+/// the checks whose facts it reads, in one place. From it come [`CheckId`],
+/// [`CheckInfo`] for each, and the run order [`CheckId::ALL`].
+macro_rules! checks {
+    ($(
+        $(#[$doc:meta])*
+        $id:ident {
+            name: $name:literal,
+            description: $description:literal,
+            kinds: [$($kind:ident),* $(,)?],
+            reads: [$($reads:ident),* $(,)?] $(,)?
+        }
+    ),* $(,)?) => {
+        /// A check that can be selected with `--only` / `--skip`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum CheckId {
+            $($(#[$doc])* $id,)*
+        }
+
+        /// Every check's facts, in declaration order (`CheckId as usize`).
+        pub const CHECKS: &[CheckInfo] = &[$(
+            CheckInfo {
+                id: CheckId::$id,
+                name: $name,
+                description: $description,
+                kinds: &[$(FindingKind::$kind),*],
+                reads: &[$(CheckId::$reads),*],
+            },
+        )*];
+    };
 }
 
+/// What a check is: declared once in [`checks!`].
+#[derive(Debug, Clone, Copy)]
+pub struct CheckInfo {
+    pub id: CheckId,
+    /// Its `--only`/`--skip` name and JSON `check` value (`insecure_url`).
+    pub name: &'static str,
+    /// One line for `--help` and the docs.
+    pub description: &'static str,
+    /// The finding kinds it produces.
+    pub kinds: &'static [FindingKind],
+    /// Checks whose per-account facts it reads: it runs after them.
+    pub reads: &'static [CheckId],
+}
+
+checks! {
+    /// Identical passwords, within a member and across members.
+    Reuse {
+        name: "reuse",
+        description: "identical passwords on several accounts",
+        kinds: [Reuse, ReuseAcrossMembers],
+        reads: [],
+    },
+    /// Distinct passwords one cheap tweak apart (near reuse).
+    Similar {
+        name: "similar",
+        description: "passwords one small tweak apart (Summer2022! / Summer2023!)",
+        kinds: [Similar, SimilarAcrossMembers],
+        reads: [],
+    },
+    /// Weak passwords (zxcvbn).
+    Weak {
+        name: "weak",
+        description: "weak passwords (zxcvbn score)",
+        kinds: [Weak],
+        reads: [],
+    },
+    /// Passwords in Have I Been Pwned's Pwned Passwords (k-anonymity).
+    Pwned {
+        name: "pwned",
+        description: "passwords found in Have I Been Pwned (k-anonymity)",
+        kinds: [Pwned],
+        reads: [],
+    },
+    /// Accounts on sites breached since their password was set (HIBP's breach list).
+    SiteBreach {
+        name: "site_breach",
+        description: "accounts on sites breached since the password was set (Have I Been Pwned's breach list)",
+        kinds: [SiteBreach],
+        reads: [Reuse],
+    },
+    /// Logins on plain `http://`.
+    InsecureUrl {
+        name: "insecure_url",
+        description: "logins on plain http:// sites",
+        kinds: [InsecureUrl],
+        reads: [],
+    },
+    /// 2FA and backup codes, available 2FA, recovery mailboxes.
+    Recovery {
+        name: "recovery",
+        description: "2FA without saved backup codes, missing 2FA, recovery mailboxes",
+        kinds: [LockoutRisk, RecoveryUnknown, TwoFactorAvailable, RecoveryHub],
+        reads: [Reuse, Similar, Weak, Pwned],
+    },
+}
+
+/// The run order: declaration order, except that a check runs after the
+/// checks it reads (a stable topological sort, done by the compiler; a
+/// cycle fails the build).
+const RUN_ORDER: [CheckId; CHECKS.len()] = {
+    let n = CHECKS.len();
+    let mut order = [CheckId::Reuse; CHECKS.len()];
+    let mut placed = [false; CHECKS.len()];
+    let mut k = 0;
+    while k < n {
+        let mut c = 0;
+        let mut found = false;
+        while c < n && !found {
+            if !placed[c] {
+                let reads = CHECKS[c].reads;
+                let mut ready = true;
+                let mut r = 0;
+                while r < reads.len() {
+                    if !placed[reads[r] as usize] {
+                        ready = false;
+                    }
+                    r += 1;
+                }
+                if ready {
+                    found = true;
+                    placed[c] = true;
+                    order[k] = CHECKS[c].id;
+                }
+            }
+            if !found {
+                c += 1;
+            }
+        }
+        assert!(found, "the checks' `reads` form a cycle");
+        k += 1;
+    }
+    // Each entry's id is its own variant, so `info()` can index.
+    let mut c = 0;
+    while c < n {
+        assert!(CHECKS[c].id as usize == c);
+        c += 1;
+    }
+    order
+};
+
 impl CheckId {
-    /// Every check, in the order they run (recovery reads the earlier ones' facts).
-    pub const ALL: &[CheckId] = &[
-        CheckId::Reuse,
-        CheckId::Similar,
-        CheckId::Weak,
-        CheckId::Pwned,
-        CheckId::SiteBreach,
-        CheckId::InsecureUrl,
-        CheckId::Recovery,
-    ];
+    /// Every check, in the order they run (derived from what each reads).
+    pub const ALL: &[CheckId] = &RUN_ORDER;
+
+    /// The check's declared facts.
+    pub const fn info(self) -> &'static CheckInfo {
+        &CHECKS[self as usize]
+    }
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            CheckId::Reuse => "reuse",
-            CheckId::Similar => "similar",
-            CheckId::Weak => "weak",
-            CheckId::Pwned => "pwned",
-            CheckId::Recovery => "recovery",
-            CheckId::InsecureUrl => "insecure_url",
-            CheckId::SiteBreach => "site_breach",
-        }
+        self.info().name
     }
 
     pub fn parse(s: &str) -> Option<CheckId> {
@@ -109,89 +221,122 @@ impl CheckId {
 
     /// One-line description for `--help` and the docs.
     pub fn describe(self) -> &'static str {
-        match self {
-            CheckId::Reuse => "identical passwords on several accounts",
-            CheckId::Similar => "passwords one small tweak apart (Summer2022! / Summer2023!)",
-            CheckId::Weak => "weak passwords (zxcvbn score)",
-            CheckId::Pwned => "passwords found in Have I Been Pwned (k-anonymity)",
-            CheckId::Recovery => "2FA without saved backup codes, missing 2FA, recovery mailboxes",
-            CheckId::InsecureUrl => "logins on plain http:// sites",
-            CheckId::SiteBreach => {
-                "accounts on sites breached since the password was set (Have I Been Pwned's breach list)"
-            }
-        }
+        self.info().description
+    }
+
+    /// `reuse, similar, ...`: the names, in run order, for help texts.
+    pub fn names() -> String {
+        let names: Vec<&str> = CheckId::ALL.iter().map(|c| c.as_str()).collect();
+        names.join(", ")
     }
 }
 
-/// The kind of a finding (the JSON `check` field).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FindingKind {
-    Reuse,
-    ReuseAcrossMembers,
-    Similar,
-    SimilarAcrossMembers,
-    Weak,
-    Pwned,
-    LockoutRisk,
-    RecoveryUnknown,
-    TwoFactorAvailable,
-    RecoveryHub,
-    InsecureUrl,
-    SiteBreach,
+/// Declares the finding kinds with their JSON names; [`FindingKind::ALL`]
+/// comes from the same list.
+macro_rules! finding_kinds {
+    ($($kind:ident = $name:literal),* $(,)?) => {
+        /// The kind of a finding (the JSON `check` field).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum FindingKind {
+            $($kind,)*
+        }
+
+        impl FindingKind {
+            pub const ALL: &[FindingKind] = &[$(FindingKind::$kind),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(FindingKind::$kind => $name,)*
+                }
+            }
+        }
+    };
 }
 
-impl FindingKind {
-    pub const ALL: &[FindingKind] = &[
-        FindingKind::Reuse,
-        FindingKind::ReuseAcrossMembers,
-        FindingKind::Similar,
-        FindingKind::SimilarAcrossMembers,
-        FindingKind::Weak,
-        FindingKind::Pwned,
-        FindingKind::LockoutRisk,
-        FindingKind::RecoveryUnknown,
-        FindingKind::TwoFactorAvailable,
-        FindingKind::RecoveryHub,
-        FindingKind::InsecureUrl,
-        FindingKind::SiteBreach,
-    ];
+finding_kinds! {
+    Reuse = "reuse",
+    ReuseAcrossMembers = "reuse_across_members",
+    Similar = "similar",
+    SimilarAcrossMembers = "similar_across_members",
+    Weak = "weak",
+    Pwned = "pwned",
+    LockoutRisk = "lockout_risk",
+    RecoveryUnknown = "recovery_unknown",
+    TwoFactorAvailable = "two_factor_available",
+    RecoveryHub = "recovery_hub",
+    InsecureUrl = "insecure_url",
+    SiteBreach = "site_breach",
+}
 
+/// Each kind is produced by exactly one check (checked by the compiler).
+const KIND_OWNER: [CheckId; FindingKind::ALL.len()] = {
+    let mut owner = [CheckId::Reuse; FindingKind::ALL.len()];
+    let mut owned = [0usize; FindingKind::ALL.len()];
+    let mut c = 0;
+    while c < CHECKS.len() {
+        let kinds = CHECKS[c].kinds;
+        let mut k = 0;
+        while k < kinds.len() {
+            owner[kinds[k] as usize] = CHECKS[c].id;
+            owned[kinds[k] as usize] += 1;
+            k += 1;
+        }
+        c += 1;
+    }
+    let mut k = 0;
+    while k < owned.len() {
+        assert!(
+            owned[k] == 1,
+            "a finding kind belongs to no check, or to two"
+        );
+        k += 1;
+    }
+    owner
+};
+
+impl FindingKind {
     pub fn parse(s: &str) -> Option<FindingKind> {
         let s = s.trim().to_ascii_lowercase().replace('-', "_");
         FindingKind::ALL.iter().copied().find(|k| k.as_str() == s)
     }
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FindingKind::Reuse => "reuse",
-            FindingKind::ReuseAcrossMembers => "reuse_across_members",
-            FindingKind::Similar => "similar",
-            FindingKind::SimilarAcrossMembers => "similar_across_members",
-            FindingKind::Weak => "weak",
-            FindingKind::Pwned => "pwned",
-            FindingKind::LockoutRisk => "lockout_risk",
-            FindingKind::RecoveryUnknown => "recovery_unknown",
-            FindingKind::TwoFactorAvailable => "two_factor_available",
-            FindingKind::RecoveryHub => "recovery_hub",
-            FindingKind::InsecureUrl => "insecure_url",
-            FindingKind::SiteBreach => "site_breach",
-        }
-    }
-
     /// The check that produces this kind.
     pub fn check(self) -> CheckId {
-        match self {
-            FindingKind::Reuse | FindingKind::ReuseAcrossMembers => CheckId::Reuse,
-            FindingKind::Similar | FindingKind::SimilarAcrossMembers => CheckId::Similar,
-            FindingKind::Weak => CheckId::Weak,
-            FindingKind::Pwned => CheckId::Pwned,
-            FindingKind::LockoutRisk
-            | FindingKind::RecoveryUnknown
-            | FindingKind::TwoFactorAvailable
-            | FindingKind::RecoveryHub => CheckId::Recovery,
-            FindingKind::InsecureUrl => CheckId::InsecureUrl,
-            FindingKind::SiteBreach => CheckId::SiteBreach,
+        KIND_OWNER[self as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checks_run_after_the_checks_they_read() {
+        for (at, c) in CheckId::ALL.iter().enumerate() {
+            for r in c.info().reads {
+                let before = CheckId::ALL.iter().position(|x| x == r).unwrap();
+                assert!(before < at, "{} reads {}", c.as_str(), r.as_str());
+            }
         }
+        assert_eq!(CheckId::ALL.len(), CHECKS.len());
+        assert_eq!(CheckId::ALL.last(), Some(&CheckId::Recovery));
+    }
+
+    #[test]
+    fn names_parse_back_and_kinds_know_their_check() {
+        for c in CheckId::ALL {
+            assert_eq!(CheckId::parse(c.as_str()), Some(*c));
+            for k in c.info().kinds {
+                assert_eq!(k.check(), *c);
+            }
+        }
+        assert_eq!(CheckId::parse("insecure-url"), Some(CheckId::InsecureUrl));
+        assert_eq!(
+            FindingKind::parse("Recovery-Hub"),
+            Some(FindingKind::RecoveryHub)
+        );
+        assert_eq!(FindingKind::LockoutRisk.check(), CheckId::Recovery);
+        assert!(CheckId::names().starts_with("reuse, similar, weak, pwned"));
     }
 }

@@ -7,7 +7,6 @@ pub mod audit;
 pub mod breaches;
 pub mod checks;
 pub mod cli;
-pub mod domain;
 pub mod download;
 pub mod error;
 pub mod exit;
@@ -21,6 +20,9 @@ pub mod render;
 pub mod report;
 pub mod sanitize;
 pub mod settings;
+pub mod site;
+pub mod text;
+pub mod tfa_directory;
 
 /// The module graph is checked, not hoped for: no top-level module imports a
 /// module that imports it back (directly or through others).
@@ -125,6 +127,40 @@ mod layering {
         assert_eq!(refs, want.iter().map(|s| s.to_string()).collect());
     }
 
+    /// Checks read no file and download nothing: their data arrives loaded
+    /// (the pwned check asks the `pwned` client). Test modules may.
+    #[test]
+    fn checks_do_no_file_or_network_io() {
+        fn walk(dir: &Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, found);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                let code = text.split("#[cfg(test)]").next().unwrap_or("");
+                for needle in [
+                    "std::fs",
+                    "File::open",
+                    "crate::download",
+                    "reqwest",
+                    "TcpStream",
+                ] {
+                    if code.contains(needle) {
+                        found.push(format!("{}: {needle}", path.display()));
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/checks"),
+            &mut found,
+        );
+        assert!(found.is_empty(), "I/O in checks: {found:?}");
+    }
+
     #[test]
     fn no_module_imports_a_module_that_imports_it_back() {
         let g = graph();
@@ -171,9 +207,7 @@ mod docs_drift {
             .into_iter()
             .flat_map(first_cell)
             .collect();
-        let mut registered: Vec<&str> = crate::import::FORMATS.iter().map(|f| f.id()).collect();
-        // Structured (non-CSV) formats, detected from their content.
-        registered.extend(crate::import::STRUCTURED.iter().map(|(id, _, _)| *id));
+        let mut registered: Vec<&str> = crate::import::all_formats().map(|f| f.id).collect();
         // `--columns` maps any other CSV; it is not detected, so not registered.
         registered.push("generic");
         documented.sort_unstable();

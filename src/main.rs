@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use vaultlint::cli::{
-    AuditArgs, BreachesCommand, BreachesUpdateArgs, Cli, ColorChoice, Command, PwnedCommand,
-    PwnedServeArgs, PwnedVerifyArgs, TwoFactorCommand, TwoFactorUpdateArgs,
+    AuditArgs, BreachesCommand, BreachesUpdateArgs, Cli, Command, PwnedCommand, PwnedServeArgs,
+    PwnedVerifyArgs, TwoFactorCommand, TwoFactorUpdateArgs,
 };
 use vaultlint::progress::{Bar, NoProgress, Progress};
 use vaultlint::render::{self, ReportFormat, Style};
@@ -92,24 +92,9 @@ fn run_audit(args: &AuditArgs) -> i32 {
             );
         }
     }
-    let to_stdout = args.output.is_none();
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            to_stdout
-                && io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
-    let width = if to_stdout && io::stdout().is_terminal() {
-        comfy_table::Table::new().width()
-    } else {
-        None
-    };
     let style = Style {
-        color,
-        width,
+        color: settings.terminal.color,
+        width: settings.terminal.width,
         all: args.all,
     };
     let result = match &args.output {
@@ -160,7 +145,7 @@ fn create_private(path: &std::path::Path) -> io::Result<std::fs::File> {
 }
 
 fn update_2fa_directory(args: &TwoFactorUpdateArgs) -> i32 {
-    match vaultlint::checks::recovery::directory::update(&args.url, &args.output) {
+    match vaultlint::tfa_directory::update(&args.url, &args.output) {
         Ok(services) => {
             println!(
                 "vaultlint: saved {services} services to {path}; audit with --2fa-directory {path}",
@@ -225,18 +210,8 @@ fn run_pwned_verify(args: &PwnedVerifyArgs) -> i32 {
 fn print_formats() -> i32 {
     let mut out = io::stdout().lock();
     let mut write = || -> io::Result<()> {
-        for f in import::FORMATS {
-            writeln!(
-                out,
-                "{:<16} {}\n{:<16} {}",
-                f.id(),
-                f.name(),
-                "",
-                f.signature()
-            )?;
-        }
-        for (id, name, signature) in import::STRUCTURED {
-            writeln!(out, "{id:<16} {name}\n{:<16} {signature}", "")?;
+        for f in import::all_formats() {
+            writeln!(out, "{:<16} {}\n{:<16} {}", f.id, f.name, "", f.signature)?;
         }
         writeln!(
             out,

@@ -45,6 +45,33 @@ impl Default for Policy {
     }
 }
 
+/// How the terminal report looks, resolved once with the other settings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Terminal {
+    /// Use ANSI colour.
+    pub color: bool,
+    /// Terminal width to fit, if known.
+    pub width: Option<u16>,
+}
+
+impl Terminal {
+    /// Colour as asked (`Some`), else only on a terminal with `NO_COLOR`
+    /// unset; the width only when the report goes to a terminal.
+    pub fn resolve(color: Option<bool>, to_stdout: bool) -> Terminal {
+        use std::io::IsTerminal;
+        let on_terminal = to_stdout && std::io::stdout().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Terminal {
+            color: color.unwrap_or(on_terminal && !no_color),
+            width: if on_terminal {
+                comfy_table::Table::new().width()
+            } else {
+                None
+            },
+        }
+    }
+}
+
 /// Everything an audit run needs to know.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -60,6 +87,8 @@ pub struct Settings {
     pub pwned: PwnedSettings,
     pub recovery: RecoverySettings,
     pub site_breach: crate::checks::site_breach::SiteBreachSettings,
+    /// Colour and width of the terminal report.
+    pub terminal: Terminal,
     /// The time of the audit (`generated_at`, policy expiry dates): now, or
     /// `SOURCE_DATE_EPOCH` when set, so that reports are byte-stable.
     pub now: chrono::DateTime<chrono::Utc>,
@@ -77,6 +106,7 @@ impl Default for Settings {
             pwned: PwnedSettings::default(),
             recovery: RecoverySettings::default(),
             site_breach: Default::default(),
+            terminal: Terminal::default(),
             now: chrono::Utc::now(),
         }
     }
@@ -134,23 +164,16 @@ pub fn parse_inputs(args: &[String]) -> Vec<Input> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| p.display().to_string())
     };
-    // Dashlane's export is a ZIP of fixed file names: its files belong to the
-    // member named by the folder they were unpacked into.
+    // An export made of fixed file names (Dashlane's ZIP): its files belong to
+    // the member named by the folder they were unpacked into.
     let stems: Vec<String> = inputs
         .iter()
         .map(|(_, p)| {
             let s = stem(p);
-            let dashlane = [
-                "credentials",
-                "securenotes",
-                "payments",
-                "ids",
-                "personalinfo",
-            ];
+            let fixed_name =
+                crate::import::multi_file_stems().any(|stem| stem.eq_ignore_ascii_case(&s));
             match p.parent().and_then(|d| d.file_name()) {
-                Some(dir) if dashlane.contains(&s.to_ascii_lowercase().as_str()) => {
-                    dir.to_string_lossy().into_owned()
-                }
+                Some(dir) if fixed_name => dir.to_string_lossy().into_owned(),
                 _ => s,
             }
         })

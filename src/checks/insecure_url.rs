@@ -3,13 +3,13 @@
 //! the path.
 
 use super::{Context, Draft, FindingKind, Outcome};
-use crate::domain;
 use crate::report::Severity;
+use crate::site;
 
 pub fn run(ctx: &Context) -> Outcome {
     let findings = ctx
         .iter()
-        .filter(|(_, e)| e.urls.iter().any(|u| domain::is_insecure_http(u)))
+        .filter(|(_, e)| e.urls.iter().any(|u| site::is_insecure_http(u)))
         .map(|(i, _)| {
             Draft::new(
                 FindingKind::InsecureUrl,

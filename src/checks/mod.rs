@@ -55,16 +55,9 @@ impl<'a> Context<'a> {
         (0..self.accounts.len()).map(move |i| (i, self.entry(i)))
     }
 
-    /// A short, printable name for account `i`: its title, else its domain.
+    /// A short, printable name for account `i` ([`Entry::label`]).
     pub fn label(&self, i: usize) -> String {
-        let e = self.entry(i);
-        if !e.title.trim().is_empty() {
-            e.title.trim().to_owned()
-        } else {
-            e.url()
-                .and_then(crate::domain::host)
-                .unwrap_or_else(|| format!("row {}", e.row))
-        }
+        self.entry(i).label()
     }
 }
 
@@ -110,6 +103,19 @@ pub struct Outcome {
     pub warnings: Vec<String>,
     /// Public datasets the check used, credited in every report.
     pub data_sources: Vec<crate::report::DataSource>,
+    /// Set when the check did not run as configured (`--pwned off`): why. A
+    /// skipped check has no findings and is neither complete nor incomplete.
+    pub skipped: Option<String>,
+}
+
+impl Outcome {
+    /// The outcome of a check that was configured not to run.
+    pub fn skipped(why: impl Into<String>) -> Outcome {
+        Outcome {
+            skipped: Some(why.into()),
+            ..Outcome::default()
+        }
+    }
 }
 
 /// Per-account results that checks record for the report (and for later
@@ -120,8 +126,9 @@ pub struct Facts {
     /// Set by `reuse`: the account's password is used elsewhere (`None`:
     /// not computed).
     pub reused: Vec<Option<bool>>,
-    /// Set by `similar`: the near-reuse group id (`S1`, ...).
-    pub similar_group: Vec<Option<String>>,
+    /// Set by `similar`: the account's near-reuse group id (`S1`, ...), or
+    /// `Some(None)` when it is in no group (`None`: not computed).
+    pub similar_group: Vec<Option<Option<String>>>,
     /// Set by `weak`.
     pub strength: Vec<Option<weak::Strength>>,
     /// Set by `pwned`.
@@ -142,8 +149,8 @@ impl Facts {
     }
 }
 
-/// Runs one check. Checks run in [`CheckId::ALL`] order, so a check may read
-/// the facts of those before it.
+/// Runs one check. Checks run in [`CheckId::ALL`] order, which puts a check
+/// after those it declares it reads ([`crate::finding::CheckInfo::reads`]).
 pub fn run(check: CheckId, ctx: &Context, facts: &mut Facts) -> Outcome {
     match check {
         CheckId::Reuse => reuse::run(ctx, facts),

@@ -27,9 +27,10 @@ pub use crate::report::{PwnedResult, PwnedStatus};
 /// Sightings from which an exposure is `critical` rather than `high`.
 pub const CRITICAL_COUNT: u64 = 100;
 
-/// Records every account as skipped (`--pwned off`). The audit reports the
-/// check itself as skipped with [`pwned::OFF_NOTE`].
-pub fn mark_skipped(ctx: &Context, facts: &mut Facts) {
+/// Records every account as skipped (`--pwned off`); the check's outcome is
+/// skipped with [`pwned::OFF_NOTE`]. (The per-account `skipped` status is
+/// part of the JSON contract, docs/json.md.)
+fn mark_skipped(ctx: &Context, facts: &mut Facts) {
     for slot in facts.pwned.iter_mut().take(ctx.accounts.len()) {
         *slot = Some(PwnedResult::new(
             PwnedStatus::Skipped,
@@ -144,7 +145,7 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
     let settings = ctx.pwned;
     if settings.is_off() {
         mark_skipped(ctx, facts);
-        return Outcome::default();
+        return Outcome::skipped(crate::pwned::OFF_NOTE);
     }
     let (batches, owners) = group(ctx);
     ctx.progress.start("pwned", batches.len() as u64);

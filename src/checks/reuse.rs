@@ -10,8 +10,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{Context, Draft, Facts, FindingKind, Outcome};
-use crate::domain;
 use crate::report::Severity;
+use crate::site;
 
 /// Groups of two or more account indices sharing one password, in input order.
 pub fn identical_groups(ctx: &Context) -> Vec<Vec<usize>> {
@@ -33,7 +33,7 @@ fn credential(ctx: &Context, i: usize) -> (String, String, String) {
     let service = e
         .urls
         .iter()
-        .find_map(|u| domain::service(u))
+        .find_map(|u| site::service(u))
         .unwrap_or_else(|| e.title.trim().to_lowercase());
     (
         ctx.member(i).to_owned(),

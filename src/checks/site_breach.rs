@@ -117,7 +117,7 @@ fn domains(ctx: &Context, i: usize) -> Vec<String> {
         .entry(i)
         .urls
         .iter()
-        .filter_map(|u| crate::domain::of_url(u))
+        .filter_map(|u| crate::site::of_url(u))
         .collect();
     out.sort();
     out.dedup();

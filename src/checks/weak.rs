@@ -36,8 +36,8 @@ pub use crate::report::Strength;
 use rayon::prelude::*;
 
 use super::{Context, Draft, Facts, FindingKind, Outcome};
-use crate::domain;
 use crate::report::Severity;
+use crate::site;
 
 /// Most characters of a password (and of each user input) zxcvbn sees.
 pub const SCORED_CHARS: usize = 64;
@@ -112,7 +112,7 @@ pub fn user_inputs(username: &str, title: &str, domain: Option<&str>) -> Vec<Str
     }
     if let Some(d) = domain {
         add(d);
-        add(domain::brand(d));
+        add(site::brand(d));
     }
     out
 }
@@ -162,7 +162,7 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
         .map(|i| {
             let e = ctx.entry(i);
             let password = e.password()?;
-            let domain = e.urls.iter().find_map(|u| domain::of_url(u));
+            let domain = e.urls.iter().find_map(|u| site::of_url(u));
             let inputs = user_inputs(&e.username, &e.title, domain.as_deref());
             let s = strength(password, &inputs);
             ctx.progress.advance(1);

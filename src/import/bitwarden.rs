@@ -5,7 +5,7 @@
 //! by commas; `type` is `login` or `note`.
 
 use super::{Format, Parsed, Table, header_of, util};
-use crate::model::{Capabilities, EntryKind};
+use crate::model::{Capabilities, EntryKind, FormatInfo};
 
 pub struct Bitwarden;
 
@@ -20,25 +20,37 @@ const CORE: &[&str] = &[
     "login_totp",
 ];
 
+/// The format's facts (one place: every list of formats derives from it).
+pub const BITWARDEN: FormatInfo = FormatInfo {
+    id: "bitwarden",
+    name: "Bitwarden (individual or organization vault)",
+    signature: "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp  |  collections,type,name,notes,fields,reprompt,login_uri,...",
+    header_words: &[
+        "folder",
+        "favorite",
+        "type",
+        "name",
+        "notes",
+        "fields",
+        "reprompt",
+        "login_uri",
+        "login_username",
+        "login_password",
+        "login_totp",
+        "collections",
+    ],
+    capabilities: Capabilities {
+        notes: true,
+        custom_fields: true,
+        totp: true,
+        ..Capabilities::NONE
+    },
+    ..FormatInfo::BASE
+};
+
 impl Format for Bitwarden {
-    fn id(&self) -> &'static str {
-        "bitwarden"
-    }
-    fn name(&self) -> &'static str {
-        "Bitwarden (individual or organization vault)"
-    }
-    fn signature(&self) -> &'static str {
-        "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp  |  collections,type,name,notes,fields,reprompt,login_uri,..."
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: true,
-            custom_fields: true,
-            totp: true,
-            attachments: false,
-            history: false,
-            passkeys: false,
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &BITWARDEN
     }
     fn detect(&self, table: &Table) -> u8 {
         match header_of(table) {
@@ -78,7 +90,7 @@ impl Format for Bitwarden {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::table;
+    use crate::import::csv_reader;
 
     const SAMPLE: &[u8] = b"folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\r\n\
 Social,1,login,Mastodon,,\"Recovery: 1111 2222\nPIN: 42\",0,\"https://a.example,https://b.example\",ann@example.org,pw-one,otpauth://totp/x?secret=ABC\r\n\
@@ -86,7 +98,7 @@ Social,1,login,Mastodon,,\"Recovery: 1111 2222\nPIN: 42\",0,\"https://a.example,
 
     #[test]
     fn detects_and_imports() {
-        let t = table::read(SAMPLE, Default::default()).unwrap();
+        let t = csv_reader::read(SAMPLE, Default::default()).unwrap();
         assert_eq!(Bitwarden.detect(&t), 100);
         let mut out = Parsed::default();
         Bitwarden.import(&t, &mut out);

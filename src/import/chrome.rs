@@ -11,7 +11,7 @@
 //! empty; an empty name is replaced by the package. No TOTP, folders or dates.
 
 use super::{Format, Parsed, Table, header_of, util};
-use crate::model::Capabilities;
+use crate::model::{Capabilities, FormatInfo};
 
 pub struct Chrome;
 
@@ -20,25 +20,23 @@ const REQUIRED: &[&str] = &["name", "url", "username", "password"];
 /// Every column a Chromium export can have.
 const KNOWN: &[&str] = &["name", "url", "username", "password", "note"];
 
+/// The format's facts (one place: every list of formats derives from it).
+pub const CHROME: FormatInfo = FormatInfo {
+    id: "chrome",
+    aliases: &["edge", "brave", "chromium", "opera", "vivaldi"],
+    name: "Chrome / Edge / Brave / Opera / Vivaldi (Chromium)",
+    signature: "name,url,username,password,note  |  name,url,username,password",
+    header_words: &["name", "url", "username", "password", "note"],
+    capabilities: Capabilities {
+        notes: true,
+        ..Capabilities::NONE
+    },
+    ..FormatInfo::BASE
+};
+
 impl Format for Chrome {
-    fn id(&self) -> &'static str {
-        "chrome"
-    }
-    fn name(&self) -> &'static str {
-        "Chrome / Edge / Brave / Opera / Vivaldi (Chromium)"
-    }
-    fn signature(&self) -> &'static str {
-        "name,url,username,password,note  |  name,url,username,password"
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: true,
-            custom_fields: false,
-            totp: false,
-            attachments: false,
-            history: false,
-            passkeys: false,
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &CHROME
     }
     /// 100 when the columns are Chromium's and nothing else. A superset
     /// scores 0: LastPass, Proton Pass and NordPass all have these columns
@@ -75,14 +73,14 @@ impl Format for Chrome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::{Parsed, load_bytes, table};
+    use crate::import::{Parsed, csv_reader, load_bytes};
     use crate::model::EntryKind;
 
     const SAMPLE: &[u8] = include_bytes!("../../sample-exports/chrome.csv");
     const LEGACY: &[u8] = include_bytes!("../../sample-exports/chrome-legacy.csv");
 
     fn parse(data: &[u8]) -> Parsed {
-        let t = table::read(data, Default::default()).unwrap();
+        let t = csv_reader::read(data, Default::default()).unwrap();
         assert_eq!(Chrome.detect(&t), 100);
         let mut out = Parsed::default();
         Chrome.import(&t, &mut out);
@@ -164,7 +162,7 @@ mod tests {
             "type,name,url,email,username,password,note,totp,createTime,modifyTime,vault",
             "name,url,additional_urls,username,password,note,folder,type",
         ] {
-            let t = table::read(header.as_bytes(), Default::default()).unwrap();
+            let t = csv_reader::read(header.as_bytes(), Default::default()).unwrap();
             assert_eq!(Chrome.detect(&t), 0, "{header}");
         }
     }

@@ -15,7 +15,7 @@
 //! personal info live in other files of the ZIP and are not read.
 
 use super::{Format, Parsed, Table, header_of, util};
-use crate::model::{Capabilities, Entry, EntryKind, Field};
+use crate::model::{Capabilities, Entry, EntryKind, Field, FormatInfo};
 
 pub struct Dashlane;
 
@@ -32,25 +32,43 @@ const CREDENTIALS: &[&str] = &[
 /// The TOTP column: `otpSecret` (older) or `otpUrl` (newer).
 const OTP_COLUMNS: &[&str] = &["otpSecret", "otpUrl"];
 
+/// The files of Dashlane's export ZIP (stems): they belong to the member
+/// named by the folder they were unpacked into.
+const FILES: &[&str] = &[
+    "credentials",
+    "securenotes",
+    "payments",
+    "ids",
+    "personalinfo",
+];
+
+/// The format's facts (one place: every list of formats derives from it).
+pub const DASHLANE: FormatInfo = FormatInfo {
+    id: "dashlane",
+    name: "Dashlane (credentials.csv)",
+    signature: "username,username2,username3,title,password,note,url,category,otpSecret  |  ...,category,otpUrl",
+    header_words: &[
+        "username",
+        "title",
+        "password",
+        "note",
+        "url",
+        "category",
+        "otpsecret",
+        "otpurl",
+    ],
+    capabilities: Capabilities {
+        notes: true,
+        totp: true,
+        ..Capabilities::NONE
+    },
+    file_stems: FILES,
+    ..FormatInfo::BASE
+};
+
 impl Format for Dashlane {
-    fn id(&self) -> &'static str {
-        "dashlane"
-    }
-    fn name(&self) -> &'static str {
-        "Dashlane (credentials.csv)"
-    }
-    fn signature(&self) -> &'static str {
-        "username,username2,username3,title,password,note,url,category,otpSecret  |  ...,category,otpUrl"
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: true,
-            custom_fields: false,
-            totp: true,
-            attachments: false,
-            history: false,
-            passkeys: false,
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &DASHLANE
     }
     /// 100 for the exact header (either TOTP column); 90 when Dashlane's
     /// columns are all there with others (`username2` is Dashlane's alone).
@@ -95,25 +113,23 @@ pub struct DashlaneNotes;
 
 const NOTES: &[&str] = &["title", "note"];
 
+/// The format's facts (one place: every list of formats derives from it).
+pub const DASHLANE_NOTES: FormatInfo = FormatInfo {
+    id: "dashlane-notes",
+    name: "Dashlane secure notes (securenotes.csv)",
+    signature: "title,note",
+    header_words: &["title", "note"],
+    capabilities: Capabilities {
+        notes: true,
+        ..Capabilities::NONE
+    },
+    file_stems: FILES,
+    ..FormatInfo::BASE
+};
+
 impl Format for DashlaneNotes {
-    fn id(&self) -> &'static str {
-        "dashlane-notes"
-    }
-    fn name(&self) -> &'static str {
-        "Dashlane secure notes (securenotes.csv)"
-    }
-    fn signature(&self) -> &'static str {
-        "title,note"
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: true,
-            custom_fields: false,
-            totp: false,
-            attachments: false,
-            history: false,
-            passkeys: false,
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &DASHLANE_NOTES
     }
     /// Only the exact two columns: `title` and `note` are common words and
     /// other formats carry them among more columns.
@@ -136,13 +152,13 @@ impl Format for DashlaneNotes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::{load_bytes, table};
+    use crate::import::{csv_reader, load_bytes};
 
     const CREDS: &[u8] = include_bytes!("../../sample-exports/dashlane-credentials.csv");
     const NOTES_SAMPLE: &[u8] = include_bytes!("../../sample-exports/dashlane-securenotes.csv");
 
     fn parse(format: &dyn Format, data: &[u8]) -> Parsed {
-        let t = table::read(data, Default::default()).unwrap();
+        let t = csv_reader::read(data, Default::default()).unwrap();
         assert_eq!(format.detect(&t), 100);
         let mut out = Parsed::default();
         format.import(&t, &mut out);
@@ -219,7 +235,7 @@ john,john2,,Mail,pw,,https://mail.example,,RL3FRZ5V3EBM7T4Z\r\n\
     #[test]
     fn notes_detection_is_exact() {
         let score = |header: &str| {
-            let t = table::read(header.as_bytes(), Default::default()).unwrap();
+            let t = csv_reader::read(header.as_bytes(), Default::default()).unwrap();
             DashlaneNotes.detect(&t)
         };
         assert_eq!(score("title,note"), 100);

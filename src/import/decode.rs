@@ -207,7 +207,7 @@ pub fn not_csv(data: &[u8]) -> Option<String> {
             return Some(format!("this is {what}, not a CSV export; {CSV}"));
         }
     }
-    let text = super::table::strip_bom(data);
+    let text = super::csv_reader::strip_bom(data);
     let start = text
         .iter()
         .position(|b| !b.is_ascii_whitespace())

@@ -20,7 +20,7 @@
 //! the first row looks like another format's header.
 
 use super::{Format, Parsed, Record, Table, header::normalize, shape, util};
-use crate::model::{Capabilities, Entry, EntryKind, Field};
+use crate::model::{Capabilities, Entry, EntryKind, Field, FormatInfo, Layout};
 
 pub struct Enpass;
 
@@ -69,25 +69,26 @@ fn is_section(label: &str, value: &str) -> bool {
         && !label.chars().any(char::is_lowercase)
 }
 
+/// The format's facts (one place: every list of formats derives from it).
+pub const ENPASS: FormatInfo = FormatInfo {
+    id: "enpass",
+    name: "Enpass (no header row)",
+    signature: "(no header) Title,label,value,label,value,...[,note]  (legacy header \"Title\",\"Field\",\"Value\",...,\"Note\")",
+    layout: Layout::Headerless,
+    header_words: &["title", "field", "value", "note"],
+    capabilities: Capabilities {
+        notes: true,
+        custom_fields: true,
+        totp: true,
+        ..Capabilities::NONE
+    },
+    otp_fields: &["one-time code"],
+    ..FormatInfo::BASE
+};
+
 impl Format for Enpass {
-    fn id(&self) -> &'static str {
-        "enpass"
-    }
-    fn name(&self) -> &'static str {
-        "Enpass (no header row)"
-    }
-    fn signature(&self) -> &'static str {
-        "(no header) Title,label,value,label,value,...[,note]  (legacy header \"Title\",\"Field\",\"Value\",...,\"Note\")"
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: true,
-            custom_fields: true,
-            totp: true,
-            attachments: false,
-            history: false,
-            passkeys: false,
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &ENPASS
     }
     fn detect(&self, table: &Table) -> u8 {
         let Some(first) = table.first() else { return 0 };

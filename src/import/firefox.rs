@@ -13,7 +13,7 @@
 //! an `Other` entry (counted in `rows`, never an account) without its blob.
 
 use super::{Format, Parsed, Table, score_header, util};
-use crate::model::{Capabilities, EntryKind};
+use crate::model::{Capabilities, EntryKind, FormatInfo};
 
 pub struct Firefox;
 
@@ -38,25 +38,29 @@ const DISTINCT: &[&str] = &[
     "formActionOrigin",
 ];
 
+/// The format's facts (one place: every list of formats derives from it).
+pub const FIREFOX: FormatInfo = FormatInfo {
+    id: "firefox",
+    name: "Firefox (about:logins)",
+    signature: "\"url\",\"username\",\"password\",\"httpRealm\",\"formActionOrigin\",\"guid\",\"timeCreated\",\"timeLastUsed\",\"timePasswordChanged\"",
+    header_words: &[
+        "url",
+        "username",
+        "password",
+        "httprealm",
+        "formactionorigin",
+        "guid",
+        "timecreated",
+    ],
+    capabilities: Capabilities {
+        ..Capabilities::NONE
+    },
+    ..FormatInfo::BASE
+};
+
 impl Format for Firefox {
-    fn id(&self) -> &'static str {
-        "firefox"
-    }
-    fn name(&self) -> &'static str {
-        "Firefox (about:logins)"
-    }
-    fn signature(&self) -> &'static str {
-        "\"url\",\"username\",\"password\",\"httpRealm\",\"formActionOrigin\",\"guid\",\"timeCreated\",\"timeLastUsed\",\"timePasswordChanged\""
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: false,
-            custom_fields: false,
-            totp: false,
-            attachments: false,
-            history: false,
-            passkeys: false,
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &FIREFOX
     }
     fn detect(&self, table: &Table) -> u8 {
         match score_header(table, HEADER) {
@@ -96,12 +100,12 @@ fn is_internal(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::{load_bytes, table};
+    use crate::import::{csv_reader, load_bytes};
 
     const SAMPLE: &[u8] = include_bytes!("../../sample-exports/firefox.csv");
 
     fn parse(data: &[u8]) -> Parsed {
-        let t = table::read(data, Default::default()).unwrap();
+        let t = csv_reader::read(data, Default::default()).unwrap();
         assert_eq!(Firefox.detect(&t), 100);
         let mut out = Parsed::default();
         Firefox.import(&t, &mut out);

@@ -5,7 +5,7 @@
 //! When every column is given by number, the file is read as headerless.
 
 use super::{Format, Parsed, Table, header::Header, util};
-use crate::model::{Capabilities, EntryKind};
+use crate::model::{Capabilities, EntryKind, FormatInfo};
 
 /// The fields a user can map, in the order they are documented.
 pub const TARGETS: &[&str] = &[
@@ -99,15 +99,18 @@ impl Generic {
     }
 }
 
+/// The format's facts (one place: every list of formats derives from it).
+pub const GENERIC: FormatInfo = FormatInfo {
+    id: "generic",
+    name: "Any CSV, columns named with --columns",
+    signature: "--columns title=COL,url=COL,username=COL,password=COL,totp=COL,notes=COL,folder=COL",
+    capabilities: Capabilities::NONE,
+    ..FormatInfo::BASE
+};
+
 impl Format for Generic {
-    fn id(&self) -> &'static str {
-        "generic"
-    }
-    fn name(&self) -> &'static str {
-        "Any CSV, columns named with --columns"
-    }
-    fn signature(&self) -> &'static str {
-        "--columns title=COL,url=COL,username=COL,password=COL,totp=COL,notes=COL,folder=COL"
+    fn info(&self) -> &'static FormatInfo {
+        &GENERIC
     }
     fn capabilities(&self) -> Capabilities {
         Capabilities {
@@ -172,7 +175,7 @@ impl Format for Generic {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::table;
+    use crate::import::csv_reader;
 
     #[test]
     fn parse_rejects_bad_specs() {
@@ -185,7 +188,7 @@ mod tests {
     #[test]
     fn maps_by_name_and_by_number() {
         let data = b"Site,Login,Pass\nexample.org,ann,s3cret!\n";
-        let t = table::read(data, Default::default()).unwrap();
+        let t = csv_reader::read(data, Default::default()).unwrap();
         let g = Generic::new(ColumnMap::parse("title=Site,username=Login,password=Pass").unwrap());
         let mut out = Parsed::default();
         g.import(&t, &mut out);
@@ -201,14 +204,14 @@ mod tests {
 
     #[test]
     fn unknown_column_is_an_error() {
-        let t = table::read(b"A,B\n1,2\n", Default::default()).unwrap();
+        let t = csv_reader::read(b"A,B\n1,2\n", Default::default()).unwrap();
         let g = Generic::new(ColumnMap::parse("password=Pass").unwrap());
         assert!(g.validate(&t).unwrap_err().contains("'Pass'"));
     }
 
     #[test]
     fn column_number_beyond_every_row_is_an_error() {
-        let t = table::read(
+        let t = csv_reader::read(
             b"Site,Login,Pass\nBank,joe,pw\nMail,ann,pw2,extra\n",
             Default::default(),
         )

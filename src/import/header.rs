@@ -1,6 +1,6 @@
 //! Column lookup by header name, shared by every format with a header row.
 
-use super::table::Record;
+use super::csv_reader::Record;
 
 /// Normalises a header cell for comparison: trimmed, lower-case, quotes and
 /// a BOM removed.

@@ -17,21 +17,35 @@ use super::Parsed;
 use super::unlock::{Password, UnlockSettings};
 use crate::error::InputError;
 use crate::model::{
-    Attachment, Capabilities, Entry, EntryKind, Field, OldPassword, Passkey, Secret,
+    Attachment, Capabilities, Entry, EntryKind, Field, FormatInfo, Layout, OldPassword, Passkey,
+    Secret,
 };
 
-pub const ID: &str = "kdbx";
-pub const NAME: &str = "KeePass database (KDBX 3.1, 4.0, 4.1)";
-pub const SIGNATURE: &str = "binary file starting with the KeePass magic bytes 03 D9 A2 9A";
-
-/// Everything a KeePass database carries.
-pub const CAPABILITIES: Capabilities = Capabilities {
-    notes: true,
-    custom_fields: true,
-    totp: true,
-    attachments: true,
-    history: true,
-    passkeys: true,
+/// The format's facts (one place: every list of formats derives from it).
+pub const KDBX: FormatInfo = FormatInfo {
+    id: "kdbx",
+    aliases: &["keepass-kdbx", "keepassxc-kdbx"],
+    name: "KeePass database (KDBX 3.1, 4.0, 4.1)",
+    signature: "binary file starting with the KeePass magic bytes 03 D9 A2 9A",
+    layout: Layout::Structured,
+    // Everything a KeePass database carries.
+    capabilities: Capabilities {
+        notes: true,
+        custom_fields: true,
+        totp: true,
+        attachments: true,
+        history: true,
+        passkeys: true,
+    },
+    otp_fields: &[
+        "otp",
+        "totp seed",
+        "timeotp-secret",
+        "timeotp-secret-base32",
+        "timeotp-secret-hex",
+        "timeotp-secret-base64",
+    ],
+    ..FormatInfo::BASE
 };
 
 /// True for a KeePass database (KDBX, or the old KDB).

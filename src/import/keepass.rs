@@ -12,36 +12,34 @@
 //! custom fields, no dates.
 
 use super::{Dialect, Format, Parsed, Table, header_of, util};
-use crate::model::Capabilities;
+use crate::model::{Capabilities, FormatInfo};
 
 pub struct KeePass;
 
 const HEADER: &[&str] = &["Account", "Login Name", "Password", "Web Site", "Comments"];
 
+/// The format's facts (one place: every list of formats derives from it).
+pub const KEEPASS: FormatInfo = FormatInfo {
+    id: "keepass",
+    name: "KeePass 2.x (KeePass CSV 1.x export)",
+    signature: "\"Account\",\"Login Name\",\"Password\",\"Web Site\",\"Comments\"  (backslash-escaped quotes)",
+    header_words: &["account", "login name", "password", "web site", "comments"],
+    capabilities: Capabilities {
+        notes: true,
+        ..Capabilities::NONE
+    },
+    drops_custom_fields: true,
+    ..FormatInfo::BASE
+};
+
 impl Format for KeePass {
-    fn id(&self) -> &'static str {
-        "keepass"
-    }
-    fn name(&self) -> &'static str {
-        "KeePass 2.x (KeePass CSV 1.x export)"
-    }
-    fn signature(&self) -> &'static str {
-        "\"Account\",\"Login Name\",\"Password\",\"Web Site\",\"Comments\"  (backslash-escaped quotes)"
+    fn info(&self) -> &'static FormatInfo {
+        &KEEPASS
     }
     fn dialect(&self) -> Dialect {
         Dialect {
             escape: Some(b'\\'),
             ..Dialect::default()
-        }
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: true,
-            custom_fields: false,
-            totp: false,
-            attachments: false,
-            history: false,
-            passkeys: false,
         }
     }
     /// 100 for exactly KeePass' five columns; 60 when they are all there
@@ -78,12 +76,12 @@ impl Format for KeePass {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::{FormatChoice, load_bytes, table};
+    use crate::import::{FormatChoice, csv_reader, load_bytes};
 
     const SAMPLE: &[u8] = include_bytes!("../../sample-exports/keepass.csv");
 
     fn parse(data: &[u8]) -> Parsed {
-        let t = table::read(data, KeePass.dialect()).unwrap();
+        let t = csv_reader::read(data, KeePass.dialect()).unwrap();
         assert_eq!(KeePass.detect(&t), 100);
         let mut out = Parsed::default();
         KeePass.import(&t, &mut out);
@@ -135,7 +133,7 @@ mod tests {
 
     #[test]
     fn a_standard_reader_would_mis_split_the_sample() {
-        let t = table::read(SAMPLE, Dialect::default()).unwrap();
+        let t = csv_reader::read(SAMPLE, Dialect::default()).unwrap();
         assert!(t.records.iter().any(|r| r.len() != 5));
     }
 
@@ -153,7 +151,7 @@ mod tests {
     #[test]
     fn similar_headers_are_told_apart() {
         let score = |header: &str| {
-            let t = table::read(header.as_bytes(), Dialect::default()).unwrap();
+            let t = csv_reader::read(header.as_bytes(), Dialect::default()).unwrap();
             KeePass.detect(&t)
         };
         assert_eq!(

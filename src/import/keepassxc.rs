@@ -13,7 +13,7 @@
 //! and history are not exported.
 
 use super::{Format, Parsed, Table, header_of, util};
-use crate::model::Capabilities;
+use crate::model::{Capabilities, FormatInfo};
 
 pub struct KeePassXc;
 
@@ -31,25 +31,35 @@ const CURRENT: &[&str] = &[
 ];
 const LEGACY: &[&str] = &["Group", "Title", "Username", "Password", "URL", "Notes"];
 
+/// The format's facts (one place: every list of formats derives from it).
+pub const KEEPASSXC: FormatInfo = FormatInfo {
+    id: "keepassxc",
+    name: "KeePassXC (and KeePassX)",
+    signature: "\"Group\",\"Title\",\"Username\",\"Password\",\"URL\",\"Notes\",\"TOTP\",\"Icon\",\"Last Modified\",\"Created\"  |  \"Group\",\"Title\",\"Username\",\"Password\",\"URL\",\"Notes\"",
+    header_words: &[
+        "group",
+        "title",
+        "username",
+        "password",
+        "url",
+        "notes",
+        "totp",
+        "icon",
+        "last modified",
+        "created",
+    ],
+    capabilities: Capabilities {
+        notes: true,
+        totp: true,
+        ..Capabilities::NONE
+    },
+    drops_custom_fields: true,
+    ..FormatInfo::BASE
+};
+
 impl Format for KeePassXc {
-    fn id(&self) -> &'static str {
-        "keepassxc"
-    }
-    fn name(&self) -> &'static str {
-        "KeePassXC (and KeePassX)"
-    }
-    fn signature(&self) -> &'static str {
-        "\"Group\",\"Title\",\"Username\",\"Password\",\"URL\",\"Notes\",\"TOTP\",\"Icon\",\"Last Modified\",\"Created\"  |  \"Group\",\"Title\",\"Username\",\"Password\",\"URL\",\"Notes\""
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: true,
-            custom_fields: false,
-            totp: true,
-            attachments: false,
-            history: false,
-            passkeys: false,
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &KEEPASSXC
     }
     fn detect(&self, table: &Table) -> u8 {
         match header_of(table) {
@@ -90,12 +100,12 @@ fn in_recycle_bin(group: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::{load_bytes, table};
+    use crate::import::{csv_reader, load_bytes};
 
     const SAMPLE: &[u8] = include_bytes!("../../sample-exports/keepassxc.csv");
 
     fn parse(data: &[u8]) -> Parsed {
-        let t = table::read(data, Default::default()).unwrap();
+        let t = csv_reader::read(data, Default::default()).unwrap();
         assert_eq!(KeePassXc.detect(&t), 100);
         let mut out = Parsed::default();
         KeePassXc.import(&t, &mut out);

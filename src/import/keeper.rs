@@ -16,7 +16,7 @@
 //! header match; it is 0 when the first row looks like a header.
 
 use super::{Format, Header, Parsed, Record, Table, shape, util};
-use crate::model::{Capabilities, Entry, EntryKind, Field};
+use crate::model::{Capabilities, Entry, EntryKind, Field, FormatInfo, Layout};
 
 pub struct Keeper;
 
@@ -53,25 +53,26 @@ fn well_formed(rec: &Record) -> bool {
     rec.len() >= FIXED && (rec.len() - FIXED) % 2 == 0
 }
 
+/// The format's facts (one place: every list of formats derives from it).
+pub const KEEPER: FormatInfo = FormatInfo {
+    id: "keeper",
+    name: "Keeper (no header row)",
+    signature: "(no header) Folder,Title,Login,Password,Website Address,Notes,Shared Folder[,name,value]...  TOTP in the TFC:Keeper pair",
+    layout: Layout::Headerless,
+    header_words: &["folder", "title", "login", "password", "website", "notes"],
+    capabilities: Capabilities {
+        notes: true,
+        custom_fields: true,
+        totp: true,
+        ..Capabilities::NONE
+    },
+    otp_fields: &["tfc:keeper"],
+    ..FormatInfo::BASE
+};
+
 impl Format for Keeper {
-    fn id(&self) -> &'static str {
-        "keeper"
-    }
-    fn name(&self) -> &'static str {
-        "Keeper (no header row)"
-    }
-    fn signature(&self) -> &'static str {
-        "(no header) Folder,Title,Login,Password,Website Address,Notes,Shared Folder[,name,value]...  TOTP in the TFC:Keeper pair"
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: true,
-            custom_fields: true,
-            totp: true,
-            attachments: false,
-            history: false,
-            passkeys: false,
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &KEEPER
     }
     fn detect(&self, table: &Table) -> u8 {
         let Some(first) = table.first() else { return 0 };

@@ -34,7 +34,7 @@ use std::borrow::Cow;
 use zeroize::Zeroizing;
 
 use super::{Format, Header, Parsed, Record, Table, data_rows, header_of, util};
-use crate::model::{Capabilities, Entry, EntryKind, Secret};
+use crate::model::{Capabilities, Entry, EntryKind, FormatInfo, Secret};
 
 /// Web vault / browser extension export (with `totp`).
 pub struct LastPass;
@@ -60,25 +60,25 @@ const NOTE_URL: &str = "http://sn";
 /// The URL LastPass gives folder-definition rows.
 const GROUP_URL: &str = "http://group";
 
+/// The format's facts (one place: every list of formats derives from it).
+pub const LASTPASS: FormatInfo = FormatInfo {
+    id: "lastpass",
+    name: "LastPass (web vault or browser extension)",
+    signature: "url,username,password,totp,extra,name,grouping,fav",
+    header_words: &[
+        "url", "username", "password", "totp", "extra", "name", "grouping", "fav",
+    ],
+    capabilities: Capabilities {
+        notes: true,
+        totp: true,
+        ..Capabilities::NONE
+    },
+    ..FormatInfo::BASE
+};
+
 impl Format for LastPass {
-    fn id(&self) -> &'static str {
-        "lastpass"
-    }
-    fn name(&self) -> &'static str {
-        "LastPass (web vault or browser extension)"
-    }
-    fn signature(&self) -> &'static str {
-        "url,username,password,totp,extra,name,grouping,fav"
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: true,
-            custom_fields: false,
-            totp: true,
-            attachments: false,
-            history: false,
-            passkeys: false,
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &LASTPASS
     }
     fn detect(&self, table: &Table) -> u8 {
         match header_of(table) {
@@ -92,25 +92,25 @@ impl Format for LastPass {
     }
 }
 
+/// The format's facts (one place: every list of formats derives from it).
+pub const LASTPASS_CLI: FormatInfo = FormatInfo {
+    id: "lastpass-cli",
+    aliases: &["lpass"],
+    name: "LastPass (lastpass-cli `lpass export`, no TOTP column)",
+    signature: "url,username,password,extra,name,grouping,fav",
+    header_words: &[
+        "url", "username", "password", "extra", "name", "grouping", "fav",
+    ],
+    capabilities: Capabilities {
+        notes: true,
+        ..Capabilities::NONE
+    },
+    ..FormatInfo::BASE
+};
+
 impl Format for LastPassCli {
-    fn id(&self) -> &'static str {
-        "lastpass-cli"
-    }
-    fn name(&self) -> &'static str {
-        "LastPass (lastpass-cli `lpass export`, no TOTP column)"
-    }
-    fn signature(&self) -> &'static str {
-        "url,username,password,extra,name,grouping,fav"
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: true,
-            custom_fields: false,
-            totp: false,
-            attachments: false,
-            history: false,
-            passkeys: false,
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &LASTPASS_CLI
     }
     fn detect(&self, table: &Table) -> u8 {
         match header_of(table) {
@@ -367,7 +367,7 @@ impl State {
 mod tests {
     use super::*;
     use crate::import::testing::{self, by_title};
-    use crate::import::{detect, table};
+    use crate::import::{csv_reader, detect};
 
     const SAMPLE: &[u8] = include_bytes!("../../sample-exports/lastpass.csv");
     const CLI_SAMPLE: &[u8] = include_bytes!("../../sample-exports/lastpass-cli.csv");
@@ -383,13 +383,13 @@ mod tests {
 
     #[test]
     fn auto_detection_picks_each_shape() {
-        let t = table::read(SAMPLE, Default::default()).unwrap();
+        let t = csv_reader::read(SAMPLE, Default::default()).unwrap();
         assert_eq!(detect(&t).unwrap().id(), "lastpass");
-        let t = table::read(CLI_SAMPLE, Default::default()).unwrap();
+        let t = csv_reader::read(CLI_SAMPLE, Default::default()).unwrap();
         assert_eq!(detect(&t).unwrap().id(), "lastpass-cli");
-        let t = table::read(CAROL, Default::default()).unwrap();
+        let t = csv_reader::read(CAROL, Default::default()).unwrap();
         assert_eq!(detect(&t).unwrap().id(), "lastpass");
-        let t = table::read(
+        let t = csv_reader::read(
             b"url,username,password,extra,name,grouping,fav,totp\n",
             Default::default(),
         )
@@ -454,7 +454,7 @@ mod tests {
 
     #[test]
     fn cli_sample_imports_crlf_and_no_totp() {
-        let t = table::read(CLI_SAMPLE, Default::default()).unwrap();
+        let t = csv_reader::read(CLI_SAMPLE, Default::default()).unwrap();
         let mut out = Parsed::default();
         LastPassCli.import(&t, &mut out);
         assert!(out.skipped.is_empty(), "{:?}", out.skipped);
@@ -550,7 +550,7 @@ https://h.example,hal,pw-h,,,H,,0\n\
 https://a.example,ann,pw-a,,,A,Mail,0\r\r\n\
 http://sn,,,,\"line 1\r\r\nline 2\",Note,,0\r\r\n\
 https://b.example,bob,pw-b,JBSWY3DPEHPK3PXP,,B,,1\r\r\n";
-        let t = table::read(data, Default::default()).unwrap();
+        let t = csv_reader::read(data, Default::default()).unwrap();
         assert_eq!(t.records.len(), 4, "no blank rows from \\r\\r\\n");
         assert_eq!(LastPass.detect(&t), 100);
         let out = run(data);

@@ -2,10 +2,10 @@
 //! [`crate::model`]. One module per format; adding a format is one file, one
 //! line in [`FORMATS`] and one sample in `sample-exports/`.
 
+pub mod csv_reader;
 pub mod decode;
 pub mod header;
 pub mod shape;
-pub mod table;
 pub mod util;
 
 pub mod kdbx;
@@ -30,19 +30,19 @@ mod safari;
 use std::path::Path;
 
 use crate::error::InputError;
-use crate::model::{Capabilities, Entry, EntryKind, Skipped, Source};
+use crate::model::{Capabilities, Entry, EntryKind, FormatInfo, Skipped, Source};
+pub use csv_reader::{Dialect, Record, Table};
 pub use header::Header;
-pub use table::{Dialect, Record, Table};
 
 /// Helpers for the importers' unit tests.
 #[cfg(test)]
 pub(crate) mod testing {
-    use super::{Format, Parsed, Table, table};
+    use super::{Format, Parsed, Table, csv_reader};
     use crate::model::Entry;
 
     /// `data` read as CSV with the default dialect.
     pub fn read(data: &[u8]) -> Table {
-        table::read(data, Default::default()).unwrap()
+        csv_reader::read(data, Default::default()).unwrap()
     }
 
     /// `format`'s importer run on `data`.
@@ -58,18 +58,30 @@ pub(crate) mod testing {
     }
 }
 
-/// One export format.
+/// One export format read as a table (CSV). Its facts are one
+/// [`FormatInfo`] const beside its importer; the rest is behaviour.
 pub trait Format: Sync {
+    /// The format's facts: id, name, signature, layout, what it carries.
+    fn info(&self) -> &'static FormatInfo;
     /// Stable id used by `--input-format` and in reports (`bitwarden`).
-    fn id(&self) -> &'static str;
+    fn id(&self) -> &'static str {
+        self.info().id
+    }
     /// Human name (`Bitwarden (individual or organization)`).
-    fn name(&self) -> &'static str;
+    fn name(&self) -> &'static str {
+        self.info().name
+    }
     /// The header (or row shape) that identifies it, shown by `vaultlint formats`.
-    fn signature(&self) -> &'static str;
+    fn signature(&self) -> &'static str {
+        self.info().signature
+    }
     fn dialect(&self) -> Dialect {
         Dialect::default()
     }
-    fn capabilities(&self) -> Capabilities;
+    /// What its export carries (the generic reader's depends on its columns).
+    fn capabilities(&self) -> Capabilities {
+        self.info().capabilities
+    }
     /// How sure we are that `table` is this format: 0 = no, 100 = exact header.
     fn detect(&self, table: &Table) -> u8;
     /// Maps the table's rows into entries, counting what it skips.
@@ -119,6 +131,18 @@ impl Parsed {
     pub fn warn(&mut self, message: impl Into<String>) {
         self.warnings.push(message.into());
     }
+
+    /// Entries not audited as accounts and counted in the source: those in
+    /// a trash, and logins (not deleted) without a password.
+    fn uncounted(&self) -> (usize, usize) {
+        let deleted = self.entries.iter().filter(|e| e.deleted).count();
+        let no_password = self
+            .entries
+            .iter()
+            .filter(|e| !e.deleted && e.kind == EntryKind::Login && e.password().is_none())
+            .count();
+        (deleted, no_password)
+    }
 }
 
 /// Every supported format, in detection-priority order.
@@ -141,18 +165,33 @@ pub static FORMATS: &[&dyn Format] = &[
     &roboform::RoboForm,
 ];
 
-/// Looks a format up by id (also accepts a few aliases such as `edge`).
+/// Looks a table format up by id or alias (`edge` for `chrome`).
 pub fn format_by_id(id: &str) -> Option<&'static dyn Format> {
-    let id = id.trim().to_ascii_lowercase();
-    let id = match id.as_str() {
-        "edge" | "brave" | "chromium" | "opera" | "vivaldi" => "chrome",
-        "apple" | "apple-passwords" | "icloud" => "safari",
-        "1password8" | "onepassword" => "1password",
-        "proton" => "protonpass",
-        "lpass" => "lastpass-cli",
-        other => other,
-    };
-    FORMATS.iter().copied().find(|f| f.id() == id)
+    FORMATS.iter().copied().find(|f| f.info().is_named(id))
+}
+
+/// Formats read from their structure rather than as a table (databases,
+/// JSON, archives), detected from their content.
+pub static STRUCTURED: &[&FormatInfo] = &[&kdbx::KDBX];
+
+/// The facts of every format: the table formats in detection order, then
+/// the structured ones. Lists about formats derive from it.
+pub fn all_formats() -> impl Iterator<Item = &'static FormatInfo> {
+    FORMATS
+        .iter()
+        .map(|f| f.info())
+        .chain(STRUCTURED.iter().copied())
+}
+
+/// The custom-field names some supported manager uses for a one-time-code
+/// secret (normalised, see [`crate::model::normalize_field_name`]).
+pub fn otp_field_names() -> impl Iterator<Item = &'static str> {
+    all_formats().flat_map(|f| f.otp_fields.iter().copied())
+}
+
+/// File stems of the exports made of several fixed-name files (Dashlane's).
+pub fn multi_file_stems() -> impl Iterator<Item = &'static str> {
+    all_formats().flat_map(|f| f.file_stems.iter().copied())
 }
 
 /// How the format of a file is chosen.
@@ -186,10 +225,6 @@ pub struct ReadOptions {
     pub unlock: unlock::UnlockSettings,
 }
 
-/// Formats read from their structure rather than as a table (databases,
-/// JSON, archives): id, name, signature.
-pub static STRUCTURED: &[(&str, &str, &str)] = &[(kdbx::ID, kdbx::NAME, kdbx::SIGNATURE)];
-
 /// The path that means standard input.
 pub const STDIN: &str = "-";
 
@@ -209,36 +244,29 @@ fn read_stdin() -> Result<zeroize::Zeroizing<Vec<u8>>, InputError> {
 
 /// The structured format `data` is in, by content or by name; `None` for
 /// text read as a table.
-fn structured_format(data: &[u8], choice: &FormatChoice) -> Option<&'static str> {
+fn structured_format(data: &[u8], choice: &FormatChoice) -> Option<&'static FormatInfo> {
     match choice {
         FormatChoice::Named(name) => structured_by_id(name),
-        FormatChoice::Auto if kdbx::is_kdbx(data) => Some(kdbx::ID),
+        FormatChoice::Auto if kdbx::is_kdbx(data) => Some(&kdbx::KDBX),
         _ => None,
     }
 }
 
-/// Looks a structured format up by id (or alias).
-pub fn structured_by_id(name: &str) -> Option<&'static str> {
-    match name.trim().to_ascii_lowercase().as_str() {
-        "kdbx" | "keepass-kdbx" | "keepassxc-kdbx" => Some(kdbx::ID),
-        _ => None,
-    }
+/// Looks a structured format up by id or alias.
+pub fn structured_by_id(name: &str) -> Option<&'static FormatInfo> {
+    STRUCTURED.iter().copied().find(|f| f.is_named(name))
 }
 
 /// Imports a structured export (`format` from [`structured_format`]).
 fn load_structured(
-    format: &'static str,
+    format: &'static FormatInfo,
     data: &[u8],
     path: &str,
     member: &str,
     options: &ReadOptions,
 ) -> Result<(Source, Vec<Entry>), InputError> {
-    let (mut parsed, capabilities, format_name) = match format {
-        kdbx::ID => (
-            kdbx::import(data, path, member, &options.unlock)?,
-            kdbx::CAPABILITIES,
-            kdbx::NAME,
-        ),
+    let mut parsed = match format.id {
+        "kdbx" => kdbx::import(data, path, member, &options.unlock)?,
         other => unreachable!("structured format {other}"),
     };
     let (dropped, lines) = &parsed.fields_dropped;
@@ -248,18 +276,14 @@ fn load_structured(
             lines.len()
         ));
     }
-    let deleted = parsed.entries.iter().filter(|e| e.deleted).count();
-    let no_password = parsed
-        .entries
-        .iter()
-        .filter(|e| !e.deleted && e.kind == EntryKind::Login && e.password().is_none())
-        .count();
+    let (deleted, no_password) = parsed.uncounted();
     let source = Source {
         path: path.to_owned(),
         member: member.to_owned(),
-        format,
-        format_name,
-        capabilities,
+        format: format.id,
+        format_name: format.name,
+        capabilities: format.capabilities,
+        drops_custom_fields: format.drops_custom_fields,
         rows: parsed.rows,
         skipped: parsed.skipped,
         deleted,
@@ -358,12 +382,12 @@ fn load_decoded(
     member: &str,
     choice: &FormatChoice,
 ) -> Result<(Source, Vec<Entry>), InputError> {
-    let malformed = |e: table::ReadError| InputError::Malformed {
+    let malformed = |e: csv_reader::ReadError| InputError::Malformed {
         path: path.to_owned(),
         line: e.line,
         message: e.message,
     };
-    let read = |dialect| table::read_text(&decoded.text, &decoded.lossy, dialect);
+    let read = |dialect| csv_reader::read_text(&decoded.text, &decoded.lossy, dialect);
     let mut table = read(Dialect::default()).map_err(malformed)?;
     if table.records.is_empty() {
         return Err(InputError::Empty {
@@ -468,18 +492,14 @@ impl Read<'_> {
         if self.guessed {
             mark_guessed(&mut parsed.entries, self.encoding);
         }
-        let deleted = parsed.entries.iter().filter(|e| e.deleted).count();
-        let no_password = parsed
-            .entries
-            .iter()
-            .filter(|e| !e.deleted && e.kind == EntryKind::Login && e.password().is_none())
-            .count();
+        let (deleted, no_password) = parsed.uncounted();
         let source = Source {
             path: self.path.to_owned(),
             member: self.member.to_owned(),
             format: format.id(),
             format_name: format.name(),
             capabilities: format.capabilities(),
+            drops_custom_fields: format.info().drops_custom_fields,
             rows: parsed.rows,
             skipped,
             deleted,
@@ -638,7 +658,7 @@ mod tests {
     #[test]
     fn every_sample_is_detected_unambiguously() {
         for (name, data, expected, _) in SAMPLES {
-            let table = table::read(data, Dialect::default()).unwrap();
+            let table = csv_reader::read(data, Dialect::default()).unwrap();
             let winner = detect(&table).map(|f| f.id());
             assert_eq!(winner, Some(*expected), "{name}");
             let best = FORMATS
@@ -882,20 +902,41 @@ https://d.example,dee,pw-d,,,D,,0\n";
     }
 
     #[test]
-    fn every_format_has_a_signature() {
-        for f in FORMATS.iter().filter(|f| {
-            matches!(
-                f.id(),
-                "chrome"
-                    | "firefox"
-                    | "safari"
-                    | "keepassxc"
-                    | "keepass"
-                    | "dashlane"
-                    | "dashlane-notes"
-            )
-        }) {
-            assert!(!f.signature().is_empty(), "{}", f.id());
+    fn every_format_declares_its_facts() {
+        let mut ids: Vec<&str> = all_formats().map(|f| f.id).collect();
+        assert_eq!(ids.len(), FORMATS.len() + STRUCTURED.len());
+        for f in all_formats() {
+            assert!(!f.name.is_empty() && !f.signature.is_empty(), "{}", f.id);
+            assert_eq!(
+                f.layout == crate::model::Layout::Structured,
+                STRUCTURED.iter().any(|s| s.id == f.id),
+                "{}: structured formats are listed in STRUCTURED, the others in FORMATS",
+                f.id
+            );
+            if f.layout == crate::model::Layout::HeaderRow {
+                assert!(!f.header_words.is_empty(), "{}: header words", f.id);
+            }
+            for w in f.header_words.iter().chain(f.otp_fields) {
+                assert_eq!(*w, w.to_lowercase(), "{}: {w} is not normalised", f.id);
+            }
         }
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(
+            ids.len(),
+            FORMATS.len() + STRUCTURED.len(),
+            "ids are unique"
+        );
+        for (alias, id) in [
+            ("edge", "chrome"),
+            ("LPASS", "lastpass-cli"),
+            ("proton", "protonpass"),
+        ] {
+            assert_eq!(format_by_id(alias).map(|f| f.id()), Some(id));
+        }
+        assert_eq!(
+            structured_by_id("keepassxc-kdbx").map(|f| f.id),
+            Some("kdbx")
+        );
     }
 }

@@ -18,7 +18,7 @@
 use serde::Deserialize;
 
 use super::{Format, Header, Parsed, Record, Table, data_rows, header_of, util};
-use crate::model::{Capabilities, Entry, EntryKind, Field, Secret};
+use crate::model::{Capabilities, Entry, EntryKind, Field, FormatInfo, Secret};
 
 pub struct NordPass;
 
@@ -105,25 +105,33 @@ struct Counts {
     bad_fields: usize,
 }
 
+/// The format's facts (one place: every list of formats derives from it).
+pub const NORDPASS: FormatInfo = FormatInfo {
+    id: "nordpass",
+    name: "NordPass",
+    signature: "name,url,additional_urls,username,password,note,cardholdername,cardnumber,cvc,pin,expirydate,zipcode,folder,shared_folder,full_name,phone_number,email,address1,address2,city,country,state,type,custom_fields  (any version: columns by name)",
+    header_words: &[
+        "name",
+        "url",
+        "additional_urls",
+        "username",
+        "password",
+        "note",
+        "folder",
+        "type",
+        "email",
+    ],
+    capabilities: Capabilities {
+        notes: true,
+        custom_fields: true,
+        ..Capabilities::NONE
+    },
+    ..FormatInfo::BASE
+};
+
 impl Format for NordPass {
-    fn id(&self) -> &'static str {
-        "nordpass"
-    }
-    fn name(&self) -> &'static str {
-        "NordPass"
-    }
-    fn signature(&self) -> &'static str {
-        "name,url,additional_urls,username,password,note,cardholdername,cardnumber,cvc,pin,expirydate,zipcode,folder,shared_folder,full_name,phone_number,email,address1,address2,city,country,state,type,custom_fields  (any version: columns by name)"
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: true,
-            custom_fields: true,
-            totp: false,
-            attachments: false,
-            history: false,
-            passkeys: false,
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &NORDPASS
     }
     fn detect(&self, table: &Table) -> u8 {
         match header_of(table) {
@@ -254,7 +262,7 @@ fn entry(h: &Header, rec: &Record, kind: EntryKind, counts: &mut Counts) -> Entr
 mod tests {
     use super::*;
     use crate::import::testing::{self, by_title};
-    use crate::import::{detect, table};
+    use crate::import::{csv_reader, detect};
 
     const SAMPLE: &[u8] = include_bytes!("../../sample-exports/nordpass.csv");
 
@@ -264,10 +272,10 @@ mod tests {
 
     #[test]
     fn auto_detection_picks_nordpass() {
-        let t = table::read(SAMPLE, Default::default()).unwrap();
+        let t = csv_reader::read(SAMPLE, Default::default()).unwrap();
         assert_eq!(NordPass.detect(&t), 100);
         assert_eq!(detect(&t).unwrap().id(), "nordpass");
-        let t = table::read(CORE.join(",").as_bytes(), Default::default()).unwrap();
+        let t = csv_reader::read(CORE.join(",").as_bytes(), Default::default()).unwrap();
         assert_eq!(NordPass.detect(&t), 100, "the 19-column 2021 header");
     }
 

@@ -7,7 +7,7 @@
 //! flagged with a warning count.
 
 use super::{Format, Parsed, Table, score_header, util};
-use crate::model::Capabilities;
+use crate::model::{Capabilities, FormatInfo};
 
 pub struct OnePassword;
 
@@ -15,25 +15,28 @@ const HEADER: &[&str] = &[
     "title", "url", "username", "password", "otpauth", "favorite", "archived", "tags", "notes",
 ];
 
+/// The format's facts (one place: every list of formats derives from it).
+pub const ONEPASSWORD: FormatInfo = FormatInfo {
+    id: "1password",
+    aliases: &["1password8", "onepassword"],
+    name: "1Password 8 (CSV)",
+    signature: "Title,Url,Username,Password,OTPAuth,Favorite,Archived,Tags,Notes",
+    header_words: &[
+        "title", "url", "username", "password", "otpauth", "favorite", "archived", "tags", "notes",
+    ],
+    capabilities: Capabilities {
+        notes: true,
+        totp: true,
+        ..Capabilities::NONE
+    },
+    drops_custom_fields: true,
+    otp_fields: &["one-time password"],
+    ..FormatInfo::BASE
+};
+
 impl Format for OnePassword {
-    fn id(&self) -> &'static str {
-        "1password"
-    }
-    fn name(&self) -> &'static str {
-        "1Password 8 (CSV)"
-    }
-    fn signature(&self) -> &'static str {
-        "Title,Url,Username,Password,OTPAuth,Favorite,Archived,Tags,Notes"
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: true,
-            custom_fields: false,
-            totp: true,
-            attachments: false,
-            history: false,
-            passkeys: false,
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &ONEPASSWORD
     }
     fn detect(&self, table: &Table) -> u8 {
         score_header(table, HEADER)
@@ -71,13 +74,13 @@ impl Format for OnePassword {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::table;
+    use crate::import::csv_reader;
 
     #[test]
     fn imports_quoted_rows() {
         let data = b"Title,Url,Username,Password,OTPAuth,Favorite,Archived,Tags,Notes\n\
 \"Bank\",\"https://bank.example\",\"bob\",\"pw\",\"otpauth://totp/Bank?secret=AB\",\"false\",\"true\",\"\",\"line1\nline2\"\n";
-        let t = table::read(data, Default::default()).unwrap();
+        let t = csv_reader::read(data, Default::default()).unwrap();
         assert_eq!(OnePassword.detect(&t), 100);
         let mut out = Parsed::default();
         OnePassword.import(&t, &mut out);

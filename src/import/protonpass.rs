@@ -20,7 +20,7 @@
 use serde::Deserialize;
 
 use super::{Format, Parsed, Table, data_rows, header_of, util};
-use crate::model::{Capabilities, EntryKind, Field};
+use crate::model::{Capabilities, EntryKind, Field, FormatInfo};
 
 pub struct ProtonPass;
 
@@ -102,25 +102,38 @@ struct AutofillUrl {
     url: String,
 }
 
+/// The format's facts (one place: every list of formats derives from it).
+pub const PROTONPASS: FormatInfo = FormatInfo {
+    id: "protonpass",
+    aliases: &["proton"],
+    name: "Proton Pass",
+    signature: "type,name,url,email,username,password,note,totp,createTime,modifyTime,vault  (newer: autofillUrls after url; older: no email, no vault)",
+    header_words: &[
+        "type",
+        "name",
+        "url",
+        "email",
+        "username",
+        "password",
+        "note",
+        "totp",
+        "createtime",
+        "modifytime",
+        "vault",
+        "autofillurls",
+    ],
+    capabilities: Capabilities {
+        notes: true,
+        totp: true,
+        ..Capabilities::NONE
+    },
+    drops_custom_fields: true,
+    ..FormatInfo::BASE
+};
+
 impl Format for ProtonPass {
-    fn id(&self) -> &'static str {
-        "protonpass"
-    }
-    fn name(&self) -> &'static str {
-        "Proton Pass"
-    }
-    fn signature(&self) -> &'static str {
-        "type,name,url,email,username,password,note,totp,createTime,modifyTime,vault  (newer: autofillUrls after url; older: no email, no vault)"
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: true,
-            custom_fields: false,
-            totp: true,
-            attachments: false,
-            history: false,
-            passkeys: false,
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &PROTONPASS
     }
     fn detect(&self, table: &Table) -> u8 {
         match header_of(table) {
@@ -208,7 +221,7 @@ fn is_web_url(s: &str) -> bool {
 mod tests {
     use super::*;
     use crate::import::testing::{self, by_title};
-    use crate::import::{detect, table};
+    use crate::import::{csv_reader, detect};
 
     const SAMPLE: &[u8] = include_bytes!("../../sample-exports/protonpass.csv");
 
@@ -218,16 +231,16 @@ mod tests {
 
     #[test]
     fn auto_detection_picks_proton_pass() {
-        let t = table::read(SAMPLE, Default::default()).unwrap();
+        let t = csv_reader::read(SAMPLE, Default::default()).unwrap();
         assert_eq!(ProtonPass.detect(&t), 100);
         assert_eq!(detect(&t).unwrap().id(), "protonpass");
         for h in HEADERS {
-            let t = table::read(h.join(",").as_bytes(), Default::default()).unwrap();
+            let t = csv_reader::read(h.join(",").as_bytes(), Default::default()).unwrap();
             assert_eq!(ProtonPass.detect(&t), 100);
         }
         let newer =
             b"type,name,url,email,username,password,note,totp,createTime,modifyTime,vault,folder";
-        let t = table::read(newer, Default::default()).unwrap();
+        let t = csv_reader::read(newer, Default::default()).unwrap();
         assert_eq!(ProtonPass.detect(&t), VARIANT_SCORE, "beats a generic 90");
     }
 

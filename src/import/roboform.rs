@@ -18,7 +18,7 @@
 //!   rows missing earlier columns are skipped.
 
 use super::{Format, Header, Parsed, Record, Table, data_rows, header_of, util};
-use crate::model::{Capabilities, Entry, EntryKind, Field, Secret};
+use crate::model::{Capabilities, Entry, EntryKind, Field, FormatInfo, Secret};
 
 pub struct RoboForm;
 
@@ -69,7 +69,7 @@ fn parse_item(cell: &str, v2: bool) -> Vec<(String, Secret)> {
             .collect();
     }
     // The item is itself one CSV record; the shared reader wipes its cells.
-    let Ok(inner) = super::table::read(cell.as_bytes(), Default::default()) else {
+    let Ok(inner) = super::csv_reader::read(cell.as_bytes(), Default::default()) else {
         return vec![(String::new(), Secret::new(cell))];
     };
     let Some(record) = inner.first() else {
@@ -88,25 +88,35 @@ fn parse_item(cell: &str, v2: bool) -> Vec<(String, Secret)> {
     vec![(name, value)]
 }
 
+/// The format's facts (one place: every list of formats derives from it).
+pub const ROBOFORM: FormatInfo = FormatInfo {
+    id: "roboform",
+    name: "RoboForm",
+    signature: "Name,Url,MatchUrl,Login,Pwd,Note,Folder,RfFieldsV2  (older: Name,Url,Login,Pwd,Note,Folder,Rf_fields)",
+    header_words: &[
+        "name",
+        "url",
+        "matchurl",
+        "login",
+        "pwd",
+        "note",
+        "folder",
+        "rffieldsv2",
+        "rf_fields",
+    ],
+    capabilities: Capabilities {
+        notes: true,
+        custom_fields: true,
+        totp: true,
+        ..Capabilities::NONE
+    },
+    otp_fields: &["totp key"],
+    ..FormatInfo::BASE
+};
+
 impl Format for RoboForm {
-    fn id(&self) -> &'static str {
-        "roboform"
-    }
-    fn name(&self) -> &'static str {
-        "RoboForm"
-    }
-    fn signature(&self) -> &'static str {
-        "Name,Url,MatchUrl,Login,Pwd,Note,Folder,RfFieldsV2  (older: Name,Url,Login,Pwd,Note,Folder,Rf_fields)"
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: true,
-            custom_fields: true,
-            totp: true,
-            attachments: false,
-            history: false,
-            passkeys: false,
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &ROBOFORM
     }
     fn detect(&self, table: &Table) -> u8 {
         match header_of(table) {
@@ -188,7 +198,7 @@ fn entry(h: &Header, rec: &Record, rf_at: usize, v2: bool) -> Entry {
 mod tests {
     use super::*;
     use crate::import::testing::{self, by_title};
-    use crate::import::{detect, table};
+    use crate::import::{csv_reader, detect};
 
     const SAMPLE: &[u8] = include_bytes!("../../sample-exports/roboform.csv");
 
@@ -198,10 +208,10 @@ mod tests {
 
     #[test]
     fn auto_detection_picks_roboform() {
-        let t = table::read(SAMPLE, Default::default()).unwrap();
+        let t = csv_reader::read(SAMPLE, Default::default()).unwrap();
         assert_eq!(RoboForm.detect(&t), 100);
         assert_eq!(detect(&t).unwrap().id(), "roboform");
-        let t = table::read(
+        let t = csv_reader::read(
             b"Name,Url,Login,Pwd,Note,Folder,Rf_fields\n",
             Default::default(),
         )

@@ -8,7 +8,7 @@
 //! No folders, custom fields or dates; passkeys are not exported.
 
 use super::{Format, Parsed, Table, header_of, util};
-use crate::model::Capabilities;
+use crate::model::{Capabilities, FormatInfo};
 
 pub struct Safari;
 
@@ -16,25 +16,24 @@ const CURRENT: &[&str] = &["title", "url", "username", "password", "notes", "otp
 const LEGACY: &[&str] = &["title", "url", "username", "password"];
 const REQUIRED: &[&str] = &["title", "username", "password"];
 
+/// The format's facts (one place: every list of formats derives from it).
+pub const SAFARI: FormatInfo = FormatInfo {
+    id: "safari",
+    aliases: &["apple", "apple-passwords", "icloud"],
+    name: "Apple Passwords / Safari",
+    signature: "Title,URL,Username,Password,Notes,OTPAuth  |  Title,Url,Username,Password",
+    header_words: &["title", "url", "username", "password", "notes", "otpauth"],
+    capabilities: Capabilities {
+        notes: true,
+        totp: true,
+        ..Capabilities::NONE
+    },
+    ..FormatInfo::BASE
+};
+
 impl Format for Safari {
-    fn id(&self) -> &'static str {
-        "safari"
-    }
-    fn name(&self) -> &'static str {
-        "Apple Passwords / Safari"
-    }
-    fn signature(&self) -> &'static str {
-        "Title,URL,Username,Password,Notes,OTPAuth  |  Title,Url,Username,Password"
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            notes: true,
-            custom_fields: false,
-            totp: true,
-            attachments: false,
-            history: false,
-            passkeys: false,
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &SAFARI
     }
     /// 100 for either known header; 90 for another subset of Safari's columns
     /// that holds the required ones. A header with any other column scores 0:
@@ -69,12 +68,12 @@ impl Format for Safari {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::{load_bytes, table};
+    use crate::import::{csv_reader, load_bytes};
 
     const SAMPLE: &[u8] = include_bytes!("../../sample-exports/safari.csv");
 
     fn parse(data: &[u8]) -> Parsed {
-        let t = table::read(data, Default::default()).unwrap();
+        let t = csv_reader::read(data, Default::default()).unwrap();
         assert!(Safari.detect(&t) >= 90);
         let mut out = Parsed::default();
         Safari.import(&t, &mut out);
@@ -126,9 +125,9 @@ mod tests {
 
     #[test]
     fn only_title_username_password_are_required() {
-        let t = table::read(b"Title,Username,Password\nx,u,p\n", Default::default()).unwrap();
+        let t = csv_reader::read(b"Title,Username,Password\nx,u,p\n", Default::default()).unwrap();
         assert_eq!(Safari.detect(&t), 90);
-        let t = table::read(b"Title,URL,Password\nx,u,p\n", Default::default()).unwrap();
+        let t = csv_reader::read(b"Title,URL,Password\nx,u,p\n", Default::default()).unwrap();
         assert_eq!(Safari.detect(&t), 0);
     }
 
@@ -139,7 +138,7 @@ mod tests {
             "\"Group\",\"Title\",\"Username\",\"Password\",\"URL\",\"Notes\"",
             "username,username2,username3,title,password,note,url,category,otpSecret",
         ] {
-            let t = table::read(header.as_bytes(), Default::default()).unwrap();
+            let t = csv_reader::read(header.as_bytes(), Default::default()).unwrap();
             assert_eq!(Safari.detect(&t), 0, "{header}");
         }
     }

@@ -2,71 +2,13 @@
 //! by a header row (Keeper, Enpass): they must never claim a file whose first
 //! row is some other format's header.
 
-use super::{FORMATS, Record, Table, header};
-
-/// Ids of the formats recognised by row shape rather than by a header row.
-pub const HEADERLESS: &[&str] = &["keeper", "enpass"];
-
-/// Column names seen in the header rows of supported exports (normalised).
-const HEADER_WORDS: &[&str] = &[
-    "account",
-    "additional_urls",
-    "archived",
-    "autofillurls",
-    "category",
-    "collections",
-    "comments",
-    "created",
-    "createtime",
-    "email",
-    "extra",
-    "fav",
-    "favorite",
-    "field",
-    "fields",
-    "folder",
-    "formactionorigin",
-    "group",
-    "grouping",
-    "guid",
-    "httprealm",
-    "icon",
-    "last modified",
-    "login",
-    "login name",
-    "login_password",
-    "login_totp",
-    "login_uri",
-    "login_username",
-    "matchurl",
-    "modifytime",
-    "name",
-    "note",
-    "notes",
-    "otpauth",
-    "otpsecret",
-    "otpurl",
-    "password",
-    "pwd",
-    "reprompt",
-    "rf_fields",
-    "rffieldsv2",
-    "tags",
-    "timecreated",
-    "title",
-    "totp",
-    "type",
-    "url",
-    "username",
-    "value",
-    "vault",
-    "web site",
-    "website",
-];
+use super::{FORMATS, Record, Table, all_formats, header};
+use crate::model::Layout;
 
 /// True when `record` reads like a header row rather than data: at least
 /// three distinct cells are known column names and no cell holds an e-mail
-/// address, a URL or a line break. Headerless formats (Keeper, Enpass) use it
+/// address, a URL or a line break. Column names are the formats'
+/// [`crate::model::FormatInfo::header_words`]. Headerless formats (Keeper, Enpass) use it
 /// so that they never claim a file whose first row is a header.
 pub fn looks_like_header(record: &Record) -> bool {
     let mut known: Vec<String> = Vec::new();
@@ -75,15 +17,15 @@ pub fn looks_like_header(record: &Record) -> bool {
             return false;
         }
         let name = header::normalize(cell);
-        if HEADER_WORDS.contains(&name.as_str()) && !known.contains(&name) {
+        let is_column = all_formats().any(|f| f.header_words.contains(&name.as_str()));
+        if is_column && !known.contains(&name) {
             known.push(name);
         }
     }
     known.len() >= 3
 }
 
-/// True when a format identified by its header row (any format not in
-/// [`HEADERLESS`]) recognises the first row of `table`, or the first row
+/// True when a format identified by its header row recognises the first row of `table`, or the first row
 /// looks like a header anyway ([`looks_like_header`]).
 pub fn first_row_is_header(table: &Table) -> bool {
     let Some(first) = table.first() else {
@@ -92,17 +34,17 @@ pub fn first_row_is_header(table: &Table) -> bool {
     looks_like_header(first)
         || FORMATS
             .iter()
-            .filter(|f| !HEADERLESS.contains(&f.id()))
+            .filter(|f| f.info().layout == Layout::HeaderRow)
             .any(|f| f.detect(table) > 0)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::table;
+    use crate::import::csv_reader;
 
     fn first(data: &[u8]) -> Table {
-        table::read(data, Default::default()).unwrap()
+        csv_reader::read(data, Default::default()).unwrap()
     }
 
     #[test]

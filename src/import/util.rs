@@ -3,11 +3,7 @@
 use super::{Parsed, Record};
 use crate::model::{Entry, EntryKind, Field, Secret};
 
-/// A non-empty trimmed string, or `None`.
-pub fn non_empty(s: &str) -> Option<String> {
-    let t = s.trim();
-    (!t.is_empty()).then(|| t.to_owned())
-}
+pub use crate::text::non_empty;
 
 /// A secret from a cell, or `None` when the cell is empty. The password is
 /// kept exactly as exported (no trimming: spaces can be part of it).

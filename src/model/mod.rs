@@ -1,7 +1,9 @@
 //! The neutral vault model every importer maps into and every check reads.
 
+mod format;
 mod secret;
 
+pub use format::{FormatInfo, Layout, normalize_field_name};
 pub use secret::Secret;
 
 use serde::Serialize;
@@ -149,11 +151,28 @@ impl Entry {
         self.kind == EntryKind::Login && !self.deleted && self.password().is_some()
     }
 
+    /// A short, printable name: see [`account_label`].
+    pub fn label(&self) -> String {
+        account_label(&self.title, self.url(), self.row)
+    }
+
     pub fn has_totp(&self) -> bool {
         self.totp
             .as_ref()
             .is_some_and(|t| !t.expose().trim().is_empty())
     }
+}
+
+/// A short, printable name for an account: its title, else the host of its
+/// first URL, else its row. The one naming rule of check messages and
+/// reports.
+pub fn account_label(title: &str, url: Option<&str>, row: u64) -> String {
+    let title = title.trim();
+    if !title.is_empty() {
+        return title.to_owned();
+    }
+    url.and_then(crate::site::host)
+        .unwrap_or_else(|| format!("row {row}"))
 }
 
 /// What an export format can carry: later checks use it to say "cannot tell
@@ -168,6 +187,18 @@ pub struct Capabilities {
     pub history: bool,
     /// Passkeys stored with items.
     pub passkeys: bool,
+}
+
+impl Capabilities {
+    /// Carries nothing beyond the login itself.
+    pub const NONE: Capabilities = Capabilities {
+        notes: false,
+        custom_fields: false,
+        totp: false,
+        attachments: false,
+        history: false,
+        passkeys: false,
+    };
 }
 
 /// A row that was not imported, with why.
@@ -187,6 +218,9 @@ pub struct Source {
     /// The format's display name, for messages.
     pub format_name: &'static str,
     pub capabilities: Capabilities,
+    /// Its manager has custom fields this export drops (see
+    /// [`FormatInfo::drops_custom_fields`]).
+    pub drops_custom_fields: bool,
     /// Data records read (header excluded).
     pub rows: usize,
     pub skipped: Vec<Skipped>,
@@ -222,5 +256,26 @@ impl Vault {
 
     pub fn member_of(&self, entry: &Entry) -> &str {
         &self.sources[entry.source].member
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_label_rule_title_then_host_then_row() {
+        assert_eq!(
+            account_label("  Bank ", Some("https://b.example"), 3),
+            "Bank"
+        );
+        assert_eq!(
+            account_label(" ", Some("https://www.Example.co.uk/login"), 3),
+            "www.example.co.uk"
+        );
+        assert_eq!(account_label("", None, 7), "row 7");
+        let mut e = Entry::new(EntryKind::Login, 9);
+        e.urls = vec!["android://h@com.example.app/".into()];
+        assert_eq!(e.label(), "row 9", "an app facet has no host");
     }
 }

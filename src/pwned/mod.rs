@@ -236,9 +236,9 @@ impl PasswordHash {
         let mut out = Zeroizing::new([0u8; 20]);
         let mut h = Sha1::new();
         h.update(password.as_bytes());
-        h.finalize_into(sha1::digest::generic_array::GenericArray::from_mut_slice(
-            &mut out[..],
-        ));
+        let slot: &mut sha1::digest::Output<Sha1> =
+            (&mut out[..]).try_into().expect("a SHA-1 is 20 bytes");
+        h.finalize_into(slot);
         PasswordHash(out)
     }
 

@@ -3,15 +3,10 @@
 
 use crate::report::{AccountReport, Audit, Finding, Severity, SourceReport, VerdictStatus};
 
-/// A short human name for an account: its title, else its domain, else its row.
+/// A short human name for an account, by the same rule as check messages
+/// ([`crate::model::account_label`]).
 pub fn account_name(a: &AccountReport) -> String {
-    if !a.title.trim().is_empty() {
-        a.title.trim().to_owned()
-    } else if let Some(d) = &a.domain {
-        d.clone()
-    } else {
-        format!("row {}", a.row)
-    }
+    crate::model::account_label(&a.title, a.url.as_deref(), a.row)
 }
 
 /// `1 note`, `2 notes`: a count with the right form of its noun (not escaped).

@@ -1,4 +1,4 @@
-//! Issue 9, import side: no row is lost silently, no file is misread
+//! Import side of the trust rules: no row is lost silently, no file is misread
 //! silently. Every case builds its input here; the shared reproductions in
 //! `../shared/repro/` are run too when that folder exists.
 

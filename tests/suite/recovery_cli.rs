@@ -3,46 +3,16 @@
 //! against a real HTTP server on 127.0.0.1. No test needs the internet.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The binary, with the breach check off: these tests never reach a network.
-fn vaultlint() -> Command {
-    let mut cmd = Command::cargo_bin("vaultlint").unwrap();
-    cmd.current_dir(root())
-        .env("NO_COLOR", "1")
-        .env("VAULTLINT_PWNED", "off");
-    cmd
-}
+use crate::common::{audit_all_json as audit_json, root, vaultlint};
 
 const ALICE: &str = "alice=sample-exports/family/alice.csv";
 const BOB: &str = "bob=sample-exports/family/bob.csv";
 const INVENTORY: &str = "sample-exports/family/recovery-inventory.toml";
 const DIRECTORY: &str = "tests/fixtures/2fa-directory-v3.json";
-
-/// Runs an audit with `--format json` and returns the exit code and document.
-fn audit_json(args: &[&str]) -> (i32, Value) {
-    let out = vaultlint()
-        .arg("audit")
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    let code = out.status.code().unwrap();
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}); exit {code}; stderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (code, doc)
-}
 
 /// `member/title` of each account id.
 fn names(doc: &Value) -> BTreeMap<String, String> {
@@ -132,7 +102,7 @@ fn finding(check: &str, severity: &str, accounts: &[&str]) -> (String, String, V
 
 #[test]
 fn family_recovery_status_of_every_account() {
-    let (code, doc) = audit_json(&[
+    let (doc, code) = audit_json(&[
         ALICE,
         BOB,
         "--only",
@@ -282,7 +252,7 @@ fn family_recovery_status_of_every_account() {
 #[test]
 fn family_carol_lastpass() {
     let carol = "carol=sample-exports/family/carol.csv";
-    let (_, doc) = audit_json(&[ALICE, BOB, carol, "--only", "recovery"]);
+    let (doc, _) = audit_json(&[ALICE, BOB, carol, "--only", "recovery"]);
     let on = Value::Bool(true);
     let off = Value::Bool(false);
     let expected: &[(&str, &Value, &str, &[&str])] = &[
@@ -369,7 +339,7 @@ fn family_carol_lastpass() {
 
 #[test]
 fn without_the_inventory_the_bank_is_a_lockout_risk() {
-    let (_, doc) = audit_json(&[ALICE, "--only", "recovery"]);
+    let (doc, _) = audit_json(&[ALICE, "--only", "recovery"]);
     let (enabled, status, places) = recovery(&doc, "alice/Northwind Bank");
     assert_eq!((enabled, status.as_str()), (Value::Bool(true), "missing"));
     assert!(places.is_empty());
@@ -402,7 +372,7 @@ fn without_the_inventory_the_bank_is_a_lockout_risk() {
 
 #[test]
 fn hub_state_reads_the_reuse_check() {
-    let (_, doc) = audit_json(&[ALICE, BOB, "--skip", "pwned"]);
+    let (doc, _) = audit_json(&[ALICE, BOB, "--skip", "pwned"]);
     let hub = &account(&doc, "bob/Outlook")["recovery"]["hub"];
     let problems = hub["problems"].as_array().unwrap();
     let unknown = hub["unknown"].as_array().unwrap();
@@ -485,7 +455,7 @@ fn csv_inventory_records_codes() {
         "# alice's codes kept outside Bitwarden\nsite,account,where,date\nNorthwind Bank,amercer,\"paper, in the safe\",2025-03-14\n",
     )
     .unwrap();
-    let (_, doc) = audit_json(&[
+    let (doc, _) = audit_json(&[
         ALICE,
         "--only",
         "recovery",
@@ -514,7 +484,7 @@ fn inventory_lines_matching_no_account_are_said() {
         "site,account,where\nNorthwind Bank,amercer,safe\nNorthwnd-typo.example,,drawer\n",
     )
     .unwrap();
-    let (_, doc) = audit_json(&[
+    let (doc, _) = audit_json(&[
         ALICE,
         "--only",
         "recovery",
@@ -578,12 +548,12 @@ fn inventory_errors_name_file_and_line_and_exit_2() {
 #[test]
 fn a_2fa_directory_file_adds_services() {
     // Without the file, the knitting forum is unknown to the built-in table.
-    let (_, doc) = audit_json(&[ALICE, "--only", "recovery"]);
+    let (doc, _) = audit_json(&[ALICE, "--only", "recovery"]);
     assert_eq!(
         account(&doc, "alice/Knitting forum")["recovery"]["two_factor_available"],
         Value::Null
     );
-    let (_, doc) = audit_json(&[ALICE, "--only", "recovery", "--2fa-directory", DIRECTORY]);
+    let (doc, _) = audit_json(&[ALICE, "--only", "recovery", "--2fa-directory", DIRECTORY]);
     let knit = &account(&doc, "alice/Knitting forum")["recovery"]["two_factor_available"];
     assert_eq!(knit["service"], "Knitting Circle");
     assert_eq!(knit["source"], "file");
@@ -723,7 +693,7 @@ fn update_downloads_the_directory_and_audit_uses_it() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("saved 4 services"));
     assert_eq!(std::fs::read_to_string(&output).unwrap(), fixture());
-    let (_, doc) = audit_json(&[
+    let (doc, _) = audit_json(&[
         ALICE,
         "--only",
         "recovery",

@@ -7,7 +7,7 @@ use crate::common;
 
 use common::{all_samples, audit, root, secrets_of};
 use sha1::{Digest, Sha1};
-use vaultlint::import::{FORMATS, detect, table};
+use vaultlint::import::{FORMATS, csv_reader, detect};
 
 /// (path under sample-exports, format, data rows, accounts, in trash, reuse findings)
 const EXPECTED: &[(&str, &str, u64, u64, u64, usize)] = &[
@@ -64,7 +64,7 @@ fn each_sample_is_detected_unambiguously() {
         let name = relative(&path);
         let expected = EXPECTED.iter().find(|e| e.0 == name).unwrap().1;
         let data = std::fs::read(&path).unwrap();
-        let t = table::read(&data, Default::default()).unwrap();
+        let t = csv_reader::read(&data, Default::default()).unwrap();
         assert_eq!(detect(&t).map(|f| f.id()), Some(expected), "{name}");
         let best = FORMATS
             .iter()

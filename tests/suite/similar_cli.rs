@@ -2,38 +2,12 @@
 //! samples: the tweaked pairs with their explanations, `--only` / `--skip`,
 //! the per-account JSON, and that no password reaches any output.
 
-use std::path::PathBuf;
-
-use assert_cmd::Command;
 use serde_json::Value;
 
+use crate::common::{self, audit_all_json as audit_json, vaultlint};
+
 fn sample(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("sample-exports/family")
-        .join(name)
-        .display()
-        .to_string()
-}
-
-/// The binary, with the breach check off: these tests never reach a network.
-fn vaultlint() -> Command {
-    let mut cmd = Command::cargo_bin("vaultlint").unwrap();
-    cmd.env("VAULTLINT_PWNED", "off");
-    cmd
-}
-
-/// Runs `audit ARGS --format json` and returns the document and exit code.
-fn audit_json(args: &[&str]) -> (Value, i32) {
-    let out = vaultlint()
-        .arg("audit")
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let doc = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\nstderr: {:?}", out.stderr));
-    (doc, out.status.code().unwrap())
+    common::sample("family").join(name).display().to_string()
 }
 
 fn alice_bob() -> Vec<String> {

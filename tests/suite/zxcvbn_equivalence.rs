@@ -210,7 +210,7 @@ fn a_tie_between_dictionaries_is_decided_in_the_original_order() {
 fn generated_vault_scores_like_upstream() {
     let vault = generator::generate(3_000, 7, generator::Mix::Realistic);
     let cases = vault.rows.iter().map(|r| {
-        let domain = vaultlint::domain::of_url(&r.url);
+        let domain = vaultlint::site::of_url(&r.url);
         (
             r.password.clone(),
             user_inputs(&r.username, &r.title, domain.as_deref()),

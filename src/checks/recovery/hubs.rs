@@ -17,9 +17,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{CodeStatus, Recovery, Service};
-use crate::checks::{CheckId, Context, Facts};
-use crate::domain;
+use crate::checks::{Context, Facts};
 pub use crate::report::{HubIssue, HubState};
+use crate::site;
 
 /// The fewest distinct services an address must reset to count as a hub.
 pub const MIN_SERVICES: usize = 2;
@@ -57,7 +57,7 @@ pub fn normalize_address(raw: &str) -> Option<(String, String)> {
 /// The mail provider behind a domain, so a Gmail address finds its Google
 /// login. Unknown domains are their own provider (registrable domain).
 pub fn provider(host_or_domain: &str) -> String {
-    let reg = domain::registrable(&host_or_domain.to_ascii_lowercase());
+    let reg = site::registrable(&host_or_domain.to_ascii_lowercase());
     let fixed = match reg.as_str() {
         "gmail.com" | "googlemail.com" | "google.com" => Some("google"),
         "icloud.com" | "me.com" | "mac.com" | "apple.com" => Some("apple"),
@@ -73,7 +73,7 @@ pub fn provider(host_or_domain: &str) -> String {
     if let Some(p) = fixed {
         return p.to_owned();
     }
-    match domain::brand(&reg) {
+    match site::brand(&reg) {
         "outlook" | "hotmail" | "live" | "msn" => "microsoft".to_owned(),
         b @ ("yahoo" | "gmx" | "yandex" | "zoho" | "aol") => b.to_owned(),
         _ => reg,
@@ -84,7 +84,7 @@ fn providers_of(ctx: &Context, i: usize) -> BTreeSet<String> {
     ctx.entry(i)
         .urls
         .iter()
-        .filter_map(|u| domain::host(u))
+        .filter_map(|u| site::host(u))
         .map(|h| provider(&h))
         .collect()
 }
@@ -107,8 +107,8 @@ pub fn service_key(ctx: &Context, i: usize) -> String {
     let e = ctx.entry(i);
     e.urls
         .iter()
-        .find_map(|u| domain::of_url(u))
-        .map(|d| domain::brand(&d).to_owned())
+        .find_map(|u| site::of_url(u))
+        .map(|d| site::brand(&d).to_owned())
         .unwrap_or_else(|| e.title.trim().to_lowercase())
 }
 
@@ -191,7 +191,6 @@ pub fn find(ctx: &Context) -> Vec<Hub> {
 /// export can show (TOTP); for one that does not (Apple's trusted devices),
 /// it is unknown.
 pub fn state(
-    ctx: &Context,
     facts: &Facts,
     hub: &Hub,
     recovery: &[Recovery],
@@ -214,8 +213,7 @@ pub fn state(
             note(HubIssue::Reused, facts.reused[i]);
             note(
                 HubIssue::Similar,
-                ctx.runs(CheckId::Similar)
-                    .then(|| facts.similar_group[i].is_some()),
+                facts.similar_group[i].as_ref().map(Option::is_some),
             );
             note(
                 HubIssue::Breached,
@@ -281,6 +279,44 @@ mod tests {
         assert_eq!(provider("pm.me"), provider("account.proton.me"));
         assert_eq!(provider("mail.mercer.family"), "mercer.family");
         assert_ne!(provider("gmail.com"), provider("outlook.com"));
+    }
+
+    #[test]
+    fn a_fact_not_computed_is_unknown_never_fine() {
+        use crate::report::{BackupCodes, TwoFactor};
+        let hub = Hub {
+            address: "a@b.example".into(),
+            mailbox: Some(0),
+            dependents: vec![1, 2],
+            services: 2,
+        };
+        let recovery = vec![Recovery {
+            two_factor: TwoFactor {
+                enabled: Some(false),
+                methods: Vec::new(),
+                evidence: Vec::new(),
+            },
+            backup_codes: BackupCodes {
+                status: CodeStatus::NotApplicable,
+                evidence: Vec::new(),
+                note: None,
+            },
+            two_factor_available: None,
+            hub: None,
+            recovery_mailbox: None,
+        }];
+        let mut facts = Facts::new(3);
+        let before = state(&facts, &hub, &recovery, &[None]);
+        assert!(before.unknown.contains(&HubIssue::Similar), "{before:?}");
+        assert!(before.unknown.contains(&HubIssue::Reused));
+        facts.similar_group[0] = Some(None);
+        facts.reused[0] = Some(false);
+        let computed = state(&facts, &hub, &recovery, &[None]);
+        assert!(!computed.unknown.contains(&HubIssue::Similar));
+        assert!(!computed.problems.contains(&HubIssue::Similar));
+        facts.similar_group[0] = Some(Some("S1".into()));
+        let grouped = state(&facts, &hub, &recovery, &[None]);
+        assert!(grouped.problems.contains(&HubIssue::Similar));
     }
 
     #[test]

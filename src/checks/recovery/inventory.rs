@@ -27,9 +27,10 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::domain;
 use crate::error::InputError;
 use crate::model::Entry;
+use crate::site;
+use crate::text::non_empty;
 
 /// One line of the inventory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,10 +78,6 @@ fn line_of(text: &str, offset: usize) -> u64 {
     text[..offset.min(text.len())].matches('\n').count() as u64 + 1
 }
 
-fn non_empty(s: Option<String>) -> Option<String> {
-    s.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
-}
-
 /// Checks a date: `YYYY-MM-DD` or `YYYY-MM`.
 fn parse_date(raw: &str) -> Option<String> {
     let t = raw.trim();
@@ -94,21 +91,18 @@ fn parse_date(raw: &str) -> Option<String> {
 }
 
 impl Inventory {
-    /// Reads an inventory file (TOML or CSV).
-    pub fn load(path: &Path) -> Result<Inventory, InputError> {
+    /// Parses the text of an inventory file (read by the settings: the
+    /// check does no I/O), TOML or CSV by `path`'s extension, else by content.
+    pub fn parse(text: &str, path: &Path) -> Result<Inventory, InputError> {
         let display = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| InputError::Io {
-            path: display.clone(),
-            message: e.to_string(),
-        })?;
         let ext = path
             .extension()
             .map(|e| e.to_string_lossy().to_ascii_lowercase());
         match ext.as_deref() {
-            Some("toml") => Inventory::parse_toml(&text, &display),
-            Some("csv") => Inventory::parse_csv(&text, &display),
-            _ if text.contains("[[codes]]") => Inventory::parse_toml(&text, &display),
-            _ => Inventory::parse_csv(&text, &display),
+            Some("toml") => Inventory::parse_toml(text, &display),
+            Some("csv") => Inventory::parse_csv(text, &display),
+            _ if text.contains("[[codes]]") => Inventory::parse_toml(text, &display),
+            _ => Inventory::parse_csv(text, &display),
         }
     }
 
@@ -129,11 +123,15 @@ impl Inventory {
         location: Option<String>,
         date: Option<String>,
     ) -> Result<Record, InputError> {
-        let site = non_empty(site)
+        let site = site
+            .as_deref()
+            .and_then(non_empty)
             .ok_or_else(|| Self::error(path, line, "missing 'site' (a domain, URL or title)"))?;
-        let location = non_empty(location)
+        let location = location
+            .as_deref()
+            .and_then(non_empty)
             .ok_or_else(|| Self::error(path, line, "missing 'where' (where the codes are kept)"))?;
-        let date = match non_empty(date) {
+        let date = match date.as_deref().and_then(non_empty) {
             Some(d) => Some(parse_date(&d).ok_or_else(|| {
                 Self::error(path, line, "'date' must be YYYY-MM-DD (or YYYY-MM)")
             })?),
@@ -142,8 +140,8 @@ impl Inventory {
         Ok(Record {
             line,
             site,
-            account: non_empty(account),
-            member: non_empty(member),
+            account: account.as_deref().and_then(non_empty),
+            member: member.as_deref().and_then(non_empty),
             location,
             date,
         })
@@ -320,15 +318,11 @@ impl Record {
         if site == entry.title.trim().to_lowercase() {
             return true;
         }
-        let domains: Vec<String> = entry
-            .urls
-            .iter()
-            .filter_map(|u| domain::of_url(u))
-            .collect();
+        let domains: Vec<String> = entry.urls.iter().filter_map(|u| site::of_url(u)).collect();
         if site.contains('.') && !site.contains(char::is_whitespace) {
-            return domain::of_url(&site).is_some_and(|d| domains.contains(&d));
+            return site::of_url(&site).is_some_and(|d| domains.contains(&d));
         }
-        domains.iter().any(|d| domain::brand(d) == site)
+        domains.iter().any(|d| site::brand(d) == site)
     }
 }
 

@@ -7,7 +7,7 @@
 //! `steam://` value), and at an `otpauth://` URI pasted into the notes.
 //! Returns the methods and where they were seen; never the secret.
 
-use crate::model::Entry;
+use crate::model::{Entry, normalize_field_name};
 pub use crate::report::Method;
 
 /// What was found for one entry.
@@ -35,17 +35,12 @@ impl Detected {
     }
 }
 
-/// Custom-field names that hold a one-time-code secret (compared after
-/// lower-casing and stripping Enpass's `*` and RoboForm's `$`).
+/// Custom-field names that hold a one-time-code secret in any manager
+/// (normalised as [`normalize_field_name`]); each format declares its own
+/// conventions (Keeper's `TFC:Keeper`...) in its `FormatInfo::otp_fields`.
 const OTP_FIELD_NAMES: &[&str] = &[
-    "tfc:keeper",
-    "one-time code",
-    "one-time password",
     "totp",
-    "totp key",
     "totp secret",
-    "totp seed",
-    "otp",
     "otp secret",
     "otp_secret",
     "otpauth",
@@ -53,23 +48,12 @@ const OTP_FIELD_NAMES: &[&str] = &[
     "2fa secret",
     "mfa secret",
     "authenticator key",
-    "timeotp-secret",
-    "timeotp-secret-base32",
-    "timeotp-secret-hex",
-    "timeotp-secret-base64",
 ];
-
-fn normalize_field_name(name: &str) -> String {
-    name.trim()
-        .trim_start_matches('*')
-        .trim_end_matches('$')
-        .trim()
-        .to_lowercase()
-}
 
 /// True when `name` is a field managers use for a TOTP secret.
 pub fn is_otp_field(name: &str) -> bool {
-    OTP_FIELD_NAMES.contains(&normalize_field_name(name).as_str())
+    let name = normalize_field_name(name);
+    OTP_FIELD_NAMES.contains(&name.as_str()) || crate::import::otp_field_names().any(|n| n == name)
 }
 
 /// A bare base32 secret (spaces, dashes and `=` padding allowed).

@@ -129,15 +129,6 @@ fn names(accounts: &[usize], max: usize, label: impl Fn(usize) -> String) -> Str
     labels.join(", ")
 }
 
-/// `a`, `a and b`, `a, b and c`.
-fn and_list(items: &[&str]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => (*one).to_owned(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
 /// A group's links, explained: the first [`LINKS_IN_MESSAGE`] in words for
 /// the message, all of them as details, and whether any is a known guessing
 /// rule. `node` names a password's accounts; `across`, when given, says
@@ -369,7 +360,7 @@ fn across_members(
 
     let message = format!(
         "{} use variations of one password ({}). {}.{} Whoever learns one of these passwords can guess the others: give each account its own generated password.",
-        and_list(&members),
+        crate::text::join_and(&members),
         names(&accounts, ACCOUNTS_IN_MESSAGE, label),
         explained.spelled.join("; "),
         related_sentence(related.len()),
@@ -395,6 +386,8 @@ fn across_members(
 /// Runs the check with `graph_of` finding each member's similar pairs (the
 /// fast engine, or the exhaustive reference in tests).
 fn run_with(ctx: &Context, facts: &mut Facts, graph_of: GraphFn) -> Outcome {
+    // Computed for every account: in no group until one is found.
+    facts.similar_group.fill(Some(None));
     let members = distinct_by(ctx, |i| ctx.member(i));
     let all = (members.len() > 1).then(|| distinct_by(ctx, |_| "").remove(0));
     let total: usize = members.iter().map(|m| m.passwords.len()).sum::<usize>()
@@ -435,7 +428,7 @@ fn run_with(ctx: &Context, facts: &mut Facts, graph_of: GraphFn) -> Outcome {
     for (n, (d, _)) in findings.iter_mut().enumerate() {
         let group = format!("S{}", n + 1);
         for &i in &d.accounts {
-            facts.similar_group[i] = Some(group.clone());
+            facts.similar_group[i] = Some(Some(group.clone()));
         }
         if let Some(serde_json::Value::Object(details)) = d.details.as_mut() {
             details.insert("group".into(), json!(group));
@@ -454,7 +447,7 @@ fn run_with(ctx: &Context, facts: &mut Facts, graph_of: GraphFn) -> Outcome {
                 .and_then(|r| r.as_array_mut())
             {
                 for (detail, &other) in related.iter_mut().zip(&others) {
-                    detail["group"] = json!(facts.similar_group[other]);
+                    detail["group"] = json!(facts.similar_group[other].clone().flatten());
                 }
             }
             d
@@ -581,13 +574,11 @@ mod tests {
         let details = across.details.as_ref().unwrap();
         assert_eq!(details["members"], json!(["alice", "carol"]));
         assert_eq!(details["links"][0]["across_members"], json!(true));
-        assert_eq!(facts.similar_group[0].as_deref(), Some("S1"));
-        assert_eq!(facts.similar_group[5].as_deref(), Some("S2"));
-        assert_eq!(facts.similar_group[2], None);
-        assert_eq!(
-            facts.similar_group[8], None,
-            "carol's copy is reuse, not her tweak"
-        );
+        let group = |i: usize| facts.similar_group[i].clone().flatten();
+        assert_eq!(group(0).as_deref(), Some("S1"));
+        assert_eq!(group(5).as_deref(), Some("S2"));
+        assert_eq!(group(2), None);
+        assert_eq!(group(8), None, "carol's copy is reuse, not her tweak");
         let details = findings[1].details.as_ref().unwrap();
         assert_eq!(details["group"], "S2");
         assert_eq!(
@@ -634,7 +625,12 @@ mod tests {
                 .message
                 .starts_with("ann and ben use variations")
         );
-        assert!(facts.similar_group.iter().all(Option::is_none));
+        assert!(
+            facts
+                .similar_group
+                .iter()
+                .all(|g| g.clone().flatten().is_none())
+        );
         let text = format!(
             "{} {}",
             findings[0].message,
@@ -701,7 +697,7 @@ mod tests {
                 &facts.similar_group[a as usize],
                 &facts.similar_group[b as usize],
             );
-            let (ga, gb) = (ga.clone().unwrap(), gb.clone().unwrap());
+            let (ga, gb) = (ga.clone().flatten().unwrap(), gb.clone().flatten().unwrap());
             if ga != gb {
                 across += 1;
                 assert!(related.contains(&(ga, gb)), "pair {a}, {b} dropped");

@@ -20,7 +20,8 @@ pub fn sample(name: &str) -> PathBuf {
 /// local server).
 pub fn vaultlint() -> Command {
     let mut cmd = Command::cargo_bin("vaultlint").expect("binary built");
-    cmd.env("NO_COLOR", "1")
+    cmd.current_dir(root())
+        .env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE")
         .env("VAULTLINT_PWNED", "off");
     cmd
@@ -35,11 +36,20 @@ pub fn audit(args: &[&str]) -> Command {
 
 /// Runs an audit with `--format json` and parses the document.
 pub fn audit_json(args: &[&str]) -> (serde_json::Value, i32) {
-    let out = audit(args)
-        .arg("--format")
-        .arg("json")
-        .output()
-        .expect("runs");
+    json_of(audit(args))
+}
+
+/// `vaultlint audit <args> --format json` with every check selected (the
+/// breach check still off through `VAULTLINT_PWNED`), parsed.
+pub fn audit_all_json(args: &[&str]) -> (serde_json::Value, i32) {
+    let mut cmd = vaultlint();
+    cmd.arg("audit").args(args);
+    json_of(cmd)
+}
+
+/// Runs `cmd` with `--format json` and parses what it prints.
+fn json_of(mut cmd: Command) -> (serde_json::Value, i32) {
+    let out = cmd.arg("--format").arg("json").output().expect("runs");
     let code = out.status.code().expect("exit code");
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(

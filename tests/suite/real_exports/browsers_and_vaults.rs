@@ -98,7 +98,7 @@ fn real_exports_keep_their_quirks() {
 /// ones, whatever that importer's own score.
 #[test]
 fn other_formats_real_exports_are_not_claimed() {
-    use vaultlint::import::{FORMATS, table};
+    use vaultlint::import::{FORMATS, csv_reader};
     let Some(dir) = fixtures_dir() else {
         eprintln!("shared/fixtures/exports not found next to the repository: skipped");
         return;
@@ -125,7 +125,7 @@ fn other_formats_real_exports_are_not_claimed() {
             eprintln!("{}: not present, skipped", path.display());
             continue;
         };
-        let t = table::read(&data, Default::default()).unwrap();
+        let t = csv_reader::read(&data, Default::default()).unwrap();
         for f in FORMATS.iter().filter(|f| mine.contains(&f.id())) {
             assert_eq!(f.detect(&t), 0, "{file} claimed by {}", f.id());
         }

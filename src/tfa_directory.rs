@@ -1,4 +1,5 @@
-//! Which services offer 2FA, and which methods.
+//! Which services offer 2FA, and which methods: the data the recovery check
+//! receives, read and downloaded here (checks do no I/O).
 //!
 //! Two sources: a built-in table of major services (`data/2fa-services.toml`,
 //! compiled into the binary) and, with `--2fa-directory FILE`, the full
@@ -11,15 +12,14 @@
 //! on `signin.aws.amazon.com` finds an entry for `aws.amazon.com` before the
 //! one for `amazon.com`; `store.steampowered.com` finds `steampowered.com`.
 
-pub use crate::report::DirectorySource;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::LazyLock;
 
 use serde::Deserialize;
 
-use crate::domain;
 use crate::error::InputError;
+use crate::site;
 
 /// The 2fa.directory API v3 file with every listed service (with and
 /// without 2FA), which `vaultlint 2fa update` downloads by default.
@@ -107,7 +107,7 @@ pub struct Directory {
 
 /// Lower-cased host of a directory domain (`https://www.x.com/` gives `x.com`).
 fn clean_domain(raw: &str) -> Option<String> {
-    let h = domain::host(raw)?;
+    let h = site::host(raw)?;
     Some(h.strip_prefix("www.").unwrap_or(&h).to_owned())
 }
 
@@ -117,7 +117,7 @@ struct BuiltinFile {
 }
 
 static BUILTIN: LazyLock<Directory> = LazyLock::new(|| {
-    let file: BuiltinFile = toml::from_str(include_str!("../../../data/2fa-services.toml"))
+    let file: BuiltinFile = toml::from_str(include_str!("../data/2fa-services.toml"))
         .expect("data/2fa-services.toml is valid (checked by a unit test)");
     Directory::from_services(file.service)
 });
@@ -158,10 +158,7 @@ impl Directory {
             let index = dir.services.len();
             for d in &service.domains {
                 dir.by_domain.entry(d.clone()).or_insert(index);
-                let reg = dir
-                    .by_registrable
-                    .entry(domain::registrable(d))
-                    .or_default();
+                let reg = dir.by_registrable.entry(site::registrable(d)).or_default();
                 if !reg.contains(&index) {
                     reg.push(index);
                 }
@@ -237,7 +234,7 @@ impl Directory {
     /// that registrable domain.
     pub fn lookup_host(&self, host: &str) -> Option<&Service> {
         let host = host.trim_end_matches('.').to_ascii_lowercase();
-        let reg = domain::registrable(&host);
+        let reg = site::registrable(&host);
         let mut candidate = host.as_str();
         loop {
             if let Some(&i) = self.by_domain.get(candidate) {
@@ -260,26 +257,9 @@ impl Directory {
     /// The service of the first of `urls` that the directory knows.
     pub fn lookup_urls(&self, urls: &[String]) -> Option<&Service> {
         urls.iter()
-            .filter_map(|u| domain::host(u))
+            .filter_map(|u| site::host(u))
             .find_map(|h| self.lookup_host(&h))
     }
-}
-
-/// Looks services up in the `--2fa-directory` file first, then the built-in
-/// table. A file entry without categories borrows the built-in ones, so a
-/// bank stays a bank.
-pub fn lookup(file: Option<&Directory>, urls: &[String]) -> Option<(Service, DirectorySource)> {
-    let builtin = Directory::builtin().lookup_urls(urls);
-    if let Some(found) = file.and_then(|f| f.lookup_urls(urls)) {
-        let mut service = found.clone();
-        if service.keywords.is_empty() {
-            if let Some(b) = builtin {
-                service.keywords = b.keywords.clone();
-            }
-        }
-        return Some((service, DirectorySource::File));
-    }
-    builtin.map(|s| (s.clone(), DirectorySource::BuiltIn))
 }
 
 /// Why `vaultlint 2fa update` failed.
@@ -310,7 +290,7 @@ mod tests {
 
     /// A small API v3 fixture: additional domains, a subdomain entry, an entry
     /// without 2FA, `categories` instead of `keywords`, one without a domain.
-    pub(crate) const FIXTURE: &str = r#"[
+    const FIXTURE: &str = r#"[
   ["Amazon", {"domain": "amazon.com", "additional-domains": ["amazon.co.uk", "amazon.de"], "tfa": ["sms", "totp"], "documentation": "https://www.amazon.com/gp/help/customer/display.html?nodeId=G3PWZPU52FKN7PW4", "keywords": ["retail"]}],
   ["Amazon Web Services", {"domain": "aws.amazon.com", "tfa": ["totp", "u2f", "custom-hardware"], "keywords": ["cloud"], "img": "aws.svg"}],
   ["Northwind Bank", {"domain": "northwind-bank.example", "tfa": ["sms", "custom-software"], "custom-software": ["Northwind app"], "categories": ["banking"], "regions": ["us"]}],
@@ -402,22 +382,6 @@ mod tests {
             dir.lookup_host("help.steampowered.com").unwrap().name,
             "Steam"
         );
-    }
-
-    #[test]
-    fn file_first_then_builtin() {
-        let file = Directory::parse_v3(FIXTURE.as_bytes(), "fixture.json").unwrap();
-        let urls = |u: &str| vec![u.to_owned()];
-        let (s, src) = lookup(Some(&file), &urls("https://secure.northwind-bank.example")).unwrap();
-        assert_eq!(
-            (s.name.as_str(), src),
-            ("Northwind Bank", DirectorySource::File)
-        );
-        let (s, src) = lookup(Some(&file), &urls("https://github.com/login")).unwrap();
-        assert_eq!((s.name.as_str(), src), ("GitHub", DirectorySource::BuiltIn));
-        let (s, _) = lookup(None, &urls("https://www.paypal.com")).unwrap();
-        assert!(s.is_money());
-        assert!(lookup(Some(&file), &urls("http://192.168.1.1")).is_none());
     }
 
     #[test]

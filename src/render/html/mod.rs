@@ -16,7 +16,7 @@ use std::io::{self, Write};
 
 use self::health::{Coverage, MemberHealth};
 use self::svg::{Series, Stacked};
-use super::markup::{account, account_name, credits, row_breakdown, verdict};
+use super::markup::{account, account_name, credits, plural, row_breakdown, verdict};
 use super::sanitize::html as esc;
 use crate::report::{
     AccountReport, Audit, CheckId, CheckStatus, Finding, FindingKind, MemberReadiness,
@@ -54,11 +54,6 @@ fn head(out: &mut dyn Write) -> io::Result<()> {
 <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
 <title>Vault health report</title><style>\n{STYLE}</style></head><body>\n"
     )
-}
-
-/// `1 account` / `2 accounts`.
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The title, what was audited, and the outcome in plain words.
@@ -152,15 +147,6 @@ fn looks_for(check: CheckId) -> &'static str {
     }
 }
 
-/// `a`, `a and b`, `a, b and c`.
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next()
@@ -202,7 +188,7 @@ fn banners(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "<p class=\"banner\" role=\"note\"><strong>{} were {what}.</strong> {}{} {then}</p>",
-            esc(&capitalise(&and_list(topics))),
+            esc(&capitalise(&crate::text::join_and(topics))),
             esc(&capitalise(note)),
             if note.is_empty() || note.ends_with('.') {
                 ""
@@ -812,15 +798,8 @@ mod tests {
     }
 
     #[test]
-    fn lists_read_as_sentences() {
-        assert_eq!(and_list(&[]), "");
-        assert_eq!(and_list(&["a".into()]), "a");
-        assert_eq!(
-            and_list(&["a".into(), "b".into(), "c".into()]),
-            "a, b and c"
-        );
+    fn capitalise_handles_non_ascii() {
         assert_eq!(capitalise("éa"), "Éa");
-        assert_eq!(plural(1, "item", "items"), "1 item");
-        assert_eq!(plural(0, "item", "items"), "0 items");
+        assert_eq!(capitalise(""), "");
     }
 }

@@ -50,7 +50,9 @@ pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit
         pwned: &settings.pwned,
         recovery: &settings.recovery,
         site_breach: &settings.site_breach,
+        passkeys: &settings.passkeys,
         progress,
+        site_index: Default::default(),
     };
     let mut facts = Facts::new(accounts.len());
     let mut drafts: Vec<Draft> = Vec::new();

@@ -52,6 +52,35 @@ pub enum Command {
         #[command(subcommand)]
         command: BreachesCommand,
     },
+    /// 2factorauth's Passkeys Directory (the passkey_available check).
+    Passkeys {
+        #[command(subcommand)]
+        command: PasskeysCommand,
+    },
+}
+
+/// `vaultlint passkeys ...`
+#[derive(Debug, Subcommand)]
+pub enum PasskeysCommand {
+    /// Download the full Passkeys Directory (API v1 all.json) to a file for
+    /// --passkeys (nothing from your exports is sent).
+    Update(PasskeysUpdateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PasskeysUpdateArgs {
+    /// Where to write the directory (then audit with --passkeys FILE).
+    #[arg(
+        long,
+        short = 'o',
+        value_name = "FILE",
+        default_value = "passkeys.json"
+    )]
+    pub output: PathBuf,
+
+    /// Where to download it from (the Passkeys Directory API v1 `all.json`).
+    #[arg(long, value_name = "URL", default_value = crate::passkeys::DEFAULT_URL)]
+    pub url: String,
 }
 
 /// `vaultlint breaches ...`
@@ -325,6 +354,12 @@ pub struct RecoveryArgs {
     /// instead of the built-in snapshot, for the site_breach check.
     #[arg(long, value_name = "FILE")]
     pub breaches: Option<PathBuf>,
+
+    /// 2factorauth's Passkeys Directory (API v1 JSON, from `vaultlint
+    /// passkeys update`), asked before the built-in table, for the
+    /// passkey_available check.
+    #[arg(long, value_name = "FILE")]
+    pub passkeys: Option<PathBuf>,
 }
 
 impl RecoveryArgs {
@@ -339,6 +374,19 @@ impl RecoveryArgs {
         let list = crate::breaches::BreachList::load(path)?;
         Ok(crate::checks::site_breach::SiteBreachSettings {
             list: Some(std::sync::Arc::new(list)),
+            origin: Some(path.display().to_string()),
+        })
+    }
+
+    /// The directory of `--passkeys FILE` (loaded now, so a bad file is an
+    /// input error before any check runs).
+    pub fn passkeys(&self) -> Result<crate::checks::passkeys::PasskeySettings, InputError> {
+        let Some(path) = &self.passkeys else {
+            return Ok(Default::default());
+        };
+        let dir = crate::passkeys::PasskeyDirectory::load(path)?;
+        Ok(crate::checks::passkeys::PasskeySettings {
+            directory: Some(std::sync::Arc::new(dir)),
             origin: Some(path.display().to_string()),
         })
     }
@@ -570,6 +618,7 @@ impl AuditArgs {
             pwned: self.pwned.settings()?,
             recovery: self.recovery.settings()?,
             site_breach: self.recovery.site_breach()?,
+            passkeys: self.recovery.passkeys()?,
             terminal: Terminal::resolve(
                 match self.color {
                     ColorChoice::Always => Some(true),

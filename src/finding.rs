@@ -148,6 +148,13 @@ checks! {
         kinds: [InsecureUrl],
         reads: [],
     },
+    /// Logins on sites that accept a passkey, with none stored (Passkeys Directory).
+    PasskeyAvailable {
+        name: "passkey_available",
+        description: "logins on sites that accept a passkey, with none stored (2factorauth's Passkeys Directory)",
+        kinds: [PasskeyAvailable],
+        reads: [],
+    },
     /// 2FA and backup codes, available 2FA, recovery mailboxes.
     Recovery {
         name: "recovery",
@@ -267,6 +274,7 @@ finding_kinds! {
     RecoveryHub = "recovery_hub",
     InsecureUrl = "insecure_url",
     SiteBreach = "site_breach",
+    PasskeyAvailable = "passkey_available",
 }
 
 /// Each kind is produced by exactly one check (checked by the compiler).

@@ -13,6 +13,7 @@ pub mod exit;
 pub mod finding;
 pub mod import;
 pub mod model;
+pub mod passkeys;
 pub mod policy;
 pub mod progress;
 pub mod pwned;

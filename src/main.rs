@@ -5,8 +5,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use vaultlint::cli::{
-    AuditArgs, BreachesCommand, BreachesUpdateArgs, Cli, Command, PwnedCommand, PwnedServeArgs,
-    PwnedVerifyArgs, TwoFactorCommand, TwoFactorUpdateArgs,
+    AuditArgs, BreachesCommand, BreachesUpdateArgs, Cli, Command, PasskeysCommand,
+    PasskeysUpdateArgs, PwnedCommand, PwnedServeArgs, PwnedVerifyArgs, TwoFactorCommand,
+    TwoFactorUpdateArgs,
 };
 use vaultlint::progress::{Bar, NoProgress, Progress};
 use vaultlint::render::{self, ReportFormat, Style};
@@ -47,6 +48,9 @@ fn main() -> ExitCode {
         Command::Breaches {
             command: BreachesCommand::Update(args),
         } => update_breaches(&args),
+        Command::Passkeys {
+            command: PasskeysCommand::Update(args),
+        } => update_passkeys(&args),
     };
     ExitCode::from(code as u8)
 }
@@ -172,6 +176,23 @@ fn update_breaches(args: &BreachesUpdateArgs) -> i32 {
         }
         Err(e) => fail(format!(
             "{e}; the audit keeps using the built-in snapshot (or the last file you saved)"
+        )),
+    }
+}
+
+fn update_passkeys(args: &PasskeysUpdateArgs) -> i32 {
+    match vaultlint::passkeys::update(&args.url, &args.output) {
+        Ok(dir) => {
+            let with = dir.sites().iter().filter(|s| s.support().is_some()).count();
+            println!(
+                "vaultlint: saved {} sites ({with} accept passkeys) to {path}; audit with --passkeys {path}",
+                dir.entries,
+                path = terminal(&args.output.display().to_string()),
+            );
+            exit::OK
+        }
+        Err(e) => fail(format!(
+            "{e}; the audit keeps using the built-in table (or the last file you saved)"
         )),
     }
 }

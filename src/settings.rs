@@ -87,6 +87,7 @@ pub struct Settings {
     pub pwned: PwnedSettings,
     pub recovery: RecoverySettings,
     pub site_breach: crate::checks::site_breach::SiteBreachSettings,
+    pub passkeys: crate::checks::passkeys::PasskeySettings,
     /// Colour and width of the terminal report.
     pub terminal: Terminal,
     /// The time of the audit (`generated_at`, policy expiry dates): now, or
@@ -106,6 +107,7 @@ impl Default for Settings {
             pwned: PwnedSettings::default(),
             recovery: RecoverySettings::default(),
             site_breach: Default::default(),
+            passkeys: Default::default(),
             terminal: Terminal::default(),
             now: chrono::Utc::now(),
         }

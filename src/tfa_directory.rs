@@ -34,6 +34,14 @@ const MONEY: &[&str] = &[
     "finance",
 ];
 
+/// Methods stronger than SMS, in the order advice names them.
+const STRONGER_THAN_SMS: &[(&str, &str)] = &[
+    ("totp", "an authenticator app"),
+    ("u2f", "a security key"),
+    ("custom-software", "the service's own app"),
+    ("custom-hardware", "its hardware token"),
+];
+
 /// One service and the 2FA methods it offers.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Service {
@@ -61,14 +69,36 @@ impl Service {
         self.tfa.iter().any(|m| m == "totp")
     }
 
-    /// Advice on which second factor to pick, naming only what it offers.
-    pub fn advice(&self) -> &'static str {
-        let has = |m: &str| self.tfa.iter().any(|t| t == m);
-        match (has("totp"), has("u2f"), has("sms")) {
-            (true, true, true) => " (an authenticator app or security key is stronger than SMS)",
-            (true, false, true) => " (an authenticator app is stronger than SMS)",
-            (false, true, true) => " (a security key is stronger than SMS)",
-            _ => "",
+    /// True when the service offers SMS and nothing stronger (no
+    /// authenticator app, security key, own app or hardware token).
+    pub fn sms_only(&self) -> bool {
+        self.tfa.iter().any(|m| m == "sms")
+            && !STRONGER_THAN_SMS
+                .iter()
+                .any(|(m, _)| self.tfa.iter().any(|t| t == m))
+    }
+
+    /// Advice on which second factor to pick, naming only what it offers:
+    /// SMS can be taken over by SIM swapping (NIST SP 800-63B restricts it),
+    /// so a stronger method is suggested where the service has one.
+    pub fn advice(&self) -> String {
+        if !self.tfa.iter().any(|m| m == "sms") {
+            return String::new();
+        }
+        let stronger: Vec<&str> = STRONGER_THAN_SMS
+            .iter()
+            .filter(|(m, _)| self.tfa.iter().any(|t| t == m))
+            .map(|(_, words)| *words)
+            .collect();
+        match stronger.as_slice() {
+            [] => " (it offers nothing stronger than SMS, whose codes can be taken over by SIM swapping: NIST SP 800-63B restricts SMS. Turn it on anyway, and protect your mobile account with a PIN)".to_owned(),
+            [one] => format!(
+                " ({one} is stronger than SMS, whose codes can be taken over by SIM swapping: NIST SP 800-63B restricts SMS)"
+            ),
+            [rest @ .., last] => format!(
+                " ({} or {last} is stronger than SMS, whose codes can be taken over by SIM swapping: NIST SP 800-63B restricts SMS)",
+                rest.join(", ")
+            ),
         }
     }
 
@@ -351,15 +381,36 @@ mod tests {
         assert!(get("github.com").recordable());
         assert!(!get("www.icloud.com").recordable(), "Apple has no TOTP");
         assert!(!get("www.chase.com").recordable());
-        assert_eq!(
-            get("discord.com").advice(),
-            " (an authenticator app or security key is stronger than SMS)"
+        assert!(
+            get("discord.com")
+                .advice()
+                .starts_with(" (an authenticator app or a security key is stronger than SMS, whose codes can be taken over by SIM swapping: NIST SP 800-63B"),
+            "{}",
+            get("discord.com").advice()
         );
-        assert_eq!(
-            get("slack.com").advice(),
-            " (an authenticator app is stronger than SMS)"
+        assert!(
+            get("slack.com")
+                .advice()
+                .starts_with(" (an authenticator app is stronger than SMS"),
         );
-        assert_eq!(get("gitlab.com").advice(), "");
+        assert_eq!(get("gitlab.com").advice(), "", "no SMS: nothing to say");
+        // SMS (and email) only: SIM swapping, nothing stronger to suggest.
+        let venmo = get("venmo.com");
+        assert!(venmo.sms_only());
+        assert!(venmo.advice().contains("nothing stronger than SMS"));
+        assert!(venmo.advice().contains("NIST SP 800-63B"));
+        let target = get("www.target.com");
+        assert_eq!(target.tfa, vec!["sms", "email"]);
+        assert!(target.sms_only(), "email is not stronger than SMS");
+        // the service's own app counts as stronger
+        let chase = get("www.chase.com");
+        assert!(!chase.sms_only());
+        assert!(
+            chase
+                .advice()
+                .starts_with(" (the service's own app is stronger than SMS")
+        );
+        assert!(!get("github.com").sms_only());
     }
 
     #[test]

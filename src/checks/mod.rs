@@ -3,6 +3,7 @@
 //! [`FindingKind`]s): the compiler then points at every match to extend.
 
 pub mod insecure_url;
+pub mod passkeys;
 pub mod pwned;
 pub mod recovery;
 pub mod reuse;
@@ -32,13 +33,67 @@ pub struct Context<'a> {
     pub recovery: &'a RecoverySettings,
     /// The site-breach check's own settings.
     pub site_breach: &'a site_breach::SiteBreachSettings,
+    /// The passkey check's own settings.
+    pub passkeys: &'a passkeys::PasskeySettings,
     pub progress: &'a dyn Progress,
+    /// The accounts' sites, built on first use ([`Context::sites`]).
+    pub site_index: std::sync::OnceLock<SiteIndex>,
+}
+
+/// The host and registrable domain of every account's URLs, computed once
+/// per audit for the checks that match sites against public datasets
+/// (`site_breach`, `passkey_available`); each distinct host is looked up in
+/// the public suffix list once.
+#[derive(Debug, Default)]
+pub struct SiteIndex {
+    /// Per account: `(host, registrable domain)` of each URL that has a
+    /// host, each host once, in URL order.
+    pub sites: Vec<Vec<(std::sync::Arc<str>, std::sync::Arc<str>)>>,
+}
+
+impl SiteIndex {
+    fn build(ctx: &Context) -> SiteIndex {
+        use std::sync::Arc;
+        let mut known: std::collections::HashMap<String, (Arc<str>, Arc<str>)> =
+            std::collections::HashMap::new();
+        let sites = (0..ctx.accounts.len())
+            .map(|i| {
+                let mut out: Vec<(Arc<str>, Arc<str>)> = Vec::new();
+                for host in ctx
+                    .entry(i)
+                    .urls
+                    .iter()
+                    .filter_map(|u| crate::site::host(u))
+                {
+                    let pair = match known.get(&host) {
+                        Some(pair) => pair.clone(),
+                        None => {
+                            let reg: Arc<str> = crate::site::registrable(&host).into();
+                            let pair = (Arc::<str>::from(host.as_str()), reg);
+                            known.insert(host, pair.clone());
+                            pair
+                        }
+                    };
+                    if !out.iter().any(|(h, _)| *h == pair.0) {
+                        out.push(pair);
+                    }
+                }
+                out
+            })
+            .collect();
+        SiteIndex { sites }
+    }
 }
 
 impl<'a> Context<'a> {
     /// Whether `check` is selected for this run.
     pub fn runs(&self, check: CheckId) -> bool {
         self.selected.contains(&check)
+    }
+
+    /// The accounts' hosts and registrable domains (built on first use).
+    pub fn sites(&self) -> &SiteIndex {
+        self.site_index.get_or_init(|| SiteIndex::build(self))
     }
 
     /// The entry of account `i`.
@@ -160,5 +215,6 @@ pub fn run(check: CheckId, ctx: &Context, facts: &mut Facts) -> Outcome {
         CheckId::Recovery => recovery::run(ctx, facts),
         CheckId::InsecureUrl => insecure_url::run(ctx),
         CheckId::SiteBreach => site_breach::run(ctx, facts),
+        CheckId::PasskeyAvailable => passkeys::run(ctx),
     }
 }

@@ -276,7 +276,9 @@ mod tests {
             pwned: settings,
             recovery: &Default::default(),
             site_breach: &Default::default(),
+            passkeys: &Default::default(),
             progress: &crate::progress::NoProgress,
+            site_index: Default::default(),
         };
         let mut facts = Facts::new(accounts.len());
         let out = run(&ctx, &mut facts);

@@ -19,7 +19,7 @@
 //! `critical`: attackers replay breached passwords everywhere. Unknown is
 //! never read as fine.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{Context, Draft, Facts, FindingKind, Outcome};
 use crate::breaches::{self, Breach, BreachList};
@@ -84,14 +84,24 @@ fn data_source(list: &BreachList, origin: Option<&str>) -> DataSource {
     }
 }
 
-/// Timestamps shared by [`BULK_IMPORT`] or more entries of one export, per
-/// field: `(source, field, second) -> entries`.
-fn shared_times(ctx: &Context) -> HashMap<(usize, u8, i64), usize> {
+/// How many entries of each export share each of the `wanted` timestamps,
+/// per field: `(source, field, second) -> entries`. Only the timestamps of
+/// accounts on breached sites are counted.
+fn shared_times(
+    ctx: &Context,
+    wanted: &HashSet<(usize, u8, i64)>,
+) -> HashMap<(usize, u8, i64), usize> {
     let mut seen = HashMap::new();
+    if wanted.is_empty() {
+        return seen;
+    }
     for e in &ctx.vault.entries {
         for (field, t) in [(0u8, e.password_changed), (1, e.modified)] {
             if let Some(t) = t {
-                *seen.entry((e.source, field, t)).or_insert(0) += 1;
+                let key = (e.source, field, t);
+                if wanted.contains(&key) {
+                    *seen.entry(key).or_insert(0) += 1;
+                }
             }
         }
     }
@@ -112,14 +122,9 @@ fn date_source(ctx: &Context, i: usize, shared: &HashMap<(usize, u8, i64), usize
 }
 
 /// The registrable domains of an account's URLs, each once.
-fn domains(ctx: &Context, i: usize) -> Vec<String> {
-    let mut out: Vec<String> = ctx
-        .entry(i)
-        .urls
-        .iter()
-        .filter_map(|u| crate::site::of_url(u))
-        .collect();
-    out.sort();
+fn domains<'c>(ctx: &'c Context, i: usize) -> Vec<&'c str> {
+    let mut out: Vec<&str> = ctx.sites().sites[i].iter().map(|(_, reg)| &**reg).collect();
+    out.sort_unstable();
     out.dedup();
     out
 }
@@ -203,16 +208,33 @@ fn decide(breach: &Breach, date: DateSource, reused: bool) -> (Severity, String)
 pub fn run(ctx: &Context, facts: &Facts) -> Outcome {
     let settings = ctx.site_breach;
     let list = settings.list.clone().unwrap_or_else(BreachList::builtin);
-    let shared = shared_times(ctx);
+    // Accounts on breached sites, then the dates their verdict needs.
+    let matched: Vec<(usize, Vec<&Breach>)> = (0..ctx.accounts.len())
+        .filter_map(|i| {
+            let found: Vec<&Breach> = domains(ctx, i)
+                .into_iter()
+                .flat_map(|d| list.of_domain(d))
+                .collect();
+            (!found.is_empty()).then_some((i, found))
+        })
+        .collect();
+    let wanted: HashSet<(usize, u8, i64)> = matched
+        .iter()
+        .flat_map(|&(i, _)| {
+            let e = ctx.entry(i);
+            [
+                e.password_changed.map(|t| (e.source, 0u8, t)),
+                e.modified.map(|t| (e.source, 1u8, t)),
+            ]
+        })
+        .flatten()
+        .collect();
+    let shared = shared_times(ctx, &wanted);
     let mut findings = Vec::new();
-    for i in 0..ctx.accounts.len() {
-        let doms = domains(ctx, i);
-        if doms.is_empty() {
-            continue;
-        }
+    for (i, found) in matched {
         let date = date_source(ctx, i, &shared);
         let reused = facts.reused.get(i).copied().flatten().unwrap_or(false);
-        for breach in doms.iter().flat_map(|d| list.of_domain(d)) {
+        for breach in found {
             let (severity, text) = decide(breach, date, reused);
             let origin = if breach.stealer_log {
                 " (a stealer-log collection: credentials taken from infected computers, not a breach of the site itself)"

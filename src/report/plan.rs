@@ -368,6 +368,8 @@ fn attach(d: &mut Draft, fi: usize, f: &Finding, all: &[usize]) {
         }
         FindingKind::InsecureUrl => d.step(StepKind::UseHttps, fi, f),
         FindingKind::RecoveryHub => {}
+        // A suggestion, not a fix: the plan lists what needs work.
+        FindingKind::PasskeyAvailable => {}
     }
 }
 

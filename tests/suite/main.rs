@@ -12,6 +12,7 @@ mod html_browser;
 mod import_trust;
 mod kdbx;
 mod mutation;
+mod passkeys;
 mod plan_reports;
 mod policy;
 mod pwned_dataset;

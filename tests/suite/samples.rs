@@ -23,6 +23,8 @@ const EXPECTED: &[(&str, &str, u64, u64, u64, usize)] = &[
     ("family/alice.csv", "bitwarden", 12, 11, 0, 1),
     ("family/bob.csv", "1password", 10, 10, 0, 1),
     ("family/carol.csv", "lastpass", 11, 9, 0, 1),
+    ("family/dan.csv", "firefox", 3, 3, 0, 0),
+    ("family/erin.csv", "keepassxc", 3, 3, 0, 0),
     ("firefox.csv", "firefox", 9, 8, 0, 1),
     ("keepass.csv", "keepass", 9, 9, 0, 0),
     ("keepassxc.csv", "keepassxc", 9, 7, 2, 0),

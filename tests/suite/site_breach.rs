@@ -170,8 +170,9 @@ fn the_credit_is_in_every_report_when_the_check_ran() {
             .arg(&sample)
             .output()
             .unwrap();
+        // (the passkeys directory, also CC BY 4.0, is credited on its own)
         assert!(
-            !String::from_utf8_lossy(&out.stdout).contains("CC BY 4.0"),
+            !String::from_utf8_lossy(&out.stdout).contains("Breach data from Have I Been Pwned"),
             "{format}: credited although the list was not used"
         );
     }
@@ -305,4 +306,38 @@ fn update_offline_fails_clearly_and_keeps_the_old_file() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad.json"));
+}
+
+/// The family samples, audited as in the README, show each date situation
+/// with its severity: dan's Firefox export (a precise password date), erin's
+/// KeePassXC CSV (the item's date only) and alice's Bitwarden CSV (no date).
+#[test]
+fn the_family_samples_show_every_date_situation() {
+    let family = |name: &str| format!("{name}=sample-exports/family/{name}.csv");
+    let out = vaultlint()
+        .current_dir(common::root())
+        .arg("audit")
+        .args(["alice", "bob", "carol", "dan", "erin"].map(family))
+        .args(["--pwned", "off", "--format", "json"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let expect = |title: &str, severity: &str, source: &str, breach: &str| {
+        let got = breaches_of(&doc, title);
+        assert!(
+            got.contains(&(severity.into(), source.into(), breach.into())),
+            "{title}: {got:?}"
+        );
+    };
+    // precise: set in 2011, before LinkedIn's 2012 breach; changed in 2021,
+    // after Canva's 2019 breach
+    expect("linkedin.com", "high", "password_changed", "LinkedIn");
+    expect("canva.com", "info", "password_changed", "Canva");
+    // item-level: last modified 2012, before Adobe's 2013 breach; modified
+    // 2020, after Kickstarter's 2014 breach (the password may not have)
+    expect("Adobe", "high", "item_modified", "Adobe");
+    expect("Kickstarter", "medium", "item_modified", "Kickstarter");
+    // none: medium, or critical when the password is reused
+    expect("Dropbox", "medium", "none", "Dropbox");
+    expect("Yahoo Mail", "critical", "none", "Yahoo");
 }

@@ -147,6 +147,7 @@ fn available_finding(
         "hub": hub_accounts.is_some(),
         "mailbox": service.is_mailbox(),
         "recordable": service.recordable(),
+        "sms_only": service.sms_only(),
     }));
     d
 }

@@ -351,7 +351,9 @@ mod tests {
             pwned: &Default::default(),
             recovery: &Default::default(),
             site_breach: &Default::default(),
+            passkeys: &Default::default(),
             progress: &NoProgress,
+            site_index: Default::default(),
         };
         let mut facts = Facts::new(accounts.len());
         run(&ctx, &mut facts);

@@ -477,9 +477,13 @@ pub(crate) mod tests {
         assert_eq!(ann.grade.unwrap().score, 33);
         assert_eq!((ann.urgent, ann.medium), (2, 0));
         assert_eq!(ann.strength, [0, 1, 0, 0, 1, 1]);
-        let checks: Vec<usize> = ann.by_check.iter().map(|(_, n)| *n).collect();
-        // reuse 1, similar 0, weak 1, pwned 0, site_breach 0, insecure_url 0, recovery 1.
-        assert_eq!(checks, [1, 0, 1, 0, 0, 0, 1]);
+        // One count per check, in run order: reuse 1, weak 1, recovery 1, the rest 0.
+        assert_eq!(ann.by_check.len(), CheckId::ALL.len());
+        let count_of = |check| ann.by_check.iter().find(|(c, _)| *c == check).unwrap().1;
+        assert_eq!(count_of(CheckId::Reuse), 1);
+        assert_eq!(count_of(CheckId::Weak), 1);
+        assert_eq!(count_of(CheckId::Recovery), 1);
+        assert_eq!(ann.by_check.iter().map(|(_, n)| n).sum::<usize>(), 3);
         assert_eq!(coverage(&audit, Category::Breached), Coverage::Partial);
         assert_eq!(coverage(&audit, Category::Weak), Coverage::Checked);
         let none = super::tests::audit(Vec::new(), Vec::new(), &[CheckId::Weak]);

@@ -122,6 +122,7 @@ fn topic(check: CheckId) -> &'static str {
         CheckId::SiteBreach => "breached sites",
         CheckId::InsecureUrl => "insecure http:// sites",
         CheckId::Recovery => "2FA and backup codes",
+        CheckId::PasskeyAvailable => "passkeys",
     }
 }
 
@@ -143,6 +144,9 @@ fn looks_for(check: CheckId) -> &'static str {
         }
         CheckId::Recovery => {
             "2FA without saved backup codes, sites offering 2FA that is not on, and mailboxes that can reset other accounts"
+        }
+        CheckId::PasskeyAvailable => {
+            "sites that let you sign in with a passkey instead of a password, where none is stored"
         }
     }
 }
@@ -441,13 +445,14 @@ fn charts(audit: &Audit, members: &[MemberHealth], out: &mut dyn Write) -> io::R
             unit: "accounts",
         })
     )?;
-    let classes = ["k0", "k1", "k2", "k3", "k4", "k5", "k6"];
+    // One colour per check (they repeat if there are ever more checks than colours).
+    const CLASSES: [&str; 8] = ["k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7"];
     let by_check: Vec<Series> = CheckId::ALL
         .iter()
-        .zip(classes)
-        .map(|(c, class)| Series {
+        .enumerate()
+        .map(|(i, c)| Series {
             label: topic(*c),
-            class,
+            class: CLASSES[i % CLASSES.len()],
         })
         .collect();
     writeln!(
@@ -523,6 +528,7 @@ fn kind_label(kind: FindingKind) -> &'static str {
         FindingKind::RecoveryHub => "recovery mailbox",
         FindingKind::InsecureUrl => "http:// site",
         FindingKind::SiteBreach => "site breached",
+        FindingKind::PasskeyAvailable => "passkey available",
     }
 }
 

@@ -87,7 +87,11 @@ pub fn stacked(chart: &Stacked) -> String {
             "<rect x=\"0\" y=\"{}\" width=\"{WIDTH}\" height=\"12\" class=\"track\"/>",
             y + 16
         );
-        for (i, x, w) in segments(values, WIDTH) {
+        // (A value without a series is not drawn; the caller gives one per value.)
+        for (i, x, w) in segments(values, WIDTH)
+            .into_iter()
+            .filter(|(i, _, _)| *i < chart.series.len())
+        {
             let _ = write!(
                 svg,
                 "<rect x=\"{x}\" y=\"{}\" width=\"{w}\" height=\"12\" class=\"{}\"><title>{}: {} {}</title></rect>",
@@ -193,6 +197,15 @@ mod tests {
         assert!(html.contains("empty: none"));
         assert!(html.contains("<td class=\"n\">2</td><td class=\"n\">1</td>"));
         assert!(html.contains("width=\"200\" height=\"12\" class=\"s0\""));
+        // A value without a series is counted in the total, never drawn (no panic).
+        let extra = stacked(&Stacked {
+            title: "t",
+            caption: "c",
+            series: &series,
+            rows: vec![("m".into(), vec![1, 1, 1])],
+            unit: "u",
+        });
+        assert!(extra.contains("3 u</text>"), "{extra}");
         let b = bar(&[(5, "ok"), (1, "bad")], "5 of 6 <saved>");
         assert!(b.contains("aria-label=\"5 of 6 &lt;saved&gt;\""));
         assert!(b.contains("x=\"83\" y=\"0\" width=\"17\""), "{b}");

@@ -1,0 +1,411 @@
+//! The Passkeys Directory of 2factorauth (<https://passkeys.2fa.directory>,
+//! data at <https://github.com/2factorauth/passkeys>, CC BY 4.0): which sites
+//! accept a passkey to sign in (`passwordless`) and which only as a second
+//! factor after the password (`mfa`). The `passkey_available` check reads it.
+//!
+//! Two sources, like the 2FA directory: a built-in table
+//! (`data/passkeys.json`, made by `scripts/passkeys-table.py` from the
+//! repository's entries) and, with `--passkeys FILE`, the API v1 `all.json`
+//! that `vaultlint passkeys update` downloads. The file is asked first; the
+//! built-in table answers for sites it does not list.
+//!
+//! Both are one JSON object keyed by domain, each value an entry with the
+//! optional keys `passwordless` and `mfa` (`allowed` or `required`),
+//! `additional-domains`, `documentation` and (built-in table only) `name`.
+//! Other keys (`contact`, `notes`, `regions`, `recovery`, ...) are ignored;
+//! an entry with neither `passwordless` nor `mfa` is kept, as "no passkey
+//! support", so a specific entry is not overruled by its parent domain's.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use serde::Deserialize;
+
+use crate::error::InputError;
+use crate::site as domain;
+
+/// The API v1 file with every listed site (see the API page,
+/// <https://passkeys.2fa.directory/api/>).
+pub const DEFAULT_URL: &str = "https://passkeys-api.2fa.directory/v1/all.json";
+pub const SOURCE_URL: &str = "https://passkeys.2fa.directory";
+pub const LICENCE: &str = "CC BY 4.0";
+/// The credit every report that uses the directory shows (CC BY 4.0).
+pub const ATTRIBUTION: &str = "Passkey data from 2factorauth's Passkeys Directory (https://passkeys.2fa.directory), licensed under CC BY 4.0";
+/// The day the built-in table's entries were read (see data/README.md).
+pub const BUILTIN_AS_OF: &str = "2026-11-27";
+
+/// The largest download accepted (the real file is well under 1 MB).
+pub const MAX_BYTES: usize = 16 * 1024 * 1024;
+
+/// How a site offers a passkey way in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// It can be turned on (and off).
+    Allowed,
+    /// Every user has it.
+    Required,
+}
+
+impl Level {
+    fn parse(s: &str) -> Option<Level> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "allowed" => Some(Level::Allowed),
+            "required" => Some(Level::Required),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Allowed => "allowed",
+            Level::Required => "required",
+        }
+    }
+}
+
+/// What a passkey can do on a site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Support {
+    /// Sign in with the passkey alone, no password.
+    Passwordless,
+    /// Only as a second factor, after the password.
+    SecondFactor,
+}
+
+impl Support {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Support::Passwordless => "passwordless",
+            Support::SecondFactor => "second_factor",
+        }
+    }
+}
+
+/// One site of the directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    /// The entry's name (built-in table), else its domain.
+    pub name: String,
+    /// The domain the entry is filed under (lowercase, no `www.`).
+    pub domain: String,
+    pub passwordless: Option<Level>,
+    pub mfa: Option<Level>,
+    /// An `https://` page explaining how to add a passkey.
+    pub documentation: Option<String>,
+}
+
+impl Site {
+    /// What a passkey can do there, or `None` when the entry lists no
+    /// passkey support.
+    pub fn support(&self) -> Option<Support> {
+        match (self.passwordless, self.mfa) {
+            (Some(_), _) => Some(Support::Passwordless),
+            (None, Some(_)) => Some(Support::SecondFactor),
+            (None, None) => None,
+        }
+    }
+}
+
+/// One entry as the files write it; unknown keys are ignored.
+#[derive(Deserialize)]
+struct RawSite {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default, rename = "additional-domains")]
+    additional_domains: Vec<String>,
+    #[serde(default)]
+    passwordless: Option<String>,
+    #[serde(default)]
+    mfa: Option<String>,
+    #[serde(default)]
+    documentation: Option<String>,
+}
+
+/// A site found for an account.
+#[derive(Debug, Clone, Copy)]
+pub struct Match<'a> {
+    pub site: &'a Site,
+    /// True when found through the account's host (or a parent domain that
+    /// has its own entry); false when only the registrable domain matched
+    /// entries of several sub-sites that agree (`accounts.google.com` and
+    /// the entries for `mail.google.com`, `drive.google.com`...).
+    pub exact: bool,
+}
+
+/// The directory, indexed by domain.
+#[derive(Debug, Default)]
+pub struct PasskeyDirectory {
+    sites: Vec<Site>,
+    by_domain: HashMap<String, usize>,
+    by_registrable: HashMap<String, Vec<usize>>,
+    /// Entries in the file (sites, before additional domains).
+    pub entries: usize,
+}
+
+/// Lower-cased host of a directory domain (`https://www.x.com/` gives `x.com`).
+fn clean_domain(raw: &str) -> Option<String> {
+    let h = domain::host(raw)?;
+    Some(h.strip_prefix("www.").unwrap_or(&h).to_owned())
+}
+
+impl PasskeyDirectory {
+    /// Parses a directory file (API v1 shape). `origin` names it in errors.
+    pub fn parse(data: &[u8], origin: &str) -> Result<PasskeyDirectory, InputError> {
+        let raw: BTreeMap<String, RawSite> =
+            serde_json::from_slice(data).map_err(|e| InputError::Malformed {
+                path: origin.to_owned(),
+                line: e.line() as u64,
+                message: format!("not a Passkeys Directory file (API v1 all.json): {e}"),
+            })?;
+        let mut dir = PasskeyDirectory {
+            entries: raw.len(),
+            ..PasskeyDirectory::default()
+        };
+        for (key, r) in raw {
+            let Some(main) = clean_domain(&key) else {
+                continue;
+            };
+            let site = Site {
+                name: r
+                    .name
+                    .filter(|n| !n.trim().is_empty())
+                    .unwrap_or_else(|| main.clone()),
+                domain: main.clone(),
+                passwordless: r.passwordless.as_deref().and_then(Level::parse),
+                mfa: r.mfa.as_deref().and_then(Level::parse),
+                documentation: r.documentation.filter(|d| d.starts_with("https://")),
+            };
+            let index = dir.sites.len();
+            let mut domains = vec![main];
+            domains.extend(r.additional_domains.iter().filter_map(|d| clean_domain(d)));
+            for d in domains {
+                // The first entry naming a domain keeps it (files are sorted
+                // by key, so this is stable).
+                dir.by_domain.entry(d.clone()).or_insert(index);
+                let reg = dir
+                    .by_registrable
+                    .entry(domain::registrable(&d))
+                    .or_default();
+                if !reg.contains(&index) {
+                    reg.push(index);
+                }
+            }
+            dir.sites.push(site);
+        }
+        if dir.sites.is_empty() {
+            return Err(InputError::Malformed {
+                path: origin.to_owned(),
+                line: 1,
+                message: "the Passkeys Directory file lists no site".into(),
+            });
+        }
+        Ok(dir)
+    }
+
+    /// Reads a file written by `vaultlint passkeys update`.
+    pub fn load(path: &Path) -> Result<PasskeyDirectory, InputError> {
+        let (data, display) = InputError::read_file(path)?;
+        PasskeyDirectory::parse(&data, &display)
+    }
+
+    /// The table that ships with the binary, parsed once.
+    pub fn builtin() -> Arc<PasskeyDirectory> {
+        static BUILTIN: OnceLock<Arc<PasskeyDirectory>> = OnceLock::new();
+        BUILTIN
+            .get_or_init(|| {
+                Arc::new(
+                    PasskeyDirectory::parse(
+                        include_bytes!("../data/passkeys.json"),
+                        "built-in passkeys table",
+                    )
+                    .expect("the built-in passkeys table parses (checked by a unit test)"),
+                )
+            })
+            .clone()
+    }
+
+    pub fn sites(&self) -> &[Site] {
+        &self.sites
+    }
+
+    pub fn len(&self) -> usize {
+        self.sites.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sites.is_empty()
+    }
+
+    /// The site a host belongs to: the most specific listed domain from the
+    /// host down to its registrable domain; else, when every entry under the
+    /// registrable domain says the same about passkeys, the first of them.
+    pub fn lookup_host(&self, host: &str) -> Option<Match<'_>> {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        let reg = domain::registrable(&host);
+        self.lookup_site(&host, &reg)
+    }
+
+    /// [`PasskeyDirectory::lookup_host`] of a lowercase host whose
+    /// registrable domain is already known.
+    pub fn lookup_site(&self, host: &str, reg: &str) -> Option<Match<'_>> {
+        let mut candidate = host.strip_prefix("www.").unwrap_or(host);
+        loop {
+            if let Some(&i) = self.by_domain.get(candidate) {
+                return Some(Match {
+                    site: &self.sites[i],
+                    exact: true,
+                });
+            }
+            if candidate.len() <= reg.len() {
+                break;
+            }
+            match candidate.split_once('.') {
+                Some((_, rest)) => candidate = rest,
+                None => break,
+            }
+        }
+        let under = self.by_registrable.get(reg)?;
+        let first = &self.sites[*under.first()?];
+        under
+            .iter()
+            .all(|&i| self.sites[i].support() == first.support())
+            .then_some(Match {
+                site: first,
+                exact: false,
+            })
+    }
+
+    /// The site of the first of `urls` that the directory knows.
+    pub fn lookup_urls(&self, urls: &[String]) -> Option<Match<'_>> {
+        urls.iter()
+            .filter_map(|u| domain::host(u))
+            .find_map(|h| self.lookup_host(&h))
+    }
+}
+
+/// Why `vaultlint passkeys update` failed.
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateError {
+    #[error(transparent)]
+    Download(#[from] crate::download::DownloadError),
+    #[error(transparent)]
+    Invalid(#[from] InputError),
+}
+
+/// Downloads the directory from `url`, checks that it parses, and writes it
+/// to `output` atomically. Returns it (for its size).
+pub fn update(url: &str, output: &Path) -> Result<PasskeyDirectory, UpdateError> {
+    let body = crate::download::fetch(url, MAX_BYTES)?;
+    let dir = PasskeyDirectory::parse(&body, url)?;
+    crate::download::write_atomically(output, &body)?;
+    Ok(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// API v1 shape: no names, additional domains already expanded into keys,
+    /// a site without passkeys (contact only), an unknown level.
+    const API: &str = r#"{
+  "example.com": {"passwordless": "allowed", "mfa": "allowed", "documentation": "https://example.com/passkeys"},
+  "example.co.uk": {"passwordless": "allowed"},
+  "mfa-only.test": {"mfa": "required", "documentation": "http://insecure.test/doc"},
+  "nopasskeys.test": {"contact": {"twitter": "nope"}},
+  "login.parent.test": {"contact": {"email": "a@parent.test"}},
+  "parent.test": {"passwordless": "allowed"},
+  "odd.test": {"passwordless": "someday"}
+}"#;
+
+    #[test]
+    fn parses_the_api_shape() {
+        let dir = PasskeyDirectory::parse(API.as_bytes(), "all.json").unwrap();
+        assert_eq!(dir.entries, 7);
+        let get = |h: &str| dir.lookup_host(h).map(|m| m.site);
+        let ex = get("www.example.com").unwrap();
+        assert_eq!(ex.name, "example.com", "no name: the domain");
+        assert_eq!(ex.support(), Some(Support::Passwordless));
+        assert_eq!(
+            ex.documentation.as_deref(),
+            Some("https://example.com/passkeys")
+        );
+        let mfa = get("mfa-only.test").unwrap();
+        assert_eq!(mfa.support(), Some(Support::SecondFactor));
+        assert_eq!(mfa.mfa, Some(Level::Required));
+        assert_eq!(mfa.documentation, None, "only https links are kept");
+        assert_eq!(get("nopasskeys.test").unwrap().support(), None);
+        assert_eq!(get("odd.test").unwrap().support(), None, "unknown level");
+        // the more specific entry wins over its parent's
+        assert_eq!(get("login.parent.test").unwrap().support(), None);
+        assert_eq!(
+            get("www.parent.test").unwrap().support(),
+            Some(Support::Passwordless)
+        );
+        assert!(get("unknown.test").is_none());
+    }
+
+    #[test]
+    fn registrable_fallback_only_when_the_sub_sites_agree() {
+        let data = r#"{
+  "mail.agree.test": {"name": "Mail", "passwordless": "allowed"},
+  "drive.agree.test": {"name": "Drive", "passwordless": "allowed", "mfa": "allowed"},
+  "a.split.test": {"passwordless": "allowed"},
+  "b.split.test": {"mfa": "allowed"}
+}"#;
+        let dir = PasskeyDirectory::parse(data.as_bytes(), "t.json").unwrap();
+        let m = dir.lookup_host("accounts.agree.test").unwrap();
+        assert!(!m.exact);
+        assert_eq!(m.site.support(), Some(Support::Passwordless));
+        assert!(dir.lookup_host("mail.agree.test").unwrap().exact);
+        assert!(dir.lookup_host("login.split.test").is_none());
+        assert!(dir.lookup_host("a.split.test").is_some());
+    }
+
+    #[test]
+    fn additional_domains_of_the_repository_shape() {
+        let data = r#"{"amazon.com": {"name": "Amazon", "additional-domains": ["amazon.co.uk", "https://www.amazon.de/"], "passwordless": "allowed"}}"#;
+        let dir = PasskeyDirectory::parse(data.as_bytes(), "t.json").unwrap();
+        for h in ["www.amazon.co.uk", "amazon.de", "smile.amazon.com"] {
+            assert_eq!(dir.lookup_host(h).unwrap().site.name, "Amazon", "{h}");
+        }
+        let urls = vec![
+            "android://x@com.amazon/".to_owned(),
+            "https://amazon.de".to_owned(),
+        ];
+        assert_eq!(dir.lookup_urls(&urls).unwrap().site.name, "Amazon");
+    }
+
+    #[test]
+    fn builtin_table_loads_and_knows_the_big_sites() {
+        let dir = PasskeyDirectory::builtin();
+        assert!(dir.len() >= 75, "{}", dir.len());
+        let support = |h: &str| dir.lookup_host(h).and_then(|m| m.site.support());
+        assert_eq!(support("github.com"), Some(Support::Passwordless));
+        assert_eq!(support("www.amazon.co.uk"), Some(Support::Passwordless));
+        assert_eq!(support("www.paypal.com"), Some(Support::SecondFactor));
+        assert_eq!(support("gitlab.com"), Some(Support::SecondFactor));
+        // accounts.google.com: no entry of its own, every google.com entry agrees
+        assert_eq!(support("accounts.google.com"), Some(Support::Passwordless));
+        assert_eq!(support("www.netflix.com"), None);
+        for s in dir.sites() {
+            assert!(!s.name.is_empty());
+            if let Some(d) = &s.documentation {
+                assert!(d.starts_with("https://"), "{}: {d}", s.name);
+            }
+        }
+    }
+
+    #[test]
+    fn bad_files_are_input_errors_naming_the_file() {
+        for data in [
+            &b"[]"[..],
+            b"{}",
+            b"not json",
+            br#"{"x.com": {"passwordless": 3}}"#,
+        ] {
+            let err = PasskeyDirectory::parse(data, "pk.json").unwrap_err();
+            assert!(err.to_string().starts_with("pk.json"), "{err}");
+        }
+    }
+}

@@ -167,7 +167,7 @@ fn assemble(
     } = triage(ctx, settings, drafts);
     let (drafts, fingerprints): (Vec<Draft>, Vec<String>) = kept.into_iter().unzip();
     let findings = number_findings(&drafts, fingerprints);
-    let accounts = account_reports(ctx, &drafts, &findings, facts);
+    let accounts = account_reports(ctx, &drafts, &findings, facts, settings.now);
     let sources = source_reports(ctx.vault);
     let finding_members: Vec<Vec<&str>> = drafts
         .iter()
@@ -304,6 +304,7 @@ fn account_reports(
     drafts: &[Draft],
     findings: &[Finding],
     mut facts: Facts,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Vec<AccountReport> {
     let mut per_account: Vec<Vec<String>> = vec![Vec::new(); ctx.accounts.len()];
     for (f, d) in findings.iter().zip(drafts) {
@@ -329,6 +330,15 @@ fn account_reports(
                 pwned: facts.pwned[i].take(),
                 recovery: facts.recovery[i].take(),
                 findings: std::mem::take(&mut per_account[i]),
+                password_changed: e.password_changed.and_then(|t| {
+                    chrono::DateTime::from_timestamp(t, 0)
+                        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                }),
+                password_age_days: e
+                    .password_changed
+                    .map(|t| (now.timestamp() - t).div_euclid(86_400)),
+                history_passwords: e.history.len(),
+                passkeys: e.passkeys.iter().map(|p| p.relying_party.clone()).collect(),
             }
         })
         .collect()

@@ -120,6 +120,14 @@ checks! {
         kinds: [Similar, SimilarAcrossMembers],
         reads: [],
     },
+    /// Current passwords that are (tweaks of) earlier passwords in the
+    /// vault's password history.
+    History {
+        name: "history",
+        description: "passwords that are (tweaks of) earlier passwords in the vault's history: rotation by tweak, reuse of a retired password",
+        kinds: [RotationByTweak, ReuseWithHistory],
+        reads: [],
+    },
     /// Weak passwords (zxcvbn).
     Weak {
         name: "weak",
@@ -266,6 +274,8 @@ finding_kinds! {
     ReuseAcrossMembers = "reuse_across_members",
     Similar = "similar",
     SimilarAcrossMembers = "similar_across_members",
+    RotationByTweak = "rotation_by_tweak",
+    ReuseWithHistory = "reuse_with_history",
     Weak = "weak",
     Pwned = "pwned",
     LockoutRisk = "lockout_risk",
@@ -345,6 +355,6 @@ mod tests {
             Some(FindingKind::RecoveryHub)
         );
         assert_eq!(FindingKind::LockoutRisk.check(), CheckId::Recovery);
-        assert!(CheckId::names().starts_with("reuse, similar, weak, pwned"));
+        assert!(CheckId::names().starts_with("reuse, similar, history, weak, pwned"));
     }
 }

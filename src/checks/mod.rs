@@ -2,6 +2,7 @@
 //! none prints. Adding a check = one file + one [`CheckId`] variant (+ its
 //! [`FindingKind`]s): the compiler then points at every match to extend.
 
+pub mod history;
 pub mod insecure_url;
 pub mod passkeys;
 pub mod pwned;
@@ -210,6 +211,7 @@ pub fn run(check: CheckId, ctx: &Context, facts: &mut Facts) -> Outcome {
     match check {
         CheckId::Reuse => reuse::run(ctx, facts),
         CheckId::Similar => similar::run(ctx, facts),
+        CheckId::History => history::run(ctx, facts),
         CheckId::Weak => weak::run(ctx, facts),
         CheckId::Pwned => pwned::run(ctx, facts),
         CheckId::Recovery => recovery::run(ctx, facts),

@@ -8,7 +8,15 @@ pub mod header;
 pub mod shape;
 pub mod util;
 
+mod archive;
+pub mod bitwarden_json;
+mod cxf;
+mod dashlane_json;
+mod enpass_json;
+mod json;
 pub mod kdbx;
+mod onepux;
+pub mod protonpass_export;
 pub mod unlock;
 
 mod bitwarden;
@@ -172,7 +180,15 @@ pub fn format_by_id(id: &str) -> Option<&'static dyn Format> {
 
 /// Formats read from their structure rather than as a table (databases,
 /// JSON, archives), detected from their content.
-pub static STRUCTURED: &[&FormatInfo] = &[&kdbx::KDBX];
+pub static STRUCTURED: &[&FormatInfo] = &[
+    &kdbx::KDBX,
+    &bitwarden_json::FORMAT,
+    &onepux::FORMAT,
+    &protonpass_export::FORMAT,
+    &cxf::FORMAT,
+    &enpass_json::FORMAT,
+    &dashlane_json::FORMAT,
+];
 
 /// The facts of every format: the table formats in detection order, then
 /// the structured ones. Lists about formats derive from it.
@@ -248,6 +264,23 @@ fn structured_format(data: &[u8], choice: &FormatChoice) -> Option<&'static Form
     match choice {
         FormatChoice::Named(name) => structured_by_id(name),
         FormatChoice::Auto if kdbx::is_kdbx(data) => Some(&kdbx::KDBX),
+        FormatChoice::Auto if protonpass_export::is_pgp(data) => Some(&protonpass_export::FORMAT),
+        FormatChoice::Auto if archive::is_zip(data) => {
+            let names = archive::names(data)?;
+            if onepux::is_1pux(&names) {
+                Some(&onepux::FORMAT)
+            } else {
+                protonpass_export::is_proton_zip(&names).then_some(&protonpass_export::FORMAT)
+            }
+        }
+        FormatChoice::Auto => match json::kind(data)? {
+            json::Kind::Bitwarden => Some(&bitwarden_json::FORMAT),
+            json::Kind::OnePasswordData => Some(&onepux::FORMAT),
+            json::Kind::ProtonPass => Some(&protonpass_export::FORMAT),
+            json::Kind::Cxf => Some(&cxf::FORMAT),
+            json::Kind::Enpass => Some(&enpass_json::FORMAT),
+            json::Kind::Dashlane => Some(&dashlane_json::FORMAT),
+        },
         _ => None,
     }
 }
@@ -267,6 +300,12 @@ fn load_structured(
 ) -> Result<(Source, Vec<Entry>), InputError> {
     let mut parsed = match format.id {
         "kdbx" => kdbx::import(data, path, member, &options.unlock)?,
+        bitwarden_json::ID => bitwarden_json::import(data, path, member, &options.unlock)?,
+        onepux::ID => onepux::import(data, path)?,
+        protonpass_export::ID => protonpass_export::import(data, path, member, &options.unlock)?,
+        cxf::ID => cxf::import(data, path)?,
+        enpass_json::ID => enpass_json::import(data, path)?,
+        dashlane_json::ID => dashlane_json::import(data, path)?,
         other => unreachable!("structured format {other}"),
     };
     let (dropped, lines) = &parsed.fields_dropped;
@@ -833,14 +872,18 @@ https://d.example,dee,pw-d,,,D,,0\n";
 
     #[test]
     fn files_that_are_not_csv_say_what_they_are() {
-        let err = load_bytes(
+        // A Bitwarden JSON export is read (structured); other JSON is named.
+        let (source, _) = load_bytes(
             br#"{"encrypted":false,"items":[]}"#,
             "b.json",
             "m",
             &FormatChoice::Auto,
         )
-        .unwrap_err();
-        assert!(err.to_string().contains("Bitwarden JSON export"), "{err}");
+        .unwrap();
+        assert_eq!(source.format, "bitwarden-json");
+        let err =
+            load_bytes(br#"{"some": "json"}"#, "b.json", "m", &FormatChoice::Auto).unwrap_err();
+        assert!(err.to_string().contains("JSON"), "{err}");
         let err = load_bytes(
             b"PK\x03\x04\x14\0xl/workbook.xml",
             "e.xlsx",

@@ -330,7 +330,13 @@ fn capitalize(s: &str) -> String {
 }
 
 /// `alice: 8 of 11 accounts to fix (top 8; findings: 7 high, 2 low)`.
-fn member_heading(audit: &Audit, member: &str, items: usize, shown: usize) -> String {
+/// An item for a recovery mailbox that is not in the exports is not one of
+/// the member's accounts: it is counted apart.
+fn member_heading(audit: &Audit, member: &str, items: &[&PlanItem], shown: usize) -> String {
+    let outside = items.iter().filter(|i| i.account.is_none()).count();
+    let in_exports = items.len() - outside;
+    let shown = shown.min(items.len());
+    let items = in_exports;
     let summary = audit.summary.members.iter().find(|m| m.member == member);
     let accounts = summary.map_or(items, |m| m.accounts);
     let counts: Vec<String> = summary
@@ -349,7 +355,7 @@ fn member_heading(audit: &Audit, member: &str, items: usize, shown: usize) -> St
     } else {
         format!("findings: {}", counts.join(", "))
     };
-    let fix = if items == 0 {
+    let mut fix = if items == 0 {
         format!(
             "nothing to fix in {}",
             plural(accounts, "account", "accounts")
@@ -360,7 +366,13 @@ fn member_heading(audit: &Audit, member: &str, items: usize, shown: usize) -> St
             plural(accounts, "account", "accounts")
         )
     };
-    let top = if shown < items {
+    if outside > 0 {
+        fix.push_str(&format!(
+            ", and {} outside the exports",
+            plural(outside, "recovery mailbox", "recovery mailboxes")
+        ));
+    }
+    let top = if shown < items + outside {
         format!("top {shown} shown; ")
     } else {
         String::new()
@@ -373,11 +385,22 @@ fn plan(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()> {
     if audit.plan.is_empty() {
         writeln!(out, "\nNothing to fix: no account needs work.")?;
     } else {
-        writeln!(
-            out,
-            "\nWhat to fix first: {}, most at stake first",
-            plural(audit.plan.len(), "account needs work", "accounts need work"),
-        )?;
+        let outside = audit.plan.iter().filter(|i| i.account.is_none()).count();
+        let accounts = audit.plan.len() - outside;
+        let what = match (accounts, outside) {
+            (_, 0) => plural(accounts, "account needs work", "accounts need work"),
+            (0, _) => plural(
+                outside,
+                "recovery mailbox needs work",
+                "recovery mailboxes need work",
+            ),
+            _ => format!(
+                "{} and {} need work",
+                plural(accounts, "account", "accounts"),
+                plural(outside, "recovery mailbox", "recovery mailboxes")
+            ),
+        };
+        writeln!(out, "\nWhat to fix first: {what}, most at stake first")?;
     }
     for (member, items) in plan_by_member(audit) {
         let shown = if style.all {
@@ -386,7 +409,7 @@ fn plan(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()> {
             items.len().min(TOP_PER_MEMBER)
         };
         writeln!(out)?;
-        let heading = member_heading(audit, member, items.len(), shown);
+        let heading = member_heading(audit, member, &items, shown);
         write_wrapped(out, &heading, "", "  ", style)?;
         for (k, item) in items.iter().take(shown).enumerate() {
             plan_item(out, k + 1, item, style, style.all)?;

@@ -143,6 +143,27 @@ pub struct AccountReport {
     pub recovery: Option<Recovery>,
     /// Finding ids that name this account.
     pub findings: Vec<String>,
+    /// When the password itself last changed (RFC 3339), where the export
+    /// records it (KDBX history, Bitwarden `passwordRevisionDate`, Firefox
+    /// `timePasswordChanged`); absent otherwise. Context only: no rule
+    /// forces rotation (NIST SP 800-63B advises against it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password_changed: Option<String>,
+    /// Whole days since `password_changed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password_age_days: Option<i64>,
+    /// Earlier passwords the export keeps for this account (counted, never
+    /// shown); absent when none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub history_passwords: usize,
+    /// Passkeys stored with this account (relying party only); absent when
+    /// none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub passkeys: Vec<String>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// One problem, naming the accounts it concerns.

@@ -326,6 +326,22 @@ fn attach(d: &mut Draft, fi: usize, f: &Finding, all: &[usize]) {
             d.stakes.insert(Stake::Reused);
             d.step(StepKind::ChangePassword, fi, f);
         }
+        // The password is one tweak of the account's own previous one.
+        FindingKind::RotationByTweak => {
+            d.stakes.insert(Stake::Reused);
+            d.step(StepKind::ChangePassword, fi, f);
+        }
+        // Only the account holding the retired password now must change it.
+        FindingKind::ReuseWithHistory => {
+            let current = detail(f, "current")
+                .and_then(|v| v.as_str())
+                .and_then(account_index);
+            if current.is_some() && current == me {
+                d.password.variant_of.extend(others());
+                d.stakes.insert(Stake::Reused);
+                d.step(StepKind::ChangePassword, fi, f);
+            }
+        }
         FindingKind::Weak => {
             d.password.weak = true;
             d.stakes.insert(Stake::Weak);
@@ -620,6 +636,10 @@ mod tests {
             pwned: None,
             recovery: None,
             findings: vec![],
+            password_changed: None,
+            password_age_days: None,
+            history_passwords: 0,
+            passkeys: vec![],
         }
     }
 

@@ -143,16 +143,20 @@ fn non_csv_files_say_what_they_are() {
     let dir = tempfile::tempdir().unwrap();
     let cases: [(&str, &[u8], &str); 3] = [
         (
-            "bitwarden.json",
-            br#"{"encrypted":false,"items":[{"name":"x","login":{"username":"a","password":"b"}}]}"#,
-            "Bitwarden JSON export",
+            "other.json",
+            br#"{"entries":[{"name":"x","login":{"username":"a","password":"b"}}]}"#,
+            "JSON",
         ),
         (
             "export.xlsx",
             b"PK\x03\x04\x14\0\0\0\0\0[Content_Types].xml....xl/workbook.xml",
             "XLSX spreadsheet",
         ),
-        ("blob.csv", b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0", "binary file"),
+        (
+            "blob.csv",
+            b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0",
+            "binary file",
+        ),
     ];
     for (name, data, says) in cases {
         let path = write(&dir, name, data);
@@ -162,12 +166,19 @@ fn non_csv_files_say_what_they_are() {
         assert!(err.contains(says), "{name}: {err}");
         assert!(!err.contains("password\":\"b"), "{err}");
     }
-    for rel in ["ux/export.xlsx", "ux/bitwarden.json"] {
-        if let Some(r) = repro(rel) {
-            let out = audit(&[r.to_str().unwrap()]).output().unwrap();
-            assert_eq!(out.status.code(), Some(2));
-            assert!(String::from_utf8_lossy(&out.stderr).contains("this is a"));
-        }
+    if let Some(r) = repro("ux/export.xlsx") {
+        let out = audit(&[r.to_str().unwrap()]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("this is a"));
+    }
+    // Bitwarden JSON is read directly now (issue 12), never refused.
+    if let Some(r) = repro("ux/bitwarden.json") {
+        let out = audit(&[r.to_str().unwrap(), "--format", "json"])
+            .output()
+            .unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc["sources"][0]["format"], "bitwarden-json");
+        assert_eq!(doc["sources"][0]["rows"], 1);
     }
 }
 

@@ -26,4 +26,5 @@ mod repro;
 mod samples;
 mod similar_cli;
 mod site_breach;
+mod structured;
 mod zxcvbn_equivalence;

@@ -355,3 +355,38 @@ fn writing_to_a_file_says_what_where_and_the_verdict_on_stderr() {
     assert!(err.contains("FAIL"), "{err}");
     assert!(path.exists());
 }
+
+/// A recovery mailbox that is not in the exports gets a plan item, but it is
+/// not one of the member's accounts: the heading never says "5 of 4".
+#[test]
+fn a_mailbox_outside_the_exports_is_not_counted_as_an_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("dora.csv");
+    std::fs::write(
+        &csv,
+        "name,url,username,password,note\n\
+         GitHub,https://github.com,dora@gmail.com,Tr1cky-Walrus-88!,\n\
+         Dropbox,https://dropbox.com,dora@gmail.com,Tr1cky-Walrus-88!,\n\
+         Amazon,https://amazon.com,dora@gmail.com,Tr1cky-Walrus-89!,\n\
+         Etsy,https://etsy.com,dora@gmail.com,password1,\n",
+    )
+    .unwrap();
+    let out = common::vaultlint()
+        .args(["audit", "--pwned", "off"])
+        .arg(format!("dora={}", csv.display()))
+        .output()
+        .unwrap();
+    // The table wraps at 80 columns: read it as one line of words.
+    let text = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("dora: 4 of 4 accounts to fix, and 1 recovery mailbox outside the exports"),
+        "{text}"
+    );
+    assert!(
+        text.contains("What to fix first: 4 accounts and 1 recovery mailbox need work"),
+        "{text}"
+    );
+}

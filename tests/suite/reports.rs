@@ -513,9 +513,13 @@ fn html_shows_check_warnings_above_the_summary_in_words() {
     .output()
     .unwrap();
     let html = String::from_utf8(out.stdout).unwrap();
+    let box_at = html
+        .find("<div class=\"notes\" role=\"note\"><ul>")
+        .expect("a notes box");
     let notes = html
-        .find("<div class=\"notes\" role=\"note\"><ul><li><b>2FA and backup codes:</b> recovery inventory ")
+        .find("<li><b>2FA and backup codes:</b> recovery inventory ")
         .expect("the warning, named by what the check looks at");
+    assert!(box_at < notes, "in the notes box");
     assert!(
         notes < html.find("id=\"health\"").unwrap(),
         "above the summary"

@@ -37,6 +37,75 @@ const EXPECTED: &[(&str, &str, u64, u64, u64, usize)] = &[
     ("safari.csv", "safari", 8, 8, 0, 1),
 ];
 
+/// Structured samples (not CSV): (file, format, rows, accounts, in trash,
+/// history findings), with the password of the encrypted ones.
+const STRUCTURED: &[(&str, &str, u64, u64, u64, usize)] = &[
+    ("1password.1pux", "1pux", 5, 4, 0, 1),
+    ("bitwarden-encrypted.json", "bitwarden-json", 6, 4, 1, 2),
+    ("bitwarden.json", "bitwarden-json", 6, 4, 1, 2),
+    ("cxf.json", "cxf", 4, 2, 0, 0),
+    ("family/alice.json", "bitwarden-json", 12, 11, 0, 3),
+    ("keepass.kdbx", "kdbx", 7, 5, 1, 2),
+    ("protonpass-pgp.zip", "protonpass-export", 4, 2, 1, 0),
+    ("protonpass.zip", "protonpass-export", 4, 2, 1, 0),
+];
+
+/// The password of the encrypted structured samples (`sample-exports/README.md`).
+const SAMPLE_PASSWORD: &str = "vaultlint-sample";
+
+#[test]
+fn each_structured_sample_is_listed_and_audits_with_the_expected_counts() {
+    let dir = root().join("sample-exports");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if name.ends_with(".csv") || name.ends_with(".md") || name == "family" {
+            continue;
+        }
+        assert!(
+            STRUCTURED.iter().any(|e| e.0 == name),
+            "{name} has no expectation"
+        );
+    }
+    let ids: Vec<&str> = vaultlint::import::STRUCTURED.iter().map(|s| s.id).collect();
+    for &(name, format, rows, accounts, deleted, history) in STRUCTURED {
+        assert!(ids.contains(&format), "{name}: {format} is not registered");
+        let path = dir.join(name);
+        let out = audit(&[&path.display().to_string(), "--format", "json"])
+            .args(["--password-env", "VL_SAMPLE_PW"])
+            .env("VL_SAMPLE_PW", SAMPLE_PASSWORD)
+            .output()
+            .unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{name}: {e}: {}", String::from_utf8_lossy(&out.stderr)));
+        let src = &doc["sources"][0];
+        assert_eq!(src["format"], format, "{name}");
+        assert_eq!(src["rows"], rows, "{name}: rows");
+        assert_eq!(src["accounts"], accounts, "{name}: accounts");
+        assert_eq!(src["deleted"], deleted, "{name}: in trash");
+        let found = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f["check"].as_str(),
+                    Some("rotation_by_tweak" | "reuse_with_history")
+                )
+            })
+            .count();
+        assert_eq!(found, history, "{name}: history findings");
+    }
+    // Every structured format has a sample, except the JSON formats only
+    // real fixtures cover (Enpass and Dashlane JSON, tested in
+    // `structured::shared_structured_fixtures_read_with_the_right_counts`).
+    for id in ids {
+        assert!(
+            STRUCTURED.iter().any(|e| e.1 == id) || matches!(id, "enpass-json" | "dashlane-json"),
+            "no sample for structured format {id}"
+        );
+    }
+}
+
 fn relative(path: &std::path::Path) -> String {
     path.strip_prefix(root().join("sample-exports"))
         .unwrap()

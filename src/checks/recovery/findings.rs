@@ -61,13 +61,26 @@ fn codes_finding(
             } else {
                 "authenticator app or phone"
             };
-            (
-                FindingKind::LockoutRisk,
-                Severity::High,
-                format!(
-                    "{label}: 2FA is on ({methods}) but no backup codes were found ({note}). If the {factor} is lost or reset, you could be locked out: save the backup codes from {service_name}'s security settings and keep a copy offline, then record where they are (a note titled '{service_name} backup codes', or a recovery inventory)."
-                ),
-            )
+            if ctx.entry(i).passkeys.is_empty() {
+                (
+                    FindingKind::LockoutRisk,
+                    Severity::High,
+                    format!(
+                        "{label}: 2FA is on ({methods}) but no backup codes were found ({note}). If the {factor} is lost or reset, you could be locked out: save the backup codes from {service_name}'s security settings and keep a copy offline, then record where they are (a note titled '{service_name} backup codes', or a recovery inventory)."
+                    ),
+                )
+            } else {
+                // A passkey kept in the vault signs in without the second
+                // factor's device: losing the phone alone does not lock the
+                // account out.
+                (
+                    FindingKind::LockoutRisk,
+                    Severity::Medium,
+                    format!(
+                        "{label}: 2FA is on ({methods}) and no backup codes were found ({note}), but a passkey for it is stored in the vault, so a lost or reset {factor} alone does not lock you out (lower risk). The passkey lives in the password manager: save the backup codes from {service_name}'s security settings too, in case the vault itself is lost."
+                    ),
+                )
+            }
         }
         CodeStatus::Unknown => (
             FindingKind::RecoveryUnknown,
@@ -79,7 +92,11 @@ fn codes_finding(
         CodeStatus::Saved | CodeStatus::NotApplicable => return None,
     };
     let mut d = Draft::new(kind, severity, vec![i], message);
-    d.details = Some(serde_json::json!({ "methods": r.two_factor.methods }));
+    let mut details = serde_json::json!({ "methods": r.two_factor.methods });
+    if !ctx.entry(i).passkeys.is_empty() {
+        details["passkey_stored"] = serde_json::Value::Bool(true);
+    }
+    d.details = Some(details);
     Some(d)
 }
 

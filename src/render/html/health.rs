@@ -331,6 +331,10 @@ pub(crate) mod tests {
             pwned: None,
             recovery: None,
             findings: Vec::new(),
+            password_changed: None,
+            password_age_days: None,
+            history_passwords: 0,
+            passkeys: Vec::new(),
         }
     }
 

@@ -123,6 +123,7 @@ fn topic(check: CheckId) -> &'static str {
         CheckId::InsecureUrl => "insecure http:// sites",
         CheckId::Recovery => "2FA and backup codes",
         CheckId::PasskeyAvailable => "passkeys",
+        CheckId::History => "password history",
     }
 }
 
@@ -147,6 +148,9 @@ fn looks_for(check: CheckId) -> &'static str {
         }
         CheckId::PasskeyAvailable => {
             "sites that let you sign in with a passkey instead of a password, where none is stored"
+        }
+        CheckId::History => {
+            "passwords changed only by a small tweak of the old one, and retired passwords still used elsewhere"
         }
     }
 }
@@ -446,7 +450,7 @@ fn charts(audit: &Audit, members: &[MemberHealth], out: &mut dyn Write) -> io::R
         })
     )?;
     // One colour per check (they repeat if there are ever more checks than colours).
-    const CLASSES: [&str; 8] = ["k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7"];
+    const CLASSES: [&str; 9] = ["k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8"];
     let by_check: Vec<Series> = CheckId::ALL
         .iter()
         .enumerate()
@@ -529,6 +533,8 @@ fn kind_label(kind: FindingKind) -> &'static str {
         FindingKind::InsecureUrl => "http:// site",
         FindingKind::SiteBreach => "site breached",
         FindingKind::PasskeyAvailable => "passkey available",
+        FindingKind::RotationByTweak => "changed by a small tweak",
+        FindingKind::ReuseWithHistory => "old password reused",
     }
 }
 

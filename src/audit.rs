@@ -114,7 +114,32 @@ pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit
     }
     let mut audit = assemble(&ctx, settings, drafts, runs, facts, reasons);
     audit.data_sources = data_sources;
+    if let Some(baseline) = &settings.baseline {
+        compare_with_baseline(&mut audit, baseline, &settings.policy);
+    }
     audit
+}
+
+/// `--baseline`: records what changed since the previous report and, with
+/// `--fail-on-new`, decides the verdict (and exit code) on the new or
+/// worse findings only (an audit, or a merged report).
+pub fn compare_with_baseline(
+    audit: &mut Audit,
+    baseline: &crate::settings::BaselineSettings,
+    policy: &crate::settings::Policy,
+) {
+    let delta = crate::report::delta::compare(audit, &baseline.previous);
+    if baseline.fail_on_new {
+        let s = &mut audit.summary;
+        s.verdict = Verdict::decide_new(
+            &audit.findings,
+            s.verdict.fail_on,
+            s.verdict.reasons.clone(),
+            &delta.new_or_worse(),
+        );
+        s.exit_code = exit::decide(&s.verdict, policy);
+    }
+    audit.baseline = Some(delta);
 }
 
 fn domain_of(ctx: &Context, i: usize) -> Option<String> {
@@ -204,6 +229,8 @@ fn assemble(
         findings,
         summary,
         data_sources: Vec::new(),
+        baseline: None,
+        merged: None,
     }
 }
 

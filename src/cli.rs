@@ -33,9 +33,15 @@ pub struct Cli {
 pub enum Command {
     /// Audit one or more exports (each file is one member of a family or team).
     #[command(after_help = EXIT_CODES)]
-    Audit(AuditArgs),
+    Audit(Box<AuditArgs>),
     /// List the supported export formats and the header that identifies each.
     Formats,
+    /// Combine per-member JSON reports into one family or team report (each
+    /// member audits their own export and shares only the report). Reuse
+    /// across members needs the exports together: a merged report marks it
+    /// as not checked.
+    #[command(after_help = EXIT_CODES)]
+    Merge(MergeArgs),
     /// Have I Been Pwned tools: verify a local dataset, serve a mirror of the range API.
     Pwned {
         #[command(subcommand)]
@@ -523,6 +529,103 @@ pub struct AuditArgs {
 
     #[command(flatten)]
     pub recovery: RecoveryArgs,
+
+    #[command(flatten)]
+    pub baseline: Box<BaselineArgs>,
+}
+
+/// Comparison with a previous report (scheduled runs).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Scheduled runs")]
+pub struct BaselineArgs {
+    /// Compare with a previous JSON report (`--format json`) and report what
+    /// is new, worse and fixed since then, in every format.
+    #[arg(long, value_name = "OLD.json")]
+    pub baseline: Option<PathBuf>,
+
+    /// With --baseline: fail (exit 1) only on findings new or worse since the
+    /// baseline at or above --fail-on.
+    #[arg(long, requires = "baseline")]
+    pub fail_on_new: bool,
+}
+
+impl BaselineArgs {
+    /// Reads the baseline now, so that a bad file is an input error (exit 2)
+    /// before any check runs.
+    pub fn settings(&self) -> Result<Option<crate::settings::BaselineSettings>, InputError> {
+        let Some(path) = &self.baseline else {
+            return Ok(None);
+        };
+        Ok(Some(crate::settings::BaselineSettings {
+            previous: crate::report::delta::Previous::read(path)?,
+            fail_on_new: self.fail_on_new,
+        }))
+    }
+}
+
+/// `vaultlint merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// JSON reports of `vaultlint audit --format json`, as FILE or NAME=FILE
+    /// (NAME renames the member of a one-member report: two reports may not
+    /// have the same member).
+    #[arg(value_name = "REPORT", required = true)]
+    pub reports: Vec<String>,
+
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+
+    /// Write the report to FILE instead of stdout (created 0600: readable
+    /// by you only).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 1 when a finding is at or above this severity [default: high].
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
+
+    /// Exit 0 even when findings reach --fail-on (the verdict still says FAIL).
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Exit normally (not 3) when a member's report was incomplete (the
+    /// verdict still says INCOMPLETE).
+    #[arg(long)]
+    pub allow_incomplete: bool,
+
+    /// Terminal table: show the whole plan and every finding, not only each
+    /// member's top 10 accounts to fix.
+    #[arg(long)]
+    pub all: bool,
+
+    /// When to use colour in the terminal table.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
+}
+
+impl MergeArgs {
+    /// Colour and width of the terminal report.
+    pub fn terminal(&self) -> crate::settings::Terminal {
+        let color = match self.color {
+            ColorChoice::Always => Some(true),
+            ColorChoice::Never => Some(false),
+            ColorChoice::Auto => None,
+        };
+        crate::settings::Terminal::resolve(color, self.output.is_none())
+    }
+
+    pub fn policy(&self) -> Policy {
+        Policy {
+            fail_on: self.fail_on.unwrap_or(Severity::High),
+            exit_zero: self.exit_zero,
+            allow_incomplete: self.allow_incomplete,
+            ..Policy::default()
+        }
+    }
 }
 
 /// `--only`'s help: every check's name, from the registry.
@@ -618,6 +721,7 @@ impl AuditArgs {
             pwned: self.pwned.settings()?,
             recovery: self.recovery.settings()?,
             site_breach: self.recovery.site_breach()?,
+            baseline: self.baseline.settings()?,
             passkeys: self.recovery.passkeys()?,
             terminal: Terminal::resolve(
                 match self.color {
@@ -640,7 +744,7 @@ mod tests {
         let mut all = vec!["vaultlint", "audit"];
         all.extend_from_slice(v);
         match Cli::try_parse_from(all).unwrap().command {
-            Command::Audit(a) => a,
+            Command::Audit(a) => *a,
             _ => unreachable!(),
         }
     }

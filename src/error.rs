@@ -39,6 +39,16 @@ pub enum InputError {
     Locked { path: String, message: String },
     #[error("{path}: {message}")]
     Damaged { path: String, message: String },
+    #[error("{path}: not a vaultlint JSON report: {why}")]
+    NotAReport { path: String, why: String },
+    #[error(
+        "{path}: a report of JSON schema version {found}; this vaultlint reads version {expected} (audit again with this version)"
+    )]
+    SchemaVersion {
+        path: String,
+        found: u64,
+        expected: u32,
+    },
     #[error("{0}")]
     Usage(String),
 }

@@ -12,6 +12,7 @@ pub mod error;
 pub mod exit;
 pub mod finding;
 pub mod import;
+pub mod merge;
 pub mod model;
 pub mod passkeys;
 pub mod policy;

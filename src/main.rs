@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use vaultlint::cli::{
-    AuditArgs, BreachesCommand, BreachesUpdateArgs, Cli, Command, PasskeysCommand,
+    AuditArgs, BreachesCommand, BreachesUpdateArgs, Cli, Command, MergeArgs, PasskeysCommand,
     PasskeysUpdateArgs, PwnedCommand, PwnedServeArgs, PwnedVerifyArgs, TwoFactorCommand,
     TwoFactorUpdateArgs,
 };
@@ -36,6 +36,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Audit(args) => run_audit(&args),
         Command::Formats => print_formats(),
+        Command::Merge(args) => run_merge(&args),
         Command::Pwned {
             command: PwnedCommand::Serve(args),
         } => run_pwned_serve(&args),
@@ -96,28 +97,68 @@ fn run_audit(args: &AuditArgs) -> i32 {
             );
         }
     }
+    write_report(
+        args.format,
+        &report,
+        args.output.as_deref(),
+        settings.terminal,
+        args.all,
+    )
+}
+
+fn run_merge(args: &MergeArgs) -> i32 {
+    let inputs = vaultlint::merge::parse_inputs(&args.reports);
+    let policy = args.policy();
+    let merged = args.baseline.settings().and_then(|baseline| {
+        let mut report =
+            vaultlint::merge::run(&inputs, &policy, vaultlint::settings::now_from_env()?)?;
+        if let Some(baseline) = &baseline {
+            audit::compare_with_baseline(&mut report, baseline, &policy);
+        }
+        Ok(report)
+    });
+    match merged {
+        Ok(report) => write_report(
+            args.format,
+            &report,
+            args.output.as_deref(),
+            args.terminal(),
+            args.all,
+        ),
+        Err(e) => fail(e),
+    }
+}
+
+/// Renders `report` to `output` (or stdout) and returns the exit code.
+fn write_report(
+    format: ReportFormat,
+    report: &vaultlint::report::Audit,
+    output: Option<&std::path::Path>,
+    screen: vaultlint::settings::Terminal,
+    all: bool,
+) -> i32 {
     let style = Style {
-        color: settings.terminal.color,
-        width: settings.terminal.width,
-        all: args.all,
+        color: screen.color,
+        width: screen.width,
+        all,
     };
-    let result = match &args.output {
+    let result = match output {
         Some(path) => create_private(path).and_then(|f| {
             let mut w = io::BufWriter::new(f);
-            render::render(args.format, &report, &mut w, style)?;
+            render::render(format, report, &mut w, style)?;
             w.flush()
         }),
         None => {
             let mut w = io::BufWriter::new(io::stdout().lock());
-            render::render(args.format, &report, &mut w, style).and_then(|()| w.flush())
+            render::render(format, report, &mut w, style).and_then(|()| w.flush())
         }
     };
     match result {
         Ok(()) => {
-            if let Some(path) = &args.output {
+            if let Some(path) = output {
                 eprintln!(
                     "vaultlint: {}",
-                    terminal(&render::written_line(args.format, path, &report))
+                    terminal(&render::written_line(format, path, report))
                 );
             }
             report.summary.exit_code

@@ -93,6 +93,16 @@ pub struct Settings {
     /// The time of the audit (`generated_at`, policy expiry dates): now, or
     /// `SOURCE_DATE_EPOCH` when set, so that reports are byte-stable.
     pub now: chrono::DateTime<chrono::Utc>,
+    /// `--baseline`: the previous report to compare with.
+    pub baseline: Option<BaselineSettings>,
+}
+
+/// `--baseline OLD.json` and `--fail-on-new`.
+#[derive(Debug, Clone)]
+pub struct BaselineSettings {
+    pub previous: crate::report::delta::Previous,
+    /// Judge only the findings new or worse since the baseline.
+    pub fail_on_new: bool,
 }
 
 impl Default for Settings {
@@ -107,6 +117,7 @@ impl Default for Settings {
             pwned: PwnedSettings::default(),
             recovery: RecoverySettings::default(),
             site_breach: Default::default(),
+            baseline: None,
             passkeys: Default::default(),
             terminal: Terminal::default(),
             now: chrono::Utc::now(),

@@ -202,7 +202,7 @@ impl Capabilities {
 }
 
 /// A row that was not imported, with why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Skipped {
     pub line: u64,
     pub reason: String,

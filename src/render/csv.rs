@@ -7,7 +7,7 @@ use super::markup::{account, account_name};
 use super::sanitize::csv_cell;
 use crate::report::Audit;
 
-pub const HEADER: [&str; 11] = [
+pub const HEADER: [&str; 12] = [
     "finding",
     "severity",
     "check",
@@ -19,6 +19,9 @@ pub const HEADER: [&str; 11] = [
     "row",
     "message",
     "fingerprint",
+    // Since the baseline (`--baseline`): new, worse, improved, unchanged,
+    // not compared; empty without one.
+    "change",
 ];
 
 pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
@@ -41,8 +44,18 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
                 a.row.to_string(),
                 csv_cell(&f.message),
                 f.fingerprint.clone(),
+                super::changes::change(audit, &f.id).to_owned(),
             ])?;
         }
+    }
+    // A merged report: one row per finding kind it could not look for.
+    for kind in audit.merged.iter().flat_map(|m| &m.not_checked) {
+        let mut row = vec![String::new(); HEADER.len()];
+        row[1] = "not checked".into();
+        row[2] = kind.as_str().into();
+        row[9] = "not checked between members of different reports: it needs the exports audited together".into();
+        row[11] = "not checked".into();
+        w.write_record(&row)?;
     }
     w.flush()
 }

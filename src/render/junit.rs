@@ -40,6 +40,42 @@ fn kinds(findings: &[&Finding]) -> String {
     parts.join(", ")
 }
 
+/// Scheduled runs (`--baseline`, `vaultlint merge`): a suite of no tests
+/// whose properties say what changed and what a merge could not check.
+fn scheduled_run(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
+    let mut props: Vec<(String, String)> = Vec::new();
+    if let Some(d) = &audit.baseline {
+        props.push(("baseline".into(), d.path.clone()));
+        props.push(("baseline.new".into(), d.new.join(" ")));
+        let worse: Vec<&str> = d.worse.iter().map(|c| c.finding.as_str()).collect();
+        props.push(("baseline.worse".into(), worse.join(" ")));
+        props.push(("baseline.fixed".into(), d.fixed.len().to_string()));
+        props.push(("baseline.summary".into(), d.headline()));
+    }
+    if let Some(m) = &audit.merged {
+        let kinds: Vec<&str> = m.not_checked.iter().map(|k| k.as_str()).collect();
+        props.push(("merged.not_checked".into(), kinds.join(" ")));
+        props.push(("merged.summary".into(), m.lines().join("; ")));
+    }
+    if props.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        r#"  <testsuite name="scheduled run" tests="0" failures="0" errors="0" skipped="0">"#
+    )?;
+    writeln!(out, "    <properties>")?;
+    for (name, value) in props {
+        writeln!(
+            out,
+            r#"      <property name="{}" value="{}"/>"#,
+            escape(&name),
+            escape(&value)
+        )?;
+    }
+    writeln!(out, "    </properties>\n  </testsuite>")
+}
+
 fn checks_suite(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     let skipped = audit
         .checks
@@ -180,6 +216,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     let verdict = &audit.summary.verdict;
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(out, r#"<testsuites name="vaultlint">"#)?;
+    scheduled_run(audit, out)?;
     checks_suite(audit, out)?;
     let index = Index {
         by_id: audit.findings.iter().map(|f| (f.id.as_str(), f)).collect(),

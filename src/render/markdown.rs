@@ -165,6 +165,17 @@ fn notes(audit: &Audit, b: &mut Budget) {
         }
         b.lines_left += src.skipped_rows.len().saturating_sub(LIST_MAX);
     }
+    // Scheduled runs: the merge and baseline summaries always, the changed
+    // findings within the budget.
+    for line in super::changes::summary_lines(audit) {
+        b.always(&format!("- {}", escape(&truncate(&line, CELL_MAX))));
+    }
+    for line in super::changes::item_lines(audit) {
+        b.push(
+            &format!("- {}", escape(&truncate(&line, CELL_MAX))),
+            Kind::Line,
+        );
+    }
 }
 
 /// Findings by severity, per member.

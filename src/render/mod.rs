@@ -1,6 +1,7 @@
 //! Renderers: each turns the [`Audit`] into bytes, one file per format.
 //! They never decide the exit code and never see a password.
 
+pub mod changes;
 pub mod csv;
 pub mod html;
 pub mod json;

@@ -216,6 +216,8 @@ fn notes(audit: &Audit, out: &mut dyn Write, style: Style) -> io::Result<()> {
             )),
         }
     }
+    // Scheduled runs: how a merge was made, what changed since the baseline.
+    lines.extend(super::changes::lines(audit).iter().map(|l| terminal(l)));
     for line in lines {
         write_wrapped(out, &line, "  ", INDENT, style)?;
     }

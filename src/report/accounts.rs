@@ -2,10 +2,10 @@
 //! carries (the JSON `strength`, `pwned`, `recovery` and `readiness` objects).
 //! They live with the report so that the report never imports the checks.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A password's strength, as reported per account (never the password).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Strength {
     /// zxcvbn score, 0 (weakest) to 4.
     pub score: u8,
@@ -32,7 +32,7 @@ impl Strength {
 }
 
 /// An account's breach status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PwnedStatus {
     /// The password is in Pwned Passwords.
@@ -46,7 +46,7 @@ pub enum PwnedStatus {
 }
 
 /// The per-account JSON `pwned` object.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PwnedResult {
     pub status: PwnedStatus,
     /// Times the password was seen in breaches: a number when `exposed`, 0
@@ -78,7 +78,7 @@ impl PwnedResult {
 }
 
 /// Whether backup codes are saved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CodeStatus {
     /// Found in the export, stated as kept offline, or in the inventory.
@@ -92,7 +92,7 @@ pub enum CodeStatus {
 }
 
 /// Where backup-code evidence was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Place {
     Notes,
@@ -105,7 +105,7 @@ pub enum Place {
 }
 
 /// One piece of evidence that codes are saved. Never the codes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evidence {
     pub place: Place,
     /// Where, in plain words: `notes`, `custom field 'Recovery codes'`,
@@ -119,7 +119,7 @@ pub struct Evidence {
 }
 
 /// 2FA as recorded in the export.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TwoFactor {
     /// True: 2FA recorded (a TOTP secret, or saved backup codes). False: none
     /// recorded. Null: the export format cannot carry 2FA secrets.
@@ -130,7 +130,7 @@ pub struct TwoFactor {
 }
 
 /// Backup codes of one account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BackupCodes {
     pub status: CodeStatus,
     pub evidence: Vec<Evidence>,
@@ -139,7 +139,7 @@ pub struct BackupCodes {
 }
 
 /// What the service offers, per the 2FA directory.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Availability {
     pub service: String,
     /// 2fa.directory method names; empty: the service offers no 2FA.
@@ -155,7 +155,7 @@ pub struct Availability {
 }
 
 /// The mailbox that can reset an account, when it is a hub.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MailboxLink {
     pub address: String,
     /// The hub is critical (weak, reused, breached or without 2FA).
@@ -163,7 +163,7 @@ pub struct MailboxLink {
 }
 
 /// An account's recovery readiness (the JSON `recovery` object).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Recovery {
     pub two_factor: TwoFactor,
     pub backup_codes: BackupCodes,
@@ -176,7 +176,7 @@ pub struct Recovery {
 }
 
 /// Per-member recovery totals (the JSON `summary.readiness`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberReadiness {
     pub member: String,
     pub accounts: usize,
@@ -200,7 +200,7 @@ pub struct MemberReadiness {
 }
 
 /// A 2FA method seen in the export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// Time-based one-time codes (RFC 6238): an authenticator app.
@@ -226,7 +226,7 @@ impl Method {
 }
 
 /// Which table answered a lookup.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DirectorySource {
     /// vaultlint's built-in table.
@@ -236,7 +236,7 @@ pub enum DirectorySource {
 }
 
 /// Something wrong (or unknown) about a hub's own entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HubIssue {
     /// The mailbox has no entry in any of the exports.
@@ -292,7 +292,7 @@ impl HubIssue {
 }
 
 /// A hub's state, as reported on its mailbox entry and in its finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HubState {
     /// The mailbox address.
     pub address: String,

@@ -5,25 +5,30 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use crate::finding::{CheckId, FindingKind, Severity, account_id, account_index};
 use crate::model::Skipped;
 
 pub mod accounts;
+pub mod delta;
+pub mod merged;
 pub mod plan;
+pub mod read;
 
 pub use accounts::{
     Availability, BackupCodes, CodeStatus, DirectorySource, Evidence, HubIssue, HubState,
     MailboxLink, MemberReadiness, Method, Place, PwnedResult, PwnedStatus, Recovery, Strength,
     TwoFactor,
 };
+pub use delta::Delta;
+pub use merged::Merged;
 pub use plan::{PlanItem, PlanStep, Stake, StepKind};
 /// Version of the JSON contract. Additive changes keep it; breaking ones bump it.
 pub const SCHEMA_VERSION: u32 = 2;
 
 /// The whole audit: the JSON document of `--format json`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Audit {
     pub schema_version: u32,
     pub tool: Tool,
@@ -40,12 +45,19 @@ pub struct Audit {
     pub plan: Vec<PlanItem>,
     pub summary: Summary,
     /// Public datasets the checks used, with their licence and credit.
+    #[serde(default)]
     pub data_sources: Vec<DataSource>,
+    /// What changed since a previous report (`--baseline`); absent without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Delta>,
+    /// How a merged report was made (`vaultlint merge`); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged: Option<Merged>,
 }
 
 /// A public dataset a check used (the HIBP breach list, ...): reports credit
 /// it as its licence asks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DataSource {
     pub name: String,
     pub url: String,
@@ -58,14 +70,14 @@ pub struct DataSource {
     pub origin: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Tool {
     pub name: String,
     pub version: String,
 }
 
 /// Whether a check ran.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckStatus {
     /// Ran over every account.
@@ -76,7 +88,7 @@ pub enum CheckStatus {
     Skipped,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CheckRun {
     pub check: CheckId,
     pub status: CheckStatus,
@@ -86,11 +98,12 @@ pub struct CheckRun {
     pub warnings: Vec<String>,
     /// Export rows that could not be read, so this check never saw them
     /// (their result is unknown; the check is then incomplete).
+    #[serde(default)]
     pub rows_not_checked: usize,
 }
 
 /// One input file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SourceReport {
     pub path: String,
     pub member: String,
@@ -105,10 +118,13 @@ pub struct SourceReport {
     /// Entries in a trash / recycle bin, excluded from the audit.
     pub deleted: usize,
     /// Logins without a password (not audited as accounts).
+    #[serde(default)]
     pub logins_without_password: usize,
     /// Rows that only define a folder (no item).
+    #[serde(default)]
     pub folders: usize,
     /// The encoding the file was read as (`UTF-8`, `windows-1252`...).
+    #[serde(default)]
     pub encoding: String,
     /// Notes and cards kept for the recovery checks but not audited as accounts.
     /// In every source, `rows = accounts + logins_without_password +
@@ -118,7 +134,7 @@ pub struct SourceReport {
 }
 
 /// One audited account. Never holds its password.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AccountReport {
     /// Stable within the document (`A1`, `A2`, ...).
     pub id: String,
@@ -154,11 +170,11 @@ pub struct AccountReport {
     pub password_age_days: Option<i64>,
     /// Earlier passwords the export keeps for this account (counted, never
     /// shown); absent when none.
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub history_passwords: usize,
     /// Passkeys stored with this account (relying party only); absent when
     /// none.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub passkeys: Vec<String>,
 }
 
@@ -167,7 +183,7 @@ fn is_zero(n: &usize) -> bool {
 }
 
 /// One problem, naming the accounts it concerns.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Finding {
     /// `F1`, `F2`, ... in report order.
     pub id: String,
@@ -187,7 +203,7 @@ pub struct Finding {
 }
 
 /// A finding the policy accepted as a known risk.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Suppressed {
     pub fingerprint: String,
     pub check: FindingKind,
@@ -199,14 +215,14 @@ pub struct Suppressed {
 }
 
 /// Per-member totals.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MemberSummary {
     pub member: String,
     pub accounts: usize,
     pub findings: BTreeMap<Severity, usize>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Summary {
     pub accounts: usize,
     pub findings: usize,
@@ -233,7 +249,7 @@ pub struct Summary {
 
 /// The outcome of an audit, whatever the exit code (`--exit-zero` and
 /// `--allow-incomplete` change the exit code, never the verdict).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum VerdictStatus {
     /// Complete, and no finding at or above `fail_on`.
@@ -255,7 +271,7 @@ impl VerdictStatus {
 }
 
 /// The verdict of an audit, computed once ([`Verdict::decide`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verdict {
     pub status: VerdictStatus,
     /// The threshold the findings were judged against (`--fail-on`).
@@ -264,6 +280,10 @@ pub struct Verdict {
     pub failing: Vec<String>,
     /// Why the audit is incomplete, in plain words (empty when complete).
     pub reasons: Vec<String>,
+    /// `--fail-on-new`: only findings new (or worse) since the baseline
+    /// count in `failing`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub new_only: bool,
 }
 
 impl Verdict {
@@ -286,6 +306,26 @@ impl Verdict {
             fail_on,
             failing,
             reasons,
+            new_only: false,
+        }
+    }
+
+    /// As [`Verdict::decide`], judging only the findings whose ids are in
+    /// `changed` (new or worse since the baseline: `--fail-on-new`).
+    pub fn decide_new(
+        findings: &[Finding],
+        fail_on: Severity,
+        reasons: Vec<String>,
+        changed: &[String],
+    ) -> Verdict {
+        let judged: Vec<Finding> = findings
+            .iter()
+            .filter(|f| changed.contains(&f.id))
+            .cloned()
+            .collect();
+        Verdict {
+            new_only: true,
+            ..Verdict::decide(&judged, fail_on, reasons)
         }
     }
 
@@ -296,10 +336,15 @@ impl Verdict {
 
     /// The one-line verdict every human report shows (not escaped).
     pub fn headline(&self) -> String {
+        let (what, since) = if self.new_only {
+            ("new or worse finding", " since the baseline")
+        } else {
+            ("finding", "")
+        };
         let failing = match self.failing.len() {
-            0 => format!("no finding at or above '{}'", self.fail_on),
-            1 => format!("1 finding at or above '{}'", self.fail_on),
-            n => format!("{n} findings at or above '{}'", self.fail_on),
+            0 => format!("no {what} at or above '{}'{since}", self.fail_on),
+            1 => format!("1 {what} at or above '{}'{since}", self.fail_on),
+            n => format!("{n} {what}s at or above '{}'{since}", self.fail_on),
         };
         match self.status {
             VerdictStatus::Pass => format!("PASS: {failing}"),
@@ -367,6 +412,42 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&v).unwrap()["status"],
             serde_json::json!("incomplete")
+        );
+    }
+
+    #[test]
+    fn fail_on_new_judges_only_the_new_or_worse_findings() {
+        let findings = [
+            finding("F1", Severity::Critical),
+            finding("F2", Severity::High),
+            finding("F3", Severity::Low),
+        ];
+        let v = Verdict::decide_new(&findings, Severity::High, vec![], &["F2".into()]);
+        assert_eq!(v.status, VerdictStatus::Fail);
+        assert_eq!(v.failing, ["F2"], "the known critical F1 does not fail");
+        assert!(v.new_only);
+        assert!(
+            v.headline()
+                .starts_with("FAIL: 1 new or worse finding at or above 'high' since the baseline"),
+            "{}",
+            v.headline()
+        );
+        let v = Verdict::decide_new(&findings, Severity::High, vec![], &["F3".into()]);
+        assert_eq!(v.status, VerdictStatus::Pass);
+        assert_eq!(
+            v.headline(),
+            "PASS: no new or worse finding at or above 'high' since the baseline"
+        );
+        // Unknown is never safe: incompleteness stays.
+        let v = Verdict::decide_new(&findings, Severity::High, vec!["x".into()], &[]);
+        assert_eq!(v.status, VerdictStatus::Incomplete);
+        assert_eq!(serde_json::to_value(&v).unwrap()["new_only"], true);
+        let plain = Verdict::decide(&findings, Severity::High, vec![]);
+        assert!(
+            serde_json::to_value(&plain)
+                .unwrap()
+                .get("new_only")
+                .is_none()
         );
     }
 

@@ -24,6 +24,7 @@ mod recovery_cli;
 mod reports;
 mod repro;
 mod samples;
+mod scheduled;
 mod similar_cli;
 mod site_breach;
 mod structured;

@@ -422,6 +422,8 @@ pub(crate) mod tests {
             findings,
             plan: Vec::new(),
             data_sources: Vec::new(),
+            baseline: None,
+            merged: None,
         }
     }
 

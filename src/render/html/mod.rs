@@ -37,6 +37,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     head(out)?;
     header(audit, &members, out)?;
     banners(audit, out)?;
+    changes(audit, out)?;
     summary(audit, &members, out)?;
     charts(audit, &members, out)?;
     plan::section(audit, &members, out)?;
@@ -247,6 +248,22 @@ fn banners(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// What changed since the baseline (`--baseline`) and how a merged report
+/// was made (`vaultlint merge`), above the summary; nothing otherwise.
+fn changes(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
+    let lines: String = super::changes::lines(audit)
+        .iter()
+        .map(|l| format!("<li>{}</li>", esc(l)))
+        .collect();
+    if lines.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "<div class=\"notes changes\" role=\"note\"><ul>{lines}</ul></div>"
+    )
 }
 
 /// The health summary: one card per member.

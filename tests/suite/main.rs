@@ -9,6 +9,7 @@ mod pwned_support;
 mod cli;
 mod drill_cli;
 mod fuzz_import;
+mod html_browser;
 mod import_trust;
 mod kdbx;
 mod mutation;

@@ -422,6 +422,7 @@ pub(crate) mod tests {
             findings,
             plan: Vec::new(),
             data_sources: Vec::new(),
+            drill: None,
             baseline: None,
             merged: None,
         }

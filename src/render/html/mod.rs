@@ -41,6 +41,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     summary(audit, &members, out)?;
     charts(audit, &members, out)?;
     plan::section(audit, &members, out)?;
+    drill(audit, out)?;
     details(audit, out)?;
     accounts(audit, &members, out)?;
     footer(audit, out)?;
@@ -125,6 +126,7 @@ fn topic(check: CheckId) -> &'static str {
         CheckId::Recovery => "2FA and backup codes",
         CheckId::PasskeyAvailable => "passkeys",
         CheckId::History => "password history",
+        CheckId::Drill => "the lockout drill",
     }
 }
 
@@ -152,6 +154,9 @@ fn looks_for(check: CheckId) -> &'static str {
         }
         CheckId::History => {
             "passwords changed only by a small tweak of the old one, and retired passwords still used elsewhere"
+        }
+        CheckId::Drill => {
+            "what each person loses with their phone, their password manager or a mailbox, and what saves the most"
         }
     }
 }
@@ -534,6 +539,69 @@ fn charts(audit: &Audit, members: &[MemberHealth], out: &mut dyn Write) -> io::R
     writeln!(out, "</div></section>")
 }
 
+/// The lockout drill per member: each scenario's counts, the accounts it
+/// locks out with the chain that explains it (folded), and the actions that
+/// save the most. (The dependency graph as a picture is not drawn yet.)
+fn drill(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
+    let Some(drill) = &audit.drill else {
+        return Ok(());
+    };
+    writeln!(
+        out,
+        "<section id=\"drill\"><h2>Lockout drill: what a loss would cost</h2>"
+    )?;
+    for m in &drill.members {
+        writeln!(out, "<h3>{}</h3>", esc(&m.member))?;
+        writeln!(
+            out,
+            "<div class=\"scroll\"><table><tr><th>If this is lost</th><th>Locked out</th><th>Still reachable</th><th>Can't tell</th></tr>"
+        )?;
+        for s in &m.scenarios {
+            writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&s.name),
+                s.locked_out.len(),
+                s.reachable,
+                s.cannot_tell
+            )?;
+        }
+        writeln!(out, "</table></div>")?;
+        for s in m.scenarios.iter().filter(|s| !s.locked_out.is_empty()) {
+            writeln!(
+                out,
+                "<details><summary>{}: {} locked out</summary><ul>",
+                esc(&capitalise(&s.name)),
+                plural(s.locked_out.len(), "account", "accounts")
+            )?;
+            for l in &s.locked_out {
+                writeln!(
+                    out,
+                    "<li><a href=\"#{}\">{}</a>: {}</li>",
+                    esc(&l.account),
+                    esc(&l.label),
+                    esc(&l.chain.join(" → "))
+                )?;
+            }
+            writeln!(out, "</ul></details>")?;
+        }
+        if !m.actions.is_empty() {
+            writeln!(out, "<p>What saves the most:</p><ol>")?;
+            for a in m.actions.iter().take(3) {
+                writeln!(
+                    out,
+                    "<li>{} (saves {} if the {} happens)</li>",
+                    esc(&capitalise(&a.action)),
+                    plural(a.accounts_saved, "account", "accounts"),
+                    esc(&a.scenario)
+                )?;
+            }
+            writeln!(out, "</ol>")?;
+        }
+    }
+    writeln!(out, "</section>")
+}
+
 /// A finding kind in plain words (the label of links to it).
 fn kind_label(kind: FindingKind) -> &'static str {
     match kind {
@@ -552,6 +620,10 @@ fn kind_label(kind: FindingKind) -> &'static str {
         FindingKind::PasskeyAvailable => "passkey available",
         FindingKind::RotationByTweak => "changed by a small tweak",
         FindingKind::ReuseWithHistory => "old password reused",
+        FindingKind::RecoveryCycle => "recovery depends on itself",
+        FindingKind::SinglePointOfFailure => "one loss locks out many",
+        FindingKind::CodesWithSeed => "codes kept with the 2FA seed",
+        FindingKind::SmsOnly => "SMS is the only second factor",
     }
 }
 

@@ -125,7 +125,7 @@ fn topic(check: CheckId) -> &'static str {
         CheckId::InsecureUrl => "insecure http:// sites",
         CheckId::Recovery => "2FA and backup codes",
         CheckId::PasskeyAvailable => "passkeys",
-        CheckId::History => "password history",
+        CheckId::History => "old passwords",
         CheckId::Drill => "the lockout drill",
     }
 }

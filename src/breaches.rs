@@ -221,22 +221,12 @@ impl BreachList {
     }
 }
 
-/// Why `vaultlint breaches update` failed.
-#[derive(Debug, thiserror::Error)]
-pub enum UpdateError {
-    #[error(transparent)]
-    Download(#[from] crate::download::DownloadError),
-    #[error(transparent)]
-    Invalid(#[from] InputError),
-}
+pub use crate::download::UpdateError;
 
 /// Downloads the breach list from `url`, checks that it parses, and writes it
 /// to `output` atomically. Returns the list (for its size and date).
 pub fn update(url: &str, output: &Path) -> Result<BreachList, UpdateError> {
-    let body = crate::download::fetch(url, MAX_BYTES)?;
-    let list = BreachList::parse(&body, url)?;
-    crate::download::write_atomically(output, &body)?;
-    Ok(list)
+    crate::download::update(url, output, MAX_BYTES, BreachList::parse)
 }
 
 #[cfg(test)]

@@ -20,6 +20,31 @@ pub enum DownloadError {
     Write { path: String, message: String },
 }
 
+/// Why an `update` command failed: the download, or a file that is not the
+/// dataset it should be.
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateError {
+    #[error(transparent)]
+    Download(#[from] DownloadError),
+    #[error(transparent)]
+    Invalid(#[from] crate::error::InputError),
+}
+
+/// The `update` commands: downloads `url` (at most `max_bytes`), parses it
+/// with `parse` so a file that is not the dataset is refused, and only then
+/// writes it to `output` atomically. Returns what `parse` made.
+pub fn update<T>(
+    url: &str,
+    output: &Path,
+    max_bytes: usize,
+    parse: impl FnOnce(&[u8], &str) -> Result<T, crate::error::InputError>,
+) -> Result<T, UpdateError> {
+    let body = fetch(url, max_bytes)?;
+    let parsed = parse(&body, url)?;
+    write_atomically(output, &body)?;
+    Ok(parsed)
+}
+
 /// GETs `url` (with vaultlint's User-Agent, which some APIs require) and
 /// returns the body, refusing bodies over `max_bytes`.
 pub fn fetch(url: &str, max_bytes: usize) -> Result<Vec<u8>, DownloadError> {

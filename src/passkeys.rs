@@ -284,22 +284,12 @@ impl PasskeyDirectory {
     }
 }
 
-/// Why `vaultlint passkeys update` failed.
-#[derive(Debug, thiserror::Error)]
-pub enum UpdateError {
-    #[error(transparent)]
-    Download(#[from] crate::download::DownloadError),
-    #[error(transparent)]
-    Invalid(#[from] InputError),
-}
+pub use crate::download::UpdateError;
 
 /// Downloads the directory from `url`, checks that it parses, and writes it
 /// to `output` atomically. Returns it (for its size).
 pub fn update(url: &str, output: &Path) -> Result<PasskeyDirectory, UpdateError> {
-    let body = crate::download::fetch(url, MAX_BYTES)?;
-    let dir = PasskeyDirectory::parse(&body, url)?;
-    crate::download::write_atomically(output, &body)?;
-    Ok(dir)
+    crate::download::update(url, output, MAX_BYTES, PasskeyDirectory::parse)
 }
 
 #[cfg(test)]

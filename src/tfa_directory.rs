@@ -292,14 +292,7 @@ impl Directory {
     }
 }
 
-/// Why `vaultlint 2fa update` failed.
-#[derive(Debug, thiserror::Error)]
-pub enum UpdateError {
-    #[error(transparent)]
-    Download(#[from] crate::download::DownloadError),
-    #[error(transparent)]
-    Invalid(#[from] InputError),
-}
+pub use crate::download::UpdateError;
 
 /// The largest download accepted (the real file is a few MB).
 const MAX_BYTES: usize = 64 * 1024 * 1024;
@@ -308,10 +301,9 @@ const MAX_BYTES: usize = 64 * 1024 * 1024;
 /// and writes it to `output` (via a temporary file, so a failed download
 /// never replaces a good file). Returns the number of services.
 pub fn update(url: &str, output: &Path) -> Result<usize, UpdateError> {
-    let body = crate::download::fetch(url, MAX_BYTES)?;
-    let services = Directory::parse_v3(&body, url)?.len();
-    crate::download::write_atomically(output, &body)?;
-    Ok(services)
+    crate::download::update(url, output, MAX_BYTES, |body, url| {
+        Directory::parse_v3(body, url).map(|d| d.len())
+    })
 }
 
 #[cfg(test)]

@@ -5,7 +5,6 @@
 
 use crate::common;
 
-use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 
@@ -215,28 +214,9 @@ fn the_credit_is_in_every_report_when_the_check_ran() {
     }
 }
 
-/// Serves `body` once per connection on 127.0.0.1, for `count` requests;
-/// returns the URL and the requests it saw.
+/// Serves `body` at `/v1/all.json` on 127.0.0.1 for `count` requests.
 fn serve(body: String, count: usize) -> (String, std::thread::JoinHandle<Vec<String>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/v1/all.json", listener.local_addr().unwrap());
-    let handle = std::thread::spawn(move || {
-        let mut seen = Vec::new();
-        for stream in listener.incoming().take(count) {
-            let mut s = stream.unwrap();
-            let mut buf = [0u8; 8192];
-            let n = s.read(&mut buf).unwrap();
-            seen.push(String::from_utf8_lossy(&buf[..n]).into_owned());
-            let head = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-                body.len()
-            );
-            s.write_all(head.as_bytes()).unwrap();
-            s.write_all(body.as_bytes()).unwrap();
-        }
-        seen
-    });
-    (url, handle)
+    common::serve_json(body, "/v1/all.json", count)
 }
 
 #[test]

@@ -94,3 +94,33 @@ pub fn all_samples() -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// Serves `body` as JSON once per connection on 127.0.0.1, for `count`
+/// requests: returns the URL (`http://127.0.0.1:PORT{path}`) and a handle
+/// that yields the requests it saw.
+pub fn serve_json(
+    body: String,
+    path: &str,
+    count: usize,
+) -> (String, std::thread::JoinHandle<Vec<String>>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}{path}", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        for stream in listener.incoming().take(count) {
+            let mut s = stream.unwrap();
+            let mut buf = [0u8; 8192];
+            let n = s.read(&mut buf).unwrap();
+            seen.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            s.write_all(head.as_bytes()).unwrap();
+            s.write_all(body.as_bytes()).unwrap();
+        }
+        seen
+    });
+    (url, handle)
+}

@@ -9,23 +9,9 @@ mod kdbx_sample;
 use std::path::PathBuf;
 
 use predicates::prelude::*;
-use vaultlint::import::unlock::UnlockSettings;
-use vaultlint::import::{FormatChoice, ReadOptions, load_bytes_with, load_file_with};
+use vaultlint::import::{FormatChoice, load_bytes_with, load_file_with};
 
-fn with_password(password: &str) -> (tempfile::TempDir, ReadOptions) {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("pw");
-    std::fs::write(&file, format!("{password}\n")).unwrap();
-    let options = ReadOptions {
-        unlock: UnlockSettings {
-            password_file: Some(file),
-            no_prompt: true,
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    (dir, options)
-}
+use crate::common::with_password;
 
 #[test]
 fn sample_kdbx_reads_history_passkeys_attachments_totp_and_trash() {

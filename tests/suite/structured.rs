@@ -8,25 +8,11 @@ use crate::common;
 
 use predicates::prelude::*;
 use vaultlint::import::bitwarden_json::{Protect, encrypt};
-use vaultlint::import::unlock::UnlockSettings;
-use vaultlint::import::{FormatChoice, ReadOptions, load_file_with};
+use vaultlint::import::{FormatChoice, load_file_with};
 
 const SAMPLE_PASSWORD: &str = "vaultlint-sample";
 
-fn with_password(password: &str) -> (tempfile::TempDir, ReadOptions) {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("pw");
-    std::fs::write(&file, format!("{password}\n")).unwrap();
-    let options = ReadOptions {
-        unlock: UnlockSettings {
-            password_file: Some(file),
-            no_prompt: true,
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    (dir, options)
-}
+use crate::common::with_password;
 
 fn findings<'a>(doc: &'a serde_json::Value, check: &str) -> Vec<&'a serde_json::Value> {
     doc["findings"]

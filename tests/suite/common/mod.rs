@@ -124,3 +124,20 @@ pub fn serve_json(
     });
     (url, handle)
 }
+
+/// Read options that unlock with `password` from a password file, never a
+/// prompt; the directory holding the file lives as long as the options.
+pub fn with_password(password: &str) -> (tempfile::TempDir, vaultlint::import::ReadOptions) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pw");
+    std::fs::write(&file, format!("{password}\n")).unwrap();
+    let options = vaultlint::import::ReadOptions {
+        unlock: vaultlint::import::unlock::UnlockSettings {
+            password_file: Some(file),
+            no_prompt: true,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    (dir, options)
+}

@@ -191,8 +191,8 @@ fn assemble(
         suppressed,
         warnings: policy_warnings,
     } = triage(ctx, settings, drafts);
-    let (drafts, fingerprints): (Vec<Draft>, Vec<String>) = kept.into_iter().unzip();
-    let findings = number_findings(&drafts, fingerprints);
+    let (mut drafts, fingerprints): (Vec<Draft>, Vec<String>) = kept.into_iter().unzip();
+    let findings = number_findings(&mut drafts, fingerprints);
     let accounts = account_reports(ctx, &drafts, &findings, facts, settings.now);
     let sources = source_reports(ctx.vault);
     let finding_members: Vec<Vec<&str>> = drafts
@@ -308,10 +308,11 @@ fn triage(ctx: &Context, settings: &Settings, drafts: Vec<Draft>) -> Triage {
     out
 }
 
-/// The reported findings, numbered `F1`, `F2`... in order.
-fn number_findings(drafts: &[Draft], fingerprints: Vec<String>) -> Vec<Finding> {
+/// The reported findings, numbered `F1`, `F2`... in order (their
+/// messages and details moved out of the drafts).
+fn number_findings(drafts: &mut [Draft], fingerprints: Vec<String>) -> Vec<Finding> {
     drafts
-        .iter()
+        .iter_mut()
         .zip(fingerprints)
         .enumerate()
         .map(|(n, (d, fingerprint))| Finding {
@@ -319,9 +320,9 @@ fn number_findings(drafts: &[Draft], fingerprints: Vec<String>) -> Vec<Finding> 
             check: d.kind,
             severity: d.severity,
             accounts: d.accounts.iter().map(|&i| account_id(i)).collect(),
-            message: d.message.clone(),
+            message: std::mem::take(&mut d.message),
             fingerprint,
-            details: d.details.clone(),
+            details: d.details.take(),
         })
         .collect()
 }

@@ -198,7 +198,7 @@ pub fn merge(
             let mut f = f.clone();
             f.accounts = f.accounts.iter().map(|a| r.account(a)).collect();
             if let Some(d) = f.details.as_mut() {
-                r.details(d, "");
+                r.details(d.value_mut(), "");
             }
             findings.push((k, f));
         }

@@ -86,12 +86,15 @@ fn rotation_by_tweak(ctx: &Context, now: i64, out: &mut Outcome) {
                 ctx.label(i)
             ),
         );
-        draft.details = Some(json!({
-            "tweaks": tweaks.iter().map(|t| t.code()).collect::<Vec<_>>(),
-            "known_rule": known,
-            "history_passwords": e.history.len(),
-            "changed_days_ago": days(e.password_changed, now),
-        }));
+        draft.details = Some(
+            json!({
+                "tweaks": tweaks.iter().map(|t| t.code()).collect::<Vec<_>>(),
+                "known_rule": known,
+                "history_passwords": e.history.len(),
+                "changed_days_ago": days(e.password_changed, now),
+            })
+            .into(),
+        );
         out.findings.push(draft);
     }
 }
@@ -187,15 +190,18 @@ fn reuse_with_history(ctx: &Context, now: i64, out: &mut Outcome) {
             ),
         );
         draft.discriminator = format!("{cur}>{}", ret.owner);
-        draft.details = Some(json!({
-            "current": crate::report::account_id(cur),
-            "retired_on": crate::report::account_id(ret.owner),
-            "match": if tweaks.is_none() { "identical" } else { "tweak" },
-            "tweaks": codes,
-            "known_rule": known,
-            "across_members": across,
-            "retired_days_ago": days(ret.date, now),
-        }));
+        draft.details = Some(
+            json!({
+                "current": crate::report::account_id(cur),
+                "retired_on": crate::report::account_id(ret.owner),
+                "match": if tweaks.is_none() { "identical" } else { "tweak" },
+                "tweaks": codes,
+                "known_rule": known,
+                "across_members": across,
+                "retired_days_ago": days(ret.date, now),
+            })
+            .into(),
+        );
         out.findings.push(draft);
     };
     // Identical: a password that is current somewhere and retired elsewhere.
@@ -320,10 +326,10 @@ mod tests {
                 (FindingKind::ReuseWithHistory, vec![2, 0]),
             ]
         );
-        let d0 = found[0].details.as_ref().unwrap();
+        let d0 = found[0].details.as_ref().unwrap().to_value();
         assert_eq!(d0["match"], "identical");
         assert_eq!(d0["across_members"], false);
-        let d1 = found[1].details.as_ref().unwrap();
+        let d1 = found[1].details.as_ref().unwrap().to_value();
         assert_eq!(d1["match"], "tweak");
         assert_eq!(d1["across_members"], true);
         assert!(

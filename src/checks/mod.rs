@@ -129,7 +129,7 @@ pub struct Draft {
     /// Extra text mixed into the fingerprint when one kind can flag the same
     /// accounts twice for different reasons (never a secret).
     pub discriminator: String,
-    pub details: Option<serde_json::Value>,
+    pub details: Option<crate::report::Details>,
 }
 
 impl Draft {

@@ -173,19 +173,22 @@ pub fn run(ctx: &Context) -> Outcome {
             vec![i],
             message(&ctx.label(i), &site, support, can_tell, &how),
         );
-        d.details = Some(serde_json::json!({
-            "site": site,
-            "directory_domain": m.site.domain,
-            "support": support.as_str(),
-            "passwordless": m.site.passwordless.map(|l| l.as_str()),
-            "mfa": m.site.mfa.map(|l| l.as_str()),
-            "passkey_stored": if can_tell { Some(false) } else { None },
-            "documentation": m.site.documentation,
-            "source": match table {
-                Table::File => "file",
-                Table::BuiltIn => "built_in",
-            },
-        }));
+        d.details = Some(
+            serde_json::json!({
+                "site": site,
+                "directory_domain": m.site.domain,
+                "support": support.as_str(),
+                "passwordless": m.site.passwordless.map(|l| l.as_str()),
+                "mfa": m.site.mfa.map(|l| l.as_str()),
+                "passkey_stored": if can_tell { Some(false) } else { None },
+                "documentation": m.site.documentation,
+                "source": match table {
+                    Table::File => "file",
+                    Table::BuiltIn => "built_in",
+                },
+            })
+            .into(),
+        );
         findings.push(d);
     }
     for (source, accounts) in blind {
@@ -205,7 +208,7 @@ pub fn run(ctx: &Context) -> Outcome {
             ),
         );
         d.discriminator = format!("cannot-show-passkeys:{}", src.format);
-        d.details = Some(serde_json::json!({ "format": src.format, "accounts": n }));
+        d.details = Some(serde_json::json!({ "format": src.format, "accounts": n }).into());
         findings.push(d);
     }
     Outcome {
@@ -277,7 +280,7 @@ mod tests {
                 (
                     v.entries[accounts[d.accounts[0]]].title.clone(),
                     d.severity,
-                    d.details.as_ref().unwrap()["passkey_stored"].clone(),
+                    d.details.as_ref().unwrap().to_value()["passkey_stored"].clone(),
                 )
             })
             .collect()

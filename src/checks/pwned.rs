@@ -22,6 +22,7 @@ use zeroize::Zeroizing;
 use super::{Context, Draft, Facts, FindingKind, Outcome};
 use crate::pwned::{self, Batch, PasswordHash, Prefix, Suffix};
 use crate::report::Severity;
+use crate::report::details::{Details, PwnedDetails};
 pub use crate::report::{PwnedResult, PwnedStatus};
 
 /// Sightings from which an exposure is `critical` rather than `high`.
@@ -98,7 +99,7 @@ fn finding(ctx: &Context, i: usize, count: u64) -> Draft {
             ctx.label(i)
         ),
     );
-    d.details = Some(serde_json::json!({ "count": count }));
+    d.details = Some(Details::Pwned(PwnedDetails { count }));
     d
 }
 

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{Context, Draft, Facts, FindingKind, Outcome};
 use crate::report::Severity;
+use crate::report::details::{Details, ReuseAcrossDetails, ReuseDetails};
 use crate::site;
 
 /// Groups of two or more account indices sharing one password, in input order.
@@ -127,10 +128,10 @@ fn across_members(
         group.to_vec(),
         message,
     );
-    d.details = Some(serde_json::json!({
-        "members": members,
-        "shared_logins": first_of(&shared).len(),
-        "other_accounts": others.len(),
+    d.details = Some(Details::ReuseAcrossMembers(ReuseAcrossDetails {
+        members: members.iter().map(|m| (*m).to_owned()).collect(),
+        other_accounts: others.len(),
+        shared_logins: first_of(&shared).len(),
     }));
     d
 }
@@ -167,7 +168,9 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
                     list(ctx, accounts)
                 ),
             );
-            d.details = Some(serde_json::json!({ "distinct_credentials": credentials.len() }));
+            d.details = Some(Details::Reuse(ReuseDetails {
+                distinct_credentials: credentials.len(),
+            }));
             findings.push(d);
         }
         if by_member.len() > 1 {

@@ -254,19 +254,22 @@ pub fn run(ctx: &Context, facts: &Facts) -> Outcome {
                 ),
             );
             d.discriminator = breach.name.clone();
-            d.details = Some(serde_json::json!({
-                "breach": breach.name,
-                "title": breach.title,
-                "domain": breach.domain,
-                "breach_date": breach.breach_date.map(|d| d.to_string()),
-                "added_date": breaches::day(breach.added),
-                "data_classes": breach.data_classes,
-                "passwords_exposed": breach.exposes_passwords(),
-                "stealer_log": breach.stealer_log,
-                "date_source": date.name(),
-                "password_date": date.date().map(breaches::day),
-                "reused": reused,
-            }));
+            d.details = Some(
+                serde_json::json!({
+                    "breach": breach.name,
+                    "title": breach.title,
+                    "domain": breach.domain,
+                    "breach_date": breach.breach_date.map(|d| d.to_string()),
+                    "added_date": breaches::day(breach.added),
+                    "data_classes": breach.data_classes,
+                    "passwords_exposed": breach.exposes_passwords(),
+                    "stealer_log": breach.stealer_log,
+                    "date_source": date.name(),
+                    "password_date": date.date().map(breaches::day),
+                    "reused": reused,
+                })
+                .into(),
+            );
             findings.push(d);
         }
     }

@@ -37,6 +37,7 @@ use rayon::prelude::*;
 
 use super::{Context, Draft, Facts, FindingKind, Outcome};
 use crate::report::Severity;
+use crate::report::details::{Details, WeakDetails};
 use crate::site;
 
 /// Most characters of a password (and of each user input) zxcvbn sees.
@@ -194,11 +195,11 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
                     s.score,
                 ),
             );
-            d.details = Some(serde_json::json!({
-                "score": s.score,
-                "guesses_log10": s.guesses_log10,
-                "crack_time": s.crack_time,
-                "warning": s.warning,
+            d.details = Some(Details::Weak(WeakDetails {
+                crack_time: s.crack_time.clone(),
+                guesses_log10: s.guesses_log10,
+                score: s.score,
+                warning: s.warning.clone(),
             }));
             findings.push(d);
         }

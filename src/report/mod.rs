@@ -12,6 +12,7 @@ use crate::model::Skipped;
 
 pub mod accounts;
 pub mod delta;
+pub mod details;
 pub mod drill;
 pub mod merged;
 pub mod plan;
@@ -23,6 +24,7 @@ pub use accounts::{
     TwoFactor,
 };
 pub use delta::Delta;
+pub use details::Details;
 pub use merged::Merged;
 pub use plan::{PlanItem, PlanStep, Stake, StepKind};
 /// Version of the JSON contract. Additive changes keep it; breaking ones bump it.
@@ -203,7 +205,7 @@ pub struct Finding {
     pub fingerprint: String,
     /// Check-specific structured detail (never secrets).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub details: Option<serde_json::Value>,
+    pub details: Option<details::Details>,
 }
 
 /// A finding the policy accepted as a known risk.

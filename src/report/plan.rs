@@ -245,16 +245,16 @@ impl Draft {
     }
 }
 
-fn detail<'a>(f: &'a Finding, key: &str) -> Option<&'a serde_json::Value> {
+fn detail(f: &Finding, key: &str) -> Option<serde_json::Value> {
     f.details.as_ref()?.get(key)
 }
 
 /// `the Yahoo breach of 2012-07-11` from a `site_breach` finding.
 fn breach_name(f: &Finding) -> String {
-    let title = detail(f, "title")
-        .and_then(|v| v.as_str())
-        .unwrap_or("a site");
-    match detail(f, "breach_date").and_then(|v| v.as_str()) {
+    let title = detail(f, "title");
+    let title = title.as_ref().and_then(|v| v.as_str()).unwrap_or("a site");
+    let day = detail(f, "breach_date");
+    match day.as_ref().and_then(|v| v.as_str()) {
         Some(day) => format!("the {title} breach of {day}"),
         None => format!("the {title} breach"),
     }
@@ -262,7 +262,9 @@ fn breach_name(f: &Finding) -> String {
 
 /// Advice on which second factor to pick, from the methods a service offers.
 fn two_factor_advice(f: &Finding) -> &'static str {
-    let offered: Vec<&str> = detail(f, "offered")
+    let offered = detail(f, "offered");
+    let offered: Vec<&str> = offered
+        .as_ref()
         .and_then(|v| v.as_array())
         .map(|a| a.iter().filter_map(|m| m.as_str()).collect())
         .unwrap_or_default();
@@ -333,7 +335,9 @@ fn attach(d: &mut Draft, fi: usize, f: &Finding, all: &[usize]) {
         }
         // Only the account holding the retired password now must change it.
         FindingKind::ReuseWithHistory => {
-            let current = detail(f, "current")
+            let current = detail(f, "current");
+            let current = current
+                .as_ref()
                 .and_then(|v| v.as_str())
                 .and_then(account_index);
             if current.is_some() && current == me {
@@ -432,7 +436,9 @@ fn hub(
     f: &Finding,
     named: &[(usize, &AccountReport)],
 ) {
-    let address = detail(f, "address")
+    let address = detail(f, "address");
+    let address = address
+        .as_ref()
         .and_then(|v| v.as_str())
         .unwrap_or_default()
         .to_owned();
@@ -687,7 +693,7 @@ mod tests {
             accounts: accounts.iter().map(|a| format!("A{a}")).collect(),
             message: String::new(),
             fingerprint: String::new(),
-            details: (!details.is_null()).then_some(details),
+            details: (!details.is_null()).then_some(details.into()),
         }
     }
 

@@ -778,12 +778,15 @@ fn drill_member(
                 ),
             );
             d.discriminator = format!("{}|{}", g.member, s.name);
-            d.details = Some(serde_json::json!({
-                "member": g.member,
-                "scenario": s.kind.as_str(),
-                "mailbox": s.mailbox.and_then(|m| g.nodes[m].account).map(account_id),
-                "locked_out": spread.len(),
-            }));
+            d.details = Some(
+                serde_json::json!({
+                    "member": g.member,
+                    "scenario": s.kind.as_str(),
+                    "mailbox": s.mailbox.and_then(|m| g.nodes[m].account).map(account_id),
+                    "locked_out": spread.len(),
+                })
+                .into(),
+            );
             findings.push(d);
         }
         results.push(ScenarioResult {

@@ -5,6 +5,9 @@ use super::{
     CodeStatus, Context, Draft, FindingKind, HubState, Method, Recovery, Service, directory, hubs,
 };
 use crate::report::Severity;
+use crate::report::details::{
+    Details, PerExportDetails, TwoFactorAvailableDetails, TwoFactorOnDetails,
+};
 use crate::text::join_and;
 
 fn methods_text(methods: &[Method]) -> String {
@@ -92,11 +95,10 @@ fn codes_finding(
         CodeStatus::Saved | CodeStatus::NotApplicable => return None,
     };
     let mut d = Draft::new(kind, severity, vec![i], message);
-    let mut details = serde_json::json!({ "methods": r.two_factor.methods });
-    if !ctx.entry(i).passkeys.is_empty() {
-        details["passkey_stored"] = serde_json::Value::Bool(true);
-    }
-    d.details = Some(details);
+    d.details = Some(Details::TwoFactorOn(TwoFactorOnDetails {
+        methods: r.two_factor.methods.clone(),
+        passkey_stored: !ctx.entry(i).passkeys.is_empty(),
+    }));
     Some(d)
 }
 
@@ -157,15 +159,17 @@ fn available_finding(
         )
     };
     let mut d = Draft::new(FindingKind::TwoFactorAvailable, severity, vec![i], message);
-    d.details = Some(serde_json::json!({
-        "service": service.name,
-        "offered": service.tfa,
-        "money": service.is_money(),
-        "hub": hub_accounts.is_some(),
-        "mailbox": service.is_mailbox(),
-        "recordable": service.recordable(),
-        "sms_only": service.sms_only(),
-    }));
+    d.details = Some(Details::TwoFactorAvailable(Box::new(
+        TwoFactorAvailableDetails {
+            hub: hub_accounts.is_some(),
+            mailbox: service.is_mailbox(),
+            money: service.is_money(),
+            offered: service.tfa.clone(),
+            recordable: service.recordable(),
+            service: service.name.clone(),
+            sms_only: service.sms_only(),
+        },
+    )));
     d
 }
 
@@ -202,7 +206,10 @@ pub(super) fn unknown_two_factor(
             );
             let mut d = Draft::new(FindingKind::TwoFactorAvailable, Severity::Info, accounts, message);
             d.discriminator = format!("cannot-show-2fa:{}", src.format);
-            d.details = Some(serde_json::json!({ "format": src.format, "accounts": n }));
+            d.details = Some(Details::PerExport(PerExportDetails {
+                accounts: n,
+                format: src.format.to_string(),
+            }));
             d
         })
         .collect()
@@ -262,6 +269,6 @@ pub(super) fn hub_finding(ctx: &Context, hub: &hubs::Hub, state: &HubState) -> D
     accounts.extend(&hub.dependents);
     let mut d = Draft::new(FindingKind::RecoveryHub, severity, accounts, message);
     d.discriminator = hub.address.clone();
-    d.details = serde_json::to_value(state).ok();
+    d.details = serde_json::to_value(state).ok().map(Details::Json);
     d
 }

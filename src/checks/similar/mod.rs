@@ -58,9 +58,8 @@ pub mod graph;
 pub mod tweak;
 
 use crate::report::account_id;
+use crate::report::details::{Details, SimilarDetails, SimilarLink};
 use std::collections::{BTreeSet, HashMap};
-
-use serde_json::json;
 
 use super::{Context, Draft, Facts, FindingKind, Outcome};
 use crate::report::Severity;
@@ -135,7 +134,7 @@ fn names(accounts: &[usize], max: usize, label: impl Fn(usize) -> String) -> Str
 /// whether a link joins two members (a detail field).
 struct Explained {
     spelled: Vec<String>,
-    details: Vec<serde_json::Value>,
+    details: Vec<SimilarLink>,
     known_rule: bool,
 }
 
@@ -151,7 +150,7 @@ fn bridges(
     ids: &[u32],
     bridges: &[(u32, u32)],
     group_of: &HashMap<u32, usize>,
-) -> (Vec<serde_json::Value>, Vec<usize>, Vec<(u32, u32)>) {
+) -> (Vec<SimilarLink>, Vec<usize>, Vec<(u32, u32)>) {
     let side = |id: u32| -> Vec<String> {
         set.accounts[id as usize]
             .iter()
@@ -188,12 +187,14 @@ fn bridges(
             set.passwords[inside as usize],
             set.passwords[outside as usize],
         );
-        details.push(json!({
-            "similar_pairs": pairs,
-            "between": [side(inside), side(outside)],
-            "tweaks": tweaks,
-            "explanation": tweak::describe(&tweaks),
-        }));
+        details.push(SimilarLink {
+            across_members: None,
+            between: [side(inside), side(outside)],
+            explanation: tweak::describe(&tweaks),
+            group: None,
+            similar_pairs: Some(pairs),
+            tweaks: tweaks.iter().map(|t| t.detail()).collect(),
+        });
         others.push(set.accounts[outside as usize][0]);
         firsts.push((inside, outside));
     }
@@ -247,15 +248,14 @@ fn explain(
             out.spelled
                 .push(format!("{} and {}: {words}", node(a), node(b)));
         }
-        let mut detail = json!({
-            "between": [side(a), side(b)],
-            "tweaks": tweaks,
-            "explanation": words,
+        out.details.push(SimilarLink {
+            across_members: across.map(|across| across(link)),
+            between: [side(a), side(b)],
+            explanation: words,
+            group: None,
+            similar_pairs: None,
+            tweaks: tweaks.iter().map(|t| t.detail()).collect(),
         });
-        if let Some(across) = across {
-            detail["across_members"] = json!(across(link));
-        }
-        out.details.push(detail);
     }
     if links.len() > LINKS_IN_MESSAGE {
         out.spelled.push(format!(
@@ -299,15 +299,14 @@ fn finding(
         related_sentence(related.len()),
     );
     let mut d = Draft::new(FindingKind::Similar, severity, accounts, message);
-    let mut details = json!({
-        "member": m.member,
-        "distinct_passwords": ids.len(),
-        "links": explained.details,
-    });
-    if !related.is_empty() {
-        details["related"] = json!(related);
-    }
-    d.details = Some(details);
+    d.details = Some(Details::Similar(Box::new(SimilarDetails {
+        distinct_passwords: ids.len(),
+        group: None,
+        links: explained.details,
+        member: Some(m.member.to_owned()),
+        members: None,
+        related,
+    })));
     (d, others)
 }
 
@@ -355,7 +354,7 @@ fn across_members(
     let explained = explain(all, &ordered, node, Some(&crosses));
     let (mut related, _, firsts) = bridges(all, ids, bridged, group_of);
     for (detail, link) in related.iter_mut().zip(&firsts) {
-        detail["across_members"] = json!(crosses(link));
+        detail.across_members = Some(crosses(link));
     }
 
     let message = format!(
@@ -371,15 +370,14 @@ fn across_members(
         accounts,
         message,
     );
-    let mut details = json!({
-        "members": members,
-        "distinct_passwords": ids.len(),
-        "links": explained.details,
-    });
-    if !related.is_empty() {
-        details["related"] = json!(related);
-    }
-    d.details = Some(details);
+    d.details = Some(Details::Similar(Box::new(SimilarDetails {
+        distinct_passwords: ids.len(),
+        group: None,
+        links: explained.details,
+        member: None,
+        members: Some(members.iter().map(|m| (*m).to_owned()).collect()),
+        related,
+    })));
     d
 }
 
@@ -430,8 +428,8 @@ fn run_with(ctx: &Context, facts: &mut Facts, graph_of: GraphFn) -> Outcome {
         for &i in &d.accounts {
             facts.similar_group[i] = Some(Some(group.clone()));
         }
-        if let Some(serde_json::Value::Object(details)) = d.details.as_mut() {
-            details.insert("group".into(), json!(group));
+        if let Some(Details::Similar(details)) = d.details.as_mut() {
+            details.group = Some(group.clone());
         }
         // No discriminator: groups are disjoint, so the accounts alone make
         // the fingerprint, which must not move when another group's number does.
@@ -440,14 +438,9 @@ fn run_with(ctx: &Context, facts: &mut Facts, graph_of: GraphFn) -> Outcome {
     let mut findings: Vec<Draft> = findings
         .into_iter()
         .map(|(mut d, others)| {
-            if let Some(related) = d
-                .details
-                .as_mut()
-                .and_then(|x| x.get_mut("related"))
-                .and_then(|r| r.as_array_mut())
-            {
-                for (detail, &other) in related.iter_mut().zip(&others) {
-                    detail["group"] = json!(facts.similar_group[other].clone().flatten());
+            if let Some(Details::Similar(details)) = d.details.as_mut() {
+                for (detail, &other) in details.related.iter_mut().zip(&others) {
+                    detail.group = Some(facts.similar_group[other].clone().flatten());
                 }
             }
             d
@@ -472,6 +465,7 @@ mod tests {
     use crate::progress::NoProgress;
     use rand::rngs::StdRng;
     use rand::{Rng, SeedableRng};
+    use serde_json::json;
 
     fn vault(rows: &[(&str, &str, &str)]) -> Vault {
         let mut v = Vault::default();
@@ -573,7 +567,7 @@ mod tests {
             "{}",
             messages[3]
         );
-        let details = across.details.as_ref().unwrap();
+        let details = across.details.as_ref().unwrap().to_value();
         assert_eq!(details["members"], json!(["alice", "carol"]));
         assert_eq!(details["links"][0]["across_members"], json!(true));
         let group = |i: usize| facts.similar_group[i].clone().flatten();
@@ -581,7 +575,7 @@ mod tests {
         assert_eq!(group(5).as_deref(), Some("S2"));
         assert_eq!(group(2), None);
         assert_eq!(group(8), None, "carol's copy is reuse, not her tweak");
-        let details = findings[1].details.as_ref().unwrap();
+        let details = findings[1].details.as_ref().unwrap().to_value();
         assert_eq!(details["group"], "S2");
         assert_eq!(
             details["links"][0]["between"],
@@ -681,7 +675,7 @@ mod tests {
         let mut related = BTreeSet::new();
         let mut counted = 0;
         for d in &findings {
-            let details = d.details.as_ref().unwrap();
+            let details = d.details.as_ref().unwrap().to_value();
             let group = details["group"].as_str().unwrap().to_owned();
             for r in details["related"].as_array().into_iter().flatten() {
                 let other = r["group"].as_str().unwrap().to_owned();

@@ -1,0 +1,360 @@
+//! A finding's `details`: typed for the kinds that dominate large audits
+//! (reuse, similar, weak, pwned, the per-account recovery findings), with a
+//! generic JSON fallback ([`Details::Json`]) for the other kinds and for
+//! every report read back from a file.
+//!
+//! Each typed variant serialises to exactly the JSON object the checks used
+//! to build with `serde_json::json!`: same keys, same values, keys in sorted
+//! order (serde_json's maps are sorted), so the fields of each struct below
+//! are declared in alphabetical order (the unit test
+//! `typed_details_serialise_as_the_json_they_replace` holds them to it).
+//! docs/json.md is the contract.
+//!
+//! Why typed: at 200,000 accounts a report holds hundreds of thousands of
+//! findings; a `serde_json::Value` object allocates each key as a `String`
+//! and a map node per field, for every finding.
+//!
+//! Reading back: [`Details`] deserialises as [`Details::Json`] whatever the
+//! kind, so a report of any version keeps every field it has.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::Method;
+
+/// A finding's structured details (never secrets).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Details {
+    /// `reuse`: `distinct_credentials`.
+    Reuse(ReuseDetails),
+    /// `reuse_across_members`.
+    ReuseAcrossMembers(ReuseAcrossDetails),
+    /// `similar` and `similar_across_members`.
+    Similar(Box<SimilarDetails>),
+    /// `weak`.
+    Weak(WeakDetails),
+    /// `pwned`: `count`.
+    Pwned(PwnedDetails),
+    /// `lockout_risk` and `recovery_unknown` on one account.
+    TwoFactorOn(TwoFactorOnDetails),
+    /// `two_factor_available` on one account.
+    TwoFactorAvailable(Box<TwoFactorAvailableDetails>),
+    /// A finding about one export's format (`format`, `accounts`).
+    PerExport(PerExportDetails),
+    /// Any other kind, and every report read back: the JSON object as is.
+    Json(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReuseDetails {
+    pub distinct_credentials: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReuseAcrossDetails {
+    pub members: Vec<String>,
+    pub other_accounts: usize,
+    pub shared_logins: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeakDetails {
+    pub crack_time: String,
+    pub guesses_log10: f64,
+    pub score: u8,
+    pub warning: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PwnedDetails {
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TwoFactorOnDetails {
+    pub methods: Vec<Method>,
+    /// Present (true) only when a passkey is stored with the account.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub passkey_stored: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TwoFactorAvailableDetails {
+    pub hub: bool,
+    pub mailbox: bool,
+    pub money: bool,
+    pub offered: Vec<String>,
+    pub recordable: bool,
+    pub service: String,
+    pub sms_only: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PerExportDetails {
+    pub accounts: usize,
+    pub format: String,
+}
+
+/// `similar` / `similar_across_members`. Exactly one of `member` (one
+/// member's group) and `members` (across members) is set.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimilarDetails {
+    pub distinct_passwords: usize,
+    /// The group's id (`S1`...), set once groups are numbered; absent for
+    /// `similar_across_members`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    pub links: Vec<SimilarLink>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<String>>,
+    /// Bridges to other groups (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<SimilarLink>,
+}
+
+/// A link of a similar group (`links`), or a bridge to another group or
+/// password (`related`, with `similar_pairs` and `group`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimilarLink {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub across_members: Option<bool>,
+    /// Account ids on each side.
+    pub between: [Vec<String>; 2],
+    pub explanation: String,
+    /// `related` only: the other side's group id, null when ungrouped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<Option<String>>,
+    /// `related` only: how many similar pairs join the two sides.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub similar_pairs: Option<usize>,
+    pub tweaks: Vec<TweakDetail>,
+}
+
+/// One tweak as the report writes it: `{"tweak": "added", "kind": "digit",
+/// "place": "end"}` (keys sorted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct TweakDetail {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edits: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<&'static str>,
+    pub tweak: &'static str,
+}
+
+impl Serialize for Details {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Details::Reuse(d) => d.serialize(s),
+            Details::ReuseAcrossMembers(d) => d.serialize(s),
+            Details::Similar(d) => d.serialize(s),
+            Details::Weak(d) => d.serialize(s),
+            Details::Pwned(d) => d.serialize(s),
+            Details::TwoFactorOn(d) => d.serialize(s),
+            Details::TwoFactorAvailable(d) => d.serialize(s),
+            Details::PerExport(d) => d.serialize(s),
+            Details::Json(v) => v.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Details {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde_json::Value::deserialize(d).map(Details::Json)
+    }
+}
+
+impl From<serde_json::Value> for Details {
+    fn from(v: serde_json::Value) -> Self {
+        Details::Json(v)
+    }
+}
+
+/// Compact JSON, as `serde_json::Value` displays.
+impl std::fmt::Display for Details {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = serde_json::to_string(self).map_err(|_| std::fmt::Error)?;
+        f.write_str(&text)
+    }
+}
+
+impl Details {
+    /// The details as a JSON value (what the report holds).
+    pub fn to_value(&self) -> serde_json::Value {
+        match self {
+            Details::Json(v) => v.clone(),
+            typed => serde_json::to_value(typed).unwrap_or(serde_json::Value::Null),
+        }
+    }
+
+    /// The field `key`, as JSON (None when absent).
+    pub fn get(&self, key: &str) -> Option<serde_json::Value> {
+        use serde_json::Value;
+        match (self, key) {
+            (Details::Json(v), _) => v.get(key).cloned(),
+            (Details::Pwned(d), "count") => Some(Value::from(d.count)),
+            (Details::TwoFactorAvailable(d), "recordable") => Some(Value::Bool(d.recordable)),
+            (typed, _) => typed.to_value().get(key).cloned(),
+        }
+    }
+
+    /// The details as a mutable JSON value (a typed variant becomes
+    /// [`Details::Json`] first): for rewriting ids in merged reports.
+    pub fn value_mut(&mut self) -> &mut serde_json::Value {
+        if !matches!(self, Details::Json(_)) {
+            *self = Details::Json(self.to_value());
+        }
+        match self {
+            Details::Json(v) => v,
+            _ => unreachable!("made JSON above"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn same(typed: Details, expected: serde_json::Value) {
+        // Byte-identical, pretty and compact: key order included.
+        assert_eq!(
+            serde_json::to_string_pretty(&typed).unwrap(),
+            serde_json::to_string_pretty(&expected).unwrap()
+        );
+        assert_eq!(
+            serde_json::to_string(&typed).unwrap(),
+            serde_json::to_string(&expected).unwrap()
+        );
+        assert_eq!(typed.to_value(), expected);
+        // Read back: generic, equal value.
+        let back: Details = serde_json::from_str(&serde_json::to_string(&typed).unwrap()).unwrap();
+        assert_eq!(back, Details::Json(expected));
+    }
+
+    #[test]
+    fn typed_details_serialise_as_the_json_they_replace() {
+        same(
+            Details::Reuse(ReuseDetails {
+                distinct_credentials: 3,
+            }),
+            json!({"distinct_credentials": 3}),
+        );
+        same(
+            Details::ReuseAcrossMembers(ReuseAcrossDetails {
+                members: vec!["alice".into(), "bob".into()],
+                other_accounts: 2,
+                shared_logins: 1,
+            }),
+            json!({"members": ["alice", "bob"], "shared_logins": 1, "other_accounts": 2}),
+        );
+        same(
+            Details::Weak(WeakDetails {
+                crack_time: "3 hours".into(),
+                guesses_log10: 4.25,
+                score: 1,
+                warning: None,
+            }),
+            json!({"score": 1, "guesses_log10": 4.25, "crack_time": "3 hours", "warning": null}),
+        );
+        same(
+            Details::Pwned(PwnedDetails { count: 12 }),
+            json!({"count": 12}),
+        );
+        same(
+            Details::TwoFactorOn(TwoFactorOnDetails {
+                methods: vec![Method::Totp],
+                passkey_stored: false,
+            }),
+            json!({"methods": ["totp"]}),
+        );
+        same(
+            Details::TwoFactorOn(TwoFactorOnDetails {
+                methods: vec![],
+                passkey_stored: true,
+            }),
+            json!({"methods": [], "passkey_stored": true}),
+        );
+        same(
+            Details::TwoFactorAvailable(Box::new(TwoFactorAvailableDetails {
+                hub: false,
+                mailbox: true,
+                money: false,
+                offered: vec!["sms".into(), "totp".into()],
+                recordable: true,
+                service: "Example".into(),
+                sms_only: false,
+            })),
+            json!({"service": "Example", "offered": ["sms", "totp"], "money": false, "hub": false,
+                   "mailbox": true, "recordable": true, "sms_only": false}),
+        );
+        same(
+            Details::PerExport(PerExportDetails {
+                accounts: 4,
+                format: "chrome".into(),
+            }),
+            json!({"format": "chrome", "accounts": 4}),
+        );
+        let tweak = TweakDetail {
+            edits: None,
+            kind: Some("digit"),
+            place: Some("end"),
+            tweak: "added",
+        };
+        let small = TweakDetail {
+            edits: Some(2),
+            kind: None,
+            place: None,
+            tweak: "small_edit",
+        };
+        same(
+            Details::Similar(Box::new(SimilarDetails {
+                distinct_passwords: 2,
+                group: Some("S1".into()),
+                links: vec![SimilarLink {
+                    across_members: None,
+                    between: [vec!["A1".into()], vec!["A2".into(), "A3".into()]],
+                    explanation: "a digit added".into(),
+                    group: None,
+                    similar_pairs: None,
+                    tweaks: vec![tweak, small],
+                }],
+                member: Some("alice".into()),
+                members: None,
+                related: vec![SimilarLink {
+                    across_members: Some(false),
+                    between: [vec!["A1".into()], vec!["A9".into()]],
+                    explanation: "x".into(),
+                    group: Some(None),
+                    similar_pairs: Some(3),
+                    tweaks: vec![],
+                }],
+            })),
+            json!({
+                "member": "alice", "distinct_passwords": 2, "group": "S1",
+                "links": [{"between": [["A1"], ["A2", "A3"]],
+                           "tweaks": [{"tweak": "added", "kind": "digit", "place": "end"},
+                                      {"tweak": "small_edit", "edits": 2}],
+                           "explanation": "a digit added"}],
+                "related": [{"similar_pairs": 3, "between": [["A1"], ["A9"]], "tweaks": [],
+                             "explanation": "x", "group": null, "across_members": false}],
+            }),
+        );
+    }
+
+    #[test]
+    fn get_and_value_mut_read_typed_and_generic_details_alike() {
+        let typed = Details::Pwned(PwnedDetails { count: 7 });
+        assert_eq!(typed.get("count"), Some(json!(7)));
+        assert_eq!(typed.get("nope"), None);
+        let generic = Details::Json(json!({"count": 7}));
+        assert_eq!(generic.get("count"), Some(json!(7)));
+        let mut d = Details::Reuse(ReuseDetails {
+            distinct_credentials: 2,
+        });
+        d.value_mut()["distinct_credentials"] = json!(5);
+        assert_eq!(d, Details::Json(json!({"distinct_credentials": 5})));
+    }
+}

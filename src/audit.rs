@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::checks::{self, CheckId, Context, Draft, Facts, FindingKind};
@@ -148,20 +149,42 @@ fn domain_of(ctx: &Context, i: usize) -> Option<String> {
 
 /// Identity of an account across runs: member, title, username, domain (not
 /// the row, which moves when the export changes; never the password).
-fn account_key(ctx: &Context, i: usize) -> String {
+fn account_key(ctx: &Context, i: usize, domain: Option<&str>) -> String {
     let e = ctx.entry(i);
     format!(
         "{}\u{1f}{}\u{1f}{}\u{1f}{}",
         ctx.member(i),
         e.title.trim().to_lowercase(),
         e.username.trim().to_lowercase(),
-        domain_of(ctx, i).unwrap_or_default()
+        domain.unwrap_or_default()
     )
 }
 
-fn fingerprint(ctx: &Context, d: &Draft) -> String {
-    let mut keys: Vec<String> = d.accounts.iter().map(|&i| account_key(ctx, i)).collect();
-    keys.sort();
+/// Each account's registrable domain and identity ([`account_key`]),
+/// computed once per account (in parallel) rather than once per finding.
+struct Identities {
+    domains: Vec<Option<String>>,
+    keys: Vec<String>,
+}
+
+impl Identities {
+    fn of(ctx: &Context) -> Identities {
+        let (domains, keys) = (0..ctx.accounts.len())
+            .into_par_iter()
+            .with_min_len(256)
+            .map(|i| {
+                let domain = domain_of(ctx, i);
+                let key = account_key(ctx, i, domain.as_deref());
+                (domain, key)
+            })
+            .unzip();
+        Identities { domains, keys }
+    }
+}
+
+fn fingerprint(ids: &Identities, d: &Draft) -> String {
+    let mut keys: Vec<&str> = d.accounts.iter().map(|&i| ids.keys[i].as_str()).collect();
+    keys.sort_unstable();
     let mut h = Sha256::new();
     h.update(d.kind.as_str());
     h.update([0]);
@@ -186,14 +209,15 @@ fn assemble(
 ) -> Audit {
     let drill = facts.drill.take();
     let drafts = apply_policy(settings, drafts);
+    let ids = Identities::of(ctx);
     let Triage {
         kept,
         suppressed,
         warnings: policy_warnings,
-    } = triage(ctx, settings, drafts);
+    } = triage(&ids, settings, drafts);
     let (mut drafts, fingerprints): (Vec<Draft>, Vec<String>) = kept.into_iter().unzip();
     let findings = number_findings(&mut drafts, fingerprints);
-    let accounts = account_reports(ctx, &drafts, &findings, facts, settings.now);
+    let accounts = account_reports(ctx, &drafts, &findings, facts, ids.domains, settings.now);
     let sources = source_reports(ctx.vault);
     let finding_members: Vec<Vec<&str>> = drafts
         .iter()
@@ -266,7 +290,7 @@ struct Triage {
 
 /// Fingerprints each draft and suppresses those an unexpired ignore entry
 /// accepts; warns about ignore entries that expired or match nothing.
-fn triage(ctx: &Context, settings: &Settings, drafts: Vec<Draft>) -> Triage {
+fn triage(ids: &Identities, settings: &Settings, drafts: Vec<Draft>) -> Triage {
     let ignore = &settings.policy.ignore;
     let today = settings.now.date_naive();
     let mut used = vec![false; ignore.len()];
@@ -275,8 +299,12 @@ fn triage(ctx: &Context, settings: &Settings, drafts: Vec<Draft>) -> Triage {
         suppressed: Vec::new(),
         warnings: Vec::new(),
     };
-    for d in drafts {
-        let fp = fingerprint(ctx, &d);
+    let fingerprints: Vec<String> = drafts
+        .par_iter()
+        .with_min_len(64)
+        .map(|d| fingerprint(ids, d))
+        .collect();
+    for (d, fp) in drafts.into_iter().zip(fingerprints) {
         match ignore.iter().position(|ig| ig.fingerprint == fp) {
             Some(k) if ignore[k].expires.is_none_or(|e| e >= today) => {
                 used[k] = true;
@@ -334,6 +362,7 @@ fn account_reports(
     drafts: &[Draft],
     findings: &[Finding],
     mut facts: Facts,
+    mut domains: Vec<Option<String>>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Vec<AccountReport> {
     let mut per_account: Vec<Vec<String>> = vec![Vec::new(); ctx.accounts.len()];
@@ -352,7 +381,7 @@ fn account_reports(
                 row: e.row,
                 title: e.title.clone(),
                 url: e.url().map(str::to_owned),
-                domain: domain_of(ctx, i),
+                domain: domains[i].take(),
                 username: e.username.clone(),
                 has_totp: e.has_totp(),
                 strength: facts.strength[i].take(),

@@ -72,6 +72,30 @@ fn plain_host(raw: &str) -> Option<String> {
 /// `accounts.google.co.uk` gives `google.co.uk`. IP addresses and single-label
 /// hosts are returned as they are.
 pub fn registrable(host: &str) -> String {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    // Audits look up the same few thousand hosts again and again (every
+    // check that matches sites, per account): remembered per thread, at
+    // most `CACHED` hosts (the cache starts over when full).
+    const CACHED: usize = 1 << 16;
+    thread_local! {
+        static KNOWN: RefCell<HashMap<Box<str>, Box<str>>> = RefCell::new(HashMap::new());
+    }
+    if let Some(hit) = KNOWN.with(|k| k.borrow().get(host).map(|r| r.to_string())) {
+        return hit;
+    }
+    let reg = registrable_uncached(host);
+    KNOWN.with(|k| {
+        let mut k = k.borrow_mut();
+        if k.len() >= CACHED {
+            k.clear();
+        }
+        k.insert(host.into(), reg.as_str().into());
+    });
+    reg
+}
+
+fn registrable_uncached(host: &str) -> String {
     if host.parse::<std::net::IpAddr>().is_ok() || !host.contains('.') {
         return host.to_owned();
     }
@@ -133,6 +157,26 @@ pub fn is_insecure_http(raw: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cached_registrable_domains_equal_the_computed_ones() {
+        let hosts = [
+            "www.amazon.co.uk",
+            "login.live.com",
+            "192.168.1.1",
+            "::1",
+            "localhost",
+            "a.b.example.com",
+            "github.io",
+            "x.github.io",
+        ];
+        for _ in 0..3 {
+            for h in hosts {
+                assert_eq!(registrable(h), registrable_uncached(h), "{h}");
+            }
+        }
+        assert_eq!(registrable("www.amazon.co.uk"), "amazon.co.uk");
+    }
 
     #[test]
     fn hosts() {

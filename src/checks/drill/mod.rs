@@ -228,19 +228,36 @@ fn reset_address(ctx: &Context, i: usize) -> Option<String> {
     normalize_address(&raw).map(|(a, _)| a)
 }
 
-/// Whether account `i` is the mailbox of `address`.
-fn is_mailbox(ctx: &Context, i: usize, address: &str) -> bool {
-    let (local, dom) = address.split_once('@').unwrap_or((address, ""));
-    let own = provider(dom);
-    let e = ctx.entry(i);
-    let on_provider = e
+/// The mail providers of account `i`'s URLs (see [`provider`]).
+fn providers(ctx: &Context, i: usize) -> Vec<String> {
+    ctx.entry(i)
         .urls
         .iter()
         .filter_map(|u| site::host(u))
-        .any(|h| provider(&h) == own);
-    if !on_provider {
-        return false;
-    }
+        .map(|h| provider(&h))
+        .collect()
+}
+
+/// The first of `accounts` that is the mailbox of `address`, given each
+/// one's [`providers`] (computed once per member: a member with thousands
+/// of accounts and reset addresses would otherwise parse every URL once
+/// per address).
+fn mailbox_among(
+    ctx: &Context,
+    accounts: &[usize],
+    providers: &[Vec<String>],
+    address: &str,
+) -> Option<usize> {
+    let dom = address.split_once('@').map_or("", |(_, d)| d);
+    let own = provider(dom);
+    (0..accounts.len())
+        .find(|&p| providers[p].contains(&own) && is_mailbox_user(ctx, accounts[p], address))
+}
+
+/// Whether account `i`, on the provider of `address`, is its mailbox login.
+fn is_mailbox_user(ctx: &Context, i: usize, address: &str) -> bool {
+    let local = address.split_once('@').map_or(address, |(l, _)| l);
+    let e = ctx.entry(i);
     let user = e.username.trim().to_lowercase();
     match normalize_address(&user) {
         Some((a, _)) => a == address,
@@ -273,16 +290,14 @@ fn build(
     }
     // Mailboxes: each reset address to its node, when the member has it.
     let mut mailbox_of: HashMap<String, Option<usize>> = HashMap::new();
+    let provs: Vec<Vec<String>> = accounts.iter().map(|&i| providers(ctx, i)).collect();
     for (k, &i) in accounts.iter().enumerate() {
         let Some(address) = reset_address(ctx, i) else {
             continue;
         };
-        let m = *mailbox_of.entry(address.clone()).or_insert_with(|| {
-            accounts
-                .iter()
-                .position(|&j| is_mailbox(ctx, j, &address))
-                .map(|p| p + 1)
-        });
+        let m = *mailbox_of
+            .entry(address.clone())
+            .or_insert_with(|| mailbox_among(ctx, accounts, &provs, &address).map(|p| p + 1));
         match m {
             Some(m) if m != k + 1 => nodes[k + 1].mailbox = Some(m),
             Some(_) => {}
@@ -349,7 +364,7 @@ fn build(
             .as_deref()
             .and_then(|a| normalize_address(a).map(|(a, _)| a))
         {
-            match accounts.iter().position(|&j| is_mailbox(ctx, j, &address)) {
+            match mailbox_among(ctx, accounts, &provs, &address) {
                 Some(p) => {
                     vault.mailbox = Some(p + 1);
                     vault.mailbox_outside = None;

@@ -238,20 +238,37 @@ fn providers(ctx: &Context, i: usize) -> Vec<String> {
         .collect()
 }
 
-/// The first of `accounts` that is the mailbox of `address`, given each
-/// one's [`providers`] (computed once per member: a member with thousands
-/// of accounts and reset addresses would otherwise parse every URL once
-/// per address).
+/// A member's accounts by mail provider: for each [`provider`] of their
+/// URLs, the positions in `accounts` of the accounts on it, ascending.
+/// Built once per member: a member with thousands of accounts and reset
+/// addresses would otherwise parse (or compare) every URL once per address.
+fn by_provider(ctx: &Context, accounts: &[usize]) -> HashMap<String, Vec<usize>> {
+    let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+    for (p, &i) in accounts.iter().enumerate() {
+        for prov in providers(ctx, i) {
+            let at = index.entry(prov).or_default();
+            if at.last() != Some(&p) {
+                at.push(p);
+            }
+        }
+    }
+    index
+}
+
+/// The position of the first of `accounts` that is the mailbox of
+/// `address` (`index`: [`by_provider`] of the same accounts).
 fn mailbox_among(
     ctx: &Context,
     accounts: &[usize],
-    providers: &[Vec<String>],
+    index: &HashMap<String, Vec<usize>>,
     address: &str,
 ) -> Option<usize> {
     let dom = address.split_once('@').map_or("", |(_, d)| d);
-    let own = provider(dom);
-    (0..accounts.len())
-        .find(|&p| providers[p].contains(&own) && is_mailbox_user(ctx, accounts[p], address))
+    index
+        .get(&provider(dom))?
+        .iter()
+        .copied()
+        .find(|&p| is_mailbox_user(ctx, accounts[p], address))
 }
 
 /// Whether account `i`, on the provider of `address`, is its mailbox login.
@@ -290,7 +307,7 @@ fn build(
     }
     // Mailboxes: each reset address to its node, when the member has it.
     let mut mailbox_of: HashMap<String, Option<usize>> = HashMap::new();
-    let provs: Vec<Vec<String>> = accounts.iter().map(|&i| providers(ctx, i)).collect();
+    let provs = by_provider(ctx, accounts);
     for (k, &i) in accounts.iter().enumerate() {
         let Some(address) = reset_address(ctx, i) else {
             continue;

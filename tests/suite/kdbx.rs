@@ -181,7 +181,7 @@ fn committed_sample_kdbx_opens() {
 
 /// Every KDBX fixture of ../shared/fixtures/structured with its password
 /// (or key file), and what it holds: entries, accounts, TOTP, trash, history
-/// versions and history passwords. Skipped when ../shared/ is absent.
+/// versions, history passwords and passkeys. Skipped when ../shared/ is absent.
 ///
 /// The expected counts were read independently of vaultlint, from
 /// `keepassxc-cli export -f xml` (KeePassXC 2.7.4) of each file: entries
@@ -199,74 +199,76 @@ fn shared_kdbx_fixtures_read_with_the_right_counts() {
         return;
     }
     // file, password, key file,
-    // [rows, accounts, with TOTP, deleted, history versions, history passwords]
-    type Case<'a> = (&'a str, Option<&'a str>, Option<&'a str>, [usize; 6]);
+    // [rows, accounts, with TOTP, deleted, history versions, history passwords, passkeys]
+    // (no public KDBX carries KeePassXC passkeys: 0 everywhere, so custom
+    // attributes are never mistaken for one; the project's sample has one)
+    type Case<'a> = (&'a str, Option<&'a str>, Option<&'a str>, [usize; 7]);
     let cases: &[Case] = &[
         (
             "pass-import-kdbx31-three-totp-conventions-attachments.kdbx",
             Some("correct horse battery staple"),
             None,
-            [18, 15, 4, 0, 2, 1],
+            [18, 15, 4, 0, 2, 1, 0],
         ),
         (
             "keepass-rs-kdbx40-argon2id-chacha20.kdbx",
             Some("demopass"),
             None,
-            [1, 1, 0, 0, 0, 0],
+            [1, 1, 0, 0, 0, 0, 0],
         ),
         (
             "keepass-rs-kdbx40-otp-attribute-history.kdbx",
             Some("test"),
             None,
-            [1, 0, 1, 0, 2, 0],
+            [1, 0, 1, 0, 2, 0, 0],
         ),
         (
             "keepass-rs-kdbx40-recyclebin-deleted-entry.kdbx",
             Some("demopass"),
             None,
-            [3, 1, 0, 1, 0, 0],
+            [3, 1, 0, 1, 0, 0, 0],
         ),
         (
             "keepass-rs-kdbx41-aeskdf-tags-customdata.kdbx",
             Some("demopass"),
             None,
-            [4, 4, 0, 0, 4, 0],
+            [4, 4, 0, 0, 4, 0, 0],
         ),
         (
             "keepassxc-kdbx31-history-attachment-legacytotp.kdbx",
             Some("a"),
             None,
-            [2, 2, 1, 0, 8, 0],
+            [2, 2, 1, 0, 8, 0, 0],
         ),
         (
             "keepassxc-kdbx40-argon2d-chacha20-attachment.kdbx",
             Some("t"),
             None,
-            [1, 1, 0, 0, 0, 0],
+            [1, 1, 0, 0, 0, 0, 0],
         ),
         (
             "keepassxc-kdbx31-recyclebin-with-data.kdbx",
             Some("123"),
             None,
-            [11, 5, 0, 6, 8, 0],
+            [11, 5, 0, 6, 8, 0, 0],
         ),
         (
             "keepassxc-kdbx40-password-plus-keyfile.kdbx",
             Some("a"),
             Some("keepassxc-kdbx40-password-plus-keyfile.key"),
-            [2, 2, 0, 0, 0, 0],
+            [2, 2, 0, 0, 0, 0, 0],
         ),
         (
             "keepassxc-kdbx31-nonascii-password.kdbx",
             Some("Δöض"),
             None,
-            [1, 1, 0, 0, 0, 0],
+            [1, 1, 0, 0, 0, 0, 0],
         ),
         (
             "keepass-rs-kdbx31-keyfile-only-xml.kdbx",
             None,
             Some("keepass-rs-kdbx31-keyfile-only-xml.key"),
-            [6, 6, 0, 0, 2, 1],
+            [6, 6, 0, 0, 2, 1, 0],
         ),
     ];
     let mut errors = Vec::new();
@@ -292,10 +294,11 @@ fn shared_kdbx_fixtures_read_with_the_right_counts() {
             source.deleted,
             history_versions(&dir, file, *password, *key),
             live().map(|e| e.history.len()).sum(),
+            live().map(|e| e.passkeys.len()).sum(),
         ];
         if got != *expected {
             errors.push(format!(
-                "{file}: [rows, accounts, totp, deleted, history versions, history passwords] = {got:?}, expected {expected:?}"
+                "{file}: [rows, accounts, totp, deleted, history versions, history passwords, passkeys] = {got:?}, expected {expected:?}"
             ));
         }
     }

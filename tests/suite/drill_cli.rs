@@ -180,3 +180,80 @@ fn a_bad_scenario_or_inventory_key_is_an_input_error() {
     assert!(err.contains("inv.toml") && err.contains('3'), "{err}");
     assert!(err.contains("kits"), "{err}");
 }
+
+#[test]
+fn the_graph_of_each_member_marks_every_locked_out_account() {
+    let doc = family(&[]);
+    for m in doc["drill"]["members"].as_array().unwrap() {
+        let g = &m["graph"];
+        let nodes = g["nodes"].as_array().unwrap();
+        assert!(nodes.iter().any(|n| n["kind"] == "vault"), "{m}");
+        assert_eq!(g["not_drawn"], 0, "the family is small: all drawn");
+        for s in g["scenarios"].as_array().unwrap() {
+            let k = s.as_u64().unwrap();
+            let scen = &m["scenarios"][k as usize];
+            // Every account the scenario locks out (a lost mailbox aside) is in
+            // a node the picture marks locked out in it.
+            for l in scen["locked_out"].as_array().unwrap() {
+                let id = &l["account"];
+                let node = nodes
+                    .iter()
+                    .find(|n| n["accounts"].as_array().is_some_and(|a| a.contains(id)))
+                    .unwrap_or_else(|| panic!("{id} not drawn for {}", m["member"]));
+                let marked = |f: &str| {
+                    node[f]
+                        .as_array()
+                        .is_some_and(|v| v.iter().any(|x| x.as_u64() == Some(k)))
+                };
+                assert!(marked("locked_out") || marked("lost"), "{id} in {scen}");
+            }
+        }
+    }
+    // bob's lost phone: the phone is lost; Outlook, and Spotify that it
+    // resets, are locked out.
+    let bob = member(&doc, "bob");
+    let nodes = bob["graph"]["nodes"].as_array().unwrap();
+    let phone = nodes.iter().find(|n| n["kind"] == "phone").unwrap();
+    assert_eq!(phone["lost"][0], 0);
+    let outlook = nodes.iter().position(|n| n["label"] == "Outlook").unwrap();
+    let spotify = nodes.iter().position(|n| n["label"] == "Spotify").unwrap();
+    assert!(
+        bob["graph"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| { e["from"] == outlook && e["to"] == spotify && e["kind"] == "resets" })
+    );
+}
+
+#[test]
+fn the_html_draws_the_graph_per_scenario_without_scripts() {
+    let mut args: Vec<String> = ["alice", "bob", "carol"]
+        .iter()
+        .map(|m| format!("{m}=sample-exports/family/{m}.csv"))
+        .collect();
+    args.extend(["--recovery-inventory", INVENTORY, "--format", "html"].map(String::from));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = common::audit(&refs).output().unwrap();
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(!html.contains("<script"));
+    let drill = &html[html.find("<section id=\"drill\"").unwrap()..];
+    // Three members, one picture per scenario: 4 + 5 + 4.
+    assert_eq!(drill.matches("class=\"drill-graph\"").count(), 3);
+    assert_eq!(drill.matches("<summary>Picture: ").count(), 13);
+    // bob's lost phone (his first picture): the phone lost, Outlook and
+    // Spotify locked out, nothing else.
+    let bob = &drill[drill.find("<h3>bob</h3>").unwrap()..];
+    let first = &bob[bob.find("<svg viewBox").unwrap()..bob.find("</svg>").unwrap()];
+    assert_eq!(first.matches("class=\"node item lost\"").count(), 1);
+    assert!(
+        first.contains("<title>✉ Outlook: locked out</title>"),
+        "{first}"
+    );
+    assert!(
+        first.contains("<title>Spotify: locked out</title>"),
+        "{first}"
+    );
+    assert_eq!(first.matches(" locked\"><title>").count(), 2, "{first}");
+    assert!(first.contains("aria-label=\"lost phone: locked out: Outlook; Spotify\""));
+}

@@ -22,6 +22,7 @@
 //! `sms_only`. Reads the recovery check's facts (2FA, backup codes, money).
 
 pub mod graph;
+mod picture;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -128,6 +129,12 @@ struct NodeInfo {
     recovery_phone: bool,
     kit: bool,
     money: bool,
+    /// Other members who can restore access (trusted contacts, emergency
+    /// access), by index in `MemberGraph.contacts`.
+    contacts: Vec<usize>,
+    /// Backup codes kept in another member's vault (index in
+    /// `MemberGraph.contacts`).
+    codes_with_contact: Option<usize>,
 }
 
 /// One member's graph with what each node is.
@@ -142,6 +149,9 @@ struct MemberGraph {
     /// The inventory describes this member's vault (`[vault]`): whether it
     /// has an emergency kit is known.
     vault_known: bool,
+    /// The other members a recovery path goes through (their losses are not
+    /// this member's: they survive every scenario).
+    contacts: Vec<String>,
 }
 
 /// The registrable domain of a format's manager, for its own entry.
@@ -385,6 +395,7 @@ fn build(
         vault_entry,
         hubs,
         vault_known,
+        contacts: Vec::new(),
     }
 }
 
@@ -730,8 +741,10 @@ fn drill_member(
     let mut results = Vec::new();
     let mut cycle: BTreeSet<usize> = BTreeSet::new();
     let mut cycle_in = Vec::new();
+    let mut locked_nodes: Vec<Vec<bool>> = Vec::with_capacity(scens.len());
     for s in &scens {
         let (states, reached, cyc) = g.graph.outcome(&s.loss);
+        locked_nodes.push(states.iter().map(|s| *s == State::LockedOut).collect());
         let mut locked_out = Vec::new();
         let mut reachable = 0;
         let mut cannot_tell = 0;
@@ -866,6 +879,7 @@ fn drill_member(
             described: g.vault_known,
         },
         actions: actions(g, &scens),
+        graph: picture::build(g, &scens, &locked_nodes),
         scenarios: results,
     }
 }
@@ -941,6 +955,7 @@ mod tests {
             vault_entry: None,
             hubs: vec![1],
             vault_known: true,
+            contacts: Vec::new(),
         }
     }
 
@@ -1013,6 +1028,7 @@ mod tests {
             vault_entry: None,
             hubs: vec![1],
             vault_known: true,
+            contacts: Vec::new(),
         };
         let mut findings = Vec::new();
         let d = drill_member(&g, &[], &mut findings);

@@ -36,6 +36,10 @@ pub struct VaultNode {
     /// An emergency kit or recovery code kept outside the vault (inventory
     /// `[vault] recovery`); false when nothing says so.
     pub emergency_kit: bool,
+    /// Another member with emergency access to the vault (inventory
+    /// `[vault] emergency_access`): a way in that survives this member's losses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emergency_access: Option<String>,
     /// The inventory has a `[vault]` table for this member. Without one, the
     /// lost-vault scenario is reported but raises no finding.
     pub described: bool,

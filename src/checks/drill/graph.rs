@@ -38,6 +38,9 @@ pub enum WayKind {
     RecoveryPhone,
     /// The password manager's emergency kit or recovery code.
     EmergencyKit,
+    /// Another person restores access (a trusted contact, the vault's
+    /// emergency access): independent of this member's losses.
+    Contact,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -129,12 +129,12 @@ struct NodeInfo {
     recovery_phone: bool,
     kit: bool,
     money: bool,
-    /// Other members who can restore access (trusted contacts, emergency
-    /// access), by index in `MemberGraph.contacts`.
-    contacts: Vec<usize>,
-    /// Backup codes kept in another member's vault (index in
-    /// `MemberGraph.contacts`).
-    codes_with_contact: Option<usize>,
+    /// Other people who can restore access (a trusted contact; the vault's
+    /// emergency access): their losses are not this member's, so this way
+    /// survives every scenario.
+    contacts: Vec<String>,
+    /// Backup codes kept in another member's vault (`where = "member:bob"`).
+    codes_with_contact: Option<String>,
 }
 
 /// One member's graph with what each node is.
@@ -172,7 +172,10 @@ fn manager_domain(format: &str) -> Option<&'static str> {
 fn inventory_record<'a>(ctx: &'a Context, i: usize) -> Option<&'a Record> {
     let inv = ctx.recovery.inventory.as_ref()?;
     inv.records.iter().find(|r| {
-        (!r.methods.is_empty() || r.recovery_email.is_some() || r.recovery_phone)
+        (!r.methods.is_empty()
+            || r.recovery_email.is_some()
+            || r.recovery_phone
+            || r.trusted_contact.is_some())
             && r.matches(ctx.member(i), ctx.entry(i))
     })
 }
@@ -205,21 +208,40 @@ fn account_info(ctx: &Context, i: usize, rec: &Recovery) -> NodeInfo {
             None => factors.push(Factor::Unknown),
         }
     }
+    let member = ctx.member(i);
+    let myself = |c: &str| c.trim().eq_ignore_ascii_case(member.trim());
     let mut info = NodeInfo {
         label: ctx.label(i),
         account: Some(i),
         factors,
         recovery_phone: inv.is_some_and(|r| r.recovery_phone),
         money: rec.two_factor_available.as_ref().is_some_and(|a| a.money),
+        // A member cannot be their own trusted contact: not a way of its own.
+        contacts: inv
+            .and_then(|r| r.trusted_contact.clone())
+            .filter(|c| !myself(c))
+            .into_iter()
+            .collect(),
         ..NodeInfo::default()
     };
+    // Codes the inventory says are in another member's vault (`member:bob`):
+    // not lost with this member's vault; in their own vault (`member:` with
+    // their own name): in the vault.
+    let with_member = ctx.recovery.inventory.as_ref().and_then(|inv| {
+        inv.records
+            .iter()
+            .find(|r| !r.location.is_empty() && r.matches(member, ctx.entry(i)))
+            .and_then(|r| r.codes_member())
+            .map(str::to_owned)
+    });
     match rec.backup_codes.status {
         CodeStatus::Saved => {
             for e in &rec.backup_codes.evidence {
-                if e.offline || e.place == Place::Inventory {
-                    info.codes_offline = true;
-                } else {
-                    info.codes_in_vault = true;
+                match (&with_member, e.place == Place::Inventory) {
+                    (Some(c), true) if myself(c) => info.codes_in_vault = true,
+                    (Some(c), true) => info.codes_with_contact = Some(c.clone()),
+                    _ if e.offline || e.place == Place::Inventory => info.codes_offline = true,
+                    _ => info.codes_in_vault = true,
                 }
             }
         }
@@ -354,6 +376,12 @@ fn build(
             vault.factors.clear();
         }
         vault.kit = t.recovery.is_some();
+        vault.contacts = t
+            .emergency_access
+            .clone()
+            .filter(|c| !c.trim().eq_ignore_ascii_case(member.trim()))
+            .into_iter()
+            .collect();
         if let Some(address) = t
             .recovery_email
             .as_deref()
@@ -385,6 +413,13 @@ fn build(
         // The vault's own account opens with the vault.
         graph.ways[v] = vec![Way::new(WayKind::Login, vec![Req::Node(0)])];
     }
+    let mut contacts: Vec<String> = nodes
+        .iter()
+        .flat_map(|n| n.contacts.iter().chain(&n.codes_with_contact))
+        .cloned()
+        .collect();
+    contacts.sort_unstable();
+    contacts.dedup();
     let mut hubs: Vec<usize> = nodes.iter().filter_map(|n| n.mailbox).collect();
     hubs.sort_unstable();
     hubs.dedup();
@@ -395,7 +430,7 @@ fn build(
         vault_entry,
         hubs,
         vault_known,
-        contacts: Vec::new(),
+        contacts,
     }
 }
 
@@ -430,6 +465,10 @@ fn ways_of(n: usize, info: &NodeInfo) -> Vec<Way> {
     if two_factor && info.codes_offline {
         ways.push(Way::new(WayKind::Codes, vec![password]));
     }
+    if two_factor && info.codes_with_contact.is_some() {
+        // In another member's vault: their losses are not this member's.
+        ways.push(Way::new(WayKind::Codes, vec![password]));
+    }
     if two_factor && info.codes_in_vault {
         ways.push(Way::new(WayKind::Codes, vec![password, Req::Node(0)]));
     }
@@ -455,6 +494,11 @@ fn ways_of(n: usize, info: &NodeInfo) -> Vec<Way> {
     }
     if info.kit {
         ways.push(Way::new(WayKind::EmergencyKit, vec![]));
+    }
+    if !info.contacts.is_empty() {
+        // A trusted contact (or the vault's emergency access) restores access
+        // whatever this member lost.
+        ways.push(Way::new(WayKind::Contact, vec![]));
     }
     ways
 }
@@ -579,7 +623,7 @@ fn explain(
             (WayKind::RecoveryPhone, Req::Phone) => {
                 format!("{who}: the recovery phone is the lost phone")
             }
-            (WayKind::EmergencyKit, _) => continue,
+            (WayKind::EmergencyKit | WayKind::Contact, _) => continue,
             (_, Req::Unknown) => format!("{who}: the export cannot tell"),
             (_, req) => format!("{who}: needs {req:?}"),
         };
@@ -591,6 +635,7 @@ fn explain(
         && !info.codes_offline
         && !info.codes_in_vault
         && !info.codes_unknown
+        && info.codes_with_contact.is_none()
     {
         steps.push(format!("{who}: no backup codes saved"));
     }
@@ -630,7 +675,7 @@ fn candidates(g: &MemberGraph, n: usize) -> Vec<(String, Way)> {
         }
         return out;
     }
-    if !info.factors.is_empty() && !info.codes_offline {
+    if !info.factors.is_empty() && !info.codes_offline && info.codes_with_contact.is_none() {
         out.push((
             format!("save {name}'s backup codes offline"),
             Way::new(WayKind::Codes, vec![Req::Node(0)]),
@@ -839,7 +884,11 @@ fn drill_member(
     // Codes kept with the seed, and SMS as the only second factor.
     for info in g.nodes.iter().skip(1) {
         let Some(i) = info.account else { continue };
-        if info.factors.contains(&Factor::VaultSeed) && info.codes_in_vault && !info.codes_offline {
+        if info.factors.contains(&Factor::VaultSeed)
+            && info.codes_in_vault
+            && !info.codes_offline
+            && info.codes_with_contact.is_none()
+        {
             findings.push(Draft::new(
                 FindingKind::CodesWithSeed,
                 Severity::Medium,
@@ -876,6 +925,7 @@ fn drill_member(
                 join_and(&vault.factors.iter().map(|f| f.words()).collect::<Vec<_>>())
             },
             emergency_kit: vault.kit,
+            emergency_access: vault.contacts.first().cloned(),
             described: g.vault_known,
         },
         actions: actions(g, &scens),
@@ -1041,6 +1091,69 @@ mod tests {
         assert_eq!(phone.locked_out.len(), 1);
         // The kit is the best action.
         assert!(d.actions[0].action.contains("emergency kit"));
+    }
+
+    #[test]
+    fn paths_through_another_member_survive_this_members_losses() {
+        // Gmail without codes: lost phone locks out Gmail, Twitter and Shop.
+        let mut g = family();
+        g.nodes[1].codes_in_vault = false;
+        // The vault without a kit: losing it loses everything.
+        g.graph.ways = g
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(n, i)| ways_of(n, i))
+            .collect();
+        let all = [ScenarioKind::LostVault, ScenarioKind::All];
+        let before = drill_member(&g, &all, &mut Vec::new());
+        assert_eq!(before.scenarios[0].locked_out.len(), 4);
+        assert_eq!(before.scenarios[1].locked_out.len(), 4);
+        // bob has emergency access to the vault, Gmail's codes are in bob's
+        // vault: all at once (phone, vault, Gmail's mailbox role) still
+        // leaves the vault and what its passwords open.
+        g.nodes[0].contacts = vec!["bob".into()];
+        g.nodes[1].codes_with_contact = Some("bob".into());
+        g.contacts = vec!["bob".into()];
+        g.graph.ways = g
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(n, i)| ways_of(n, i))
+            .collect();
+        let mut findings = Vec::new();
+        let after = drill_member(&g, &all, &mut findings);
+        assert!(
+            after.scenarios[0].locked_out.is_empty(),
+            "{:?}",
+            after.scenarios[0]
+        );
+        assert!(after.scenarios[0].vault_reachable);
+        // All at once: Gmail is lost outright as a mailbox; Twitter and Shop
+        // (2FA on the lost phone, reset through Gmail) go with it; the Bank's
+        // offline codes and the vault's emergency access save the rest.
+        let names: Vec<&str> = after.scenarios[1]
+            .locked_out
+            .iter()
+            .map(|l| l.label.as_str())
+            .collect();
+        assert_eq!(names, ["Gmail", "Twitter", "Shop"]);
+        assert!(after.scenarios[1].vault_reachable);
+        // Codes in another member's vault are not "codes with the seed", and
+        // no action asks to save them again.
+        assert!(
+            findings
+                .iter()
+                .all(|f| f.kind != FindingKind::CodesWithSeed)
+        );
+        assert!(
+            after
+                .actions
+                .iter()
+                .all(|a| a.action != "save Gmail's backup codes offline")
+        );
+        // The picture draws bob.
+        assert!(after.graph.nodes.iter().any(|n| n.label == "contact: bob"));
     }
 
     #[test]

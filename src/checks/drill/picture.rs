@@ -73,11 +73,12 @@ fn needs(g: &MemberGraph, n: usize) -> Vec<(From, GraphEdgeKind)> {
     if info.codes_offline || info.kit {
         out.push((From::Item(Item::Offline), GraphEdgeKind::Codes));
     }
-    for &c in &info.contacts {
-        out.push((From::Item(Item::Contact(c)), GraphEdgeKind::Resets));
+    let contact = |c: &String| g.contacts.iter().position(|x| x == c).map(Item::Contact);
+    for c in info.contacts.iter().filter_map(contact) {
+        out.push((From::Item(c), GraphEdgeKind::Resets));
     }
-    if let Some(c) = info.codes_with_contact {
-        out.push((From::Item(Item::Contact(c)), GraphEdgeKind::Codes));
+    if let Some(c) = info.codes_with_contact.as_ref().and_then(contact) {
+        out.push((From::Item(c), GraphEdgeKind::Codes));
     }
     if let Some(m) = info.mailbox {
         out.push((From::Node(m), GraphEdgeKind::Resets));
@@ -175,7 +176,7 @@ pub fn build(g: &MemberGraph, scens: &[Scenario], locked: &[Vec<bool>]) -> Drill
             Item::HardwareKey => ("hardware key".into(), vec![]),
             Item::Offline => ("offline (paper)".into(), vec![]),
             Item::Outside => ("outside the exports".into(), vec![]),
-            Item::Contact(c) => (g.contacts[c].clone(), vec![]),
+            Item::Contact(c) => (format!("contact: {}", g.contacts[c]), vec![]),
         };
         let locked_out = if item == Item::Vault {
             draw.iter().copied().filter(|&k| locked[k][0]).collect()

@@ -481,6 +481,7 @@ mod tests {
                 account: None,
                 two_factor: String::new(),
                 emergency_kit: false,
+                emergency_access: None,
                 described: false,
             },
             scenarios: vec![scen("lost phone"), scen("lost mailbox X")],

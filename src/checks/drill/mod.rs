@@ -260,19 +260,53 @@ fn reset_address(ctx: &Context, i: usize) -> Option<String> {
     normalize_address(&raw).map(|(a, _)| a)
 }
 
-/// Whether account `i` is the mailbox of `address`.
-fn is_mailbox(ctx: &Context, i: usize, address: &str) -> bool {
-    let (local, dom) = address.split_once('@').unwrap_or((address, ""));
-    let own = provider(dom);
-    let e = ctx.entry(i);
-    let on_provider = e
-        .urls
-        .iter()
-        .filter_map(|u| site::host(u))
-        .any(|h| provider(&h) == own);
-    if !on_provider {
-        return false;
+/// The member's accounts by the mail providers of their URLs, to find the
+/// mailbox of an address without a pass over every account.
+struct Mailboxes<'a> {
+    accounts: &'a [usize],
+    by_provider: HashMap<String, Vec<usize>>,
+}
+
+impl<'a> Mailboxes<'a> {
+    fn new(ctx: &Context, accounts: &'a [usize]) -> Self {
+        let mut by_provider: HashMap<String, Vec<usize>> = HashMap::new();
+        for (k, &i) in accounts.iter().enumerate() {
+            let mut mine: Vec<String> = ctx
+                .entry(i)
+                .urls
+                .iter()
+                .filter_map(|u| site::host(u))
+                .map(|h| provider(&h))
+                .collect();
+            mine.sort_unstable();
+            mine.dedup();
+            for p in mine {
+                by_provider.entry(p).or_default().push(k);
+            }
+        }
+        Mailboxes {
+            accounts,
+            by_provider,
+        }
     }
+
+    /// The position (in `accounts`) of the first account that is the
+    /// mailbox of `address`.
+    fn find(&self, ctx: &Context, address: &str) -> Option<usize> {
+        let dom = address.split_once('@').map_or("", |(_, d)| d);
+        self.by_provider
+            .get(&provider(dom))?
+            .iter()
+            .copied()
+            .find(|&k| is_mailbox_user(ctx, self.accounts[k], address))
+    }
+}
+
+/// Whether account `i` (on the provider of `address`) is its mailbox: its
+/// username is the address, or its local part.
+fn is_mailbox_user(ctx: &Context, i: usize, address: &str) -> bool {
+    let local = address.split_once('@').map_or(address, |(l, _)| l);
+    let e = ctx.entry(i);
     let user = e.username.trim().to_lowercase();
     match normalize_address(&user) {
         Some((a, _)) => a == address,
@@ -304,17 +338,15 @@ fn build(
         }
     }
     // Mailboxes: each reset address to its node, when the member has it.
+    let index = Mailboxes::new(ctx, accounts);
     let mut mailbox_of: HashMap<String, Option<usize>> = HashMap::new();
     for (k, &i) in accounts.iter().enumerate() {
         let Some(address) = reset_address(ctx, i) else {
             continue;
         };
-        let m = *mailbox_of.entry(address.clone()).or_insert_with(|| {
-            accounts
-                .iter()
-                .position(|&j| is_mailbox(ctx, j, &address))
-                .map(|p| p + 1)
-        });
+        let m = *mailbox_of
+            .entry(address.clone())
+            .or_insert_with(|| index.find(ctx, &address).map(|p| p + 1));
         match m {
             Some(m) if m != k + 1 => nodes[k + 1].mailbox = Some(m),
             Some(_) => {}
@@ -387,7 +419,7 @@ fn build(
             .as_deref()
             .and_then(|a| normalize_address(a).map(|(a, _)| a))
         {
-            match accounts.iter().position(|&j| is_mailbox(ctx, j, &address)) {
+            match index.find(ctx, &address) {
                 Some(p) => {
                     vault.mailbox = Some(p + 1);
                     vault.mailbox_outside = None;
@@ -651,12 +683,6 @@ fn explain(
     }
 }
 
-/// Locked-out account nodes (node 0 excluded) after `loss`.
-fn locked(graph: &Graph, loss: &Loss) -> usize {
-    let reached = graph.reachable(loss, true);
-    reached.iter().skip(1).filter(|r| !**r).count()
-}
-
 /// Candidate actions on node `n`: (words, the way it adds).
 fn candidates(g: &MemberGraph, n: usize) -> Vec<(String, Way)> {
     let info = &g.nodes[n];
@@ -692,7 +718,7 @@ fn candidates(g: &MemberGraph, n: usize) -> Vec<(String, Way)> {
 
 /// Greedy: the action that saves the most accounts over `scens`, then the
 /// next one given the first, up to [`MAX_ACTIONS`].
-fn actions(g: &MemberGraph, all: &[Scenario]) -> Vec<DrillAction> {
+fn actions(g: &MemberGraph, all: &[Scenario], rev: &graph::Reverse) -> Vec<DrillAction> {
     let mailboxes = all
         .iter()
         .filter(|s| s.kind == ScenarioKind::LostMailbox)
@@ -718,7 +744,15 @@ fn actions(g: &MemberGraph, all: &[Scenario]) -> Vec<DrillAction> {
             dependents[j] += 1;
         }
     }
-    let base: Vec<usize> = scens.iter().map(|s| locked(&g.graph, &s.loss)).collect();
+    let reach = |graph: &Graph, rev: &graph::Reverse| -> Vec<Vec<bool>> {
+        scens
+            .iter()
+            .map(|s| graph.reachable_prepared(rev, &s.loss, true))
+            .collect()
+    };
+    let mut reached = reach(&g.graph, rev);
+    let count = |r: &Vec<bool>| r.iter().skip(1).filter(|x| !**x).count();
+    let base: Vec<usize> = reached.iter().map(count).collect();
     if base.iter().all(|b| *b == 0) {
         return Vec::new();
     }
@@ -734,14 +768,20 @@ fn actions(g: &MemberGraph, all: &[Scenario]) -> Vec<DrillAction> {
         }
     }
     let mut graph = g.graph.clone();
+    let mut graph_rev: Option<graph::Reverse> = None;
     let mut current = base;
     let mut out = Vec::new();
     while out.len() < MAX_ACTIONS {
         let mut best: Option<(usize, usize, Vec<usize>)> = None;
+        let rev = graph_rev.as_ref().unwrap_or(rev);
         for (c, (n, _, way)) in cands.iter().enumerate() {
-            graph.ways[*n].push(way.clone());
-            let after: Vec<usize> = scens.iter().map(|s| locked(&graph, &s.loss)).collect();
-            graph.ways[*n].pop();
+            // What the way would open, followed from its node alone.
+            let after: Vec<usize> = scens
+                .iter()
+                .zip(&reached)
+                .zip(&current)
+                .map(|((s, r), cur)| cur - graph.gain(rev, &s.loss, r, *n, way))
+                .collect();
             let saved: usize = current
                 .iter()
                 .zip(&after)
@@ -757,6 +797,9 @@ fn actions(g: &MemberGraph, all: &[Scenario]) -> Vec<DrillAction> {
         };
         let (n, words, way) = cands.remove(c);
         graph.ways[n].push(way);
+        let new_rev = graph.prepare();
+        reached = reach(&graph, &new_rev);
+        graph_rev = Some(new_rev);
         // The scenario where it saves the most (the first, on a tie).
         let (most, at) = current
             .iter()
@@ -783,13 +826,32 @@ fn drill_member(
     findings: &mut Vec<Draft>,
 ) -> MemberDrill {
     let scens = scenarios(g, wanted);
+    // The reverse edges once; a lost mailbox recomputed inside its cone only.
+    let rev = g.graph.prepare();
+    let base = scens
+        .iter()
+        .any(|s| !s.loss.phone && !s.loss.master_password)
+        .then(|| g.graph.baseline(&rev));
     let mut results = Vec::new();
     let mut cycle: BTreeSet<usize> = BTreeSet::new();
     let mut cycle_in = Vec::new();
-    let mut locked_nodes: Vec<Vec<bool>> = Vec::with_capacity(scens.len());
+    // Per scenario, the locked-out nodes (sorted).
+    let mut locked_nodes: Vec<Vec<usize>> = Vec::with_capacity(scens.len());
     for s in &scens {
-        let (states, reached, cyc) = g.graph.outcome(&s.loss);
-        locked_nodes.push(states.iter().map(|s| *s == State::LockedOut).collect());
+        let (states, reached, cyc) = match &base {
+            Some(b) if !s.loss.phone && !s.loss.master_password => {
+                g.graph.outcome_local(&rev, &s.loss, b)
+            }
+            _ => g.graph.outcome_with(&rev, &s.loss),
+        };
+        locked_nodes.push(
+            states
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| **s == State::LockedOut)
+                .map(|(n, _)| n)
+                .collect(),
+        );
         let mut locked_out = Vec::new();
         let mut reachable = 0;
         let mut cannot_tell = 0;
@@ -928,7 +990,7 @@ fn drill_member(
             emergency_access: vault.contacts.first().cloned(),
             described: g.vault_known,
         },
-        actions: actions(g, &scens),
+        actions: actions(g, &scens, &rev),
         graph: picture::build(g, &scens, &locked_nodes),
         scenarios: results,
     }

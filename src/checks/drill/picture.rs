@@ -95,12 +95,12 @@ fn needs(g: &MemberGraph, n: usize) -> Vec<(From, GraphEdgeKind)> {
 
 /// The scenarios to draw: lost phone, lost password manager, the lost
 /// mailboxes that lock out the most, all at once (in the drill's order).
-fn drawn(scens: &[Scenario], locked: &[Vec<bool>]) -> Vec<usize> {
+fn drawn(scens: &[Scenario], locked: &[Vec<usize>]) -> Vec<usize> {
     let mut mailboxes: Vec<(usize, usize)> = scens
         .iter()
         .enumerate()
         .filter(|(_, s)| s.kind == ScenarioKind::LostMailbox)
-        .map(|(k, _)| (locked[k].iter().filter(|l| **l).count(), k))
+        .map(|(k, _)| (locked[k].len(), k))
         .collect();
     mailboxes.sort_by_key(|&(c, k)| (std::cmp::Reverse(c), k));
     let mut out: Vec<usize> = scens
@@ -129,11 +129,19 @@ fn label_of(labels: &[&str], count: usize) -> String {
     }
 }
 
-/// The picture of member `g` after scenarios `scens`; `locked[k][n]`: node
-/// `n` is locked out in scenario `k`. `contacts` names the other members a
-/// recovery path goes through (by index in `g.contacts`).
-pub fn build(g: &MemberGraph, scens: &[Scenario], locked: &[Vec<bool>]) -> DrillGraph {
-    let draw = drawn(scens, locked);
+/// The picture of member `g` after scenarios `scens`; `locked_nodes[k]`: the
+/// nodes locked out in scenario `k`.
+pub fn build(g: &MemberGraph, scens: &[Scenario], locked_nodes: &[Vec<usize>]) -> DrillGraph {
+    let draw = drawn(scens, locked_nodes);
+    // Only the drawn scenarios as flags per node.
+    let mut locked: Vec<Vec<bool>> = vec![Vec::new(); scens.len()];
+    for &k in &draw {
+        let mut v = vec![false; g.nodes.len()];
+        for &n in &locked_nodes[k] {
+            v[n] = true;
+        }
+        locked[k] = v;
+    }
     let fate = |n: usize| -> Vec<bool> { draw.iter().map(|&k| locked[k][n]).collect() };
     let lost_in = |n: usize| -> Vec<usize> {
         draw.iter()

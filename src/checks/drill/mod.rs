@@ -169,15 +169,29 @@ fn manager_domain(format: &str) -> Option<&'static str> {
     })
 }
 
-fn inventory_record<'a>(ctx: &'a Context, i: usize) -> Option<&'a Record> {
-    let inv = ctx.recovery.inventory.as_ref()?;
-    inv.records.iter().find(|r| {
+/// What the inventory says about account `i`: the line on how it is
+/// recovered, and the member whose vault keeps its codes (`member:bob`).
+/// The entry's domains are computed once for all the lines.
+fn inventory_lines<'a>(ctx: &'a Context, i: usize) -> (Option<&'a Record>, Option<String>) {
+    let Some(inv) = ctx.recovery.inventory.as_ref() else {
+        return (None, None);
+    };
+    let (member, entry) = (ctx.member(i), ctx.entry(i));
+    let domains: Vec<String> = entry.urls.iter().filter_map(|u| site::of_url(u)).collect();
+    let ways = inv.records.iter().find(|r| {
         (!r.methods.is_empty()
             || r.recovery_email.is_some()
             || r.recovery_phone
             || r.trusted_contact.is_some())
-            && r.matches(ctx.member(i), ctx.entry(i))
-    })
+            && r.matches_domains(member, entry, &domains)
+    });
+    let codes = inv
+        .records
+        .iter()
+        .find(|r| !r.location.is_empty() && r.matches_domains(member, entry, &domains))
+        .and_then(|r| r.codes_member())
+        .map(str::to_owned);
+    (ways, codes)
 }
 
 fn factor_of(m: AuthMethod) -> Factor {
@@ -191,8 +205,13 @@ fn factor_of(m: AuthMethod) -> Factor {
 }
 
 /// Account `i`'s node facts (mailbox resolved later).
-fn account_info(ctx: &Context, i: usize, rec: &Recovery) -> NodeInfo {
-    let inv = inventory_record(ctx, i);
+fn account_info(
+    ctx: &Context,
+    i: usize,
+    rec: &Recovery,
+    inv: Option<&Record>,
+    with_member: Option<String>,
+) -> NodeInfo {
     let mut factors: Vec<Factor> = inv
         .map(|r| r.methods.iter().map(|m| factor_of(*m)).collect())
         .unwrap_or_default();
@@ -227,13 +246,6 @@ fn account_info(ctx: &Context, i: usize, rec: &Recovery) -> NodeInfo {
     // Codes the inventory says are in another member's vault (`member:bob`):
     // not lost with this member's vault; in their own vault (`member:` with
     // their own name): in the vault.
-    let with_member = ctx.recovery.inventory.as_ref().and_then(|inv| {
-        inv.records
-            .iter()
-            .find(|r| !r.location.is_empty() && r.matches(member, ctx.entry(i)))
-            .and_then(|r| r.codes_member())
-            .map(str::to_owned)
-    });
     match rec.backup_codes.status {
         CodeStatus::Saved => {
             for e in &rec.backup_codes.evidence {
@@ -253,8 +265,8 @@ fn account_info(ctx: &Context, i: usize, rec: &Recovery) -> NodeInfo {
 
 /// The address that resets account `i`: the inventory's `recovery_email`,
 /// else its username when it is an address.
-fn reset_address(ctx: &Context, i: usize) -> Option<String> {
-    let raw = inventory_record(ctx, i)
+fn reset_address(ctx: &Context, i: usize, inv: Option<&Record>) -> Option<String> {
+    let raw = inv
         .and_then(|r| r.recovery_email.clone())
         .unwrap_or_else(|| ctx.entry(i).username.clone());
     normalize_address(&raw).map(|(a, _)| a)
@@ -325,9 +337,11 @@ fn build(
         label: "the password manager".into(),
         ..NodeInfo::default()
     }];
-    for &i in accounts {
+    let lines: Vec<(Option<&Record>, Option<String>)> =
+        accounts.iter().map(|&i| inventory_lines(ctx, i)).collect();
+    for (k, &i) in accounts.iter().enumerate() {
         match &recovery[i] {
-            Some(rec) => nodes.push(account_info(ctx, i, rec)),
+            Some(rec) => nodes.push(account_info(ctx, i, rec, lines[k].0, lines[k].1.clone())),
             None => nodes.push(NodeInfo {
                 label: ctx.label(i),
                 account: Some(i),
@@ -341,7 +355,7 @@ fn build(
     let index = Mailboxes::new(ctx, accounts);
     let mut mailbox_of: HashMap<String, Option<usize>> = HashMap::new();
     for (k, &i) in accounts.iter().enumerate() {
-        let Some(address) = reset_address(ctx, i) else {
+        let Some(address) = reset_address(ctx, i, lines[k].0) else {
             continue;
         };
         let m = *mailbox_of

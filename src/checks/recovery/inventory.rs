@@ -634,6 +634,13 @@ impl Record {
     /// given), same username (if given), and `site` is the entry's title, a
     /// domain or URL on the entry's registrable domain, or its brand name.
     pub fn matches(&self, member: &str, entry: &Entry) -> bool {
+        let domains: Vec<String> = entry.urls.iter().filter_map(|u| site::of_url(u)).collect();
+        self.matches_domains(member, entry, &domains)
+    }
+
+    /// [`Record::matches`] with the entry's registrable domains given
+    /// (computed once per entry when many records are tried).
+    pub fn matches_domains(&self, member: &str, entry: &Entry, domains: &[String]) -> bool {
         if self
             .member
             .as_deref()
@@ -652,7 +659,6 @@ impl Record {
         if site == entry.title.trim().to_lowercase() {
             return true;
         }
-        let domains: Vec<String> = entry.urls.iter().filter_map(|u| site::of_url(u)).collect();
         if site.contains('.') && !site.contains(char::is_whitespace) {
             return site::of_url(&site).is_some_and(|d| domains.contains(&d));
         }

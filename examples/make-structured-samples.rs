@@ -2,7 +2,8 @@
 //! `sample-exports/bitwarden-encrypted.json` (password `vaultlint-sample`,
 //! PBKDF2-SHA256 600,000 rounds, encrypted from `bitwarden.json` by
 //! vaultlint's own encryptor), `1password.1pux` and `protonpass.zip`
-//! (zips of the JSON below) and `protonpass-pgp.zip` (the same Proton Pass
+//! (zips of the JSON below; the 1PUX passkey in 1Password's shape: public
+//! part in `overview.passkey`, private key in `details.passkey`) and `protonpass-pgp.zip` (the same Proton Pass
 //! data as `Proton Pass/data.pgp`, passphrase `vaultlint-sample`). Run: `cargo run --example make-structured-samples`.
 
 use std::io::Write;
@@ -59,9 +60,10 @@ const ONEPUX_DATA: &str = r#"{
                 "notesPlain": "",
                 "sections": [],
                 "passwordHistory": [],
-                "passkey": {"credentialId": "sample-credential-id", "rpId": "shop.example", "userHandle": "c2FtcGxl"}
+                "passkey": {"privateKey": "SAMPLE-NOT-A-REAL-PRIVATE-KEY"}
               },
-              "overview": {"subtitle": "eli", "urls": [{"label": "website", "url": "https://shop.example"}], "title": "Shop", "url": "https://shop.example"}
+              "overview": {"subtitle": "eli", "urls": [{"label": "website", "url": "https://shop.example"}], "title": "Shop", "url": "https://shop.example",
+                "passkey": {"credentialId": "sample-credential-id", "rpId": "shop.example", "userHandle": "c2FtcGxl"}}
             },
             {
               "uuid": "sampleitem00000000000000003", "favIndex": 0, "createdAt": 1500000000, "updatedAt": 1600000000,

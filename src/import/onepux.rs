@@ -1,11 +1,19 @@
 //! 1Password 1PUX: a zip holding `export.data` (JSON: accounts → vaults →
 //! items), also read as that JSON alone. Logins (username and password
 //! from `loginFields`), Password items (`details.password`), sections with
-//! their custom fields, TOTP fields (`value.totp`), passkeys
-//! (`details.passkey`: relying party and user name only), password history,
+//! their custom fields, TOTP fields (`value.totp`), passkeys (see below),
+//! password history,
 //! documents (file name and size), archived items (kept as accounts, as in
 //! the CSV, with a warning) and trashed ones (excluded and counted),
 //! `createdAt`/`updatedAt`.
+//!
+//! Passkeys: 1Password keeps a passkey's public part in
+//! `overview.passkey` (`credentialId`, `rpId`, `userHandle`) and its private
+//! key in `details.passkey.privateKey`. vaultlint reads the relying party
+//! and only whether a private key is there (never the key: it is skipped
+//! unread). A passkey whose private key is gone (an "orphaned" passkey,
+//! which 1Password items edited as JSON can end up with) cannot sign in: it
+//! is not counted, and a warning says how many there were.
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -96,7 +104,7 @@ struct Details {
     password_history: Vec<HistoryEntry>,
     password: Option<Secret>,
     document_attributes: Option<Document>,
-    passkey: Option<PasskeyData>,
+    passkey: Option<PasskeyKey>,
 }
 
 #[derive(Deserialize, Default)]
@@ -161,10 +169,23 @@ struct Document {
     decrypted_size: Option<u64>,
 }
 
-/// Who a passkey is for (its key material is not a field here).
+/// A passkey's public part (`overview.passkey`): who it is for. The
+/// credential id and user handle are not read.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct PasskeyData {
+struct PasskeyMeta {
+    rp_id: Option<String>,
+    user_name: Option<String>,
+    created_at: Option<i64>,
+}
+
+/// A passkey's private part (`details.passkey`): only whether the private
+/// key is there; the key itself is skipped unread. Some writers also put
+/// the public fields here, so they are read as a fallback.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct PasskeyKey {
+    private_key: Option<serde::de::IgnoredAny>,
     rp_id: Option<String>,
     user_name: Option<String>,
     created_at: Option<i64>,
@@ -173,6 +194,7 @@ struct PasskeyData {
 #[derive(Deserialize, Default)]
 struct Overview {
     title: Option<String>,
+    passkey: Option<PasskeyMeta>,
     url: Option<String>,
     #[serde(default)]
     urls: Vec<Url>,
@@ -204,13 +226,14 @@ fn import_data(data: &[u8], file: &str) -> Result<Parsed, InputError> {
     let export: ExportData = json::parse(data, file, "1PUX export.data")?;
     let mut out = Parsed::default();
     let mut archived = 0;
+    let mut orphaned = 0;
     for account in export.accounts {
         for vault in account.vaults {
             let vault_name = vault.attrs.and_then(|a| a.name);
             for item in vault.items {
                 out.rows += 1;
                 let row = out.rows as u64;
-                let e = map_item(item, row, vault_name.as_deref());
+                let e = map_item(item, row, vault_name.as_deref(), &mut orphaned);
                 if e.kind == EntryKind::Login
                     && !e.deleted
                     && e.tags.iter().any(|t| t == "archived")
@@ -226,10 +249,50 @@ fn import_data(data: &[u8], file: &str) -> Result<Parsed, InputError> {
             "{archived} archived item(s) audited as accounts (1Password still holds them)"
         ));
     }
+    if orphaned > 0 {
+        out.warn(format!(
+            "{orphaned} passkey(s) without their private key not counted (1Password keeps only their public part: they cannot sign in)"
+        ));
+    }
     Ok(out)
 }
 
-fn map_item(item: Item, row: u64, vault: Option<&str>) -> Entry {
+/// The item's passkey, if it can sign in: its public part (or the private
+/// part's copy of it) with a private key present. `orphaned` counts those
+/// whose private key is missing.
+fn passkey(
+    meta: Option<PasskeyMeta>,
+    key: Option<PasskeyKey>,
+    username: &str,
+    url: Option<&str>,
+    orphaned: &mut usize,
+) -> Option<Passkey> {
+    if meta.is_none() && key.is_none() {
+        return None;
+    }
+    let key = key.unwrap_or_default();
+    if key.private_key.is_none() {
+        *orphaned += 1;
+        return None;
+    }
+    let meta = meta.unwrap_or_default();
+    let relying_party = meta
+        .rp_id
+        .or(key.rp_id)
+        .filter(|r| !r.trim().is_empty())
+        .or_else(|| url.and_then(crate::site::host))
+        .unwrap_or_default();
+    Some(Passkey {
+        relying_party,
+        user_name: meta
+            .user_name
+            .or(key.user_name)
+            .unwrap_or_else(|| username.to_owned()),
+        created: meta.created_at.or(key.created_at),
+    })
+}
+
+fn map_item(item: Item, row: u64, vault: Option<&str>, orphaned: &mut usize) -> Entry {
     let category = item.category_uuid.as_deref().unwrap_or("");
     let kind = match category {
         "001" | "005" => EntryKind::Login,
@@ -248,6 +311,7 @@ fn map_item(item: Item, row: u64, vault: Option<&str>) -> Entry {
         document_attributes,
         passkey,
     } = item.details;
+    let passkey_meta = item.overview.passkey;
     e.title = item.overview.title.unwrap_or_default();
     e.folder = vault.map(str::to_owned);
     e.tags = item.overview.tags;
@@ -321,12 +385,14 @@ fn map_item(item: Item, row: u64, vault: Option<&str>) -> Entry {
             size: doc.decrypted_size.unwrap_or(0),
         });
     }
-    if let Some(p) = passkey {
-        e.passkeys.push(Passkey {
-            relying_party: p.rp_id.unwrap_or_default(),
-            user_name: p.user_name.unwrap_or_else(|| e.username.clone()),
-            created: p.created_at,
-        });
+    if let Some(p) = self::passkey(
+        passkey_meta,
+        passkey,
+        &e.username,
+        e.urls.first().map(String::as_str),
+        orphaned,
+    ) {
+        e.passkeys.push(p);
     }
     let mut history: Vec<OldPassword> = password_history
         .into_iter()
@@ -351,14 +417,15 @@ mod tests {
    "details": {"loginFields": [
        {"value": "ann@example.org", "name": "username", "fieldType": "T", "designation": "username"},
        {"value": "Winter2024!", "name": "password", "fieldType": "P", "designation": "password"}],
-     "notesPlain": "", "passkey": {"credentialId": "x", "privateKey": "KEYMATERIAL", "rpId": "example.org", "userHandle": "h"},
+     "notesPlain": "", "passkey": {"privateKey": "KEYMATERIAL"},
      "sections": [{"title": "Security", "fields": [
        {"title": "one-time password", "id": "TOTP_1", "value": {"totp": "otpauth://totp/a?secret=ABC"}},
        {"title": "recovery codes", "id": "r", "value": {"concealed": "1111-2222"}},
        {"title": "email", "id": "e", "value": {"email": {"email_address": "ann@example.org", "provider": null}}},
        {"title": "empty", "id": "z", "value": {"string": ""}}]}],
      "passwordHistory": [{"value": "Winter2023!", "time": 1690000000}]},
-   "overview": {"title": "Example", "url": "https://example.org", "urls": [{"label": "website", "url": "https://example.org"}], "tags": ["t1"]}},
+   "overview": {"title": "Example", "url": "https://example.org", "urls": [{"label": "website", "url": "https://example.org"}], "tags": ["t1"],
+     "passkey": {"credentialId": "x", "rpId": "example.org", "userHandle": "h"}}},
   {"uuid": "b", "state": "archived", "categoryUuid": "001",
    "details": {"loginFields": [{"value": "pw-archived", "designation": "password"}]},
    "overview": {"title": "Archived"}},
@@ -393,6 +460,75 @@ mod tests {
         let doc = &out.entries[3];
         assert!(doc.deleted);
         assert_eq!(doc.attachments[0].name, "codes.pdf");
+    }
+
+    /// 1Password's passkey shape: the public part in `overview.passkey`,
+    /// the private key in `details.passkey`. Without its private key a
+    /// passkey cannot sign in: not counted, and said.
+    #[test]
+    fn passkeys_need_their_private_key_and_never_keep_it() {
+        let item = |overview_pk: &str, details_pk: &str| {
+            format!(
+                r#"{{"uuid": "p", "state": "active", "categoryUuid": "001",
+                  "details": {{"loginFields": [{{"value": "ann", "designation": "username"}},
+                      {{"value": "k8#Qz2!mWp5Lx9Rt", "designation": "password"}}]{details_pk}}},
+                  "overview": {{"title": "Shop", "url": "https://www.shop.example/login"{overview_pk}}}}}"#
+            )
+        };
+        let data = format!(
+            r#"{{"accounts": [{{"vaults": [{{"items": [{}, {}, {}, {}]}}]}}]}}"#,
+            item(
+                r#", "passkey": {"credentialId": "c", "rpId": "shop.example", "userHandle": "h"}"#,
+                r#", "passkey": {"privateKey": "PRIVATE-KEY-MATERIAL"}"#
+            ),
+            // Orphaned: the public part only.
+            item(
+                r#", "passkey": {"credentialId": "c", "rpId": "shop.example", "userHandle": "h"}"#,
+                ""
+            ),
+            // A private key with no public part: the item's site.
+            item(
+                "",
+                r#", "passkey": {"privateKey": {"kty": "EC", "d": "PRIVATE-KEY-MATERIAL"}}"#
+            ),
+            item("", ""),
+        );
+        let out = import(data.as_bytes(), "e.data").unwrap();
+        let relying: Vec<Vec<&str>> = out
+            .entries
+            .iter()
+            .map(|e| {
+                e.passkeys
+                    .iter()
+                    .map(|p| p.relying_party.as_str())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            relying,
+            vec![
+                vec!["shop.example"],
+                vec![],
+                vec!["www.shop.example"],
+                vec![]
+            ]
+        );
+        assert_eq!(out.entries[0].passkeys[0].user_name, "ann");
+        assert!(
+            out.warnings
+                .iter()
+                .any(|w| w.starts_with("1 passkey(s) without their private key")),
+            "{:?}",
+            out.warnings
+        );
+        for e in &out.entries {
+            assert!(
+                e.fields
+                    .iter()
+                    .all(|f| !f.value.expose().contains("PRIVATE-KEY")),
+                "the private key is never read into a field"
+            );
+        }
     }
 
     #[test]

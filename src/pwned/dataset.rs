@@ -111,16 +111,31 @@ fn key64(k: &[u8; 20]) -> u64 {
     u64::from_be_bytes(k[..8].try_into().expect("8 bytes"))
 }
 
-/// Searches between two releases of the mapped pages (see
-/// [`SortedFile::release_pages`]): at most about four pages each, so the
-/// dataset adds at most a few MiB to the process's resident memory.
-const RELEASE_EVERY: u32 = 256;
+/// How much of the dataset may stay resident in the process between two
+/// releases of the mapped pages (see [`SortedFile::release_pages`]). A
+/// search touches about four pages, so this is a release every 4,096
+/// searches; a file no larger than this is never released (it cannot grow
+/// the process past the budget). Each release walks the whole mapping (up to
+/// tens of milliseconds on a 1 GB file), so releasing often costs more than
+/// it saves.
+const RESIDENT_BUDGET: usize = 64 << 20;
+
+/// Searches between two releases for a file of `len` bytes (0: never).
+fn release_every(len: usize) -> u32 {
+    if len <= RESIDENT_BUDGET {
+        0
+    } else {
+        (RESIDENT_BUDGET / (4 * 4096)) as u32
+    }
+}
 
 /// A single `FULLHASH:COUNT` file sorted by hash, memory-mapped.
 pub struct SortedFile {
     map: Mmap,
     /// Searches since the mapped pages were last released.
     searches: std::sync::atomic::AtomicU32,
+    /// Searches between two releases (0: never; [`release_every`]).
+    release_every: u32,
     /// End of the data, trailing line breaks excluded.
     end: usize,
     path: String,
@@ -157,6 +172,7 @@ impl SortedFile {
         }
         let terminated = map.last() == Some(&b'\n');
         let mut f = SortedFile {
+            release_every: release_every(map.len()),
             map,
             searches: std::sync::atomic::AtomicU32::new(0),
             end,
@@ -198,15 +214,19 @@ impl SortedFile {
         Ok(last.key)
     }
 
-    /// Every [`RELEASE_EVERY`] searches, drops the mapped pages from the
+    /// Every `release_every` searches, drops the mapped pages from the
     /// process (`madvise(MADV_DONTNEED)`): they stay in the page cache and
     /// come back on the next read, but the process's resident memory tracks
     /// its heap, not the dataset (a 20M-line file is about 1 GB, and 200,000
     /// lookups touch most of it). Unmapping is cheaper too.
     fn release_pages(&self) {
         use std::sync::atomic::Ordering;
+        let every = self.release_every;
+        if every == 0 {
+            return;
+        }
         let n = self.searches.fetch_add(1, Ordering::Relaxed);
-        if n % RELEASE_EVERY == RELEASE_EVERY - 1 {
+        if n % every == every - 1 {
             // SAFETY: the mapping is shared and read-only: after DONTNEED a
             // read gets the file's bytes again, the same as before (the
             // caveat of `unchecked_advise` is for private mappings, whose
@@ -659,8 +679,13 @@ mod tests {
     fn lookups_do_not_keep_the_file_resident() {
         use sha1::Digest;
         let (f, keys) = sorted_file(200_000, &[], false);
-        let sf = SortedFile::open(f.path()).unwrap();
+        let mut sf = SortedFile::open(f.path()).unwrap();
         let file_kib = sf.map.len() / 1024;
+        // A 9 MB file fits the budget and is never released...
+        assert_eq!(sf.release_every, 0);
+        assert_eq!(release_every(1 << 30), 4096);
+        // ...so release as if it were a large one.
+        sf.release_every = 256;
         for i in 0..20_000 {
             let probe: [u8; 20] = sha1::Sha1::digest(format!("probe {i}")).into();
             sf.count(&probe).unwrap();

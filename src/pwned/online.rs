@@ -2,7 +2,7 @@
 //! Pwned or a mirror implementing the same API.
 //!
 //! One reqwest client (User-Agent naming vaultlint and its version, connect
-//! and request timeouts, gzip and brotli, no redirects, no cookies) on a
+//! and request timeouts, gzip, no redirects, no cookies) on a
 //! tokio runtime of its own; one request per distinct prefix with at most
 //! `concurrency` in flight; every request asks for padding (`Add-Padding:
 //! true`) and sends nothing else about the user. Timeouts, connection errors,
@@ -79,7 +79,6 @@ impl Online {
             .connect_timeout(settings.connect_timeout)
             .timeout(settings.timeout)
             .gzip(true)
-            .brotli(true)
             .redirect(reqwest::redirect::Policy::none())
             .referer(false)
             .pool_max_idle_per_host(settings.concurrency)

@@ -63,6 +63,8 @@ MEASURE = """(() => {
     }
   }
   const fold = FOLD ? document.querySelector(FOLD) : null;
+  const part = PART ? document.querySelector(PART) : null;
+  const pr = part ? part.getBoundingClientRect() : null;
   return JSON.stringify({
     scrollWidth: Math.max(d.scrollWidth, document.body.scrollWidth),
     clientWidth: cw,
@@ -70,6 +72,7 @@ MEASURE = """(() => {
     pageHeight: d.scrollHeight,
     wide: wide,
     foldBottom: fold ? fold.getBoundingClientRect().bottom : null,
+    part: pr ? {x: pr.left + window.scrollX, y: pr.top + window.scrollY, width: pr.width, height: pr.height} : null,
   });
 })()"""
 
@@ -170,7 +173,7 @@ def errors_of(events, session):
     return out
 
 
-def check(browser, page, width, height, out_dir, fold, screens=0):
+def check(browser, page, width, height, out_dir, fold, screens=0, part=None):
     """Loads `page` at width x height; returns the failures (empty when fine)."""
     target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
     session = browser.send(
@@ -185,7 +188,7 @@ def check(browser, page, width, height, out_dir, fold, screens=0):
     )
     browser.send("Page.navigate", {"url": page.resolve().as_uri()}, session=session)
     browser.wait_event("Page.loadEventFired", session)
-    expr = MEASURE.replace("FOLD", json.dumps(fold))
+    expr = MEASURE.replace("FOLD", json.dumps(fold)).replace("PART", json.dumps(part))
     m = json.loads(
         browser.send(
             "Runtime.evaluate", {"expression": expr, "returnByValue": True}, session=session
@@ -206,6 +209,17 @@ def check(browser, page, width, height, out_dir, fold, screens=0):
         timeout=60,
     )
     (out_dir / f"{stem}-full.png").write_bytes(base64.b64decode(shot["data"]))
+    # --part SELECTOR: that element alone (NAME-WIDTH-part.png), e.g. the drill.
+    if m["part"]:
+        p = m["part"]
+        clip = {"x": p["x"], "y": p["y"], "width": min(p["width"], width), "height": min(p["height"], 16000), "scale": 1}
+        shot = browser.send(
+            "Page.captureScreenshot",
+            {"format": "png", "captureBeyondViewport": True, "clip": clip},
+            session=session,
+            timeout=60,
+        )
+        (out_dir / f"{stem}-part.png").write_bytes(base64.b64decode(shot["data"]))
     # --screens N: the page cut into its first N screens, to look at.
     for n in range(1, screens):
         if n * height >= m["pageHeight"]:
@@ -252,6 +266,7 @@ def main():
     ap.add_argument("--width", action="append", help="WxH (default 1280x800 and 390x844)")
     ap.add_argument("--fold", default=".member-summary")
     ap.add_argument("--screens", type=int, default=0, help="also save the first N screens")
+    ap.add_argument("--part", default=None, help="also save the element matching this selector")
     ap.add_argument("--chromium", default=os.environ.get("CHROMIUM", "chromium"))
     ap.add_argument(
         "--expect-fail",
@@ -271,7 +286,7 @@ def main():
     try:
         for page in args.reports:
             for w, h in sizes:
-                failures = check(browser, page, w, h, args.out, args.fold, args.screens)
+                failures = check(browser, page, w, h, args.out, args.fold, args.screens, args.part)
                 failed += bool(failures)
                 kinds = {f.split(":")[0] for f in failures}
                 bitten += {"horizontal overflow", "console error"} <= kinds

@@ -10,6 +10,7 @@
 #   scripts/html-check.sh                 # debug build (what `cargo test` built)
 #   PROFILE=release scripts/html-check.sh
 #   scripts/html-check.sh --update-docs   # also copies the family screenshots to docs/
+#                                         # (the page, and its lockout drill: docs/drill-1280.png)
 #
 # Installs Debian's `chromium` with apt-get when it is missing (as root);
 # otherwise set CHROMIUM=/path/to/chromium. It also proves that the checks
@@ -72,7 +73,7 @@ long=$(printf 'x%.0s' $(seq 1 300))
 } >"$pages/long.csv"
 report "$pages/long.html" "a-member-name-that-goes-on-and-on-without-any-break=$pages/long.csv"
 
-python3 scripts/html-check.py --out "$OUT" "$pages/family.html" "$pages/vault300.html" "$pages/long.html"
+python3 scripts/html-check.py --out "$OUT" --part "#drill" "$pages/family.html" "$pages/vault300.html" "$pages/long.html"
 
 echo "== the checks fail a broken page"
 cat >"$pages/broken.html" <<'EOF'
@@ -87,6 +88,7 @@ python3 scripts/html-check.py --expect-fail --out "$OUT/broken" "$pages/broken.h
 if [ "${1:-}" = "--update-docs" ]; then
     cp "$OUT/family-1280.png" docs/report-1280.png
     cp "$OUT/family-390.png" docs/report-390.png
-    echo "updated docs/report-1280.png and docs/report-390.png"
+    cp "$OUT/family-1280-part.png" docs/drill-1280.png
+    echo "updated docs/report-1280.png, docs/report-390.png and docs/drill-1280.png (the lockout drill)"
 fi
 echo "html-check: ok (screenshots in $OUT)"

@@ -396,6 +396,11 @@ fn merge_drills(reports: &[(Input, Audit)], plans: &[Renumber]) -> Option<Drill>
             for a in &mut m.actions {
                 a.account = a.account.take().map(|id| r.account(&id));
             }
+            for n in &mut m.graph.nodes {
+                for a in &mut n.accounts {
+                    *a = r.account(a);
+                }
+            }
             members.push(m);
         }
     }

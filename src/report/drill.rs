@@ -20,6 +20,9 @@ pub struct MemberDrill {
     pub scenarios: Vec<ScenarioResult>,
     /// The fewest actions that save the most accounts (greedy, best first).
     pub actions: Vec<DrillAction>,
+    /// The dependency graph to draw (additive; older reports lack it).
+    #[serde(default, skip_serializing_if = "DrillGraph::is_empty")]
+    pub graph: DrillGraph,
 }
 
 /// What unlocks the password manager.
@@ -33,6 +36,10 @@ pub struct VaultNode {
     /// An emergency kit or recovery code kept outside the vault (inventory
     /// `[vault] recovery`); false when nothing says so.
     pub emergency_kit: bool,
+    /// Another member with emergency access to the vault (inventory
+    /// `[vault] emergency_access`): a way in that survives this member's losses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emergency_access: Option<String>,
     /// The inventory has a `[vault]` table for this member. Without one, the
     /// lost-vault scenario is reported but raises no finding.
     pub described: bool,
@@ -79,4 +86,100 @@ pub struct DrillAction {
     pub accounts_saved: usize,
     /// That scenario (`lost phone`).
     pub scenario: String,
+}
+
+/// One member's recovery dependencies as a picture (drawn as inline SVG by
+/// the HTML report): the things a loss takes (phone, password manager,
+/// hardware key, paper), the mailboxes that reset other accounts, and the
+/// other accounts grouped by what they depend on and what each drawn
+/// scenario does to them. Bounded in size whatever the member's size
+/// (accounts beyond the drawn groups are counted in `not_drawn`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrillGraph {
+    pub nodes: Vec<GraphNode>,
+    pub edges: Vec<GraphEdge>,
+    /// The scenarios drawn (indices into the member's `scenarios`): lost
+    /// phone, lost password manager, all at once and the lost mailboxes that
+    /// lock out the most.
+    pub scenarios: Vec<usize>,
+    /// Accounts in no drawn node (beyond the cap on groups).
+    #[serde(default)]
+    pub not_drawn: usize,
+}
+
+impl DrillGraph {
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+}
+
+/// What a graph node stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GraphNodeKind {
+    /// The password manager.
+    Vault,
+    Phone,
+    HardwareKey,
+    /// Codes or an emergency kit kept offline (paper, the inventory).
+    Offline,
+    /// A mailbox outside the exports, or what the export cannot tell.
+    Outside,
+    /// Another member (trusted contact, emergency access, codes in their vault).
+    Contact,
+    /// A mailbox that resets other accounts (one account, or several
+    /// mailboxes beyond the cap).
+    Mailbox,
+    /// One account, or accounts sharing the same dependencies and fate.
+    Accounts,
+}
+
+/// One node: what it is, its words, its accounts, and the drawn scenarios
+/// (indices into the member's `scenarios`) that take it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GraphNode {
+    pub kind: GraphNodeKind,
+    pub label: String,
+    /// How many accounts it stands for (0 for the things: phone, vault...).
+    pub count: usize,
+    /// Its first accounts' ids (at most a few).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<String>,
+    /// Scenarios in which it is lost outright (the phone, the master
+    /// password, the mailbox of a lost-mailbox scenario).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lost: Vec<usize>,
+    /// Scenarios that lock it out (for a node of several accounts: every
+    /// one of them; for mailboxes beyond the cap: at least one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locked_out: Vec<usize>,
+}
+
+/// What an edge says: `from` resets `to`, holds `to`'s second factor, or
+/// holds `to`'s backup codes (or emergency kit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GraphEdgeKind {
+    Resets,
+    SecondFactor,
+    Codes,
+}
+
+impl GraphEdgeKind {
+    /// Plain words (`resets`, `second factor on`, `codes in`).
+    pub fn words(self) -> &'static str {
+        match self {
+            GraphEdgeKind::Resets => "resets",
+            GraphEdgeKind::SecondFactor => "second factor on",
+            GraphEdgeKind::Codes => "codes in",
+        }
+    }
+}
+
+/// An edge between two nodes (indices into `nodes`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GraphEdge {
+    pub from: usize,
+    pub to: usize,
+    pub kind: GraphEdgeKind,
 }

@@ -381,9 +381,16 @@ fn html_health_page_starts_with_the_summary_and_keeps_jargon_in_the_footer() {
         );
         assert!(page.contains(&format!("<h3 id=\"plan-m{}\">{member} ", n + 1)));
     }
-    // Three charts, each an SVG image with a text alternative and its numbers.
-    assert_eq!(page.matches("<svg viewBox=").count(), 3);
-    assert_eq!(page.matches("role=\"img\" aria-label=\"").count(), 3 + 3);
+    // Three charts, each an SVG image with a text alternative and its numbers
+    // (and the lockout drill's pictures, one per member and drawn scenario).
+    let pictures = page.matches("<summary>Picture: ").count();
+    assert!(pictures >= 3, "{pictures} drill pictures");
+    assert_eq!(page.matches("<figure class=\"chart\">").count(), 3);
+    assert_eq!(page.matches("<svg viewBox=").count(), 3 + pictures);
+    assert_eq!(
+        page.matches("role=\"img\" aria-label=\"").count(),
+        3 + 3 + pictures
+    );
     assert_eq!(page.matches("<summary>The numbers</summary>").count(), 3);
     assert!(page.contains("aria-label=\"Strength: alice: "));
     // Every finding is reachable from each of its accounts, and back.

@@ -11,6 +11,8 @@
 //! nodes that are lost only because their recovery depends on itself: the
 //! recovery cycles.
 
+use std::collections::{HashMap, HashSet};
+
 /// What a way in needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Req {
@@ -38,6 +40,9 @@ pub enum WayKind {
     RecoveryPhone,
     /// The password manager's emergency kit or recovery code.
     EmergencyKit,
+    /// Another person restores access (a trusted contact, the vault's
+    /// emergency access): independent of this member's losses.
+    Contact,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,8 +70,9 @@ pub struct Loss {
 }
 
 /// Reverse edges in compressed form: node `j`'s are
-/// `pairs[start[j]..start[j + 1]]`.
-struct Reverse {
+/// `pairs[start[j]..start[j + 1]]`. Built once per graph ([`Graph::prepare`])
+/// and shared by every scenario.
+pub struct Reverse {
     start: Vec<usize>,
     /// `(node, flat way index)`.
     pairs: Vec<(usize, usize)>,
@@ -86,6 +92,15 @@ pub struct Graph {
     pub ways: Vec<Vec<Way>>,
 }
 
+/// What nothing lost leaves: the base of [`Graph::outcome_local`].
+pub struct Baseline {
+    sure: Vec<bool>,
+    maybe: Vec<bool>,
+    alive: Vec<bool>,
+    /// Nodes alive but not reachable (where cycles are looked for).
+    candidates: Vec<usize>,
+}
+
 /// A node's state after a scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
@@ -103,6 +118,11 @@ impl Graph {
             Req::Unknown => !unknown_available,
             Req::Node(_) => false,
         }
+    }
+
+    /// The reverse edges, to share between scenarios.
+    pub fn prepare(&self) -> Reverse {
+        self.reverse()
     }
 
     /// The reverse edges: the `(node, way)` pairs that need node `j`, in
@@ -245,12 +265,178 @@ impl Graph {
     /// each node's state, what is reachable when unknowns are fine (for the
     /// chains), and the nodes on recovery cycles.
     pub fn outcome(&self, loss: &Loss) -> (Vec<State>, Vec<bool>, Vec<usize>) {
-        let rev = self.reverse();
-        let sure = self.reachable_with(&rev, loss, false);
-        let maybe = self.reachable_with(&rev, loss, true);
+        self.outcome_with(&self.reverse(), loss)
+    }
+
+    /// [`Graph::outcome`] with the reverse edges given.
+    pub fn outcome_with(&self, rev: &Reverse, loss: &Loss) -> (Vec<State>, Vec<bool>, Vec<usize>) {
+        let sure = self.reachable_with(rev, loss, false);
+        let maybe = self.reachable_with(rev, loss, true);
         let states = Self::combine(&sure, &maybe);
-        let cycles = self.cycles_with(&rev, loss, &maybe);
+        let cycles = self.cycles_with(rev, loss, &maybe);
         (states, maybe, cycles)
+    }
+
+    /// What nothing lost leaves (for [`Graph::outcome_local`]).
+    pub fn baseline(&self, rev: &Reverse) -> Baseline {
+        let none = Loss::default();
+        let maybe = self.reachable_with(rev, &none, true);
+        let alive = self.not_cut_off_with(rev, &none, true);
+        let candidates = (0..self.ways.len())
+            .filter(|&i| alive[i] && !maybe[i])
+            .collect();
+        Baseline {
+            sure: self.reachable_with(rev, &none, false),
+            maybe,
+            alive,
+            candidates,
+        }
+    }
+
+    /// Every node that depends on `roots`, directly or not (`roots`
+    /// included): the only nodes a loss of `roots` can change.
+    pub fn cone(&self, rev: &Reverse, roots: &[usize]) -> Vec<usize> {
+        let mut seen: HashSet<usize> = roots.iter().copied().collect();
+        let mut out: Vec<usize> = roots.to_vec();
+        let mut k = 0;
+        while k < out.len() {
+            let j = out[k];
+            k += 1;
+            for &(i, _) in rev.of(j) {
+                if seen.insert(i) {
+                    out.push(i);
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// [`Graph::outcome`] of a loss of nodes only (a lost mailbox), computed
+    /// inside the lost nodes' cone alone: outside it nothing differs from
+    /// `base`. Linear in the cone's size, not the graph's.
+    pub fn outcome_local(
+        &self,
+        rev: &Reverse,
+        loss: &Loss,
+        base: &Baseline,
+    ) -> (Vec<State>, Vec<bool>, Vec<usize>) {
+        debug_assert!(!loss.phone && !loss.master_password);
+        let cone = self.cone(rev, &loss.nodes);
+        let sure = self.reachable_in(rev, loss, false, &cone, &base.sure);
+        let maybe = self.reachable_in(rev, loss, true, &cone, &base.maybe);
+        let alive = self.alive_in(rev, loss, &cone, &base.alive);
+        let states = Self::combine(&sure, &maybe);
+        // Cycles may run outside the cone too (unchanged nodes, but peeled
+        // with the cone's).
+        let mut inside: Vec<usize> = cone
+            .iter()
+            .copied()
+            .filter(|&i| alive[i] && !maybe[i])
+            .chain(
+                base.candidates
+                    .iter()
+                    .copied()
+                    .filter(|i| cone.binary_search(i).is_err()),
+            )
+            .collect();
+        let cycles = self.peel(loss, &alive, &mut inside);
+        (states, maybe, cycles)
+    }
+
+    /// The least fixed point recomputed on `scope` (closed under
+    /// dependents), `init` elsewhere.
+    fn reachable_in(
+        &self,
+        rev: &Reverse,
+        loss: &Loss,
+        unknown_available: bool,
+        scope: &[usize],
+        init: &[bool],
+    ) -> Vec<bool> {
+        let mut reached = init.to_vec();
+        let in_scope: HashSet<usize> = scope.iter().copied().collect();
+        let mut unmet: HashMap<usize, Option<usize>> = HashMap::new();
+        let mut work = Vec::new();
+        for &i in scope {
+            reached[i] = false;
+        }
+        for &i in scope {
+            let mut open = false;
+            for (k, w) in self.ways[i].iter().enumerate() {
+                let dead = w.needs.iter().any(|&r| match r {
+                    Req::Node(j) => !in_scope.contains(&j) && !init[j],
+                    r => Self::base_lost(loss, unknown_available, r),
+                });
+                let c = (!dead).then(|| {
+                    w.needs
+                        .iter()
+                        .filter(|r| matches!(r, Req::Node(j) if in_scope.contains(j)))
+                        .count()
+                });
+                open |= c == Some(0);
+                unmet.insert(rev.way_start[i] + k, c);
+            }
+            if open && !loss.nodes.contains(&i) {
+                reached[i] = true;
+                work.push(i);
+            }
+        }
+        while let Some(j) = work.pop() {
+            for &(i, k) in rev.of(j) {
+                if let Some(Some(c)) = unmet.get_mut(&k) {
+                    *c -= 1;
+                    if *c == 0 && !reached[i] && !loss.nodes.contains(&i) {
+                        reached[i] = true;
+                        work.push(i);
+                    }
+                }
+            }
+        }
+        reached
+    }
+
+    /// The greatest fixed point recomputed on `scope`, `init` elsewhere.
+    fn alive_in(&self, rev: &Reverse, loss: &Loss, scope: &[usize], init: &[bool]) -> Vec<bool> {
+        let mut alive = init.to_vec();
+        let mut dead: HashMap<usize, bool> = HashMap::new();
+        let mut live: HashMap<usize, usize> = HashMap::new();
+        let mut work = Vec::new();
+        for &i in scope {
+            alive[i] = true;
+        }
+        for &i in scope {
+            let mut n = 0;
+            for (k, w) in self.ways[i].iter().enumerate() {
+                let d = w.needs.iter().any(|&r| match r {
+                    Req::Node(j) => loss.nodes.contains(&j) || !alive[j],
+                    r => Self::base_lost(loss, true, r),
+                });
+                n += usize::from(!d);
+                dead.insert(rev.way_start[i] + k, d);
+            }
+            live.insert(i, n);
+            if loss.nodes.contains(&i) || n == 0 {
+                alive[i] = false;
+                work.push(i);
+            }
+        }
+        while let Some(j) = work.pop() {
+            for &(i, k) in rev.of(j) {
+                if let Some(d) = dead.get_mut(&k)
+                    && !*d
+                {
+                    *d = true;
+                    let l = live.get_mut(&i).expect("a dependent is in the cone");
+                    *l -= 1;
+                    if *l == 0 && alive[i] {
+                        alive[i] = false;
+                        work.push(i);
+                    }
+                }
+            }
+        }
+        alive
     }
 
     fn combine(sure: &[bool], maybe: &[bool]) -> Vec<State> {
@@ -289,22 +475,26 @@ impl Graph {
 
     fn cycles_with(&self, rev: &Reverse, loss: &Loss, least: &[bool]) -> Vec<usize> {
         let greatest = self.not_cut_off_with(rev, loss, true);
-        let mut inside: Vec<bool> = (0..self.ways.len())
-            .map(|i| greatest[i] && !least[i])
+        let mut inside: Vec<usize> = (0..self.ways.len())
+            .filter(|&i| greatest[i] && !least[i])
             .collect();
-        if !inside.contains(&true) {
+        self.peel(loss, &greatest, &mut inside)
+    }
+
+    /// Of the nodes `candidates` (alive in `greatest` but not reachable),
+    /// those on or between cycles: edges i -> j among them (j needed by a
+    /// live way of i); peel off nodes with no edge out or no edge in until
+    /// nothing changes.
+    fn peel(&self, loss: &Loss, greatest: &[bool], candidates: &mut Vec<usize>) -> Vec<usize> {
+        if candidates.is_empty() {
             return Vec::new();
         }
-        // Edges i -> j among them (j needed by a live way of i); peel off
-        // nodes with no edge out or no edge in until nothing changes.
+        let mut inside: HashSet<usize> = candidates.iter().copied().collect();
         loop {
-            let mut out = vec![false; inside.len()];
-            let mut into = vec![false; inside.len()];
-            for (i, ways) in self.ways.iter().enumerate() {
-                if !inside[i] {
-                    continue;
-                }
-                for w in ways {
+            let mut out: HashSet<usize> = HashSet::new();
+            let mut into: HashSet<usize> = HashSet::new();
+            for &i in candidates.iter() {
+                for w in &self.ways[i] {
                     let live = w.needs.iter().all(|&r| match r {
                         Req::Node(j) => greatest[j],
                         r => !Self::base_lost(loss, true, r),
@@ -314,26 +504,64 @@ impl Graph {
                     }
                     for r in &w.needs {
                         if let Req::Node(j) = *r
-                            && inside[j]
+                            && inside.contains(&j)
                         {
-                            out[i] = true;
-                            into[j] = true;
+                            out.insert(i);
+                            into.insert(j);
                         }
                     }
                 }
             }
-            let mut changed = false;
-            for i in 0..inside.len() {
-                if inside[i] && !(out[i] && into[i]) {
-                    inside[i] = false;
-                    changed = true;
-                }
-            }
-            if !changed {
+            let before = candidates.len();
+            candidates.retain(|i| out.contains(i) && into.contains(i));
+            if candidates.len() == before {
                 break;
             }
+            inside = candidates.iter().copied().collect();
         }
-        (0..self.ways.len()).filter(|&i| inside[i]).collect()
+        candidates.sort_unstable();
+        std::mem::take(candidates)
+    }
+
+    /// How many more nodes (node 0 aside) `loss` would leave reachable if
+    /// node `n` had the way `way` too; `reached`: what is reachable now
+    /// (unknowns fine). Follows only what the new way opens.
+    pub fn gain(&self, rev: &Reverse, loss: &Loss, reached: &[bool], n: usize, way: &Way) -> usize {
+        let forced = |i: usize| loss.nodes.contains(&i);
+        let open = |w: &Way, newly: &HashSet<usize>| {
+            w.needs.iter().all(|&r| match r {
+                Req::Node(j) => (reached[j] || newly.contains(&j)) && !forced(j),
+                r => !Self::base_lost(loss, true, r),
+            })
+        };
+        let mut newly: HashSet<usize> = HashSet::new();
+        if reached[n] || forced(n) || !open(way, &newly) {
+            return 0;
+        }
+        newly.insert(n);
+        let mut work = vec![n];
+        while let Some(j) = work.pop() {
+            for &(i, k) in rev.of(j) {
+                if reached[i] || forced(i) || newly.contains(&i) {
+                    continue;
+                }
+                if open(&self.ways[i][k - rev.way_start[i]], &newly) {
+                    newly.insert(i);
+                    work.push(i);
+                }
+            }
+        }
+        newly.len() - usize::from(newly.contains(&0))
+    }
+
+    /// What `loss` leaves reachable, with the reverse edges given.
+    pub fn reachable_prepared(
+        &self,
+        rev: &Reverse,
+        loss: &Loss,
+        unknown_available: bool,
+    ) -> Vec<bool> {
+        self.reachable_with(rev, loss, unknown_available)
     }
 
     /// Why node `i` is not reachable: for each way, the first requirement
@@ -488,6 +716,44 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn the_local_outcome_of_lost_nodes_is_the_whole_one(
+            g in graphs(),
+            lost in proptest::collection::vec(0usize..8, 1..3),
+        ) {
+            let n = g.ways.len();
+            let loss = Loss {
+                nodes: lost.into_iter().map(|j| j % n).collect(),
+                ..Loss::default()
+            };
+            let rev = g.prepare();
+            let base = g.baseline(&rev);
+            prop_assert_eq!(g.outcome_local(&rev, &loss, &base), g.outcome(&loss));
+        }
+
+        #[test]
+        fn the_gain_of_a_way_is_what_adding_it_saves(
+            g in graphs(),
+            loss in graphs().prop_flat_map(|g| losses(g.ways.len())),
+            n in 0usize..8,
+            needs in proptest::collection::vec(0usize..8, 0..2),
+        ) {
+            let size = g.ways.len();
+            let loss = Loss {
+                nodes: loss.nodes.into_iter().filter(|&j| j < size).collect(),
+                ..loss
+            };
+            let n = n % size;
+            let way = Way::new(WayKind::Codes, needs.into_iter().map(|j| Req::Node(j % size)).collect());
+            let rev = g.prepare();
+            let reached = g.reachable(&loss, true);
+            let before = reached.iter().skip(1).filter(|r| **r).count();
+            let mut h = g.clone();
+            h.ways[n].push(way.clone());
+            let after = h.reachable(&loss, true).iter().skip(1).filter(|r| **r).count();
+            prop_assert_eq!(g.gain(&rev, &loss, &reached, n, &way), after - before);
+        }
+
         #[test]
         fn adding_a_way_never_locks_out_more(
             (g, loss, extra, at) in graphs().prop_flat_map(|g| {

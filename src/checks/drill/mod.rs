@@ -22,6 +22,7 @@
 //! `sms_only`. Reads the recovery check's facts (2FA, backup codes, money).
 
 pub mod graph;
+mod picture;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -128,6 +129,12 @@ struct NodeInfo {
     recovery_phone: bool,
     kit: bool,
     money: bool,
+    /// Other people who can restore access (a trusted contact; the vault's
+    /// emergency access): their losses are not this member's, so this way
+    /// survives every scenario.
+    contacts: Vec<String>,
+    /// Backup codes kept in another member's vault (`where = "member:bob"`).
+    codes_with_contact: Option<String>,
 }
 
 /// One member's graph with what each node is.
@@ -142,6 +149,9 @@ struct MemberGraph {
     /// The inventory describes this member's vault (`[vault]`): whether it
     /// has an emergency kit is known.
     vault_known: bool,
+    /// The other members a recovery path goes through (their losses are not
+    /// this member's: they survive every scenario).
+    contacts: Vec<String>,
 }
 
 /// The registrable domain of a format's manager, for its own entry.
@@ -159,12 +169,29 @@ fn manager_domain(format: &str) -> Option<&'static str> {
     })
 }
 
-fn inventory_record<'a>(ctx: &'a Context, i: usize) -> Option<&'a Record> {
-    let inv = ctx.recovery.inventory.as_ref()?;
-    inv.records.iter().find(|r| {
-        (!r.methods.is_empty() || r.recovery_email.is_some() || r.recovery_phone)
-            && r.matches(ctx.member(i), ctx.entry(i))
-    })
+/// What the inventory says about account `i`: the line on how it is
+/// recovered, and the member whose vault keeps its codes (`member:bob`).
+/// The entry's domains are computed once for all the lines.
+fn inventory_lines<'a>(ctx: &'a Context, i: usize) -> (Option<&'a Record>, Option<String>) {
+    let Some(inv) = ctx.recovery.inventory.as_ref() else {
+        return (None, None);
+    };
+    let (member, entry) = (ctx.member(i), ctx.entry(i));
+    let domains: Vec<String> = entry.urls.iter().filter_map(|u| site::of_url(u)).collect();
+    let ways = inv.records.iter().find(|r| {
+        (!r.methods.is_empty()
+            || r.recovery_email.is_some()
+            || r.recovery_phone
+            || r.trusted_contact.is_some())
+            && r.matches_domains(member, entry, &domains)
+    });
+    let codes = inv
+        .records
+        .iter()
+        .find(|r| !r.location.is_empty() && r.matches_domains(member, entry, &domains))
+        .and_then(|r| r.codes_member())
+        .map(str::to_owned);
+    (ways, codes)
 }
 
 fn factor_of(m: AuthMethod) -> Factor {
@@ -178,8 +205,13 @@ fn factor_of(m: AuthMethod) -> Factor {
 }
 
 /// Account `i`'s node facts (mailbox resolved later).
-fn account_info(ctx: &Context, i: usize, rec: &Recovery) -> NodeInfo {
-    let inv = inventory_record(ctx, i);
+fn account_info(
+    ctx: &Context,
+    i: usize,
+    rec: &Recovery,
+    inv: Option<&Record>,
+    with_member: Option<String>,
+) -> NodeInfo {
     let mut factors: Vec<Factor> = inv
         .map(|r| r.methods.iter().map(|m| factor_of(*m)).collect())
         .unwrap_or_default();
@@ -195,21 +227,33 @@ fn account_info(ctx: &Context, i: usize, rec: &Recovery) -> NodeInfo {
             None => factors.push(Factor::Unknown),
         }
     }
+    let member = ctx.member(i);
+    let myself = |c: &str| c.trim().eq_ignore_ascii_case(member.trim());
     let mut info = NodeInfo {
         label: ctx.label(i),
         account: Some(i),
         factors,
         recovery_phone: inv.is_some_and(|r| r.recovery_phone),
         money: rec.two_factor_available.as_ref().is_some_and(|a| a.money),
+        // A member cannot be their own trusted contact: not a way of its own.
+        contacts: inv
+            .and_then(|r| r.trusted_contact.clone())
+            .filter(|c| !myself(c))
+            .into_iter()
+            .collect(),
         ..NodeInfo::default()
     };
+    // Codes the inventory says are in another member's vault (`member:bob`):
+    // not lost with this member's vault; in their own vault (`member:` with
+    // their own name): in the vault.
     match rec.backup_codes.status {
         CodeStatus::Saved => {
             for e in &rec.backup_codes.evidence {
-                if e.offline || e.place == Place::Inventory {
-                    info.codes_offline = true;
-                } else {
-                    info.codes_in_vault = true;
+                match (&with_member, e.place == Place::Inventory) {
+                    (Some(c), true) if myself(c) => info.codes_in_vault = true,
+                    (Some(c), true) => info.codes_with_contact = Some(c.clone()),
+                    _ if e.offline || e.place == Place::Inventory => info.codes_offline = true,
+                    _ => info.codes_in_vault = true,
                 }
             }
         }
@@ -221,26 +265,60 @@ fn account_info(ctx: &Context, i: usize, rec: &Recovery) -> NodeInfo {
 
 /// The address that resets account `i`: the inventory's `recovery_email`,
 /// else its username when it is an address.
-fn reset_address(ctx: &Context, i: usize) -> Option<String> {
-    let raw = inventory_record(ctx, i)
+fn reset_address(ctx: &Context, i: usize, inv: Option<&Record>) -> Option<String> {
+    let raw = inv
         .and_then(|r| r.recovery_email.clone())
         .unwrap_or_else(|| ctx.entry(i).username.clone());
     normalize_address(&raw).map(|(a, _)| a)
 }
 
-/// Whether account `i` is the mailbox of `address`.
-fn is_mailbox(ctx: &Context, i: usize, address: &str) -> bool {
-    let (local, dom) = address.split_once('@').unwrap_or((address, ""));
-    let own = provider(dom);
-    let e = ctx.entry(i);
-    let on_provider = e
-        .urls
-        .iter()
-        .filter_map(|u| site::host(u))
-        .any(|h| provider(&h) == own);
-    if !on_provider {
-        return false;
+/// The member's accounts by the mail providers of their URLs, to find the
+/// mailbox of an address without a pass over every account.
+struct Mailboxes<'a> {
+    accounts: &'a [usize],
+    by_provider: HashMap<String, Vec<usize>>,
+}
+
+impl<'a> Mailboxes<'a> {
+    fn new(ctx: &Context, accounts: &'a [usize]) -> Self {
+        let mut by_provider: HashMap<String, Vec<usize>> = HashMap::new();
+        for (k, &i) in accounts.iter().enumerate() {
+            let mut mine: Vec<String> = ctx
+                .entry(i)
+                .urls
+                .iter()
+                .filter_map(|u| site::host(u))
+                .map(|h| provider(&h))
+                .collect();
+            mine.sort_unstable();
+            mine.dedup();
+            for p in mine {
+                by_provider.entry(p).or_default().push(k);
+            }
+        }
+        Mailboxes {
+            accounts,
+            by_provider,
+        }
     }
+
+    /// The position (in `accounts`) of the first account that is the
+    /// mailbox of `address`.
+    fn find(&self, ctx: &Context, address: &str) -> Option<usize> {
+        let dom = address.split_once('@').map_or("", |(_, d)| d);
+        self.by_provider
+            .get(&provider(dom))?
+            .iter()
+            .copied()
+            .find(|&k| is_mailbox_user(ctx, self.accounts[k], address))
+    }
+}
+
+/// Whether account `i` (on the provider of `address`) is its mailbox: its
+/// username is the address, or its local part.
+fn is_mailbox_user(ctx: &Context, i: usize, address: &str) -> bool {
+    let local = address.split_once('@').map_or(address, |(l, _)| l);
+    let e = ctx.entry(i);
     let user = e.username.trim().to_lowercase();
     match normalize_address(&user) {
         Some((a, _)) => a == address,
@@ -259,9 +337,11 @@ fn build(
         label: "the password manager".into(),
         ..NodeInfo::default()
     }];
-    for &i in accounts {
+    let lines: Vec<(Option<&Record>, Option<String>)> =
+        accounts.iter().map(|&i| inventory_lines(ctx, i)).collect();
+    for (k, &i) in accounts.iter().enumerate() {
         match &recovery[i] {
-            Some(rec) => nodes.push(account_info(ctx, i, rec)),
+            Some(rec) => nodes.push(account_info(ctx, i, rec, lines[k].0, lines[k].1.clone())),
             None => nodes.push(NodeInfo {
                 label: ctx.label(i),
                 account: Some(i),
@@ -272,17 +352,15 @@ fn build(
         }
     }
     // Mailboxes: each reset address to its node, when the member has it.
+    let index = Mailboxes::new(ctx, accounts);
     let mut mailbox_of: HashMap<String, Option<usize>> = HashMap::new();
     for (k, &i) in accounts.iter().enumerate() {
-        let Some(address) = reset_address(ctx, i) else {
+        let Some(address) = reset_address(ctx, i, lines[k].0) else {
             continue;
         };
-        let m = *mailbox_of.entry(address.clone()).or_insert_with(|| {
-            accounts
-                .iter()
-                .position(|&j| is_mailbox(ctx, j, &address))
-                .map(|p| p + 1)
-        });
+        let m = *mailbox_of
+            .entry(address.clone())
+            .or_insert_with(|| index.find(ctx, &address).map(|p| p + 1));
         match m {
             Some(m) if m != k + 1 => nodes[k + 1].mailbox = Some(m),
             Some(_) => {}
@@ -344,12 +422,18 @@ fn build(
             vault.factors.clear();
         }
         vault.kit = t.recovery.is_some();
+        vault.contacts = t
+            .emergency_access
+            .clone()
+            .filter(|c| !c.trim().eq_ignore_ascii_case(member.trim()))
+            .into_iter()
+            .collect();
         if let Some(address) = t
             .recovery_email
             .as_deref()
             .and_then(|a| normalize_address(a).map(|(a, _)| a))
         {
-            match accounts.iter().position(|&j| is_mailbox(ctx, j, &address)) {
+            match index.find(ctx, &address) {
                 Some(p) => {
                     vault.mailbox = Some(p + 1);
                     vault.mailbox_outside = None;
@@ -375,6 +459,13 @@ fn build(
         // The vault's own account opens with the vault.
         graph.ways[v] = vec![Way::new(WayKind::Login, vec![Req::Node(0)])];
     }
+    let mut contacts: Vec<String> = nodes
+        .iter()
+        .flat_map(|n| n.contacts.iter().chain(&n.codes_with_contact))
+        .cloned()
+        .collect();
+    contacts.sort_unstable();
+    contacts.dedup();
     let mut hubs: Vec<usize> = nodes.iter().filter_map(|n| n.mailbox).collect();
     hubs.sort_unstable();
     hubs.dedup();
@@ -385,6 +476,7 @@ fn build(
         vault_entry,
         hubs,
         vault_known,
+        contacts,
     }
 }
 
@@ -419,6 +511,10 @@ fn ways_of(n: usize, info: &NodeInfo) -> Vec<Way> {
     if two_factor && info.codes_offline {
         ways.push(Way::new(WayKind::Codes, vec![password]));
     }
+    if two_factor && info.codes_with_contact.is_some() {
+        // In another member's vault: their losses are not this member's.
+        ways.push(Way::new(WayKind::Codes, vec![password]));
+    }
     if two_factor && info.codes_in_vault {
         ways.push(Way::new(WayKind::Codes, vec![password, Req::Node(0)]));
     }
@@ -444,6 +540,11 @@ fn ways_of(n: usize, info: &NodeInfo) -> Vec<Way> {
     }
     if info.kit {
         ways.push(Way::new(WayKind::EmergencyKit, vec![]));
+    }
+    if !info.contacts.is_empty() {
+        // A trusted contact (or the vault's emergency access) restores access
+        // whatever this member lost.
+        ways.push(Way::new(WayKind::Contact, vec![]));
     }
     ways
 }
@@ -568,7 +669,7 @@ fn explain(
             (WayKind::RecoveryPhone, Req::Phone) => {
                 format!("{who}: the recovery phone is the lost phone")
             }
-            (WayKind::EmergencyKit, _) => continue,
+            (WayKind::EmergencyKit | WayKind::Contact, _) => continue,
             (_, Req::Unknown) => format!("{who}: the export cannot tell"),
             (_, req) => format!("{who}: needs {req:?}"),
         };
@@ -580,6 +681,7 @@ fn explain(
         && !info.codes_offline
         && !info.codes_in_vault
         && !info.codes_unknown
+        && info.codes_with_contact.is_none()
     {
         steps.push(format!("{who}: no backup codes saved"));
     }
@@ -593,12 +695,6 @@ fn explain(
             explain(g, m, loss, reached, steps, seen);
         }
     }
-}
-
-/// Locked-out account nodes (node 0 excluded) after `loss`.
-fn locked(graph: &Graph, loss: &Loss) -> usize {
-    let reached = graph.reachable(loss, true);
-    reached.iter().skip(1).filter(|r| !**r).count()
 }
 
 /// Candidate actions on node `n`: (words, the way it adds).
@@ -619,7 +715,7 @@ fn candidates(g: &MemberGraph, n: usize) -> Vec<(String, Way)> {
         }
         return out;
     }
-    if !info.factors.is_empty() && !info.codes_offline {
+    if !info.factors.is_empty() && !info.codes_offline && info.codes_with_contact.is_none() {
         out.push((
             format!("save {name}'s backup codes offline"),
             Way::new(WayKind::Codes, vec![Req::Node(0)]),
@@ -636,7 +732,7 @@ fn candidates(g: &MemberGraph, n: usize) -> Vec<(String, Way)> {
 
 /// Greedy: the action that saves the most accounts over `scens`, then the
 /// next one given the first, up to [`MAX_ACTIONS`].
-fn actions(g: &MemberGraph, all: &[Scenario]) -> Vec<DrillAction> {
+fn actions(g: &MemberGraph, all: &[Scenario], rev: &graph::Reverse) -> Vec<DrillAction> {
     let mailboxes = all
         .iter()
         .filter(|s| s.kind == ScenarioKind::LostMailbox)
@@ -662,7 +758,15 @@ fn actions(g: &MemberGraph, all: &[Scenario]) -> Vec<DrillAction> {
             dependents[j] += 1;
         }
     }
-    let base: Vec<usize> = scens.iter().map(|s| locked(&g.graph, &s.loss)).collect();
+    let reach = |graph: &Graph, rev: &graph::Reverse| -> Vec<Vec<bool>> {
+        scens
+            .iter()
+            .map(|s| graph.reachable_prepared(rev, &s.loss, true))
+            .collect()
+    };
+    let mut reached = reach(&g.graph, rev);
+    let count = |r: &Vec<bool>| r.iter().skip(1).filter(|x| !**x).count();
+    let base: Vec<usize> = reached.iter().map(count).collect();
     if base.iter().all(|b| *b == 0) {
         return Vec::new();
     }
@@ -678,14 +782,20 @@ fn actions(g: &MemberGraph, all: &[Scenario]) -> Vec<DrillAction> {
         }
     }
     let mut graph = g.graph.clone();
+    let mut graph_rev: Option<graph::Reverse> = None;
     let mut current = base;
     let mut out = Vec::new();
     while out.len() < MAX_ACTIONS {
         let mut best: Option<(usize, usize, Vec<usize>)> = None;
+        let rev = graph_rev.as_ref().unwrap_or(rev);
         for (c, (n, _, way)) in cands.iter().enumerate() {
-            graph.ways[*n].push(way.clone());
-            let after: Vec<usize> = scens.iter().map(|s| locked(&graph, &s.loss)).collect();
-            graph.ways[*n].pop();
+            // What the way would open, followed from its node alone.
+            let after: Vec<usize> = scens
+                .iter()
+                .zip(&reached)
+                .zip(&current)
+                .map(|((s, r), cur)| cur - graph.gain(rev, &s.loss, r, *n, way))
+                .collect();
             let saved: usize = current
                 .iter()
                 .zip(&after)
@@ -701,6 +811,9 @@ fn actions(g: &MemberGraph, all: &[Scenario]) -> Vec<DrillAction> {
         };
         let (n, words, way) = cands.remove(c);
         graph.ways[n].push(way);
+        let new_rev = graph.prepare();
+        reached = reach(&graph, &new_rev);
+        graph_rev = Some(new_rev);
         // The scenario where it saves the most (the first, on a tie).
         let (most, at) = current
             .iter()
@@ -727,11 +840,32 @@ fn drill_member(
     findings: &mut Vec<Draft>,
 ) -> MemberDrill {
     let scens = scenarios(g, wanted);
+    // The reverse edges once; a lost mailbox recomputed inside its cone only.
+    let rev = g.graph.prepare();
+    let base = scens
+        .iter()
+        .any(|s| !s.loss.phone && !s.loss.master_password)
+        .then(|| g.graph.baseline(&rev));
     let mut results = Vec::new();
     let mut cycle: BTreeSet<usize> = BTreeSet::new();
     let mut cycle_in = Vec::new();
+    // Per scenario, the locked-out nodes (sorted).
+    let mut locked_nodes: Vec<Vec<usize>> = Vec::with_capacity(scens.len());
     for s in &scens {
-        let (states, reached, cyc) = g.graph.outcome(&s.loss);
+        let (states, reached, cyc) = match &base {
+            Some(b) if !s.loss.phone && !s.loss.master_password => {
+                g.graph.outcome_local(&rev, &s.loss, b)
+            }
+            _ => g.graph.outcome_with(&rev, &s.loss),
+        };
+        locked_nodes.push(
+            states
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| **s == State::LockedOut)
+                .map(|(n, _)| n)
+                .collect(),
+        );
         let mut locked_out = Vec::new();
         let mut reachable = 0;
         let mut cannot_tell = 0;
@@ -826,7 +960,11 @@ fn drill_member(
     // Codes kept with the seed, and SMS as the only second factor.
     for info in g.nodes.iter().skip(1) {
         let Some(i) = info.account else { continue };
-        if info.factors.contains(&Factor::VaultSeed) && info.codes_in_vault && !info.codes_offline {
+        if info.factors.contains(&Factor::VaultSeed)
+            && info.codes_in_vault
+            && !info.codes_offline
+            && info.codes_with_contact.is_none()
+        {
             findings.push(Draft::new(
                 FindingKind::CodesWithSeed,
                 Severity::Medium,
@@ -863,9 +1001,11 @@ fn drill_member(
                 join_and(&vault.factors.iter().map(|f| f.words()).collect::<Vec<_>>())
             },
             emergency_kit: vault.kit,
+            emergency_access: vault.contacts.first().cloned(),
             described: g.vault_known,
         },
-        actions: actions(g, &scens),
+        actions: actions(g, &scens, &rev),
+        graph: picture::build(g, &scens, &locked_nodes),
         scenarios: results,
     }
 }
@@ -941,6 +1081,7 @@ mod tests {
             vault_entry: None,
             hubs: vec![1],
             vault_known: true,
+            contacts: Vec::new(),
         }
     }
 
@@ -1013,6 +1154,7 @@ mod tests {
             vault_entry: None,
             hubs: vec![1],
             vault_known: true,
+            contacts: Vec::new(),
         };
         let mut findings = Vec::new();
         let d = drill_member(&g, &[], &mut findings);
@@ -1025,6 +1167,69 @@ mod tests {
         assert_eq!(phone.locked_out.len(), 1);
         // The kit is the best action.
         assert!(d.actions[0].action.contains("emergency kit"));
+    }
+
+    #[test]
+    fn paths_through_another_member_survive_this_members_losses() {
+        // Gmail without codes: lost phone locks out Gmail, Twitter and Shop.
+        let mut g = family();
+        g.nodes[1].codes_in_vault = false;
+        // The vault without a kit: losing it loses everything.
+        g.graph.ways = g
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(n, i)| ways_of(n, i))
+            .collect();
+        let all = [ScenarioKind::LostVault, ScenarioKind::All];
+        let before = drill_member(&g, &all, &mut Vec::new());
+        assert_eq!(before.scenarios[0].locked_out.len(), 4);
+        assert_eq!(before.scenarios[1].locked_out.len(), 4);
+        // bob has emergency access to the vault, Gmail's codes are in bob's
+        // vault: all at once (phone, vault, Gmail's mailbox role) still
+        // leaves the vault and what its passwords open.
+        g.nodes[0].contacts = vec!["bob".into()];
+        g.nodes[1].codes_with_contact = Some("bob".into());
+        g.contacts = vec!["bob".into()];
+        g.graph.ways = g
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(n, i)| ways_of(n, i))
+            .collect();
+        let mut findings = Vec::new();
+        let after = drill_member(&g, &all, &mut findings);
+        assert!(
+            after.scenarios[0].locked_out.is_empty(),
+            "{:?}",
+            after.scenarios[0]
+        );
+        assert!(after.scenarios[0].vault_reachable);
+        // All at once: Gmail is lost outright as a mailbox; Twitter and Shop
+        // (2FA on the lost phone, reset through Gmail) go with it; the Bank's
+        // offline codes and the vault's emergency access save the rest.
+        let names: Vec<&str> = after.scenarios[1]
+            .locked_out
+            .iter()
+            .map(|l| l.label.as_str())
+            .collect();
+        assert_eq!(names, ["Gmail", "Twitter", "Shop"]);
+        assert!(after.scenarios[1].vault_reachable);
+        // Codes in another member's vault are not "codes with the seed", and
+        // no action asks to save them again.
+        assert!(
+            findings
+                .iter()
+                .all(|f| f.kind != FindingKind::CodesWithSeed)
+        );
+        assert!(
+            after
+                .actions
+                .iter()
+                .all(|a| a.action != "save Gmail's backup codes offline")
+        );
+        // The picture draws bob.
+        assert!(after.graph.nodes.iter().any(|n| n.label == "contact: bob"));
     }
 
     #[test]

@@ -29,15 +29,18 @@
 //! methods = ["sms"]                  # app, sms, hardware_key, passkey, email
 //! recovery_email = "alice@gmail.com" # when not the username
 //! recovery_phone = true
+//! trusted_contact = "bob"            # someone who can restore access (a recovery contact)
 //!
 //! [vault]                            # the password manager itself ([vault.bob]: bob's)
 //! member = "alice"                   # optional: whose vault (default: everyone's)
 //! recovery = "emergency kit printed"
 //! two_factor = "app"                 # or none
 //! recovery_email = "alice@gmail.com" # where its account recovery goes
+//! emergency_access = "bob"           # another member with emergency access to the vault
 //! ```
 //!
-//! (CSV: columns `methods` separated by `;`, `recovery_email`, `recovery_phone`.)
+//! (CSV: columns `methods` separated by `;`, `recovery_email`, `recovery_phone`,
+//! `trusted_contact`.) `where = "member:bob"`: the codes are kept in bob's vault.
 //!
 //! `site` is required, and `where` unless the line gives `methods`,
 //! `recovery_email` or `recovery_phone`. Lines starting with `#` are comments.
@@ -71,7 +74,24 @@ pub struct Record {
     pub recovery_email: Option<String>,
     /// A recovery phone number is set (its number is never needed).
     pub recovery_phone: bool,
+    /// `trusted_contact = "bob"`: another person who can restore access
+    /// (a recovery contact, trusted contacts), for the lockout drill.
+    pub trusted_contact: Option<String>,
 }
+
+impl Record {
+    /// `where = "member:bob"`: the codes are kept in another member's vault.
+    pub fn codes_member(&self) -> Option<&str> {
+        let l = self.location.trim();
+        let (head, rest) = l.split_at_checked(MEMBER_PREFIX.len())?;
+        head.eq_ignore_ascii_case(MEMBER_PREFIX)
+            .then(|| rest.trim())
+            .filter(|r| !r.is_empty())
+    }
+}
+
+/// The prefix of a `where` naming another member's vault (`member:bob`).
+pub const MEMBER_PREFIX: &str = "member:";
 
 /// A second factor named in the inventory's `methods`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -113,6 +133,9 @@ pub struct VaultInfo {
     pub recovery_email: Option<String>,
     /// `member`: whose vault (none: every member's).
     pub member: Option<String>,
+    /// `emergency_access = "bob"`: another member who can get into the vault
+    /// (the manager's emergency access), independent of this member's losses.
+    pub emergency_access: Option<String>,
 }
 
 /// A parsed inventory file.
@@ -133,7 +156,13 @@ struct TomlFile {
     vault: Option<toml::Table>,
 }
 
-const VAULT_KEYS: &[&str] = &["member", "recovery", "two_factor", "recovery_email"];
+const VAULT_KEYS: &[&str] = &[
+    "member",
+    "recovery",
+    "two_factor",
+    "recovery_email",
+    "emergency_access",
+];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -147,6 +176,7 @@ struct TomlRecord {
     methods: Option<Vec<String>>,
     recovery_email: Option<String>,
     recovery_phone: Option<toml::Value>,
+    trusted_contact: Option<String>,
 }
 
 const COLUMNS: &[&str] = &[
@@ -158,6 +188,7 @@ const COLUMNS: &[&str] = &[
     "methods",
     "recovery_email",
     "recovery_phone",
+    "trusted_contact",
 ];
 
 /// How an account is recovered, besides its codes (the drill's extension).
@@ -166,6 +197,7 @@ struct Ways {
     methods: Vec<String>,
     recovery_email: Option<String>,
     recovery_phone: Option<String>,
+    trusted_contact: Option<String>,
 }
 
 fn truncate_key(k: &str) -> String {
@@ -255,7 +287,11 @@ impl Inventory {
             None => false,
             Some(v) => !matches!(v.to_ascii_lowercase().as_str(), "false" | "no" | "none"),
         };
-        let says_ways = !methods.is_empty() || recovery_email.is_some() || recovery_phone;
+        let trusted_contact = ways.trusted_contact.as_deref().and_then(non_empty);
+        let says_ways = !methods.is_empty()
+            || recovery_email.is_some()
+            || recovery_phone
+            || trusted_contact.is_some();
         let location = match location.as_deref().and_then(non_empty) {
             Some(l) => l,
             None if says_ways => String::new(),
@@ -267,6 +303,17 @@ impl Inventory {
                 ));
             }
         };
+        if location
+            .get(..MEMBER_PREFIX.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(MEMBER_PREFIX))
+            && location[MEMBER_PREFIX.len()..].trim().is_empty()
+        {
+            return Err(Self::error(
+                path,
+                line,
+                "'where = \"member:\"' needs the member's name (member:bob)",
+            ));
+        }
         let date = match date.as_deref().and_then(non_empty) {
             Some(d) => Some(parse_date(&d).ok_or_else(|| {
                 Self::error(path, line, "'date' must be YYYY-MM-DD (or YYYY-MM)")
@@ -283,6 +330,7 @@ impl Inventory {
             methods,
             recovery_email,
             recovery_phone,
+            trusted_contact,
         })
     }
 
@@ -336,6 +384,7 @@ impl Inventory {
                         methods: raw.methods.unwrap_or_default(),
                         recovery_email: raw.recovery_email,
                         recovery_phone,
+                        trusted_contact: raw.trusted_contact,
                     },
                 )
             })
@@ -420,6 +469,7 @@ impl Inventory {
                 two_factor,
                 recovery_email: field(t, "recovery_email")?,
                 member: member.or(field(t, "member")?),
+                emergency_access: field(t, "emergency_access")?,
             })
         };
         let mut out = Vec::new();
@@ -562,6 +612,7 @@ impl Inventory {
                         .unwrap_or_default(),
                     recovery_email: get("recovery_email"),
                     recovery_phone: get("recovery_phone"),
+                    trusted_contact: get("trusted_contact"),
                 },
             )?);
         }
@@ -583,6 +634,13 @@ impl Record {
     /// given), same username (if given), and `site` is the entry's title, a
     /// domain or URL on the entry's registrable domain, or its brand name.
     pub fn matches(&self, member: &str, entry: &Entry) -> bool {
+        let domains: Vec<String> = entry.urls.iter().filter_map(|u| site::of_url(u)).collect();
+        self.matches_domains(member, entry, &domains)
+    }
+
+    /// [`Record::matches`] with the entry's registrable domains given
+    /// (computed once per entry when many records are tried).
+    pub fn matches_domains(&self, member: &str, entry: &Entry, domains: &[String]) -> bool {
         if self
             .member
             .as_deref()
@@ -601,7 +659,6 @@ impl Record {
         if site == entry.title.trim().to_lowercase() {
             return true;
         }
-        let domains: Vec<String> = entry.urls.iter().filter_map(|u| site::of_url(u)).collect();
         if site.contains('.') && !site.contains(char::is_whitespace) {
             return site::of_url(&site).is_some_and(|d| domains.contains(&d));
         }
@@ -723,6 +780,45 @@ date = "2024-11"
     }
 
     #[test]
+    fn paths_through_another_member_parse_in_toml_and_csv() {
+        let inv = Inventory::parse_toml(
+            "[[codes]]\nsite = \"facebook.com\"\ntrusted_contact = \"bob\"\n\n[[codes]]\nsite = \"slack.com\"\nwhere = \"Member: bob \"\n\n[vault.carol]\nemergency_access = \"alice\"\n",
+            "inv.toml",
+        )
+        .unwrap();
+        assert_eq!(inv.records[0].trusted_contact.as_deref(), Some("bob"));
+        assert!(
+            inv.records[0].location.is_empty(),
+            "a contact alone needs no 'where'"
+        );
+        assert_eq!(inv.records[0].codes_member(), None);
+        assert_eq!(inv.records[1].codes_member(), Some("bob"));
+        assert_eq!(inv.vaults[0].emergency_access.as_deref(), Some("alice"));
+        let csv = "site,where,trusted_contact\nfacebook.com,,bob\nslack.com,member:carol,\n";
+        let inv = Inventory::parse_csv(csv, "inv.csv").unwrap();
+        assert_eq!(inv.records[0].trusted_contact.as_deref(), Some("bob"));
+        assert_eq!(inv.records[1].codes_member(), Some("carol"));
+        // Errors name the line: a member without a name, a misspelt key.
+        let (_, line, msg) = error_line(Inventory::parse_toml(
+            "[[codes]]\nsite = \"a.com\"\nwhere = \"safe\"\n\n[[codes]]\nsite = \"b.com\"\nwhere = \"member:\"\n",
+            "inv.toml",
+        ));
+        assert_eq!(line, 5, "{msg}");
+        assert!(msg.contains("member:bob"), "{msg}");
+        let (_, line, msg) = error_line(Inventory::parse_toml(
+            "[[codes]]\nsite = \"a.com\"\ntrusted_contacts = \"bob\"\n",
+            "inv.toml",
+        ));
+        assert_eq!(line, 3, "{msg}");
+        let (_, line, msg) = error_line(Inventory::parse_toml(
+            "[[codes]]\nsite = \"a.com\"\nwhere = \"safe\"\n[vault.bob]\nemergency = \"carol\"\n",
+            "inv.toml",
+        ));
+        assert_eq!(line, 5, "{msg}");
+        assert!(msg.contains("emergency"), "{msg}");
+    }
+
+    #[test]
     fn the_drill_extension_errors_name_the_line() {
         let (_, line, msg) = error_line(Inventory::parse_toml(
             "[[codes]]\nsite = \"a.com\"\nwhere = \"safe\"\n\n[[codes]]\nsite = \"b.com\"\nmethods = [\"carrier pigeon\"]\n",
@@ -813,6 +909,7 @@ date = "2024-11"
             methods: Vec::new(),
             recovery_email: None,
             recovery_phone: false,
+            trusted_contact: None,
         };
         assert!(r.matches("x", &entry("Pay", "https://www.paypal.com", "u")));
         let r = Record {

@@ -8,6 +8,7 @@
 //! technical footer (verdict and exit code, exports, credits). Every value
 //! is HTML-escaped.
 
+mod graph;
 mod health;
 mod plan;
 mod svg;
@@ -541,7 +542,7 @@ fn charts(audit: &Audit, members: &[MemberHealth], out: &mut dyn Write) -> io::R
 
 /// The lockout drill per member: each scenario's counts, the accounts it
 /// locks out with the chain that explains it (folded), and the actions that
-/// save the most. (The dependency graph as a picture is not drawn yet.)
+/// save the most, and the dependency graph drawn per scenario (`graph.rs`).
 fn drill(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     let Some(drill) = &audit.drill else {
         return Ok(());
@@ -567,6 +568,7 @@ fn drill(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
             )?;
         }
         writeln!(out, "</table></div>")?;
+        writeln!(out, "{}", graph::member(m))?;
         for s in m.scenarios.iter().filter(|s| !s.locked_out.is_empty()) {
             writeln!(
                 out,

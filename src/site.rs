@@ -1,15 +1,28 @@
 //! Hosts and registrable domains of the URLs found in exports.
 
+use std::borrow::Cow;
+
 /// The host of a URL-ish string: `https://www.Example.com:8443/x` gives
 /// `www.example.com`; bare hosts (`example.com/login`) work too. Android app
 /// facets (`android://hash@com.example.app/`) give `None`.
 pub fn host(raw: &str) -> Option<String> {
+    host_ref(raw).map(Cow::into_owned)
+}
+
+/// [`host`], borrowed from `raw` when the host is written there as it is
+/// returned (lowercase, the common case), so that matching every URL of a
+/// large vault allocates only for the hosts that need it.
+pub fn host_ref(raw: &str) -> Option<Cow<'_, str>> {
     let raw = raw.trim();
     if raw.is_empty() || raw.starts_with("android://") || raw.starts_with("androidapp://") {
         return None;
     }
     if let Some(h) = plain_host(raw) {
-        return Some(h);
+        return Some(if h.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(h.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(h)
+        });
     }
     let with_scheme = if raw.contains("://") {
         raw.to_owned()
@@ -21,7 +34,7 @@ pub fn host(raw: &str) -> Option<String> {
         .host_str()?
         .trim_end_matches('.')
         .to_ascii_lowercase();
-    (!host.is_empty()).then_some(host)
+    (!host.is_empty()).then_some(Cow::Owned(host))
 }
 
 /// The host of the common case, `http(s)://name.example[:port][/...]` with a
@@ -31,13 +44,15 @@ pub fn host(raw: &str) -> Option<String> {
 /// url crate, which also decides every host this accepts the same way
 /// (`plain_host_agrees_with_the_url_crate`). IP addresses, punycode,
 /// user info, backslashes and odd ports always take the full parse.
-fn plain_host(raw: &str) -> Option<String> {
-    let scheme_end = raw.find("://")?;
-    let scheme = &raw[..scheme_end];
-    if !(scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http")) {
+fn plain_host(raw: &str) -> Option<&str> {
+    let head = raw.as_bytes().get(..8).unwrap_or(raw.as_bytes());
+    let rest = if head.len() >= 8 && head.eq_ignore_ascii_case(b"https://") {
+        &raw[8..]
+    } else if head.len() >= 7 && head[..7].eq_ignore_ascii_case(b"http://") {
+        &raw[7..]
+    } else {
         return None;
-    }
-    let rest = &raw[scheme_end + 3..];
+    };
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let authority = &rest[..end];
     let (name, port) = match authority.split_once(':') {
@@ -50,56 +65,46 @@ fn plain_host(raw: &str) -> Option<String> {
         }
     }
     let name = name.strip_suffix('.').unwrap_or(name);
-    let simple = !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
-        && !name.starts_with('.')
-        && !name.contains("..")
-        && !name
-            .as_bytes()
-            .windows(4)
-            .any(|w| w.eq_ignore_ascii_case(b"xn--"))
-        && !rest[end..].contains('\\')
-        && name
-            .rsplit('.')
-            .next()
-            .is_some_and(|tld| tld.starts_with(|c: char| c.is_ascii_alphabetic()));
-    simple.then(|| name.to_ascii_lowercase())
+    // One pass: letters, digits, hyphens and dots, no empty label, no
+    // punycode (`xn--` anywhere), a last label that starts with a letter.
+    let b = name.as_bytes();
+    let mut after_dot = true;
+    let mut label = 0;
+    for (k, &c) in b.iter().enumerate() {
+        if c == b'.' {
+            if after_dot {
+                return None;
+            }
+            after_dot = true;
+            label = k + 1;
+        } else if c.is_ascii_alphanumeric() || c == b'-' {
+            if (c | 0x20) == b'x' && b.len() - k >= 4 && b[k..k + 4].eq_ignore_ascii_case(b"xn--") {
+                return None;
+            }
+            after_dot = false;
+        } else {
+            return None;
+        }
+    }
+    let simple = !b.is_empty()
+        && b.get(label).is_some_and(|c| c.is_ascii_alphabetic())
+        && !rest[end..].contains('\\');
+    simple.then_some(name)
 }
 
 /// The registrable domain (eTLD+1) of a host, using the public suffix list:
 /// `accounts.google.co.uk` gives `google.co.uk`. IP addresses and single-label
 /// hosts are returned as they are.
 pub fn registrable(host: &str) -> String {
-    use std::cell::RefCell;
-    use std::collections::HashMap;
-    // Audits look up the same few thousand hosts again and again (every
-    // check that matches sites, per account): remembered per thread, at
-    // most `CACHED` hosts (the cache starts over when full).
-    const CACHED: usize = 1 << 16;
-    thread_local! {
-        static KNOWN: RefCell<HashMap<Box<str>, Box<str>>> = RefCell::new(HashMap::new());
-    }
-    if let Some(hit) = KNOWN.with(|k| k.borrow().get(host).map(|r| r.to_string())) {
-        return hit;
-    }
-    let reg = registrable_uncached(host);
-    KNOWN.with(|k| {
-        let mut k = k.borrow_mut();
-        if k.len() >= CACHED {
-            k.clear();
-        }
-        k.insert(host.into(), reg.as_str().into());
-    });
-    reg
+    registrable_ref(host).to_owned()
 }
 
-fn registrable_uncached(host: &str) -> String {
-    if host.parse::<std::net::IpAddr>().is_ok() || !host.contains('.') {
-        return host.to_owned();
+/// [`registrable`] as the suffix of `host` it is.
+pub fn registrable_ref(host: &str) -> &str {
+    if !host.contains('.') || host.parse::<std::net::IpAddr>().is_ok() {
+        return host;
     }
-    psl::domain_str(host).unwrap_or(host).to_owned()
+    psl::domain_str(host).unwrap_or(host)
 }
 
 /// The registrable domain of a URL, if it has a host.
@@ -159,26 +164,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cached_registrable_domains_equal_the_computed_ones() {
-        let hosts = [
-            "www.amazon.co.uk",
-            "login.live.com",
-            "192.168.1.1",
-            "::1",
-            "localhost",
-            "a.b.example.com",
-            "github.io",
-            "x.github.io",
-        ];
-        for _ in 0..3 {
-            for h in hosts {
-                assert_eq!(registrable(h), registrable_uncached(h), "{h}");
-            }
-        }
-        assert_eq!(registrable("www.amazon.co.uk"), "amazon.co.uk");
-    }
-
-    #[test]
     fn hosts() {
         assert_eq!(
             host("https://www.Example.com:8443/x").as_deref(),
@@ -227,11 +212,24 @@ mod tests {
             "https:///nohost",
             "https://",
             "https://%65xample.com/",
+            "HTTP://Example.COM",
+            "http://a",
+            "https://a.xN--b.com/",
+            "https://axn--b.com/",
+            "https://x.com/",
+            "https://example.com./",
+            "https://example.com../",
+            "https://example.c0m/",
+            "https://example.1com/",
+            "ftp://example.com/",
+            "httpss://example.com/",
+            "https://例え.jp/",
         ];
         for raw in cases {
             if let Some(fast) = plain_host(raw) {
-                assert_eq!(Some(fast), full(raw), "{raw}");
+                assert_eq!(Some(fast.to_ascii_lowercase()), full(raw), "{raw}");
             }
+            assert_eq!(host_ref(raw).map(Cow::into_owned), full(raw), "{raw}");
             assert_eq!(host(raw), full(raw), "{raw}");
         }
         // the common cases take the fast path

@@ -13,6 +13,8 @@ pub mod similar;
 pub mod site_breach;
 pub mod weak;
 
+use std::borrow::Cow;
+
 pub use crate::finding::{CheckId, FindingKind};
 use crate::model::{Entry, Vault};
 use crate::progress::Progress;
@@ -39,51 +41,103 @@ pub struct Context<'a> {
     pub passkeys: &'a passkeys::PasskeySettings,
     pub progress: &'a dyn Progress,
     /// The accounts' sites, built on first use ([`Context::sites`]).
-    pub site_index: std::sync::OnceLock<SiteIndex>,
+    pub site_index: std::sync::OnceLock<SiteIndex<'a>>,
 }
 
-/// The host and registrable domain of every account's URLs, computed once
+/// The hosts and registrable domains of every account's URLs, computed once
 /// per audit for the checks that match sites against public datasets
-/// (`site_breach`, `passkey_available`); each distinct host is looked up in
-/// the public suffix list once.
+/// (`site_breach`, `passkey_available`). Hosts and registrable domains are
+/// interned: each distinct one is stored once (borrowed from the vault when
+/// written there in lowercase) and looked up in the public suffix list once,
+/// and each account holds the ids of its hosts, so that a check can decide
+/// once per distinct domain (most of a large vault is on sites no table
+/// lists) and skip the rest.
 #[derive(Debug, Default)]
-pub struct SiteIndex {
-    /// Per account: `(host, registrable domain)` of each URL that has a
-    /// host, each host once, in URL order.
-    pub sites: Vec<Vec<(std::sync::Arc<str>, std::sync::Arc<str>)>>,
+pub struct SiteIndex<'a> {
+    /// Distinct hosts and the id of each one's registrable domain.
+    hosts: Vec<(Cow<'a, str>, u32)>,
+    /// Distinct registrable domains (ids index it).
+    domains: Vec<Cow<'a, str>>,
+    /// Account `i`'s host ids are `host_ids[starts[i]..starts[i + 1]]`:
+    /// each host once, in URL order.
+    starts: Vec<u32>,
+    host_ids: Vec<u32>,
 }
 
-impl SiteIndex {
-    fn build(ctx: &Context) -> SiteIndex {
-        use std::sync::Arc;
-        let mut known: std::collections::HashMap<String, (Arc<str>, Arc<str>)> =
-            std::collections::HashMap::new();
-        let sites = (0..ctx.accounts.len())
-            .map(|i| {
-                let mut out: Vec<(Arc<str>, Arc<str>)> = Vec::new();
-                for host in ctx
-                    .entry(i)
-                    .urls
-                    .iter()
-                    .filter_map(|u| crate::site::host(u))
-                {
-                    let pair = match known.get(&host) {
-                        Some(pair) => pair.clone(),
-                        None => {
-                            let reg: Arc<str> = crate::site::registrable(&host).into();
-                            let pair = (Arc::<str>::from(host.as_str()), reg);
-                            known.insert(host, pair.clone());
-                            pair
+/// One host of an account: the host, its registrable domain and that
+/// domain's id in the [`SiteIndex`].
+#[derive(Debug, Clone, Copy)]
+pub struct SiteRef<'s> {
+    pub host: &'s str,
+    pub domain: &'s str,
+    pub domain_id: u32,
+}
+
+impl<'a> SiteIndex<'a> {
+    fn build(ctx: &Context<'a>) -> SiteIndex<'a> {
+        use rustc_hash::FxHashMap;
+        let n = ctx.accounts.len();
+        // sized for one URL per account, each on its own host (the common
+        // case of a large vault), so that nothing grows while it is built
+        let mut index = SiteIndex {
+            starts: Vec::with_capacity(n + 1),
+            host_ids: Vec::with_capacity(n),
+            hosts: Vec::with_capacity(n),
+            domains: Vec::new(),
+        };
+        let mut host_ids: FxHashMap<Cow<'a, str>, u32> =
+            FxHashMap::with_capacity_and_hasher(n, Default::default());
+        let mut domain_ids: FxHashMap<Cow<'a, str>, u32> = FxHashMap::default();
+        index.starts.push(0);
+        for i in 0..ctx.accounts.len() {
+            let start = index.host_ids.len();
+            for url in &ctx.entry(i).urls {
+                let Some(host) = crate::site::host_ref(url) else {
+                    continue;
+                };
+                let id = match host_ids.get(&*host) {
+                    Some(&id) => id,
+                    None => {
+                        let domain: Cow<'a, str> = match &host {
+                            Cow::Borrowed(h) => Cow::Borrowed(crate::site::registrable_ref(h)),
+                            Cow::Owned(h) => Cow::Owned(crate::site::registrable(h)),
+                        };
+                        let next = index.domains.len() as u32;
+                        let domain_id = *domain_ids.entry(domain.clone()).or_insert(next);
+                        if domain_id == next {
+                            index.domains.push(domain);
                         }
-                    };
-                    if !out.iter().any(|(h, _)| *h == pair.0) {
-                        out.push(pair);
+                        let id = index.hosts.len() as u32;
+                        host_ids.insert(host.clone(), id);
+                        index.hosts.push((host, domain_id));
+                        id
                     }
+                };
+                if !index.host_ids[start..].contains(&id) {
+                    index.host_ids.push(id);
                 }
-                out
-            })
-            .collect();
-        SiteIndex { sites }
+            }
+            index.starts.push(index.host_ids.len() as u32);
+        }
+        index
+    }
+
+    /// Account `i`'s hosts, each once, in URL order.
+    pub fn of(&self, i: usize) -> impl Iterator<Item = SiteRef<'_>> + Clone + '_ {
+        let ids = &self.host_ids[self.starts[i] as usize..self.starts[i + 1] as usize];
+        ids.iter().map(move |&h| {
+            let (host, domain_id) = &self.hosts[h as usize];
+            SiteRef {
+                host,
+                domain: &self.domains[*domain_id as usize],
+                domain_id: *domain_id,
+            }
+        })
+    }
+
+    /// The distinct registrable domains; a [`SiteRef::domain_id`] indexes it.
+    pub fn domains(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.domains.iter().map(|d| &**d)
     }
 }
 
@@ -94,7 +148,7 @@ impl<'a> Context<'a> {
     }
 
     /// The accounts' hosts and registrable domains (built on first use).
-    pub fn sites(&self) -> &SiteIndex {
+    pub fn sites(&self) -> &SiteIndex<'a> {
         self.site_index.get_or_init(|| SiteIndex::build(self))
     }
 

@@ -20,7 +20,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-use super::{Context, Draft, FindingKind, Outcome};
+use super::{Context, Draft, FindingKind, Outcome, SiteRef};
 use crate::passkeys::{self, Match, PasskeyDirectory, Support};
 use crate::report::{DataSource, Severity};
 
@@ -40,20 +40,20 @@ enum Table {
     BuiltIn,
 }
 
-/// The site of an account's `(host, registrable domain)` list: the file
-/// first, then the built-in table; the first URL either knows. A file entry
-/// without passkey support is an answer too (it is newer).
+/// The site of an account's hosts: the file first, then the built-in
+/// table; the first URL either knows. A file entry without passkey support
+/// is an answer too (it is newer).
 /// Returns the match, the table, and the registrable domain of the URL that
 /// matched.
 fn lookup<'a, 's>(
     file: Option<&'a PasskeyDirectory>,
     builtin: &'a PasskeyDirectory,
-    sites: &'s [(Arc<str>, Arc<str>)],
+    sites: impl Iterator<Item = SiteRef<'s>> + Clone,
 ) -> Option<(Match<'a>, Table, &'s str)> {
     let find = |dir: &'a PasskeyDirectory| {
         sites
-            .iter()
-            .find_map(|(host, reg)| dir.lookup_site(host, reg).map(|m| (m, &**reg)))
+            .clone()
+            .find_map(|s| dir.lookup_site(s.host, s.domain).map(|m| (m, s.domain)))
     };
     if let Some((m, reg)) = file.and_then(find) {
         return Some((m, Table::File, reg));
@@ -134,9 +134,32 @@ pub fn run(ctx: &Context) -> Outcome {
     // Per export that cannot carry passkeys: its accounts on passkey sites.
     let mut blind: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     let index = ctx.sites();
+    // Which registrable domains either table lists anything under: the
+    // accounts on no such domain (most of a large vault) are skipped.
+    let listed: Vec<bool> = index
+        .domains()
+        .map(|d| {
+            builtin.lists_registrable(d)
+                || settings
+                    .directory
+                    .as_deref()
+                    .is_some_and(|f| f.lists_registrable(d))
+        })
+        .collect();
     for (i, e) in ctx.iter() {
-        let sites = &index.sites[i];
-        let Some((m, table, reg)) = lookup(settings.directory.as_deref(), &builtin, sites) else {
+        let sites = index.of(i);
+        // (a host whose `www.`-less name is shorter than its registrable
+        // domain, `www.com`, is looked up in full)
+        if !sites.clone().any(|s| {
+            listed[s.domain_id as usize]
+                || s.host
+                    .strip_prefix("www.")
+                    .is_some_and(|c| c.len() < s.domain.len())
+        }) {
+            continue;
+        }
+        let Some((m, table, reg)) = lookup(settings.directory.as_deref(), &builtin, sites.clone())
+        else {
             continue;
         };
         let Some(support) = m.site.support() else {
@@ -148,8 +171,8 @@ pub fn run(ctx: &Context) -> Outcome {
         let has_passkey = !e.passkeys.is_empty()
             || !stored.is_empty()
                 && sites
-                    .iter()
-                    .any(|(_, reg)| stored.contains(&(member.to_owned(), reg.to_string())));
+                    .clone()
+                    .any(|s| stored.contains(&(member.to_owned(), s.domain.to_owned())));
         if has_passkey {
             continue;
         }

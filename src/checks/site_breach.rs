@@ -19,7 +19,7 @@
 //! `critical`: attackers replay breached passwords everywhere. Unknown is
 //! never read as fine.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{Context, Draft, Facts, FindingKind, Outcome};
 use crate::breaches::{self, Breach, BreachList};
@@ -89,9 +89,9 @@ fn data_source(list: &BreachList, origin: Option<&str>) -> DataSource {
 /// accounts on breached sites are counted.
 fn shared_times(
     ctx: &Context,
-    wanted: &HashSet<(usize, u8, i64)>,
-) -> HashMap<(usize, u8, i64), usize> {
-    let mut seen = HashMap::new();
+    wanted: &FxHashSet<(usize, u8, i64)>,
+) -> FxHashMap<(usize, u8, i64), usize> {
+    let mut seen = FxHashMap::default();
     if wanted.is_empty() {
         return seen;
     }
@@ -108,7 +108,7 @@ fn shared_times(
     seen
 }
 
-fn date_source(ctx: &Context, i: usize, shared: &HashMap<(usize, u8, i64), usize>) -> DateSource {
+fn date_source(ctx: &Context, i: usize, shared: &FxHashMap<(usize, u8, i64), usize>) -> DateSource {
     let e = ctx.entry(i);
     let bulk =
         |field: u8, t: i64| shared.get(&(e.source, field, t)).copied().unwrap_or(0) >= BULK_IMPORT;
@@ -119,14 +119,6 @@ fn date_source(ctx: &Context, i: usize, shared: &HashMap<(usize, u8, i64), usize
         (None, Some(t)) => DateSource::BulkImport(t),
         (None, None) => DateSource::None,
     }
-}
-
-/// The registrable domains of an account's URLs, each once.
-fn domains<'c>(ctx: &'c Context, i: usize) -> Vec<&'c str> {
-    let mut out: Vec<&str> = ctx.sites().sites[i].iter().map(|(_, reg)| &**reg).collect();
-    out.sort_unstable();
-    out.dedup();
-    out
 }
 
 /// What one breach means for one account: severity and the sentence.
@@ -208,17 +200,37 @@ fn decide(breach: &Breach, date: DateSource, reused: bool) -> (Severity, String)
 pub fn run(ctx: &Context, facts: &Facts) -> Outcome {
     let settings = ctx.site_breach;
     let list = settings.list.clone().unwrap_or_else(BreachList::builtin);
-    // Accounts on breached sites, then the dates their verdict needs.
+    // Accounts on breached sites, then the dates their verdict needs. The
+    // list is asked once per distinct registrable domain; an account's
+    // domains are taken in alphabetical order, each once.
+    let index = ctx.sites();
+    let breached: Vec<Vec<&Breach>> = index
+        .domains()
+        .map(|d| list.of_domain(d).collect())
+        .collect();
+    let mut mine: Vec<(&str, u32)> = Vec::new();
     let matched: Vec<(usize, Vec<&Breach>)> = (0..ctx.accounts.len())
         .filter_map(|i| {
-            let found: Vec<&Breach> = domains(ctx, i)
-                .into_iter()
-                .flat_map(|d| list.of_domain(d))
+            mine.clear();
+            mine.extend(
+                index
+                    .of(i)
+                    .filter(|s| !breached[s.domain_id as usize].is_empty())
+                    .map(|s| (s.domain, s.domain_id)),
+            );
+            if mine.is_empty() {
+                return None;
+            }
+            mine.sort_unstable();
+            mine.dedup();
+            let found: Vec<&Breach> = mine
+                .iter()
+                .flat_map(|&(_, d)| breached[d as usize].iter().copied())
                 .collect();
-            (!found.is_empty()).then_some((i, found))
+            Some((i, found))
         })
         .collect();
-    let wanted: HashSet<(usize, u8, i64)> = matched
+    let wanted: FxHashSet<(usize, u8, i64)> = matched
         .iter()
         .flat_map(|&(i, _)| {
             let e = ctx.entry(i);
@@ -360,5 +372,171 @@ mod tests {
             assert_eq!(s, Severity::Info);
             assert!(text.contains("no passwords"), "{text}");
         }
+    }
+
+    /// A breach list in the API's shape: `(name, domain, classes, flags)`
+    /// with flags `f`abricated, `s`pam list, `r`etired, stealer `l`og,
+    /// `m`alware.
+    fn list(entries: &[(&str, &str, &[&str], &str)]) -> BreachList {
+        let raw: Vec<serde_json::Value> = entries
+            .iter()
+            .map(|(name, domain, classes, flags)| {
+                serde_json::json!({
+                    "Name": name, "Title": name, "Domain": domain,
+                    "BreachDate": "2020-01-02", "AddedDate": "2020-03-04T05:06:07Z",
+                    "DataClasses": classes, "IsVerified": true,
+                    "IsFabricated": flags.contains('f'), "IsSpamList": flags.contains('s'),
+                    "IsRetired": flags.contains('r'), "IsStealerLog": flags.contains('l'),
+                    "IsMalware": flags.contains('m'),
+                })
+            })
+            .collect();
+        BreachList::parse(&serde_json::to_vec(&raw).unwrap(), "t.json").unwrap()
+    }
+
+    fn login(title: &str, urls: &[&str], changed: Option<i64>) -> crate::model::Entry {
+        let mut e = crate::model::Entry::new(crate::model::EntryKind::Login, 2);
+        e.title = title.into();
+        e.urls = urls.iter().map(|u| u.to_string()).collect();
+        e.password = Some(crate::model::Secret::new(format!("{title}-Orbit-44&")));
+        e.password_changed = changed;
+        e
+    }
+
+    /// `(title, breach, severity, message)` of every finding.
+    fn run_on(
+        entries: Vec<crate::model::Entry>,
+        list: BreachList,
+    ) -> Vec<(String, String, Severity, String, serde_json::Value)> {
+        let mut v = crate::model::Vault::default();
+        v.sources.push(crate::model::Source {
+            path: "ann.csv".into(),
+            member: "ann".into(),
+            format: "firefox",
+            format_name: "Firefox",
+            ..Default::default()
+        });
+        v.entries = entries;
+        let accounts = v.account_indices();
+        let settings = SiteBreachSettings {
+            list: Some(std::sync::Arc::new(list)),
+            origin: Some("t.json".into()),
+        };
+        let ctx = Context {
+            vault: &v,
+            accounts: &accounts,
+            selected: crate::checks::CheckId::ALL,
+            pwned: &Default::default(),
+            recovery: &Default::default(),
+            site_breach: &settings,
+            passkeys: &Default::default(),
+            progress: &crate::progress::NoProgress,
+            site_index: Default::default(),
+        };
+        let facts = Facts::new(accounts.len());
+        run(&ctx, &facts)
+            .findings
+            .into_iter()
+            .map(|d| {
+                let details = d.details.unwrap();
+                (
+                    v.entries[accounts[d.accounts[0]]].title.clone(),
+                    details["breach"].as_str().unwrap().to_owned(),
+                    d.severity,
+                    d.message,
+                    details,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn any_url_of_the_account_matches_by_registrable_domain() {
+        let found = run_on(
+            vec![
+                // the breached site is the second URL, on a subdomain
+                login(
+                    "Shop",
+                    &["http://intranet", "https://login.Example.co.uk/x"],
+                    None,
+                ),
+                // same name under another registrable domain: no match
+                login("Other", &["https://example.co.uk.evil.test/"], None),
+                // an app facet has no host
+                login("App", &["android://h@uk.co.example/"], None),
+            ],
+            list(&[("Ex", "www.example.co.uk", &["Passwords"], "")]),
+        );
+        let titles: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(titles, ["Shop"], "{found:?}");
+        assert_eq!(found[0].4["domain"], "example.co.uk");
+    }
+
+    #[test]
+    fn fabricated_spam_and_retired_breaches_never_match_an_account() {
+        let found = run_on(
+            vec![login("Site", &["https://example.com"], None)],
+            list(&[
+                ("Fake", "example.com", &["Passwords"], "f"),
+                ("Spam", "example.com", &["Passwords"], "s"),
+                ("Old", "example.com", &["Passwords"], "r"),
+                ("Real", "example.com", &["Passwords"], ""),
+            ]),
+        );
+        let names: Vec<&str> = found.iter().map(|f| f.1.as_str()).collect();
+        assert_eq!(names, ["Real"]);
+    }
+
+    #[test]
+    fn stealer_logs_and_malware_are_said_as_such() {
+        let found = run_on(
+            vec![login("Site", &["https://example.com"], None)],
+            list(&[
+                ("Logs", "example.com", &["Passwords"], "l"),
+                ("Bot", "example.com", &["Passwords"], "m"),
+                ("Plain", "example.com", &["Passwords"], ""),
+            ]),
+        );
+        let said = |name: &str| {
+            let f = found.iter().find(|f| f.1 == name).unwrap();
+            (f.3.clone(), f.4["stealer_log"].clone())
+        };
+        let (logs, flag) = said("Logs");
+        assert!(logs.contains("a stealer-log collection"), "{logs}");
+        assert!(logs.contains("not a breach of the site itself"), "{logs}");
+        assert_eq!(flag, true);
+        let (bot, _) = said("Bot");
+        assert!(bot.contains("collected by malware"), "{bot}");
+        let (plain, flag) = said("Plain");
+        assert!(
+            !plain.contains("not a breach of the site itself"),
+            "{plain}"
+        );
+        assert_eq!(flag, false);
+    }
+
+    #[test]
+    fn a_time_shared_by_bulk_import_many_items_is_not_a_password_date() {
+        const SECOND: i64 = 1_500_000_000; // 2017-07-14, before the breach
+        let breached = list(&[("Ex", "example.com", &["Passwords"], "")]);
+        // BULK_IMPORT items share the second: an import
+        let mut entries: Vec<_> = (0..BULK_IMPORT)
+            .map(|n| login(&format!("Other {n}"), &["https://other.test"], Some(SECOND)))
+            .collect();
+        entries[0] = login("Site", &["https://example.com"], Some(SECOND));
+        let found = run_on(entries.clone(), breached);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].4["date_source"], "bulk_import");
+        assert_eq!(found[0].2, Severity::Medium);
+        assert!(
+            found[0].3.contains("when they were imported"),
+            "{}",
+            found[0].3
+        );
+        // one fewer: a real password date (high, set before the breach)
+        entries.pop();
+        let found = run_on(entries, list(&[("Ex", "example.com", &["Passwords"], "")]));
+        assert_eq!(found[0].4["date_source"], "password_changed");
+        assert_eq!(found[0].2, Severity::High);
     }
 }

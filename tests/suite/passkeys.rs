@@ -60,7 +60,7 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 const BITWARDEN: &str = "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\n\
 ,,login,GitHub,,,0,https://github.com/login,u,Maple-Orbit-44&,\n\
 ,,login,PayPal,,,0,https://www.paypal.com/signin,u,Cedar-Orbit-45&,\n\
-,,login,Google,,,0,https://accounts.google.com,u,Birch-Orbit-46&,\n\
+,,login,Microsoft,,,0,https://account.microsoft.com,u,Birch-Orbit-46&,\n\
 ,,login,Netflix,,,0,https://www.netflix.com,u,Aspen-Orbit-47&,\n\
 ,,login,Forum,,,0,https://forum.example-anglers.net,u,Alder-Orbit-48&,\n";
 
@@ -91,10 +91,10 @@ fn csv_exports_get_a_finding_per_account_and_one_note_per_export() {
     let text = paypal[0]["message"].as_str().unwrap();
     assert!(text.contains("as a second factor"), "{text}");
 
-    // No entry of its own: the google.com entries agree, and the finding
-    // names the domain, not one of them.
-    let google = findings_of(&doc, "Google");
-    assert_eq!(google[0]["details"]["site"], "google.com");
+    // No entry of its own: the microsoft.com entries (Azure, Microsoft 365,
+    // Visual Studio) agree, and the finding names the domain, not one of them.
+    let microsoft = findings_of(&doc, "Microsoft");
+    assert_eq!(microsoft[0]["details"]["site"], "microsoft.com");
 
     assert!(
         findings_of(&doc, "Netflix").is_empty(),

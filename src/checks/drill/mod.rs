@@ -27,12 +27,11 @@ mod picture;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::recovery::hubs::{normalize_address, provider};
-use super::recovery::inventory::{AuthMethod, Record, VaultInfo};
+use super::recovery::inventory::{AccountKey, AuthMethod, Record, SiteKey, VaultInfo};
 use super::{Context, Draft, Facts, FindingKind, Outcome};
 use crate::finding::account_id;
 use crate::report::drill::{Drill, DrillAction, LockedOut, MemberDrill, ScenarioResult, VaultNode};
 use crate::report::{CodeStatus, Place, Recovery, Severity};
-use crate::site;
 use crate::text::join_and;
 use graph::{Graph, Loss, Req, State, Way, WayKind};
 
@@ -172,26 +171,29 @@ fn manager_domain(format: &str) -> Option<&'static str> {
 /// What the inventory says about account `i`: the line on how it is
 /// recovered, and the member whose vault keeps its codes (`member:bob`).
 /// The entry's domains are computed once for all the lines.
-fn inventory_lines<'a>(ctx: &'a Context, i: usize) -> (Option<&'a Record>, Option<String>) {
-    let Some(inv) = ctx.recovery.inventory.as_ref() else {
+fn inventory_lines<'a>(
+    ctx: &'a Context,
+    keyed: &[(&'a Record, SiteKey)],
+    i: usize,
+) -> (Option<&'a Record>, Option<String>) {
+    if keyed.is_empty() {
         return (None, None);
-    };
-    let (member, entry) = (ctx.member(i), ctx.entry(i));
-    let domains: Vec<String> = entry.urls.iter().filter_map(|u| site::of_url(u)).collect();
-    let ways = inv.records.iter().find(|r| {
+    }
+    let domains: Vec<&str> = ctx.sites().of(i).map(|s| s.domain).collect();
+    let account = AccountKey::new(ctx.member(i), ctx.entry(i), domains);
+    let ways = keyed.iter().find(|(r, key)| {
         (!r.methods.is_empty()
             || r.recovery_email.is_some()
             || r.recovery_phone
             || r.trusted_contact.is_some())
-            && r.matches_domains(member, entry, &domains)
+            && r.matches_key(key, &account)
     });
-    let codes = inv
-        .records
+    let codes = keyed
         .iter()
-        .find(|r| !r.location.is_empty() && r.matches_domains(member, entry, &domains))
-        .and_then(|r| r.codes_member())
+        .find(|(r, key)| !r.location.is_empty() && r.matches_key(key, &account))
+        .and_then(|(r, _)| r.codes_member())
         .map(str::to_owned);
-    (ways, codes)
+    (ways.map(|(r, _)| *r), codes)
 }
 
 fn factor_of(m: AuthMethod) -> Factor {
@@ -283,13 +285,7 @@ impl<'a> Mailboxes<'a> {
     fn new(ctx: &Context, accounts: &'a [usize]) -> Self {
         let mut by_provider: HashMap<String, Vec<usize>> = HashMap::new();
         for (k, &i) in accounts.iter().enumerate() {
-            let mut mine: Vec<String> = ctx
-                .entry(i)
-                .urls
-                .iter()
-                .filter_map(|u| site::host(u))
-                .map(|h| provider(&h))
-                .collect();
+            let mut mine: Vec<String> = ctx.sites().of(i).map(|s| provider(s.host)).collect();
             mine.sort_unstable();
             mine.dedup();
             for p in mine {
@@ -337,8 +333,16 @@ fn build(
         label: "the password manager".into(),
         ..NodeInfo::default()
     }];
-    let lines: Vec<(Option<&Record>, Option<String>)> =
-        accounts.iter().map(|&i| inventory_lines(ctx, i)).collect();
+    let keyed = ctx
+        .recovery
+        .inventory
+        .as_ref()
+        .map(|inv| inv.keyed())
+        .unwrap_or_default();
+    let lines: Vec<(Option<&Record>, Option<String>)> = accounts
+        .iter()
+        .map(|&i| inventory_lines(ctx, &keyed, i))
+        .collect();
     for (k, &i) in accounts.iter().enumerate() {
         match &recovery[i] {
             Some(rec) => nodes.push(account_info(ctx, i, rec, lines[k].0, lines[k].1.clone())),
@@ -375,13 +379,9 @@ fn build(
         .find(|s| s.member == member)
         .and_then(|s| manager_domain(s.format));
     let vault_entry = own.and_then(|d| {
-        accounts.iter().position(|&i| {
-            ctx.entry(i)
-                .urls
-                .iter()
-                .filter_map(|u| site::of_url(u))
-                .any(|x| x == d)
-        })
+        accounts
+            .iter()
+            .position(|&i| ctx.sites().of(i).any(|s| s.domain == d))
     });
     let vault_entry = vault_entry.map(|p| p + 1);
     // The member's own [vault.<member>] table, else the one for everyone.

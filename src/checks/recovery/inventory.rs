@@ -627,6 +627,12 @@ impl Inventory {
     pub fn find(&self, member: &str, entry: &Entry) -> Option<&Record> {
         self.records.iter().find(|r| r.matches(member, entry))
     }
+
+    /// The records with their sites normalised once, for matching many
+    /// accounts ([`Record::matches_key`]).
+    pub fn keyed(&self) -> Vec<(&Record, SiteKey)> {
+        self.records.iter().map(|r| (r, r.site_key())).collect()
+    }
 }
 
 impl Record {
@@ -635,34 +641,76 @@ impl Record {
     /// domain or URL on the entry's registrable domain, or its brand name.
     pub fn matches(&self, member: &str, entry: &Entry) -> bool {
         let domains: Vec<String> = entry.urls.iter().filter_map(|u| site::of_url(u)).collect();
-        self.matches_domains(member, entry, &domains)
+        let domains: Vec<&str> = domains.iter().map(String::as_str).collect();
+        self.matches_key(&self.site_key(), &AccountKey::new(member, entry, domains))
     }
 
-    /// [`Record::matches`] with the entry's registrable domains given
-    /// (computed once per entry when many records are tried).
-    pub fn matches_domains(&self, member: &str, entry: &Entry, domains: &[String]) -> bool {
+    /// This record's `site`, normalised once (see [`Inventory::keyed`]).
+    pub fn site_key(&self) -> SiteKey {
+        let lower = self.site.trim().to_lowercase();
+        let domain = (lower.contains('.') && !lower.contains(char::is_whitespace))
+            .then(|| site::of_url(&lower))
+            .flatten();
+        SiteKey { lower, domain }
+    }
+
+    /// [`Record::matches`] with the record's site and the account already
+    /// normalised (once each, when many records meet many accounts).
+    pub fn matches_key(&self, key: &SiteKey, account: &AccountKey) -> bool {
         if self
             .member
             .as_deref()
-            .is_some_and(|m| !m.eq_ignore_ascii_case(member.trim()))
+            .is_some_and(|m| !m.eq_ignore_ascii_case(account.member.trim()))
         {
             return false;
         }
         if self
             .account
             .as_deref()
-            .is_some_and(|a| !a.eq_ignore_ascii_case(entry.username.trim()))
+            .is_some_and(|a| !a.eq_ignore_ascii_case(account.username.trim()))
         {
             return false;
         }
-        let site = self.site.trim().to_lowercase();
-        if site == entry.title.trim().to_lowercase() {
+        if key.lower == account.title {
             return true;
         }
-        if site.contains('.') && !site.contains(char::is_whitespace) {
-            return site::of_url(&site).is_some_and(|d| domains.contains(&d));
+        if key.lower.contains('.') && !key.lower.contains(char::is_whitespace) {
+            return key
+                .domain
+                .as_deref()
+                .is_some_and(|d| account.domains.contains(&d));
         }
-        domains.iter().any(|d| site::brand(d) == site)
+        account.domains.iter().any(|d| site::brand(d) == key.lower)
+    }
+}
+
+/// A record's `site` in the form accounts are matched against: lowercase,
+/// and its registrable domain when it names a domain or URL.
+#[derive(Debug, Clone)]
+pub struct SiteKey {
+    lower: String,
+    domain: Option<String>,
+}
+
+/// An account as inventory lines are matched against it.
+#[derive(Debug, Clone)]
+pub struct AccountKey<'a> {
+    member: &'a str,
+    username: &'a str,
+    /// The title, trimmed and lowercase.
+    title: String,
+    /// The registrable domains of its URLs.
+    domains: Vec<&'a str>,
+}
+
+impl<'a> AccountKey<'a> {
+    pub fn new(member: &'a str, entry: &'a Entry, domains: Vec<&'a str>) -> Self {
+        AccountKey {
+            member,
+            username: &entry.username,
+            title: entry.title.trim().to_lowercase(),
+            domains,
+        }
     }
 }
 

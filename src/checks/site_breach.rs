@@ -438,7 +438,7 @@ mod tests {
             .findings
             .into_iter()
             .map(|d| {
-                let details = d.details.unwrap();
+                let details = d.details.unwrap().to_value();
                 (
                     v.entries[accounts[d.accounts[0]]].title.clone(),
                     details["breach"].as_str().unwrap().to_owned(),

@@ -27,7 +27,7 @@ mod picture;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::recovery::hubs::{normalize_address, provider};
-use super::recovery::inventory::{AccountKey, AuthMethod, Record, SiteKey, VaultInfo};
+use super::recovery::inventory::{AccountKey, AuthMethod, Record, VaultInfo};
 use super::{Context, Draft, Facts, FindingKind, Outcome};
 use crate::finding::account_id;
 use crate::report::drill::{Drill, DrillAction, LockedOut, MemberDrill, ScenarioResult, VaultNode};
@@ -171,29 +171,23 @@ fn manager_domain(format: &str) -> Option<&'static str> {
 /// What the inventory says about account `i`: the line on how it is
 /// recovered, and the member whose vault keeps its codes (`member:bob`).
 /// The entry's domains are computed once for all the lines.
-fn inventory_lines<'a>(
-    ctx: &'a Context,
-    keyed: &[(&'a Record, SiteKey)],
-    i: usize,
-) -> (Option<&'a Record>, Option<String>) {
-    if keyed.is_empty() {
+fn inventory_lines<'a>(ctx: &'a Context, i: usize) -> (Option<&'a Record>, Option<String>) {
+    let Some(inv) = ctx.recovery.inventory.as_ref() else {
         return (None, None);
-    }
+    };
     let domains: Vec<&str> = ctx.sites().of(i).map(|s| s.domain).collect();
     let account = AccountKey::new(ctx.member(i), ctx.entry(i), domains);
-    let ways = keyed.iter().find(|(r, key)| {
-        (!r.methods.is_empty()
+    let ways = inv.find_keyed(&account, |r| {
+        !r.methods.is_empty()
             || r.recovery_email.is_some()
             || r.recovery_phone
-            || r.trusted_contact.is_some())
-            && r.matches_key(key, &account)
+            || r.trusted_contact.is_some()
     });
-    let codes = keyed
-        .iter()
-        .find(|(r, key)| !r.location.is_empty() && r.matches_key(key, &account))
-        .and_then(|(r, _)| r.codes_member())
+    let codes = inv
+        .find_keyed(&account, |r| !r.location.is_empty())
+        .and_then(|r| r.codes_member())
         .map(str::to_owned);
-    (ways.map(|(r, _)| *r), codes)
+    (ways, codes)
 }
 
 fn factor_of(m: AuthMethod) -> Factor {
@@ -333,16 +327,8 @@ fn build(
         label: "the password manager".into(),
         ..NodeInfo::default()
     }];
-    let keyed = ctx
-        .recovery
-        .inventory
-        .as_ref()
-        .map(|inv| inv.keyed())
-        .unwrap_or_default();
-    let lines: Vec<(Option<&Record>, Option<String>)> = accounts
-        .iter()
-        .map(|&i| inventory_lines(ctx, &keyed, i))
-        .collect();
+    let lines: Vec<(Option<&Record>, Option<String>)> =
+        accounts.iter().map(|&i| inventory_lines(ctx, i)).collect();
     for (k, &i) in accounts.iter().enumerate() {
         match &recovery[i] {
             Some(rec) => nodes.push(account_info(ctx, i, rec, lines[k].0, lines[k].1.clone())),

@@ -146,6 +146,8 @@ pub struct Inventory {
     pub records: Vec<Record>,
     /// The `[vault]` table and its `[vault.<member>]` tables (TOML only).
     pub vaults: Vec<VaultInfo>,
+    /// Each record's site normalised, computed on first use ([`Inventory::keyed`]).
+    keys: std::sync::OnceLock<Vec<SiteKey>>,
 }
 
 #[derive(Deserialize)]
@@ -410,6 +412,7 @@ impl Inventory {
             path: path.to_owned(),
             records,
             vaults,
+            keys: Default::default(),
         })
     }
 
@@ -620,6 +623,7 @@ impl Inventory {
             path: path.to_owned(),
             records,
             vaults: Vec::new(),
+            keys: Default::default(),
         })
     }
 
@@ -628,10 +632,25 @@ impl Inventory {
         self.records.iter().find(|r| r.matches(member, entry))
     }
 
-    /// The records with their sites normalised once, for matching many
-    /// accounts ([`Record::matches_key`]).
-    pub fn keyed(&self) -> Vec<(&Record, SiteKey)> {
-        self.records.iter().map(|r| (r, r.site_key())).collect()
+    /// The records with their sites normalised (once per inventory), for
+    /// matching many accounts ([`Record::matches_key`]).
+    pub fn keyed(&self) -> impl Iterator<Item = (&Record, &SiteKey)> + Clone {
+        let keys = self
+            .keys
+            .get_or_init(|| self.records.iter().map(Record::site_key).collect());
+        debug_assert_eq!(keys.len(), self.records.len());
+        self.records.iter().zip(keys)
+    }
+
+    /// The first record about `account` that satisfies `wanted`.
+    pub fn find_keyed(
+        &self,
+        account: &AccountKey,
+        wanted: impl Fn(&Record) -> bool,
+    ) -> Option<&Record> {
+        self.keyed()
+            .find(|(r, key)| wanted(r) && r.matches_key(key, account))
+            .map(|(r, _)| r)
     }
 }
 
@@ -686,7 +705,7 @@ impl Record {
 
 /// A record's `site` in the form accounts are matched against: lowercase,
 /// and its registrable domain when it names a domain or URL.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SiteKey {
     lower: String,
     domain: Option<String>,

@@ -57,6 +57,7 @@ pub use available::DirectorySource;
 use evidence::own_evidence;
 use findings::{account_findings, hub_finding, unknown_two_factor};
 pub use hubs::{HubIssue, HubState};
+use inventory::AccountKey;
 pub use inventory::Inventory;
 use items::{CodeItems, names_of};
 pub use readiness::readiness;
@@ -123,10 +124,9 @@ fn find_codes(ctx: &Context, i: usize, items: &CodeItems) -> (Vec<Evidence>, Opt
 /// The recovery inventory's line for account `i`, as evidence.
 fn inventory_evidence(ctx: &Context, i: usize) -> Option<Evidence> {
     let inv = ctx.recovery.inventory.as_ref()?;
-    let r = inv
-        .records
-        .iter()
-        .find(|r| !r.location.is_empty() && r.matches(ctx.member(i), ctx.entry(i)))?;
+    let domains: Vec<&str> = ctx.sites().of(i).map(|s| s.domain).collect();
+    let account = AccountKey::new(ctx.member(i), ctx.entry(i), domains);
+    let r = inv.find_keyed(&account, |r| !r.location.is_empty())?;
     let mut how = if codes::has_code_like(&r.location) {
         "listed (its 'where' is not shown: it looks like codes)".to_owned()
     } else {
@@ -290,10 +290,19 @@ fn unmatched_inventory(ctx: &Context) -> Vec<String> {
     let Some(inv) = &ctx.recovery.inventory else {
         return Vec::new();
     };
+    let mut matched = vec![false; inv.records.len()];
+    for (i, e) in ctx.iter() {
+        let domains: Vec<&str> = ctx.sites().of(i).map(|s| s.domain).collect();
+        let account = AccountKey::new(ctx.member(i), e, domains);
+        for (k, (r, key)) in inv.keyed().enumerate() {
+            matched[k] = matched[k] || r.matches_key(key, &account);
+        }
+    }
     inv.records
         .iter()
-        .filter(|r| !ctx.iter().any(|(i, e)| r.matches(ctx.member(i), e)))
-        .map(|r| {
+        .zip(matched)
+        .filter(|(_, m)| !m)
+        .map(|(r, _)| {
             format!(
                 "recovery inventory {} line {}: '{}' matches no audited account",
                 inv.path,

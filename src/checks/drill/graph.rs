@@ -101,6 +101,68 @@ pub struct Baseline {
     candidates: Vec<usize>,
 }
 
+impl Baseline {
+    /// Node `n`'s state when nothing is lost.
+    pub fn state(&self, n: usize) -> State {
+        Graph::combine_one(self.sure[n], self.maybe[n])
+    }
+
+    /// The number of nodes.
+    pub fn len(&self) -> usize {
+        self.sure.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sure.is_empty()
+    }
+
+    /// Working copies of the baseline for [`Graph::outcome_delta`], made
+    /// once and reused by every local scenario.
+    pub fn scratch(&self) -> Scratch {
+        Scratch {
+            sure: self.sure.clone(),
+            maybe: self.maybe.clone(),
+            alive: self.alive.clone(),
+        }
+    }
+}
+
+/// The baseline's vectors, changed inside one scenario's cone by
+/// [`Graph::outcome_delta`] and put back by [`Scratch::restore`].
+#[derive(Debug, Clone)]
+pub struct Scratch {
+    sure: Vec<bool>,
+    maybe: Vec<bool>,
+    alive: Vec<bool>,
+}
+
+impl Scratch {
+    /// What is reachable when unknowns are fine, for the whole graph, in
+    /// the scenario last computed (until [`Scratch::restore`]).
+    pub fn maybe(&self) -> &[bool] {
+        &self.maybe
+    }
+
+    /// Puts the cone of `delta` back to the baseline.
+    pub fn restore(&mut self, base: &Baseline, delta: &Delta) {
+        for &i in &delta.cone {
+            self.sure[i] = base.sure[i];
+            self.maybe[i] = base.maybe[i];
+            self.alive[i] = base.alive[i];
+        }
+    }
+}
+
+/// What a loss of nodes changes against the [`Baseline`]: the nodes of its
+/// cone (sorted), each one's state, and the nodes on recovery cycles.
+#[derive(Debug, Clone, Default)]
+pub struct Delta {
+    pub cone: Vec<usize>,
+    /// `states[k]` is the state of `cone[k]`.
+    pub states: Vec<State>,
+    pub cycles: Vec<usize>,
+}
+
 /// A node's state after a scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
@@ -314,21 +376,43 @@ impl Graph {
 
     /// [`Graph::outcome`] of a loss of nodes only (a lost mailbox), computed
     /// inside the lost nodes' cone alone: outside it nothing differs from
-    /// `base`. Linear in the cone's size, not the graph's.
+    /// `base`. Linear in the cone's size, not the graph's; the whole vectors
+    /// are made from [`Graph::outcome_delta`] (tests, small graphs).
     pub fn outcome_local(
         &self,
         rev: &Reverse,
         loss: &Loss,
         base: &Baseline,
     ) -> (Vec<State>, Vec<bool>, Vec<usize>) {
+        let mut scratch = base.scratch();
+        let delta = self.outcome_delta(rev, loss, base, &mut scratch);
+        let states = Self::combine(&scratch.sure, &scratch.maybe);
+        (states, scratch.maybe, delta.cycles)
+    }
+
+    /// [`Graph::outcome_local`] as a change of the baseline: `scratch` (the
+    /// baseline's vectors, see [`Baseline::scratch`]) is changed inside the
+    /// cone only and stays so until [`Scratch::restore`], so that a
+    /// scenario costs the size of its cone, not of the graph.
+    pub fn outcome_delta(
+        &self,
+        rev: &Reverse,
+        loss: &Loss,
+        base: &Baseline,
+        scratch: &mut Scratch,
+    ) -> Delta {
         debug_assert!(!loss.phone && !loss.master_password);
         let cone = self.cone(rev, &loss.nodes);
-        let sure = self.reachable_in(rev, loss, false, &cone, &base.sure);
-        let maybe = self.reachable_in(rev, loss, true, &cone, &base.maybe);
-        let alive = self.alive_in(rev, loss, &cone, &base.alive);
-        let states = Self::combine(&sure, &maybe);
+        self.reachable_in(rev, loss, false, &cone, &mut scratch.sure);
+        self.reachable_in(rev, loss, true, &cone, &mut scratch.maybe);
+        self.alive_in(rev, loss, &cone, &mut scratch.alive);
+        let states = cone
+            .iter()
+            .map(|&i| Self::combine_one(scratch.sure[i], scratch.maybe[i]))
+            .collect();
         // Cycles may run outside the cone too (unchanged nodes, but peeled
         // with the cone's).
+        let (alive, maybe) = (&scratch.alive, &scratch.maybe);
         let mut inside: Vec<usize> = cone
             .iter()
             .copied()
@@ -340,21 +424,25 @@ impl Graph {
                     .filter(|i| cone.binary_search(i).is_err()),
             )
             .collect();
-        let cycles = self.peel(loss, &alive, &mut inside);
-        (states, maybe, cycles)
+        let cycles = self.peel(loss, alive, &mut inside);
+        Delta {
+            cone,
+            states,
+            cycles,
+        }
     }
 
     /// The least fixed point recomputed on `scope` (closed under
-    /// dependents), `init` elsewhere.
+    /// dependents), in place: `reached` holds the baseline's, and only its
+    /// `scope` entries change.
     fn reachable_in(
         &self,
         rev: &Reverse,
         loss: &Loss,
         unknown_available: bool,
         scope: &[usize],
-        init: &[bool],
-    ) -> Vec<bool> {
-        let mut reached = init.to_vec();
+        reached: &mut [bool],
+    ) {
         let in_scope: HashSet<usize> = scope.iter().copied().collect();
         let mut unmet: HashMap<usize, Option<usize>> = HashMap::new();
         let mut work = Vec::new();
@@ -365,7 +453,7 @@ impl Graph {
             let mut open = false;
             for (k, w) in self.ways[i].iter().enumerate() {
                 let dead = w.needs.iter().any(|&r| match r {
-                    Req::Node(j) => !in_scope.contains(&j) && !init[j],
+                    Req::Node(j) => !in_scope.contains(&j) && !reached[j],
                     r => Self::base_lost(loss, unknown_available, r),
                 });
                 let c = (!dead).then(|| {
@@ -393,12 +481,11 @@ impl Graph {
                 }
             }
         }
-        reached
     }
 
-    /// The greatest fixed point recomputed on `scope`, `init` elsewhere.
-    fn alive_in(&self, rev: &Reverse, loss: &Loss, scope: &[usize], init: &[bool]) -> Vec<bool> {
-        let mut alive = init.to_vec();
+    /// The greatest fixed point recomputed on `scope`, in place (as
+    /// [`Graph::reachable_in`]).
+    fn alive_in(&self, rev: &Reverse, loss: &Loss, scope: &[usize], alive: &mut [bool]) {
         let mut dead: HashMap<usize, bool> = HashMap::new();
         let mut live: HashMap<usize, usize> = HashMap::new();
         let mut work = Vec::new();
@@ -436,7 +523,14 @@ impl Graph {
                 }
             }
         }
-        alive
+    }
+
+    fn combine_one(sure: bool, maybe: bool) -> State {
+        match (sure, maybe) {
+            (true, _) => State::Reachable,
+            (false, true) => State::CannotTell,
+            (false, false) => State::LockedOut,
+        }
     }
 
     fn combine(sure: &[bool], maybe: &[bool]) -> Vec<State> {

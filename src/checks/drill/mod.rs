@@ -837,31 +837,86 @@ fn drill_member(
     let mut cycle_in = Vec::new();
     // Per scenario, the locked-out nodes (sorted).
     let mut locked_nodes: Vec<Vec<usize>> = Vec::with_capacity(scens.len());
-    for s in &scens {
-        let (states, reached, cyc) = match &base {
-            Some(b) if !s.loss.phone && !s.loss.master_password => {
-                g.graph.outcome_local(&rev, &s.loss, b)
-            }
-            _ => g.graph.outcome_with(&rev, &s.loss),
-        };
-        locked_nodes.push(
-            states
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| **s == State::LockedOut)
-                .map(|(n, _)| n)
-                .collect(),
-        );
-        let mut locked_out = Vec::new();
-        let mut reachable = 0;
-        let mut cannot_tell = 0;
-        for (n, st) in states.iter().enumerate().skip(1) {
-            match st {
-                State::Reachable => reachable += 1,
-                State::CannotTell => cannot_tell += 1,
-                State::LockedOut => locked_out.push(n),
+    // With a baseline, a lost mailbox changes its cone only: its counts and
+    // locked-out list are the baseline's, changed there.
+    let mut scratch = base.as_ref().map(graph::Baseline::scratch);
+    let base_view = base.as_ref().map(|b| {
+        let mut locked = Vec::new();
+        let (mut reachable, mut cannot_tell) = (0, 0);
+        for n in 0..b.len() {
+            match b.state(n) {
+                State::LockedOut => locked.push(n),
+                State::Reachable if n > 0 => reachable += 1,
+                State::CannotTell if n > 0 => cannot_tell += 1,
+                _ => {}
             }
         }
+        (locked, reachable, cannot_tell)
+    });
+    for s in &scens {
+        let local = !s.loss.phone && !s.loss.master_password;
+        let mut full_reached = Vec::new();
+        let mut delta = None;
+        // Every locked-out node (the vault, node 0, included), sorted.
+        let (all_locked, reachable, cannot_tell, cyc, vault_state) =
+            match (&base, &mut scratch, &base_view) {
+                (Some(b), Some(sc), Some((base_locked, base_reachable, base_cannot))) if local => {
+                    let d = g.graph.outcome_delta(&rev, &s.loss, b, sc);
+                    let (mut reachable, mut cannot_tell) = (*base_reachable, *base_cannot);
+                    let mut locked: Vec<usize> = base_locked
+                        .iter()
+                        .copied()
+                        .filter(|n| d.cone.binary_search(n).is_err())
+                        .collect();
+                    for (&n, &st) in d.cone.iter().zip(&d.states) {
+                        if st == State::LockedOut {
+                            locked.push(n);
+                        }
+                        if n == 0 {
+                            continue;
+                        }
+                        match b.state(n) {
+                            State::Reachable => reachable -= 1,
+                            State::CannotTell => cannot_tell -= 1,
+                            State::LockedOut => {}
+                        }
+                        match st {
+                            State::Reachable => reachable += 1,
+                            State::CannotTell => cannot_tell += 1,
+                            State::LockedOut => {}
+                        }
+                    }
+                    locked.sort_unstable();
+                    let vault_state = match d.cone.binary_search(&0) {
+                        Ok(k) => d.states[k],
+                        Err(_) => b.state(0),
+                    };
+                    let cyc = d.cycles.clone();
+                    delta = Some(d);
+                    (locked, reachable, cannot_tell, cyc, vault_state)
+                }
+                _ => {
+                    let (states, reached, cyc) = g.graph.outcome_with(&rev, &s.loss);
+                    full_reached = reached;
+                    let mut locked = Vec::new();
+                    let (mut reachable, mut cannot_tell) = (0, 0);
+                    for (n, st) in states.iter().enumerate() {
+                        match st {
+                            State::LockedOut => locked.push(n),
+                            State::Reachable if n > 0 => reachable += 1,
+                            State::CannotTell if n > 0 => cannot_tell += 1,
+                            _ => {}
+                        }
+                    }
+                    (locked, reachable, cannot_tell, cyc, states[0])
+                }
+            };
+        let reached: &[bool] = match (&delta, &scratch) {
+            (Some(_), Some(sc)) => sc.maybe(),
+            _ => &full_reached,
+        };
+        let locked_out: Vec<usize> = all_locked.iter().copied().filter(|&n| n > 0).collect();
+        locked_nodes.push(all_locked);
         if !cyc.is_empty() {
             cycle.extend(cyc);
             cycle_in.push(s.name.clone());
@@ -915,16 +970,19 @@ fn drill_member(
             mailbox: s.mailbox.and_then(|m| g.nodes[m].account).map(account_id),
             reachable,
             cannot_tell,
-            vault_reachable: states[0] == State::Reachable,
+            vault_reachable: vault_state == State::Reachable,
             locked_out: locked_out
                 .iter()
                 .map(|&n| LockedOut {
                     account: g.nodes[n].account.map(account_id).unwrap_or_default(),
                     label: g.nodes[n].label.clone(),
-                    chain: chain(g, n, &s.loss, &reached),
+                    chain: chain(g, n, &s.loss, reached),
                 })
                 .collect(),
         });
+        if let (Some(d), Some(sc), Some(b)) = (&delta, &mut scratch, &base) {
+            sc.restore(b, d);
+        }
     }
     if !cycle.is_empty() {
         let names: Vec<String> = cycle.iter().map(|&n| g.nodes[n].label.clone()).collect();

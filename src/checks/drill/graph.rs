@@ -11,7 +11,7 @@
 //! nodes that are lost only because their recovery depends on itself: the
 //! recovery cycles.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// What a way in needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -444,7 +444,7 @@ impl Graph {
         reached: &mut [bool],
     ) {
         let in_scope: HashSet<usize> = scope.iter().copied().collect();
-        let mut unmet: HashMap<usize, Option<usize>> = HashMap::new();
+        let mut unmet: HashMap<usize, Option<usize>> = HashMap::default();
         let mut work = Vec::new();
         for &i in scope {
             reached[i] = false;
@@ -486,8 +486,8 @@ impl Graph {
     /// The greatest fixed point recomputed on `scope`, in place (as
     /// [`Graph::reachable_in`]).
     fn alive_in(&self, rev: &Reverse, loss: &Loss, scope: &[usize], alive: &mut [bool]) {
-        let mut dead: HashMap<usize, bool> = HashMap::new();
-        let mut live: HashMap<usize, usize> = HashMap::new();
+        let mut dead: HashMap<usize, bool> = HashMap::default();
+        let mut live: HashMap<usize, usize> = HashMap::default();
         let mut work = Vec::new();
         for &i in scope {
             alive[i] = true;
@@ -585,8 +585,8 @@ impl Graph {
         }
         let mut inside: HashSet<usize> = candidates.iter().copied().collect();
         loop {
-            let mut out: HashSet<usize> = HashSet::new();
-            let mut into: HashSet<usize> = HashSet::new();
+            let mut out: HashSet<usize> = HashSet::default();
+            let mut into: HashSet<usize> = HashSet::default();
             for &i in candidates.iter() {
                 for w in &self.ways[i] {
                     let live = w.needs.iter().all(|&r| match r {
@@ -628,7 +628,7 @@ impl Graph {
                 r => !Self::base_lost(loss, true, r),
             })
         };
-        let mut newly: HashSet<usize> = HashSet::new();
+        let mut newly: HashSet<usize> = HashSet::default();
         if reached[n] || forced(n) || !open(way, &newly) {
             return 0;
         }

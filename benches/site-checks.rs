@@ -64,17 +64,7 @@ fn bench_vault(c: &mut Criterion, name: &str, vault: &Vault) {
     // The checks alone (no report assembly: ids, fingerprints, sorting), on a
     // fresh context each time, so that building the site index is counted.
     let accounts = vault.account_indices();
-    let context = || vaultlint::checks::Context {
-        vault,
-        accounts: &accounts,
-        selected: &both.checks,
-        pwned: &both.pwned,
-        recovery: &both.recovery,
-        site_breach: &both.site_breach,
-        passkeys: &both.passkeys,
-        progress: &NoProgress,
-        site_index: Default::default(),
-    };
+    let context = || vaultlint::audit::context(vault, &accounts, &both, &NoProgress);
     let mut group = c.benchmark_group(format!("checks alone, 100k logins, {name}"));
     group.sample_size(10);
     for (label, checks) in [

@@ -11,7 +11,7 @@
 
 use std::time::Instant;
 
-use vaultlint::checks::{CheckId, Context, Facts};
+use vaultlint::checks::{CheckId, Facts};
 use vaultlint::model::Vault;
 use vaultlint::progress::NoProgress;
 use vaultlint::settings::Settings;
@@ -43,17 +43,7 @@ fn main() {
     let start = Instant::now();
     let mut findings = 0;
     for _ in 0..reps {
-        let ctx = Context {
-            vault: &vault,
-            accounts: &accounts,
-            selected: &settings.checks,
-            pwned: &settings.pwned,
-            recovery: &settings.recovery,
-            site_breach: &settings.site_breach,
-            passkeys: &settings.passkeys,
-            progress: &NoProgress,
-            site_index: Default::default(),
-        };
+        let ctx = vaultlint::audit::context(&vault, &accounts, &settings, &NoProgress);
         let mut facts = Facts::new(accounts.len());
         findings = settings
             .checks

@@ -41,12 +41,17 @@ pub fn load(settings: &Settings) -> Result<Vault, InputError> {
     Ok(vault)
 }
 
-/// Runs the selected checks over `vault` and assembles the audit.
-pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit {
-    let accounts = vault.account_indices();
-    let ctx = Context {
+/// What the checks see of `vault` and `settings`: each check only its own
+/// settings (benchmarks and tools that run checks alone build it here too).
+pub fn context<'a>(
+    vault: &'a Vault,
+    accounts: &'a [usize],
+    settings: &'a Settings,
+    progress: &'a dyn Progress,
+) -> Context<'a> {
+    Context {
         vault,
-        accounts: &accounts,
+        accounts,
         selected: &settings.checks,
         pwned: &settings.pwned,
         recovery: &settings.recovery,
@@ -54,7 +59,13 @@ pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit
         passkeys: &settings.passkeys,
         progress,
         site_index: Default::default(),
-    };
+    }
+}
+
+/// Runs the selected checks over `vault` and assembles the audit.
+pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit {
+    let accounts = vault.account_indices();
+    let ctx = context(vault, &accounts, settings, progress);
     let mut facts = Facts::new(accounts.len());
     let mut drafts: Vec<Draft> = Vec::new();
     let mut runs = Vec::new();

@@ -819,6 +819,22 @@ fn actions(g: &MemberGraph, all: &[Scenario], rev: &graph::Reverse) -> Vec<Drill
     out
 }
 
+/// Node states (node 0, the vault, first) as the locked-out nodes (the
+/// vault included, sorted) and the accounts reachable and "cannot tell".
+fn tally(states: impl Iterator<Item = State>) -> (Vec<usize>, usize, usize) {
+    let mut locked = Vec::new();
+    let (mut reachable, mut cannot_tell) = (0, 0);
+    for (n, st) in states.enumerate() {
+        match st {
+            State::LockedOut => locked.push(n),
+            State::Reachable if n > 0 => reachable += 1,
+            State::CannotTell if n > 0 => cannot_tell += 1,
+            _ => {}
+        }
+    }
+    (locked, reachable, cannot_tell)
+}
+
 /// The drill of one member, and its findings.
 fn drill_member(
     g: &MemberGraph,
@@ -840,19 +856,9 @@ fn drill_member(
     // With a baseline, a lost mailbox changes its cone only: its counts and
     // locked-out list are the baseline's, changed there.
     let mut scratch = base.as_ref().map(graph::Baseline::scratch);
-    let base_view = base.as_ref().map(|b| {
-        let mut locked = Vec::new();
-        let (mut reachable, mut cannot_tell) = (0, 0);
-        for n in 0..b.len() {
-            match b.state(n) {
-                State::LockedOut => locked.push(n),
-                State::Reachable if n > 0 => reachable += 1,
-                State::CannotTell if n > 0 => cannot_tell += 1,
-                _ => {}
-            }
-        }
-        (locked, reachable, cannot_tell)
-    });
+    let base_view = base
+        .as_ref()
+        .map(|b| tally((0..b.len()).map(|n| b.state(n))));
     for s in &scens {
         let local = !s.loss.phone && !s.loss.master_password;
         let mut full_reached = Vec::new();
@@ -861,7 +867,7 @@ fn drill_member(
         let (all_locked, reachable, cannot_tell, cyc, vault_state) =
             match (&base, &mut scratch, &base_view) {
                 (Some(b), Some(sc), Some((base_locked, base_reachable, base_cannot))) if local => {
-                    let d = g.graph.outcome_delta(&rev, &s.loss, b, sc);
+                    let mut d = g.graph.outcome_delta(&rev, &s.loss, b, sc);
                     let (mut reachable, mut cannot_tell) = (*base_reachable, *base_cannot);
                     let mut locked: Vec<usize> = base_locked
                         .iter()
@@ -891,23 +897,14 @@ fn drill_member(
                         Ok(k) => d.states[k],
                         Err(_) => b.state(0),
                     };
-                    let cyc = d.cycles.clone();
+                    let cyc = std::mem::take(&mut d.cycles);
                     delta = Some(d);
                     (locked, reachable, cannot_tell, cyc, vault_state)
                 }
                 _ => {
                     let (states, reached, cyc) = g.graph.outcome_with(&rev, &s.loss);
                     full_reached = reached;
-                    let mut locked = Vec::new();
-                    let (mut reachable, mut cannot_tell) = (0, 0);
-                    for (n, st) in states.iter().enumerate() {
-                        match st {
-                            State::LockedOut => locked.push(n),
-                            State::Reachable if n > 0 => reachable += 1,
-                            State::CannotTell if n > 0 => cannot_tell += 1,
-                            _ => {}
-                        }
-                    }
+                    let (locked, reachable, cannot_tell) = tally(states.iter().copied());
                     (locked, reachable, cannot_tell, cyc, states[0])
                 }
             };

@@ -146,8 +146,9 @@ pub struct Inventory {
     pub records: Vec<Record>,
     /// The `[vault]` table and its `[vault.<member>]` tables (TOML only).
     pub vaults: Vec<VaultInfo>,
-    /// Each record's site normalised, computed on first use ([`Inventory::keyed`]).
-    keys: std::sync::OnceLock<Vec<SiteKey>>,
+    /// Each record's site normalised, made with the records by the parsers
+    /// ([`Inventory::keyed`]).
+    keys: Vec<SiteKey>,
 }
 
 #[derive(Deserialize)]
@@ -408,12 +409,7 @@ impl Inventory {
                 Self::vault_tables(text, path, at, table)?
             }
         };
-        Ok(Inventory {
-            path: path.to_owned(),
-            records,
-            vaults,
-            keys: Default::default(),
-        })
+        Ok(Inventory::new(path, records, vaults))
     }
 
     /// The `[vault]` table (for everyone, or `member = ...`) and its
@@ -619,12 +615,7 @@ impl Inventory {
                 },
             )?);
         }
-        Ok(Inventory {
-            path: path.to_owned(),
-            records,
-            vaults: Vec::new(),
-            keys: Default::default(),
-        })
+        Ok(Inventory::new(path, records, Vec::new()))
     }
 
     /// The first record naming this account of `member`.
@@ -632,14 +623,20 @@ impl Inventory {
         self.records.iter().find(|r| r.matches(member, entry))
     }
 
+    fn new(path: &str, records: Vec<Record>, vaults: Vec<VaultInfo>) -> Inventory {
+        let keys = records.iter().map(Record::site_key).collect();
+        Inventory {
+            path: path.to_owned(),
+            records,
+            vaults,
+            keys,
+        }
+    }
+
     /// The records with their sites normalised (once per inventory), for
     /// matching many accounts ([`Record::matches_key`]).
     pub fn keyed(&self) -> impl Iterator<Item = (&Record, &SiteKey)> + Clone {
-        let keys = self
-            .keys
-            .get_or_init(|| self.records.iter().map(Record::site_key).collect());
-        debug_assert_eq!(keys.len(), self.records.len());
-        self.records.iter().zip(keys)
+        self.records.iter().zip(&self.keys)
     }
 
     /// The first record about `account` that satisfies `wanted`.

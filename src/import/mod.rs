@@ -16,6 +16,7 @@ mod enpass_json;
 mod json;
 pub mod kdbx;
 mod onepux;
+pub mod openpgp;
 pub mod protonpass_export;
 pub mod unlock;
 

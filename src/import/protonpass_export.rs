@@ -6,7 +6,7 @@
 //! `modifyTime` (item-level dates: `modified`, never `password_changed`).
 //!
 //! The PGP-encrypted export (`Proton Pass/data.pgp` in the zip, or the
-//! armored file alone) is decrypted with its passphrase (the `pgp` crate:
+//! armored file alone) is decrypted with its passphrase ([`super::openpgp`]:
 //! symmetric OpenPGP, integrity-protected): a wrong passphrase is
 //! `wrong password or key file`, a failed integrity check (MDC) is a
 //! damaged file; the decrypted JSON stays in a zeroizing buffer.
@@ -16,7 +16,7 @@ use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use super::unlock::{Password, UnlockSettings};
-use super::{Parsed, archive, json};
+use super::{Parsed, archive, json, openpgp};
 use crate::error::InputError;
 use crate::model::{Capabilities, Entry, EntryKind, Field, FormatInfo, Layout, Passkey, Secret};
 
@@ -46,69 +46,50 @@ pub const FORMAT: FormatInfo = FormatInfo {
 
 /// True for an armored OpenPGP message (Proton Pass `data.pgp`).
 pub fn is_pgp(data: &[u8]) -> bool {
-    let text = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
-    let start = text
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(0);
-    text[start..].starts_with(b"-----BEGIN PGP MESSAGE-----")
+    openpgp::is_armored(data)
 }
 
-fn pgp_damaged(file: &str, why: &str) -> InputError {
-    InputError::Damaged {
-        path: file.to_owned(),
-        message: format!(
+fn pgp_error(file: &str, err: openpgp::Error) -> InputError {
+    let message = match err {
+        openpgp::Error::Damaged(why) => format!(
             "the PGP-encrypted Proton Pass export is damaged or was altered ({why}); nothing was read from it"
         ),
+        openpgp::Error::Unsupported(what) => format!(
+            "the PGP-encrypted Proton Pass export uses {what}, which vaultlint does not read; nothing was read from it"
+        ),
+        openpgp::Error::WrongPassphrase => {
+            return InputError::WrongPassword {
+                path: file.to_owned(),
+            };
+        }
+    };
+    InputError::Damaged {
+        path: file.to_owned(),
+        message,
     }
 }
 
-/// Decrypts a PGP-encrypted export (armored or binary) with its passphrase.
+/// Decrypts a PGP-encrypted export (armored or binary) with its passphrase
+/// ([`openpgp`]: SKESK v4 + SEIPD v1, the MDC checked before anything is
+/// parsed).
 fn decrypt_pgp(
     data: &[u8],
     file: &str,
     member: &str,
     unlock: &UnlockSettings,
 ) -> Result<Zeroizing<Vec<u8>>, InputError> {
-    use pgp::composed::Message;
-    use std::io::Read as _;
-    let armored = is_pgp(data);
-    // Parsed once up front so a damaged file is told apart from a wrong
-    // passphrase; each try parses again (decryption consumes the message).
-    let parse = || {
-        let cursor = std::io::BufReader::new(std::io::Cursor::new(data));
-        if armored {
-            Message::from_armor(cursor).map(|(m, _)| m)
-        } else {
-            Message::from_bytes(cursor)
-        }
-    };
-    parse().map_err(|_| pgp_damaged(file, "not a readable OpenPGP message"))?;
+    // Parsed once up front so a damaged or unsupported file is told apart
+    // from a wrong passphrase before anyone is asked for one.
+    let message = openpgp::Message::parse(data).map_err(|e| pgp_error(file, e))?;
     unlock.unlock(file, member, false, |password: &Password| {
         let Some(password) = password else {
             return Ok(None);
         };
         eprintln!("unlocking {file}…");
-        let message = parse().map_err(|_| pgp_damaged(file, "not a readable OpenPGP message"))?;
-        let key = pgp::types::Password::from(password.as_str());
-        let Ok(mut message) = message.decrypt_with_password(&key) else {
-            return Ok(None);
-        };
-        if message.is_compressed() {
-            message = message
-                .decompress()
-                .map_err(|_| pgp_damaged(file, "cannot decompress"))?;
-        }
-        let mut out = Zeroizing::new(Vec::new());
-        match message.read_to_end(&mut out) {
-            Ok(_) => Ok(Some(out)),
-            // Before any integrity check passes, a wrong passphrase reads
-            // as garbage that fails it too: only a message whose first
-            // bytes decrypted to a JSON object is taken as altered.
-            Err(_) if out.first() == Some(&b'{') => {
-                Err(pgp_damaged(file, "the integrity check (MDC) fails"))
-            }
-            Err(_) => Ok(None),
+        match message.decrypt(password.as_bytes()) {
+            Ok(plain) => Ok(Some(plain)),
+            Err(openpgp::Error::WrongPassphrase) => Ok(None),
+            Err(e) => Err(pgp_error(file, e)),
         }
     })
 }
@@ -118,19 +99,15 @@ fn decrypt_pgp(
 /// integrity-protected). `seed` makes it reproducible (the project's
 /// sample); used by the tests and `make-structured-samples`.
 pub fn encrypt_pgp(plain: &[u8], passphrase: &str, seed: u64) -> String {
-    use pgp::composed::{ArmorOptions, MessageBuilder};
-    use pgp::crypto::sym::SymmetricKeyAlgorithm;
     use rand::SeedableRng as _;
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-    let s2k = pgp::types::StringToKey::new_default(&mut rng);
-    let mut builder = MessageBuilder::from_bytes("", plain.to_vec())
-        .seipd_v1(&mut rng, SymmetricKeyAlgorithm::AES256);
-    builder
-        .encrypt_with_password(s2k, &pgp::types::Password::from(passphrase))
-        .expect("encrypts");
-    builder
-        .to_armored_string(&mut rng, ArmorOptions::default())
-        .expect("armors")
+    let binary = openpgp::encrypt(
+        plain,
+        passphrase.as_bytes(),
+        &mut rng,
+        openpgp::Options::default(),
+    );
+    openpgp::armor(&binary)
 }
 
 /// True for a zip holding a Proton Pass `data.json` (or `data.pgp`).

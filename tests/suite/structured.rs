@@ -524,3 +524,47 @@ fn family_with_a_structured_vault_sees_history_and_passkeys() {
         .unwrap();
     assert_eq!(facebook["severity"], "medium");
 }
+
+/// Files `gpg --symmetric` made (tests/fixtures/openpgp/README.md) read as
+/// Proton Pass exports through the real binary; what the reader refuses
+/// fails with exit 2 and a message naming the file and what it is.
+#[test]
+fn gpg_encrypted_exports_are_read_and_unsupported_ones_named() {
+    let dir = common::root().join("tests/fixtures/openpgp");
+    let file = "gpg-default.asc";
+    let path = dir.join(file);
+    let out = common::audit(&[
+        path.to_str().unwrap(),
+        "--input-format",
+        "protonpass-pgp",
+        "--password-env",
+        "VL_TEST_PW",
+        "--format",
+        "json",
+    ])
+    .env("VL_TEST_PW", "vaultlint-gpg-fixture")
+    .output()
+    .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !stdout.contains("fixture-pw-1"),
+        "{file}: a password in the report"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("{file}: {e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(doc["sources"][0]["format"], "protonpass-export", "{file}");
+    assert_eq!(doc["sources"][0]["rows"], 1, "{file}");
+    assert_eq!(doc["sources"][0]["accounts"], 1, "{file}");
+    // Armored here (as Proton Pass writes data.pgp), from gpg's binary files.
+    let tmp = tempfile::tempdir().unwrap();
+    for (file, what) in [("gpg-bzip2.gpg", "BZip2"), ("gpg-cast5.gpg", "CAST5")] {
+        let path = tmp.path().join(format!("{file}.asc"));
+        let binary = std::fs::read(dir.join(file)).unwrap();
+        std::fs::write(&path, vaultlint::import::openpgp::armor(&binary)).unwrap();
+        common::audit(&[path.to_str().unwrap(), "--password-env", "VL_TEST_PW"])
+            .env("VL_TEST_PW", "vaultlint-gpg-fixture")
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(file).and(predicate::str::contains(what)));
+    }
+}

@@ -27,13 +27,13 @@ use std::sync::Arc;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use axum::Router;
-use axum::body::Body;
-use axum::extract::{Path, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::header::{
+    ACCEPT_ENCODING, ALLOW, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, HeaderValue,
+    IF_NONE_MATCH, VARY,
+};
+use hyper::{HeaderMap, Method, Request, Response, StatusCode};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
@@ -95,23 +95,210 @@ struct AppState {
     options: ServeOptions,
 }
 
-/// The mirror's routes over `source`.
-pub fn router(source: Arc<dyn RangeSource>, options: ServeOptions) -> Router {
-    let state = Arc::new(AppState { source, options });
-    let router = Router::new()
-        .route("/range/{prefix}", get(range))
-        .fallback(|| async { (StatusCode::NOT_FOUND, "Not found") })
-        .with_state(state);
-    if options.gzip {
-        // Fastest level: ranges are mostly random hex that compresses to
-        // about 60% whatever the effort.
-        router.layer(
-            tower_http::compression::CompressionLayer::new()
-                .quality(tower_http::CompressionLevel::Fastest),
-        )
-    } else {
-        router
+/// The mirror's answers over `source` (a plain hyper service).
+#[derive(Clone)]
+struct Mirror(Arc<AppState>);
+
+type Answer = Response<Full<Bytes>>;
+
+/// Answers smaller than this are never compressed (as tower-http did).
+const GZIP_MIN_BYTES: usize = 32;
+
+fn answer(status: StatusCode, body: impl Into<Bytes>) -> Answer {
+    let mut res = Response::new(Full::new(body.into()));
+    *res.status_mut() = status;
+    res
+}
+
+/// A short plain-text answer (errors, 404).
+fn text(status: StatusCode, message: &'static str) -> Answer {
+    let mut res = answer(status, message);
+    res.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    res
+}
+
+impl Mirror {
+    fn new(source: Arc<dyn RangeSource>, options: ServeOptions) -> Mirror {
+        Mirror(Arc::new(AppState { source, options }))
     }
+
+    /// Routes: `GET`/`HEAD /range/{prefix}`; another method there is 405,
+    /// any other path 404.
+    async fn handle(&self, req: Request<hyper::body::Incoming>) -> Answer {
+        let segment = req
+            .uri()
+            .path()
+            .strip_prefix("/range/")
+            .filter(|s| !s.is_empty() && !s.contains('/'));
+        let Some(segment) = segment else {
+            return self.finish(req.headers(), text(StatusCode::NOT_FOUND, "Not found"));
+        };
+        if req.method() != Method::GET && req.method() != Method::HEAD {
+            let mut res = answer(StatusCode::METHOD_NOT_ALLOWED, Bytes::new());
+            res.headers_mut()
+                .insert(ALLOW, HeaderValue::from_static("GET,HEAD"));
+            return res;
+        }
+        let res = self.range(segment, req.headers()).await;
+        self.finish(req.headers(), res)
+    }
+
+    /// gzip (fastest level) for clients that accept it, with `--gzip`:
+    /// ranges are mostly random hex that compresses to about 60% whatever
+    /// the effort. Small answers are sent as they are.
+    fn finish(&self, headers: &HeaderMap, res: Answer) -> Answer {
+        if !self.0.options.gzip || res.headers().contains_key(CONTENT_ENCODING) {
+            return res;
+        }
+        let (mut parts, body) = res.into_parts();
+        let plain = full_bytes(body);
+        if plain.len() < GZIP_MIN_BYTES || !accepts_gzip(headers) {
+            return Response::from_parts(parts, Full::new(plain));
+        }
+        use std::io::Write as _;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        let zipped = gz.write_all(&plain).and_then(|()| gz.finish());
+        let Ok(zipped) = zipped else {
+            return text(StatusCode::INTERNAL_SERVER_ERROR, "Compression failed");
+        };
+        parts
+            .headers
+            .insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        parts
+            .headers
+            .append(VARY, HeaderValue::from_static("accept-encoding"));
+        Response::from_parts(parts, Full::new(Bytes::from(zipped)))
+    }
+
+    async fn range(&self, segment: &str, headers: &HeaderMap) -> Answer {
+        let state = &self.0;
+        let decoded = percent_decode(segment);
+        let Some(prefix) = decoded.as_deref().and_then(Prefix::parse) else {
+            return text(
+                StatusCode::BAD_REQUEST,
+                "The hash prefix was not in a valid format",
+            );
+        };
+        if !state.options.latency.is_zero() {
+            tokio::time::sleep(state.options.latency).await;
+        }
+        let source = state.source.clone();
+        let range = match tokio::task::spawn_blocking(move || source.range(prefix)).await {
+            Ok(Ok(r)) => r,
+            _ => {
+                return text(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "The dataset could not answer this range",
+                );
+            }
+        };
+        let etag = etag_of(&range);
+        let etag_value = HeaderValue::from_str(&etag).expect("hex etag");
+        let cache = HeaderValue::from_static(CACHE_CONTROL_VALUE);
+        if matches_etag(headers, &etag) {
+            let mut res = answer(StatusCode::NOT_MODIFIED, Bytes::new());
+            res.headers_mut().insert(ETAG, etag_value);
+            res.headers_mut().insert(CACHE_CONTROL, cache);
+            return res;
+        }
+        let pad = state.options.padding
+            && headers
+                .get("add-padding")
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"));
+        let pad_to = pad.then(|| rand::thread_rng().gen_range(800..=1000));
+        let mut body = Vec::new();
+        range.write_body(&mut body, pad_to);
+        let mut res = answer(StatusCode::OK, body);
+        let h = res.headers_mut();
+        h.insert(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+        h.insert(CACHE_CONTROL, cache);
+        h.insert(ETAG, etag_value);
+        res
+    }
+}
+
+/// The bytes of a `Full` body (always ready: nothing to wait for).
+fn full_bytes(body: Full<Bytes>) -> Bytes {
+    use hyper::body::Body as _;
+    let mut body = std::pin::pin!(body);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match body.as_mut().poll_frame(&mut cx) {
+        std::task::Poll::Ready(Some(Ok(frame))) => frame.into_data().unwrap_or_default(),
+        _ => Bytes::new(),
+    }
+}
+
+/// A path segment percent-decoded (as axum's router did), `None` if it is
+/// not UTF-8 once decoded.
+fn percent_decode(segment: &str) -> Option<String> {
+    if !segment.contains('%') {
+        return Some(segment.to_owned());
+    }
+    let hex = |b: u8| (b as char).to_digit(16);
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let pair = (bytes[i] == b'%')
+            .then(|| Some((hex(*bytes.get(i + 1)?)?, hex(*bytes.get(i + 2)?)?)))
+            .flatten();
+        if let Some((h, l)) = pair {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// `Accept-Encoding` lists gzip (or x-gzip) with a q-value above 0 and not
+/// below identity's (tower-http's rule).
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    let mut gzip = None::<u16>;
+    let mut identity = 0u16;
+    for token in headers
+        .get_all(ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+    {
+        let mut parts = token.splitn(2, ';');
+        let name = parts.next().unwrap_or_default().trim();
+        let Some(q) = parts.next().map_or(Some(1000), |q| qvalue(q.trim())) else {
+            continue;
+        };
+        if name.eq_ignore_ascii_case("gzip") || name.eq_ignore_ascii_case("x-gzip") {
+            gzip = Some(gzip.map_or(q, |g| g.max(q)));
+        } else if name.eq_ignore_ascii_case("identity") {
+            identity = identity.max(q);
+        }
+    }
+    gzip.is_some_and(|g| g > 0 && g >= identity)
+}
+
+/// An RFC 7231 q-value (`q=0.5`) in thousandths.
+fn qvalue(s: &str) -> Option<u16> {
+    let v = s.strip_prefix("q=").or_else(|| s.strip_prefix("Q="))?;
+    let (int, frac) = v.split_once('.').unwrap_or((v, ""));
+    let int = match int {
+        "0" => 0,
+        "1" => 1000,
+        _ => return None,
+    };
+    if frac.len() > 3 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let frac = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<3}").parse::<u16>().ok()?
+    };
+    (int + frac <= 1000).then_some(int + frac)
 }
 
 /// A weak validator of the range's rows (padding varies between answers).
@@ -131,61 +318,6 @@ fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .any(|t| t.trim() == "*" || strip(t) == strip(etag))
-}
-
-async fn range(
-    State(state): State<Arc<AppState>>,
-    Path(prefix): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    let Some(prefix) = Prefix::parse(&prefix) else {
-        return (
-            StatusCode::BAD_REQUEST,
-            "The hash prefix was not in a valid format",
-        )
-            .into_response();
-    };
-    if !state.options.latency.is_zero() {
-        tokio::time::sleep(state.options.latency).await;
-    }
-    let source = state.source.clone();
-    let range = match tokio::task::spawn_blocking(move || source.range(prefix)).await {
-        Ok(Ok(r)) => r,
-        _ => {
-            return (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "The dataset could not answer this range",
-            )
-                .into_response();
-        }
-    };
-    let etag = etag_of(&range);
-    let etag_value = HeaderValue::from_str(&etag).expect("hex etag");
-    let cache = HeaderValue::from_static(CACHE_CONTROL_VALUE);
-    if matches_etag(&headers, &etag) {
-        return (
-            StatusCode::NOT_MODIFIED,
-            [(ETAG, etag_value), (CACHE_CONTROL, cache)],
-        )
-            .into_response();
-    }
-    let pad = state.options.padding
-        && headers
-            .get("add-padding")
-            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"));
-    let pad_to = pad.then(|| rand::thread_rng().gen_range(800..=1000));
-    let mut body = Vec::new();
-    range.write_body(&mut body, pad_to);
-    (
-        StatusCode::OK,
-        [
-            (CONTENT_TYPE, HeaderValue::from_static("text/plain")),
-            (CACHE_CONTROL, cache),
-            (ETAG, etag_value),
-        ],
-        Body::from(body),
-    )
-        .into_response()
 }
 
 fn listen_error(listen: &str, e: std::io::Error) -> PwnedError {
@@ -223,7 +355,7 @@ pub fn run_until_signal(
         on_ready(listener.local_addr()?, layout);
         serve_bounded(
             listener,
-            router(Arc::new(dataset), settings.options),
+            Mirror::new(Arc::new(dataset), settings.options),
             settings.options,
             stop_signal(),
         )
@@ -298,7 +430,7 @@ fn refuse(mut stream: tokio::net::TcpStream) {
 /// (see the module documentation), then closes them within the deadline.
 async fn serve_bounded(
     listener: tokio::net::TcpListener,
-    app: Router,
+    app: Mirror,
     options: ServeOptions,
     shutdown: impl std::future::Future<Output = ()>,
 ) {
@@ -326,6 +458,10 @@ async fn serve_bounded(
                     continue;
                 };
                 let (app, mut stop) = (app.clone(), stop_rx.clone());
+                let service = hyper::service::service_fn(move |req| {
+                    let app = app.clone();
+                    async move { Ok::<_, std::convert::Infallible>(app.handle(req).await) }
+                });
                 tasks.spawn(async move {
                     let _held = (permit, slot);
                     let conn = hyper::server::conn::http1::Builder::new()
@@ -334,7 +470,7 @@ async fn serve_bounded(
                         .keep_alive(true)
                         .serve_connection(
                             hyper_util::rt::TokioIo::new(stream),
-                            hyper_util::service::TowerToHyperService::new(app),
+                            service,
                         );
                     tokio::pin!(conn);
                     tokio::select! {
@@ -403,7 +539,7 @@ impl Server {
         let thread = std::thread::spawn(move || {
             let served = runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::from_std(std_listener)?;
-                serve_bounded(listener, router(source, options), options, async {
+                serve_bounded(listener, Mirror::new(source, options), options, async {
                     let _ = stopped.await;
                 })
                 .await;
@@ -462,5 +598,38 @@ mod tests {
         assert!(matches_etag(&h, &e));
         h.insert(IF_NONE_MATCH, HeaderValue::from_static("\"other\""));
         assert!(!matches_etag(&h, &e));
+    }
+
+    #[test]
+    fn gzip_is_chosen_as_tower_http_chose_it() {
+        let accepts = |values: &[&str]| {
+            let mut h = HeaderMap::new();
+            for v in values {
+                h.append(ACCEPT_ENCODING, HeaderValue::from_str(v).unwrap());
+            }
+            accepts_gzip(&h)
+        };
+        assert!(accepts(&["gzip"]));
+        assert!(accepts(&["br, GZIP;q=0.5"]));
+        assert!(accepts(&["deflate", "x-gzip"]));
+        assert!(!accepts(&[]));
+        assert!(!accepts(&["br, deflate"]));
+        assert!(!accepts(&["gzip;q=0"]));
+        assert!(!accepts(&["gzip;q=0.000"]));
+        assert!(!accepts(&["gzip;q=0.5, identity;q=1"]));
+        assert!(!accepts(&["gzip;q=2"]), "an invalid q-value is ignored");
+        assert_eq!(qvalue("q=0.25"), Some(250));
+        assert_eq!(qvalue("Q=1.000"), Some(1000));
+        assert_eq!(qvalue("q=1.001"), None);
+        assert_eq!(qvalue("q=0.1234"), None);
+    }
+
+    #[test]
+    fn path_segments_are_percent_decoded() {
+        assert_eq!(percent_decode("5BAA6").as_deref(), Some("5BAA6"));
+        assert_eq!(percent_decode("%35BAA6").as_deref(), Some("5BAA6"));
+        assert_eq!(percent_decode("%20BAA6").as_deref(), Some(" BAA6"));
+        assert_eq!(percent_decode("%zz%4").as_deref(), Some("%zz%4"));
+        assert_eq!(percent_decode("%FF"), None);
     }
 }

@@ -602,37 +602,56 @@ fn a_bad_2fa_directory_file_is_an_input_error() {
 
 // ---- `vaultlint 2fa update` against a local server -----------------------------
 
-/// A real HTTP server on 127.0.0.1 for one test; stops when dropped.
+/// A real HTTP server on 127.0.0.1 for one test (plain std sockets, one
+/// request per connection); stops when dropped.
 struct Server {
     base: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
+/// Path → (status line, body).
+type Routes = Vec<(&'static str, &'static str, String)>;
+
 impl Server {
-    fn start(app: axum::Router) -> Server {
+    fn start(routes: Routes) -> Server {
+        use std::io::{BufRead as _, BufReader, Write as _};
+        use std::sync::atomic::Ordering;
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.set_nonblocking(true).unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopping = stop.clone();
         let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                axum::serve(listener, app)
-                    .with_graceful_shutdown(async {
-                        let _ = stopped.await;
-                    })
-                    .await
-                    .unwrap();
-            });
+            while !stopping.load(Ordering::Relaxed) {
+                let Ok((conn, _)) = listener.accept() else {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                    continue;
+                };
+                conn.set_nonblocking(false).unwrap();
+                let mut reader = BufReader::new(conn.try_clone().unwrap());
+                let mut request = String::new();
+                let _ = reader.read_line(&mut request);
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                let path = request.split_whitespace().nth(1).unwrap_or("/");
+                let (status, body) = routes
+                    .iter()
+                    .find(|(p, _, _)| *p == path)
+                    .map_or(("404 Not Found", ""), |(_, s, b)| (*s, b.as_str()));
+                let mut conn = conn;
+                let _ = write!(
+                    conn,
+                    "HTTP/1.1 {status}\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
         });
         Server {
             base,
-            stop: Some(stop),
+            stop,
             thread: Some(thread),
         }
     }
@@ -640,9 +659,7 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
@@ -653,20 +670,12 @@ fn fixture() -> String {
     std::fs::read_to_string(root().join(DIRECTORY)).unwrap()
 }
 
-fn app() -> axum::Router {
-    use axum::http::StatusCode;
-    use axum::routing::get;
-    let body = fixture();
-    axum::Router::new()
-        .route("/v3/all.json", get(move || async move { body }))
-        .route(
-            "/broken.json",
-            get(|| async { (StatusCode::OK, "<html>maintenance</html>") }),
-        )
-        .route(
-            "/down.json",
-            get(|| async { (StatusCode::SERVICE_UNAVAILABLE, "try later") }),
-        )
+fn app() -> Routes {
+    vec![
+        ("/v3/all.json", "200 OK", fixture()),
+        ("/broken.json", "200 OK", "<html>maintenance</html>".into()),
+        ("/down.json", "503 Service Unavailable", "try later".into()),
+    ]
 }
 
 fn update(server: &Server, path: &str, output: &Path) -> std::process::Output {

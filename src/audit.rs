@@ -180,11 +180,17 @@ struct Identities {
 
 impl Identities {
     fn of(ctx: &Context) -> Identities {
+        // the site checks' index, when they built one, already knows each
+        // account's domains: the URLs are not parsed twice
+        let sites = ctx.site_index.get();
         let (domains, keys) = (0..ctx.accounts.len())
             .into_par_iter()
             .with_min_len(256)
             .map(|i| {
-                let domain = domain_of(ctx, i);
+                let domain = match sites {
+                    Some(sites) => sites.first_domain(i).map(str::to_owned),
+                    None => domain_of(ctx, i),
+                };
                 let key = account_key(ctx, i, domain.as_deref());
                 (domain, key)
             })

@@ -171,12 +171,14 @@ impl<'l> Said<'l> {
 #[cfg(test)]
 fn decide(breach: &Breach, date: DateSource, reused: bool) -> (Severity, String) {
     let mut text = String::new();
-    let severity = decide_into(&Said::new(breach), date, reused, &mut text);
+    let day = date.date().map(breaches::day).unwrap_or_default();
+    let severity = decide_into(&Said::new(breach), date, &day, reused, &mut text);
     (severity, text)
 }
 
-/// [`decide`] for a breach said once, its sentence appended to `out`.
-fn decide_into(b: &Said, date: DateSource, reused: bool, out: &mut String) -> Severity {
+/// [`decide`] for a breach said once, its sentence appended to `out`;
+/// `day` is the date's day (`YYYY-MM-DD`, made once per account).
+fn decide_into(b: &Said, date: DateSource, day: &str, reused: bool, out: &mut String) -> Severity {
     use std::fmt::Write;
     let (when, title) = (&b.when, &b.breach.title);
     // (writing to a String cannot fail)
@@ -193,15 +195,15 @@ fn decide_into(b: &Said, date: DateSource, reused: bool, out: &mut String) -> Se
             let _ = write!(
                 out,
                 "the password was set on {}, before the {title} breach of {when}, which leaked passwords: change it.",
-                breaches::day(t),
+                day,
             );
             Severity::High
         }
-        DateSource::PasswordChanged(t) => {
+        DateSource::PasswordChanged(_) => {
             let _ = write!(
                 out,
                 "the password was changed on {}, after the {title} breach of {when}: fine.",
-                breaches::day(t),
+                day,
             );
             return Severity::Info;
         }
@@ -209,23 +211,23 @@ fn decide_into(b: &Said, date: DateSource, reused: bool, out: &mut String) -> Se
             let _ = write!(
                 out,
                 "the item was last changed on {} (the item's date: the export records no password date), before the {title} breach of {when}, which leaked passwords: change it.",
-                breaches::day(t),
+                day,
             );
             Severity::High
         }
-        DateSource::ItemModified(t) => {
+        DateSource::ItemModified(_) => {
             let _ = write!(
                 out,
                 "the {title} breach of {when} leaked passwords; the item changed on {} but the export does not say whether its password did: if you have not changed it since the breach, change it.",
-                breaches::day(t)
+                day
             );
             Severity::Medium
         }
-        DateSource::BulkImport(t) => {
+        DateSource::BulkImport(_) => {
             let _ = write!(
                 out,
                 "the {title} breach of {when} leaked passwords; the export's date ({}) is shared by many items, so it is when they were imported, not when this password was set: if you have not changed it since the breach, change it.",
-                breaches::day(t)
+                day
             );
             Severity::Medium
         }
@@ -309,11 +311,19 @@ pub fn run(ctx: &Context, facts: &Facts) -> Outcome {
         let date = date_source(ctx, i, &shared);
         let password_date = date.date().map(breaches::day);
         let reused = facts.reused.get(i).copied().flatten().unwrap_or(false);
+        let day = password_date.as_deref().unwrap_or_default();
         let label = ctx.label(i);
         for b in found {
             let b = &said[b as usize];
-            let mut message = format!("{label}: {} was breached{}: ", b.breach.domain, b.origin());
-            let severity = decide_into(b, date, reused, &mut message);
+            // (sized for most sentences, so that it is rarely regrown)
+            let mut message = String::with_capacity(label.len() + 320);
+            message.push_str(&label);
+            message.push_str(": ");
+            message.push_str(&b.breach.domain);
+            message.push_str(" was breached");
+            message.push_str(b.origin());
+            message.push_str(": ");
+            let severity = decide_into(b, date, day, reused, &mut message);
             let mut d = Draft::new(FindingKind::SiteBreach, severity, vec![i], message);
             d.discriminator = b.breach.name.clone();
             d.details = Some(Details::SiteBreach(SiteBreachDetails {

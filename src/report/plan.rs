@@ -283,6 +283,11 @@ pub fn build(accounts: &[AccountReport], findings: &[Finding]) -> Vec<PlanItem> 
     // Mailboxes that are not in the exports, by address.
     let mut outside: BTreeMap<String, Draft> = BTreeMap::new();
     for (fi, f) in findings.iter().enumerate() {
+        // A suggestion, not a fix (`attach` adds nothing for it): skipped
+        // before its accounts are looked up (large vaults have thousands).
+        if f.check == FindingKind::PasskeyAvailable {
+            continue;
+        }
         let named: Vec<(usize, &AccountReport)> = f
             .accounts
             .iter()

@@ -82,6 +82,7 @@ impl<'a> SiteIndex<'a> {
     fn build(ctx: &Context<'a>) -> SiteIndex<'a> {
         use rayon::prelude::*;
         use rustc_hash::FxHashMap;
+        use std::collections::hash_map::Entry;
         const CHUNK: usize = 4096;
         let n = ctx.accounts.len();
         // 1. each chunk of accounts: its hosts, flat, and how many per account
@@ -121,13 +122,13 @@ impl<'a> SiteIndex<'a> {
             for count in counts {
                 let start = index.host_ids.len();
                 for host in hosts.by_ref().take(count as usize) {
-                    let id = match host_ids.get(&*host) {
-                        Some(&id) => id,
-                        None => {
+                    // (one hash per host; a borrowed host clones as a pointer)
+                    let id = match host_ids.entry(host) {
+                        Entry::Occupied(o) => *o.get(),
+                        Entry::Vacant(v) => {
                             let id = names.len() as u32;
-                            host_ids.insert(host.clone(), id);
-                            names.push(host);
-                            id
+                            names.push(v.key().clone());
+                            *v.insert(id)
                         }
                     };
                     if !index.host_ids[start..].contains(&id) {

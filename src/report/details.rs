@@ -1,5 +1,6 @@
 //! A finding's `details`: typed for the kinds that dominate large audits
-//! (reuse, similar, weak, pwned, the per-account recovery findings), with a
+//! (reuse, similar, weak, pwned, the per-account recovery findings,
+//! site_breach and passkey_available), with a
 //! generic JSON fallback ([`Details::Json`]) for the other kinds and for
 //! every report read back from a file.
 //!

@@ -72,10 +72,8 @@ fn main() {
     phase("settings", &mut t);
     let vault = vaultlint::audit::load(&settings).expect("load");
     phase("import (vault held)", &mut t);
-    let report = vaultlint::audit::run(&vault, &settings, &NoProgress);
-    phase("checks + report (both held)", &mut t);
-    drop(vault);
-    phase("vault dropped", &mut t);
+    let report = vaultlint::audit::run_owned(vault, &settings, &NoProgress);
+    phase("checks + report", &mut t);
     let out = args.output.clone().expect("-o FILE");
     let mut w = std::io::BufWriter::new(std::fs::File::create(out).expect("create"));
     vaultlint::render::render(

@@ -562,3 +562,40 @@ fn summarize(
         readiness,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::NoProgress;
+    use crate::settings::Input;
+
+    /// The family, every check, lookups off, a fixed clock.
+    fn family() -> Settings {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-exports/family");
+        let mut settings = Settings {
+            inputs: ["alice", "bob", "carol", "dan", "erin"]
+                .iter()
+                .map(|m| Input {
+                    path: dir.join(format!("{m}.csv")),
+                    member: (*m).to_owned(),
+                })
+                .collect(),
+            now: chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+            ..Settings::default()
+        };
+        settings.pwned.source = crate::pwned::SourceChoice::Off;
+        settings
+    }
+
+    #[test]
+    fn the_owned_run_drops_the_vault_and_reports_the_same() {
+        let settings = family();
+        let borrowed = run(&load(&settings).unwrap(), &settings, &NoProgress);
+        let owned = run_owned(load(&settings).unwrap(), &settings, &NoProgress);
+        assert!(!owned.plan.is_empty() && owned.accounts.len() > 10);
+        assert_eq!(
+            serde_json::to_string(&owned).unwrap(),
+            serde_json::to_string(&borrowed).unwrap()
+        );
+    }
+}

@@ -696,8 +696,8 @@ mod tests {
         }
     }
 
-    fn recovery(money: bool, hub: Option<HubState>) -> Recovery {
-        Recovery {
+    fn recovery(money: bool, hub: Option<HubState>) -> Box<Recovery> {
+        Box::new(Recovery {
             two_factor: TwoFactor {
                 enabled: Some(false),
                 methods: vec![],
@@ -718,7 +718,7 @@ mod tests {
             }),
             hub,
             recovery_mailbox: None,
-        }
+        })
     }
 
     fn finding(

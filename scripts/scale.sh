@@ -127,11 +127,12 @@ awk -v cores="$(nproc)" '
         n = $1; key = $2 " " $3
         if (key in last) {
             d = log(n / last[key]) / log(2)
-            printf "per doubling, %s %s -> %s: time %.2fx (CPU %.2fx), RSS %.2fx (target <= 2.1x: %s)\n",
+            loaded = ($7 > cores || ll[key] > cores) ? " (load above the core count: the wall ratio is noise, read CPU)" : ""
+            printf "per doubling, %s %s -> %s: wall %.2fx (CPU %.2fx), RSS %.2fx (target <= 2.1x: %s)%s\n",
                 key, last[key], n, ($4 / lw[key]) ^ (1 / d), ($5 / lc[key]) ^ (1 / d), ($6 / lr[key]) ^ (1 / d),
-                verdict(($4 / lw[key]) ^ (1 / d) <= 2.1 && ($6 / lr[key]) ^ (1 / d) <= 2.1)
+                verdict(($4 / lw[key]) ^ (1 / d) <= 2.1 && ($6 / lr[key]) ^ (1 / d) <= 2.1), loaded
         }
-        last[key] = n; lw[key] = $4; lc[key] = $5; lr[key] = $6
+        last[key] = n; lw[key] = $4; lc[key] = $5; lr[key] = $6; ll[key] = $7
         quiet = ($7 <= cores) ? "" : " (load " $7 " > " cores " cores: wall time inflated)"
         if (n == 200000)
             printf "TARGET 200,000 %s: wall %s s (< 8 s: %s), max RSS %s MiB (< 500 MB = 476 MiB: %s)%s\n",

@@ -292,7 +292,7 @@ pub struct Facts {
     /// Set by `pwned`.
     pub pwned: Vec<Option<pwned::PwnedResult>>,
     /// Set by `recovery`.
-    pub recovery: Vec<Option<recovery::Recovery>>,
+    pub recovery: Vec<Option<Box<recovery::Recovery>>>,
     /// Set by `drill` (per member, not per account).
     pub drill: Option<crate::report::drill::Drill>,
 }

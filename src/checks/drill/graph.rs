@@ -261,8 +261,9 @@ impl Graph {
         let n = self.ways.len();
         let forced = self.forced(loss);
         let mut reached = vec![false; n];
-        // Unmet node requirements per (flat) way; `None`: a base requirement is lost.
-        let mut unmet: Vec<Option<usize>> = Vec::with_capacity(rev.way_start[n]);
+        // Unmet node requirements per (flat) way; [`DEAD`]: a base
+        // requirement is lost.
+        let mut unmet: Vec<u32> = Vec::with_capacity(rev.way_start[n]);
         let mut work = Vec::new();
         for (i, ways) in self.ways.iter().enumerate() {
             let mut open = false;
@@ -272,11 +273,11 @@ impl Graph {
                     .iter()
                     .any(|&r| Self::base_lost(loss, unknown_available, r))
                 {
-                    None
+                    DEAD
                 } else {
-                    Some(w.needs.iter().filter(|r| matches!(r, Req::Node(_))).count())
+                    w.needs.iter().filter(|r| matches!(r, Req::Node(_))).count() as u32
                 };
-                open |= c == Some(0);
+                open |= c == 0;
                 unmet.push(c);
             }
             if !forced[i] && open {
@@ -286,7 +287,8 @@ impl Graph {
         }
         while let Some(j) = work.pop() {
             for &(i, k) in rev.of(j) {
-                if let Some(c) = unmet[k].as_mut() {
+                let c = &mut unmet[k];
+                if *c != DEAD {
                     *c -= 1;
                     if *c == 0 && !reached[i] && !forced[i] {
                         reached[i] = true;

@@ -6,8 +6,12 @@
 //!     cargo build --profile profiling --example site-checks-profile
 //!     valgrind --tool=callgrind target/profiling/examples/site-checks-profile 20000 1
 //!
-//! Arguments: logins (default 100000), repetitions (default 20), and `all`
-//! for the vault where every login is on a listed site.
+//! Arguments: logins (default 100000), repetitions (default 20), `all`
+//! for the vault where every login is on a listed site, and `audit` (the
+//! whole `audit::run` with both checks) or `none` (`audit::run` with no
+//! check) instead of the checks alone: the instructions of `audit` minus
+//! those of `none` are what the checks add to an audit (callgrind counts
+//! them exactly, whatever the machine's load).
 
 use std::time::Instant;
 
@@ -40,6 +44,26 @@ fn main() {
     vaultlint::breaches::BreachList::builtin();
     vaultlint::passkeys::PasskeyDirectory::builtin();
     let accounts = vault.account_indices();
+    let whole = |s: &Settings| {
+        let start = Instant::now();
+        let mut findings = 0;
+        for _ in 0..reps {
+            findings = vaultlint::audit::run(&vault, s, &NoProgress).findings.len();
+        }
+        eprintln!(
+            "{logins} logins, audit::run, {findings} findings: {:.1} ms per run (mean of {reps})",
+            start.elapsed().as_secs_f64() * 1000.0 / reps as f64
+        );
+    };
+    if args.iter().any(|a| a == "audit") {
+        return whole(&settings);
+    }
+    if args.iter().any(|a| a == "none") {
+        return whole(&Settings {
+            checks: Vec::new(),
+            ..Settings::default()
+        });
+    }
     let start = Instant::now();
     let mut findings = 0;
     for _ in 0..reps {

@@ -94,6 +94,8 @@ echo "1,000,000 under 60 s and 2.5 GB; each doubling at most 2.1x time and memor
 echo "wall = elapsed; CPU = user + system of the whole process (trust it over wall when"
 echo "the load column is above the core count); max RSS from /usr/bin/time -v."
 echo
+RESULTS="$DIR/results.txt"
+: >"$RESULTS"
 echo "| entries | mix | lookups | wall | CPU (user+sys) | max RSS | load before |"
 echo "|---|---|---|---|---|---|---|"
 for n in $SIZES; do
@@ -105,10 +107,37 @@ for n in $SIZES; do
         l=$(load)
         read -r wall rss cpu < <(run "$csv" --pwned off)
         echo "| $n | $mix | \`--pwned off\` | $wall s | $cpu s | $rss MiB | $l |"
+        echo "$n $mix off $wall $cpu $rss $l" >>"$RESULTS"
         if [ "$mix" = realistic ] && [ "${DATASET:-1}" != 0 ]; then
             l=$(load)
             read -r wall rss cpu < <(run "$csv" --pwned-dataset "$DATA")
             echo "| $n | $mix | dataset, $DATASET_LINES lines | $wall s | $cpu s | $rss MiB | $l |"
+            echo "$n $mix dataset $wall $cpu $rss $l" >>"$RESULTS"
         fi
     done
 done
+
+# The verdicts: each target against the rows above (wall time only means
+# something when the load column stayed under the core count), and the
+# growth per doubling between consecutive sizes of the same mix and lookups.
+echo
+awk -v cores="$(nproc)" '
+    function verdict(ok) { return ok ? "met" : "NOT met" }
+    {
+        n = $1; key = $2 " " $3
+        if (key in last) {
+            d = log(n / last[key]) / log(2)
+            loaded = ($7 > cores || ll[key] > cores) ? " (load above the core count: the wall ratio is noise, read CPU)" : ""
+            printf "per doubling, %s %s -> %s: wall %.2fx (CPU %.2fx), RSS %.2fx (target <= 2.1x: %s)%s\n",
+                key, last[key], n, ($4 / lw[key]) ^ (1 / d), ($5 / lc[key]) ^ (1 / d), ($6 / lr[key]) ^ (1 / d),
+                verdict(($4 / lw[key]) ^ (1 / d) <= 2.1 && ($6 / lr[key]) ^ (1 / d) <= 2.1), loaded
+        }
+        last[key] = n; lw[key] = $4; lc[key] = $5; lr[key] = $6; ll[key] = $7
+        quiet = ($7 <= cores) ? "" : " (load " $7 " > " cores " cores: wall time inflated)"
+        if (n == 200000)
+            printf "TARGET 200,000 %s: wall %s s (< 8 s: %s), max RSS %s MiB (< 500 MB = 476 MiB: %s)%s\n",
+                key, $4, verdict($4 < 8), $6, verdict($6 < 476.8), quiet
+        if (n == 1000000)
+            printf "TARGET 1,000,000 %s: wall %s s (< 60 s: %s), max RSS %s MiB (< 2.5 GB = 2384 MiB: %s)%s\n",
+                key, $4, verdict($4 < 60), $6, verdict($6 < 2384), quiet
+    }' "$RESULTS"

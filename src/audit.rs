@@ -64,6 +64,32 @@ pub fn context<'a>(
 
 /// Runs the selected checks over `vault` and assembles the audit.
 pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit {
+    let mut audit = run_checks(vault, settings, progress);
+    finish(&mut audit, settings);
+    audit
+}
+
+/// [`run`], dropping the vault (every password in it) as soon as the
+/// per-account reports hold what they need of it, before the action plan
+/// is built: at scale, the vault and the report together set the peak
+/// memory (issue 15), and secrets are dropped early (trust rule 5).
+pub fn run_owned(vault: Vault, settings: &Settings, progress: &dyn Progress) -> Audit {
+    let mut audit = run_checks(&vault, settings, progress);
+    drop(vault);
+    finish(&mut audit, settings);
+    audit
+}
+
+/// The action plan, then the comparison with `--baseline`.
+fn finish(audit: &mut Audit, settings: &Settings) {
+    audit.plan = crate::report::plan::build(&audit.accounts, &audit.findings);
+    if let Some(baseline) = &settings.baseline {
+        compare_with_baseline(audit, baseline, &settings.policy);
+    }
+}
+
+/// The audit without its plan (see [`finish`]).
+fn run_checks(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit {
     let accounts = vault.account_indices();
     let ctx = context(vault, &accounts, settings, progress);
     let mut facts = Facts::new(accounts.len());
@@ -126,9 +152,6 @@ pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit
     }
     let mut audit = assemble(&ctx, settings, drafts, runs, facts, reasons);
     audit.data_sources = data_sources;
-    if let Some(baseline) = &settings.baseline {
-        compare_with_baseline(&mut audit, baseline, &settings.policy);
-    }
     audit
 }
 
@@ -180,11 +203,17 @@ struct Identities {
 
 impl Identities {
     fn of(ctx: &Context) -> Identities {
+        // the site checks' index, when they built one, already knows each
+        // account's domains: the URLs are not parsed twice
+        let sites = ctx.site_index.get();
         let (domains, keys) = (0..ctx.accounts.len())
             .into_par_iter()
             .with_min_len(256)
             .map(|i| {
-                let domain = domain_of(ctx, i);
+                let domain = match sites {
+                    Some(sites) => sites.first_domain(i).map(str::to_owned),
+                    None => domain_of(ctx, i),
+                };
                 let key = account_key(ctx, i, domain.as_deref());
                 (domain, key)
             })
@@ -209,7 +238,8 @@ fn fingerprint(ids: &Identities, d: &Draft) -> String {
 
 /// Builds the report from the checks' drafts and facts: policy severities
 /// and order, fingerprints and accepted risks, ids, per-account and
-/// per-source reports, the summary with its verdict.
+/// per-source reports, the summary with its verdict (the plan comes after,
+/// in [`finish`]).
 fn assemble(
     ctx: &Context,
     settings: &Settings,
@@ -226,9 +256,12 @@ fn assemble(
         suppressed,
         warnings: policy_warnings,
     } = triage(&ids, settings, drafts);
+    // The identity keys were for the fingerprints only.
+    let Identities { domains, keys } = ids;
+    drop(keys);
     let (mut drafts, fingerprints): (Vec<Draft>, Vec<String>) = kept.into_iter().unzip();
     let findings = number_findings(&mut drafts, fingerprints);
-    let accounts = account_reports(ctx, &drafts, &findings, facts, ids.domains, settings.now);
+    let accounts = account_reports(ctx, &drafts, &findings, facts, domains, settings.now);
     let sources = source_reports(ctx.vault);
     let finding_members: Vec<Vec<&str>> = drafts
         .iter()
@@ -260,7 +293,7 @@ fn assemble(
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         checks,
         sources,
-        plan: crate::report::plan::build(&accounts, &findings),
+        plan: Vec::new(),
         drill,
         accounts,
         findings,
@@ -533,5 +566,42 @@ fn summarize(
         exit_code: exit::decide(&verdict, &settings.policy),
         verdict,
         readiness,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::NoProgress;
+    use crate::settings::Input;
+
+    /// The family, every check, lookups off, a fixed clock.
+    fn family() -> Settings {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-exports/family");
+        let mut settings = Settings {
+            inputs: ["alice", "bob", "carol", "dan", "erin"]
+                .iter()
+                .map(|m| Input {
+                    path: dir.join(format!("{m}.csv")),
+                    member: (*m).to_owned(),
+                })
+                .collect(),
+            now: chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+            ..Settings::default()
+        };
+        settings.pwned.source = crate::pwned::SourceChoice::Off;
+        settings
+    }
+
+    #[test]
+    fn the_owned_run_drops_the_vault_and_reports_the_same() {
+        let settings = family();
+        let borrowed = run(&load(&settings).unwrap(), &settings, &NoProgress);
+        let owned = run_owned(load(&settings).unwrap(), &settings, &NoProgress);
+        assert!(!owned.plan.is_empty() && owned.accounts.len() > 10);
+        assert_eq!(
+            serde_json::to_string(&owned).unwrap(),
+            serde_json::to_string(&borrowed).unwrap()
+        );
     }
 }

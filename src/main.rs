@@ -80,8 +80,8 @@ fn run_audit(args: &AuditArgs) -> i32 {
     } else {
         &NoProgress
     };
-    let report = audit::run(&vault, &settings, progress);
-    drop(vault);
+    // The vault (every password) is dropped inside, before the plan is built.
+    let report = audit::run_owned(vault, &settings, progress);
     for src in &report.sources {
         if src.skipped > 0 && args.format != ReportFormat::Table {
             eprintln!(

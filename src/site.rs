@@ -17,8 +17,8 @@ pub fn host_ref(raw: &str) -> Option<Cow<'_, str>> {
     if raw.is_empty() || raw.starts_with("android://") || raw.starts_with("androidapp://") {
         return None;
     }
-    if let Some(h) = plain_host(raw) {
-        return Some(if h.bytes().any(|b| b.is_ascii_uppercase()) {
+    if let Some((h, upper)) = plain_host(raw) {
+        return Some(if upper {
             Cow::Owned(h.to_ascii_lowercase())
         } else {
             Cow::Borrowed(h)
@@ -44,53 +44,109 @@ pub fn host_ref(raw: &str) -> Option<Cow<'_, str>> {
 /// url crate, which also decides every host this accepts the same way
 /// (`plain_host_agrees_with_the_url_crate`). IP addresses, punycode,
 /// user info, backslashes and odd ports always take the full parse.
-fn plain_host(raw: &str) -> Option<&str> {
-    let head = raw.as_bytes().get(..8).unwrap_or(raw.as_bytes());
-    let rest = if head.len() >= 8 && head.eq_ignore_ascii_case(b"https://") {
-        &raw[8..]
-    } else if head.len() >= 7 && head[..7].eq_ignore_ascii_case(b"http://") {
-        &raw[7..]
+///
+/// One pass over the bytes (this runs once per URL of the vault): the host
+/// and whether it has uppercase letters.
+fn plain_host(raw: &str) -> Option<(&str, bool)> {
+    let b = raw.as_bytes();
+    let rest = if b.len() >= 8 && b[..8].eq_ignore_ascii_case(b"https://") {
+        &b[8..]
+    } else if b.len() >= 7 && b[..7].eq_ignore_ascii_case(b"http://") {
+        &b[7..]
     } else {
         return None;
     };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..end];
-    let (name, port) = match authority.split_once(':') {
-        Some((name, port)) => (name, Some(port)),
-        None => (authority, None),
-    };
-    if let Some(port) = port {
-        if !port.is_empty() && port.parse::<u16>().is_err() {
-            return None;
-        }
-    }
-    let name = name.strip_suffix('.').unwrap_or(name);
-    // One pass: letters, digits, hyphens and dots, no empty label, no
-    // punycode (`xn--` anywhere), a last label that starts with a letter.
-    let b = name.as_bytes();
+    // The name: letters, digits, hyphens and dots, no empty label, no
+    // punycode (`xn--` anywhere), up to the port or path. One table lookup
+    // per byte ([`CLASS`]).
     let mut after_dot = true;
-    let mut label = 0;
-    for (k, &c) in b.iter().enumerate() {
-        if c == b'.' {
-            if after_dot {
-                return None;
+    // where the last label starts, and the one before it (for a
+    // trailing dot, which is dropped)
+    let (mut label, mut previous) = (0, 0);
+    let mut upper = false;
+    let mut k = 0;
+    while let Some(&c) = rest.get(k) {
+        match CLASS[c as usize] {
+            NAME => after_dot = false,
+            UPPER => {
+                upper = true;
+                after_dot = false;
             }
-            after_dot = true;
-            label = k + 1;
-        } else if c.is_ascii_alphanumeric() || c == b'-' {
-            if (c | 0x20) == b'x' && b.len() - k >= 4 && b[k..k + 4].eq_ignore_ascii_case(b"xn--") {
-                return None;
+            X => {
+                if rest.len() - k >= 4 && rest[k..k + 4].eq_ignore_ascii_case(b"xn--") {
+                    return None;
+                }
+                upper |= c == b'X';
+                after_dot = false;
             }
-            after_dot = false;
-        } else {
+            DOT => {
+                if after_dot {
+                    return None;
+                }
+                after_dot = true;
+                previous = label;
+                label = k + 1;
+            }
+            END => break,
+            _ => return None,
+        }
+        k += 1;
+    }
+    let mut name = &rest[..k];
+    if name.last() == Some(&b'.') {
+        name = &name[..k - 1];
+        label = previous;
+    }
+    // the port, when there is one: empty, or a number that fits
+    let end = k + rest[k..]
+        .iter()
+        .position(|&c| matches!(c, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len() - k);
+    if rest.get(k) == Some(&b':') {
+        let port = &rest[k + 1..end];
+        // (as `str::parse::<u16>`: an optional `+`, then digits)
+        let digits = port.strip_prefix(b"+").unwrap_or(port);
+        let fits = !digits.is_empty()
+            && digits.iter().all(u8::is_ascii_digit)
+            && digits
+                .iter()
+                .fold(0u32, |n, &d| (n * 10 + u32::from(d - b'0')).min(1 << 17))
+                <= 65_535;
+        if !port.is_empty() && !fits {
             return None;
         }
     }
-    let simple = !b.is_empty()
-        && b.get(label).is_some_and(|c| c.is_ascii_alphabetic())
-        && !rest[end..].contains('\\');
-    simple.then_some(name)
+    let simple = !name.is_empty()
+        && name.get(label).is_some_and(|c| c.is_ascii_alphabetic())
+        && !rest[end..].contains(&b'\\');
+    // (the name is ASCII, so this is a char boundary)
+    simple.then(|| (&raw[raw.len() - rest.len()..][..name.len()], upper))
 }
+
+/// What a byte can be in the name of [`plain_host`].
+const NAME: u8 = 0; // a-z (but x), 0-9, -
+const UPPER: u8 = 1; // A-Z (but X)
+const X: u8 = 2; // x or X: maybe `xn--`
+const DOT: u8 = 3;
+const END: u8 = 4; // : / ? #: the name ends
+const OTHER: u8 = 5; // anything else: not a plain host
+static CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = match b {
+            b'x' | b'X' => X,
+            b'a'..=b'z' | b'0'..=b'9' | b'-' => NAME,
+            b'A'..=b'Z' => UPPER,
+            b'.' => DOT,
+            b':' | b'/' | b'?' | b'#' => END,
+            _ => OTHER,
+        };
+        c += 1;
+    }
+    t
+};
 
 /// The registrable domain (eTLD+1) of a host, using the public suffix list:
 /// `accounts.google.co.uk` gives `google.co.uk`. IP addresses and single-label
@@ -101,7 +157,13 @@ pub fn registrable(host: &str) -> String {
 
 /// [`registrable`] as the suffix of `host` it is.
 pub fn registrable_ref(host: &str) -> &str {
-    if !host.contains('.') || host.parse::<std::net::IpAddr>().is_ok() {
+    // (an IP address with a dot ends in a digit: IPv4, or IPv6 ending in
+    // IPv4; a host ending in a letter is not parsed as one)
+    let maybe_ip = host
+        .as_bytes()
+        .last()
+        .is_some_and(|c| !c.is_ascii_alphabetic());
+    if !host.contains('.') || maybe_ip && host.parse::<std::net::IpAddr>().is_ok() {
         return host;
     }
     psl::domain_str(host).unwrap_or(host)
@@ -226,7 +288,7 @@ mod tests {
             "https://例え.jp/",
         ];
         for raw in cases {
-            if let Some(fast) = plain_host(raw) {
+            if let Some((fast, _)) = plain_host(raw) {
                 assert_eq!(Some(fast.to_ascii_lowercase()), full(raw), "{raw}");
             }
             assert_eq!(host_ref(raw).map(Cow::into_owned), full(raw), "{raw}");
@@ -247,6 +309,97 @@ mod tests {
             "https://example.com\\evil.com/",
         ] {
             assert!(plain_host(raw).is_none(), "{raw}");
+        }
+    }
+
+    /// The substring-search version `plain_host` replaced (commit 1c599f1).
+    fn plain_host_before(raw: &str) -> Option<&str> {
+        let head = raw.as_bytes().get(..8).unwrap_or(raw.as_bytes());
+        let rest = if head.len() >= 8 && head.eq_ignore_ascii_case(b"https://") {
+            &raw[8..]
+        } else if head.len() >= 7 && head[..7].eq_ignore_ascii_case(b"http://") {
+            &raw[7..]
+        } else {
+            return None;
+        };
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let authority = &rest[..end];
+        let (name, port) = match authority.split_once(':') {
+            Some((name, port)) => (name, Some(port)),
+            None => (authority, None),
+        };
+        if let Some(port) = port {
+            if !port.is_empty() && port.parse::<u16>().is_err() {
+                return None;
+            }
+        }
+        let name = name.strip_suffix('.').unwrap_or(name);
+        let b = name.as_bytes();
+        let mut after_dot = true;
+        let mut label = 0;
+        for (k, &c) in b.iter().enumerate() {
+            if c == b'.' {
+                if after_dot {
+                    return None;
+                }
+                after_dot = true;
+                label = k + 1;
+            } else if c.is_ascii_alphanumeric() || c == b'-' {
+                if (c | 0x20) == b'x'
+                    && b.len() - k >= 4
+                    && b[k..k + 4].eq_ignore_ascii_case(b"xn--")
+                {
+                    return None;
+                }
+                after_dot = false;
+            } else {
+                return None;
+            }
+        }
+        let simple = !b.is_empty()
+            && b.get(label).is_some_and(|c| c.is_ascii_alphabetic())
+            && !rest[end..].contains('\\');
+        simple.then_some(name)
+    }
+
+    fn same_as_before(raw: &str) {
+        let now = plain_host(raw);
+        assert_eq!(now.map(|(h, _)| h), plain_host_before(raw), "{raw:?}");
+        if let Some((h, upper)) = now {
+            assert_eq!(upper, h.bytes().any(|c| c.is_ascii_uppercase()), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn one_pass_plain_host_decides_as_before() {
+        for raw in [
+            "https://example.com:+80/",
+            "https://example.com:+/",
+            "https://example.com:0080/",
+            "https://example.com:65535/",
+            "https://example.com:65536/",
+            "https://example.com:99999999999999999999/",
+            "https://a./",
+            "https://a.:8/",
+            "https://a../",
+            "https://./",
+            "https://xn--",
+            "https://axn-",
+            "https://ex.com:80:90/",
+            "https://ex.com:80?q=\\",
+            "https://ex.com/a\\b",
+            "https://Ex.COM.",
+        ] {
+            same_as_before(raw);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_pass_plain_host_decides_as_before_on_any_url(
+            raw in "(?i)(https?://)?[a-z0-9xn\\-.:/?#@+\\\\é]{0,24}"
+        ) {
+            same_as_before(&raw);
         }
     }
 

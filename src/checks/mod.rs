@@ -74,51 +74,92 @@ pub struct SiteRef<'s> {
 }
 
 impl<'a> SiteIndex<'a> {
+    /// Built in three passes: every account's hosts (in parallel), the
+    /// distinct hosts interned in account order (so ids do not depend on
+    /// the threads), then each distinct host's registrable domain (in
+    /// parallel: the public suffix list is asked once per distinct host)
+    /// interned in host order.
     fn build(ctx: &Context<'a>) -> SiteIndex<'a> {
+        use rayon::prelude::*;
         use rustc_hash::FxHashMap;
+        use std::collections::hash_map::Entry;
+        const CHUNK: usize = 4096;
         let n = ctx.accounts.len();
-        // sized for one URL per account, each on its own host (the common
-        // case of a large vault), so that nothing grows while it is built
+        // 1. each chunk of accounts: its hosts, flat, and how many per account
+        let parsed: Vec<(Vec<Cow<'a, str>>, Vec<u32>)> = (0..n.div_ceil(CHUNK))
+            .into_par_iter()
+            .map(|c| {
+                let accounts = c * CHUNK..((c + 1) * CHUNK).min(n);
+                let mut hosts = Vec::with_capacity(accounts.len());
+                let mut counts = Vec::with_capacity(accounts.len());
+                for i in accounts {
+                    let before = hosts.len();
+                    hosts.extend(
+                        ctx.entry(i)
+                            .urls
+                            .iter()
+                            .filter_map(|u| crate::site::host_ref(u)),
+                    );
+                    counts.push((hosts.len() - before) as u32);
+                }
+                (hosts, counts)
+            })
+            .collect();
+        // 2. distinct hosts, in order of first appearance
+        let total: usize = parsed.iter().map(|(h, _)| h.len()).sum();
         let mut index = SiteIndex {
             starts: Vec::with_capacity(n + 1),
-            host_ids: Vec::with_capacity(n),
-            hosts: Vec::with_capacity(n),
+            host_ids: Vec::with_capacity(total),
+            hosts: Vec::new(),
             domains: Vec::new(),
         };
+        let mut names: Vec<Cow<'a, str>> = Vec::with_capacity(total);
         let mut host_ids: FxHashMap<Cow<'a, str>, u32> =
-            FxHashMap::with_capacity_and_hasher(n, Default::default());
-        let mut domain_ids: FxHashMap<Cow<'a, str>, u32> = FxHashMap::default();
+            FxHashMap::with_capacity_and_hasher(total, Default::default());
         index.starts.push(0);
-        for i in 0..ctx.accounts.len() {
-            let start = index.host_ids.len();
-            for url in &ctx.entry(i).urls {
-                let Some(host) = crate::site::host_ref(url) else {
-                    continue;
-                };
-                let id = match host_ids.get(&*host) {
-                    Some(&id) => id,
-                    None => {
-                        let domain: Cow<'a, str> = match &host {
-                            Cow::Borrowed(h) => Cow::Borrowed(crate::site::registrable_ref(h)),
-                            Cow::Owned(h) => Cow::Owned(crate::site::registrable(h)),
-                        };
-                        let next = index.domains.len() as u32;
-                        let domain_id = *domain_ids.entry(domain.clone()).or_insert(next);
-                        if domain_id == next {
-                            index.domains.push(domain);
+        for (hosts, counts) in parsed {
+            let mut hosts = hosts.into_iter();
+            for count in counts {
+                let start = index.host_ids.len();
+                for host in hosts.by_ref().take(count as usize) {
+                    // (one hash per host; a borrowed host clones as a pointer)
+                    let id = match host_ids.entry(host) {
+                        Entry::Occupied(o) => *o.get(),
+                        Entry::Vacant(v) => {
+                            let id = names.len() as u32;
+                            names.push(v.key().clone());
+                            *v.insert(id)
                         }
-                        let id = index.hosts.len() as u32;
-                        host_ids.insert(host.clone(), id);
-                        index.hosts.push((host, domain_id));
-                        id
+                    };
+                    if !index.host_ids[start..].contains(&id) {
+                        index.host_ids.push(id);
                     }
-                };
-                if !index.host_ids[start..].contains(&id) {
-                    index.host_ids.push(id);
                 }
+                index.starts.push(index.host_ids.len() as u32);
             }
-            index.starts.push(index.host_ids.len() as u32);
         }
+        drop(host_ids);
+        // 3. each distinct host's registrable domain, interned
+        let registrable: Vec<Cow<'a, str>> = names
+            .par_iter()
+            .with_min_len(1024)
+            .map(|host| match host {
+                Cow::Borrowed(h) => Cow::Borrowed(crate::site::registrable_ref(h)),
+                Cow::Owned(h) => Cow::Owned(crate::site::registrable(h)),
+            })
+            .collect();
+        let mut domain_ids: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut domain_of = Vec::with_capacity(names.len());
+        for domain in &registrable {
+            let next = domain_ids.len() as u32;
+            let id = *domain_ids.entry(&**domain).or_insert(next);
+            if id == next {
+                index.domains.push(domain.clone());
+            }
+            domain_of.push(id);
+        }
+        drop(domain_ids);
+        index.hosts = names.into_iter().zip(domain_of).collect();
         index
     }
 
@@ -133,6 +174,12 @@ impl<'a> SiteIndex<'a> {
                 domain_id: *domain_id,
             }
         })
+    }
+
+    /// The registrable domain of account `i`'s first URL with a host (what
+    /// `site::of_url` gives for the first URL that has one).
+    pub fn first_domain(&self, i: usize) -> Option<&str> {
+        self.of(i).next().map(|s| s.domain)
     }
 
     /// The distinct registrable domains; a [`SiteRef::domain_id`] indexes it.
@@ -245,7 +292,7 @@ pub struct Facts {
     /// Set by `pwned`.
     pub pwned: Vec<Option<pwned::PwnedResult>>,
     /// Set by `recovery`.
-    pub recovery: Vec<Option<recovery::Recovery>>,
+    pub recovery: Vec<Option<Box<recovery::Recovery>>>,
     /// Set by `drill` (per member, not per account).
     pub drill: Option<crate::report::drill::Drill>,
 }
@@ -277,5 +324,74 @@ pub fn run(check: CheckId, ctx: &Context, facts: &mut Facts) -> Outcome {
         CheckId::SiteBreach => site_breach::run(ctx, facts),
         CheckId::Drill => drill::run(ctx, facts),
         CheckId::PasskeyAvailable => passkeys::run(ctx),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Entry, EntryKind, Source};
+
+    #[test]
+    fn the_site_index_knows_each_accounts_hosts_and_first_domain() {
+        let urls: &[&[&str]] = &[
+            &["https://Login.Example.co.uk/x", "https://example.co.uk/y"],
+            &["android://h@com.example.app/", "shop.example.com/login"],
+            &[],
+            &["", "https://192.168.1.1:8443/", "https://www.example.com"],
+            &["HTTPS://MAIL.EXAMPLE.COM.", "https://mail.example.com/"],
+            &["https://bücher.example/", "https://xn--bcher-kva.example/"],
+        ];
+        let mut vault = Vault::default();
+        vault.sources.push(Source::default());
+        for (n, list) in urls.iter().enumerate() {
+            let mut e = Entry::new(EntryKind::Login, n as u64 + 2);
+            e.password = Some(crate::model::Secret::new(format!("pw{n}-x")));
+            e.urls = list.iter().map(|u| u.to_string()).collect();
+            vault.entries.push(e);
+        }
+        let accounts = vault.account_indices();
+        assert_eq!(accounts.len(), urls.len());
+        let ctx = Context {
+            vault: &vault,
+            accounts: &accounts,
+            selected: CheckId::ALL,
+            pwned: &Default::default(),
+            recovery: &Default::default(),
+            site_breach: &Default::default(),
+            passkeys: &Default::default(),
+            progress: &crate::progress::NoProgress,
+            site_index: Default::default(),
+        };
+        let index = ctx.sites();
+        for i in 0..accounts.len() {
+            let urls = &ctx.entry(i).urls;
+            // the hosts of the URLs, each once, in order, with their domains
+            let mut expected: Vec<(String, String)> = Vec::new();
+            for h in urls.iter().filter_map(|u| crate::site::host(u)) {
+                if !expected.iter().any(|(e, _)| *e == h) {
+                    let d = crate::site::registrable(&h);
+                    expected.push((h, d));
+                }
+            }
+            let got: Vec<(String, String)> = index
+                .of(i)
+                .map(|s| (s.host.to_owned(), s.domain.to_owned()))
+                .collect();
+            assert_eq!(got, expected, "{urls:?}");
+            assert_eq!(
+                index.first_domain(i).map(str::to_owned),
+                urls.iter().find_map(|u| crate::site::of_url(u)),
+                "{urls:?}"
+            );
+        }
+        assert_eq!(index.first_domain(0), Some("example.co.uk"));
+        assert_eq!(index.of(4).count(), 1);
+        // one id per distinct registrable domain
+        let domains: Vec<&str> = index.domains().collect();
+        let mut distinct = domains.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(domains.len(), distinct.len(), "{domains:?}");
     }
 }

@@ -22,7 +22,8 @@ use std::sync::Arc;
 
 use super::{Context, Draft, FindingKind, Outcome, SiteRef};
 use crate::passkeys::{self, Match, PasskeyDirectory, Support};
-use crate::report::{DataSource, Severity};
+use crate::report::details::{PasskeyAvailableDetails, PerExportDetails};
+use crate::report::{DataSource, Details, Severity};
 
 /// Options of the check: the `--passkeys FILE` directory, asked before the
 /// built-in table.
@@ -196,22 +197,21 @@ pub fn run(ctx: &Context) -> Outcome {
             vec![i],
             message(&ctx.label(i), &site, support, can_tell, &how),
         );
-        d.details = Some(
-            serde_json::json!({
-                "site": site,
-                "directory_domain": m.site.domain,
-                "support": support.as_str(),
-                "passwordless": m.site.passwordless.map(|l| l.as_str()),
-                "mfa": m.site.mfa.map(|l| l.as_str()),
-                "passkey_stored": if can_tell { Some(false) } else { None },
-                "documentation": m.site.documentation,
-                "source": match table {
+        d.details = Some(Details::PasskeyAvailable(Box::new(
+            PasskeyAvailableDetails {
+                directory_domain: m.site.domain.clone(),
+                documentation: m.site.documentation.clone(),
+                mfa: m.site.mfa.map(|l| l.as_str()),
+                passkey_stored: if can_tell { Some(false) } else { None },
+                passwordless: m.site.passwordless.map(|l| l.as_str()),
+                site,
+                source: match table {
                     Table::File => "file",
                     Table::BuiltIn => "built_in",
                 },
-            })
-            .into(),
-        );
+                support: support.as_str(),
+            },
+        )));
         findings.push(d);
     }
     for (source, accounts) in blind {
@@ -231,7 +231,10 @@ pub fn run(ctx: &Context) -> Outcome {
             ),
         );
         d.discriminator = format!("cannot-show-passkeys:{}", src.format);
-        d.details = Some(serde_json::json!({ "format": src.format, "accounts": n }).into());
+        d.details = Some(Details::PerExport(PerExportDetails {
+            accounts: n,
+            format: src.format.to_owned(),
+        }));
         findings.push(d);
     }
     Outcome {

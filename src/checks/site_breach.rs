@@ -23,7 +23,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{Context, Draft, Facts, FindingKind, Outcome};
 use crate::breaches::{self, Breach, BreachList};
-use crate::report::{DataSource, Severity};
+use crate::report::details::{BreachFacts, SiteBreachDetails};
+use crate::report::{DataSource, Details, Severity};
 
 /// Entries of one export sharing one timestamp second, from which the
 /// timestamp is taken as the time of a bulk import, not of a password change.
@@ -121,101 +122,161 @@ fn date_source(ctx: &Context, i: usize, shared: &FxHashMap<(usize, u8, i64), usi
     }
 }
 
-/// What one breach means for one account: severity and the sentence.
-fn decide(breach: &Breach, date: DateSource, reused: bool) -> (Severity, String) {
-    let when = breach.date_text();
-    if !breach.exposes_passwords() {
-        return (
-            Severity::Info,
-            format!(
-                "its data ({}) was in the {} breach of {when}, but no passwords: expect phishing at this address.",
-                breach.data_classes.join(", "),
-                breach.title
-            ),
-        );
-    }
-    let cutoff = breach.cutoff();
-    let (severity, text) = match date {
-        DateSource::PasswordChanged(t) if t < cutoff => (
-            Severity::High,
-            format!(
-                "the password was set on {}, before the {} breach of {when}, which leaked passwords: change it.",
-                breaches::day(t),
-                breach.title
-            ),
-        ),
-        DateSource::PasswordChanged(t) => {
-            return (
-                Severity::Info,
-                format!(
-                    "the password was changed on {}, after the {} breach of {when}: fine.",
-                    breaches::day(t),
-                    breach.title
-                ),
-            );
+/// A breach as its findings say it, computed once per breach rather than
+/// once per account (a big site's breach names thousands of accounts).
+struct Said<'l> {
+    breach: &'l Breach,
+    /// `2012-05-05`: when it happened (or was made public).
+    when: String,
+    cutoff: i64,
+    leaked: bool,
+    /// What the details say of it, shared by all its findings.
+    facts: std::sync::Arc<BreachFacts>,
+}
+
+impl<'l> Said<'l> {
+    fn new(breach: &'l Breach) -> Said<'l> {
+        let leaked = breach.exposes_passwords();
+        Said {
+            breach,
+            when: breach.date_text(),
+            cutoff: breach.cutoff(),
+            leaked,
+            facts: std::sync::Arc::new(BreachFacts {
+                added_date: breaches::day(breach.added),
+                breach: breach.name.clone(),
+                breach_date: breach.breach_date.map(|d| d.to_string()),
+                data_classes: breach.data_classes.clone(),
+                domain: breach.domain.clone(),
+                passwords_exposed: leaked,
+                stealer_log: breach.stealer_log,
+                title: breach.title.clone(),
+            }),
         }
-        DateSource::ItemModified(t) if t < cutoff => (
-            Severity::High,
-            format!(
-                "the item was last changed on {} (the item's date: the export records no password date), before the {} breach of {when}, which leaked passwords: change it.",
-                breaches::day(t),
-                breach.title
-            ),
-        ),
-        DateSource::ItemModified(t) => (
-            Severity::Medium,
-            format!(
-                "the {} breach of {when} leaked passwords; the item changed on {} but the export does not say whether its password did: if you have not changed it since the breach, change it.",
-                breach.title,
-                breaches::day(t)
-            ),
-        ),
-        DateSource::BulkImport(t) => (
-            Severity::Medium,
-            format!(
-                "the {} breach of {when} leaked passwords; the export's date ({}) is shared by many items, so it is when they were imported, not when this password was set: if you have not changed it since the breach, change it.",
-                breach.title,
-                breaches::day(t)
-            ),
-        ),
-        DateSource::None => (
-            Severity::Medium,
-            format!(
-                "the {} breach of {when} leaked passwords, and this export records no date for the password: if you have not changed it since the breach, change it.",
-                breach.title
-            ),
-        ),
+    }
+
+    /// Where the credentials came from, when not from the site.
+    fn origin(&self) -> &'static str {
+        if self.breach.stealer_log {
+            " (a stealer-log collection: credentials taken from infected computers, not a breach of the site itself)"
+        } else if self.breach.malware {
+            " (collected by malware, not a breach of the site itself)"
+        } else {
+            ""
+        }
+    }
+}
+
+/// What one breach means for one account: severity and the sentence.
+#[cfg(test)]
+fn decide(breach: &Breach, date: DateSource, reused: bool) -> (Severity, String) {
+    let mut text = String::new();
+    let day = date.date().map(breaches::day).unwrap_or_default();
+    let severity = decide_into(&Said::new(breach), date, &day, reused, &mut text);
+    (severity, text)
+}
+
+/// [`decide`] for a breach said once, its sentence appended to `out`;
+/// `day` is the date's day (`YYYY-MM-DD`, made once per account).
+fn decide_into(b: &Said, date: DateSource, day: &str, reused: bool, out: &mut String) -> Severity {
+    use std::fmt::Write;
+    let (when, title) = (&b.when, &b.breach.title);
+    // (writing to a String cannot fail)
+    if !b.leaked {
+        let _ = write!(
+            out,
+            "its data ({}) was in the {title} breach of {when}, but no passwords: expect phishing at this address.",
+            b.breach.data_classes.join(", "),
+        );
+        return Severity::Info;
+    }
+    let severity = match date {
+        DateSource::PasswordChanged(t) if t < b.cutoff => {
+            let _ = write!(
+                out,
+                "the password was set on {}, before the {title} breach of {when}, which leaked passwords: change it.",
+                day,
+            );
+            Severity::High
+        }
+        DateSource::PasswordChanged(_) => {
+            let _ = write!(
+                out,
+                "the password was changed on {}, after the {title} breach of {when}: fine.",
+                day,
+            );
+            return Severity::Info;
+        }
+        DateSource::ItemModified(t) if t < b.cutoff => {
+            let _ = write!(
+                out,
+                "the item was last changed on {} (the item's date: the export records no password date), before the {title} breach of {when}, which leaked passwords: change it.",
+                day,
+            );
+            Severity::High
+        }
+        DateSource::ItemModified(_) => {
+            let _ = write!(
+                out,
+                "the {title} breach of {when} leaked passwords; the item changed on {} but the export does not say whether its password did: if you have not changed it since the breach, change it.",
+                day
+            );
+            Severity::Medium
+        }
+        DateSource::BulkImport(_) => {
+            let _ = write!(
+                out,
+                "the {title} breach of {when} leaked passwords; the export's date ({}) is shared by many items, so it is when they were imported, not when this password was set: if you have not changed it since the breach, change it.",
+                day
+            );
+            Severity::Medium
+        }
+        DateSource::None => {
+            let _ = write!(
+                out,
+                "the {title} breach of {when} leaked passwords, and this export records no date for the password: if you have not changed it since the breach, change it.",
+            );
+            Severity::Medium
+        }
     };
     if reused {
-        return (
-            Severity::Critical,
-            format!(
-                "{text} The same password is used on other accounts (see the reuse finding): change it there too, attackers replay breached passwords everywhere."
-            ),
+        out.push_str(
+            " The same password is used on other accounts (see the reuse finding): change it there too, attackers replay breached passwords everywhere.",
         );
+        return Severity::Critical;
     }
-    (severity, text)
+    severity
 }
 
 pub fn run(ctx: &Context, facts: &Facts) -> Outcome {
     let settings = ctx.site_breach;
     let list = settings.list.clone().unwrap_or_else(BreachList::builtin);
     // Accounts on breached sites, then the dates their verdict needs. The
-    // list is asked once per distinct registrable domain; an account's
-    // domains are taken in alphabetical order, each once.
+    // list is asked once per distinct registrable domain, and each breach
+    // found is said once ([`Said`]); an account's domains are taken in
+    // alphabetical order, each once.
     let index = ctx.sites();
-    let breached: Vec<Vec<&Breach>> = index
+    let mut said: Vec<Said> = Vec::new();
+    // per domain id: its breaches, as a range of `said`
+    let breached: Vec<(u32, u32)> = index
         .domains()
-        .map(|d| list.of_domain(d).collect())
+        .map(|d| {
+            let start = said.len() as u32;
+            said.extend(list.of_domain(d).map(Said::new));
+            (start, said.len() as u32)
+        })
         .collect();
     let mut mine: Vec<(&str, u32)> = Vec::new();
-    let matched: Vec<(usize, Vec<&Breach>)> = (0..ctx.accounts.len())
+    let matched: Vec<(usize, Vec<u32>)> = (0..ctx.accounts.len())
         .filter_map(|i| {
             mine.clear();
             mine.extend(
                 index
                     .of(i)
-                    .filter(|s| !breached[s.domain_id as usize].is_empty())
+                    .filter(|s| {
+                        let (a, b) = breached[s.domain_id as usize];
+                        a < b
+                    })
                     .map(|s| (s.domain, s.domain_id)),
             );
             if mine.is_empty() {
@@ -223,9 +284,12 @@ pub fn run(ctx: &Context, facts: &Facts) -> Outcome {
             }
             mine.sort_unstable();
             mine.dedup();
-            let found: Vec<&Breach> = mine
+            let found: Vec<u32> = mine
                 .iter()
-                .flat_map(|&(_, d)| breached[d as usize].iter().copied())
+                .flat_map(|&(_, d)| {
+                    let (a, b) = breached[d as usize];
+                    a..b
+                })
                 .collect();
             Some((i, found))
         })
@@ -242,46 +306,32 @@ pub fn run(ctx: &Context, facts: &Facts) -> Outcome {
         .flatten()
         .collect();
     let shared = shared_times(ctx, &wanted);
-    let mut findings = Vec::new();
+    let mut findings = Vec::with_capacity(matched.iter().map(|(_, f)| f.len()).sum());
     for (i, found) in matched {
         let date = date_source(ctx, i, &shared);
+        let password_date = date.date().map(breaches::day);
         let reused = facts.reused.get(i).copied().flatten().unwrap_or(false);
-        for breach in found {
-            let (severity, text) = decide(breach, date, reused);
-            let origin = if breach.stealer_log {
-                " (a stealer-log collection: credentials taken from infected computers, not a breach of the site itself)"
-            } else if breach.malware {
-                " (collected by malware, not a breach of the site itself)"
-            } else {
-                ""
-            };
-            let mut d = Draft::new(
-                FindingKind::SiteBreach,
-                severity,
-                vec![i],
-                format!(
-                    "{}: {} was breached{origin}: {text}",
-                    ctx.label(i),
-                    breach.domain
-                ),
-            );
-            d.discriminator = breach.name.clone();
-            d.details = Some(
-                serde_json::json!({
-                    "breach": breach.name,
-                    "title": breach.title,
-                    "domain": breach.domain,
-                    "breach_date": breach.breach_date.map(|d| d.to_string()),
-                    "added_date": breaches::day(breach.added),
-                    "data_classes": breach.data_classes,
-                    "passwords_exposed": breach.exposes_passwords(),
-                    "stealer_log": breach.stealer_log,
-                    "date_source": date.name(),
-                    "password_date": date.date().map(breaches::day),
-                    "reused": reused,
-                })
-                .into(),
-            );
+        let day = password_date.as_deref().unwrap_or_default();
+        let label = ctx.label(i);
+        for b in found {
+            let b = &said[b as usize];
+            // (sized for most sentences, so that it is rarely regrown)
+            let mut message = String::with_capacity(label.len() + 320);
+            message.push_str(&label);
+            message.push_str(": ");
+            message.push_str(&b.breach.domain);
+            message.push_str(" was breached");
+            message.push_str(b.origin());
+            message.push_str(": ");
+            let severity = decide_into(b, date, day, reused, &mut message);
+            let mut d = Draft::new(FindingKind::SiteBreach, severity, vec![i], message);
+            d.discriminator = b.breach.name.clone();
+            d.details = Some(Details::SiteBreach(SiteBreachDetails {
+                breach: b.facts.clone(),
+                date_source: date.name(),
+                password_date: password_date.clone(),
+                reused,
+            }));
             findings.push(d);
         }
     }

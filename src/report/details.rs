@@ -1,5 +1,6 @@
 //! A finding's `details`: typed for the kinds that dominate large audits
-//! (reuse, similar, weak, pwned, the per-account recovery findings), with a
+//! (reuse, similar, weak, pwned, the per-account recovery findings,
+//! site_breach and passkey_available), with a
 //! generic JSON fallback ([`Details::Json`]) for the other kinds and for
 //! every report read back from a file.
 //!
@@ -40,6 +41,10 @@ pub enum Details {
     TwoFactorAvailable(Box<TwoFactorAvailableDetails>),
     /// A finding about one export's format (`format`, `accounts`).
     PerExport(PerExportDetails),
+    /// `site_breach` on one account.
+    SiteBreach(SiteBreachDetails),
+    /// `passkey_available` on one account.
+    PasskeyAvailable(Box<PasskeyAvailableDetails>),
     /// Any other kind, and every report read back: the JSON object as is.
     Json(serde_json::Value),
 }
@@ -92,6 +97,70 @@ pub struct TwoFactorAvailableDetails {
 pub struct PerExportDetails {
     pub accounts: usize,
     pub format: String,
+}
+
+/// `site_breach`: the breach (one [`BreachFacts`] shared by all its
+/// findings) and what it means for the account. Serialises as one flat
+/// object, keys in alphabetical order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteBreachDetails {
+    pub breach: std::sync::Arc<BreachFacts>,
+    /// `password_changed`, `item_modified`, `bulk_import` or `none`.
+    pub date_source: &'static str,
+    /// `YYYY-MM-DD`, null when the export gives no date.
+    pub password_date: Option<String>,
+    pub reused: bool,
+}
+
+/// What a breach is, the same in every `site_breach` finding about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BreachFacts {
+    /// `YYYY-MM-DD` it was made public.
+    pub added_date: String,
+    /// HIBP's name of the breach.
+    pub breach: String,
+    pub breach_date: Option<String>,
+    pub data_classes: Vec<String>,
+    pub domain: String,
+    pub passwords_exposed: bool,
+    pub stealer_log: bool,
+    pub title: String,
+}
+
+impl Serialize for SiteBreachDetails {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let b = &*self.breach;
+        let mut m = s.serialize_struct("SiteBreachDetails", 11)?;
+        m.serialize_field("added_date", &b.added_date)?;
+        m.serialize_field("breach", &b.breach)?;
+        m.serialize_field("breach_date", &b.breach_date)?;
+        m.serialize_field("data_classes", &b.data_classes)?;
+        m.serialize_field("date_source", self.date_source)?;
+        m.serialize_field("domain", &b.domain)?;
+        m.serialize_field("password_date", &self.password_date)?;
+        m.serialize_field("passwords_exposed", &b.passwords_exposed)?;
+        m.serialize_field("reused", &self.reused)?;
+        m.serialize_field("stealer_log", &b.stealer_log)?;
+        m.serialize_field("title", &b.title)?;
+        m.end()
+    }
+}
+
+/// `passkey_available` on one account.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PasskeyAvailableDetails {
+    pub directory_domain: String,
+    pub documentation: Option<String>,
+    pub mfa: Option<&'static str>,
+    /// `false` when the export can tell and holds none; null when it
+    /// cannot tell (CSV).
+    pub passkey_stored: Option<bool>,
+    pub passwordless: Option<&'static str>,
+    pub site: String,
+    /// `file` or `built_in`.
+    pub source: &'static str,
+    pub support: &'static str,
 }
 
 /// `similar` / `similar_across_members`. Exactly one of `member` (one
@@ -155,6 +224,8 @@ impl Serialize for Details {
             Details::TwoFactorOn(d) => d.serialize(s),
             Details::TwoFactorAvailable(d) => d.serialize(s),
             Details::PerExport(d) => d.serialize(s),
+            Details::SiteBreach(d) => d.serialize(s),
+            Details::PasskeyAvailable(d) => d.serialize(s),
             Details::Json(v) => v.serialize(s),
         }
     }
@@ -196,6 +267,16 @@ impl Details {
             (Details::Json(v), _) => v.get(key).cloned(),
             (Details::Pwned(d), "count") => Some(Value::from(d.count)),
             (Details::TwoFactorAvailable(d), "recordable") => Some(Value::Bool(d.recordable)),
+            (Details::SiteBreach(d), "passwords_exposed") => {
+                Some(Value::Bool(d.breach.passwords_exposed))
+            }
+            (Details::SiteBreach(d), "title") => Some(Value::from(d.breach.title.as_str())),
+            (Details::SiteBreach(d), "breach_date") => Some(
+                d.breach
+                    .breach_date
+                    .as_deref()
+                    .map_or(Value::Null, Value::from),
+            ),
             (typed, _) => typed.to_value().get(key).cloned(),
         }
     }
@@ -297,6 +378,60 @@ mod tests {
             }),
             json!({"format": "chrome", "accounts": 4}),
         );
+        let breach = std::sync::Arc::new(BreachFacts {
+            added_date: "2016-05-21".into(),
+            breach: "LinkedIn".into(),
+            breach_date: Some("2012-05-05".into()),
+            data_classes: vec!["Email addresses".into(), "Passwords".into()],
+            domain: "linkedin.com".into(),
+            passwords_exposed: true,
+            stealer_log: false,
+            title: "LinkedIn".into(),
+        });
+        same(
+            Details::SiteBreach(SiteBreachDetails {
+                breach: breach.clone(),
+                date_source: "password_changed",
+                password_date: Some("2011-01-02".into()),
+                reused: true,
+            }),
+            json!({"breach": "LinkedIn", "title": "LinkedIn", "domain": "linkedin.com",
+                   "breach_date": "2012-05-05", "added_date": "2016-05-21",
+                   "data_classes": ["Email addresses", "Passwords"], "passwords_exposed": true,
+                   "stealer_log": false, "date_source": "password_changed",
+                   "password_date": "2011-01-02", "reused": true}),
+        );
+        same(
+            Details::SiteBreach(SiteBreachDetails {
+                breach: std::sync::Arc::new(BreachFacts {
+                    breach_date: None,
+                    ..(*breach).clone()
+                }),
+                date_source: "none",
+                password_date: None,
+                reused: false,
+            }),
+            json!({"breach": "LinkedIn", "title": "LinkedIn", "domain": "linkedin.com",
+                   "breach_date": null, "added_date": "2016-05-21",
+                   "data_classes": ["Email addresses", "Passwords"], "passwords_exposed": true,
+                   "stealer_log": false, "date_source": "none",
+                   "password_date": null, "reused": false}),
+        );
+        same(
+            Details::PasskeyAvailable(Box::new(PasskeyAvailableDetails {
+                directory_domain: "github.com".into(),
+                documentation: Some("https://docs.github.com/x".into()),
+                mfa: Some("allowed"),
+                passkey_stored: None,
+                passwordless: None,
+                site: "GitHub".into(),
+                source: "built_in",
+                support: "second_factor",
+            })),
+            json!({"site": "GitHub", "directory_domain": "github.com", "support": "second_factor",
+                   "passwordless": null, "mfa": "allowed", "passkey_stored": null,
+                   "documentation": "https://docs.github.com/x", "source": "built_in"}),
+        );
         let tweak = TweakDetail {
             edits: None,
             kind: Some("digit"),
@@ -349,6 +484,28 @@ mod tests {
         let typed = Details::Pwned(PwnedDetails { count: 7 });
         assert_eq!(typed.get("count"), Some(json!(7)));
         assert_eq!(typed.get("nope"), None);
+        let breach = Details::SiteBreach(SiteBreachDetails {
+            breach: std::sync::Arc::new(BreachFacts {
+                added_date: "2016-05-21".into(),
+                breach: "Forum".into(),
+                breach_date: None,
+                data_classes: vec![],
+                domain: "forum.test".into(),
+                passwords_exposed: false,
+                stealer_log: false,
+                title: "Forum".into(),
+            }),
+            date_source: "none",
+            password_date: None,
+            reused: false,
+        });
+        for key in ["passwords_exposed", "title", "breach_date", "domain"] {
+            assert_eq!(
+                breach.get(key),
+                breach.to_value().get(key).cloned(),
+                "{key}"
+            );
+        }
         let generic = Details::Json(json!({"count": 7}));
         assert_eq!(generic.get("count"), Some(json!(7)));
         let mut d = Details::Reuse(ReuseDetails {

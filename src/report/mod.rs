@@ -162,7 +162,7 @@ pub struct AccountReport {
     /// Breach status (null when the `pwned` check did not run).
     pub pwned: Option<PwnedResult>,
     /// Recovery readiness (null when the `recovery` check did not run).
-    pub recovery: Option<Recovery>,
+    pub recovery: Option<Box<Recovery>>,
     /// Finding ids that name this account.
     pub findings: Vec<String>,
     /// When the password itself last changed (RFC 3339), where the export

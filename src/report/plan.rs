@@ -146,13 +146,55 @@ struct PasswordReasons {
     pwned: Option<u64>,
     breaches: BTreeSet<String>,
     weak: bool,
-    /// Other accounts (indices) with the same password.
-    reused_with: BTreeSet<usize>,
-    /// Other accounts with a small tweak of it.
-    variant_of: BTreeSet<usize>,
+    /// Findings (indices) naming other accounts with the same password.
+    reused_in: Vec<usize>,
+    /// Findings naming other accounts with a small tweak of it.
+    variant_in: Vec<usize>,
+    /// How many other accounts share the password (from `reused_in`, by [`Self::count`]).
+    reused: usize,
+    /// How many more other accounts have a variant of it (from `variant_in`).
+    variants: usize,
 }
 
 impl PasswordReasons {
+    /// Counts the other accounts the findings in `reused_in` and
+    /// `variant_in` name (`named[fi]`: the accounts finding `fi` names),
+    /// each once, `me` excluded; a variant that also shares the password
+    /// counts as reused. A big group of similar passwords puts every member
+    /// in every other's count: counting from the findings' account lists,
+    /// rather than copying them into a set per account, keeps that from
+    /// costing a set entry per pair.
+    fn count(&mut self, named: &[Vec<usize>], me: Option<usize>, scratch: &mut Vec<usize>) {
+        // The common case: one finding, its accounts sorted and distinct.
+        let distinct = |list: &[usize]| list.windows(2).all(|w| w[0] < w[1]);
+        let others =
+            |list: &[usize]| list.len() - usize::from(me.is_some_and(|m| list.contains(&m)));
+        match (self.reused_in.as_slice(), self.variant_in.as_slice()) {
+            ([], []) => {}
+            ([fi], []) if distinct(&named[*fi]) => self.reused = others(&named[*fi]),
+            ([], [fi]) if distinct(&named[*fi]) => self.variants = others(&named[*fi]),
+            _ => {
+                let gather = |fis: &[usize], scratch: &mut Vec<usize>| {
+                    scratch.clear();
+                    for &fi in fis {
+                        scratch.extend(named[fi].iter().copied().filter(|&j| Some(j) != me));
+                    }
+                    scratch.sort_unstable();
+                    scratch.dedup();
+                };
+                gather(&self.reused_in, scratch);
+                let reused = std::mem::take(scratch);
+                gather(&self.variant_in, scratch);
+                self.reused = reused.len();
+                self.variants = scratch
+                    .iter()
+                    .filter(|j| reused.binary_search(j).is_err())
+                    .count();
+                *scratch = reused;
+            }
+        }
+    }
+
     fn phrases(&self) -> Vec<String> {
         let mut out = Vec::new();
         match self.pwned {
@@ -166,15 +208,11 @@ impl PasswordReasons {
         if self.weak {
             out.push("weak".to_owned());
         }
-        let reused = self.reused_with.len();
+        let reused = self.reused;
         if reused > 0 {
             out.push(format!("used on {}", plural(reused, "other account")));
         }
-        let variants = self
-            .variant_of
-            .iter()
-            .filter(|a| !self.reused_with.contains(*a))
-            .count();
+        let variants = self.variants;
         if variants > 0 {
             out.push(format!("a variant of {variants} more"));
         }
@@ -228,10 +266,9 @@ impl Draft {
 
     /// How many other accounts are at stake with it: those sharing its
     /// password or a variant, and those its mailbox can reset.
+    /// (After [`PasswordReasons::count`].)
     fn reach(&self) -> usize {
-        let mut others = self.password.reused_with.clone();
-        others.extend(self.password.variant_of.iter().copied());
-        others.len() + self.resets.unwrap_or(0)
+        self.password.reused + self.password.variants + self.resets.unwrap_or(0)
     }
 
     /// Records that finding `f` (at index `fi`) asks for `step`.
@@ -282,7 +319,14 @@ pub fn build(accounts: &[AccountReport], findings: &[Finding]) -> Vec<PlanItem> 
     let mut drafts: BTreeMap<usize, Draft> = BTreeMap::new();
     // Mailboxes that are not in the exports, by address.
     let mut outside: BTreeMap<String, Draft> = BTreeMap::new();
+    // The accounts each finding names (indices), for the counts of others.
+    let mut alls: Vec<Vec<usize>> = Vec::with_capacity(findings.len());
     for (fi, f) in findings.iter().enumerate() {
+        // A suggestion, not a fix (`attach` adds nothing for it): skipped
+        // before its accounts are looked up (large vaults have thousands).
+        if f.check == FindingKind::PasskeyAvailable {
+            continue;
+        }
         let named: Vec<(usize, &AccountReport)> = f
             .accounts
             .iter()
@@ -290,41 +334,44 @@ pub fn build(accounts: &[AccountReport], findings: &[Finding]) -> Vec<PlanItem> 
             .collect();
         if f.check == FindingKind::RecoveryHub {
             hub(&mut drafts, &mut outside, fi, f, &named);
+            alls.push(Vec::new());
             continue;
         }
-        let all: Vec<usize> = named.iter().map(|(i, _)| *i).collect();
         for &(i, a) in &named {
             let d = drafts
                 .entry(i)
                 .or_insert_with(|| Draft::new(a.member.clone(), Some(i), display_name(a)));
-            attach(d, fi, f, &all);
+            attach(d, fi, f);
         }
+        alls.push(named.iter().map(|(i, _)| *i).collect());
     }
+    let mut scratch = Vec::new();
     let items: Vec<(usize, PlanItem)> = drafts
         .into_values()
         .chain(outside.into_values())
         .filter(|d| d.needed)
-        .map(|d| (d.reach(), finish(accounts, findings, d)))
+        .map(|mut d| {
+            d.password.count(&alls, d.account, &mut scratch);
+            (d.reach(), finish(accounts, findings, d))
+        })
         .collect();
     rank(items)
 }
 
-/// Adds what finding `f` (at index `fi`, naming the accounts `all`) asks of
-/// the account of draft `d`.
-fn attach(d: &mut Draft, fi: usize, f: &Finding, all: &[usize]) {
+/// Adds what finding `f` (at index `fi`) asks of the account of draft `d`.
+fn attach(d: &mut Draft, fi: usize, f: &Finding) {
     let me = d.account;
-    let others = || all.iter().copied().filter(move |&j| Some(j) != me);
     match f.check {
         FindingKind::Reuse | FindingKind::ReuseAcrossMembers => {
             // Info: a login shared by members, used nowhere else: fine.
             if f.severity > Severity::Info {
-                d.password.reused_with.extend(others());
+                d.password.reused_in.push(fi);
                 d.stakes.insert(Stake::Reused);
                 d.step(StepKind::ChangePassword, fi, f);
             }
         }
         FindingKind::Similar | FindingKind::SimilarAcrossMembers => {
-            d.password.variant_of.extend(others());
+            d.password.variant_in.push(fi);
             d.stakes.insert(Stake::Reused);
             d.step(StepKind::ChangePassword, fi, f);
         }
@@ -341,7 +388,7 @@ fn attach(d: &mut Draft, fi: usize, f: &Finding, all: &[usize]) {
                 .and_then(|v| v.as_str())
                 .and_then(account_index);
             if current.is_some() && current == me {
-                d.password.variant_of.extend(others());
+                d.password.variant_in.push(fi);
                 d.stakes.insert(Stake::Reused);
                 d.step(StepKind::ChangePassword, fi, f);
             }
@@ -654,8 +701,8 @@ mod tests {
         }
     }
 
-    fn recovery(money: bool, hub: Option<HubState>) -> Recovery {
-        Recovery {
+    fn recovery(money: bool, hub: Option<HubState>) -> Box<Recovery> {
+        Box::new(Recovery {
             two_factor: TwoFactor {
                 enabled: Some(false),
                 methods: vec![],
@@ -676,7 +723,7 @@ mod tests {
             }),
             hub,
             recovery_mailbox: None,
-        }
+        })
     }
 
     fn finding(
@@ -762,6 +809,46 @@ mod tests {
             ),
         ];
         (accounts, findings)
+    }
+
+    #[test]
+    fn others_are_counted_once_across_findings_without_the_account_itself() {
+        // Finding 0: reuse of 1, 2, 3; 1: variants 3, 4, 1, 4 (unsorted, a
+        // duplicate); 2: variants 5, 1, 6; 3: one variant list, sorted.
+        let named = vec![
+            vec![1, 2, 3],
+            vec![3, 4, 1, 4],
+            vec![5, 1, 6],
+            vec![1, 7, 8],
+        ];
+        let mut scratch = Vec::new();
+        let count = |reused_in: Vec<usize>, variant_in: Vec<usize>, scratch: &mut Vec<usize>| {
+            let mut p = PasswordReasons {
+                reused_in,
+                variant_in,
+                ..PasswordReasons::default()
+            };
+            p.count(&named, Some(1), scratch);
+            (p.reused, p.variants)
+        };
+        // others: reused {2, 3}; variants {3, 4, 5, 6} less the reused: {4, 5, 6}
+        assert_eq!(count(vec![0], vec![1, 2], &mut scratch), (2, 3));
+        assert_eq!(count(vec![0], vec![], &mut scratch), (2, 0));
+        assert_eq!(count(vec![], vec![1], &mut scratch), (0, 2));
+        assert_eq!(count(vec![], vec![3], &mut scratch), (0, 2));
+        assert_eq!(count(vec![], vec![], &mut scratch), (0, 0));
+        let (accounts, findings) = sample();
+        let plan = build(&accounts, &findings);
+        let reach: Vec<(&str, String)> = plan
+            .iter()
+            .map(|i| (i.name.as_str(), i.steps[0].text.clone()))
+            .collect();
+        assert!(
+            reach[2]
+                .1
+                .contains("used on 1 other account, a variant of 1 more"),
+            "{reach:?}"
+        );
     }
 
     #[test]

@@ -355,7 +355,7 @@ fn build(
     ctx: &Context,
     member: &str,
     accounts: &[usize],
-    recovery: &[Option<Recovery>],
+    recovery: &[Option<Box<Recovery>>],
 ) -> MemberGraph {
     // Node 0 is the vault; node k + 1 is accounts[k].
     let mut nodes = vec![NodeInfo {

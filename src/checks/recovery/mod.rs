@@ -274,7 +274,7 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
     }
     findings.extend(unknown_two_factor(ctx, &recoveries, &services));
     for (slot, r) in facts.recovery.iter_mut().zip(recoveries) {
-        *slot = Some(r);
+        *slot = Some(Box::new(r));
     }
     ctx.progress.finish();
     Outcome {

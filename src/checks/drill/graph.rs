@@ -11,7 +11,7 @@
 //! nodes that are lost only because their recovery depends on itself: the
 //! recovery cycles.
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashSet as HashSet;
 
 /// What a way in needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -99,6 +99,8 @@ pub struct Baseline {
     alive: Vec<bool>,
     /// Nodes alive but not reachable (where cycles are looked for).
     candidates: Vec<usize>,
+    /// The number of ways in the graph (flat indices).
+    ways: usize,
 }
 
 impl Baseline {
@@ -119,10 +121,14 @@ impl Baseline {
     /// Working copies of the baseline for [`Graph::outcome_delta`], made
     /// once and reused by every local scenario.
     pub fn scratch(&self) -> Scratch {
+        let n = self.sure.len();
         Scratch {
             sure: self.sure.clone(),
             maybe: self.maybe.clone(),
             alive: self.alive.clone(),
+            in_scope: vec![false; n],
+            live: vec![0; n],
+            ways: vec![0; self.ways],
         }
     }
 }
@@ -134,7 +140,18 @@ pub struct Scratch {
     sure: Vec<bool>,
     maybe: Vec<bool>,
     alive: Vec<bool>,
+    /// Work space of one recomputation on a cone, indexed by node or by
+    /// flat way index; only the cone's entries are written, and each is
+    /// written before it is read (the cone is closed under dependents).
+    in_scope: Vec<bool>,
+    live: Vec<u32>,
+    /// Per way: unmet node requirements ([`DEAD`]: a requirement is lost
+    /// for good), or 1 for a dead way in the greatest fixed point.
+    ways: Vec<u32>,
 }
+
+/// A way that can no longer open (in [`Scratch::ways`]).
+const DEAD: u32 = u32::MAX;
 
 impl Scratch {
     /// What is reachable when unknowns are fine, for the whole graph, in
@@ -244,8 +261,9 @@ impl Graph {
         let n = self.ways.len();
         let forced = self.forced(loss);
         let mut reached = vec![false; n];
-        // Unmet node requirements per (flat) way; `None`: a base requirement is lost.
-        let mut unmet: Vec<Option<usize>> = Vec::with_capacity(rev.way_start[n]);
+        // Unmet node requirements per (flat) way; [`DEAD`]: a base
+        // requirement is lost.
+        let mut unmet: Vec<u32> = Vec::with_capacity(rev.way_start[n]);
         let mut work = Vec::new();
         for (i, ways) in self.ways.iter().enumerate() {
             let mut open = false;
@@ -255,11 +273,11 @@ impl Graph {
                     .iter()
                     .any(|&r| Self::base_lost(loss, unknown_available, r))
                 {
-                    None
+                    DEAD
                 } else {
-                    Some(w.needs.iter().filter(|r| matches!(r, Req::Node(_))).count())
+                    w.needs.iter().filter(|r| matches!(r, Req::Node(_))).count() as u32
                 };
-                open |= c == Some(0);
+                open |= c == 0;
                 unmet.push(c);
             }
             if !forced[i] && open {
@@ -269,7 +287,8 @@ impl Graph {
         }
         while let Some(j) = work.pop() {
             for &(i, k) in rev.of(j) {
-                if let Some(c) = unmet[k].as_mut() {
+                let c = &mut unmet[k];
+                if *c != DEAD {
                     *c -= 1;
                     if *c == 0 && !reached[i] && !forced[i] {
                         reached[i] = true;
@@ -352,6 +371,7 @@ impl Graph {
             maybe,
             alive,
             candidates,
+            ways: rev.way_start[self.ways.len()],
         }
     }
 
@@ -403,9 +423,23 @@ impl Graph {
     ) -> Delta {
         debug_assert!(!loss.phone && !loss.master_password);
         let cone = self.cone(rev, &loss.nodes);
-        self.reachable_in(rev, loss, false, &cone, &mut scratch.sure);
-        self.reachable_in(rev, loss, true, &cone, &mut scratch.maybe);
-        self.alive_in(rev, loss, &cone, &mut scratch.alive);
+        for &i in &cone {
+            scratch.in_scope[i] = true;
+        }
+        let Scratch {
+            sure,
+            maybe,
+            alive,
+            in_scope,
+            live,
+            ways,
+        } = scratch;
+        self.reachable_in(rev, loss, false, &cone, in_scope, ways, sure);
+        self.reachable_in(rev, loss, true, &cone, in_scope, ways, maybe);
+        self.alive_in(rev, loss, &cone, live, ways, alive);
+        for &i in &cone {
+            scratch.in_scope[i] = false;
+        }
         let states = cone
             .iter()
             .map(|&i| Self::combine_one(scratch.sure[i], scratch.maybe[i]))
@@ -435,16 +469,17 @@ impl Graph {
     /// The least fixed point recomputed on `scope` (closed under
     /// dependents), in place: `reached` holds the baseline's, and only its
     /// `scope` entries change.
+    #[allow(clippy::too_many_arguments)]
     fn reachable_in(
         &self,
         rev: &Reverse,
         loss: &Loss,
         unknown_available: bool,
         scope: &[usize],
+        in_scope: &[bool],
+        unmet: &mut [u32],
         reached: &mut [bool],
     ) {
-        let in_scope: HashSet<usize> = scope.iter().copied().collect();
-        let mut unmet: HashMap<usize, Option<usize>> = HashMap::default();
         let mut work = Vec::new();
         for &i in scope {
             reached[i] = false;
@@ -453,17 +488,19 @@ impl Graph {
             let mut open = false;
             for (k, w) in self.ways[i].iter().enumerate() {
                 let dead = w.needs.iter().any(|&r| match r {
-                    Req::Node(j) => !in_scope.contains(&j) && !reached[j],
+                    Req::Node(j) => !in_scope[j] && !reached[j],
                     r => Self::base_lost(loss, unknown_available, r),
                 });
-                let c = (!dead).then(|| {
+                let c = if dead {
+                    DEAD
+                } else {
                     w.needs
                         .iter()
-                        .filter(|r| matches!(r, Req::Node(j) if in_scope.contains(j)))
-                        .count()
-                });
-                open |= c == Some(0);
-                unmet.insert(rev.way_start[i] + k, c);
+                        .filter(|r| matches!(r, Req::Node(j) if in_scope[*j]))
+                        .count() as u32
+                };
+                open |= c == 0;
+                unmet[rev.way_start[i] + k] = c;
             }
             if open && !loss.nodes.contains(&i) {
                 reached[i] = true;
@@ -472,7 +509,8 @@ impl Graph {
         }
         while let Some(j) = work.pop() {
             for &(i, k) in rev.of(j) {
-                if let Some(Some(c)) = unmet.get_mut(&k) {
+                let c = &mut unmet[k];
+                if *c != DEAD {
                     *c -= 1;
                     if *c == 0 && !reached[i] && !loss.nodes.contains(&i) {
                         reached[i] = true;
@@ -485,9 +523,15 @@ impl Graph {
 
     /// The greatest fixed point recomputed on `scope`, in place (as
     /// [`Graph::reachable_in`]).
-    fn alive_in(&self, rev: &Reverse, loss: &Loss, scope: &[usize], alive: &mut [bool]) {
-        let mut dead: HashMap<usize, bool> = HashMap::default();
-        let mut live: HashMap<usize, usize> = HashMap::default();
+    fn alive_in(
+        &self,
+        rev: &Reverse,
+        loss: &Loss,
+        scope: &[usize],
+        live: &mut [u32],
+        dead: &mut [u32],
+        alive: &mut [bool],
+    ) {
         let mut work = Vec::new();
         for &i in scope {
             alive[i] = true;
@@ -499,10 +543,10 @@ impl Graph {
                     Req::Node(j) => loss.nodes.contains(&j) || !alive[j],
                     r => Self::base_lost(loss, true, r),
                 });
-                n += usize::from(!d);
-                dead.insert(rev.way_start[i] + k, d);
+                n += u32::from(!d);
+                dead[rev.way_start[i] + k] = u32::from(d);
             }
-            live.insert(i, n);
+            live[i] = n;
             if loss.nodes.contains(&i) || n == 0 {
                 alive[i] = false;
                 work.push(i);
@@ -510,13 +554,10 @@ impl Graph {
         }
         while let Some(j) = work.pop() {
             for &(i, k) in rev.of(j) {
-                if let Some(d) = dead.get_mut(&k)
-                    && !*d
-                {
-                    *d = true;
-                    let l = live.get_mut(&i).expect("a dependent is in the cone");
-                    *l -= 1;
-                    if *l == 0 && alive[i] {
+                if dead[k] == 0 {
+                    dead[k] = 1;
+                    live[i] -= 1;
+                    if live[i] == 0 && alive[i] {
                         alive[i] = false;
                         work.push(i);
                     }
@@ -621,6 +662,24 @@ impl Graph {
     /// node `n` had the way `way` too; `reached`: what is reachable now
     /// (unknowns fine). Follows only what the new way opens.
     pub fn gain(&self, rev: &Reverse, loss: &Loss, reached: &[bool], n: usize, way: &Way) -> usize {
+        let newly = self.opened(rev, &[], loss, reached, n, way);
+        newly.len() - usize::from(newly.contains(&0))
+    }
+
+    /// The nodes that `loss` would leave reachable (unknowns fine) if node
+    /// `n` had the way `way` too, beyond `reached`: what is reachable now in
+    /// this graph with the ways `extra` (node, way) added to it, which the
+    /// reverse edges `rev` (of this graph) do not know. Follows only what
+    /// the new way opens, so the graph is never copied.
+    pub fn opened(
+        &self,
+        rev: &Reverse,
+        extra: &[(usize, Way)],
+        loss: &Loss,
+        reached: &[bool],
+        n: usize,
+        way: &Way,
+    ) -> Vec<usize> {
         let forced = |i: usize| loss.nodes.contains(&i);
         let open = |w: &Way, newly: &HashSet<usize>| {
             w.needs.iter().all(|&r| match r {
@@ -630,22 +689,32 @@ impl Graph {
         };
         let mut newly: HashSet<usize> = HashSet::default();
         if reached[n] || forced(n) || !open(way, &newly) {
-            return 0;
+            return Vec::new();
         }
         newly.insert(n);
+        let mut order = vec![n];
         let mut work = vec![n];
         while let Some(j) = work.pop() {
-            for &(i, k) in rev.of(j) {
+            let added = extra
+                .iter()
+                .filter(|(_, w)| w.needs.contains(&Req::Node(j)))
+                .map(|(i, w)| (*i, w));
+            let known = rev
+                .of(j)
+                .iter()
+                .map(|&(i, k)| (i, &self.ways[i][k - rev.way_start[i]]));
+            for (i, w) in known.chain(added) {
                 if reached[i] || forced(i) || newly.contains(&i) {
                     continue;
                 }
-                if open(&self.ways[i][k - rev.way_start[i]], &newly) {
+                if open(w, &newly) {
                     newly.insert(i);
+                    order.push(i);
                     work.push(i);
                 }
             }
         }
-        newly.len() - usize::from(newly.contains(&0))
+        order
     }
 
     /// What `loss` leaves reachable, with the reverse edges given.
@@ -846,6 +915,45 @@ mod tests {
             h.ways[n].push(way.clone());
             let after = h.reachable(&loss, true).iter().skip(1).filter(|r| **r).count();
             prop_assert_eq!(g.gain(&rev, &loss, &reached, n, &way), after - before);
+        }
+
+        #[test]
+        fn what_a_way_opens_over_added_ways_is_what_rerunning_finds(
+            g in graphs(),
+            loss in graphs().prop_flat_map(|g| losses(g.ways.len())),
+            extra in proptest::collection::vec(
+                (0usize..8, proptest::collection::vec(0usize..9, 0..3)), 0..3),
+            n in 0usize..8,
+            needs in proptest::collection::vec(0usize..9, 0..2),
+        ) {
+            let size = g.ways.len();
+            let loss = Loss {
+                nodes: loss.nodes.into_iter().filter(|&j| j < size).collect(),
+                ..loss
+            };
+            // A requirement index beyond the nodes stands for the phone.
+            let req = |j: usize| if j == 8 { Req::Phone } else { Req::Node(j % size) };
+            let mk = |kind, needs: Vec<usize>| Way::new(kind, needs.into_iter().map(req).collect());
+            let extra: Vec<(usize, Way)> = extra
+                .into_iter()
+                .map(|(i, needs)| (i % size, mk(WayKind::Codes, needs)))
+                .collect();
+            let n = n % size;
+            let way = mk(WayKind::RecoveryPhone, needs);
+            // The graph with the extra ways, as the overlay stands for it.
+            let mut with = g.clone();
+            for (i, w) in &extra {
+                with.ways[*i].push(w.clone());
+            }
+            let reached = with.reachable(&loss, true);
+            let rev = g.prepare();
+            let mut opened = g.opened(&rev, &extra, &loss, &reached, n, &way);
+            opened.sort_unstable();
+            let mut after = with.clone();
+            after.ways[n].push(way.clone());
+            let now = after.reachable(&loss, true);
+            let expected: Vec<usize> = (0..size).filter(|&i| now[i] && !reached[i]).collect();
+            prop_assert_eq!(opened, expected);
         }
 
         #[test]

@@ -26,6 +26,8 @@ mod picture;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use rustc_hash::FxHashMap;
+
 use super::recovery::hubs::{normalize_address, provider};
 use super::recovery::inventory::{AccountKey, AuthMethod, Record, VaultInfo};
 use super::{Context, Draft, Facts, FindingKind, Outcome};
@@ -177,16 +179,31 @@ fn inventory_lines<'a>(ctx: &'a Context, i: usize) -> (Option<&'a Record>, Optio
     };
     let domains: Vec<&str> = ctx.sites().of(i).map(|s| s.domain).collect();
     let account = AccountKey::new(ctx.member(i), ctx.entry(i), domains);
-    let ways = inv.find_keyed(&account, |r| {
+    // One pass over the lines for both (the first line that says how the
+    // account is recovered, the first that says where its codes are).
+    let says_ways = |r: &Record| {
         !r.methods.is_empty()
             || r.recovery_email.is_some()
             || r.recovery_phone
             || r.trusted_contact.is_some()
-    });
-    let codes = inv
-        .find_keyed(&account, |r| !r.location.is_empty())
-        .and_then(|r| r.codes_member())
-        .map(str::to_owned);
+    };
+    let (mut ways, mut codes_line): (Option<&Record>, Option<&Record>) = (None, None);
+    for (r, key) in inv.keyed() {
+        let want_ways = ways.is_none() && says_ways(r);
+        let want_codes = codes_line.is_none() && !r.location.is_empty();
+        if (want_ways || want_codes) && r.matches_key(key, &account) {
+            if want_ways {
+                ways = Some(r);
+            }
+            if want_codes {
+                codes_line = Some(r);
+            }
+            if ways.is_some() && codes_line.is_some() {
+                break;
+            }
+        }
+    }
+    let codes = codes_line.and_then(|r| r.codes_member()).map(str::to_owned);
     (ways, codes)
 }
 
@@ -259,13 +276,11 @@ fn account_info(
     info
 }
 
-/// The address that resets account `i`: the inventory's `recovery_email`,
-/// else its username when it is an address.
-fn reset_address(ctx: &Context, i: usize, inv: Option<&Record>) -> Option<String> {
-    let raw = inv
-        .and_then(|r| r.recovery_email.clone())
-        .unwrap_or_else(|| ctx.entry(i).username.clone());
-    normalize_address(&raw).map(|(a, _)| a)
+/// What resets account `i`, before it is normalised: the inventory's
+/// `recovery_email`, else its username.
+fn reset_raw<'a>(ctx: &'a Context, i: usize, inv: Option<&'a Record>) -> &'a str {
+    inv.and_then(|r| r.recovery_email.as_deref())
+        .unwrap_or(&ctx.entry(i).username)
 }
 
 /// The member's accounts by the mail providers of their URLs, to find the
@@ -277,15 +292,35 @@ struct Mailboxes<'a> {
 
 impl<'a> Mailboxes<'a> {
     fn new(ctx: &Context, accounts: &'a [usize]) -> Self {
-        let mut by_provider: HashMap<String, Vec<usize>> = HashMap::new();
+        // Each distinct host's provider once (accounts share hosts), as a
+        // slot of `lists`.
+        let mut slot_of_host: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut slot_of_provider: HashMap<String, usize> = HashMap::new();
+        let mut lists: Vec<Vec<usize>> = Vec::new();
+        let mut mine: Vec<usize> = Vec::new();
         for (k, &i) in accounts.iter().enumerate() {
-            let mut mine: Vec<String> = ctx.sites().of(i).map(|s| provider(s.host)).collect();
+            mine.clear();
+            for s in ctx.sites().of(i) {
+                let slot = *slot_of_host.entry(s.host).or_insert_with(|| {
+                    let next = slot_of_provider.len();
+                    let slot = *slot_of_provider.entry(provider(s.host)).or_insert(next);
+                    if slot == lists.len() {
+                        lists.push(Vec::new());
+                    }
+                    slot
+                });
+                mine.push(slot);
+            }
             mine.sort_unstable();
             mine.dedup();
-            for p in mine {
-                by_provider.entry(p).or_default().push(k);
+            for &p in &mine {
+                lists[p].push(k);
             }
         }
+        let by_provider = slot_of_provider
+            .into_iter()
+            .map(|(p, slot)| (p, std::mem::take(&mut lists[slot])))
+            .collect();
         Mailboxes {
             accounts,
             by_provider,
@@ -343,18 +378,24 @@ fn build(
     }
     // Mailboxes: each reset address to its node, when the member has it.
     let index = Mailboxes::new(ctx, accounts);
-    let mut mailbox_of: HashMap<String, Option<usize>> = HashMap::new();
+    // Each distinct reset address (as written) once: its normalised form
+    // and its mailbox node.
+    let mut mailbox_of: FxHashMap<&str, Option<(String, Option<usize>)>> = FxHashMap::default();
     for (k, &i) in accounts.iter().enumerate() {
-        let Some(address) = reset_address(ctx, i, lines[k].0) else {
+        let raw = reset_raw(ctx, i, lines[k].0);
+        let found = mailbox_of.entry(raw).or_insert_with(|| {
+            normalize_address(raw).map(|(address, _)| {
+                let m = index.find(ctx, &address).map(|p| p + 1);
+                (address, m)
+            })
+        });
+        let Some((address, m)) = found else {
             continue;
         };
-        let m = *mailbox_of
-            .entry(address.clone())
-            .or_insert_with(|| index.find(ctx, &address).map(|p| p + 1));
-        match m {
+        match *m {
             Some(m) if m != k + 1 => nodes[k + 1].mailbox = Some(m),
             Some(_) => {}
-            None => nodes[k + 1].mailbox_outside = Some(address),
+            None => nodes[k + 1].mailbox_outside = Some(address.clone()),
         }
     }
     // The vault's own entry and the inventory's [vault] table.
@@ -717,40 +758,49 @@ fn candidates(g: &MemberGraph, n: usize) -> Vec<(String, Way)> {
 }
 
 /// Greedy: the action that saves the most accounts over `scens`, then the
-/// next one given the first, up to [`MAX_ACTIONS`].
-fn actions(g: &MemberGraph, all: &[Scenario], rev: &graph::Reverse) -> Vec<DrillAction> {
+/// next one given the first, up to [`MAX_ACTIONS`]. `known[k]`: what
+/// scenario `k` leaves reachable (unknowns fine), when the drill has it.
+/// The chosen actions are an overlay on the graph (their ways, with what
+/// each opened added to what is reachable), never a copy of it.
+fn actions(
+    g: &MemberGraph,
+    all: &[Scenario],
+    rev: &graph::Reverse,
+    known: Vec<Option<Vec<bool>>>,
+) -> Vec<DrillAction> {
     let mailboxes = all
         .iter()
         .filter(|s| s.kind == ScenarioKind::LostMailbox)
         .count();
-    let scens: Vec<&Scenario> = all
-        .iter()
-        .filter(|s| {
-            s.kind != ScenarioKind::LostMailbox || mailboxes <= MAX_MAILBOX_SCENARIOS_FOR_ACTIONS
-        })
-        .collect();
+    let keep = |s: &Scenario| {
+        s.kind != ScenarioKind::LostMailbox || mailboxes <= MAX_MAILBOX_SCENARIOS_FOR_ACTIONS
+    };
+    let mut scens: Vec<&Scenario> = Vec::new();
+    let mut reached: Vec<Vec<bool>> = Vec::new();
+    for (s, r) in all.iter().zip(known) {
+        if keep(s) {
+            scens.push(s);
+            reached.push(r.unwrap_or_else(|| g.graph.reachable_prepared(rev, &s.loss, true)));
+        }
+    }
     // Nodes most others depend on first; ties by node order.
     let mut dependents = vec![0usize; g.nodes.len()];
+    let mut needs: Vec<usize> = Vec::new();
     for ways in &g.graph.ways {
-        let mut needs: BTreeSet<usize> = BTreeSet::new();
+        needs.clear();
         for w in ways {
             for r in &w.needs {
                 if let Req::Node(j) = r {
-                    needs.insert(*j);
+                    needs.push(*j);
                 }
             }
         }
-        for j in needs {
+        needs.sort_unstable();
+        needs.dedup();
+        for &j in &needs {
             dependents[j] += 1;
         }
     }
-    let reach = |graph: &Graph, rev: &graph::Reverse| -> Vec<Vec<bool>> {
-        scens
-            .iter()
-            .map(|s| graph.reachable_prepared(rev, &s.loss, true))
-            .collect()
-    };
-    let mut reached = reach(&g.graph, rev);
     let count = |r: &Vec<bool>| r.iter().skip(1).filter(|x| !**x).count();
     let base: Vec<usize> = reached.iter().map(count).collect();
     if base.iter().all(|b| *b == 0) {
@@ -767,20 +817,23 @@ fn actions(g: &MemberGraph, all: &[Scenario], rev: &graph::Reverse) -> Vec<Drill
             break;
         }
     }
-    let mut graph = g.graph.clone();
-    let mut graph_rev: Option<graph::Reverse> = None;
+    // The ways of the actions chosen so far.
+    let mut extra: Vec<(usize, Way)> = Vec::new();
     let mut current = base;
     let mut out = Vec::new();
+    let gain = |extra: &[(usize, Way)], s: &Scenario, r: &[bool], n: usize, way: &Way| {
+        let newly = g.graph.opened(rev, extra, &s.loss, r, n, way);
+        newly.len() - usize::from(newly.contains(&0))
+    };
     while out.len() < MAX_ACTIONS {
         let mut best: Option<(usize, usize, Vec<usize>)> = None;
-        let rev = graph_rev.as_ref().unwrap_or(rev);
         for (c, (n, _, way)) in cands.iter().enumerate() {
             // What the way would open, followed from its node alone.
             let after: Vec<usize> = scens
                 .iter()
                 .zip(&reached)
                 .zip(&current)
-                .map(|((s, r), cur)| cur - graph.gain(rev, &s.loss, r, *n, way))
+                .map(|((s, r), cur)| cur - gain(&extra, s, r, *n, way))
                 .collect();
             let saved: usize = current
                 .iter()
@@ -796,10 +849,14 @@ fn actions(g: &MemberGraph, all: &[Scenario], rev: &graph::Reverse) -> Vec<Drill
             break;
         };
         let (n, words, way) = cands.remove(c);
-        graph.ways[n].push(way);
-        let new_rev = graph.prepare();
-        reached = reach(&graph, &new_rev);
-        graph_rev = Some(new_rev);
+        // What it opens is now reachable: the fixed point of the graph with
+        // its way added (property-tested against re-running).
+        for (s, r) in scens.iter().zip(reached.iter_mut()) {
+            for i in g.graph.opened(rev, &extra, &s.loss, r, n, &way) {
+                r[i] = true;
+            }
+        }
+        extra.push((n, way));
         // The scenario where it saves the most (the first, on a tie).
         let (most, at) = current
             .iter()
@@ -853,6 +910,9 @@ fn drill_member(
     let mut cycle_in = Vec::new();
     // Per scenario, the locked-out nodes (sorted).
     let mut locked_nodes: Vec<Vec<usize>> = Vec::with_capacity(scens.len());
+    // Per scenario computed over the whole graph, what it leaves reachable
+    // (unknowns fine), for the actions.
+    let mut whole: Vec<Option<Vec<bool>>> = Vec::with_capacity(scens.len());
     // With a baseline, a lost mailbox changes its cone only: its counts and
     // locked-out list are the baseline's, changed there.
     let mut scratch = base.as_ref().map(graph::Baseline::scratch);
@@ -980,6 +1040,7 @@ fn drill_member(
         if let (Some(d), Some(sc), Some(b)) = (&delta, &mut scratch, &base) {
             sc.restore(b, d);
         }
+        whole.push(delta.is_none().then_some(full_reached));
     }
     if !cycle.is_empty() {
         let names: Vec<String> = cycle.iter().map(|&n| g.nodes[n].label.clone()).collect();
@@ -1048,7 +1109,7 @@ fn drill_member(
             emergency_access: vault.contacts.first().cloned(),
             described: g.vault_known,
         },
-        actions: actions(g, &scens, &rev),
+        actions: actions(g, &scens, &rev, whole),
         graph: picture::build(g, &scens, &locked_nodes),
         scenarios: results,
     }

@@ -7,7 +7,7 @@
 //! [`MAX_MAILBOXES`] mailboxes (the rest in one "more mailboxes" node) and
 //! [`MAX_GROUPS`] groups (the rest counted in `not_drawn`).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{Factor, MemberGraph, Scenario, ScenarioKind};
 use crate::finding::account_id;
@@ -156,7 +156,7 @@ pub fn build(g: &MemberGraph, scens: &[Scenario], locked_nodes: &[Vec<usize>]) -
     let mut items: Vec<Item> = vec![Item::Phone, Item::Vault, Item::HardwareKey, Item::Offline];
     items.extend((0..g.contacts.len()).map(Item::Contact));
     items.push(Item::Outside);
-    let mut index: HashMap<From, usize> = HashMap::new();
+    let mut index: HashMap<From, usize> = HashMap::default();
     for item in items {
         let is_used = used
             .iter()
@@ -260,7 +260,7 @@ pub fn build(g: &MemberGraph, scens: &[Scenario], locked_nodes: &[Vec<usize>]) -
     // The other accounts, grouped by (dependencies, fate).
     type Key = (Vec<(usize, GraphEdgeKind)>, Vec<bool>);
     let mut groups: Vec<(Key, Vec<usize>)> = Vec::new();
-    let mut group_of: HashMap<Key, usize> = HashMap::new();
+    let mut group_of: HashMap<Key, usize> = HashMap::default();
     let resolve = |u: &[(From, GraphEdgeKind)]| -> Vec<(usize, GraphEdgeKind)> {
         let mut v: Vec<(usize, GraphEdgeKind)> = u
             .iter()

@@ -664,10 +664,13 @@ impl Record {
     /// This record's `site`, normalised once (see [`Inventory::keyed`]).
     pub fn site_key(&self) -> SiteKey {
         let lower = self.site.trim().to_lowercase();
-        let domain = (lower.contains('.') && !lower.contains(char::is_whitespace))
-            .then(|| site::of_url(&lower))
-            .flatten();
-        SiteKey { lower, domain }
+        let names_domain = lower.contains('.') && !lower.contains(char::is_whitespace);
+        let domain = names_domain.then(|| site::of_url(&lower)).flatten();
+        SiteKey {
+            lower,
+            domain,
+            names_domain,
+        }
     }
 
     /// [`Record::matches`] with the record's site and the account already
@@ -690,7 +693,7 @@ impl Record {
         if key.lower == account.title {
             return true;
         }
-        if key.lower.contains('.') && !key.lower.contains(char::is_whitespace) {
+        if key.names_domain {
             return key
                 .domain
                 .as_deref()
@@ -706,6 +709,8 @@ impl Record {
 pub struct SiteKey {
     lower: String,
     domain: Option<String>,
+    /// `lower` names a domain or URL (decided once, not per account).
+    names_domain: bool,
 }
 
 /// An account as inventory lines are matched against it.

@@ -640,7 +640,8 @@ fn scenarios(g: &MemberGraph, wanted: &[ScenarioKind]) -> Vec<Scenario> {
 /// The chain that explains why node `n` is locked out.
 fn chain(g: &MemberGraph, n: usize, loss: &Loss, reached: &[bool]) -> Vec<String> {
     let mut steps = Vec::new();
-    let mut seen = BTreeSet::new();
+    // a chain visits a handful of nodes: a `Vec` (no allocation per node)
+    let mut seen = Vec::new();
     explain(g, n, loss, reached, &mut steps, &mut seen);
     steps
 }
@@ -651,12 +652,13 @@ fn explain(
     loss: &Loss,
     reached: &[bool],
     steps: &mut Vec<String>,
-    seen: &mut BTreeSet<usize>,
+    seen: &mut Vec<usize>,
 ) {
-    if !seen.insert(n) {
+    if seen.contains(&n) {
         steps.push(format!("{}: (already above: a cycle)", g.nodes[n].label));
         return;
     }
+    seen.push(n);
     let info = &g.nodes[n];
     let who = &info.label;
     if loss.nodes.contains(&n) {

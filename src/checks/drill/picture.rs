@@ -53,10 +53,11 @@ impl Item {
     }
 }
 
-/// Drill node `n`'s incoming edges (what it depends on).
-fn needs(g: &MemberGraph, n: usize) -> Vec<(From, GraphEdgeKind)> {
+/// Drill node `n`'s incoming edges (what it depends on), into `out`
+/// (cleared first, so that one buffer serves every node).
+fn needs_into(g: &MemberGraph, n: usize, out: &mut Vec<(From, GraphEdgeKind)>) {
+    out.clear();
     let info = &g.nodes[n];
-    let mut out = Vec::new();
     for f in &info.factors {
         let from = match f {
             Factor::VaultSeed => From::Item(Item::Vault),
@@ -90,7 +91,6 @@ fn needs(g: &MemberGraph, n: usize) -> Vec<(From, GraphEdgeKind)> {
     }
     out.sort();
     out.dedup();
-    out
 }
 
 /// The scenarios to draw: lost phone, lost password manager, the lost
@@ -142,7 +142,7 @@ pub fn build(g: &MemberGraph, scens: &[Scenario], locked_nodes: &[Vec<usize>]) -
         }
         locked[k] = v;
     }
-    let fate = |n: usize| -> Vec<bool> { draw.iter().map(|&k| locked[k][n]).collect() };
+
     let lost_in = |n: usize| -> Vec<usize> {
         draw.iter()
             .copied()
@@ -151,18 +151,32 @@ pub fn build(g: &MemberGraph, scens: &[Scenario], locked_nodes: &[Vec<usize>]) -
     };
     let mut nodes: Vec<GraphNode> = Vec::new();
     let mut edges: Vec<GraphEdge> = Vec::new();
+    // One pass over the nodes' needs (into one buffer, not a `Vec` per
+    // node): which items are used (by a node other than the vault's own
+    // entry) and how many nodes each mailbox resets.
+    let mut need: Vec<(From, GraphEdgeKind)> = Vec::new();
+    let mut items_used: Vec<Item> = Vec::new();
+    let mut resets = vec![0usize; g.nodes.len()];
+    for n in 0..g.nodes.len() {
+        needs_into(g, n, &mut need);
+        for (f, _) in &need {
+            match f {
+                From::Node(m) => resets[*m] += 1,
+                From::Item(item) => {
+                    if Some(n) != g.vault_entry && !items_used.contains(item) {
+                        items_used.push(*item);
+                    }
+                }
+            }
+        }
+    }
     // Items first, in a fixed order, then mailboxes, then groups.
-    let used: Vec<Vec<(From, GraphEdgeKind)>> = (0..g.nodes.len()).map(|n| needs(g, n)).collect();
     let mut items: Vec<Item> = vec![Item::Phone, Item::Vault, Item::HardwareKey, Item::Offline];
     items.extend((0..g.contacts.len()).map(Item::Contact));
     items.push(Item::Outside);
     let mut index: HashMap<From, usize> = HashMap::default();
     for item in items {
-        let is_used = used
-            .iter()
-            .enumerate()
-            .filter(|(n, _)| Some(*n) != g.vault_entry)
-            .any(|(_, u)| u.iter().any(|(f, _)| *f == From::Item(item)));
+        let is_used = items_used.contains(&item);
         if item != Item::Vault && !is_used {
             continue;
         }
@@ -202,14 +216,6 @@ pub fn build(g: &MemberGraph, scens: &[Scenario], locked_nodes: &[Vec<usize>]) -
         });
     }
     // Mailboxes: those resetting the most first.
-    let mut resets = vec![0usize; g.nodes.len()];
-    for u in &used {
-        for (f, _) in u {
-            if let From::Node(m) = f {
-                resets[*m] += 1;
-            }
-        }
-    }
     let mut hubs: Vec<usize> = g
         .hubs
         .iter()
@@ -257,29 +263,42 @@ pub fn build(g: &MemberGraph, scens: &[Scenario], locked_nodes: &[Vec<usize>]) -
             index.insert(From::Node(m), p);
         }
     }
-    // The other accounts, grouped by (dependencies, fate).
+    // The other accounts, grouped by (dependencies, fate). Each account's
+    // key is written into reused buffers, encoded as `u64`s for the lookup;
+    // only a new group allocates its key.
     type Key = (Vec<(usize, GraphEdgeKind)>, Vec<bool>);
     let mut groups: Vec<(Key, Vec<usize>)> = Vec::new();
-    let mut group_of: HashMap<Key, usize> = HashMap::default();
-    let resolve = |u: &[(From, GraphEdgeKind)]| -> Vec<(usize, GraphEdgeKind)> {
-        let mut v: Vec<(usize, GraphEdgeKind)> = u
-            .iter()
-            .filter_map(|(f, k)| index.get(f).map(|&p| (p, *k)))
-            .collect();
+    let mut group_of: HashMap<Box<[u64]>, usize> = HashMap::default();
+    let resolve_into = |u: &[(From, GraphEdgeKind)], v: &mut Vec<(usize, GraphEdgeKind)>| {
+        v.clear();
+        v.extend(u.iter().filter_map(|(f, k)| index.get(f).map(|&p| (p, *k))));
         v.sort_unstable();
         v.dedup();
+    };
+    let resolve = |u: &[(From, GraphEdgeKind)]| -> Vec<(usize, GraphEdgeKind)> {
+        let mut v = Vec::new();
+        resolve_into(u, &mut v);
         v
     };
+    let mut deps: Vec<(usize, GraphEdgeKind)> = Vec::new();
+    let mut code: Vec<u64> = Vec::new();
     for n in 1..g.nodes.len() {
         if member_of[n].is_some() || Some(n) == g.vault_entry || g.nodes[n].account.is_none() {
             continue;
         }
-        let key: Key = (resolve(&used[n]), fate(n));
-        match group_of.get(&key) {
+        needs_into(g, n, &mut need);
+        resolve_into(&need, &mut deps);
+        code.clear();
+        code.extend(deps.iter().map(|&(p, k)| ((p as u64) << 2) | k as u64));
+        // the fate after a separator no dependency encodes to
+        code.push(u64::MAX);
+        code.extend(draw.iter().map(|&k| u64::from(locked[k][n])));
+        match group_of.get(code.as_slice()) {
             Some(&k) => groups[k].1.push(n),
             None => {
-                group_of.insert(key.clone(), groups.len());
-                groups.push((key, vec![n]));
+                group_of.insert(code.as_slice().into(), groups.len());
+                let fate = draw.iter().map(|&k| locked[k][n]).collect();
+                groups.push(((deps.clone(), fate), vec![n]));
             }
         }
     }
@@ -302,11 +321,13 @@ pub fn build(g: &MemberGraph, scens: &[Scenario], locked_nodes: &[Vec<usize>]) -
         }
     };
     if let Some(&v) = index.get(&From::Item(Item::Vault)) {
-        add(&mut edges, v, resolve(&used[0]));
+        needs_into(g, 0, &mut need);
+        add(&mut edges, v, resolve(&need));
     }
     for (n, p) in member_of.iter().enumerate() {
         if let Some(p) = *p {
-            add(&mut edges, p, resolve(&used[n]));
+            needs_into(g, n, &mut need);
+            add(&mut edges, p, resolve(&need));
         }
     }
     for ((deps, f), members) in groups {

@@ -35,25 +35,22 @@ use zeroize::{Zeroize as _, Zeroizing};
 /// Largest plaintext produced by decompression (a bomb stops here).
 const MAX_PLAIN: u64 = 512 * 1024 * 1024;
 
+/// Most passphrase-encrypted session key packets read from one message
+/// (gpg writes one per passphrase; Proton Pass one).
+const MAX_SKESKS: usize = 16;
+
 /// Why a message could not be read. No variant holds secret bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// Not a readable OpenPGP message, or damaged / altered.
+    #[error("damaged OpenPGP message: {0}")]
     Damaged(String),
     /// A well-formed message using something this reader refuses.
+    #[error("unsupported OpenPGP message: {0}")]
     Unsupported(String),
     /// No passphrase-encrypted session key opened with this passphrase.
+    #[error("wrong passphrase")]
     WrongPassphrase,
-}
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::Damaged(why) => write!(f, "damaged OpenPGP message: {why}"),
-            Error::Unsupported(what) => write!(f, "unsupported OpenPGP message: {what}"),
-            Error::WrongPassphrase => f.write_str("wrong passphrase"),
-        }
-    }
 }
 
 fn damaged(why: impl Into<String>) -> Error {
@@ -470,6 +467,13 @@ impl Message {
                         unsupported_skesk = Some(version);
                         continue;
                     }
+                    // Each one may cost up to 65 MB of hashing per
+                    // passphrase tried: a file cannot make that unbounded.
+                    if skesks.len() == MAX_SKESKS {
+                        return Err(damaged(format!(
+                            "more than {MAX_SKESKS} passphrase packets"
+                        )));
+                    }
                     let cipher = byte(body, &mut pos)?;
                     let s2k = S2k::parse(body, &mut pos)?;
                     skesks.push(Skesk {
@@ -874,6 +878,29 @@ mod tests {
         new_packet(&mut sed, 9, &[0; 40]);
         let err = Message::parse(&sed).err().unwrap();
         assert!(matches!(&err, Error::Unsupported(m) if m.contains("integrity")));
+    }
+
+    #[test]
+    fn a_message_cannot_ask_for_unbounded_key_derivations() {
+        // Iterated S2K at the largest count (0xFF: 65 MB hashed per try).
+        let skesk = [4, 9, 3, 8, 1, 2, 3, 4, 5, 6, 7, 8, 0xFF];
+        let message = |n: usize| {
+            let mut m = Vec::new();
+            for _ in 0..n {
+                new_packet(&mut m, 3, &skesk);
+            }
+            new_packet(&mut m, 18, &[1; 41]);
+            m
+        };
+        assert_eq!(
+            Message::parse(&message(MAX_SKESKS)).unwrap().skesks.len(),
+            MAX_SKESKS
+        );
+        let err = Message::parse(&message(MAX_SKESKS + 1)).err().unwrap();
+        assert!(
+            matches!(&err, Error::Damaged(m) if m.contains("passphrase packets")),
+            "{err}"
+        );
     }
 
     #[test]

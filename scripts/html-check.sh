@@ -8,7 +8,7 @@
 # target/html-check).
 #
 #   scripts/html-check.sh                 # debug build (what `cargo test` built)
-#   PROFILE=release scripts/html-check.sh
+#   PROFILE=release scripts/html-check.sh # release build (what the README's commands and CI build)
 #   scripts/html-check.sh --update-docs   # also copies the family screenshots to docs/
 #                                         # (the page, and its lockout drill: docs/drill-1280.png)
 #

@@ -448,25 +448,32 @@ fn attach(d: &mut Draft, fi: usize, f: &Finding) {
 /// Orders the items and numbers them. Within a stake and severity, the
 /// account with more findings, then the one whose password opens (or whose
 /// mailbox resets) more others, comes first; then member, name and id.
-fn rank(mut items: Vec<(usize, PlanItem)>) -> Vec<PlanItem> {
-    items.sort_by(|(reach_a, a), (reach_b, b)| {
+fn rank(items: Vec<(usize, PlanItem)>) -> Vec<PlanItem> {
+    // The folded name and the account number are computed once per item,
+    // not once per comparison.
+    let mut keyed: Vec<(String, Option<usize>, usize, PlanItem)> = items
+        .into_iter()
+        .map(|(reach, item)| {
+            let folded = item.name.to_lowercase();
+            let number = item.account.as_deref().and_then(account_index);
+            (folded, number, reach, item)
+        })
+        .collect();
+    keyed.sort_by(|(fold_a, n_a, reach_a, a), (fold_b, n_b, reach_b, b)| {
         a.stake
             .cmp(&b.stake)
             .then(b.severity.cmp(&a.severity))
             .then(b.findings.len().cmp(&a.findings.len()))
             .then(reach_b.cmp(reach_a))
             .then_with(|| a.member.cmp(&b.member))
-            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
-            .then_with(|| {
-                let n = |x: &PlanItem| x.account.as_deref().and_then(account_index);
-                n(a).cmp(&n(b))
-            })
+            .then_with(|| fold_a.cmp(fold_b))
+            .then_with(|| n_a.cmp(n_b))
             .then_with(|| a.name.cmp(&b.name))
     });
-    items
+    keyed
         .into_iter()
         .enumerate()
-        .map(|(k, (_, mut item))| {
+        .map(|(k, (_, _, _, mut item))| {
             item.rank = k + 1;
             item
         })

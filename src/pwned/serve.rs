@@ -99,13 +99,15 @@ struct AppState {
 #[derive(Clone)]
 struct Mirror(Arc<AppState>);
 
-type Answer = Response<Full<Bytes>>;
+/// An answer before it is sent: its body is whole bytes (compressed or not
+/// in [`Mirror::finish`]), wrapped as a hyper body only at the end.
+type Answer = Response<Bytes>;
 
 /// Answers smaller than this are never compressed (as tower-http did).
 const GZIP_MIN_BYTES: usize = 32;
 
 fn answer(status: StatusCode, body: impl Into<Bytes>) -> Answer {
-    let mut res = Response::new(Full::new(body.into()));
+    let mut res = Response::new(body.into());
     *res.status_mut() = status;
     res
 }
@@ -153,11 +155,10 @@ impl Mirror {
         if !self.0.options.gzip || res.headers().contains_key(CONTENT_ENCODING) {
             return res;
         }
-        let (mut parts, body) = res.into_parts();
-        let plain = full_bytes(body);
-        if plain.len() < GZIP_MIN_BYTES || !accepts_gzip(headers) {
-            return Response::from_parts(parts, Full::new(plain));
+        if res.body().len() < GZIP_MIN_BYTES || !accepts_gzip(headers) {
+            return res;
         }
+        let (mut parts, plain) = res.into_parts();
         use std::io::Write as _;
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         let zipped = gz.write_all(&plain).and_then(|()| gz.finish());
@@ -170,7 +171,7 @@ impl Mirror {
         parts
             .headers
             .append(VARY, HeaderValue::from_static("accept-encoding"));
-        Response::from_parts(parts, Full::new(Bytes::from(zipped)))
+        Response::from_parts(parts, Bytes::from(zipped))
     }
 
     async fn range(&self, segment: &str, headers: &HeaderMap) -> Answer {
@@ -220,40 +221,13 @@ impl Mirror {
     }
 }
 
-/// The bytes of a `Full` body (always ready: nothing to wait for).
-fn full_bytes(body: Full<Bytes>) -> Bytes {
-    use hyper::body::Body as _;
-    let mut body = std::pin::pin!(body);
-    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-    match body.as_mut().poll_frame(&mut cx) {
-        std::task::Poll::Ready(Some(Ok(frame))) => frame.into_data().unwrap_or_default(),
-        _ => Bytes::new(),
-    }
-}
-
 /// A path segment percent-decoded (as axum's router did), `None` if it is
 /// not UTF-8 once decoded.
 fn percent_decode(segment: &str) -> Option<String> {
-    if !segment.contains('%') {
-        return Some(segment.to_owned());
-    }
-    let hex = |b: u8| (b as char).to_digit(16);
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let pair = (bytes[i] == b'%')
-            .then(|| Some((hex(*bytes.get(i + 1)?)?, hex(*bytes.get(i + 2)?)?)))
-            .flatten();
-        if let Some((h, l)) = pair {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(segment)
+        .decode_utf8()
+        .ok()
+        .map(std::borrow::Cow::into_owned)
 }
 
 /// `Accept-Encoding` lists gzip (or x-gzip) with a q-value above 0 and not
@@ -460,7 +434,10 @@ async fn serve_bounded(
                 let (app, mut stop) = (app.clone(), stop_rx.clone());
                 let service = hyper::service::service_fn(move |req| {
                     let app = app.clone();
-                    async move { Ok::<_, std::convert::Infallible>(app.handle(req).await) }
+                    async move {
+                        let res = app.handle(req).await;
+                        Ok::<_, std::convert::Infallible>(res.map(Full::new))
+                    }
                 });
                 tasks.spawn(async move {
                     let _held = (permit, slot);

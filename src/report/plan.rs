@@ -325,6 +325,8 @@ pub fn build(accounts: &[AccountReport], findings: &[Finding]) -> Vec<PlanItem> 
         // A suggestion, not a fix (`attach` adds nothing for it): skipped
         // before its accounts are looked up (large vaults have thousands).
         if f.check == FindingKind::PasskeyAvailable {
+            // `alls` stays indexed like `findings`.
+            alls.push(Vec::new());
             continue;
         }
         let named: Vec<(usize, &AccountReport)> = f
@@ -856,6 +858,38 @@ mod tests {
                 .contains("used on 1 other account, a variant of 1 more"),
             "{reach:?}"
         );
+    }
+
+    #[test]
+    fn passkey_suggestions_before_other_findings_change_no_count() {
+        // Findings are ordered by severity, which a policy can change: a
+        // skipped kind first must not shift the other findings' account lists.
+        let (accounts, findings) = sample();
+        let texts = |findings: &[Finding]| -> Vec<(String, String)> {
+            build(&accounts, findings)
+                .iter()
+                .map(|i| (i.name.clone(), i.steps[0].text.clone()))
+                .collect()
+        };
+        let before = texts(&findings);
+        let mut with_passkeys = vec![
+            finding(
+                90,
+                FindingKind::PasskeyAvailable,
+                Severity::Low,
+                &[1, 2, 3, 4, 5, 6],
+                json!(null),
+            ),
+            finding(
+                91,
+                FindingKind::PasskeyAvailable,
+                Severity::Low,
+                &[1],
+                json!(null),
+            ),
+        ];
+        with_passkeys.extend(findings);
+        assert_eq!(texts(&with_passkeys), before);
     }
 
     #[test]

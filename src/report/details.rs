@@ -267,6 +267,7 @@ impl Details {
             (Details::Json(v), _) => v.get(key).cloned(),
             (Details::Pwned(d), "count") => Some(Value::from(d.count)),
             (Details::TwoFactorAvailable(d), "recordable") => Some(Value::Bool(d.recordable)),
+            (Details::TwoFactorAvailable(d), "offered") => Some(Value::from(d.offered.clone())),
             (Details::SiteBreach(d), "passwords_exposed") => {
                 Some(Value::Bool(d.breach.passwords_exposed))
             }
@@ -503,6 +504,22 @@ mod tests {
             assert_eq!(
                 breach.get(key),
                 breach.to_value().get(key).cloned(),
+                "{key}"
+            );
+        }
+        let two_factor = Details::TwoFactorAvailable(Box::new(TwoFactorAvailableDetails {
+            hub: false,
+            mailbox: false,
+            money: true,
+            offered: vec!["totp".into(), "u2f".into()],
+            recordable: true,
+            service: "Bank".into(),
+            sms_only: false,
+        }));
+        for key in ["offered", "recordable", "service"] {
+            assert_eq!(
+                two_factor.get(key),
+                two_factor.to_value().get(key).cloned(),
                 "{key}"
             );
         }

@@ -276,10 +276,11 @@ fn passkey(
         return None;
     }
     let meta = meta.unwrap_or_default();
+    let named = |r: &String| !r.trim().is_empty();
     let relying_party = meta
         .rp_id
-        .or(key.rp_id)
-        .filter(|r| !r.trim().is_empty())
+        .filter(named)
+        .or(key.rp_id.filter(named))
         .or_else(|| url.and_then(crate::site::host))
         .unwrap_or_default();
     Some(Passkey {
@@ -476,7 +477,7 @@ mod tests {
             )
         };
         let data = format!(
-            r#"{{"accounts": [{{"vaults": [{{"items": [{}, {}, {}, {}]}}]}}]}}"#,
+            r#"{{"accounts": [{{"vaults": [{{"items": [{}, {}, {}, {}, {}]}}]}}]}}"#,
             item(
                 r#", "passkey": {"credentialId": "c", "rpId": "shop.example", "userHandle": "h"}"#,
                 r#", "passkey": {"privateKey": "PRIVATE-KEY-MATERIAL"}"#
@@ -492,6 +493,11 @@ mod tests {
                 r#", "passkey": {"privateKey": {"kty": "EC", "d": "PRIVATE-KEY-MATERIAL"}}"#
             ),
             item("", ""),
+            // A blank rpId in the overview does not hide the one beside the key.
+            item(
+                r#", "passkey": {"credentialId": "c", "rpId": " ", "userHandle": "h"}"#,
+                r#", "passkey": {"privateKey": "PRIVATE-KEY-MATERIAL", "rpId": "pay.example"}"#
+            ),
         );
         let out = import(data.as_bytes(), "e.data").unwrap();
         let relying: Vec<Vec<&str>> = out
@@ -510,7 +516,8 @@ mod tests {
                 vec!["shop.example"],
                 vec![],
                 vec!["www.shop.example"],
-                vec![]
+                vec![],
+                vec!["pay.example"]
             ]
         );
         assert_eq!(out.entries[0].passkeys[0].user_name, "ann");

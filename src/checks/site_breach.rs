@@ -310,7 +310,8 @@ pub fn run(ctx: &Context, facts: &Facts) -> Outcome {
     for (i, found) in matched {
         let date = date_source(ctx, i, &shared);
         let password_date = date.date().map(breaches::day);
-        let reused = facts.reused.get(i).copied().flatten().unwrap_or(false);
+        // None when the reuse check did not run: said as null, never "not reused".
+        let reused = facts.reused.get(i).copied().flatten();
         let day = password_date.as_deref().unwrap_or_default();
         let label = ctx.label(i);
         for b in found {
@@ -323,7 +324,7 @@ pub fn run(ctx: &Context, facts: &Facts) -> Outcome {
             message.push_str(" was breached");
             message.push_str(b.origin());
             message.push_str(": ");
-            let severity = decide_into(b, date, day, reused, &mut message);
+            let severity = decide_into(b, date, day, reused == Some(true), &mut message);
             let mut d = Draft::new(FindingKind::SiteBreach, severity, vec![i], message);
             d.discriminator = b.breach.name.clone();
             d.details = Some(Details::SiteBreach(SiteBreachDetails {

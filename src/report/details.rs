@@ -109,7 +109,8 @@ pub struct SiteBreachDetails {
     pub date_source: &'static str,
     /// `YYYY-MM-DD`, null when the export gives no date.
     pub password_date: Option<String>,
-    pub reused: bool,
+    /// None when the reuse check did not run (written as null).
+    pub reused: Option<bool>,
 }
 
 /// What a breach is, the same in every `site_breach` finding about it.
@@ -394,7 +395,7 @@ mod tests {
                 breach: breach.clone(),
                 date_source: "password_changed",
                 password_date: Some("2011-01-02".into()),
-                reused: true,
+                reused: Some(true),
             }),
             json!({"breach": "LinkedIn", "title": "LinkedIn", "domain": "linkedin.com",
                    "breach_date": "2012-05-05", "added_date": "2016-05-21",
@@ -410,7 +411,7 @@ mod tests {
                 }),
                 date_source: "none",
                 password_date: None,
-                reused: false,
+                reused: Some(false),
             }),
             json!({"breach": "LinkedIn", "title": "LinkedIn", "domain": "linkedin.com",
                    "breach_date": null, "added_date": "2016-05-21",
@@ -498,7 +499,7 @@ mod tests {
             }),
             date_source: "none",
             password_date: None,
-            reused: false,
+            reused: None,
         });
         for key in ["passwords_exposed", "title", "breach_date", "domain"] {
             assert_eq!(

@@ -143,12 +143,24 @@ fn a_reused_password_on_a_breached_site_is_critical() {
 ,,login,Dropbox,,,0,https://www.dropbox.com,u,Shared-Secret-Pass-1!,\n\
 ,,login,Shop,,,0,https://shop.example,u,Shared-Secret-Pass-1!,\n",
     );
+    let reused = |doc: &serde_json::Value| -> Vec<serde_json::Value> {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["check"] == "site_breach")
+            .map(|f| f["details"]["reused"].clone())
+            .collect()
+    };
     let (_, doc) = audit(&[&export], &["--only", "site_breach,reuse"]);
     let got = breaches_of(&doc, "Dropbox");
     assert_eq!(got, [("critical".into(), "none".into(), "Dropbox".into())]);
-    // Without the reuse check, reuse is not known: medium, not critical.
+    assert_eq!(reused(&doc), [serde_json::json!(true)]);
+    // Without the reuse check, reuse is not known: medium, not critical,
+    // and the details say null (unknown), never false.
     let (_, doc) = audit(&[&export], &["--only", "site_breach"]);
     assert_eq!(breaches_of(&doc, "Dropbox")[0].0, "medium");
+    assert_eq!(reused(&doc), [serde_json::Value::Null]);
 }
 
 #[test]

@@ -660,9 +660,18 @@ impl Graph {
 
     /// How many more nodes (node 0 aside) `loss` would leave reachable if
     /// node `n` had the way `way` too; `reached`: what is reachable now
-    /// (unknowns fine). Follows only what the new way opens.
-    pub fn gain(&self, rev: &Reverse, loss: &Loss, reached: &[bool], n: usize, way: &Way) -> usize {
-        let newly = self.opened(rev, &[], loss, reached, n, way);
+    /// (unknowns fine), with the ways `extra` added (see [`Graph::opened`]).
+    /// Follows only what the new way opens.
+    pub fn gain(
+        &self,
+        rev: &Reverse,
+        extra: &[(usize, Way)],
+        loss: &Loss,
+        reached: &[bool],
+        n: usize,
+        way: &Way,
+    ) -> usize {
+        let newly = self.opened(rev, extra, loss, reached, n, way);
         newly.len() - usize::from(newly.contains(&0))
     }
 
@@ -914,7 +923,7 @@ mod tests {
             let mut h = g.clone();
             h.ways[n].push(way.clone());
             let after = h.reachable(&loss, true).iter().skip(1).filter(|r| **r).count();
-            prop_assert_eq!(g.gain(&rev, &loss, &reached, n, &way), after - before);
+            prop_assert_eq!(g.gain(&rev, &[], &loss, &reached, n, &way), after - before);
         }
 
         #[test]

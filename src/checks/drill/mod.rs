@@ -823,10 +823,6 @@ fn actions(
     let mut extra: Vec<(usize, Way)> = Vec::new();
     let mut current = base;
     let mut out = Vec::new();
-    let gain = |extra: &[(usize, Way)], s: &Scenario, r: &[bool], n: usize, way: &Way| {
-        let newly = g.graph.opened(rev, extra, &s.loss, r, n, way);
-        newly.len() - usize::from(newly.contains(&0))
-    };
     while out.len() < MAX_ACTIONS {
         let mut best: Option<(usize, usize, Vec<usize>)> = None;
         for (c, (n, _, way)) in cands.iter().enumerate() {
@@ -835,7 +831,7 @@ fn actions(
                 .iter()
                 .zip(&reached)
                 .zip(&current)
-                .map(|((s, r), cur)| cur - gain(&extra, s, r, *n, way))
+                .map(|((s, r), cur)| cur - g.graph.gain(rev, &extra, &s.loss, r, *n, way))
                 .collect();
             let saved: usize = current
                 .iter()

@@ -124,6 +124,26 @@ pub struct BreachList {
     pub entries: usize,
 }
 
+/// A breach as compiled into the binary ([`BreachList::builtin`]).
+struct Row {
+    name: &'static str,
+    title: &'static str,
+    domain: &'static str,
+    breach_date: Option<(i32, u32, u32)>,
+    added: i64,
+    pwn_count: u64,
+    data_classes: &'static [&'static str],
+    verified: bool,
+    stealer_log: bool,
+    malware: bool,
+}
+
+/// The built-in snapshot, generated (see [`BreachList::builtin`]).
+mod builtin {
+    use super::Row;
+    include!("generated/hibp_breaches.rs");
+}
+
 impl BreachList {
     /// Parses the API's JSON array. `origin` names it in errors.
     pub fn parse(data: &[u8], origin: &str) -> Result<BreachList, InputError> {
@@ -187,19 +207,54 @@ impl BreachList {
         BreachList::parse(&data, &display)
     }
 
-    /// The snapshot that ships with the binary, parsed once.
+    /// The snapshot that ships with the binary, built once. It is compiled in
+    /// already parsed (`src/generated/hibp_breaches.rs`, written from
+    /// `data/hibp-breaches.json` by [`BreachList::parse`]; the unit test
+    /// `builtin_table_is_the_parsed_snapshot` fails when the two differ), so
+    /// a short audit does not parse 480 KB of JSON at every start.
     pub fn builtin() -> Arc<BreachList> {
         static BUILTIN: OnceLock<Arc<BreachList>> = OnceLock::new();
         BUILTIN
             .get_or_init(|| {
-                let list = BreachList::parse(
-                    include_bytes!("../data/hibp-breaches.json"),
-                    "built-in breach list",
-                )
-                .expect("the built-in breach list parses");
-                Arc::new(list)
+                Arc::new(BreachList::from_rows(
+                    builtin::ENTRIES,
+                    builtin::AS_OF,
+                    builtin::BREACHES,
+                ))
             })
             .clone()
+    }
+
+    /// The list of the compiled-in rows (already filtered and normalised).
+    fn from_rows(entries: usize, as_of: Option<i64>, rows: &[Row]) -> BreachList {
+        let mut list = BreachList {
+            entries,
+            breaches: Vec::with_capacity(rows.len()),
+            by_domain: HashMap::with_capacity(rows.len()),
+            as_of,
+        };
+        for r in rows {
+            let breach = Breach {
+                name: r.name.to_owned(),
+                title: r.title.to_owned(),
+                domain: r.domain.to_owned(),
+                breach_date: r
+                    .breach_date
+                    .and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d)),
+                added: r.added,
+                pwn_count: r.pwn_count,
+                data_classes: r.data_classes.iter().map(|c| (*c).to_owned()).collect(),
+                verified: r.verified,
+                stealer_log: r.stealer_log,
+                malware: r.malware,
+            };
+            list.by_domain
+                .entry(breach.domain.clone())
+                .or_default()
+                .push(list.breaches.len());
+            list.breaches.push(breach);
+        }
+        list
     }
 
     /// Breaches of the site with this registrable domain.
@@ -243,6 +298,73 @@ mod tests {
             "IsRetired": flags.contains('r'), "IsSpamList": flags.contains('s'),
             "IsMalware": false, "IsStealerLog": flags.contains('l'),
         })
+    }
+
+    /// The Rust source of `src/generated/hibp_breaches.rs` for `list`.
+    fn generated_source(list: &BreachList) -> String {
+        use chrono::Datelike;
+        use std::fmt::Write;
+        let mut out = String::from(
+            "// @generated from data/hibp-breaches.json by BreachList::parse: do not edit. Rewrite it with\n\
+             // VAULTLINT_BLESS=1 cargo test --release --lib breaches::tests::builtin_table_is_the_parsed_snapshot\n\n",
+        );
+        writeln!(out, "pub(super) const ENTRIES: usize = {};", list.entries).unwrap();
+        writeln!(
+            out,
+            "pub(super) const AS_OF: Option<i64> = {:?};",
+            list.as_of
+        )
+        .unwrap();
+        out.push_str("pub(super) const BREACHES: &[Row] = &[\n");
+        for b in &list.breaches {
+            let date = b.breach_date.map(|d| (d.year(), d.month(), d.day()));
+            writeln!(
+                out,
+                "    Row {{ name: {:?}, title: {:?}, domain: {:?}, breach_date: {date:?}, added: {}, pwn_count: {}, data_classes: &{:?}, verified: {}, stealer_log: {}, malware: {} }},",
+                b.name, b.title, b.domain, b.added, b.pwn_count, b.data_classes, b.verified, b.stealer_log, b.malware
+            )
+            .unwrap();
+        }
+        out.push_str("];\n");
+        out
+    }
+
+    #[test]
+    fn builtin_table_is_the_parsed_snapshot() {
+        let parsed = BreachList::parse(
+            include_bytes!("../data/hibp-breaches.json"),
+            "built-in breach list",
+        )
+        .unwrap();
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src/generated/hibp_breaches.rs"
+        );
+        let source = generated_source(&parsed);
+        if std::env::var_os("VAULTLINT_BLESS").is_some() {
+            std::fs::write(path, &source).unwrap();
+        }
+        assert!(
+            std::fs::read_to_string(path).unwrap() == source,
+            "{path} is not data/hibp-breaches.json: rewrite it with VAULTLINT_BLESS=1 cargo test --release --lib breaches::tests::builtin_table_is_the_parsed_snapshot"
+        );
+        let builtin = BreachList::builtin();
+        assert!(
+            builtin.breaches == parsed.breaches,
+            "the built-in breaches differ from the parsed file"
+        );
+        assert!(
+            builtin.by_domain == parsed.by_domain,
+            "the built-in by_domain differ from the parsed file"
+        );
+        assert!(
+            builtin.as_of == parsed.as_of,
+            "the built-in as_of differ from the parsed file"
+        );
+        assert!(
+            builtin.entries == parsed.entries,
+            "the built-in entries differ from the parsed file"
+        );
     }
 
     #[test]

@@ -122,6 +122,28 @@ struct RawSite {
     documentation: Option<String>,
 }
 
+/// A site as compiled into the binary ([`PasskeyDirectory::builtin`]), with
+/// the domains it is filed under, each with its registrable domain.
+struct Row {
+    name: &'static str,
+    domain: &'static str,
+    passwordless: Option<Level>,
+    mfa: Option<Level>,
+    documentation: Option<&'static str>,
+    domains: &'static [(&'static str, &'static str)],
+}
+
+/// The built-in table, generated from `data/passkeys.json` (see
+/// [`PasskeyDirectory::builtin`]).
+mod builtin {
+    use super::Level::{Allowed, Required};
+    use super::Row;
+    include!("generated/passkeys.rs");
+}
+
+/// A site of a directory file and the domains it is filed under.
+type SiteDomains = (Site, Vec<String>);
+
 /// A site found for an account.
 #[derive(Debug, Clone, Copy)]
 pub struct Match<'a> {
@@ -152,16 +174,39 @@ fn clean_domain(raw: &str) -> Option<String> {
 impl PasskeyDirectory {
     /// Parses a directory file (API v1 shape). `origin` names it in errors.
     pub fn parse(data: &[u8], origin: &str) -> Result<PasskeyDirectory, InputError> {
+        let (entries, sites) = PasskeyDirectory::parse_sites(data, origin)?;
+        let mut dir = PasskeyDirectory {
+            entries,
+            ..PasskeyDirectory::default()
+        };
+        for (site, domains) in sites {
+            dir.add(
+                site,
+                domains.iter().map(|d| (d.as_str(), domain::registrable(d))),
+            );
+        }
+        if dir.sites.is_empty() {
+            return Err(InputError::Malformed {
+                path: origin.to_owned(),
+                line: 1,
+                message: "the Passkeys Directory file lists no site".into(),
+            });
+        }
+        Ok(dir)
+    }
+
+    /// The entries of a directory file (how many), and each site with the
+    /// domains it is filed under (its own first, then its additional ones,
+    /// cleaned), in the file's order.
+    fn parse_sites(data: &[u8], origin: &str) -> Result<(usize, Vec<SiteDomains>), InputError> {
         let raw: BTreeMap<String, RawSite> =
             serde_json::from_slice(data).map_err(|e| InputError::Malformed {
                 path: origin.to_owned(),
                 line: e.line() as u64,
                 message: format!("not a Passkeys Directory file (API v1 all.json): {e}"),
             })?;
-        let mut dir = PasskeyDirectory {
-            entries: raw.len(),
-            ..PasskeyDirectory::default()
-        };
+        let entries = raw.len();
+        let mut sites = Vec::with_capacity(entries);
         for (key, r) in raw {
             let Some(main) = clean_domain(&key) else {
                 continue;
@@ -176,31 +221,26 @@ impl PasskeyDirectory {
                 mfa: r.mfa.as_deref().and_then(Level::parse),
                 documentation: r.documentation.filter(|d| d.starts_with("https://")),
             };
-            let index = dir.sites.len();
             let mut domains = vec![main];
             domains.extend(r.additional_domains.iter().filter_map(|d| clean_domain(d)));
-            for d in domains {
-                // The first entry naming a domain keeps it (files are sorted
-                // by key, so this is stable).
-                dir.by_domain.entry(d.clone()).or_insert(index);
-                let reg = dir
-                    .by_registrable
-                    .entry(domain::registrable(&d))
-                    .or_default();
-                if !reg.contains(&index) {
-                    reg.push(index);
-                }
+            sites.push((site, domains));
+        }
+        Ok((entries, sites))
+    }
+
+    /// Indexes `site` under `domains` (each with its registrable domain).
+    fn add<'a>(&mut self, site: Site, domains: impl Iterator<Item = (&'a str, String)>) {
+        let index = self.sites.len();
+        for (d, reg) in domains {
+            // The first entry naming a domain keeps it (files are sorted
+            // by key, so this is stable).
+            self.by_domain.entry(d.to_owned()).or_insert(index);
+            let list = self.by_registrable.entry(reg).or_default();
+            if !list.contains(&index) {
+                list.push(index);
             }
-            dir.sites.push(site);
         }
-        if dir.sites.is_empty() {
-            return Err(InputError::Malformed {
-                path: origin.to_owned(),
-                line: 1,
-                message: "the Passkeys Directory file lists no site".into(),
-            });
-        }
-        Ok(dir)
+        self.sites.push(site);
     }
 
     /// Reads a file written by `vaultlint passkeys update`.
@@ -209,18 +249,33 @@ impl PasskeyDirectory {
         PasskeyDirectory::parse(&data, &display)
     }
 
-    /// The table that ships with the binary, parsed once.
+    /// The table that ships with the binary, built once. It is compiled in
+    /// already parsed (`src/generated/passkeys.rs`, written from
+    /// `data/passkeys.json` by the same parser; the unit test
+    /// `builtin_table_is_the_parsed_file` fails when the two differ), so a
+    /// short audit does not parse JSON and URLs at every start.
     pub fn builtin() -> Arc<PasskeyDirectory> {
         static BUILTIN: OnceLock<Arc<PasskeyDirectory>> = OnceLock::new();
         BUILTIN
             .get_or_init(|| {
-                Arc::new(
-                    PasskeyDirectory::parse(
-                        include_bytes!("../data/passkeys.json"),
-                        "built-in passkeys table",
-                    )
-                    .expect("the built-in passkeys table parses (checked by a unit test)"),
-                )
+                let mut dir = PasskeyDirectory {
+                    entries: builtin::ENTRIES,
+                    ..PasskeyDirectory::default()
+                };
+                for r in builtin::SITES {
+                    let site = Site {
+                        name: r.name.to_owned(),
+                        domain: r.domain.to_owned(),
+                        passwordless: r.passwordless,
+                        mfa: r.mfa,
+                        documentation: r.documentation.map(str::to_owned),
+                    };
+                    dir.add(
+                        site,
+                        r.domains.iter().map(|(d, reg)| (*d, (*reg).to_owned())),
+                    );
+                }
+                Arc::new(dir)
             })
             .clone()
     }
@@ -372,6 +427,59 @@ mod tests {
             "https://amazon.de".to_owned(),
         ];
         assert_eq!(dir.lookup_urls(&urls).unwrap().site.name, "Amazon");
+    }
+
+    #[test]
+    fn builtin_table_is_the_parsed_file() {
+        use std::fmt::Write;
+        let data = include_bytes!("../data/passkeys.json");
+        let (entries, sites) =
+            PasskeyDirectory::parse_sites(data, "built-in passkeys table").unwrap();
+        let mut source = String::from(
+            "// @generated from data/passkeys.json by PasskeyDirectory::parse: do not edit. Rewrite it with\n\
+             // VAULTLINT_BLESS=1 cargo test --release --lib passkeys::tests::builtin_table_is_the_parsed_file\n\n",
+        );
+        writeln!(source, "pub(super) const ENTRIES: usize = {entries};").unwrap();
+        source.push_str("pub(super) const SITES: &[Row] = &[\n");
+        for (s, domains) in &sites {
+            let domains: Vec<(&str, String)> = domains
+                .iter()
+                .map(|d| (d.as_str(), domain::registrable(d)))
+                .collect();
+            writeln!(
+                source,
+                "    Row {{ name: {:?}, domain: {:?}, passwordless: {:?}, mfa: {:?}, documentation: {:?}, domains: &{domains:?} }},",
+                s.name, s.domain, s.passwordless, s.mfa, s.documentation
+            )
+            .unwrap();
+        }
+        source.push_str("];\n");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/generated/passkeys.rs");
+        if std::env::var_os("VAULTLINT_BLESS").is_some() {
+            std::fs::write(path, &source).unwrap();
+        }
+        assert!(
+            std::fs::read_to_string(path).unwrap() == source,
+            "{path} is not data/passkeys.json: rewrite it with VAULTLINT_BLESS=1 cargo test --release --lib passkeys::tests::builtin_table_is_the_parsed_file"
+        );
+        let parsed = PasskeyDirectory::parse(data, "built-in passkeys table").unwrap();
+        let builtin = PasskeyDirectory::builtin();
+        assert!(
+            builtin.sites == parsed.sites,
+            "the built-in sites differ from the parsed file"
+        );
+        assert!(
+            builtin.by_domain == parsed.by_domain,
+            "the built-in by_domain differ from the parsed file"
+        );
+        assert!(
+            builtin.by_registrable == parsed.by_registrable,
+            "the built-in by_registrable differ from the parsed file"
+        );
+        assert!(
+            builtin.entries == parsed.entries,
+            "the built-in entries differ from the parsed file"
+        );
     }
 
     #[test]

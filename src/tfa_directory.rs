@@ -141,15 +141,37 @@ fn clean_domain(raw: &str) -> Option<String> {
     Some(h.strip_prefix("www.").unwrap_or(&h).to_owned())
 }
 
-#[derive(Deserialize)]
-struct BuiltinFile {
-    service: Vec<Service>,
+/// A service as compiled into the binary ([`Directory::builtin`]): its
+/// domains already cleaned, each with its registrable domain.
+struct Row {
+    name: &'static str,
+    domains: &'static [(&'static str, &'static str)],
+    tfa: &'static [&'static str],
+    documentation: Option<&'static str>,
+    keywords: &'static [&'static str],
+}
+
+/// The built-in table, generated from `data/2fa-services.toml` (see
+/// [`Directory::builtin`]).
+mod builtin {
+    use super::Row;
+    include!("generated/tfa_services.rs");
 }
 
 static BUILTIN: LazyLock<Directory> = LazyLock::new(|| {
-    let file: BuiltinFile = toml::from_str(include_str!("../data/2fa-services.toml"))
-        .expect("data/2fa-services.toml is valid (checked by a unit test)");
-    Directory::from_services(file.service)
+    let mut dir = Directory::default();
+    let owned = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    for r in builtin::SERVICES {
+        let service = Service {
+            name: r.name.to_owned(),
+            domains: r.domains.iter().map(|(d, _)| (*d).to_owned()).collect(),
+            tfa: owned(r.tfa),
+            documentation: r.documentation.map(str::to_owned),
+            keywords: owned(r.keywords),
+        };
+        dir.add(service, r.domains.iter().map(|(_, reg)| (*reg).to_owned()));
+    }
+    dir
 });
 
 /// One entry of the API v3 file; unknown keys are ignored.
@@ -169,7 +191,11 @@ struct V3Info {
 }
 
 impl Directory {
-    /// The built-in table.
+    /// The built-in table. It is compiled in already parsed and cleaned
+    /// (`src/generated/tfa_services.rs`, written from `data/2fa-services.toml`
+    /// by [`Directory::from_services`]; the unit test
+    /// `builtin_table_is_the_parsed_file` fails when the two differ), so a
+    /// short audit does not parse TOML and URLs at every start.
     pub fn builtin() -> &'static Directory {
         &BUILTIN
     }
@@ -185,17 +211,28 @@ impl Directory {
             if service.domains.is_empty() {
                 continue;
             }
-            let index = dir.services.len();
-            for d in &service.domains {
-                dir.by_domain.entry(d.clone()).or_insert(index);
-                let reg = dir.by_registrable.entry(site::registrable(d)).or_default();
-                if !reg.contains(&index) {
-                    reg.push(index);
-                }
-            }
-            dir.services.push(service);
+            let registrables: Vec<String> = service
+                .domains
+                .iter()
+                .map(|d| site::registrable(d))
+                .collect();
+            dir.add(service, registrables.into_iter());
         }
         dir
+    }
+
+    /// Indexes `service` under its (cleaned) domains, whose registrable
+    /// domains are `registrables`, in order.
+    fn add(&mut self, service: Service, registrables: impl Iterator<Item = String>) {
+        let index = self.services.len();
+        for (d, reg) in service.domains.iter().zip(registrables) {
+            self.by_domain.entry(d.clone()).or_insert(index);
+            let list = self.by_registrable.entry(reg).or_default();
+            if !list.contains(&index) {
+                list.push(index);
+            }
+        }
+        self.services.push(service);
     }
 
     /// Parses a 2fa.directory API v3 file. `path` names it in errors.
@@ -320,6 +357,63 @@ mod tests {
   ["Steam", {"domain": "store.steampowered.com", "tfa": ["email", "custom-software"]}],
   ["Nameless", {"tfa": ["totp"]}]
 ]"#;
+
+    /// The Rust source of `src/generated/tfa_services.rs` for `dir`.
+    fn generated_source(dir: &Directory) -> String {
+        use std::fmt::Write;
+        let mut out = String::from(
+            "// @generated from data/2fa-services.toml by Directory::from_services: do not edit. Rewrite it with\n\
+             // VAULTLINT_BLESS=1 cargo test --release --lib tfa_directory::tests::builtin_table_is_the_parsed_file\n\n\
+             pub(super) const SERVICES: &[Row] = &[\n",
+        );
+        for s in dir.services() {
+            let domains: Vec<(&str, String)> = s
+                .domains
+                .iter()
+                .map(|d| (d.as_str(), site::registrable(d)))
+                .collect();
+            writeln!(
+                out,
+                "    Row {{ name: {:?}, domains: &{domains:?}, tfa: &{:?}, documentation: {:?}, keywords: &{:?} }},",
+                s.name, s.tfa, s.documentation, s.keywords
+            )
+            .unwrap();
+        }
+        out.push_str("];\n");
+        out
+    }
+
+    #[test]
+    fn builtin_table_is_the_parsed_file() {
+        #[derive(Deserialize)]
+        struct File {
+            service: Vec<Service>,
+        }
+        let file: File = toml::from_str(include_str!("../data/2fa-services.toml")).unwrap();
+        let parsed = Directory::from_services(file.service);
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/generated/tfa_services.rs");
+        let source = generated_source(&parsed);
+        if std::env::var_os("VAULTLINT_BLESS").is_some() {
+            std::fs::write(path, &source).unwrap();
+        }
+        assert!(
+            std::fs::read_to_string(path).unwrap() == source,
+            "{path} is not data/2fa-services.toml: rewrite it with VAULTLINT_BLESS=1 cargo test --release --lib tfa_directory::tests::builtin_table_is_the_parsed_file"
+        );
+        let builtin = Directory::builtin();
+        assert!(
+            builtin.services == parsed.services,
+            "the built-in services differ from the parsed file"
+        );
+        assert!(
+            builtin.by_domain == parsed.by_domain,
+            "the built-in by_domain differ from the parsed file"
+        );
+        assert!(
+            builtin.by_registrable == parsed.by_registrable,
+            "the built-in by_registrable differ from the parsed file"
+        );
+    }
 
     #[test]
     fn builtin_table_loads_and_is_large_enough() {

@@ -8,7 +8,7 @@
 //! dropped on load: fabricated breaches, spam lists, retired breaches, and
 //! entries with no domain.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -230,7 +230,7 @@ impl BreachList {
         let mut list = BreachList {
             entries,
             breaches: Vec::with_capacity(rows.len()),
-            by_domain: HashMap::with_capacity(rows.len()),
+            by_domain: HashMap::with_capacity_and_hasher(rows.len(), Default::default()),
             as_of,
         };
         for r in rows {

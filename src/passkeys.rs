@@ -16,7 +16,9 @@
 //! an entry with neither `passwordless` nor `mfa` is kept, as "no passkey
 //! support", so a specific entry is not overruled by its parent domain's.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 

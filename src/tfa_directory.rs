@@ -12,7 +12,7 @@
 //! on `signin.aws.amazon.com` finds an entry for `aws.amazon.com` before the
 //! one for `amazon.com`; `store.steampowered.com` finds `steampowered.com`.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 use std::sync::LazyLock;
 

@@ -7,7 +7,6 @@ use crate::frequency_lists::DictionaryType;
 use char_indexing::{CharIndexable, CharIndexableStr};
 use fancy_regex::Regex as FancyRegex;
 use itertools::Itertools;
-use regex::Regex;
 use std::collections::HashMap;
 
 /// A match of a predictable pattern in the password.
@@ -657,39 +656,75 @@ struct RegexMatch {}
 impl Matcher for RegexMatch {
     fn find(&self, password: &str, _user_inputs: &UserDictionary) -> Vec<Match> {
         let mut matches = Vec::new();
-        for (&name, regex) in REGEXES.iter() {
-            for capture in regex.captures_iter(password) {
-                let m = capture.get(0).unwrap();
-                let pattern = MatchPattern::Regex(RegexPattern {
-                    regex_name: name.to_owned(),
-                    regex_match: capture
-                        .iter()
-                        .map(|x| x.unwrap().as_str().to_string())
-                        .collect(),
-                });
-                let (i, j) = (
-                    password[..m.start()].chars().count(),
-                    password[..m.end()].chars().count() - 1,
-                );
-                matches.push(Match {
-                    pattern,
-                    token: m.as_str().to_string(),
-                    i,
-                    j,
-                    ..Match::default()
-                });
-            }
+        // vaultlint change: the only regex, "recent_year" (`19[0-9]{2}|20[0-9]{2}`,
+        // leftmost, non-overlapping), is matched by hand: compiling it cost a
+        // short audit more than scoring its passwords.
+        for (start, end) in recent_years(password) {
+            let token = &password[start..end];
+            let pattern = MatchPattern::Regex(RegexPattern {
+                regex_name: "recent_year".to_owned(),
+                regex_match: vec![token.to_string()],
+            });
+            let (i, j) = (
+                password[..start].chars().count(),
+                password[..end].chars().count() - 1,
+            );
+            matches.push(Match {
+                pattern,
+                token: token.to_string(),
+                i,
+                j,
+                ..Match::default()
+            });
         }
         matches
     }
 }
 
-lazy_static! {
-    static ref REGEXES: HashMap<&'static str, Regex> = {
-        let mut table = HashMap::with_capacity(1);
-        table.insert("recent_year", Regex::new(r"19[0-9]{2}|20[0-9]{2}").unwrap());
-        table
-    };
+/// vaultlint change: the byte ranges the regex `19[0-9]{2}|20[0-9]{2}` finds
+/// in `password` (leftmost first, not overlapping).
+fn recent_years(password: &str) -> Vec<(usize, usize)> {
+    let b = password.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i + 4 <= b.len() {
+        if matches!(&b[i..i + 2], b"19" | b"20")
+            && b[i + 2].is_ascii_digit()
+            && b[i + 3].is_ascii_digit()
+        {
+            found.push((i, i + 4));
+            i += 4;
+        } else {
+            i += 1;
+        }
+    }
+    found
+}
+
+/// vaultlint change: `^[0-9]{4,8}$`, by hand.
+fn maybe_date_no_separator(token: &str) -> bool {
+    (4..=8).contains(&token.len()) && token.bytes().all(|c| c.is_ascii_digit())
+}
+
+/// vaultlint change: the captures of
+/// `^([0-9]{1,4})([\s/\\_.-])([0-9]{1,2})([\s/\\_.-])([0-9]{1,4})$`, by hand
+/// (digits and separators are disjoint, so the split is unique):
+/// the three numbers and the two separators.
+fn maybe_date_with_separator(token: &str) -> Option<[&str; 5]> {
+    fn digits(s: &str, max: usize) -> Option<(&str, &str)> {
+        let n = s.bytes().take_while(u8::is_ascii_digit).count();
+        (1..=max).contains(&n).then(|| s.split_at(n))
+    }
+    fn separator(s: &str) -> Option<(&str, &str)> {
+        let c = s.chars().next()?;
+        (c.is_whitespace() || "/\\_.-".contains(c)).then(|| s.split_at(c.len_utf8()))
+    }
+    let (a, rest) = digits(token, 4)?;
+    let (s1, rest) = separator(rest)?;
+    let (b, rest) = digits(rest, 2)?;
+    let (s2, rest) = separator(rest)?;
+    let (c, rest) = digits(rest, 4)?;
+    rest.is_empty().then_some([a, s1, b, s2, c])
 }
 
 /// a "date" is recognized as:
@@ -728,7 +763,7 @@ impl Matcher for DateMatch {
                     break;
                 }
                 let token_str = char_indexable.char_index(i..j + 1);
-                if !MAYBE_DATE_NO_SEPARATOR_REGEX.is_match(token_str) {
+                if !maybe_date_no_separator(token_str) {
                     continue;
                 }
                 let token = CharIndexableStr::from(token_str);
@@ -781,23 +816,21 @@ impl Matcher for DateMatch {
                     }
                     let token = char_indexable.char_index(i..j + 1);
                     let (ymd, separator) = {
-                        let captures = MAYBE_DATE_WITH_SEPARATOR_REGEX.captures(token);
-                        if captures.is_none() {
+                        let Some(captures) = maybe_date_with_separator(token) else {
                             continue;
-                        }
-                        let captures = captures.unwrap();
-                        if captures[2] != captures[4] {
+                        };
+                        if captures[1] != captures[3] {
                             // Original code uses regex backreferences, Rust doesn't support these.
                             // Need to manually test that group 2 and 4 are the same
                             continue;
                         }
                         (
                             map_ints_to_ymd(
-                                captures[1].parse().unwrap(),
-                                captures[3].parse().unwrap(),
-                                captures[5].parse().unwrap(),
+                                captures[0].parse().unwrap(),
+                                captures[2].parse().unwrap(),
+                                captures[4].parse().unwrap(),
                             ),
-                            captures[2].to_string(),
+                            captures[1].to_string(),
                         )
                     };
                     if let Some(ymd) = ymd {
@@ -938,8 +971,6 @@ lazy_static! {
         table.insert(8, vec![(2, 4), (4, 6)]);
         table
     };
-    static ref MAYBE_DATE_NO_SEPARATOR_REGEX: Regex = Regex::new(r"^[0-9]{4,8}$").unwrap();
-    static ref MAYBE_DATE_WITH_SEPARATOR_REGEX: Regex = Regex::new(r"^([0-9]{1,4})([\s/\\_.-])([0-9]{1,2})([\s/\\_.-])([0-9]{1,4})$").unwrap();
 }
 
 #[cfg(test)]
@@ -973,6 +1004,59 @@ mod tests {
         assert!(!regex.is_match("x\nx\n").unwrap());
         assert!(!matching::has_square("abcabdabc"));
         assert!(matching::has_square("zabcabcz"));
+    }
+
+    #[test]
+    fn test_hand_matchers_agree_with_the_regexes() {
+        // vaultlint change: the regexes these functions replace.
+        let year = regex::Regex::new(r"19[0-9]{2}|20[0-9]{2}").unwrap();
+        let no_separator = regex::Regex::new(r"^[0-9]{4,8}$").unwrap();
+        let with_separator =
+            regex::Regex::new(r"^([0-9]{1,4})([\s/\\_.-])([0-9]{1,2})([\s/\\_.-])([0-9]{1,4})$")
+                .unwrap();
+        let alphabet = [
+            '1', '9', '2', '0', '5', '/', '\\', '_', '.', '-', ' ', '\u{3000}', '\t', 'a',
+            '\u{663}', '\u{e9}',
+        ];
+        let mut state: u64 = 42;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize
+        };
+        let mut dates = 0;
+        for _ in 0..300_000 {
+            let len = next() % 13;
+            let s: String = (0..len)
+                .map(|_| alphabet[next() % alphabet.len()])
+                .collect();
+            let found: Vec<(usize, usize)> =
+                year.find_iter(&s).map(|m| (m.start(), m.end())).collect();
+            assert_eq!(matching::recent_years(&s), found, "{:?}", s);
+            assert_eq!(
+                matching::maybe_date_no_separator(&s),
+                no_separator.is_match(&s),
+                "{:?}",
+                s
+            );
+            let captures = with_separator.captures(&s).map(|c| {
+                [
+                    c.get(1).unwrap().as_str(),
+                    c.get(2).unwrap().as_str(),
+                    c.get(3).unwrap().as_str(),
+                    c.get(4).unwrap().as_str(),
+                    c.get(5).unwrap().as_str(),
+                ]
+            });
+            dates += usize::from(captures.is_some());
+            assert_eq!(matching::maybe_date_with_separator(&s), captures, "{:?}", s);
+        }
+        assert!(
+            dates > 100,
+            "only {} dates with separators generated",
+            dates
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use clap::Parser;
 use vaultlint::cli::{Cli, Command};
-use vaultlint::progress::NoProgress;
+use vaultlint::progress::Progress;
 
 struct Counting;
 static LIVE: AtomicUsize = AtomicUsize::new(0);
@@ -51,16 +51,55 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
+/// CPU time (user + system) of the process so far, from /proc (Linux).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |k: usize| fields.get(k).and_then(|v| v.parse::<f64>().ok());
+    // utime and stime are fields 14 and 15 of stat(5): 12 and 13 after the name
+    ticks(11)
+        .zip(ticks(12))
+        .map_or(0.0, |(u, s)| (u + s) / 100.0)
+}
+
+static CPU_MARK: std::sync::Mutex<f64> = std::sync::Mutex::new(0.0);
+
 fn phase(name: &str, start: &mut Instant) {
     let mib = |b: usize| b as f64 / 1048576.0;
+    let cpu = cpu_seconds();
+    let mut mark = CPU_MARK.lock().unwrap();
     eprintln!(
-        "{name:<28} live {:>8.1} MiB  peak so far {:>8.1} MiB  {:>7.2} s",
+        "{name:<28} live {:>8.1} MiB  peak {:>8.1} MiB  wall {:>7.2} s  CPU {:>7.2} s",
         mib(LIVE.load(Relaxed)),
         mib(PEAK.load(Relaxed)),
-        start.elapsed().as_secs_f64()
+        start.elapsed().as_secs_f64(),
+        cpu - *mark,
     );
+    *mark = cpu;
     PEAK.store(LIVE.load(Relaxed), Relaxed);
     *start = Instant::now();
+}
+
+/// Prints the live heap and time at each phase the audit announces (each
+/// check, the assembly, the plan).
+struct Phases {
+    last: std::sync::Mutex<(String, Instant)>,
+}
+
+impl vaultlint::progress::Progress for Phases {
+    fn start(&self, _task: &str, _total: u64) {}
+    fn advance(&self, _n: u64) {}
+    fn finish(&self) {}
+    fn phase(&self, name: &str) {
+        let mut last = self.last.lock().unwrap();
+        let (prev, start) = &mut *last;
+        if !prev.is_empty() {
+            let mut t = *start;
+            phase(&format!("  {prev}"), &mut t);
+        }
+        *last = (name.to_owned(), Instant::now());
+    }
 }
 
 fn main() {
@@ -72,7 +111,11 @@ fn main() {
     phase("settings", &mut t);
     let vault = vaultlint::audit::load(&settings).expect("load");
     phase("import (vault held)", &mut t);
-    let report = vaultlint::audit::run_owned(vault, &settings, &NoProgress);
+    let phases = Phases {
+        last: std::sync::Mutex::new((String::new(), Instant::now())),
+    };
+    let report = vaultlint::audit::run_owned(vault, &settings, &phases);
+    phases.phase("");
     phase("checks + report", &mut t);
     let out = args.output.clone().expect("-o FILE");
     let mut w = std::io::BufWriter::new(std::fs::File::create(out).expect("create"));

@@ -65,7 +65,7 @@ pub fn context<'a>(
 /// Runs the selected checks over `vault` and assembles the audit.
 pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit {
     let mut audit = run_checks(vault, settings, progress);
-    finish(&mut audit, settings);
+    finish(&mut audit, settings, progress);
     audit
 }
 
@@ -75,13 +75,15 @@ pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit
 /// memory (issue 15), and secrets are dropped early (trust rule 5).
 pub fn run_owned(vault: Vault, settings: &Settings, progress: &dyn Progress) -> Audit {
     let mut audit = run_checks(&vault, settings, progress);
+    progress.phase("drop the vault");
     drop(vault);
-    finish(&mut audit, settings);
+    finish(&mut audit, settings, progress);
     audit
 }
 
 /// The action plan, then the comparison with `--baseline`.
-fn finish(audit: &mut Audit, settings: &Settings) {
+fn finish(audit: &mut Audit, settings: &Settings, progress: &dyn Progress) {
+    progress.phase("plan");
     audit.plan = crate::report::plan::build(&audit.accounts, &audit.findings);
     if let Some(baseline) = &settings.baseline {
         compare_with_baseline(audit, baseline, &settings.policy);
@@ -111,6 +113,7 @@ fn run_checks(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Au
             });
             continue;
         }
+        progress.phase(check.as_str());
         let outcome = checks::run(check, &ctx, &mut facts);
         if let Some(why) = outcome.skipped {
             runs.push(CheckRun {
@@ -150,6 +153,7 @@ fn run_checks(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Au
         data_sources.extend(outcome.data_sources);
         drafts.extend(outcome.findings);
     }
+    progress.phase("assembly");
     let mut audit = assemble(&ctx, settings, drafts, runs, facts, reasons);
     audit.data_sources = data_sources;
     audit

@@ -10,6 +10,10 @@ pub trait Progress: Sync {
     fn advance(&self, n: u64);
     /// The current task is done.
     fn finish(&self);
+    /// The audit moves on to phase `name` (a check, the report assembly,
+    /// the plan): for profiling tools (`examples/scale-profile.rs`); a
+    /// progress bar ignores it.
+    fn phase(&self, _name: &str) {}
 }
 
 /// Discards progress.

@@ -154,26 +154,101 @@ pub fn severity(score: u8) -> Option<Severity> {
     }
 }
 
+/// The letters zxcvbn's look-alike table lets each of [`LOOK_ALIKES`] stand for.
+const LOOK_ALIKE_LETTERS: [char; 12] = ['a', 'b', 'c', 'e', 'g', 'i', 'l', 'o', 's', 't', 'x', 'z'];
+
+/// Whether any of `inputs` could be matched in `password` by zxcvbn.
+/// zxcvbn matches a user input only as a whole (lowercased) word equal to a
+/// substring of the password lowercased, reversed, or with look-alikes
+/// replaced by letters: every character of such an input is a character of
+/// the password, of its lowercase or a letter a look-alike in it stands
+/// for. When no input passes that test, zxcvbn's result is the one without
+/// user inputs (`tests::inputs_that_cannot_match_change_nothing`), which
+/// accounts with the same password can then share.
+fn inputs_may_match(password: &str, inputs: &[String]) -> bool {
+    if inputs.is_empty() {
+        return false;
+    }
+    let mut chars: Vec<char> = Vec::with_capacity(2 * password.len());
+    for c in password.chars() {
+        chars.push(c);
+        chars.extend(c.to_lowercase());
+        if c == 'Σ' {
+            // the lowercase of a final sigma depends on what follows it
+            chars.extend(['σ', 'ς']);
+        }
+        for (subs, &letter) in LOOK_ALIKES.iter().zip(&LOOK_ALIKE_LETTERS) {
+            if subs.contains(c) {
+                chars.push(letter);
+            }
+        }
+    }
+    chars.sort_unstable();
+    chars.dedup();
+    inputs
+        .iter()
+        .any(|input| input.chars().all(|c| chars.binary_search(&c).is_ok()))
+}
+
+/// An account's password, and its user inputs when they may change its score.
+type Wanted<'a> = (&'a str, Option<Vec<String>>);
+
 pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
     let n = ctx.accounts.len();
-    ctx.progress.start("strength", n as u64);
-    let results: Vec<Option<Strength>> = (0..n)
+    // Each account's password and, when one of them could matter, its
+    // user inputs (in parallel).
+    let wanted: Vec<Option<Wanted>> = (0..n)
         .into_par_iter()
-        .with_min_len(16)
+        .with_min_len(64)
         .map(|i| {
             let e = ctx.entry(i);
             let password = e.password()?;
             let domain = e.urls.iter().find_map(|u| site::of_url(u));
             let inputs = user_inputs(&e.username, &e.title, domain.as_deref());
-            let s = strength(password, &inputs);
+            let scored = prefix(password, scored_len(password));
+            Some((
+                password,
+                inputs_may_match(scored, &inputs).then_some(inputs),
+            ))
+        })
+        .collect();
+    // zxcvbn runs once per password whose account context cannot change
+    // its score, and once per account whose context may (issue 15).
+    let mut jobs: Vec<(&str, &[String])> = Vec::new();
+    let mut shared: rustc_hash::FxHashMap<&str, usize> = Default::default();
+    let job_of: Vec<Option<usize>> = wanted
+        .iter()
+        .map(|w| {
+            let (password, inputs) = w.as_ref()?;
+            Some(match inputs {
+                Some(inputs) => {
+                    jobs.push((password, inputs));
+                    jobs.len() - 1
+                }
+                None => *shared.entry(password).or_insert_with(|| {
+                    jobs.push((password, &[]));
+                    jobs.len() - 1
+                }),
+            })
+        })
+        .collect();
+    drop(shared);
+    ctx.progress.start("strength", jobs.len() as u64);
+    let scored: Vec<Strength> = jobs
+        .par_iter()
+        .with_min_len(16)
+        .map(|(password, inputs)| {
+            let s = strength(password, inputs);
             ctx.progress.advance(1);
-            Some(s)
+            s
         })
         .collect();
     ctx.progress.finish();
+    drop(jobs);
+    let results = job_of.into_iter().map(|k| k.map(|k| scored[k].clone()));
 
     let mut findings = Vec::new();
-    for (i, s) in results.into_iter().enumerate() {
+    for (i, s) in results.enumerate() {
         let Some(s) = s else { continue };
         if let Some(severity) = severity(s.score) {
             let warning = s
@@ -297,6 +372,125 @@ mod tests {
         assert_eq!(prefix("hé", 5), "hé");
     }
 
+    #[test]
+    fn inputs_that_could_match_are_seen() {
+        let alice = user_inputs("alice.mercer@gmail.com", "GitHub", Some("github.com"));
+        assert!(inputs_may_match("alice2024mercer", &alice));
+        assert!(inputs_may_match("ALICE!", &alice), "uppercase");
+        assert!(inputs_may_match("ecila99", &alice), "reversed");
+        assert!(inputs_may_match("4l1c3#", &alice), "look-alikes");
+        assert!(inputs_may_match("G1tHub", &alice));
+        assert!(!inputs_may_match("VLndyk1sxynJQpQc", &alice));
+        assert!(!inputs_may_match("banana869", &alice));
+        assert!(!inputs_may_match("banana869", &[]));
+    }
+
+    /// The premise of sharing a score between accounts with the same
+    /// password: when no user input can match, they change nothing. The
+    /// passwords mix the accounts' own words, look-alikes, case changes
+    /// and reversals with other words, so that both sides of the test occur.
+    #[test]
+    fn inputs_that_cannot_match_change_nothing() {
+        let contexts = [
+            ("alice.mercer@gmail.com", "GitHub", Some("github.com")),
+            ("piano868", "Video 0", Some("video0.example.com")),
+            ("bob", "Σίσυφος Bank", Some("bank.example")),
+            ("İstanbul", "DİŞ", None),
+        ];
+        let passwords = [
+            "alice2024mercer",
+            "4l1c3Mercer!",
+            "recremecila",
+            "VLndyl1sxynJcpQc",
+            "banana869",
+            "piano868",
+            "0nai9",
+            "Summer2022!",
+            "g1thub",
+            "ΣΊΣΥΦΟΣ",
+            "σίσυφος1",
+            "istanbul",
+            "İSTANBUL",
+            "dİş2024",
+            "P@ssw0rd",
+            "correcthorsebatterystaple",
+            "vid3o0",
+            "mercer",
+        ];
+        let (mut same, mut different) = (0, 0);
+        for (username, title, domain) in contexts {
+            let inputs = user_inputs(username, title, domain);
+            for password in passwords {
+                let alone = strength(password, &[]);
+                let in_context = strength(password, &inputs);
+                if !inputs_may_match(password, &inputs) {
+                    assert_eq!(alone, in_context, "{password} / {inputs:?}");
+                    same += 1;
+                } else if alone != in_context {
+                    different += 1;
+                }
+            }
+        }
+        assert!(same > 20 && different > 5, "{same} {different}");
+    }
+
+    /// The check scores each account as `strength(password, its inputs)`
+    /// would, sharing scores between accounts with the same password.
+    #[test]
+    fn the_check_gives_each_account_its_own_score() {
+        use crate::model::{Entry, EntryKind, Secret, Source, Vault};
+        use crate::progress::NoProgress;
+        let rows = [
+            ("alice", "GitHub", "https://github.com", "alice2024"),
+            ("bob", "GitHub", "https://github.com", "alice2024"),
+            ("bob", "Mail", "https://mail.example", "alice2024"),
+            ("carol", "Shop", "https://shop.example", "banana869"),
+            ("dan", "Bank", "https://bank.example", "banana869"),
+            ("banana", "Bank", "https://bank.example", "banana869"),
+            ("erin", "Forum", "https://forum.example", "VLndyl1sxynJcpQc"),
+            ("frank", "Forum", "https://forum.example", ""),
+        ];
+        let entries: Vec<Entry> = rows
+            .iter()
+            .map(|(user, title, url, password)| {
+                let mut e = Entry::new(EntryKind::Login, 1);
+                e.username = (*user).into();
+                e.title = (*title).into();
+                e.urls = vec![(*url).into()];
+                e.password = Some(Secret::new(*password));
+                e
+            })
+            .collect();
+        let vault = Vault {
+            sources: vec![Source::default()],
+            entries,
+        };
+        let accounts = vault.account_indices();
+        let ctx = Context {
+            vault: &vault,
+            accounts: &accounts,
+            selected: crate::checks::CheckId::ALL,
+            pwned: &Default::default(),
+            recovery: &Default::default(),
+            site_breach: &Default::default(),
+            passkeys: &Default::default(),
+            progress: &NoProgress,
+            site_index: Default::default(),
+        };
+        let mut facts = Facts::new(accounts.len());
+        run(&ctx, &mut facts);
+        for (i, e) in ctx.iter() {
+            let want = e.password().map(|p| {
+                let domain = e.urls.iter().find_map(|u| site::of_url(u));
+                strength(p, &user_inputs(&e.username, &e.title, domain.as_deref()))
+            });
+            assert_eq!(facts.strength[i], want, "account {i}");
+        }
+        // alice's and banana's own names lower their scores
+        assert!(facts.strength[0] != facts.strength[1]);
+        assert!(facts.strength[5] != facts.strength[3]);
+    }
+
     mod any_text {
         use super::*;
         use proptest::prelude::*;
@@ -329,6 +523,10 @@ mod tests {
                 prop_assert!(s.score <= 4);
                 prop_assert_eq!(s.cut_for_scoring, scored_len(&password) < password.chars().count());
                 prop_assert!(s.guesses_log10.is_finite() || password.is_empty());
+                // inputs that cannot match change nothing (scores are shared on it)
+                if !inputs_may_match(prefix(&password, scored_len(&password)), &inputs) {
+                    prop_assert_eq!(s, strength(&password, &[]));
+                }
             }
         }
     }

@@ -167,8 +167,11 @@ impl PasswordReasons {
     fn count(&mut self, named: &[Vec<usize>], me: Option<usize>, scratch: &mut Vec<usize>) {
         // The common case: one finding, its accounts sorted and distinct.
         let distinct = |list: &[usize]| list.windows(2).all(|w| w[0] < w[1]);
-        let others =
-            |list: &[usize]| list.len() - usize::from(me.is_some_and(|m| list.contains(&m)));
+        // (a binary search: a linear scan per account made a group of k
+        // accounts cost k² here)
+        let others = |list: &[usize]| {
+            list.len() - usize::from(me.is_some_and(|m| list.binary_search(&m).is_ok()))
+        };
         match (self.reused_in.as_slice(), self.variant_in.as_slice()) {
             ([], []) => {}
             ([fi], []) if distinct(&named[*fi]) => self.reused = others(&named[*fi]),

@@ -43,6 +43,8 @@ pub mod two_factor;
 
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::{Context, Draft, Facts, FindingKind, Outcome};
 use crate::model::Source;
 pub use crate::report::{
@@ -237,14 +239,16 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
     let n = ctx.accounts.len();
     ctx.progress.start("recovery", n as u64);
     let items = CodeItems::new(ctx.vault);
-    let mut services = Vec::with_capacity(n);
-    let mut recoveries = Vec::with_capacity(n);
-    for i in 0..n {
-        let (r, s) = assess(ctx, i, &items);
-        recoveries.push(r);
-        services.push(s);
-        ctx.progress.advance(1);
-    }
+    // Each account on its own (in parallel: issue 15).
+    let (mut recoveries, services): (Vec<Recovery>, Vec<Option<Service>>) = (0..n)
+        .into_par_iter()
+        .with_min_len(64)
+        .map(|i| {
+            let assessed = assess(ctx, i, &items);
+            ctx.progress.advance(1);
+            assessed
+        })
+        .unzip();
     drop(items);
 
     let mut findings = Vec::new();
@@ -263,15 +267,20 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
         }
         findings.push(hub_finding(ctx, &hub, &state));
     }
-    for i in 0..n {
-        findings.extend(account_findings(
-            ctx,
-            i,
-            &recoveries[i],
-            services[i].as_ref(),
-            hub_accounts[i],
-        ));
-    }
+    let per_account: Vec<Draft> = (0..n)
+        .into_par_iter()
+        .with_min_len(64)
+        .filter_map(|i| {
+            account_findings(
+                ctx,
+                i,
+                &recoveries[i],
+                services[i].as_ref(),
+                hub_accounts[i],
+            )
+        })
+        .collect();
+    findings.extend(per_account);
     findings.extend(unknown_two_factor(ctx, &recoveries, &services));
     for (slot, r) in facts.recovery.iter_mut().zip(recoveries) {
         *slot = Some(Box::new(r));

@@ -45,15 +45,20 @@ pub enum WayKind {
     Contact,
 }
 
+/// What one way needs: inline (no allocation) for up to two requirements,
+/// which is every way the drill builds.
+pub type Needs = smallvec::SmallVec<[Req; 2]>;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Way {
     pub kind: WayKind,
     /// Sorted, distinct.
-    pub needs: Vec<Req>,
+    pub needs: Needs,
 }
 
 impl Way {
-    pub fn new(kind: WayKind, mut needs: Vec<Req>) -> Way {
+    pub fn new(kind: WayKind, needs: impl IntoIterator<Item = Req>) -> Way {
+        let mut needs: Needs = needs.into_iter().collect();
         needs.sort_unstable();
         needs.dedup();
         Way { kind, needs }
@@ -1016,7 +1021,7 @@ mod tests {
                 ..loss
             };
             let n = n % size;
-            let way = Way::new(WayKind::Codes, needs.into_iter().map(|j| Req::Node(j % size)).collect());
+            let way = Way::new(WayKind::Codes, needs.into_iter().map(|j| Req::Node(j % size)).collect::<Vec<_>>());
             let rev = g.prepare();
             let reached = g.reachable(&loss, true);
             let before = reached.iter().skip(1).filter(|r| **r).count();
@@ -1042,7 +1047,7 @@ mod tests {
             };
             // A requirement index beyond the nodes stands for the phone.
             let req = |j: usize| if j == 8 { Req::Phone } else { Req::Node(j % size) };
-            let mk = |kind, needs: Vec<usize>| Way::new(kind, needs.into_iter().map(req).collect());
+            let mk = |kind, needs: Vec<usize>| Way::new(kind, needs.into_iter().map(req).collect::<Vec<_>>());
             let extra: Vec<(usize, Way)> = extra
                 .into_iter()
                 .map(|(i, needs)| (i % size, mk(WayKind::Codes, needs)))
@@ -1104,7 +1109,7 @@ mod tests {
             let mut ways = vec![Vec::new(); n];
             for (i, w) in g.ways.iter().enumerate() {
                 // Ways reversed too: their order must not matter either.
-                ways[perm[i]] = w.iter().rev().map(|w| Way::new(w.kind, w.needs.iter().map(map).collect())).collect();
+                ways[perm[i]] = w.iter().rev().map(|w| Way::new(w.kind, w.needs.iter().map(map).collect::<Vec<_>>())).collect();
             }
             let moved = Graph { ways };
             let moved_loss = Loss { nodes: loss.nodes.iter().map(|j| perm[*j]).collect(), ..loss.clone() };

@@ -27,6 +27,7 @@ mod picture;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::recovery::hubs::{normalize_address, provider};
@@ -41,6 +42,10 @@ use graph::{Graph, Loss, Req, State, Way, WayKind};
 /// The fewest accounts one lost item must lock out to be a single point of
 /// failure.
 pub const SPOF_MIN: usize = 3;
+
+/// The fewest accounts per task when a member's accounts are set up in
+/// parallel.
+const PAR_MIN: usize = 256;
 
 /// How many suggested actions each member gets.
 pub const MAX_ACTIONS: usize = 3;
@@ -116,6 +121,9 @@ impl Factor {
     }
 }
 
+/// A node's second factors (a handful at most).
+type Factors = smallvec::SmallVec<[Factor; 4]>;
+
 /// What the drill knows about one node.
 #[derive(Debug, Clone, Default)]
 struct NodeInfo<'a> {
@@ -123,7 +131,8 @@ struct NodeInfo<'a> {
     label: Cow<'a, str>,
     /// Account index (none for the vault node).
     account: Option<usize>,
-    factors: Vec<Factor>,
+    /// Inline: no allocation per node.
+    factors: Factors,
     codes_offline: bool,
     codes_in_vault: bool,
     codes_unknown: bool,
@@ -238,7 +247,7 @@ fn account_info<'a>(
     inv: Option<&Record>,
     with_member: Option<String>,
 ) -> NodeInfo<'a> {
-    let mut factors: Vec<Factor> = inv
+    let mut factors: Factors = inv
         .map(|r| r.methods.iter().map(|m| factor_of(*m)).collect())
         .unwrap_or_default();
     let seed = !rec.two_factor.methods.is_empty();
@@ -375,20 +384,25 @@ fn build<'a>(
         label: "the password manager".into(),
         ..NodeInfo::default()
     }];
-    let lines: Vec<(Option<&Record>, Option<String>)> =
-        accounts.iter().map(|&i| inventory_lines(ctx, i)).collect();
-    for (k, &i) in accounts.iter().enumerate() {
-        match &recovery[i] {
-            Some(rec) => nodes.push(account_info(ctx, i, rec, lines[k].0, lines[k].1.clone())),
-            None => nodes.push(NodeInfo {
+    // Each account on its own (its inventory lines, its facts): in
+    // parallel, in order.
+    let lines: Vec<(Option<&Record>, Option<String>)> = accounts
+        .par_iter()
+        .with_min_len(PAR_MIN)
+        .map(|&i| inventory_lines(ctx, i))
+        .collect();
+    nodes.par_extend(accounts.par_iter().zip(&lines).with_min_len(PAR_MIN).map(
+        |(&i, (ways, with))| match &recovery[i] {
+            Some(rec) => account_info(ctx, i, rec, *ways, with.clone()),
+            None => NodeInfo {
                 label: label(ctx, i),
                 account: Some(i),
-                factors: vec![Factor::Unknown],
+                factors: smallvec::smallvec![Factor::Unknown],
                 codes_unknown: true,
                 ..NodeInfo::default()
-            }),
-        }
-    }
+            },
+        },
+    ));
     // Mailboxes: each reset address to its node, when the member has it.
     let index = Mailboxes::new(ctx, accounts);
     // Each distinct reset address (as written) once: its normalised form
@@ -457,7 +471,7 @@ fn build<'a>(
     }
     if let Some(t) = &table {
         if let Some(m) = t.two_factor {
-            vault.factors = vec![factor_of(m)];
+            vault.factors = smallvec::smallvec![factor_of(m)];
         } else if vault_entry.is_none() {
             vault.factors.clear();
         }
@@ -490,14 +504,15 @@ fn build<'a>(
 
     let mut graph = Graph {
         ways: nodes
-            .iter()
+            .par_iter()
             .enumerate()
+            .with_min_len(PAR_MIN)
             .map(|(n, info)| ways_of(n, info))
             .collect(),
     };
     if let Some(v) = vault_entry {
         // The vault's own account opens with the vault.
-        graph.ways[v] = vec![Way::new(WayKind::Login, vec![Req::Node(0)])];
+        graph.ways[v] = vec![Way::new(WayKind::Login, [Req::Node(0)])];
     }
     let mut contacts: Vec<String> = nodes
         .iter()
@@ -520,14 +535,14 @@ fn build<'a>(
     }
 }
 
-/// What a second factor requires.
-fn factor_needs(f: Factor, info: &NodeInfo) -> Vec<Req> {
+/// What a second factor requires (one thing at most).
+fn factor_needs(f: Factor, info: &NodeInfo) -> Option<Req> {
     match f {
-        Factor::VaultSeed => vec![Req::Node(0)],
-        Factor::App | Factor::Sms | Factor::DevicePasskey => vec![Req::Phone],
-        Factor::HardwareKey => vec![],
-        Factor::Email => vec![info.mailbox.map_or(Req::Unknown, Req::Node)],
-        Factor::Unknown => vec![Req::Unknown],
+        Factor::VaultSeed => Some(Req::Node(0)),
+        Factor::App | Factor::Sms | Factor::DevicePasskey => Some(Req::Phone),
+        Factor::HardwareKey => None,
+        Factor::Email => Some(info.mailbox.map_or(Req::Unknown, Req::Node)),
+        Factor::Unknown => Some(Req::Unknown),
     }
 }
 
@@ -538,28 +553,27 @@ fn ways_of(n: usize, info: &NodeInfo) -> Vec<Way> {
     } else {
         Req::Node(0)
     };
-    let mut ways = Vec::new();
+    let mut ways = Vec::with_capacity(info.factors.len().max(1) + 2);
     if info.factors.is_empty() {
-        ways.push(Way::new(WayKind::Login, vec![password]));
+        ways.push(Way::new(WayKind::Login, [password]));
     }
     for f in &info.factors {
-        let mut needs = factor_needs(*f, info);
-        needs.push(password);
+        let needs = factor_needs(*f, info).into_iter().chain([password]);
         ways.push(Way::new(WayKind::Login, needs));
     }
     let two_factor = !info.factors.is_empty();
     if two_factor && info.codes_offline {
-        ways.push(Way::new(WayKind::Codes, vec![password]));
+        ways.push(Way::new(WayKind::Codes, [password]));
     }
     if two_factor && info.codes_with_contact.is_some() {
         // In another member's vault: their losses are not this member's.
-        ways.push(Way::new(WayKind::Codes, vec![password]));
+        ways.push(Way::new(WayKind::Codes, [password]));
     }
     if two_factor && info.codes_in_vault {
-        ways.push(Way::new(WayKind::Codes, vec![password, Req::Node(0)]));
+        ways.push(Way::new(WayKind::Codes, [password, Req::Node(0)]));
     }
     if two_factor && info.codes_unknown {
-        ways.push(Way::new(WayKind::Codes, vec![password, Req::Unknown]));
+        ways.push(Way::new(WayKind::Codes, [password, Req::Unknown]));
     }
     let mailbox = info
         .mailbox
@@ -569,22 +583,22 @@ fn ways_of(n: usize, info: &NodeInfo) -> Vec<Way> {
         if n == 0 {
             // A vault's mail recovery replaces its 2FA, not its password.
             if two_factor {
-                ways.push(Way::new(WayKind::Mailbox, vec![m, Req::MasterPassword]));
+                ways.push(Way::new(WayKind::Mailbox, [m, Req::MasterPassword]));
             }
         } else {
-            ways.push(Way::new(WayKind::Mailbox, vec![m]));
+            ways.push(Way::new(WayKind::Mailbox, [m]));
         }
     }
     if info.recovery_phone {
-        ways.push(Way::new(WayKind::RecoveryPhone, vec![Req::Phone]));
+        ways.push(Way::new(WayKind::RecoveryPhone, [Req::Phone]));
     }
     if info.kit {
-        ways.push(Way::new(WayKind::EmergencyKit, vec![]));
+        ways.push(Way::new(WayKind::EmergencyKit, []));
     }
     if !info.contacts.is_empty() {
         // A trusted contact (or the vault's emergency access) restores access
         // whatever this member lost.
-        ways.push(Way::new(WayKind::Contact, vec![]));
+        ways.push(Way::new(WayKind::Contact, []));
     }
     ways
 }
@@ -785,7 +799,7 @@ fn candidates(g: &MemberGraph, n: usize) -> Vec<(String, Way)> {
         if !info.kit {
             out.push((
                 "print the password manager's emergency kit and keep it offline".to_owned(),
-                Way::new(WayKind::EmergencyKit, vec![]),
+                Way::new(WayKind::EmergencyKit, []),
             ));
         }
         return out;
@@ -793,13 +807,13 @@ fn candidates(g: &MemberGraph, n: usize) -> Vec<(String, Way)> {
     if !info.factors.is_empty() && !info.codes_offline && info.codes_with_contact.is_none() {
         out.push((
             format!("save {name}'s backup codes offline"),
-            Way::new(WayKind::Codes, vec![Req::Node(0)]),
+            Way::new(WayKind::Codes, [Req::Node(0)]),
         ));
     }
     if !info.recovery_phone && g.hubs.contains(&n) {
         out.push((
             format!("add a recovery phone to {name}"),
-            Way::new(WayKind::RecoveryPhone, vec![Req::Phone]),
+            Way::new(WayKind::RecoveryPhone, [Req::Phone]),
         ));
     }
     out
@@ -1126,7 +1140,7 @@ fn drill_member(
                 ),
             ));
         }
-        if info.factors == [Factor::Sms] {
+        if info.factors[..] == [Factor::Sms] {
             findings.push(Draft::new(
                 FindingKind::SmsOnly,
                 Severity::Medium,
@@ -1192,6 +1206,7 @@ mod tests {
     use super::*;
 
     fn info(label: &'static str, factors: Vec<Factor>) -> NodeInfo<'static> {
+        let factors = factors.into();
         NodeInfo {
             label: label.into(),
             account: Some(0),
@@ -1284,7 +1299,7 @@ mod tests {
     fn codes_with_seed_and_a_vault_cycle() {
         let mut nodes = vec![NodeInfo {
             label: "the password manager".into(),
-            factors: vec![Factor::App],
+            factors: smallvec::smallvec![Factor::App],
             mailbox: Some(1),
             ..NodeInfo::default()
         }];

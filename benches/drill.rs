@@ -15,11 +15,14 @@
 //! once: 203 scenarios, with chains for every locked-out account, the
 //! actions and the picture.
 //!
-//! It prints first, per variant, the median of 5 runs of `audit::run` in
-//! wall-clock and CPU time (this process's user + system time, from
-//! /proc/self/stat) with the load average before and after, then the added
-//! time of the drill (recovery + drill minus recovery alone: the drill needs
-//! the recovery check's facts, so it never runs without it). Criterion then
+//! It prints first, per variant, the minimum, median and maximum of 11
+//! rounds (`DRILL_BENCH_ROUNDS`) of `audit::run`, the three variants
+//! alternating within each round, in wall-clock and CPU time (this
+//! process's user + system time, from /proc/self/stat) with the load
+//! average before and after; then the added time of the drill (recovery +
+//! drill minus recovery alone: the drill needs the recovery check's facts,
+//! so it never runs without it) as the difference of the minimums, of the
+//! medians, and the spread of the per-round differences. Criterion then
 //! times the same variants.
 
 /// The allocator of the vaultlint binary (src/main.rs).
@@ -57,27 +60,39 @@ fn load() -> String {
         .unwrap_or_else(|_| "n/a".into())
 }
 
-/// Median wall and CPU time of 5 runs.
-fn measure(vault: &Vault, s: &Settings) -> (Duration, Option<Duration>) {
-    let mut walls = Vec::new();
-    let mut cpus = Vec::new();
-    for _ in 0..5 {
-        let c0 = cpu_time();
-        let t0 = Instant::now();
-        let audit = vaultlint::audit::run(vault, s, &NoProgress);
-        walls.push(t0.elapsed());
-        if let (Some(a), Some(b)) = (c0, cpu_time()) {
-            cpus.push(b - a);
-        }
-        black_box(audit);
-    }
-    walls.sort();
-    cpus.sort();
-    (walls[2], cpus.get(cpus.len() / 2).copied())
+/// One `audit::run`: wall and CPU time.
+fn once(vault: &Vault, s: &Settings) -> (Duration, Option<Duration>) {
+    let c0 = cpu_time();
+    let t0 = Instant::now();
+    let audit = vaultlint::audit::run(vault, s, &NoProgress);
+    let wall = t0.elapsed();
+    let cpu = c0.zip(cpu_time()).map(|(a, b)| b.saturating_sub(a));
+    // Dropped after the clocks stop, as before.
+    black_box(audit);
+    (wall, cpu)
 }
 
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// Signed milliseconds.
+fn diff_ms(a: Duration, b: Duration) -> String {
+    format!("{:+.1} ms", (a.as_secs_f64() - b.as_secs_f64()) * 1000.0)
+}
+
+fn sorted(mut v: Vec<Duration>) -> Vec<Duration> {
+    v.sort();
+    v
+}
+
+/// Rounds of the alternating runs (`DRILL_BENCH_ROUNDS`, default 11).
+fn rounds() -> usize {
+    std::env::var("DRILL_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .filter(|r| *r > 0)
+        .unwrap_or(11)
 }
 
 fn bench(c: &mut Criterion) {
@@ -100,34 +115,89 @@ fn bench(c: &mut Criterion) {
         m.actions.len(),
         m.graph.nodes.len()
     );
-    println!("median of 5 runs of audit::run (wall / CPU), load average before -> after:");
-    let mut base = None;
-    for (name, s) in [
+    drop(audit);
+
+    // The three variants alternate, round after round, so that a change of
+    // load or of the allocator's state hits each alike; each run allocates
+    // and frees about 100 MB, which makes single differences noisy: the
+    // minimum is the run least disturbed, the median the typical one, and
+    // the paired differences (the drill's run minus the recovery run of the
+    // same round) show the spread.
+    let variants: [(&str, &Settings); 3] = [
         ("recovery check alone", &recovery),
         ("recovery + drill (every scenario)", &with_drill),
         ("recovery + drill (--drill lost-phone)", &phone_only),
-    ] {
-        let before = load();
-        let (wall, cpu) = measure(&vault, s);
-        let cpu_s = cpu.map_or("n/a".into(), ms);
-        println!(
-            "  {name:<40} {:>10} / {:>10}   load {before} -> {}",
-            ms(wall),
-            cpu_s,
-            load()
-        );
-        match base {
-            None => base = Some((wall, cpu)),
-            Some((bw, bc)) => println!(
-                "  {:<40} {:>10} / {:>10}   <- the drill's added time (target: under 200 ms)",
-                "  added by the drill",
-                ms(wall.saturating_sub(bw)),
-                match (cpu, bc) {
-                    (Some(c), Some(b)) => ms(c.saturating_sub(b)),
-                    _ => "n/a".into(),
-                }
-            ),
+    ];
+    let n = rounds();
+    let before = load();
+    let mut walls: Vec<Vec<Duration>> = vec![Vec::new(); 3];
+    let mut cpus: Vec<Vec<Duration>> = vec![Vec::new(); 3];
+    for _ in 0..n {
+        for (k, (_, s)) in variants.iter().enumerate() {
+            let (wall, cpu) = once(&vault, s);
+            walls[k].push(wall);
+            cpus[k].extend(cpu);
         }
+    }
+    println!(
+        "{n} rounds of audit::run, the variants alternating; load average {before} -> {}",
+        load()
+    );
+    println!(
+        "  {:<40} {:>10} {:>10} {:>10}   {:>10} {:>10}",
+        "wall (CPU: user + system, 10 ms ticks)", "min", "median", "max", "CPU min", "CPU median"
+    );
+    let stats = |v: &[Duration]| {
+        let v = sorted(v.to_vec());
+        (v[0], v[v.len() / 2], v[v.len() - 1])
+    };
+    for (k, (name, _)) in variants.iter().enumerate() {
+        let (lo, med, hi) = stats(&walls[k]);
+        let (clo, cmed) = if cpus[k].is_empty() {
+            ("n/a".to_owned(), "n/a".to_owned())
+        } else {
+            let (a, b, _) = stats(&cpus[k]);
+            (ms(a), ms(b))
+        };
+        println!(
+            "  {name:<40} {:>10} {:>10} {:>10}   {:>10} {:>10}",
+            ms(lo),
+            ms(med),
+            ms(hi),
+            clo,
+            cmed
+        );
+    }
+    for (k, name) in [(1, "every scenario"), (2, "--drill lost-phone")] {
+        let (base_lo, base_med, _) = stats(&walls[0]);
+        let (lo, med, _) = stats(&walls[k]);
+        // Paired: this round's drill run minus this round's recovery run.
+        let paired: Vec<f64> = walls[k]
+            .iter()
+            .zip(&walls[0])
+            .map(|(a, b)| (a.as_secs_f64() - b.as_secs_f64()) * 1000.0)
+            .collect();
+        let mut p = paired;
+        p.sort_by(f64::total_cmp);
+        let cpu = if cpus[k].len() == n && cpus[0].len() == n {
+            let (base_lo, base_med, _) = stats(&cpus[0]);
+            let (lo, med, _) = stats(&cpus[k]);
+            format!(
+                "; CPU min {}, median {}",
+                diff_ms(lo, base_lo),
+                diff_ms(med, base_med)
+            )
+        } else {
+            String::new()
+        };
+        println!(
+            "  added by the drill ({name}): min {}, median {} (wall{cpu}); paired per round: min {:+.1}, median {:+.1}, max {:+.1} ms  <- target: under 200 ms",
+            diff_ms(lo, base_lo),
+            diff_ms(med, base_med),
+            p[0],
+            p[p.len() / 2],
+            p[p.len() - 1],
+        );
     }
 
     let mut group = c.benchmark_group("drill 100k logins 200 mailboxes");

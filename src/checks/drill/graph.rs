@@ -45,15 +45,20 @@ pub enum WayKind {
     Contact,
 }
 
+/// What one way needs: inline (no allocation) for up to two requirements,
+/// which is every way the drill builds.
+pub type Needs = smallvec::SmallVec<[Req; 2]>;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Way {
     pub kind: WayKind,
     /// Sorted, distinct.
-    pub needs: Vec<Req>,
+    pub needs: Needs,
 }
 
 impl Way {
-    pub fn new(kind: WayKind, mut needs: Vec<Req>) -> Way {
+    pub fn new(kind: WayKind, needs: impl IntoIterator<Item = Req>) -> Way {
+        let mut needs: Needs = needs.into_iter().collect();
         needs.sort_unstable();
         needs.dedup();
         Way { kind, needs }
@@ -69,20 +74,69 @@ pub struct Loss {
     pub nodes: Vec<usize>,
 }
 
-/// Reverse edges in compressed form: node `j`'s are
-/// `pairs[start[j]..start[j + 1]]`. Built once per graph ([`Graph::prepare`])
-/// and shared by every scenario.
+/// The graph compiled for the passes (built once per graph by
+/// [`Graph::prepare`] and shared by every scenario): the reverse edges in
+/// compressed form (node `j`'s are `pairs[start[j]..start[j + 1]]`), and
+/// each way flattened: its requirements other than nodes as bits, its node
+/// requirements in one array. The passes read only these flat `u32` arrays,
+/// never the ways' own vectors.
 pub struct Reverse {
-    start: Vec<usize>,
+    start: Vec<u32>,
     /// `(node, flat way index)`.
-    pairs: Vec<(usize, usize)>,
+    pairs: Vec<(u32, u32)>,
     /// Node `i`'s ways are flat indices `way_start[i]..way_start[i + 1]`.
-    way_start: Vec<usize>,
+    way_start: Vec<u32>,
+    /// Per flat way: [`PHONE`], [`MASTER`], [`UNKNOWN`] as it needs them.
+    base: Vec<u8>,
+    /// Flat way `k`'s node requirements are
+    /// `need_node[need_start[k]..need_start[k + 1]]`.
+    need_start: Vec<u32>,
+    need_node: Vec<u32>,
+    /// Some way needs what the export cannot tell: without one, what is
+    /// reachable is the same whether unknowns are fine or not, and one pass
+    /// gives both.
+    unknown: bool,
+}
+
+/// [`Reverse::base`] bits.
+const PHONE: u8 = 1;
+const MASTER: u8 = 2;
+const UNKNOWN: u8 = 4;
+
+/// The [`Reverse::base`] bits that `loss` takes (unknowns too unless
+/// `unknown_available`).
+fn lost_bits(loss: &Loss, unknown_available: bool) -> u8 {
+    let mut bits = 0;
+    if loss.phone {
+        bits |= PHONE;
+    }
+    if loss.master_password {
+        bits |= MASTER;
+    }
+    if !unknown_available {
+        bits |= UNKNOWN;
+    }
+    bits
 }
 
 impl Reverse {
-    fn of(&self, j: usize) -> &[(usize, usize)] {
-        &self.pairs[self.start[j]..self.start[j + 1]]
+    fn of(&self, j: usize) -> &[(u32, u32)] {
+        &self.pairs[self.start[j] as usize..self.start[j + 1] as usize]
+    }
+
+    /// Node `i`'s flat way indices.
+    fn ways(&self, i: usize) -> std::ops::Range<usize> {
+        self.way_start[i] as usize..self.way_start[i + 1] as usize
+    }
+
+    /// Flat way `k`'s node requirements.
+    fn needs(&self, k: usize) -> &[u32] {
+        &self.need_node[self.need_start[k] as usize..self.need_start[k + 1] as usize]
+    }
+
+    /// The number of flat ways.
+    fn way_count(&self) -> usize {
+        self.base.len()
     }
 }
 
@@ -204,41 +258,61 @@ impl Graph {
         self.reverse()
     }
 
-    /// The reverse edges: the `(node, way)` pairs that need node `j`, in
-    /// one flat array (two allocations, not one per node).
+    /// The compiled graph: each way's requirements flattened, and the
+    /// reverse edges (the `(node, way)` pairs that need node `j`), in a few
+    /// flat arrays (not one allocation per node).
     fn reverse(&self) -> Reverse {
         let n = self.ways.len();
-        let mut start = vec![0usize; n + 1];
-        let needs = || {
-            self.ways.iter().enumerate().flat_map(|(i, ways)| {
-                ways.iter().enumerate().flat_map(move |(k, w)| {
-                    w.needs.iter().filter_map(move |r| match *r {
-                        Req::Node(j) => Some((j, i, k)),
-                        _ => None,
-                    })
-                })
-            })
-        };
-        for (j, _, _) in needs() {
-            start[j + 1] += 1;
+        let total: usize = self.ways.iter().map(Vec::len).sum();
+        let mut way_start = Vec::with_capacity(n + 1);
+        way_start.push(0u32);
+        let mut base = Vec::with_capacity(total);
+        let mut need_start = Vec::with_capacity(total + 1);
+        need_start.push(0u32);
+        let mut need_node: Vec<u32> = Vec::with_capacity(total * 2);
+        let mut start = vec![0u32; n + 1];
+        for ways in &self.ways {
+            for w in ways {
+                let mut bits = 0;
+                for r in &w.needs {
+                    match *r {
+                        Req::Phone => bits |= PHONE,
+                        Req::MasterPassword => bits |= MASTER,
+                        Req::Unknown => bits |= UNKNOWN,
+                        Req::Node(j) => {
+                            need_node.push(j as u32);
+                            start[j + 1] += 1;
+                        }
+                    }
+                }
+                base.push(bits);
+                need_start.push(need_node.len() as u32);
+            }
+            way_start.push(base.len() as u32);
         }
         for j in 0..n {
             start[j + 1] += start[j];
         }
-        let mut way_start = vec![0usize; n + 1];
-        for (i, ways) in self.ways.iter().enumerate() {
-            way_start[i + 1] = way_start[i] + ways.len();
-        }
         let mut fill = start.clone();
-        let mut pairs = vec![(0usize, 0usize); start[n]];
-        for (j, i, k) in needs() {
-            pairs[fill[j]] = (i, way_start[i] + k);
-            fill[j] += 1;
+        let mut pairs = vec![(0u32, 0u32); need_node.len()];
+        for i in 0..n {
+            for k in way_start[i]..way_start[i + 1] {
+                let k = k as usize;
+                for &j in &need_node[need_start[k] as usize..need_start[k + 1] as usize] {
+                    let f = &mut fill[j as usize];
+                    pairs[*f as usize] = (i as u32, k as u32);
+                    *f += 1;
+                }
+            }
         }
         Reverse {
+            unknown: base.iter().any(|b| b & UNKNOWN != 0),
             start,
             pairs,
             way_start,
+            base,
+            need_start,
+            need_node,
         }
     }
 
@@ -260,22 +334,19 @@ impl Graph {
     fn reachable_with(&self, rev: &Reverse, loss: &Loss, unknown_available: bool) -> Vec<bool> {
         let n = self.ways.len();
         let forced = self.forced(loss);
+        let lost = lost_bits(loss, unknown_available);
         let mut reached = vec![false; n];
         // Unmet node requirements per (flat) way; [`DEAD`]: a base
         // requirement is lost.
-        let mut unmet: Vec<u32> = Vec::with_capacity(rev.way_start[n]);
+        let mut unmet: Vec<u32> = Vec::with_capacity(rev.way_count());
         let mut work = Vec::new();
-        for (i, ways) in self.ways.iter().enumerate() {
+        for i in 0..n {
             let mut open = false;
-            for w in ways {
-                let c = if w
-                    .needs
-                    .iter()
-                    .any(|&r| Self::base_lost(loss, unknown_available, r))
-                {
+            for k in rev.ways(i) {
+                let c = if rev.base[k] & lost != 0 {
                     DEAD
                 } else {
-                    w.needs.iter().filter(|r| matches!(r, Req::Node(_))).count() as u32
+                    rev.need_start[k + 1] - rev.need_start[k]
                 };
                 open |= c == 0;
                 unmet.push(c);
@@ -287,7 +358,7 @@ impl Graph {
         }
         while let Some(j) = work.pop() {
             for &(i, k) in rev.of(j) {
-                let c = &mut unmet[k];
+                let (i, c) = (i as usize, &mut unmet[k as usize]);
                 if *c != DEAD {
                     *c -= 1;
                     if *c == 0 && !reached[i] && !forced[i] {
@@ -309,17 +380,17 @@ impl Graph {
     fn not_cut_off_with(&self, rev: &Reverse, loss: &Loss, unknown_available: bool) -> Vec<bool> {
         let n = self.ways.len();
         let forced = self.forced(loss);
+        let any_forced = !loss.nodes.is_empty();
+        let lost = lost_bits(loss, unknown_available);
         let mut alive = vec![true; n];
-        let mut dead: Vec<bool> = Vec::with_capacity(rev.way_start[n]);
-        let mut live = vec![0usize; n];
+        let mut dead: Vec<bool> = Vec::with_capacity(rev.way_count());
+        let mut live = vec![0u32; n];
         let mut work = Vec::new();
-        for (i, ways) in self.ways.iter().enumerate() {
-            for w in ways {
-                let d = w.needs.iter().any(|&r| {
-                    Self::base_lost(loss, unknown_available, r)
-                        || matches!(r, Req::Node(j) if forced[j])
-                });
-                live[i] += usize::from(!d);
+        for i in 0..n {
+            for k in rev.ways(i) {
+                let d = rev.base[k] & lost != 0
+                    || (any_forced && rev.needs(k).iter().any(|&j| forced[j as usize]));
+                live[i] += u32::from(!d);
                 dead.push(d);
             }
             if forced[i] || live[i] == 0 {
@@ -329,6 +400,7 @@ impl Graph {
         }
         while let Some(j) = work.pop() {
             for &(i, k) in rev.of(j) {
+                let (i, k) = (i as usize, k as usize);
                 if !dead[k] {
                     dead[k] = true;
                     live[i] -= 1;
@@ -351,11 +423,22 @@ impl Graph {
 
     /// [`Graph::outcome`] with the reverse edges given.
     pub fn outcome_with(&self, rev: &Reverse, loss: &Loss) -> (Vec<State>, Vec<bool>, Vec<usize>) {
-        let sure = self.reachable_with(rev, loss, false);
         let maybe = self.reachable_with(rev, loss, true);
+        let sure = self.sure_with(rev, loss, &maybe);
         let states = Self::combine(&sure, &maybe);
         let cycles = self.cycles_with(rev, loss, &maybe);
         (states, maybe, cycles)
+    }
+
+    /// What `loss` leaves reachable when unknowns are not fine, given
+    /// `maybe`, what it leaves when they are: the same when no way needs an
+    /// unknown.
+    fn sure_with(&self, rev: &Reverse, loss: &Loss, maybe: &[bool]) -> Vec<bool> {
+        if rev.unknown {
+            self.reachable_with(rev, loss, false)
+        } else {
+            maybe.to_vec()
+        }
     }
 
     /// What nothing lost leaves (for [`Graph::outcome_local`]).
@@ -367,25 +450,39 @@ impl Graph {
             .filter(|&i| alive[i] && !maybe[i])
             .collect();
         Baseline {
-            sure: self.reachable_with(rev, &none, false),
+            sure: self.sure_with(rev, &none, &maybe),
             maybe,
             alive,
             candidates,
-            ways: rev.way_start[self.ways.len()],
+            ways: rev.way_count(),
         }
     }
 
     /// Every node that depends on `roots`, directly or not (`roots`
     /// included): the only nodes a loss of `roots` can change.
     pub fn cone(&self, rev: &Reverse, roots: &[usize]) -> Vec<usize> {
-        let mut seen: HashSet<usize> = roots.iter().copied().collect();
-        let mut out: Vec<usize> = roots.to_vec();
+        let mut marks = vec![false; self.ways.len()];
+        Self::cone_marked(rev, roots, &mut marks)
+    }
+
+    /// [`Graph::cone`], marking its nodes in `marks` (all false before);
+    /// they stay marked.
+    fn cone_marked(rev: &Reverse, roots: &[usize], marks: &mut [bool]) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::with_capacity(roots.len());
+        for &r in roots {
+            if !marks[r] {
+                marks[r] = true;
+                out.push(r);
+            }
+        }
         let mut k = 0;
         while k < out.len() {
             let j = out[k];
             k += 1;
             for &(i, _) in rev.of(j) {
-                if seen.insert(i) {
+                let i = i as usize;
+                if !marks[i] {
+                    marks[i] = true;
                     out.push(i);
                 }
             }
@@ -422,10 +519,8 @@ impl Graph {
         scratch: &mut Scratch,
     ) -> Delta {
         debug_assert!(!loss.phone && !loss.master_password);
-        let cone = self.cone(rev, &loss.nodes);
-        for &i in &cone {
-            scratch.in_scope[i] = true;
-        }
+        // The cone, marked in scope.
+        let cone = Self::cone_marked(rev, &loss.nodes, &mut scratch.in_scope);
         let Scratch {
             sure,
             maybe,
@@ -434,8 +529,15 @@ impl Graph {
             live,
             ways,
         } = scratch;
-        self.reachable_in(rev, loss, false, &cone, in_scope, ways, sure);
         self.reachable_in(rev, loss, true, &cone, in_scope, ways, maybe);
+        if rev.unknown {
+            self.reachable_in(rev, loss, false, &cone, in_scope, ways, sure);
+        } else {
+            // Nothing needs an unknown: sure is maybe.
+            for &i in &cone {
+                sure[i] = maybe[i];
+            }
+        }
         self.alive_in(rev, loss, &cone, live, ways, alive);
         for &i in &cone {
             scratch.in_scope[i] = false;
@@ -484,23 +586,23 @@ impl Graph {
         for &i in scope {
             reached[i] = false;
         }
+        let lost = lost_bits(loss, unknown_available);
         for &i in scope {
             let mut open = false;
-            for (k, w) in self.ways[i].iter().enumerate() {
-                let dead = w.needs.iter().any(|&r| match r {
-                    Req::Node(j) => !in_scope[j] && !reached[j],
-                    r => Self::base_lost(loss, unknown_available, r),
-                });
+            for k in rev.ways(i) {
+                let needs = rev.needs(k);
+                let dead = rev.base[k] & lost != 0
+                    || needs.iter().any(|&j| {
+                        let j = j as usize;
+                        !in_scope[j] && !reached[j]
+                    });
                 let c = if dead {
                     DEAD
                 } else {
-                    w.needs
-                        .iter()
-                        .filter(|r| matches!(r, Req::Node(j) if in_scope[*j]))
-                        .count() as u32
+                    needs.iter().filter(|&&j| in_scope[j as usize]).count() as u32
                 };
                 open |= c == 0;
-                unmet[rev.way_start[i] + k] = c;
+                unmet[k] = c;
             }
             if open && !loss.nodes.contains(&i) {
                 reached[i] = true;
@@ -509,7 +611,7 @@ impl Graph {
         }
         while let Some(j) = work.pop() {
             for &(i, k) in rev.of(j) {
-                let c = &mut unmet[k];
+                let (i, c) = (i as usize, &mut unmet[k as usize]);
                 if *c != DEAD {
                     *c -= 1;
                     if *c == 0 && !reached[i] && !loss.nodes.contains(&i) {
@@ -536,15 +638,17 @@ impl Graph {
         for &i in scope {
             alive[i] = true;
         }
+        let lost = lost_bits(loss, true);
         for &i in scope {
             let mut n = 0;
-            for (k, w) in self.ways[i].iter().enumerate() {
-                let d = w.needs.iter().any(|&r| match r {
-                    Req::Node(j) => loss.nodes.contains(&j) || !alive[j],
-                    r => Self::base_lost(loss, true, r),
-                });
+            for k in rev.ways(i) {
+                let d = rev.base[k] & lost != 0
+                    || rev.needs(k).iter().any(|&j| {
+                        let j = j as usize;
+                        loss.nodes.contains(&j) || !alive[j]
+                    });
                 n += u32::from(!d);
-                dead[rev.way_start[i] + k] = u32::from(d);
+                dead[k] = u32::from(d);
             }
             live[i] = n;
             if loss.nodes.contains(&i) || n == 0 {
@@ -554,6 +658,7 @@ impl Graph {
         }
         while let Some(j) = work.pop() {
             for &(i, k) in rev.of(j) {
+                let (i, k) = (i as usize, k as usize);
                 if dead[k] == 0 {
                     dead[k] = 1;
                     live[i] -= 1;
@@ -708,10 +813,10 @@ impl Graph {
                 .iter()
                 .filter(|(_, w)| w.needs.contains(&Req::Node(j)))
                 .map(|(i, w)| (*i, w));
-            let known = rev
-                .of(j)
-                .iter()
-                .map(|&(i, k)| (i, &self.ways[i][k - rev.way_start[i]]));
+            let known = rev.of(j).iter().map(|&(i, k)| {
+                let i = i as usize;
+                (i, &self.ways[i][k as usize - rev.way_start[i] as usize])
+            });
             for (i, w) in known.chain(added) {
                 if reached[i] || forced(i) || newly.contains(&i) {
                     continue;
@@ -916,7 +1021,7 @@ mod tests {
                 ..loss
             };
             let n = n % size;
-            let way = Way::new(WayKind::Codes, needs.into_iter().map(|j| Req::Node(j % size)).collect());
+            let way = Way::new(WayKind::Codes, needs.into_iter().map(|j| Req::Node(j % size)).collect::<Vec<_>>());
             let rev = g.prepare();
             let reached = g.reachable(&loss, true);
             let before = reached.iter().skip(1).filter(|r| **r).count();
@@ -942,7 +1047,7 @@ mod tests {
             };
             // A requirement index beyond the nodes stands for the phone.
             let req = |j: usize| if j == 8 { Req::Phone } else { Req::Node(j % size) };
-            let mk = |kind, needs: Vec<usize>| Way::new(kind, needs.into_iter().map(req).collect());
+            let mk = |kind, needs: Vec<usize>| Way::new(kind, needs.into_iter().map(req).collect::<Vec<_>>());
             let extra: Vec<(usize, Way)> = extra
                 .into_iter()
                 .map(|(i, needs)| (i % size, mk(WayKind::Codes, needs)))
@@ -1004,7 +1109,7 @@ mod tests {
             let mut ways = vec![Vec::new(); n];
             for (i, w) in g.ways.iter().enumerate() {
                 // Ways reversed too: their order must not matter either.
-                ways[perm[i]] = w.iter().rev().map(|w| Way::new(w.kind, w.needs.iter().map(map).collect())).collect();
+                ways[perm[i]] = w.iter().rev().map(|w| Way::new(w.kind, w.needs.iter().map(map).collect::<Vec<_>>())).collect();
             }
             let moved = Graph { ways };
             let moved_loss = Loss { nodes: loss.nodes.iter().map(|j| perm[*j]).collect(), ..loss.clone() };

@@ -24,8 +24,10 @@
 pub mod graph;
 mod picture;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::recovery::hubs::{normalize_address, provider};
@@ -40,6 +42,10 @@ use graph::{Graph, Loss, Req, State, Way, WayKind};
 /// The fewest accounts one lost item must lock out to be a single point of
 /// failure.
 pub const SPOF_MIN: usize = 3;
+
+/// The fewest accounts per task when a member's accounts are set up in
+/// parallel.
+const PAR_MIN: usize = 256;
 
 /// How many suggested actions each member gets.
 pub const MAX_ACTIONS: usize = 3;
@@ -115,13 +121,18 @@ impl Factor {
     }
 }
 
+/// A node's second factors (a handful at most).
+type Factors = smallvec::SmallVec<[Factor; 4]>;
+
 /// What the drill knows about one node.
 #[derive(Debug, Clone, Default)]
-struct NodeInfo {
-    label: String,
+struct NodeInfo<'a> {
+    /// Borrowed from the entry's title when it has one (see [`label`]).
+    label: Cow<'a, str>,
     /// Account index (none for the vault node).
     account: Option<usize>,
-    factors: Vec<Factor>,
+    /// Inline: no allocation per node.
+    factors: Factors,
     codes_offline: bool,
     codes_in_vault: bool,
     codes_unknown: bool,
@@ -139,10 +150,11 @@ struct NodeInfo {
 }
 
 /// One member's graph with what each node is.
-struct MemberGraph {
+#[derive(Debug)]
+struct MemberGraph<'a> {
     member: String,
     graph: Graph,
-    nodes: Vec<NodeInfo>,
+    nodes: Vec<NodeInfo<'a>>,
     /// Node of the vault's own entry, if any.
     vault_entry: Option<usize>,
     /// Mailbox nodes that reset at least one other node.
@@ -217,15 +229,25 @@ fn factor_of(m: AuthMethod) -> Factor {
     }
 }
 
+/// Account `i`'s label ([`crate::model::account_label`]), borrowed from its
+/// title when it has one: most accounts' labels are never printed.
+fn label<'a>(ctx: &Context<'a>, i: usize) -> Cow<'a, str> {
+    let e = ctx.entry(i);
+    match e.title.trim() {
+        "" => Cow::Owned(e.label()),
+        title => Cow::Borrowed(title),
+    }
+}
+
 /// Account `i`'s node facts (mailbox resolved later).
-fn account_info(
-    ctx: &Context,
+fn account_info<'a>(
+    ctx: &Context<'a>,
     i: usize,
     rec: &Recovery,
     inv: Option<&Record>,
     with_member: Option<String>,
-) -> NodeInfo {
-    let mut factors: Vec<Factor> = inv
+) -> NodeInfo<'a> {
+    let mut factors: Factors = inv
         .map(|r| r.methods.iter().map(|m| factor_of(*m)).collect())
         .unwrap_or_default();
     let seed = !rec.two_factor.methods.is_empty();
@@ -243,7 +265,7 @@ fn account_info(
     let member = ctx.member(i);
     let myself = |c: &str| c.trim().eq_ignore_ascii_case(member.trim());
     let mut info = NodeInfo {
-        label: ctx.label(i),
+        label: label(ctx, i),
         account: Some(i),
         factors,
         recovery_phone: inv.is_some_and(|r| r.recovery_phone),
@@ -351,31 +373,36 @@ fn is_mailbox_user(ctx: &Context, i: usize, address: &str) -> bool {
     }
 }
 
-fn build(
-    ctx: &Context,
+fn build<'a>(
+    ctx: &Context<'a>,
     member: &str,
     accounts: &[usize],
     recovery: &[Option<Box<Recovery>>],
-) -> MemberGraph {
+) -> MemberGraph<'a> {
     // Node 0 is the vault; node k + 1 is accounts[k].
     let mut nodes = vec![NodeInfo {
         label: "the password manager".into(),
         ..NodeInfo::default()
     }];
-    let lines: Vec<(Option<&Record>, Option<String>)> =
-        accounts.iter().map(|&i| inventory_lines(ctx, i)).collect();
-    for (k, &i) in accounts.iter().enumerate() {
-        match &recovery[i] {
-            Some(rec) => nodes.push(account_info(ctx, i, rec, lines[k].0, lines[k].1.clone())),
-            None => nodes.push(NodeInfo {
-                label: ctx.label(i),
+    // Each account on its own (its inventory lines, its facts): in
+    // parallel, in order.
+    let lines: Vec<(Option<&Record>, Option<String>)> = accounts
+        .par_iter()
+        .with_min_len(PAR_MIN)
+        .map(|&i| inventory_lines(ctx, i))
+        .collect();
+    nodes.par_extend(accounts.par_iter().zip(&lines).with_min_len(PAR_MIN).map(
+        |(&i, (ways, with))| match &recovery[i] {
+            Some(rec) => account_info(ctx, i, rec, *ways, with.clone()),
+            None => NodeInfo {
+                label: label(ctx, i),
                 account: Some(i),
-                factors: vec![Factor::Unknown],
+                factors: smallvec::smallvec![Factor::Unknown],
                 codes_unknown: true,
                 ..NodeInfo::default()
-            }),
-        }
-    }
+            },
+        },
+    ));
     // Mailboxes: each reset address to its node, when the member has it.
     let index = Mailboxes::new(ctx, accounts);
     // Each distinct reset address (as written) once: its normalised form
@@ -444,7 +471,7 @@ fn build(
     }
     if let Some(t) = &table {
         if let Some(m) = t.two_factor {
-            vault.factors = vec![factor_of(m)];
+            vault.factors = smallvec::smallvec![factor_of(m)];
         } else if vault_entry.is_none() {
             vault.factors.clear();
         }
@@ -477,14 +504,15 @@ fn build(
 
     let mut graph = Graph {
         ways: nodes
-            .iter()
+            .par_iter()
             .enumerate()
+            .with_min_len(PAR_MIN)
             .map(|(n, info)| ways_of(n, info))
             .collect(),
     };
     if let Some(v) = vault_entry {
         // The vault's own account opens with the vault.
-        graph.ways[v] = vec![Way::new(WayKind::Login, vec![Req::Node(0)])];
+        graph.ways[v] = vec![Way::new(WayKind::Login, [Req::Node(0)])];
     }
     let mut contacts: Vec<String> = nodes
         .iter()
@@ -507,14 +535,14 @@ fn build(
     }
 }
 
-/// What a second factor requires.
-fn factor_needs(f: Factor, info: &NodeInfo) -> Vec<Req> {
+/// What a second factor requires (one thing at most).
+fn factor_needs(f: Factor, info: &NodeInfo) -> Option<Req> {
     match f {
-        Factor::VaultSeed => vec![Req::Node(0)],
-        Factor::App | Factor::Sms | Factor::DevicePasskey => vec![Req::Phone],
-        Factor::HardwareKey => vec![],
-        Factor::Email => vec![info.mailbox.map_or(Req::Unknown, Req::Node)],
-        Factor::Unknown => vec![Req::Unknown],
+        Factor::VaultSeed => Some(Req::Node(0)),
+        Factor::App | Factor::Sms | Factor::DevicePasskey => Some(Req::Phone),
+        Factor::HardwareKey => None,
+        Factor::Email => Some(info.mailbox.map_or(Req::Unknown, Req::Node)),
+        Factor::Unknown => Some(Req::Unknown),
     }
 }
 
@@ -525,28 +553,27 @@ fn ways_of(n: usize, info: &NodeInfo) -> Vec<Way> {
     } else {
         Req::Node(0)
     };
-    let mut ways = Vec::new();
+    let mut ways = Vec::with_capacity(info.factors.len().max(1) + 2);
     if info.factors.is_empty() {
-        ways.push(Way::new(WayKind::Login, vec![password]));
+        ways.push(Way::new(WayKind::Login, [password]));
     }
     for f in &info.factors {
-        let mut needs = factor_needs(*f, info);
-        needs.push(password);
+        let needs = factor_needs(*f, info).into_iter().chain([password]);
         ways.push(Way::new(WayKind::Login, needs));
     }
     let two_factor = !info.factors.is_empty();
     if two_factor && info.codes_offline {
-        ways.push(Way::new(WayKind::Codes, vec![password]));
+        ways.push(Way::new(WayKind::Codes, [password]));
     }
     if two_factor && info.codes_with_contact.is_some() {
         // In another member's vault: their losses are not this member's.
-        ways.push(Way::new(WayKind::Codes, vec![password]));
+        ways.push(Way::new(WayKind::Codes, [password]));
     }
     if two_factor && info.codes_in_vault {
-        ways.push(Way::new(WayKind::Codes, vec![password, Req::Node(0)]));
+        ways.push(Way::new(WayKind::Codes, [password, Req::Node(0)]));
     }
     if two_factor && info.codes_unknown {
-        ways.push(Way::new(WayKind::Codes, vec![password, Req::Unknown]));
+        ways.push(Way::new(WayKind::Codes, [password, Req::Unknown]));
     }
     let mailbox = info
         .mailbox
@@ -556,22 +583,22 @@ fn ways_of(n: usize, info: &NodeInfo) -> Vec<Way> {
         if n == 0 {
             // A vault's mail recovery replaces its 2FA, not its password.
             if two_factor {
-                ways.push(Way::new(WayKind::Mailbox, vec![m, Req::MasterPassword]));
+                ways.push(Way::new(WayKind::Mailbox, [m, Req::MasterPassword]));
             }
         } else {
-            ways.push(Way::new(WayKind::Mailbox, vec![m]));
+            ways.push(Way::new(WayKind::Mailbox, [m]));
         }
     }
     if info.recovery_phone {
-        ways.push(Way::new(WayKind::RecoveryPhone, vec![Req::Phone]));
+        ways.push(Way::new(WayKind::RecoveryPhone, [Req::Phone]));
     }
     if info.kit {
-        ways.push(Way::new(WayKind::EmergencyKit, vec![]));
+        ways.push(Way::new(WayKind::EmergencyKit, []));
     }
     if !info.contacts.is_empty() {
         // A trusted contact (or the vault's emergency access) restores access
         // whatever this member lost.
-        ways.push(Way::new(WayKind::Contact, vec![]));
+        ways.push(Way::new(WayKind::Contact, []));
     }
     ways
 }
@@ -637,15 +664,34 @@ fn scenarios(g: &MemberGraph, wanted: &[ScenarioKind]) -> Vec<Scenario> {
     out
 }
 
-/// The chain that explains why node `n` is locked out.
-fn chain(g: &MemberGraph, n: usize, loss: &Loss, reached: &[bool]) -> Vec<String> {
+/// One scenario's sub-chains: the chain of a node that locked-out nodes
+/// depend on (a mailbox), explained once on its own, with the nodes it
+/// visited. The 499 accounts behind one lost mailbox repeat the same
+/// sub-chain: it is written once per scenario and copied.
+type SubChains = FxHashMap<usize, (Vec<String>, Vec<usize>)>;
+
+/// The chain that explains why node `n` is locked out. `subs`: this
+/// scenario's sub-chains so far (empty for a new scenario).
+fn chain(
+    g: &MemberGraph,
+    n: usize,
+    loss: &Loss,
+    reached: &[bool],
+    subs: &mut SubChains,
+) -> Vec<String> {
     let mut steps = Vec::new();
     // a chain visits a handful of nodes: a `Vec` (no allocation per node)
     let mut seen = Vec::new();
-    explain(g, n, loss, reached, &mut steps, &mut seen);
+    explain(g, n, loss, reached, &mut steps, &mut seen, Some(subs));
     steps
 }
 
+/// Explains node `n` into `steps` (a step already there is not repeated;
+/// `seen`: the nodes explained above it). With `subs`, the nodes it follows
+/// are explained from their sub-chains when that gives exactly what
+/// explaining them here would: none of the nodes the sub-chain visited is
+/// in `seen` (so no "already above" differs) and none of its steps is in
+/// `steps` already (so none would have been left out).
 fn explain(
     g: &MemberGraph,
     n: usize,
@@ -653,6 +699,7 @@ fn explain(
     reached: &[bool],
     steps: &mut Vec<String>,
     seen: &mut Vec<usize>,
+    mut subs: Option<&mut SubChains>,
 ) {
     if seen.contains(&n) {
         steps.push(format!("{}: (already above: a cycle)", g.nodes[n].label));
@@ -720,9 +767,22 @@ fn explain(
     follow.sort_unstable();
     follow.dedup();
     for m in follow {
-        if !seen.contains(&m) {
-            explain(g, m, loss, reached, steps, seen);
+        if seen.contains(&m) {
+            continue;
         }
+        if let Some(subs) = subs.as_deref_mut() {
+            let (sub, visited) = subs.entry(m).or_insert_with(|| {
+                let (mut sub, mut visited) = (Vec::new(), Vec::new());
+                explain(g, m, loss, reached, &mut sub, &mut visited, None);
+                (sub, visited)
+            });
+            if visited.iter().all(|v| !seen.contains(v)) && sub.iter().all(|x| !steps.contains(x)) {
+                steps.extend(sub.iter().cloned());
+                seen.extend_from_slice(visited);
+                continue;
+            }
+        }
+        explain(g, m, loss, reached, steps, seen, None);
     }
 }
 
@@ -733,13 +793,13 @@ fn candidates(g: &MemberGraph, n: usize) -> Vec<(String, Way)> {
     let name = if n == 0 {
         "the password manager".to_owned()
     } else {
-        info.label.clone()
+        info.label.to_string()
     };
     if n == 0 {
         if !info.kit {
             out.push((
                 "print the password manager's emergency kit and keep it offline".to_owned(),
-                Way::new(WayKind::EmergencyKit, vec![]),
+                Way::new(WayKind::EmergencyKit, []),
             ));
         }
         return out;
@@ -747,13 +807,13 @@ fn candidates(g: &MemberGraph, n: usize) -> Vec<(String, Way)> {
     if !info.factors.is_empty() && !info.codes_offline && info.codes_with_contact.is_none() {
         out.push((
             format!("save {name}'s backup codes offline"),
-            Way::new(WayKind::Codes, vec![Req::Node(0)]),
+            Way::new(WayKind::Codes, [Req::Node(0)]),
         ));
     }
     if !info.recovery_phone && g.hubs.contains(&n) {
         out.push((
             format!("add a recovery phone to {name}"),
-            Way::new(WayKind::RecoveryPhone, vec![Req::Phone]),
+            Way::new(WayKind::RecoveryPhone, [Req::Phone]),
         ));
     }
     out
@@ -917,6 +977,7 @@ fn drill_member(
     let base_view = base
         .as_ref()
         .map(|b| tally((0..b.len()).map(|n| b.state(n))));
+    let mut subs = SubChains::default();
     for s in &scens {
         let local = !s.loss.phone && !s.loss.master_password;
         let mut full_reached = Vec::new();
@@ -990,7 +1051,7 @@ fn drill_member(
             let critical = spread
                 .iter()
                 .any(|&n| g.hubs.contains(&n) || g.nodes[n].money);
-            let names: Vec<String> = spread.iter().map(|&n| g.nodes[n].label.clone()).collect();
+            let names: Vec<&str> = spread.iter().map(|&n| &*g.nodes[n].label).collect();
             let mut d = Draft::new(
                 FindingKind::SinglePointOfFailure,
                 if critical {
@@ -1019,6 +1080,7 @@ fn drill_member(
             );
             findings.push(d);
         }
+        subs.clear();
         results.push(ScenarioResult {
             scenario: s.kind.as_str().to_owned(),
             name: s.name.clone(),
@@ -1030,8 +1092,8 @@ fn drill_member(
                 .iter()
                 .map(|&n| LockedOut {
                     account: g.nodes[n].account.map(account_id).unwrap_or_default(),
-                    label: g.nodes[n].label.clone(),
-                    chain: chain(g, n, &s.loss, reached),
+                    label: g.nodes[n].label.to_string(),
+                    chain: chain(g, n, &s.loss, reached, &mut subs),
                 })
                 .collect(),
         });
@@ -1041,7 +1103,7 @@ fn drill_member(
         whole.push(delta.is_none().then_some(full_reached));
     }
     if !cycle.is_empty() {
-        let names: Vec<String> = cycle.iter().map(|&n| g.nodes[n].label.clone()).collect();
+        let names: Vec<&str> = cycle.iter().map(|&n| &*g.nodes[n].label).collect();
         let mut accounts: Vec<usize> = cycle.iter().filter_map(|&n| g.nodes[n].account).collect();
         if cycle.contains(&0) {
             accounts.extend(g.vault_entry.and_then(|v| g.nodes[v].account));
@@ -1078,7 +1140,7 @@ fn drill_member(
                 ),
             ));
         }
-        if info.factors == [Factor::Sms] {
+        if info.factors[..] == [Factor::Sms] {
             findings.push(Draft::new(
                 FindingKind::SmsOnly,
                 Severity::Medium,
@@ -1143,7 +1205,8 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
 mod tests {
     use super::*;
 
-    fn info(label: &str, factors: Vec<Factor>) -> NodeInfo {
+    fn info(label: &'static str, factors: Vec<Factor>) -> NodeInfo<'static> {
+        let factors = factors.into();
         NodeInfo {
             label: label.into(),
             account: Some(0),
@@ -1154,7 +1217,7 @@ mod tests {
 
     /// Vault (no 2FA), Gmail (app, codes in the vault), Twitter and Shop
     /// (app, no codes, reset to Gmail), Bank (SMS only, codes offline).
-    fn family() -> MemberGraph {
+    fn family() -> MemberGraph<'static> {
         let mut nodes = vec![NodeInfo {
             label: "the password manager".into(),
             ..NodeInfo::default()
@@ -1236,7 +1299,7 @@ mod tests {
     fn codes_with_seed_and_a_vault_cycle() {
         let mut nodes = vec![NodeInfo {
             label: "the password manager".into(),
-            factors: vec![Factor::App],
+            factors: smallvec::smallvec![Factor::App],
             mailbox: Some(1),
             ..NodeInfo::default()
         }];
@@ -1333,6 +1396,120 @@ mod tests {
         );
         // The picture draws bob.
         assert!(after.graph.nodes.iter().any(|n| n.label == "contact: bob"));
+    }
+
+    /// A random member: up to 9 accounts with random second factors,
+    /// codes, mailboxes (any node, so chains of mailboxes and cycles) and
+    /// labels from three names (so that two nodes' steps can read the same).
+    fn members() -> impl proptest::strategy::Strategy<Value = MemberGraph<'static>> {
+        use proptest::prelude::*;
+        let factor = prop_oneof![
+            Just(Factor::VaultSeed),
+            Just(Factor::App),
+            Just(Factor::Sms),
+            Just(Factor::Email),
+            Just(Factor::Unknown),
+            Just(Factor::HardwareKey),
+        ];
+        let node = (
+            proptest::collection::vec(factor, 0..3),
+            any::<[bool; 4]>(),
+            proptest::option::of(0usize..10),
+            0usize..3,
+        );
+        (1usize..10, proptest::collection::vec(node, 10)).prop_map(|(n, raw)| {
+            let mut nodes = vec![NodeInfo {
+                label: "the password manager".into(),
+                ..NodeInfo::default()
+            }];
+            for (factors, [offline, in_vault, unknown, phone], _, name) in raw.iter().take(n) {
+                let mut info = info(["Mail", "Shop", "Bank"][*name], factors.clone());
+                info.factors.dedup();
+                info.codes_offline = *offline;
+                info.codes_in_vault = *in_vault;
+                info.codes_unknown = *unknown;
+                info.recovery_phone = *phone;
+                nodes.push(info);
+            }
+            let count = nodes.len();
+            for (k, (_, _, mailbox, _)) in raw.iter().take(count).enumerate() {
+                nodes[k].mailbox = mailbox.map(|m| m % count).filter(|&m| m != k && m != 0);
+            }
+            let graph = Graph {
+                ways: nodes
+                    .iter()
+                    .enumerate()
+                    .map(|(k, i)| ways_of(k, i))
+                    .collect(),
+            };
+            let mut hubs: Vec<usize> = nodes.iter().filter_map(|i| i.mailbox).collect();
+            hubs.sort_unstable();
+            hubs.dedup();
+            MemberGraph {
+                member: "alice".into(),
+                graph,
+                nodes,
+                vault_entry: None,
+                hubs,
+                vault_known: true,
+                contacts: Vec::new(),
+            }
+        })
+    }
+
+    proptest::proptest! {
+        /// The chains written from a scenario's shared sub-chains are the
+        /// chains explained node by node.
+        #[test]
+        fn shared_sub_chains_write_the_same_chains(g in members()) {
+            for s in scenarios(&g, &[]) {
+                let reached = g.graph.reachable(&s.loss, true);
+                let states = g.graph.states(&s.loss);
+                let mut subs = SubChains::default();
+                for (n, st) in states.iter().enumerate().skip(1) {
+                    if *st != State::LockedOut {
+                        continue;
+                    }
+                    let shared = chain(&g, n, &s.loss, &reached, &mut subs);
+                    let (mut alone, mut seen) = (Vec::new(), Vec::new());
+                    explain(&g, n, &s.loss, &reached, &mut alone, &mut seen, None);
+                    proptest::prop_assert_eq!(shared, alone);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_sub_chain_that_would_read_differently_is_explained_again() {
+        // Two nodes named Mail: the account's own step "Mail: no backup
+        // codes saved" is already there when its mailbox's sub-chain would
+        // add it again, so the sub-chain cannot be copied as it is.
+        let mut g = family();
+        g.nodes[1].codes_in_vault = false;
+        g.nodes[2].label = "Gmail".into();
+        g.graph.ways[1] = ways_of(1, &g.nodes[1]);
+        let loss = Loss {
+            phone: true,
+            ..Loss::default()
+        };
+        let reached = g.graph.reachable(&loss, true);
+        let mut subs = SubChains::default();
+        let shop = chain(&g, 3, &loss, &reached, &mut subs);
+        assert_eq!(shop.len(), 5, "{shop:?}");
+        assert_eq!(shop[3..], subs[&1].0);
+        let twitter = chain(&g, 2, &loss, &reached, &mut subs);
+        let own = [
+            "Gmail: 2FA (authenticator app on the phone) is on the lost phone",
+            "Gmail: reset mail goes to Gmail",
+            "Gmail: no backup codes saved",
+        ];
+        assert_eq!(twitter[..3], own);
+        // Copied whole, the sub-chain would repeat its first step.
+        assert_eq!(subs[&1].0[0], own[0]);
+        let (mut alone, mut seen) = (Vec::new(), Vec::new());
+        explain(&g, 2, &loss, &reached, &mut alone, &mut seen, None);
+        assert_eq!(twitter, alone);
+        assert_eq!(twitter.iter().filter(|s| **s == own[0]).count(), 1);
     }
 
     #[test]

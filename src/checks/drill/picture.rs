@@ -230,7 +230,7 @@ pub fn build(g: &MemberGraph, scens: &[Scenario], locked_nodes: &[Vec<usize>]) -
         index.insert(From::Node(m), nodes.len());
         nodes.push(GraphNode {
             kind: GraphNodeKind::Mailbox,
-            label: g.nodes[m].label.clone(),
+            label: g.nodes[m].label.to_string(),
             count: 1,
             accounts: g.nodes[m].account.map(account_id).into_iter().collect(),
             lost: lost_in(m),
@@ -335,7 +335,7 @@ pub fn build(g: &MemberGraph, scens: &[Scenario], locked_nodes: &[Vec<usize>]) -
         let labels: Vec<&str> = members
             .iter()
             .take(2)
-            .map(|&n| g.nodes[n].label.as_str())
+            .map(|&n| &*g.nodes[n].label)
             .collect();
         nodes.push(GraphNode {
             kind: GraphNodeKind::Accounts,

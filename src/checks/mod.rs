@@ -57,9 +57,10 @@ pub struct Context<'a> {
 /// the accounts' hosts and their registrable domains, then the blocks'
 /// domains interned in account order, so that ids do not depend on the
 /// threads. Nothing is shared between the blocks while they are built: a
-/// host is asked of the public suffix list once per account (interning the
-/// hosts first cost more than it saved, most hosts of a vault being
-/// distinct, and could not run in parallel).
+/// host is asked of the public suffix list unless the block met it
+/// recently (a small cache; interning every host first cost more than it
+/// saved, most hosts of a vault being distinct, and could not run in
+/// parallel).
 #[derive(Debug, Default)]
 pub struct SiteIndex<'a> {
     /// Account `i`'s hosts are in block `i / BLOCK`.
@@ -97,7 +98,11 @@ impl<'a> SiteIndex<'a> {
     /// order of its first account) and the blocks' ids rewritten to them.
     fn build(ctx: &Context<'a>) -> SiteIndex<'a> {
         use rayon::prelude::*;
-        use rustc_hash::FxHashMap;
+        use rustc_hash::{FxBuildHasher, FxHashMap};
+        use std::hash::BuildHasher;
+        /// Slots of the per-block cache of recent hosts (most vaults have
+        /// many accounts on a few big sites).
+        const RECENT: usize = 64;
         let n = ctx.accounts.len();
         let mut parts: Vec<(SiteBlock<'a>, Vec<Cow<'a, str>>)> = (0..n.div_ceil(Self::BLOCK))
             .into_par_iter()
@@ -108,7 +113,9 @@ impl<'a> SiteIndex<'a> {
                     starts: Vec::with_capacity(accounts.len() + 1),
                 };
                 block.starts.push(0);
-                // the block's distinct domains
+                // the block's distinct domains, and where in `hosts` the
+                // last host of each hash slot is (`u32::MAX`: none yet)
+                let mut recent = [u32::MAX; RECENT];
                 let mut domains: Vec<Cow<'a, str>> = Vec::new();
                 let mut domain_ids: FxHashMap<Cow<'a, str>, u32> = FxHashMap::default();
                 for i in accounts {
@@ -122,17 +129,29 @@ impl<'a> SiteIndex<'a> {
                         if block.hosts[start..].iter().any(|(h, _)| *h == host) {
                             continue;
                         }
-                        let domain = match &host {
-                            Cow::Borrowed(h) => Cow::Borrowed(crate::site::registrable_ref(h)),
-                            Cow::Owned(h) => Cow::Owned(crate::site::registrable(h)),
-                        };
-                        // (a borrowed name clones as a pointer)
-                        let id = match domain_ids.get(&*domain) {
-                            Some(&id) => id,
-                            None => {
-                                let id = domains.len() as u32;
-                                domain_ids.insert(domain.clone(), id);
-                                domains.push(domain);
+                        // a host met recently in the block (the same site
+                        // again) has its domain id there
+                        let slot = FxBuildHasher.hash_one(&*host) as usize % RECENT;
+                        let id = match block.hosts.get(recent[slot] as usize) {
+                            Some((h, id)) if *h == host => *id,
+                            _ => {
+                                let domain = match &host {
+                                    Cow::Borrowed(h) => {
+                                        Cow::Borrowed(crate::site::registrable_ref(h))
+                                    }
+                                    Cow::Owned(h) => Cow::Owned(crate::site::registrable(h)),
+                                };
+                                // (a borrowed name clones as a pointer)
+                                let id = match domain_ids.get(&*domain) {
+                                    Some(&id) => id,
+                                    None => {
+                                        let id = domains.len() as u32;
+                                        domain_ids.insert(domain.clone(), id);
+                                        domains.push(domain);
+                                        id
+                                    }
+                                };
+                                recent[slot] = block.hosts.len() as u32;
                                 id
                             }
                         };

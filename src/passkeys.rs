@@ -311,10 +311,32 @@ impl PasskeyDirectory {
         self.lookup_site(&host, &reg)
     }
 
+    /// The first name [`PasskeyDirectory::lookup_site`] asks for a host:
+    /// the host without `www.` (the directory files its domains so).
+    fn first_candidate(host: &str) -> &str {
+        host.strip_prefix("www.").unwrap_or(host)
+    }
+
+    /// Whether [`PasskeyDirectory::lookup_site`] asks for a name outside
+    /// the host's registrable domain `reg`: only when dropping `www.` leaves
+    /// a name shorter than `reg` (`www.com`, whose registrable domain is
+    /// itself, is looked up as `com`). When not, and the directory
+    /// [lists nothing under `reg`](PasskeyDirectory::lists_registrable),
+    /// the lookup finds nothing, so a caller may skip it.
+    pub fn looks_beyond_registrable(host: &str, reg: &str) -> bool {
+        Self::first_candidate(host).len() < reg.len()
+    }
+
+    /// Whether [`PasskeyDirectory::lookup_site`] can find anything for this
+    /// host (a cheap test to skip most hosts of a large vault).
+    pub fn may_list(&self, host: &str, reg: &str) -> bool {
+        self.lists_registrable(reg) || Self::looks_beyond_registrable(host, reg)
+    }
+
     /// [`PasskeyDirectory::lookup_host`] of a lowercase host whose
     /// registrable domain is already known.
     pub fn lookup_site(&self, host: &str, reg: &str) -> Option<Match<'_>> {
-        let mut candidate = host.strip_prefix("www.").unwrap_or(host);
+        let mut candidate = Self::first_candidate(host);
         loop {
             if let Some(&i) = self.by_domain.get(candidate) {
                 return Some(Match {
@@ -518,6 +540,47 @@ mod tests {
                 assert!(d.starts_with("https://"), "{}: {d}", s.name);
             }
         }
+    }
+
+    /// The cheap test callers use to skip a lookup never skips one that
+    /// finds a site: `www.com` is looked up as `com`, outside its
+    /// registrable domain (itself), which the directory does not list.
+    #[test]
+    fn may_list_never_skips_a_host_the_lookup_finds() {
+        let data = r#"{"com": {"passwordless": "allowed"}, "example.com": {"mfa": "allowed"},
+            "mail.agree.test": {"passwordless": "allowed"}}"#;
+        let dir = PasskeyDirectory::parse(data.as_bytes(), "t.json").unwrap();
+        let hosts = [
+            "www.com",
+            "com",
+            "www.example.com",
+            "login.example.com",
+            "example.com",
+            "www.co.uk",
+            "accounts.agree.test",
+            "www.unlisted.test",
+            "unlisted.test",
+            "www.www.com",
+        ];
+        for host in hosts {
+            let reg = domain::registrable(host);
+            let found = dir.lookup_site(host, &reg).is_some();
+            assert!(!found || dir.may_list(host, &reg), "{host} under {reg}");
+        }
+        assert!(!dir.lists_registrable("www.com"));
+        assert!(dir.lookup_site("www.com", "www.com").is_some());
+        assert!(PasskeyDirectory::looks_beyond_registrable(
+            "www.com", "www.com"
+        ));
+        assert!(!PasskeyDirectory::looks_beyond_registrable(
+            "www.unlisted.test",
+            "unlisted.test"
+        ));
+        assert!(!dir.may_list("www.unlisted.test", "unlisted.test"));
+        assert!(
+            dir.lookup_site("www.unlisted.test", "unlisted.test")
+                .is_none()
+        );
     }
 
     #[test]

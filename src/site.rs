@@ -104,11 +104,10 @@ fn plain_host(raw: &str) -> Option<(&str, bool)> {
         .unwrap_or(rest.len() - k);
     if rest.get(k) == Some(&b':') {
         let port = &rest[k + 1..end];
-        // (as `str::parse::<u16>`: an optional `+`, then digits)
-        let digits = port.strip_prefix(b"+").unwrap_or(port);
-        let fits = !digits.is_empty()
-            && digits.iter().all(u8::is_ascii_digit)
-            && digits
+        // (digits only, as the url crate reads a port: not `str::parse`,
+        // which takes a leading `+`)
+        let fits = port.iter().all(u8::is_ascii_digit)
+            && port
                 .iter()
                 .fold(0u32, |n, &d| (n * 10 + u32::from(d - b'0')).min(1 << 17))
                 <= 65_535;
@@ -254,6 +253,12 @@ mod tests {
             "https://example.com:/x",
             "https://example.com:99999/x",
             "https://example.com:80a/x",
+            "https://example.com:+80/x",
+            "https://example.com:+/x",
+            "https://example.com:-80/x",
+            "https://example.com:0080/x",
+            "https://example.com:65535/",
+            "https://example.com:65536/",
             "https://user:pw@example.com/",
             "https://exa\tmple.com/",
             "https://example.com\\evil.com/",
@@ -328,8 +333,10 @@ mod tests {
             Some((name, port)) => (name, Some(port)),
             None => (authority, None),
         };
+        // (since then a port is digits only, as the url crate reads it:
+        // `:+80` takes the full parse, which rejects it)
         if let Some(port) = port {
-            if !port.is_empty() && port.parse::<u16>().is_err() {
+            if !port.is_empty() && (port.starts_with('+') || port.parse::<u16>().is_err()) {
                 return None;
             }
         }

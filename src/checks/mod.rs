@@ -46,22 +46,37 @@ pub struct Context<'a> {
 
 /// The hosts and registrable domains of every account's URLs, computed once
 /// per audit for the checks that match sites against public datasets
-/// (`site_breach`, `passkey_available`). Hosts and registrable domains are
-/// interned: each distinct one is stored once (borrowed from the vault when
-/// written there in lowercase) and looked up in the public suffix list once,
-/// and each account holds the ids of its hosts, so that a check can decide
-/// once per distinct domain (most of a large vault is on sites no table
-/// lists) and skip the rest.
+/// (`site_breach`, `passkey_available`, and `recovery` and `drill` for the
+/// accounts' domains; the report assembly takes each account's domain from
+/// it too). Registrable domains are interned: each distinct one is stored
+/// once (borrowed from the vault when written there in lowercase) with an
+/// id, so that a check can decide once per distinct domain (most of a large
+/// vault is on sites no table lists) and skip the rest.
+///
+/// Built in parallel, one block of accounts at a time ([`SiteIndex::build`]):
+/// the accounts' hosts and their registrable domains, then the blocks'
+/// domains interned in account order, so that ids do not depend on the
+/// threads. Nothing is shared between the blocks while they are built: a
+/// host is asked of the public suffix list unless the block met it
+/// recently (a small cache; interning every host first cost more than it
+/// saved, most hosts of a vault being distinct, and could not run in
+/// parallel).
 #[derive(Debug, Default)]
 pub struct SiteIndex<'a> {
-    /// Distinct hosts and the id of each one's registrable domain.
-    hosts: Vec<(Cow<'a, str>, u32)>,
+    /// Account `i`'s hosts are in block `i / BLOCK`.
+    blocks: Vec<SiteBlock<'a>>,
     /// Distinct registrable domains (ids index it).
     domains: Vec<Cow<'a, str>>,
-    /// Account `i`'s host ids are `host_ids[starts[i]..starts[i + 1]]`:
-    /// each host once, in URL order.
+}
+
+/// The hosts of [`SiteIndex::BLOCK`] consecutive accounts.
+#[derive(Debug, Default)]
+struct SiteBlock<'a> {
+    /// Each account's hosts, each once, in URL order, with the id of its
+    /// registrable domain (the block's own ids until interned).
+    hosts: Vec<(Cow<'a, str>, u32)>,
+    /// Account `first + j`'s hosts are `hosts[starts[j]..starts[j + 1]]`.
     starts: Vec<u32>,
-    host_ids: Vec<u32>,
 }
 
 /// One host of an account: the host, its registrable domain and that
@@ -74,106 +89,123 @@ pub struct SiteRef<'s> {
 }
 
 impl<'a> SiteIndex<'a> {
-    /// Built in three passes: every account's hosts (in parallel), the
-    /// distinct hosts interned in account order (so ids do not depend on
-    /// the threads), then each distinct host's registrable domain (in
-    /// parallel: the public suffix list is asked once per distinct host)
-    /// interned in host order.
+    /// Accounts per block (built by one thread).
+    const BLOCK: usize = 4096;
+
+    /// Each block of accounts in parallel: its hosts, their registrable
+    /// domains and the block's distinct domains; then the
+    /// blocks' domains interned in block order (each domain's id is the
+    /// order of its first account) and the blocks' ids rewritten to them.
     fn build(ctx: &Context<'a>) -> SiteIndex<'a> {
         use rayon::prelude::*;
-        use rustc_hash::FxHashMap;
-        use std::collections::hash_map::Entry;
-        const CHUNK: usize = 4096;
+        use rustc_hash::{FxBuildHasher, FxHashMap};
+        use std::hash::BuildHasher;
+        /// Slots of the per-block cache of recent hosts (most vaults have
+        /// many accounts on a few big sites).
+        const RECENT: usize = 64;
         let n = ctx.accounts.len();
-        // 1. each chunk of accounts: its hosts, flat, and how many per account
-        let parsed: Vec<(Vec<Cow<'a, str>>, Vec<u32>)> = (0..n.div_ceil(CHUNK))
+        let mut parts: Vec<(SiteBlock<'a>, Vec<Cow<'a, str>>)> = (0..n.div_ceil(Self::BLOCK))
             .into_par_iter()
-            .map(|c| {
-                let accounts = c * CHUNK..((c + 1) * CHUNK).min(n);
-                let mut hosts = Vec::with_capacity(accounts.len());
-                let mut counts = Vec::with_capacity(accounts.len());
+            .map(|b| {
+                let accounts = b * Self::BLOCK..((b + 1) * Self::BLOCK).min(n);
+                let mut block = SiteBlock {
+                    hosts: Vec::with_capacity(accounts.len()),
+                    starts: Vec::with_capacity(accounts.len() + 1),
+                };
+                block.starts.push(0);
+                // the block's distinct domains, and where in `hosts` the
+                // last host of each hash slot is (`u32::MAX`: none yet)
+                let mut recent = [u32::MAX; RECENT];
+                let mut domains: Vec<Cow<'a, str>> = Vec::new();
+                let mut domain_ids: FxHashMap<Cow<'a, str>, u32> = FxHashMap::default();
                 for i in accounts {
-                    let before = hosts.len();
-                    hosts.extend(
-                        ctx.entry(i)
-                            .urls
-                            .iter()
-                            .filter_map(|u| crate::site::host_ref(u)),
-                    );
-                    counts.push((hosts.len() - before) as u32);
-                }
-                (hosts, counts)
-            })
-            .collect();
-        // 2. distinct hosts, in order of first appearance
-        let total: usize = parsed.iter().map(|(h, _)| h.len()).sum();
-        let mut index = SiteIndex {
-            starts: Vec::with_capacity(n + 1),
-            host_ids: Vec::with_capacity(total),
-            hosts: Vec::new(),
-            domains: Vec::new(),
-        };
-        let mut names: Vec<Cow<'a, str>> = Vec::with_capacity(total);
-        let mut host_ids: FxHashMap<Cow<'a, str>, u32> =
-            FxHashMap::with_capacity_and_hasher(total, Default::default());
-        index.starts.push(0);
-        for (hosts, counts) in parsed {
-            let mut hosts = hosts.into_iter();
-            for count in counts {
-                let start = index.host_ids.len();
-                for host in hosts.by_ref().take(count as usize) {
-                    // (one hash per host; a borrowed host clones as a pointer)
-                    let id = match host_ids.entry(host) {
-                        Entry::Occupied(o) => *o.get(),
-                        Entry::Vacant(v) => {
-                            let id = names.len() as u32;
-                            names.push(v.key().clone());
-                            *v.insert(id)
+                    let start = block.hosts.len();
+                    for host in ctx
+                        .entry(i)
+                        .urls
+                        .iter()
+                        .filter_map(|u| crate::site::host_ref(u))
+                    {
+                        if block.hosts[start..].iter().any(|(h, _)| *h == host) {
+                            continue;
                         }
-                    };
-                    if !index.host_ids[start..].contains(&id) {
-                        index.host_ids.push(id);
+                        // a host met recently in the block (the same site
+                        // again) has its domain id there
+                        let slot = FxBuildHasher.hash_one(&*host) as usize % RECENT;
+                        let id = match block.hosts.get(recent[slot] as usize) {
+                            Some((h, id)) if *h == host => *id,
+                            _ => {
+                                let domain = match &host {
+                                    Cow::Borrowed(h) => {
+                                        Cow::Borrowed(crate::site::registrable_ref(h))
+                                    }
+                                    Cow::Owned(h) => Cow::Owned(crate::site::registrable(h)),
+                                };
+                                // (a borrowed name clones as a pointer)
+                                let id = match domain_ids.get(&*domain) {
+                                    Some(&id) => id,
+                                    None => {
+                                        let id = domains.len() as u32;
+                                        domain_ids.insert(domain.clone(), id);
+                                        domains.push(domain);
+                                        id
+                                    }
+                                };
+                                recent[slot] = block.hosts.len() as u32;
+                                id
+                            }
+                        };
+                        block.hosts.push((host, id));
                     }
+                    block.starts.push(block.hosts.len() as u32);
                 }
-                index.starts.push(index.host_ids.len() as u32);
-            }
-        }
-        drop(host_ids);
-        // 3. each distinct host's registrable domain, interned
-        let registrable: Vec<Cow<'a, str>> = names
-            .par_iter()
-            .with_min_len(1024)
-            .map(|host| match host {
-                Cow::Borrowed(h) => Cow::Borrowed(crate::site::registrable_ref(h)),
-                Cow::Owned(h) => Cow::Owned(crate::site::registrable(h)),
+                (block, domains)
             })
             .collect();
-        let mut domain_ids: FxHashMap<&str, u32> = FxHashMap::default();
-        let mut domain_of = Vec::with_capacity(names.len());
-        for domain in &registrable {
-            let next = domain_ids.len() as u32;
-            let id = *domain_ids.entry(&**domain).or_insert(next);
-            if id == next {
-                index.domains.push(domain.clone());
-            }
-            domain_of.push(id);
-        }
-        drop(domain_ids);
-        index.hosts = names.into_iter().zip(domain_of).collect();
+        // the blocks' domains, interned in block order
+        let mut index = SiteIndex::default();
+        let mut ids: FxHashMap<Cow<'a, str>, u32> = FxHashMap::default();
+        let remaps: Vec<Vec<u32>> = parts
+            .iter_mut()
+            .map(|(_, domains)| {
+                domains
+                    .drain(..)
+                    .map(|d| {
+                        let next = index.domains.len() as u32;
+                        *ids.entry(d).or_insert_with_key(|d| {
+                            index.domains.push(d.clone());
+                            next
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        drop(ids);
+        index.blocks = parts
+            .into_par_iter()
+            .zip(remaps)
+            .map(|((mut block, _), remap)| {
+                for (_, id) in &mut block.hosts {
+                    *id = remap[*id as usize];
+                }
+                block
+            })
+            .collect();
         index
     }
 
     /// Account `i`'s hosts, each once, in URL order.
+    #[inline]
     pub fn of(&self, i: usize) -> impl Iterator<Item = SiteRef<'_>> + Clone + '_ {
-        let ids = &self.host_ids[self.starts[i] as usize..self.starts[i + 1] as usize];
-        ids.iter().map(move |&h| {
-            let (host, domain_id) = &self.hosts[h as usize];
-            SiteRef {
+        let block = &self.blocks[i / Self::BLOCK];
+        let j = i % Self::BLOCK;
+        block.hosts[block.starts[j] as usize..block.starts[j + 1] as usize]
+            .iter()
+            .map(move |(host, domain_id)| SiteRef {
                 host,
                 domain: &self.domains[*domain_id as usize],
                 domain_id: *domain_id,
-            }
-        })
+            })
     }
 
     /// The registrable domain of account `i`'s first URL with a host (what
@@ -393,5 +425,71 @@ mod tests {
         distinct.sort_unstable();
         distinct.dedup();
         assert_eq!(domains.len(), distinct.len(), "{domains:?}");
+    }
+
+    /// Over several blocks of accounts (built in parallel): the same hosts
+    /// and domains as `site::host` and `site::registrable`, one id per
+    /// distinct domain, numbered in the order of their first account.
+    #[test]
+    fn the_site_index_over_several_blocks_interns_domains_in_account_order() {
+        let n = SiteIndex::BLOCK * 2 + 123;
+        let mut vault = Vault::default();
+        vault.sources.push(Source::default());
+        for k in 0..n {
+            let mut e = Entry::new(EntryKind::Login, k as u64 + 2);
+            e.password = Some(crate::model::Secret::new(format!("pw{k}-x")));
+            // a new domain every 1,000 accounts (some first seen in a
+            // later block), one shared by all, an uppercase host, an IP
+            e.urls = vec![
+                format!("https://www.site{}.example.co.uk/login", k / 1000),
+                "https://Login.Shared.example.com/".to_owned(),
+            ];
+            if k % 7 == 0 {
+                e.urls.insert(0, "https://10.0.0.1/".to_owned());
+            }
+            vault.entries.push(e);
+        }
+        let accounts = vault.account_indices();
+        assert_eq!(accounts.len(), n);
+        let ctx = Context {
+            vault: &vault,
+            accounts: &accounts,
+            selected: CheckId::ALL,
+            pwned: &Default::default(),
+            recovery: &Default::default(),
+            site_breach: &Default::default(),
+            passkeys: &Default::default(),
+            progress: &crate::progress::NoProgress,
+            site_index: Default::default(),
+        };
+        let index = ctx.sites();
+        let domains: Vec<&str> = index.domains().collect();
+        let mut first_seen: Vec<String> = Vec::new();
+        for i in 0..n {
+            let expected: Vec<(String, String)> = ctx
+                .entry(i)
+                .urls
+                .iter()
+                .filter_map(|u| crate::site::host(u))
+                .map(|h| {
+                    let d = crate::site::registrable(&h);
+                    (h, d)
+                })
+                .collect();
+            let got: Vec<(String, String)> = index
+                .of(i)
+                .map(|s| {
+                    assert_eq!(domains[s.domain_id as usize], s.domain);
+                    (s.host.to_owned(), s.domain.to_owned())
+                })
+                .collect();
+            assert_eq!(got, expected, "account {i}");
+            for (_, d) in expected {
+                if !first_seen.contains(&d) {
+                    first_seen.push(d);
+                }
+            }
+        }
+        assert_eq!(domains, first_seen);
     }
 }

@@ -20,6 +20,8 @@
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::{Context, Draft, FindingKind, Outcome, SiteRef};
 use crate::passkeys::{self, Match, PasskeyDirectory, Support};
 use crate::report::details::{PasskeyAvailableDetails, PerExportDetails};
@@ -110,20 +112,41 @@ fn stored_passkeys(ctx: &Context) -> HashSet<(String, String)> {
     out
 }
 
-/// The finding's sentence for a site without a passkey stored.
-fn message(label: &str, site: &str, support: Support, can_tell: bool, how: &str) -> String {
+/// The finding's sentence for a site without a passkey stored, appended to
+/// `out`, ending with where the site says how to add one.
+fn message_into(
+    out: &mut String,
+    label: &str,
+    site: &str,
+    support: Support,
+    can_tell: bool,
+    documentation: Option<&str>,
+) {
     let stored = if can_tell {
         ", and this vault stores no passkey for it"
     } else {
         ""
     };
+    out.push_str(label);
+    out.push_str(": ");
+    out.push_str(site);
     match support {
-        Support::Passwordless => format!(
-            "{label}: {site} accepts a passkey instead of the password{stored}. A passkey cannot be phished, reused on another site or leaked in a breach of the site: add one in the account's security settings.{how}"
-        ),
-        Support::SecondFactor => format!(
-            "{label}: {site} accepts a passkey as a second factor (after the password, not instead of it){stored}. Unlike SMS or app codes it cannot be phished, so a stolen, reused or breached password is no longer enough to get in: add one in the account's security settings.{how}"
-        ),
+        Support::Passwordless => {
+            out.push_str(" accepts a passkey instead of the password");
+            out.push_str(stored);
+            out.push_str(". A passkey cannot be phished, reused on another site or leaked in a breach of the site: add one in the account's security settings.");
+        }
+        Support::SecondFactor => {
+            out.push_str(
+                " accepts a passkey as a second factor (after the password, not instead of it)",
+            );
+            out.push_str(stored);
+            out.push_str(". Unlike SMS or app codes it cannot be phished, so a stolen, reused or breached password is no longer enough to get in: add one in the account's security settings.");
+        }
+    }
+    if let Some(d) = documentation {
+        out.push_str(" How: ");
+        out.push_str(d);
     }
 }
 
@@ -131,9 +154,6 @@ pub fn run(ctx: &Context) -> Outcome {
     let settings = ctx.passkeys;
     let builtin = PasskeyDirectory::builtin();
     let stored = stored_passkeys(ctx);
-    let mut findings = Vec::new();
-    // Per export that cannot carry passkeys: its accounts on passkey sites.
-    let mut blind: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     let index = ctx.sites();
     // Which registrable domains either table lists anything under: the
     // accounts on no such domain (most of a large vault) are skipped.
@@ -147,71 +167,79 @@ pub fn run(ctx: &Context) -> Outcome {
                     .is_some_and(|f| f.lists_registrable(d))
         })
         .collect();
-    for (i, e) in ctx.iter() {
-        let sites = index.of(i);
-        // (a host whose `www.`-less name is shorter than its registrable
-        // domain, `www.com`, is looked up in full)
-        if !sites.clone().any(|s| {
-            listed[s.domain_id as usize]
-                || s.host
-                    .strip_prefix("www.")
-                    .is_some_and(|c| c.len() < s.domain.len())
-        }) {
-            continue;
-        }
-        let Some((m, table, reg)) = lookup(settings.directory.as_deref(), &builtin, sites.clone())
-        else {
-            continue;
-        };
-        let Some(support) = m.site.support() else {
-            continue;
-        };
-        let src = &ctx.vault.sources[e.source];
-        let can_tell = src.capabilities.passkeys;
-        let member = ctx.member(i);
-        let has_passkey = !e.passkeys.is_empty()
-            || !stored.is_empty()
-                && sites
-                    .clone()
-                    .any(|s| stored.contains(&(member.to_owned(), s.domain.to_owned())));
-        if has_passkey {
-            continue;
-        }
-        if !can_tell {
-            blind.entry(e.source).or_default().push(i);
-        }
-        let site = if m.exact {
-            m.site.name.clone()
-        } else {
-            reg.to_owned()
-        };
-        let how = m
-            .site
-            .documentation
-            .as_deref()
-            .map(|d| format!(" How: {d}"))
-            .unwrap_or_default();
-        let mut d = Draft::new(
-            FindingKind::PasskeyAvailable,
-            Severity::Low,
-            vec![i],
-            message(&ctx.label(i), &site, support, can_tell, &how),
-        );
-        d.details = Some(Details::PasskeyAvailable(Box::new(
-            PasskeyAvailableDetails {
-                directory_domain: m.site.domain.clone(),
-                documentation: m.site.documentation.clone(),
-                mfa: m.site.mfa.map(|l| l.as_str()),
-                passkey_stored: if can_tell { Some(false) } else { None },
-                passwordless: m.site.passwordless.map(|l| l.as_str()),
-                site,
-                source: match table {
-                    Table::File => "file",
-                    Table::BuiltIn => "built_in",
+    // Each account's finding, in parallel, kept in account order, with the
+    // export it came from when that export cannot carry passkeys. A message
+    // is written in a reused buffer and then copied at its size.
+    let found: Vec<(Draft, Option<usize>)> = (0..ctx.accounts.len())
+        .into_par_iter()
+        .with_min_len(1024)
+        .map_init(String::new, |text, i| {
+            let sites = index.of(i);
+            if !sites.clone().any(|s| {
+                listed[s.domain_id as usize]
+                    || PasskeyDirectory::looks_beyond_registrable(s.host, s.domain)
+            }) {
+                return None;
+            }
+            let (m, table, reg) = lookup(settings.directory.as_deref(), &builtin, sites.clone())?;
+            let support = m.site.support()?;
+            let e = ctx.entry(i);
+            let can_tell = ctx.vault.sources[e.source].capabilities.passkeys;
+            let member = ctx.member(i);
+            let has_passkey = !e.passkeys.is_empty()
+                || !stored.is_empty()
+                    && sites
+                        .clone()
+                        .any(|s| stored.contains(&(member.to_owned(), s.domain.to_owned())));
+            if has_passkey {
+                return None;
+            }
+            let site = if m.exact {
+                m.site.name.clone()
+            } else {
+                reg.to_owned()
+            };
+            text.clear();
+            message_into(
+                text,
+                &ctx.label(i),
+                &site,
+                support,
+                can_tell,
+                m.site.documentation.as_deref(),
+            );
+            let mut d = Draft::new(
+                FindingKind::PasskeyAvailable,
+                Severity::Low,
+                vec![i],
+                text.as_str().into(),
+            );
+            d.details = Some(Details::PasskeyAvailable(Box::new(
+                PasskeyAvailableDetails {
+                    directory_domain: m.site.domain.clone(),
+                    documentation: m.site.documentation.clone(),
+                    mfa: m.site.mfa.map(|l| l.as_str()),
+                    passkey_stored: if can_tell { Some(false) } else { None },
+                    passwordless: m.site.passwordless.map(|l| l.as_str()),
+                    site,
+                    source: match table {
+                        Table::File => "file",
+                        Table::BuiltIn => "built_in",
+                    },
+                    support: support.as_str(),
                 },
-                support: support.as_str(),
-            },
-        )));
+            )));
+            Some((d, (!can_tell).then_some(e.source)))
+        })
+        .flatten()
+        .collect();
+    // Per export that cannot carry passkeys: its accounts on passkey sites.
+    let mut blind: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut findings = Vec::with_capacity(found.len() + ctx.vault.sources.len());
+    for (d, source) in found {
+        if let Some(source) = source {
+            blind.entry(source).or_default().push(d.accounts[0]);
+        }
         findings.push(d);
     }
     for (source, accounts) in blind {
@@ -391,11 +419,16 @@ mod tests {
 
     #[test]
     fn messages_say_what_a_passkey_buys() {
-        let p = message("GitHub", "GitHub", Support::Passwordless, true, " How: x");
+        let message = |label: &str, site: &str, support, can_tell, documentation| {
+            let mut out = String::new();
+            message_into(&mut out, label, site, support, can_tell, documentation);
+            out
+        };
+        let p = message("GitHub", "GitHub", Support::Passwordless, true, Some("x"));
         assert!(p.contains("instead of the password, and this vault stores no passkey"));
         assert!(p.contains("cannot be phished, reused on another site or leaked in a breach"));
         assert!(p.ends_with(" How: x"));
-        let s = message("PayPal", "PayPal", Support::SecondFactor, false, "");
+        let s = message("PayPal", "PayPal", Support::SecondFactor, false, None);
         assert!(s.contains("as a second factor"));
         assert!(s.contains("no longer enough"));
         assert!(!s.contains("stores no passkey"));

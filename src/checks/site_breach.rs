@@ -19,6 +19,7 @@
 //! `critical`: attackers replay breached passwords everywhere. Unknown is
 //! never read as fine.
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{Context, Draft, Facts, FindingKind, Outcome};
@@ -92,21 +93,31 @@ fn shared_times(
     ctx: &Context,
     wanted: &FxHashSet<(usize, u8, i64)>,
 ) -> FxHashMap<(usize, u8, i64), usize> {
-    let mut seen = FxHashMap::default();
     if wanted.is_empty() {
-        return seen;
+        return FxHashMap::default();
     }
-    for e in &ctx.vault.entries {
-        for (field, t) in [(0u8, e.password_changed), (1, e.modified)] {
-            if let Some(t) = t {
-                let key = (e.source, field, t);
-                if wanted.contains(&key) {
-                    *seen.entry(key).or_insert(0) += 1;
+    // (in parallel over the entries: counts, whatever the order)
+    ctx.vault
+        .entries
+        .par_iter()
+        .with_min_len(4096)
+        .fold(FxHashMap::default, |mut seen, e| {
+            for (field, t) in [(0u8, e.password_changed), (1, e.modified)] {
+                if let Some(t) = t {
+                    let key = (e.source, field, t);
+                    if wanted.contains(&key) {
+                        *seen.entry(key).or_insert(0) += 1;
+                    }
                 }
             }
-        }
-    }
-    seen
+            seen
+        })
+        .reduce(FxHashMap::default, |mut a, b| {
+            for (key, n) in b {
+                *a.entry(key).or_insert(0) += n;
+            }
+            a
+        })
 }
 
 fn date_source(ctx: &Context, i: usize, shared: &FxHashMap<(usize, u8, i64), usize>) -> DateSource {
@@ -266,9 +277,11 @@ pub fn run(ctx: &Context, facts: &Facts) -> Outcome {
             (start, said.len() as u32)
         })
         .collect();
-    let mut mine: Vec<(&str, u32)> = Vec::new();
+    // (in parallel over the accounts, in their order)
     let matched: Vec<(usize, Vec<u32>)> = (0..ctx.accounts.len())
-        .filter_map(|i| {
+        .into_par_iter()
+        .with_min_len(1024)
+        .map_init(Vec::new, |mine: &mut Vec<(&str, u32)>, i| {
             mine.clear();
             mine.extend(
                 index
@@ -293,6 +306,7 @@ pub fn run(ctx: &Context, facts: &Facts) -> Outcome {
                 .collect();
             Some((i, found))
         })
+        .flatten()
         .collect();
     let wanted: FxHashSet<(usize, u8, i64)> = matched
         .iter()
@@ -306,36 +320,50 @@ pub fn run(ctx: &Context, facts: &Facts) -> Outcome {
         .flatten()
         .collect();
     let shared = shared_times(ctx, &wanted);
-    let mut findings = Vec::with_capacity(matched.iter().map(|(_, f)| f.len()).sum());
-    for (i, found) in matched {
-        let date = date_source(ctx, i, &shared);
-        let password_date = date.date().map(breaches::day);
-        // None when the reuse check did not run: said as null, never "not reused".
-        let reused = facts.reused.get(i).copied().flatten();
-        let day = password_date.as_deref().unwrap_or_default();
-        let label = ctx.label(i);
-        for b in found {
-            let b = &said[b as usize];
-            // (sized for most sentences, so that it is rarely regrown)
-            let mut message = String::with_capacity(label.len() + 320);
-            message.push_str(&label);
-            message.push_str(": ");
-            message.push_str(&b.breach.domain);
-            message.push_str(" was breached");
-            message.push_str(b.origin());
-            message.push_str(": ");
-            let severity = decide_into(b, date, day, reused == Some(true), &mut message);
-            let mut d = Draft::new(FindingKind::SiteBreach, severity, vec![i], message);
-            d.discriminator = b.breach.name.clone();
-            d.details = Some(Details::SiteBreach(SiteBreachDetails {
-                breach: b.facts.clone(),
-                date_source: date.name(),
-                password_date: password_date.clone(),
-                reused,
-            }));
-            findings.push(d);
-        }
-    }
+    // Each account's findings, in parallel, kept in account order. A
+    // message is written in a reused buffer and then copied at its size.
+    let findings: Vec<Draft> = matched
+        .par_iter()
+        .with_min_len(256)
+        .map_init(String::new, |text, (i, found)| {
+            let i = *i;
+            let date = date_source(ctx, i, &shared);
+            let password_date = date.date().map(breaches::day);
+            // None when the reuse check did not run: said as null, never "not reused".
+            let reused = facts.reused.get(i).copied().flatten();
+            let day = password_date.as_deref().unwrap_or_default();
+            let label = ctx.label(i);
+            found
+                .iter()
+                .map(|&b| {
+                    let b = &said[b as usize];
+                    text.clear();
+                    text.push_str(&label);
+                    text.push_str(": ");
+                    text.push_str(&b.breach.domain);
+                    text.push_str(" was breached");
+                    text.push_str(b.origin());
+                    text.push_str(": ");
+                    let severity = decide_into(b, date, day, reused == Some(true), text);
+                    let mut d = Draft::new(
+                        FindingKind::SiteBreach,
+                        severity,
+                        vec![i],
+                        text.as_str().into(),
+                    );
+                    d.discriminator = b.breach.name.clone();
+                    d.details = Some(Details::SiteBreach(SiteBreachDetails {
+                        breach: b.facts.clone(),
+                        date_source: date.name(),
+                        password_date: password_date.clone(),
+                        reused,
+                    }));
+                    d
+                })
+                .collect::<Vec<Draft>>()
+        })
+        .flatten_iter()
+        .collect();
     Outcome {
         findings,
         data_sources: vec![data_source(&list, settings.origin.as_deref())],

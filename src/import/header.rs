@@ -12,6 +12,14 @@ pub fn normalize(cell: &str) -> String {
         .to_lowercase()
 }
 
+/// True when [`normalize`] would return `cell` unchanged, told without
+/// allocating (ASCII only; anything else takes the normalising path).
+fn is_normal(cell: &str) -> bool {
+    cell.bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase() && b != b'"')
+        && cell.trim() == cell
+}
+
 /// A header row, with columns looked up by (normalised) name.
 #[derive(Debug, Clone)]
 pub struct Header {
@@ -45,6 +53,11 @@ impl Header {
 
     /// Index of the first column with this name (case-insensitive).
     pub fn index(&self, name: &str) -> Option<usize> {
+        // The importers ask by names already in normal form, once per row and
+        // field: compare those without allocating a normalised copy.
+        if is_normal(name) {
+            return self.names.iter().position(|n| n == name);
+        }
         let name = normalize(name);
         self.names.iter().position(|n| *n == name)
     }
@@ -86,5 +99,37 @@ mod tests {
         assert_eq!(h.index("url"), Some(1));
         assert!(h.is_exactly(&["title", "url"]));
         assert!(!h.has("password"));
+    }
+
+    #[test]
+    fn the_fast_path_finds_what_normalising_finds() {
+        let rec = Record::new(
+            1,
+            ["\u{feff}Title", " URL ", "\"Login Name\"", "", "Ünïcode"],
+        );
+        let h = Header::new(&rec);
+        for name in [
+            "title",
+            "Title",
+            "url",
+            " url",
+            "login name",
+            "\"LOGIN NAME\"",
+            "",
+            " ",
+            "ünïcode",
+            "ÜNÏCODE",
+            "password",
+            "tit le",
+        ] {
+            let slow = normalize(name);
+            let expected = h.names().iter().position(|n| *n == slow);
+            assert_eq!(h.index(name), expected, "{name:?}");
+            if is_normal(name) {
+                assert_eq!(slow, name, "{name:?} is not in normal form");
+            }
+        }
+        assert_eq!(h.index("login name"), Some(2));
+        assert_eq!(h.index(""), Some(3));
     }
 }

@@ -574,13 +574,13 @@ fn summarize(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::progress::NoProgress;
     use crate::settings::Input;
 
     /// The family, every check, lookups off, a fixed clock.
-    fn family() -> Settings {
+    pub(crate) fn family() -> Settings {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-exports/family");
         let mut settings = Settings {
             inputs: ["alice", "bob", "carol", "dan", "erin"]

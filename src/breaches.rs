@@ -341,12 +341,11 @@ mod tests {
             "/src/generated/hibp_breaches.rs"
         );
         let source = generated_source(&parsed);
-        if std::env::var_os("VAULTLINT_BLESS").is_some() {
-            std::fs::write(path, &source).unwrap();
-        }
-        assert!(
-            std::fs::read_to_string(path).unwrap() == source,
-            "{path} is not data/hibp-breaches.json: rewrite it with VAULTLINT_BLESS=1 cargo test --release --lib breaches::tests::builtin_table_is_the_parsed_snapshot"
+        crate::assert_generated(
+            path,
+            &source,
+            "data/hibp-breaches.json",
+            "breaches::tests::builtin_table_is_the_parsed_snapshot",
         );
         let builtin = BreachList::builtin();
         assert!(

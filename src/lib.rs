@@ -262,3 +262,17 @@ mod docs_drift {
         }
     }
 }
+
+/// Test helper for the tables compiled in already parsed (`src/generated/`):
+/// with `VAULTLINT_BLESS` set, writes `source` to `path`; then fails unless
+/// the file holds exactly `source`, naming the test that rewrites it.
+#[cfg(test)]
+pub(crate) fn assert_generated(path: &str, source: &str, data: &str, test: &str) {
+    if std::env::var_os("VAULTLINT_BLESS").is_some() {
+        std::fs::write(path, source).unwrap();
+    }
+    assert!(
+        std::fs::read_to_string(path).unwrap() == source,
+        "{path} is not {data}: rewrite it with VAULTLINT_BLESS=1 cargo test --release --lib {test}"
+    );
+}

@@ -479,12 +479,11 @@ mod tests {
         }
         source.push_str("];\n");
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/generated/passkeys.rs");
-        if std::env::var_os("VAULTLINT_BLESS").is_some() {
-            std::fs::write(path, &source).unwrap();
-        }
-        assert!(
-            std::fs::read_to_string(path).unwrap() == source,
-            "{path} is not data/passkeys.json: rewrite it with VAULTLINT_BLESS=1 cargo test --release --lib passkeys::tests::builtin_table_is_the_parsed_file"
+        crate::assert_generated(
+            path,
+            &source,
+            "data/passkeys.json",
+            "passkeys::tests::builtin_table_is_the_parsed_file",
         );
         let parsed = PasskeyDirectory::parse(data, "built-in passkeys table").unwrap();
         let builtin = PasskeyDirectory::builtin();

@@ -393,12 +393,11 @@ mod tests {
         let parsed = Directory::from_services(file.service);
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/generated/tfa_services.rs");
         let source = generated_source(&parsed);
-        if std::env::var_os("VAULTLINT_BLESS").is_some() {
-            std::fs::write(path, &source).unwrap();
-        }
-        assert!(
-            std::fs::read_to_string(path).unwrap() == source,
-            "{path} is not data/2fa-services.toml: rewrite it with VAULTLINT_BLESS=1 cargo test --release --lib tfa_directory::tests::builtin_table_is_the_parsed_file"
+        crate::assert_generated(
+            path,
+            &source,
+            "data/2fa-services.toml",
+            "tfa_directory::tests::builtin_table_is_the_parsed_file",
         );
         let builtin = Directory::builtin();
         assert!(

@@ -168,22 +168,9 @@ impl<W: Write + ?Sized> Write for Indented<'_, W> {
 mod tests {
     use super::*;
     use crate::progress::NoProgress;
-    use crate::settings::{Input, Settings};
 
     fn family_audit() -> Audit {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-exports/family");
-        let mut settings = Settings {
-            inputs: ["alice", "bob", "carol", "dan", "erin"]
-                .iter()
-                .map(|m| Input {
-                    path: dir.join(format!("{m}.csv")),
-                    member: (*m).to_owned(),
-                })
-                .collect(),
-            now: chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
-            ..Settings::default()
-        };
-        settings.pwned.source = crate::pwned::SourceChoice::Off;
+        let settings = crate::audit::tests::family();
         let vault = crate::audit::load(&settings).unwrap();
         crate::audit::run(&vault, &settings, &NoProgress)
     }

@@ -145,6 +145,15 @@ mod builtin {
 }
 
 impl BreachList {
+    /// Adds a breach that can match, indexed under its domain.
+    fn push(&mut self, breach: Breach) {
+        self.by_domain
+            .entry(breach.domain.clone())
+            .or_default()
+            .push(self.breaches.len());
+        self.breaches.push(breach);
+    }
+
     /// Parses the API's JSON array. `origin` names it in errors.
     pub fn parse(data: &[u8], origin: &str) -> Result<BreachList, InputError> {
         let raw: Vec<RawBreach> =
@@ -192,11 +201,7 @@ impl BreachList {
                 stealer_log: r.is_stealer_log,
                 malware: r.is_malware,
             };
-            list.by_domain
-                .entry(breach.domain.clone())
-                .or_default()
-                .push(list.breaches.len());
-            list.breaches.push(breach);
+            list.push(breach);
         }
         Ok(list)
     }
@@ -248,11 +253,7 @@ impl BreachList {
                 stealer_log: r.stealer_log,
                 malware: r.malware,
             };
-            list.by_domain
-                .entry(breach.domain.clone())
-                .or_default()
-                .push(list.breaches.len());
-            list.breaches.push(breach);
+            list.push(breach);
         }
         list
     }

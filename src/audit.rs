@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::checks::{self, CheckId, Context, Draft, Facts, FindingKind};
+use crate::checks::{self, CheckId, Context, Draft, Facts, FindingKind, Outcome};
 use crate::error::InputError;
 use crate::import;
-use crate::model::{EntryKind, Vault};
+use crate::model::{Entry, EntryKind, Vault};
 use crate::progress::Progress;
 use crate::report::{
     AccountReport, Audit, CheckRun, CheckStatus, Finding, MemberSummary, SCHEMA_VERSION, Severity,
@@ -64,19 +64,25 @@ pub fn context<'a>(
 
 /// Runs the selected checks over `vault` and assembles the audit.
 pub fn run(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit {
-    let mut audit = run_checks(vault, settings, progress);
+    let checked = run_checks(vault, settings, progress);
+    let kept = Kept::cloned(vault, &checked.accounts);
+    let mut audit = assemble(checked, kept, settings);
     finish(&mut audit, settings, progress);
     audit
 }
 
 /// [`run`], dropping the vault (every password in it) as soon as the
-/// per-account reports hold what they need of it, before the action plan
-/// is built: at scale, the vault and the report together set the peak
-/// memory (issue 15), and secrets are dropped early (trust rule 5).
+/// checks are done: what the report keeps of each account (title,
+/// username, first URL, ...) is moved out of it, not copied, and the rest
+/// is dropped before the per-account reports are built: at scale, the vault
+/// and the report together set the peak memory (issue 15), and secrets are
+/// dropped early (trust rule 5).
 pub fn run_owned(vault: Vault, settings: &Settings, progress: &dyn Progress) -> Audit {
-    let mut audit = run_checks(&vault, settings, progress);
+    let checked = run_checks(&vault, settings, progress);
     progress.phase("drop the vault");
-    drop(vault);
+    let kept = Kept::taken(vault, &checked.accounts);
+    progress.phase("accounts");
+    let mut audit = assemble(checked, kept, settings);
     finish(&mut audit, settings, progress);
     audit
 }
@@ -90,11 +96,43 @@ fn finish(audit: &mut Audit, settings: &Settings, progress: &dyn Progress) {
     }
 }
 
-/// The audit without its plan (see [`finish`]).
-fn run_checks(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Audit {
+/// What the checks leave for the report, holding nothing of the vault:
+/// the findings numbered and fingerprinted, the facts, each account's domain.
+struct Checked {
+    /// Entry indices of the audited accounts.
+    accounts: Vec<usize>,
+    runs: Vec<CheckRun>,
+    reasons: Vec<String>,
+    data_sources: Vec<crate::report::DataSource>,
+    /// The reported findings' drafts (their accounts as indices).
+    drafts: Vec<Draft>,
+    findings: Vec<Finding>,
+    suppressed: Vec<Suppressed>,
+    policy_warnings: Vec<String>,
+    facts: Facts,
+    domains: Vec<Option<String>>,
+}
+
+/// The checks, then the findings' policy, fingerprints and ids (see
+/// [`Checked`]).
+fn run_checks(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Checked {
     let accounts = vault.account_indices();
-    let ctx = context(vault, &accounts, settings, progress);
     let mut facts = Facts::new(accounts.len());
+    // The progress bar follows one check: the longest that runs (the
+    // checks overlap, see `overlapped`).
+    let shown = [CheckId::Weak, CheckId::Similar]
+        .into_iter()
+        .find(|&c| settings.runs(c));
+    let quiet = crate::progress::NoProgress;
+    // The lane's context: its site index serves every check that matches
+    // sites, and the assembly.
+    let ctx = context(
+        vault,
+        &accounts,
+        settings,
+        if shown.is_some() { &quiet } else { progress },
+    );
+    let mut outcomes = overlapped(&ctx, settings, progress, shown, &mut facts);
     let mut drafts: Vec<Draft> = Vec::new();
     let mut runs = Vec::new();
     // Rows the importers could not read were seen by no check: every check
@@ -102,8 +140,9 @@ fn run_checks(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Au
     let unread: usize = vault.sources.iter().map(|s| s.skipped.len()).sum();
     let mut reasons = Vec::new();
     let mut data_sources = Vec::new();
+    // Folded in the run order, whatever order they finished in.
     for &check in CheckId::ALL {
-        if !settings.runs(check) {
+        let Some(outcome) = outcomes[check as usize].take() else {
             runs.push(CheckRun {
                 check,
                 status: CheckStatus::Skipped,
@@ -112,9 +151,7 @@ fn run_checks(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Au
                 rows_not_checked: 0,
             });
             continue;
-        }
-        progress.phase(check.as_str());
-        let outcome = checks::run(check, &ctx, &mut facts);
+        };
         if let Some(why) = outcome.skipped {
             runs.push(CheckRun {
                 check,
@@ -154,9 +191,180 @@ fn run_checks(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Au
         drafts.extend(outcome.findings);
     }
     progress.phase("assembly");
-    let mut audit = assemble(&ctx, settings, drafts, runs, facts, reasons);
-    audit.data_sources = data_sources;
-    audit
+    let drafts = apply_policy(settings, drafts);
+    let ids = Identities::of(&ctx);
+    let Triage {
+        kept,
+        suppressed,
+        warnings: policy_warnings,
+    } = triage(&ids, settings, drafts);
+    // The identity keys were for the fingerprints only.
+    let Identities { domains, keys } = ids;
+    drop(keys);
+    let (mut drafts, fingerprints): (Vec<Draft>, Vec<String>) = kept.into_iter().unzip();
+    let findings = number_findings(&mut drafts, fingerprints);
+    drop(ctx);
+    Checked {
+        accounts,
+        runs,
+        reasons,
+        data_sources,
+        drafts,
+        findings,
+        suppressed,
+        policy_warnings,
+        facts,
+        domains,
+    }
+}
+
+/// The checks that run beside the others, each on every core: the two
+/// that take most of an audit's time (issue 15).
+const BESIDE: [CheckId; 2] = [CheckId::Similar, CheckId::Weak];
+
+/// Runs the selected checks, overlapping them (issue 15): `similar` and
+/// `weak` (parallel inside) each beside a lane that runs the others one
+/// after the other in the run order (`similar` beside the first ones, then
+/// `weak` beside [`LATE`]), so that the lane's serial parts fill the cores
+/// the big two leave idle. No check of the lane reads what the big
+/// two compute (a unit test says so), except `recovery`: its assessment
+/// ([`checks::recovery::prepare`]) and the `drill` (which reads only that
+/// part of the recovery facts) run in the lane, and only the hubs' states,
+/// which read the weak, similar, reuse and pwned facts, wait for everything
+/// ([`checks::recovery::complete`]). Each check writes only its own facts:
+/// `similar` and `weak` get their slots moved out of `facts` and back.
+/// Outcomes are indexed by check (`None`: not selected); the report folds
+/// them in the run order, so it does not depend on which finished first.
+fn overlapped(
+    ctx: &Context,
+    settings: &Settings,
+    progress: &dyn Progress,
+    shown: Option<CheckId>,
+    facts: &mut Facts,
+) -> Vec<Option<Outcome>> {
+    let mut outcomes: Vec<Option<Outcome>> = CheckId::ALL.iter().map(|_| None).collect();
+    let runs = |c: CheckId| settings.runs(c);
+    let quiet = crate::progress::NoProgress;
+    // (neither `similar` nor `weak` reads the sites)
+    let beside_ctx = |c: CheckId| {
+        context(
+            ctx.vault,
+            ctx.accounts,
+            settings,
+            if shown == Some(c) { progress } else { &quiet },
+        )
+    };
+    // `similar` and `weak` with their own slots of the facts
+    let mut similar = Facts {
+        similar_group: std::mem::take(&mut facts.similar_group),
+        ..Facts::default()
+    };
+    let mut weak = Facts {
+        strength: std::mem::take(&mut facts.strength),
+        ..Facts::default()
+    };
+    // Two stages, so that what the late checks hold is not added to
+    // `similar`'s working set (the peak of the checks, issue 15): `similar`
+    // beside the lane's first checks, then `weak` (whose working set is
+    // small) beside the late ones.
+    let early = |c: CheckId| !LATE.contains(&c);
+    let late = |c: CheckId| LATE.contains(&c);
+    progress.phase(&stage_name(CheckId::Similar, settings, early));
+    let (similar_out, (first, _)) = rayon::join(
+        || {
+            runs(CheckId::Similar).then(|| {
+                checks::run(
+                    CheckId::Similar,
+                    &beside_ctx(CheckId::Similar),
+                    &mut similar,
+                )
+            })
+        },
+        || lane(ctx, settings, facts, early),
+    );
+    progress.phase(&stage_name(CheckId::Weak, settings, late));
+    let (weak_out, (second, prepared)) = rayon::join(
+        || {
+            runs(CheckId::Weak)
+                .then(|| checks::run(CheckId::Weak, &beside_ctx(CheckId::Weak), &mut weak))
+        },
+        || lane(ctx, settings, facts, late),
+    );
+    facts.similar_group = similar.similar_group;
+    facts.strength = weak.strength;
+    outcomes[CheckId::Similar as usize] = similar_out;
+    outcomes[CheckId::Weak as usize] = weak_out;
+    for (check, outcome) in first.into_iter().chain(second) {
+        outcomes[check as usize] = Some(outcome);
+    }
+    if let Some(prepared) = prepared {
+        progress.phase("recovery hubs");
+        outcomes[CheckId::Recovery as usize] =
+            Some(checks::recovery::complete(ctx, facts, prepared));
+    }
+    outcomes
+}
+
+/// The lane's checks that run beside `weak` rather than `similar` (see
+/// [`overlapped`]): they hold the most memory.
+const LATE: [CheckId; 2] = [CheckId::Recovery, CheckId::Drill];
+
+/// A stage's name for the profile (`Progress::phase`): `similar beside
+/// reuse, history, ...`.
+fn stage_name(beside: CheckId, settings: &Settings, part: impl Fn(CheckId) -> bool) -> String {
+    let lane: Vec<&str> = CheckId::ALL
+        .iter()
+        .filter(|&&c| !BESIDE.contains(&c) && part(c) && settings.runs(c))
+        .map(|c| c.as_str())
+        .collect();
+    match (settings.runs(beside), lane.is_empty()) {
+        (true, false) => format!("{} beside {}", beside.as_str(), lane.join(", ")),
+        (true, true) => beside.as_str().to_owned(),
+        (false, _) => lane.join(", "),
+    }
+}
+
+/// The checks other than [`BESIDE`] for which `part` is true, one after
+/// the other in the run order (`recovery` only prepared: see
+/// [`overlapped`]).
+fn lane(
+    ctx: &Context,
+    settings: &Settings,
+    facts: &mut Facts,
+    part: impl Fn(CheckId) -> bool,
+) -> (Vec<(CheckId, Outcome)>, Option<checks::recovery::Prepared>) {
+    let mut out = Vec::new();
+    let mut prepared = None;
+    for &check in CheckId::ALL {
+        if BESIDE.contains(&check) || !part(check) || !settings.runs(check) {
+            continue;
+        }
+        let outcome = match check {
+            CheckId::Recovery => {
+                prepared = Some(checks::recovery::prepare(ctx));
+                continue;
+            }
+            CheckId::Drill => {
+                // the drill reads the assessed recovery objects only
+                let mut assessed = Facts {
+                    recovery: prepared
+                        .as_mut()
+                        .map(|p: &mut checks::recovery::Prepared| std::mem::take(&mut p.recoveries))
+                        .unwrap_or_default(),
+                    ..Facts::default()
+                };
+                let outcome = checks::run(check, ctx, &mut assessed);
+                if let Some(p) = prepared.as_mut() {
+                    p.recoveries = std::mem::take(&mut assessed.recovery);
+                }
+                facts.drill = assessed.drill.take();
+                outcome
+            }
+            _ => checks::run(check, ctx, facts),
+        };
+        out.push((check, outcome));
+    }
+    (out, prepared)
 }
 
 /// `--baseline`: records what changed since the previous report and, with
@@ -240,50 +448,133 @@ fn fingerprint(ids: &Identities, d: &Draft) -> String {
     hex::encode(&h.finalize()[..8])
 }
 
-/// Builds the report from the checks' drafts and facts: policy severities
-/// and order, fingerprints and accepted risks, ids, per-account and
-/// per-source reports, the summary with its verdict (the plan comes after,
-/// in [`finish`]).
-fn assemble(
-    ctx: &Context,
-    settings: &Settings,
-    drafts: Vec<Draft>,
-    checks: Vec<CheckRun>,
-    mut facts: Facts,
-    check_reasons: Vec<String>,
-) -> Audit {
-    let drill = facts.drill.take();
-    let drafts = apply_policy(settings, drafts);
-    let ids = Identities::of(ctx);
-    let Triage {
-        kept,
+/// What the report keeps of the vault: the sources' reports and, per
+/// audited account, what its report shows. Never a secret.
+struct Kept {
+    sources: Vec<SourceReport>,
+    accounts: Vec<KeptAccount>,
+}
+
+struct KeptAccount {
+    source: usize,
+    row: u64,
+    title: String,
+    url: Option<String>,
+    username: String,
+    has_totp: bool,
+    password_changed: Option<i64>,
+    history_passwords: usize,
+    passkeys: Vec<String>,
+}
+
+impl KeptAccount {
+    fn of(e: &Entry, title: String, url: Option<String>, username: String) -> KeptAccount {
+        KeptAccount {
+            source: e.source,
+            row: e.row,
+            title,
+            url,
+            username,
+            has_totp: e.has_totp(),
+            password_changed: e.password_changed,
+            history_passwords: e.history.len(),
+            passkeys: e.passkeys.iter().map(|p| p.relying_party.clone()).collect(),
+        }
+    }
+}
+
+impl Kept {
+    /// Copied from a vault the caller keeps.
+    fn cloned(vault: &Vault, accounts: &[usize]) -> Kept {
+        Kept {
+            sources: source_reports(vault),
+            accounts: accounts
+                .iter()
+                .map(|&k| {
+                    let e = &vault.entries[k];
+                    KeptAccount::of(
+                        e,
+                        e.title.clone(),
+                        e.url().map(str::to_owned),
+                        e.username.clone(),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// Moved out of `vault`, which is dropped (its secrets zeroized) entry
+    /// by entry.
+    fn taken(vault: Vault, accounts: &[usize]) -> Kept {
+        let sources = source_reports(&vault);
+        let mut kept = Vec::with_capacity(accounts.len());
+        let mut next = accounts.iter().copied().peekable();
+        for (k, mut e) in vault.entries.into_iter().enumerate() {
+            if next.next_if_eq(&k).is_some() {
+                let title = std::mem::take(&mut e.title);
+                let url = e.urls.first_mut().map(std::mem::take);
+                let username = std::mem::take(&mut e.username);
+                kept.push(KeptAccount::of(&e, title, url, username));
+            }
+        }
+        assert!(next.next().is_none(), "account indices are in entry order");
+        Kept {
+            sources,
+            accounts: kept,
+        }
+    }
+}
+
+/// Builds the report from what the checks left and what it keeps of the
+/// vault: per-account and per-source reports, the summary with its verdict
+/// (the plan comes after, in [`finish`]).
+fn assemble(checked: Checked, kept: Kept, settings: &Settings) -> Audit {
+    let Checked {
+        accounts: _,
+        runs,
+        reasons,
+        data_sources,
+        drafts,
+        findings,
         suppressed,
-        warnings: policy_warnings,
-    } = triage(&ids, settings, drafts);
-    // The identity keys were for the fingerprints only.
-    let Identities { domains, keys } = ids;
-    drop(keys);
-    let (mut drafts, fingerprints): (Vec<Draft>, Vec<String>) = kept.into_iter().unzip();
-    let findings = number_findings(&mut drafts, fingerprints);
-    let accounts = account_reports(ctx, &drafts, &findings, facts, domains, settings.now);
-    let sources = source_reports(ctx.vault);
+        policy_warnings,
+        mut facts,
+        domains,
+    } = checked;
+    let drill = facts.drill.take();
+    let Kept { sources, accounts } = kept;
+    let accounts = account_reports(
+        accounts,
+        &sources,
+        &drafts,
+        &findings,
+        facts,
+        domains,
+        settings.now,
+    );
     let finding_members: Vec<Vec<&str>> = drafts
         .iter()
         .map(|d| {
-            let mut m: Vec<&str> = d.accounts.iter().map(|&i| ctx.member(i)).collect();
+            let mut m: Vec<&str> = d
+                .accounts
+                .iter()
+                .map(|&i| accounts[i].member.as_str())
+                .collect();
             m.sort_unstable();
             m.dedup();
             m
         })
         .collect();
+    drop(drafts);
     let mut summary = summarize(
         &sources,
         &accounts,
         &findings,
         &finding_members,
-        check_reasons,
+        reasons,
         settings,
     );
+    drop(finding_members);
     summary.suppressed = suppressed;
     summary.policy_warnings = policy_warnings;
     Audit {
@@ -295,14 +586,14 @@ fn assemble(
         generated_at: settings
             .now
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        checks,
+        checks: runs,
         sources,
         plan: Vec::new(),
         drill,
         accounts,
         findings,
         summary,
-        data_sources: Vec::new(),
+        data_sources,
         baseline: None,
         merged: None,
     }
@@ -406,37 +697,59 @@ fn number_findings(drafts: &mut [Draft], fingerprints: Vec<String>) -> Vec<Findi
 /// One report per audited account: what it is, the facts the checks
 /// recorded, the ids of its findings.
 fn account_reports(
-    ctx: &Context,
+    kept: Vec<KeptAccount>,
+    sources: &[SourceReport],
     drafts: &[Draft],
     findings: &[Finding],
-    mut facts: Facts,
-    mut domains: Vec<Option<String>>,
+    facts: Facts,
+    domains: Vec<Option<String>>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Vec<AccountReport> {
-    let mut per_account: Vec<Vec<String>> = vec![Vec::new(); ctx.accounts.len()];
+    // each account's list at its exact size (200,000 lists at scale)
+    let mut counts = vec![0usize; kept.len()];
+    for d in drafts {
+        for &i in &d.accounts {
+            counts[i] += 1;
+        }
+    }
+    let mut per_account: Vec<Vec<String>> = counts.into_iter().map(Vec::with_capacity).collect();
     for (f, d) in findings.iter().zip(drafts) {
         for &i in &d.accounts {
             per_account[i].push(f.id.clone());
         }
     }
-    (0..ctx.accounts.len())
-        .map(|i| {
-            let e = ctx.entry(i);
+    let Facts {
+        strength,
+        similar_group,
+        pwned,
+        recovery,
+        ..
+    } = facts;
+    let mut strength = strength.into_iter();
+    let mut similar_group = similar_group.into_iter();
+    let mut pwned = pwned.into_iter();
+    let mut recovery = recovery.into_iter();
+    kept.into_iter()
+        .zip(domains)
+        .zip(per_account)
+        .enumerate()
+        .map(|(i, ((e, domain), findings))| {
+            let src = &sources[e.source];
             AccountReport {
                 id: account_id(i),
-                member: ctx.member(i).to_owned(),
-                source: ctx.vault.sources[e.source].path.clone(),
+                member: src.member.clone(),
+                source: src.path.clone(),
                 row: e.row,
-                title: e.title.clone(),
-                url: e.url().map(str::to_owned),
-                domain: domains[i].take(),
-                username: e.username.clone(),
-                has_totp: e.has_totp(),
-                strength: facts.strength[i].take(),
-                similar_group: facts.similar_group[i].take().flatten(),
-                pwned: facts.pwned[i].take(),
-                recovery: facts.recovery[i].take(),
-                findings: std::mem::take(&mut per_account[i]),
+                title: e.title,
+                url: e.url,
+                domain,
+                username: e.username,
+                has_totp: e.has_totp,
+                strength: strength.next().flatten(),
+                similar_group: similar_group.next().flatten().flatten(),
+                pwned: pwned.next().flatten(),
+                recovery: recovery.next().flatten(),
+                findings,
                 password_changed: e.password_changed.and_then(|t| {
                     chrono::DateTime::from_timestamp(t, 0)
                         .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
@@ -444,8 +757,8 @@ fn account_reports(
                 password_age_days: e
                     .password_changed
                     .map(|t| (now.timestamp() - t).div_euclid(86_400)),
-                history_passwords: e.history.len(),
-                passkeys: e.passkeys.iter().map(|p| p.relying_party.clone()).collect(),
+                history_passwords: e.history_passwords,
+                passkeys: e.passkeys,
             }
         })
         .collect()
@@ -595,6 +908,97 @@ pub(crate) mod tests {
         };
         settings.pwned.source = crate::pwned::SourceChoice::Off;
         settings
+    }
+
+    /// What `run_checks` did before the checks overlapped: each selected
+    /// check in the run order, on one set of facts.
+    fn one_by_one(ctx: &Context, settings: &Settings, facts: &mut Facts) -> Vec<Option<Outcome>> {
+        let mut outcomes: Vec<Option<Outcome>> = CheckId::ALL.iter().map(|_| None).collect();
+        for &check in CheckId::ALL {
+            if settings.runs(check) {
+                outcomes[check as usize] = Some(checks::run(check, ctx, facts));
+            }
+        }
+        outcomes
+    }
+
+    fn outcome_text(o: &Option<Outcome>) -> String {
+        o.as_ref().map_or_else(
+            || "not selected".into(),
+            |o| {
+                format!(
+                    "{:?} {:?} {:?} {:?} {}",
+                    o.findings,
+                    o.incomplete,
+                    o.warnings,
+                    o.skipped,
+                    serde_json::to_string(&o.data_sources).unwrap()
+                )
+            },
+        )
+    }
+
+    /// The overlapped checks give each check the outcome and facts it gives
+    /// when the checks run one by one: every check, some skipped, and the
+    /// drill without recovery.
+    #[test]
+    fn overlapped_checks_give_what_one_by_one_gives() {
+        let full = family();
+        let mut no_weak = family();
+        no_weak
+            .checks
+            .retain(|&c| c != CheckId::Weak && c != CheckId::Similar);
+        let mut no_recovery = family();
+        no_recovery.checks.retain(|&c| c != CheckId::Recovery);
+        let mut only_recovery = family();
+        only_recovery.checks = vec![CheckId::Recovery, CheckId::Drill];
+        for settings in [full, no_weak, no_recovery, only_recovery] {
+            let vault = load(&settings).unwrap();
+            let accounts = vault.account_indices();
+            let ctx = context(&vault, &accounts, &settings, &NoProgress);
+            let mut serial = Facts::new(accounts.len());
+            let expected = one_by_one(&ctx, &settings, &mut serial);
+            let ctx = context(&vault, &accounts, &settings, &NoProgress);
+            let mut facts = Facts::new(accounts.len());
+            let got = overlapped(&ctx, &settings, &NoProgress, None, &mut facts);
+            for &c in CheckId::ALL {
+                assert_eq!(
+                    outcome_text(&got[c as usize]),
+                    outcome_text(&expected[c as usize]),
+                    "{} of {:?}",
+                    c.as_str(),
+                    settings.checks
+                );
+            }
+            assert_eq!(format!("{facts:?}"), format!("{serial:?}"));
+            let hubs = facts.recovery.iter().flatten().filter(|r| r.hub.is_some());
+            if settings.runs(CheckId::Recovery) {
+                assert!(hubs.count() > 0, "the family has recovery hubs");
+            }
+        }
+    }
+
+    /// The lane's checks read nothing the checks beside it compute, except
+    /// what `overlapped` waits for: the recovery hubs, and the drill, which
+    /// reads the recovery assessment.
+    #[test]
+    fn the_lane_reads_nothing_computed_beside_it() {
+        for &c in CheckId::ALL {
+            if BESIDE.contains(&c) || c == CheckId::Recovery {
+                continue;
+            }
+            for r in c.info().reads {
+                assert!(!BESIDE.contains(r), "{} reads {}", c.as_str(), r.as_str());
+                assert!(
+                    *r != CheckId::Recovery || c == CheckId::Drill,
+                    "{} reads recovery",
+                    c.as_str()
+                );
+            }
+        }
+        for c in BESIDE {
+            assert!(c.info().reads.is_empty(), "{} reads", c.as_str());
+        }
     }
 
     #[test]

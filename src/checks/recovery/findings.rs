@@ -177,7 +177,7 @@ fn available_finding(
 /// carry 2FA secrets, naming its accounts on services that offer 2FA.
 pub(super) fn unknown_two_factor(
     ctx: &Context,
-    recoveries: &[Recovery],
+    recoveries: &[Box<Recovery>],
     services: &[Option<Service>],
 ) -> Vec<Draft> {
     let mut by_source: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();

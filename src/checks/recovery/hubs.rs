@@ -193,7 +193,7 @@ pub fn find(ctx: &Context) -> Vec<Hub> {
 pub fn state(
     facts: &Facts,
     hub: &Hub,
-    recovery: &[Recovery],
+    recovery: &[&Recovery],
     services: &[Option<Service>],
 ) -> HubState {
     let mut problems = Vec::new();
@@ -290,7 +290,7 @@ mod tests {
             dependents: vec![1, 2],
             services: 2,
         };
-        let recovery = vec![Recovery {
+        let assessed = Recovery {
             two_factor: TwoFactor {
                 enabled: Some(false),
                 methods: Vec::new(),
@@ -304,7 +304,8 @@ mod tests {
             two_factor_available: None,
             hub: None,
             recovery_mailbox: None,
-        }];
+        };
+        let recovery = [&assessed];
         let mut facts = Facts::new(3);
         let before = state(&facts, &hub, &recovery, &[None]);
         assert!(before.unknown.contains(&HubIssue::Similar), "{before:?}");

@@ -234,40 +234,53 @@ fn assess(ctx: &Context, i: usize, items: &CodeItems) -> (Recovery, Option<Servi
     (recovery, found.map(|(s, _)| s))
 }
 
-/// Runs the recovery check over every account.
+/// Runs the recovery check over every account: [`prepare`], then
+/// [`complete`].
 pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
+    let prepared = prepare(ctx);
+    complete(ctx, facts, prepared)
+}
+
+/// What the recovery check finds without the other checks' facts: each
+/// account's assessment (its `hub` and `recovery_mailbox` not yet set), the
+/// hubs, and every finding but the hubs'. It can run while the checks it
+/// reads still run (issue 15); the `drill` reads only these parts of the
+/// accounts' recovery objects, so it can run on [`Prepared::recoveries`].
+pub struct Prepared {
+    /// One per account, always `Some` (the shape of [`Facts::recovery`]).
+    pub recoveries: Vec<Option<Box<Recovery>>>,
+    services: Vec<Option<Service>>,
+    hubs: Vec<hubs::Hub>,
+    /// Per-account findings, then the per-file "cannot carry 2FA" ones.
+    findings: Vec<Draft>,
+    warnings: Vec<String>,
+}
+
+/// The part of the check that reads no other check's facts (see [`Prepared`]).
+pub fn prepare(ctx: &Context) -> Prepared {
     let n = ctx.accounts.len();
     ctx.progress.start("recovery", n as u64);
     let items = CodeItems::new(ctx.vault);
     // Each account on its own (in parallel: issue 15).
-    let (mut recoveries, services): (Vec<Recovery>, Vec<Option<Service>>) = (0..n)
+    // (boxed at once, as `Facts` holds them: no second copy of them all)
+    let (recoveries, services): (Vec<Box<Recovery>>, Vec<Option<Service>>) = (0..n)
         .into_par_iter()
         .with_min_len(64)
         .map(|i| {
-            let assessed = assess(ctx, i, &items);
+            let (recovery, service) = assess(ctx, i, &items);
             ctx.progress.advance(1);
-            assessed
+            (Box::new(recovery), service)
         })
         .unzip();
     drop(items);
-
-    let mut findings = Vec::new();
+    let hubs = hubs::find(ctx);
     let mut hub_accounts: Vec<Option<usize>> = vec![None; n];
-    for hub in hubs::find(ctx) {
-        let state = hubs::state(facts, &hub, &recoveries, &services);
-        for &d in &hub.dependents {
-            recoveries[d].recovery_mailbox = Some(MailboxLink {
-                address: hub.address.clone(),
-                at_risk: state.is_critical(),
-            });
-        }
+    for hub in &hubs {
         if let Some(m) = hub.mailbox {
-            recoveries[m].hub = Some(state.clone());
             hub_accounts[m] = Some(hub.services);
         }
-        findings.push(hub_finding(ctx, &hub, &state));
     }
-    let per_account: Vec<Draft> = (0..n)
+    let mut findings: Vec<Draft> = (0..n)
         .into_par_iter()
         .with_min_len(64)
         .filter_map(|i| {
@@ -280,15 +293,61 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
             )
         })
         .collect();
-    findings.extend(per_account);
     findings.extend(unknown_two_factor(ctx, &recoveries, &services));
-    for (slot, r) in facts.recovery.iter_mut().zip(recoveries) {
-        *slot = Some(Box::new(r));
-    }
+    let recoveries = recoveries.into_iter().map(Some).collect();
     ctx.progress.finish();
-    Outcome {
+    Prepared {
+        recoveries,
+        services,
+        hubs,
         findings,
         warnings: unmatched_inventory(ctx),
+    }
+}
+
+/// The hubs' states (which read the reuse, similar, weak and pwned facts)
+/// and findings; the accounts' recovery objects into `facts`.
+pub fn complete(ctx: &Context, facts: &mut Facts, prepared: Prepared) -> Outcome {
+    let Prepared {
+        mut recoveries,
+        services,
+        hubs,
+        findings: own,
+        warnings,
+    } = prepared;
+    let mut findings = Vec::with_capacity(hubs.len() + own.len());
+    {
+        let assessed: Vec<&Recovery> = recoveries
+            .iter()
+            .map(|r| r.as_deref().expect("every account is assessed"))
+            .collect();
+        let states: Vec<HubState> = hubs
+            .iter()
+            .map(|hub| hubs::state(facts, hub, &assessed, &services))
+            .collect();
+        drop(assessed);
+        for (hub, state) in hubs.iter().zip(states) {
+            for &d in &hub.dependents {
+                if let Some(r) = recoveries[d].as_deref_mut() {
+                    r.recovery_mailbox = Some(MailboxLink {
+                        address: hub.address.clone(),
+                        at_risk: state.is_critical(),
+                    });
+                }
+            }
+            findings.push(hub_finding(ctx, hub, &state));
+            if let Some(r) = hub.mailbox.and_then(|m| recoveries[m].as_deref_mut()) {
+                r.hub = Some(state);
+            }
+        }
+    }
+    findings.extend(own);
+    for (slot, r) in facts.recovery.iter_mut().zip(recoveries) {
+        *slot = r;
+    }
+    Outcome {
+        findings,
+        warnings,
         ..Outcome::default()
     }
 }

@@ -118,21 +118,10 @@ struct Checked {
 fn run_checks(vault: &Vault, settings: &Settings, progress: &dyn Progress) -> Checked {
     let accounts = vault.account_indices();
     let mut facts = Facts::new(accounts.len());
-    // The progress bar follows one check: the longest that runs (the
-    // checks overlap, see `overlapped`).
-    let shown = [CheckId::Weak, CheckId::Similar]
-        .into_iter()
-        .find(|&c| settings.runs(c));
-    let quiet = crate::progress::NoProgress;
     // The lane's context: its site index serves every check that matches
     // sites, and the assembly.
-    let ctx = context(
-        vault,
-        &accounts,
-        settings,
-        if shown.is_some() { &quiet } else { progress },
-    );
-    let mut outcomes = overlapped(&ctx, settings, progress, shown, &mut facts);
+    let mut ctx = context(vault, &accounts, settings, progress);
+    let mut outcomes = overlapped(&mut ctx, settings, progress, &mut facts);
     let mut drafts: Vec<Draft> = Vec::new();
     let mut runs = Vec::new();
     // Rows the importers could not read were seen by no check: every check
@@ -235,25 +224,32 @@ const BESIDE: [CheckId; 2] = [CheckId::Similar, CheckId::Weak];
 /// `similar` and `weak` get their slots moved out of `facts` and back.
 /// Outcomes are indexed by check (`None`: not selected); the report folds
 /// them in the run order, so it does not depend on which finished first.
-fn overlapped(
-    ctx: &Context,
+///
+/// The progress bar shows one check per stage: `similar`, or the lane when
+/// it looks passwords up (the `pwned` check's online or dataset lookups can
+/// take longest), then `weak`; the lane when its companion does not run.
+fn overlapped<'a>(
+    ctx: &mut Context<'a>,
     settings: &Settings,
-    progress: &dyn Progress,
-    shown: Option<CheckId>,
+    progress: &'a dyn Progress,
     facts: &mut Facts,
 ) -> Vec<Option<Outcome>> {
     let mut outcomes: Vec<Option<Outcome>> = CheckId::ALL.iter().map(|_| None).collect();
     let runs = |c: CheckId| settings.runs(c);
-    let quiet = crate::progress::NoProgress;
+    let quiet: &'a dyn Progress = &crate::progress::NoProgress;
+    let lookups = runs(CheckId::Pwned) && settings.pwned.source != crate::pwned::SourceChoice::Off;
+    let similar_shown = runs(CheckId::Similar) && !lookups;
     // (neither `similar` nor `weak` reads the sites)
-    let beside_ctx = |c: CheckId| {
+    let beside_ctx = |shown: bool| {
         context(
             ctx.vault,
             ctx.accounts,
             settings,
-            if shown == Some(c) { progress } else { &quiet },
+            if shown { progress } else { quiet },
         )
     };
+    let similar_ctx = beside_ctx(similar_shown);
+    let weak_ctx = beside_ctx(true);
     // `similar` and `weak` with their own slots of the facts
     let mut similar = Facts {
         similar_group: std::mem::take(&mut facts.similar_group),
@@ -270,26 +266,23 @@ fn overlapped(
     let early = |c: CheckId| !LATE.contains(&c);
     let late = |c: CheckId| LATE.contains(&c);
     progress.phase(&stage_name(CheckId::Similar, settings, early));
+    ctx.progress = if similar_shown { quiet } else { progress };
+    let lane_ctx = &*ctx;
     let (similar_out, (first, _)) = rayon::join(
         || {
-            runs(CheckId::Similar).then(|| {
-                checks::run(
-                    CheckId::Similar,
-                    &beside_ctx(CheckId::Similar),
-                    &mut similar,
-                )
-            })
+            runs(CheckId::Similar)
+                .then(|| checks::run(CheckId::Similar, &similar_ctx, &mut similar))
         },
-        || lane(ctx, settings, facts, early),
+        || lane(lane_ctx, settings, facts, early),
     );
     progress.phase(&stage_name(CheckId::Weak, settings, late));
+    ctx.progress = if runs(CheckId::Weak) { quiet } else { progress };
+    let lane_ctx = &*ctx;
     let (weak_out, (second, prepared)) = rayon::join(
-        || {
-            runs(CheckId::Weak)
-                .then(|| checks::run(CheckId::Weak, &beside_ctx(CheckId::Weak), &mut weak))
-        },
-        || lane(ctx, settings, facts, late),
+        || runs(CheckId::Weak).then(|| checks::run(CheckId::Weak, &weak_ctx, &mut weak)),
+        || lane(lane_ctx, settings, facts, late),
     );
+    ctx.progress = quiet;
     facts.similar_group = similar.similar_group;
     facts.strength = weak.strength;
     outcomes[CheckId::Similar as usize] = similar_out;
@@ -958,9 +951,9 @@ pub(crate) mod tests {
             let ctx = context(&vault, &accounts, &settings, &NoProgress);
             let mut serial = Facts::new(accounts.len());
             let expected = one_by_one(&ctx, &settings, &mut serial);
-            let ctx = context(&vault, &accounts, &settings, &NoProgress);
+            let mut ctx = context(&vault, &accounts, &settings, &NoProgress);
             let mut facts = Facts::new(accounts.len());
-            let got = overlapped(&ctx, &settings, &NoProgress, None, &mut facts);
+            let got = overlapped(&mut ctx, &settings, &NoProgress, &mut facts);
             for &c in CheckId::ALL {
                 assert_eq!(
                     outcome_text(&got[c as usize]),

@@ -42,10 +42,14 @@ pub(crate) fn omnimatch(password: &str, user_inputs: &HashMap<String, usize>) ->
 /// [`omnimatch`] with the user inputs' dictionary made once (vaultlint
 /// change: upstream rebuilt it in every dictionary matcher).
 fn omnimatch_with(password: &str, user_inputs: &UserDictionary) -> Vec<Match> {
-    let mut matches: Vec<Match> = MATCHERS
-        .iter()
-        .flat_map(|x| x.find(password, user_inputs))
-        .collect();
+    // The matchers in upstream's order: dictionary, reversed, l33t, then
+    // the others. vaultlint change (issue 15): where the dictionary scan
+    // from each start stopped is handed to the l33t matcher.
+    let mut stops = Vec::new();
+    let mut matches = dictionary_scan(password, user_inputs, None, Some(&mut stops));
+    matches.extend((ReverseDictionaryMatch {}).find(password, user_inputs));
+    matches.extend(l33t_matches(password, user_inputs, true, Some(&stops)));
+    matches.extend(MATCHERS.iter().flat_map(|x| x.find(password, user_inputs)));
     // vaultlint change: a stable sort, as in the JavaScript original, so
     // that of two matches over the same characters with the same guesses
     // the first matcher's wins every time (upstream's unstable sort let it
@@ -71,10 +75,8 @@ trait Matcher: Send + Sync {
 }
 
 lazy_static! {
-    static ref MATCHERS: [Box<dyn Matcher>; 8] = [
-        Box::new(DictionaryMatch {}),
-        Box::new(ReverseDictionaryMatch {}),
-        Box::new(L33tMatch {}),
+    /// The matchers after the dictionary ones (see `omnimatch_with`).
+    static ref MATCHERS: [Box<dyn Matcher>; 5] = [
         Box::new(SpatialMatch {}),
         Box::new(RepeatMatch {}),
         Box::new(SequenceMatch {}),
@@ -118,31 +120,62 @@ impl<'a> UserDictionary<'a> {
 /// The matches are the same; those for one substring come in the order of
 /// `DICTIONARIES`, then the user inputs.
 fn dictionary_matches(password: &str, user_inputs: &UserDictionary) -> Vec<Match> {
-    dictionary_scan(password, user_inputs, None)
+    dictionary_scan(password, user_inputs, None, None)
 }
 
 /// [`dictionary_matches`], keeping only the matches over at least one
 /// position `x` with `wanted[x]` when `wanted` is given (the l33t matcher's
 /// substituted positions: vaultlint change, issue 15). From a start after
-/// the last wanted position nothing is looked up.
+/// the last wanted position nothing is looked up. `wanted.1`, when given,
+/// is where the scan of the same password's plain letters from each start
+/// stopped (`stops`): a start whose scan stopped before its first wanted
+/// position is skipped (up to there the letters are the same, and so is the
+/// scan). For an ASCII password only, where lowercasing goes character by
+/// character. `stops`, when given, receives where the scan from each start
+/// stopped (the last position looked at).
 ///
 /// vaultlint change (issue 15): each substring's hash extends the previous
 /// one's, and tokens are slices of the password, not collected characters.
 fn dictionary_scan(
     password: &str,
     user_inputs: &UserDictionary,
-    wanted: Option<&[bool]>,
+    wanted: Option<(&[bool], Option<&[usize]>)>,
+    mut stops: Option<&mut Vec<usize>>,
 ) -> Vec<Match> {
     use super::frequency_lists::{hash_extend, lexicon_get_hashed, DICTIONARIES};
     let password_lower_string = password.to_lowercase();
-    let password_lower = CharIndexableStr::from(password_lower_string.as_str());
+    // An ASCII password's characters are its bytes, and its lowercase has
+    // them at the same places: no index of characters is needed.
+    let ascii = password.is_ascii();
+    let password_lower = (!ascii).then(|| CharIndexableStr::from(password_lower_string.as_str()));
+    let word_at = |i: usize, j: usize| -> &str {
+        match &password_lower {
+            None => &password_lower_string[i..j + 1],
+            Some(lower) => lower.char_index(i..j + 1),
+        }
+    };
     // where each character of the password starts, and its end
-    let starts: Vec<usize> = password
-        .char_indices()
-        .map(|(at, _)| at)
-        .chain(std::iter::once(password.len()))
-        .collect();
-    let len = starts.len() - 1;
+    let starts: Vec<usize> = if ascii {
+        Vec::new()
+    } else {
+        password
+            .char_indices()
+            .map(|(at, _)| at)
+            .chain(std::iter::once(password.len()))
+            .collect()
+    };
+    let len = if ascii {
+        password.len()
+    } else {
+        starts.len() - 1
+    };
+    let token_at = |i: usize, j: usize| -> &str {
+        if ascii {
+            &password[i..j + 1]
+        } else {
+            &password[starts[i]..starts[j + 1]]
+        }
+    };
     let mut matches = Vec::new();
     let mut push = |word: &str, i: usize, j: usize, rank: usize, dictionary_name| {
         let pattern = MatchPattern::Dictionary(DictionaryPattern {
@@ -155,7 +188,7 @@ fn dictionary_scan(
             pattern,
             i,
             j,
-            token: password[starts[i]..starts[j + 1]].to_string(),
+            token: token_at(i, j).to_string(),
             ..Match::default()
         });
     };
@@ -164,7 +197,7 @@ fn dictionary_scan(
     // the first wanted position at or after i
     let mut first_wanted = 0;
     for i in 0..len {
-        if let Some(wanted) = wanted {
+        if let Some((wanted, plain_stops)) = wanted {
             first_wanted = first_wanted.max(i);
             while first_wanted < len && !wanted[first_wanted] {
                 first_wanted += 1;
@@ -172,14 +205,18 @@ fn dictionary_scan(
             if first_wanted == len {
                 break;
             }
+            if matches!(plain_stops, Some(plain) if plain[i] < first_wanted) {
+                continue;
+            }
         }
         let mut ranked = true;
         candidates.clear();
         candidates.extend_from_slice(&user_inputs.words);
         // the hash of the substring so far, and its length in bytes
         let (mut h, mut hashed) = (0u64, 0usize);
+        let mut stop = len;
         for j in i..len {
-            let word = password_lower.char_index(i..j + 1);
+            let word = word_at(i, j);
             let keep = j >= first_wanted;
             if ranked {
                 h = hash_extend(h, &word.as_bytes()[hashed..]);
@@ -206,8 +243,12 @@ fn dictionary_scan(
                 }
             }
             if !ranked && candidates.is_empty() {
+                stop = j;
                 break;
             }
+        }
+        if let Some(stops) = stops.as_deref_mut() {
+            stops.push(stop);
         }
     }
     matches
@@ -236,6 +277,7 @@ impl Matcher for ReverseDictionaryMatch {
     }
 }
 
+#[cfg(test)]
 struct L33tMatch {}
 
 /// One l33t substitution: (look-alike character, the letter it stands for).
@@ -243,15 +285,22 @@ struct L33tMatch {}
 /// most as many pairs as distinct look-alikes in the password).
 type Sub = Vec<(char, char)>;
 
+#[cfg(test)]
 impl Matcher for L33tMatch {
     fn find(&self, password: &str, user_inputs: &UserDictionary) -> Vec<Match> {
-        l33t_matches(password, user_inputs, true)
+        l33t_matches(password, user_inputs, true, None)
     }
 }
 
-/// The l33t matcher; `fast` allows the short cut for ASCII passwords
-/// (tests compare both ways).
-fn l33t_matches(password: &str, user_inputs: &UserDictionary, fast: bool) -> Vec<Match> {
+/// The l33t matcher; `fast` allows the short cuts for ASCII passwords,
+/// `plain_stops` is where the plain dictionary scan of `password` stopped
+/// from each start (see `dictionary_scan`; tests compare all ways).
+fn l33t_matches(
+    password: &str,
+    user_inputs: &UserDictionary,
+    fast: bool,
+    plain_stops: Option<&[usize]>,
+) -> Vec<Match> {
     let mut matches = Vec::new();
     for sub in enumerate_l33t_replacements(&relevant_l33t_subtable(password)) {
         if sub.is_empty() {
@@ -267,7 +316,12 @@ fn l33t_matches(password: &str, user_inputs: &UserDictionary, fast: bool) -> Vec
                 .chars()
                 .map(|c| sub.iter().any(|&(from, _)| from == c))
                 .collect();
-            dictionary_scan(&subbed_password, user_inputs, Some(&wanted))
+            dictionary_scan(
+                &subbed_password,
+                user_inputs,
+                Some((&wanted, plain_stops)),
+                None,
+            )
         } else {
             dictionary_matches(&subbed_password, user_inputs)
         };
@@ -347,12 +401,12 @@ const L33T_LETTERS: [(char, &[char]); 12] = [
 fn relevant_l33t_subtable(password: &str) -> Vec<(char, Vec<char>)> {
     let mut subtable = Vec::new();
     for &(letter, subs) in &L33T_LETTERS {
-        let relevant_subs: Vec<char> = subs
-            .iter()
-            .filter(|&&x| password.contains(x))
-            .copied()
-            .collect();
-        if !relevant_subs.is_empty() {
+        if subs.iter().any(|&x| password.contains(x)) {
+            let relevant_subs: Vec<char> = subs
+                .iter()
+                .filter(|&&x| password.contains(x))
+                .copied()
+                .collect();
             subtable.push((letter, relevant_subs));
         }
     }
@@ -396,28 +450,46 @@ struct SpatialMatch {}
 /// The neighbours of each key of a keyboard graph.
 type Adjacency = HashMap<char, Vec<Option<&'static str>>>;
 
-/// A keyboard graph with its keys' neighbours indexed by ASCII code
-/// (vaultlint change: upstream hashed every character with SipHash, in each
-/// of the four graphs; every key of the graphs is ASCII).
+/// A keyboard graph as a table of steps: for each pair of ASCII keys
+/// (from, to), 0 when `to` is not next to `from`, else the direction (the
+/// index in `from`'s adjacency list) plus 1, with bit 7 set when `to` is the
+/// shifted character of its entry (index 1, as `'@'` in `"2@"`).
+///
+/// vaultlint change (issue 15): upstream hashed every character with
+/// SipHash in each of the four graphs, then searched each neighbour's
+/// string for the next character. Every key and neighbour is ASCII.
 struct SpatialGraph {
     name: &'static str,
-    ascii: Vec<Option<&'static [Option<&'static str>]>>,
+    steps: Vec<[u8; 128]>,
 }
 
 impl SpatialGraph {
     fn new(name: &'static str, graph: &'static Adjacency) -> Self {
-        let mut ascii = vec![None; 128];
+        let mut steps = vec![[0u8; 128]; 128];
         for (&key, adjacents) in graph {
             assert!(key.is_ascii(), "non-ASCII key in the {name} graph");
-            ascii[key as usize] = Some(adjacents.as_slice());
+            let row = &mut steps[key as usize];
+            for (direction, adjacent) in adjacents.iter().enumerate() {
+                let Some(adjacent) = adjacent else { continue };
+                assert!(adjacent.is_ascii() && direction < 127);
+                // the first direction holding a character, and its first
+                // place in it, as `str::find` in upstream's loop
+                for (at, c) in adjacent.bytes().enumerate() {
+                    if row[c as usize] == 0 {
+                        row[c as usize] = (direction as u8 + 1) | if at == 1 { 0x80 } else { 0 };
+                    }
+                }
+            }
         }
-        SpatialGraph { name, ascii }
+        SpatialGraph { name, steps }
     }
 
-    fn adjacents(&self, key: char) -> &'static [Option<&'static str>] {
-        match self.ascii.get(key as usize) {
-            Some(Some(adjacents)) => adjacents,
-            _ => &[],
+    /// The step from `from` to `to` (see the type).
+    fn step(&self, from: char, to: char) -> u8 {
+        if from.is_ascii() && to.is_ascii() {
+            self.steps[from as usize][to as usize]
+        } else {
+            0
         }
     }
 }
@@ -472,33 +544,24 @@ fn spatial_match_helper(chars: &[char], graph: &SpatialGraph) -> Vec<Match> {
         loop {
             let prev_char = chars[j - 1];
             let mut found = false;
-            let found_direction;
-            let mut cur_direction = -1;
-            let adjacents = graph.adjacents(prev_char);
             // consider growing pattern by one character if j hasn't gone over the edge.
             if j < password_len {
-                let cur_char = chars[j];
-                for adj in adjacents {
-                    cur_direction += 1;
-                    if let Some(adj) = adj {
-                        if let Some(adj_position) = adj.find(cur_char) {
-                            found = true;
-                            found_direction = cur_direction;
-                            if adj_position == 1 {
-                                // index 1 in the adjacency means the key is shifted,
-                                // 0 means unshifted: A vs a, % vs 5, etc.
-                                // for example, 'q' is adjacent to the entry '2@'.
-                                // @ is shifted w/ index 1, 2 is unshifted.
-                                shifted_count += 1;
-                            }
-                            if last_direction != Some(found_direction) {
-                                // adding a turn is correct even in the initial case when last_direction is null:
-                                // every spatial pattern starts with a turn.
-                                turns += 1;
-                                last_direction = Some(found_direction);
-                            }
-                            break;
-                        }
+                let step = graph.step(prev_char, chars[j]);
+                if step != 0 {
+                    found = true;
+                    let found_direction = i32::from(step & 0x7f) - 1;
+                    if step & 0x80 != 0 {
+                        // index 1 in the adjacency means the key is shifted,
+                        // 0 means unshifted: A vs a, % vs 5, etc.
+                        // for example, 'q' is adjacent to the entry '2@'.
+                        // @ is shifted w/ index 1, 2 is unshifted.
+                        shifted_count += 1;
+                    }
+                    if last_direction != Some(found_direction) {
+                        // adding a turn is correct even in the initial case when last_direction is null:
+                        // every spatial pattern starts with a turn.
+                        turns += 1;
+                        last_direction = Some(found_direction);
                     }
                 }
             }
@@ -714,9 +777,11 @@ impl Matcher for SequenceMatch {
         let mut j;
         let mut last_delta = 0;
 
+        // vaultlint change (issue 15): the characters once, not
+        // `chars().nth()` twice per step.
+        let chars: Vec<char> = password.chars().collect();
         for k in 1..password_len {
-            let delta = password.chars().nth(k).unwrap() as i32
-                - password.chars().nth(k - 1).unwrap() as i32;
+            let delta = chars[k] as i32 - chars[k - 1] as i32;
             if last_delta == 0 {
                 last_delta = delta;
             }
@@ -837,6 +902,11 @@ impl Matcher for DateMatch {
         let password_len = password.chars().count();
         // dates without separators are between length 4 '1191' and 8 '11111991'
         if password_len < 4 {
+            return matches;
+        }
+        // vaultlint change (issue 15): every date has at least three
+        // digits (four without separators, one per number with them).
+        if password.bytes().filter(u8::is_ascii_digit).count() < 3 {
             return matches;
         }
         for i in 0..(password_len - 3) {
@@ -1242,12 +1312,54 @@ mod tests {
                 .map(|(i, w)| (w, i + 1))
                 .collect();
             let user_inputs = matching::UserDictionary::new(&inputs);
-            let fast = matching::l33t_matches(&password, &user_inputs, true);
-            let general = matching::l33t_matches(&password, &user_inputs, false);
+            let general = matching::l33t_matches(&password, &user_inputs, false, None);
+            let fast = matching::l33t_matches(&password, &user_inputs, true, None);
             assert_eq!(fast, general, "{:?}", password);
+            let mut stops = Vec::new();
+            matching::dictionary_scan(&password, &user_inputs, None, Some(&mut stops));
+            assert_eq!(stops.len(), password.chars().count());
+            let fastest = matching::l33t_matches(&password, &user_inputs, true, Some(&stops));
+            assert_eq!(fastest, general, "{:?}", password);
             with_matches += usize::from(!fast.is_empty());
         }
         assert!(with_matches > 1_000, "{}", with_matches);
+    }
+
+    /// vaultlint (issue 15): the spatial matcher's step tables say what
+    /// upstream's search of the adjacency lists found, for every pair of
+    /// ASCII characters (and a few others) in each graph.
+    #[test]
+    fn test_spatial_steps_equal_the_adjacency_lists() {
+        use crate::adjacency_graphs::{DVORAK, KEYPAD, MAC_KEYPAD, QWERTY};
+        let graphs: [(&str, &matching::Adjacency); 4] = [
+            ("qwerty", &QWERTY),
+            ("dvorak", &DVORAK),
+            ("keypad", &KEYPAD),
+            ("mac_keypad", &MAC_KEYPAD),
+        ];
+        let mut chars: Vec<char> = (0u8..128).map(char::from).collect();
+        chars.extend(['é', 'İ', '🙂', '\u{301}']);
+        let mut adjacent = 0;
+        for (k, (name, graph)) in graphs.iter().enumerate() {
+            let table = &matching::SPATIAL_GRAPHS[k];
+            assert_eq!(table.name, *name);
+            for &from in &chars {
+                for &to in &chars {
+                    let mut want = 0u8;
+                    if let Some(adjacents) = graph.get(&from) {
+                        for (direction, adj) in adjacents.iter().enumerate() {
+                            if let Some(at) = adj.and_then(|a| a.find(to)) {
+                                want = (direction as u8 + 1) | if at == 1 { 0x80 } else { 0 };
+                                break;
+                            }
+                        }
+                    }
+                    assert_eq!(table.step(from, to), want, "{} {:?} {:?}", name, from, to);
+                    adjacent += usize::from(want != 0);
+                }
+            }
+        }
+        assert!(adjacent > 1_000, "{}", adjacent);
     }
 
     #[test]

@@ -606,9 +606,15 @@ impl Reader<'_> {
         let at = at.clamp(b.lo + 1, b.hi - 1);
         // The line after `at`, and its neighbours, in one read.
         self.need(at.saturating_sub(MAX_LINE + 1), at + 3 * MAX_LINE)?;
-        let s = self.next_start(at)?;
+        let mut s = self.next_start(at)?;
         if s >= b.hi {
-            return Ok(None);
+            // `at` is inside the line just below `hi`: probe that line (an
+            // estimate landing just short of a bound would otherwise find
+            // nothing, and the search would bisect).
+            s = self.prev_start(b.hi)?;
+            if s <= b.lo {
+                return Ok(None);
+            }
         }
         let l = self.probe(s)?;
         if l.key <= b.klo || b.khi.as_ref().is_some_and(|k| l.key > *k) {

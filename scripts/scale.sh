@@ -9,12 +9,17 @@
 #   DATASET_LINES=20000000 scripts/scale.sh  # offline dataset size (default 2M lines)
 #   DATASET=0 scripts/scale.sh             # no offline-dataset rows
 #   VAULTLINT=path/to/old/vaultlint scripts/scale.sh  # another build, same table
+#   OFFLINE=0 scripts/scale.sh             # without the offline-ratio anchor
 #
 # Mixes (benches/support/gen.rs): `realistic` (55 % manager-generated) and
 # `shared-words` (most passwords built from a few hundred shared words,
 # years and symbols, with many tweaks: dense near reuse). With a dataset,
 # each size also runs `--pwned-dataset FILE` on the realistic mix (the file
 # is generated once by scripts/pwned-bench-data.py under target/scale).
+# Anchors measured in the same run: the 10-entry start-up (first) and, when
+# keepassxc-cli is installed, the offline ratio against KeePassXC
+# (scripts/pwned-bench-offline.sh, last; OFFLINE_RUNS pairs, default 5;
+# it always times target/release/vaultlint, whatever VAULTLINT says).
 # Prints a Markdown table with the load average before each run. Needs
 # cargo, python3, GNU time (/usr/bin/time); hyperfine for the start-up row
 # if installed (otherwise the best of 20 runs).
@@ -141,3 +146,15 @@ awk -v cores="$(nproc)" '
             printf "TARGET 1,000,000 %s: wall %s s (< 60 s: %s), max RSS %s MiB (< 2.5 GB = 2384 MiB: %s)%s\n",
                 key, $4, verdict($4 < 60), $6, verdict($6 < 2384), quiet
     }' "$RESULTS"
+
+# Anchor: the offline ratio (issue 15: at least 100x keepassxc-cli in the
+# median pair), in the same run as the table.
+if [ "${OFFLINE:-1}" != 0 ]; then
+    echo
+    if command -v keepassxc-cli >/dev/null; then
+        echo "offline ratio (scripts/pwned-bench-offline.sh, RUNS=${OFFLINE_RUNS:-5}, load $(load)):"
+        RUNS="${OFFLINE_RUNS:-5}" scripts/pwned-bench-offline.sh 2>&1 | tail -7 | sed 's/^/    /'
+    else
+        echo "offline ratio: not measured (keepassxc-cli not installed)"
+    fi
+fi

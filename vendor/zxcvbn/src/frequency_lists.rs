@@ -54,10 +54,18 @@ static RANK_ROWS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_rank
 static SLOTS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_slots.bin"));
 
 /// Must equal `hash` in `build.rs`.
+#[cfg(test)]
 fn hash(key: &[u8]) -> u64 {
+    hash_extend(0, key)
+}
+
+/// The hash of `key` followed by `more`, from `h`, the hash of `key`
+/// (from 0 for an empty key, this is `hash` in `build.rs`, which must stay
+/// equal). vaultlint change (issue 15): the matcher extends a substring one
+/// character at a time and hashes only what was added.
+pub(crate) fn hash_extend(mut h: u64, more: &[u8]) -> u64 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h: u64 = 0;
-    for &b in key {
+    for &b in more {
         h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
     }
     h
@@ -69,10 +77,16 @@ fn u32_at(bytes: &[u8], i: usize) -> u32 {
 
 /// The ranks of `word` when it is a word or a prefix of a word of the six
 /// dictionaries (all 0 for a prefix only), `None` when it starts no word.
+#[cfg(test)]
 pub(crate) fn lexicon_get(word: &str) -> Option<Ranks> {
+    lexicon_get_hashed(word, hash(word.as_bytes()))
+}
+
+/// [`lexicon_get`] given the word's [`hash`].
+pub(crate) fn lexicon_get_hashed(word: &str, word_hash: u64) -> Option<Ranks> {
     let key = word.as_bytes();
     let mask = (1usize << SLOT_BITS) - 1;
-    let mut s = (hash(key) >> (64 - SLOT_BITS)) as usize;
+    let mut s = (word_hash >> (64 - SLOT_BITS)) as usize;
     loop {
         let e = u32_at(SLOTS, 4 * s) as usize;
         if e == 0 {

@@ -58,14 +58,27 @@ pub struct GuessCalculation {
     pub sequence: Vec<Match>,
 }
 
-/// The best sequence of each length ending at one position: `(length,
-/// guesses g, product pi, last match)`, kept in ascending length.
+/// The last match of a best sequence: one of the matcher's matches (an
+/// index into the matches by end) or a bruteforce span `i..=j`.
 ///
-/// vaultlint change: upstream keeps three `HashMap<usize, _>` per position
-/// and iterates them in hash order, which varies between calls, so the
-/// guesses of one password could vary from call to call when two sequences
-/// tie. Ascending length is the order of the JavaScript original.
-type Best = Vec<(usize, u64, u64, Match)>;
+/// vaultlint change (issue 15): the sequences hold this, not a clone of the
+/// match (upstream: a clone per kept candidate, and a bruteforce match with
+/// its token made for each); matches are only made for the final sequence.
+#[derive(Clone, Copy, Debug)]
+enum Last {
+    Found(usize),
+    Brute(usize, usize),
+}
+
+/// A best sequence ending at one position: its length, guesses g, product
+/// pi and last match.
+#[derive(Clone, Copy, Debug)]
+struct Best {
+    len: usize,
+    g: u64,
+    pi: u64,
+    last: Last,
+}
 
 #[cfg(not(target_arch = "wasm32"))]
 lazy_static! {
@@ -103,93 +116,171 @@ const MIN_GUESSES_BEFORE_GROWING_SEQUENCE: u64 = 10_000;
 const MIN_SUBMATCH_GUESSES_SINGLE_CHAR: u64 = 10;
 const MIN_SUBMATCH_GUESSES_MULTI_CHAR: u64 = 50;
 
+#[cfg(test)]
 pub fn most_guessable_match_sequence(
     password: &str,
     matches: &[crate::matching::Match],
     exclude_additive: bool,
 ) -> GuessCalculation {
+    most_guessable_match_sequence_owned(password, matches.to_vec(), exclude_additive)
+}
+
+/// Considers whether a length-`len` sequence ending at the match `last`
+/// (over `i..=k`, `guesses_m` guesses) is better (fewer guesses) than the
+/// sequences ending at `k` so far (`best`), and keeps it if so. `before`
+/// is the sequences ending at `i - 1` (for `len > 1`), `before_pi` the
+/// product of the one of length `len - 1` there.
+///
+/// vaultlint change: the state is a short vector per position in ascending
+/// length (upstream: three `HashMap`s per position, iterated in hash order,
+/// which varies from call to call, so the guesses of one password could vary
+/// when two sequences tie). Ascending length is the JavaScript original's
+/// order.
+fn update(
+    guesses_m: u64,
+    before_pi: Option<u64>,
+    last: Last,
+    len: usize,
+    best: &mut Vec<Best>,
+    costs: &mut LenCosts,
+) {
+    let mut pi = guesses_m;
+    if let Some(before_pi) = before_pi {
+        // we're considering a length-l sequence ending with match m:
+        // obtain the product term in the minimization function by multiplying m's guesses
+        // by the product of the length-(l-1) sequence ending just before m, at m.i - 1.
+        pi = pi.saturating_mul(before_pi);
+    }
+    // calculate the minimization func
+    let (factorial, additive) = costs.of(len);
+    let mut guesses = factorial.saturating_mul(pi);
+    if let Some(additive) = additive {
+        guesses = guesses.saturating_add(additive);
+    }
+    // update state if new best.
+    // first see if any competing sequences covering this prefix, with l or fewer matches,
+    // fare better than this sequence. if so, skip it and return.
+    if best.iter().any(|b| b.len <= len && b.g <= guesses) {
+        return;
+    }
+    // this sequence might be part of the final optimal sequence.
+    let entry = Best {
+        len,
+        g: guesses,
+        pi,
+        last,
+    };
+    match best.binary_search_by_key(&len, |b| b.len) {
+        Ok(at) => best[at] = entry,
+        Err(at) => best.insert(at, entry),
+    }
+}
+
+/// The terms of a sequence's guesses that depend only on its length:
+/// `factorial(len) as u64` and, unless excluded, the additive term; each
+/// computed as upstream does, once per length (vaultlint change).
+struct LenCosts {
+    exclude_additive: bool,
+    /// (factorial, additive) by length; filled up to the longest asked for
+    known: Vec<(u64, Option<u64>)>,
+}
+
+impl LenCosts {
+    fn new(exclude_additive: bool) -> Self {
+        LenCosts {
+            exclude_additive,
+            known: Vec::new(),
+        }
+    }
+
+    fn of(&mut self, len: usize) -> (u64, Option<u64>) {
+        while self.known.len() <= len {
+            let len = self.known.len();
+            let additive = (!self.exclude_additive).then(|| {
+                if len == 1 {
+                    1
+                } else {
+                    (2..len).fold(MIN_GUESSES_BEFORE_GROWING_SEQUENCE, |acc, _| {
+                        acc.saturating_mul(MIN_GUESSES_BEFORE_GROWING_SEQUENCE)
+                    })
+                }
+            });
+            // (a shorter length's factorial overflows only if the asked one's does)
+            let factorial = if len == 0 { 1 } else { factorial(len) as u64 };
+            self.known.push((factorial, additive));
+        }
+        self.known[len]
+    }
+}
+
+/// The cheapest sequence of matches (and bruteforce spans between them)
+/// covering `password`, taking the matches by value.
+pub fn most_guessable_match_sequence_owned(
+    password: &str,
+    matches: Vec<crate::matching::Match>,
+    exclude_additive: bool,
+) -> GuessCalculation {
     let n = password.chars().count();
 
-    // partition matches into sublists according to ending index j, and
     // estimate each match's guesses once (vaultlint change: upstream
-    // re-estimates a fresh clone for each sequence length).
-    let mut matches_by_j: Vec<Vec<Match>> = vec![Vec::new(); n];
-    for m in matches {
-        let mut m = m.clone();
-        estimate_guesses(&mut m, password);
-        matches_by_j[m.j].push(m);
+    // re-estimates a fresh clone for each sequence length), and order the
+    // matches by end, then start (stable: for deterministic output), as
+    // upstream's sublists per end sorted by start.
+    let mut found = matches;
+    for m in &mut found {
+        estimate_guesses_n(m, n);
     }
-    // small detail: for deterministic output, sort each sublist by i.
-    for lst in &mut matches_by_j {
-        lst.sort_by_key(|m| m.i);
-    }
+    found.sort_by_key(|m| (m.j, m.i));
 
-    let mut optimal: Vec<Best> = vec![Vec::new(); n];
-
-    /// helper: considers whether a length-l sequence ending at match m is better (fewer guesses)
-    /// than previously encountered sequences, updating state if so.
-    ///
-    /// vaultlint change: the match is given by its span and guesses, and is
-    /// only made (`make`) when it is kept, so the bruteforce candidates,
-    /// most of which lose, no longer build their token each.
-    fn update(
-        (i, k, guesses_m): (usize, usize, u64),
-        make: impl FnOnce() -> Match,
-        len: usize,
-        optimal: &mut [Best],
-        exclude_additive: bool,
-    ) {
-        let mut pi = guesses_m;
-        if len > 1 {
-            // we're considering a length-l sequence ending with match m:
-            // obtain the product term in the minimization function by multiplying m's guesses
-            // by the product of the length-(l-1) sequence ending just before m, at m.i - 1.
-            let before = optimal[i - 1]
-                .iter()
-                .find(|b| b.0 == len - 1)
-                .expect("a sequence of this length ends before m");
-            pi = pi.saturating_mul(before.2);
-        }
-        // calculate the minimization func
-        let mut guesses = (factorial(len) as u64).saturating_mul(pi);
-        if !exclude_additive {
-            let additive = if len == 1 {
-                1
+    let mut optimal: Vec<Vec<Best>> = vec![Vec::new(); n];
+    let mut costs = LenCosts::new(exclude_additive);
+    // the guesses of a bruteforce span, by length
+    let bruteforce: Vec<u64> = (0..=n)
+        .map(|len| {
+            if len == 0 {
+                0
             } else {
-                (2..len).fold(MIN_GUESSES_BEFORE_GROWING_SEQUENCE, |acc, _| {
-                    acc.saturating_mul(MIN_GUESSES_BEFORE_GROWING_SEQUENCE)
-                })
-            };
-            guesses = guesses.saturating_add(additive);
-        }
-        // update state if new best.
-        // first see if any competing sequences covering this prefix, with l or fewer matches,
-        // fare better than this sequence. if so, skip it and return.
-        let best = &mut optimal[k];
-        if best
-            .iter()
-            .any(|&(competing_l, competing_g, _, _)| competing_l <= len && competing_g <= guesses)
-        {
-            return;
-        }
-        // this sequence might be part of the final optimal sequence.
-        let entry = (len, guesses, pi, make());
-        match best.binary_search_by_key(&len, |b| b.0) {
-            Ok(at) => best[at] = entry,
-            Err(at) => best.insert(at, entry),
-        }
-    }
+                bruteforce_guesses(len, n)
+            }
+        })
+        .collect();
+    let is_brute = |found: &[Match], last: Last| match last {
+        Last::Brute(..) => true,
+        Last::Found(x) => found[x].pattern == MatchPattern::BruteForce,
+    };
 
-    /// helper: evaluate bruteforce matches ending at k.
-    fn bruteforce_update(k: usize, password: &str, optimal: &mut [Best], exclude_additive: bool) {
+    let mut next = 0;
+    for k in 0..n {
+        let (earlier, rest) = optimal.split_at_mut(k);
+        let at_k = &mut rest[0];
+        while next < found.len() && found[next].j == k {
+            let m = &found[next];
+            let guesses_m = m.guesses.expect("estimated above");
+            if m.i > 0 {
+                for b in &earlier[m.i - 1] {
+                    update(
+                        guesses_m,
+                        Some(b.pi),
+                        Last::Found(next),
+                        b.len + 1,
+                        at_k,
+                        &mut costs,
+                    );
+                }
+            } else {
+                update(guesses_m, None, Last::Found(next), 1, at_k, &mut costs);
+            }
+            next += 1;
+        }
+        // evaluate bruteforce matches ending at k.
         // see if a single bruteforce match spanning the k-prefix is optimal.
-        let n = optimal.len();
         update(
-            (0, k, bruteforce_guesses(k + 1, n)),
-            || make_bruteforce_match(0, k, password),
+            bruteforce[k + 1],
+            None,
+            Last::Brute(0, k),
             1,
-            optimal,
-            exclude_additive,
+            at_k,
+            &mut costs,
         );
         for i in 1..=k {
             // generate k bruteforce matches, spanning from (i=1, j=k) up to (i=k, j=k).
@@ -199,84 +290,22 @@ pub fn most_guessable_match_sequence(
             // it is strictly better to have a single bruteforce match spanning the same region:
             // same contribution to the guess product with a lower length.
             // --> safe to skip those cases.
-            let lengths: Vec<usize> = optimal[i - 1]
-                .iter()
-                .filter(|b| b.3.pattern != MatchPattern::BruteForce)
-                .map(|b| b.0)
-                .collect();
-            if lengths.is_empty() {
-                continue;
-            }
-            let span = (i, k, bruteforce_guesses(k + 1 - i, n));
-            for l in lengths {
-                // try adding m to this length-l sequence.
-                let make = || make_bruteforce_match(i, k, password);
-                update(span, make, l + 1, optimal, exclude_additive);
-            }
-        }
-    }
-
-    /// helper: make bruteforce match objects spanning i to j, inclusive.
-    fn make_bruteforce_match(i: usize, j: usize, password: &str) -> Match {
-        let mut m = Match {
-            pattern: MatchPattern::BruteForce,
-            token: password.chars().take(j + 1).skip(i).collect(),
-            i,
-            j,
-            ..Match::default()
-        };
-        estimate_guesses(&mut m, password);
-        m
-    }
-
-    /// helper: step backwards through optimal.m starting at the end,
-    /// constructing the final optimal match sequence.
-    #[allow(clippy::many_single_char_names)]
-    fn unwind(n: usize, optimal: &[Best]) -> (Vec<Match>, u64) {
-        let mut optimal_match_sequence = Vec::new();
-        let mut k = n - 1;
-        // find the final best sequence length and score: the shortest of the
-        // cheapest, as the JavaScript original does.
-        let mut l = None;
-        let mut g = None;
-        for &(candidate_l, candidate_g, _, _) in &optimal[k] {
-            if g.is_none() || candidate_g < g.unwrap() {
-                l = Some(candidate_l);
-                g = Some(candidate_g);
-            }
-        }
-        let (mut l, g) = (l.unwrap(), g.unwrap());
-
-        loop {
-            let m = &optimal[k]
-                .iter()
-                .find(|b| b.0 == l)
-                .expect("the sequence continues")
-                .3;
-            optimal_match_sequence.push(m.clone());
-            if m.i == 0 {
-                optimal_match_sequence.reverse();
-                return (optimal_match_sequence, g);
-            }
-            k = m.i - 1;
-            l -= 1;
-        }
-    }
-
-    for (k, match_by_j) in matches_by_j.iter().enumerate() {
-        for m in match_by_j {
-            if m.i > 0 {
-                let lengths: Vec<usize> = optimal[m.i - 1].iter().map(|b| b.0).collect();
-                for l in lengths {
-                    let span = (m.i, m.j, m.guesses.expect("estimated above"));
-                    update(span, || m.clone(), l + 1, &mut optimal, exclude_additive);
+            let guesses_m = bruteforce[k + 1 - i];
+            for b in &earlier[i - 1] {
+                if is_brute(&found, b.last) {
+                    continue;
                 }
-            } else {
-                let span = (m.i, m.j, m.guesses.expect("estimated above"));
-                update(span, || m.clone(), 1, &mut optimal, exclude_additive);
+                // try adding m to this length-l sequence.
+                update(
+                    guesses_m,
+                    Some(b.pi),
+                    Last::Brute(i, k),
+                    b.len + 1,
+                    at_k,
+                    &mut costs,
+                );
             }
         }
-        bruteforce_update(k, password, &mut optimal, exclude_additive);
     }
 
     // corner: empty password
@@ -287,7 +316,56 @@ pub fn most_guessable_match_sequence(
             sequence: Vec::new(),
         };
     }
-    let (sequence, guesses) = unwind(n, &optimal);
+
+    // step backwards through optimal starting at the end, constructing the
+    // final optimal match sequence: the shortest of the cheapest, as the
+    // JavaScript original does.
+    let mut k = n - 1;
+    let mut l = None;
+    let mut g = None;
+    for b in &optimal[k] {
+        if g.is_none() || b.g < g.unwrap() {
+            l = Some(b.len);
+            g = Some(b.g);
+        }
+    }
+    let (mut l, guesses) = (l.unwrap(), g.unwrap());
+    let mut lasts = Vec::with_capacity(l);
+    loop {
+        let last = optimal[k]
+            .iter()
+            .find(|b| b.len == l)
+            .expect("the sequence continues")
+            .last;
+        lasts.push(last);
+        let i = match last {
+            Last::Found(x) => found[x].i,
+            Last::Brute(i, _) => i,
+        };
+        if i == 0 {
+            break;
+        }
+        k = i - 1;
+        l -= 1;
+    }
+    lasts.reverse();
+    let sequence = lasts
+        .into_iter()
+        .map(|last| match last {
+            Last::Found(x) => found[x].clone(),
+            Last::Brute(i, j) => {
+                let mut m = Match {
+                    pattern: MatchPattern::BruteForce,
+                    token: password.chars().take(j + 1).skip(i).collect(),
+                    i,
+                    j,
+                    ..Match::default()
+                };
+                estimate_guesses_n(&mut m, n);
+                m
+            }
+        })
+        .collect();
 
     GuessCalculation {
         guesses,
@@ -327,12 +405,18 @@ fn factorial(n: usize) -> usize {
     (1..=n).product()
 }
 
+#[cfg(test)]
 fn estimate_guesses(m: &mut Match, password: &str) -> u64 {
+    estimate_guesses_n(m, password.chars().count())
+}
+
+/// The guesses of `m` in a password of `password_len` characters.
+fn estimate_guesses_n(m: &mut Match, password_len: usize) -> u64 {
     if let Some(guesses) = m.guesses {
         // a match's guess estimate doesn't change. cache it.
         return guesses;
     }
-    let min_guesses = if m.token.chars().count() < password.chars().count() {
+    let min_guesses = if m.token.chars().count() < password_len {
         if m.token.chars().count() == 1 {
             MIN_SUBMATCH_GUESSES_SINGLE_CHAR
         } else {
@@ -588,6 +672,10 @@ impl Estimator for DatePattern {
 }
 
 #[cfg(test)]
+#[path = "scoring_reference.rs"]
+mod reference;
+
+#[cfg(test)]
 mod tests {
     use crate::matching::patterns::*;
     use crate::matching::Match;
@@ -595,6 +683,42 @@ mod tests {
     use crate::scoring::Estimator;
     use quickcheck::TestResult;
     use std::collections::HashMap;
+
+    /// vaultlint (issue 15): the scorer gives exactly what it gave before
+    /// its rewrite (`reference`): guesses, their log10 bit for bit, and the
+    /// same sequence of matches, with and without the additive term, on
+    /// the matches of 6,000 generated passwords with user inputs.
+    #[test]
+    fn the_scorer_equals_the_previous_one() {
+        let mut longest = 0;
+        for (password, inputs) in crate::matching::reference::corpus(6_000, 9) {
+            let inputs: HashMap<String, usize> = inputs
+                .into_iter()
+                .enumerate()
+                .map(|(i, w)| (w, i + 1))
+                .collect();
+            let matches = crate::matching::omnimatch(&password, &inputs);
+            for exclude_additive in [false, true] {
+                let old = scoring::reference::most_guessable_match_sequence(
+                    &password,
+                    &matches,
+                    exclude_additive,
+                );
+                let new =
+                    scoring::most_guessable_match_sequence(&password, &matches, exclude_additive);
+                assert_eq!(new.guesses, old.guesses, "{:?}", password);
+                assert_eq!(
+                    new.guesses_log10.to_bits(),
+                    old.guesses_log10.to_bits(),
+                    "{:?}",
+                    password
+                );
+                assert_eq!(new.sequence, old.sequence, "{:?}", password);
+                longest = longest.max(new.sequence.len());
+            }
+        }
+        assert!(longest >= 5, "{}", longest);
+    }
 
     #[test]
     fn test_bruteforce_guesses_match_the_estimate() {

@@ -5,7 +5,6 @@ pub mod patterns;
 use self::patterns::*;
 use crate::frequency_lists::DictionaryType;
 use char_indexing::{CharIndexable, CharIndexableStr};
-use fancy_regex::Regex as FancyRegex;
 use itertools::Itertools;
 use std::collections::HashMap;
 
@@ -43,10 +42,14 @@ pub(crate) fn omnimatch(password: &str, user_inputs: &HashMap<String, usize>) ->
 /// [`omnimatch`] with the user inputs' dictionary made once (vaultlint
 /// change: upstream rebuilt it in every dictionary matcher).
 fn omnimatch_with(password: &str, user_inputs: &UserDictionary) -> Vec<Match> {
-    let mut matches: Vec<Match> = MATCHERS
-        .iter()
-        .flat_map(|x| x.find(password, user_inputs))
-        .collect();
+    // The matchers in upstream's order: dictionary, reversed, l33t, then
+    // the others. vaultlint change (issue 15): where the dictionary scan
+    // from each start stopped is handed to the l33t matcher.
+    let mut stops = Vec::new();
+    let mut matches = dictionary_scan(password, user_inputs, None, Some(&mut stops));
+    matches.extend((ReverseDictionaryMatch {}).find(password, user_inputs));
+    matches.extend(l33t_matches(password, user_inputs, true, Some(&stops)));
+    matches.extend(MATCHERS.iter().flat_map(|x| x.find(password, user_inputs)));
     // vaultlint change: a stable sort, as in the JavaScript original, so
     // that of two matches over the same characters with the same guesses
     // the first matcher's wins every time (upstream's unstable sort let it
@@ -62,33 +65,6 @@ fn omnimatch_with(password: &str, user_inputs: &UserDictionary) -> Vec<Match> {
     matches
 }
 
-lazy_static! {
-    static ref L33T_TABLE: HashMap<char, Vec<char>> = {
-        let mut table = HashMap::with_capacity(12);
-        table.insert('a', vec!['4', '@']);
-        table.insert('b', vec!['8']);
-        table.insert('c', vec!['(', '{', '[', '<']);
-        table.insert('e', vec!['3']);
-        table.insert('g', vec!['6', '9']);
-        table.insert('i', vec!['1', '!', '|']);
-        table.insert('l', vec!['1', '|', '7']);
-        table.insert('o', vec!['0']);
-        table.insert('s', vec!['$', '5']);
-        table.insert('t', vec!['+', '7']);
-        table.insert('x', vec!['%']);
-        table.insert('z', vec!['2']);
-        table
-    };
-    static ref GRAPHS: HashMap<&'static str, &'static HashMap<char, Vec<Option<&'static str>>>> = {
-        let mut table = HashMap::with_capacity(4);
-        table.insert("qwerty", &*super::adjacency_graphs::QWERTY);
-        table.insert("dvorak", &*super::adjacency_graphs::DVORAK);
-        table.insert("keypad", &*super::adjacency_graphs::KEYPAD);
-        table.insert("mac_keypad", &*super::adjacency_graphs::MAC_KEYPAD);
-        table
-    };
-}
-
 trait Matcher: Send + Sync {
     #[cfg(test)]
     fn get_matches(&self, password: &str, user_inputs: &HashMap<String, usize>) -> Vec<Match> {
@@ -99,10 +75,8 @@ trait Matcher: Send + Sync {
 }
 
 lazy_static! {
-    static ref MATCHERS: [Box<dyn Matcher>; 8] = [
-        Box::new(DictionaryMatch {}),
-        Box::new(ReverseDictionaryMatch {}),
-        Box::new(L33tMatch {}),
+    /// The matchers after the dictionary ones (see `omnimatch_with`).
+    static ref MATCHERS: [Box<dyn Matcher>; 5] = [
         Box::new(SpatialMatch {}),
         Box::new(RepeatMatch {}),
         Box::new(SequenceMatch {}),
@@ -146,9 +120,62 @@ impl<'a> UserDictionary<'a> {
 /// The matches are the same; those for one substring come in the order of
 /// `DICTIONARIES`, then the user inputs.
 fn dictionary_matches(password: &str, user_inputs: &UserDictionary) -> Vec<Match> {
+    dictionary_scan(password, user_inputs, None, None)
+}
+
+/// [`dictionary_matches`], keeping only the matches over at least one
+/// position `x` with `wanted[x]` when `wanted` is given (the l33t matcher's
+/// substituted positions: vaultlint change, issue 15). From a start after
+/// the last wanted position nothing is looked up. `wanted.1`, when given,
+/// is where the scan of the same password's plain letters from each start
+/// stopped (`stops`): a start whose scan stopped before its first wanted
+/// position is skipped (up to there the letters are the same, and so is the
+/// scan). For an ASCII password only, where lowercasing goes character by
+/// character. `stops`, when given, receives where the scan from each start
+/// stopped (the last position looked at).
+///
+/// vaultlint change (issue 15): each substring's hash extends the previous
+/// one's, and tokens are slices of the password, not collected characters.
+fn dictionary_scan(
+    password: &str,
+    user_inputs: &UserDictionary,
+    wanted: Option<(&[bool], Option<&[usize]>)>,
+    mut stops: Option<&mut Vec<usize>>,
+) -> Vec<Match> {
+    use super::frequency_lists::{hash_extend, lexicon_get_hashed, DICTIONARIES};
     let password_lower_string = password.to_lowercase();
-    let password_lower = CharIndexableStr::from(password_lower_string.as_str());
-    let len = password.chars().count();
+    // An ASCII password's characters are its bytes, and its lowercase has
+    // them at the same places: no index of characters is needed.
+    let ascii = password.is_ascii();
+    let password_lower = (!ascii).then(|| CharIndexableStr::from(password_lower_string.as_str()));
+    let word_at = |i: usize, j: usize| -> &str {
+        match &password_lower {
+            None => &password_lower_string[i..j + 1],
+            Some(lower) => lower.char_index(i..j + 1),
+        }
+    };
+    // where each character of the password starts, and its end
+    let starts: Vec<usize> = if ascii {
+        Vec::new()
+    } else {
+        password
+            .char_indices()
+            .map(|(at, _)| at)
+            .chain(std::iter::once(password.len()))
+            .collect()
+    };
+    let len = if ascii {
+        password.len()
+    } else {
+        starts.len() - 1
+    };
+    let token_at = |i: usize, j: usize| -> &str {
+        if ascii {
+            &password[i..j + 1]
+        } else {
+            &password[starts[i]..starts[j + 1]]
+        }
+    };
     let mut matches = Vec::new();
     let mut push = |word: &str, i: usize, j: usize, rank: usize, dictionary_name| {
         let pattern = MatchPattern::Dictionary(DictionaryPattern {
@@ -161,25 +188,46 @@ fn dictionary_matches(password: &str, user_inputs: &UserDictionary) -> Vec<Match
             pattern,
             i,
             j,
-            token: password.chars().take(j + 1).skip(i).collect(),
+            token: token_at(i, j).to_string(),
             ..Match::default()
         });
     };
     // the user inputs the substring from i is still a prefix of
     let mut candidates: Vec<(&str, usize)> = Vec::with_capacity(user_inputs.words.len());
+    // the first wanted position at or after i
+    let mut first_wanted = 0;
     for i in 0..len {
+        if let Some((wanted, plain_stops)) = wanted {
+            first_wanted = first_wanted.max(i);
+            while first_wanted < len && !wanted[first_wanted] {
+                first_wanted += 1;
+            }
+            if first_wanted == len {
+                break;
+            }
+            if matches!(plain_stops, Some(plain) if plain[i] < first_wanted) {
+                continue;
+            }
+        }
         let mut ranked = true;
         candidates.clear();
         candidates.extend_from_slice(&user_inputs.words);
+        // the hash of the substring so far, and its length in bytes
+        let (mut h, mut hashed) = (0u64, 0usize);
+        let mut stop = len;
         for j in i..len {
-            let word = password_lower.char_index(i..j + 1);
+            let word = word_at(i, j);
+            let keep = j >= first_wanted;
             if ranked {
-                match super::frequency_lists::lexicon_get(word) {
+                h = hash_extend(h, &word.as_bytes()[hashed..]);
+                hashed = word.len();
+                match lexicon_get_hashed(word, h) {
                     Some(ranks) => {
-                        for (d, &rank) in ranks.iter().enumerate() {
-                            if rank > 0 {
-                                let name = super::frequency_lists::DICTIONARIES[d];
-                                push(word, i, j, rank as usize, name);
+                        if keep {
+                            for (d, &rank) in ranks.iter().enumerate() {
+                                if rank > 0 {
+                                    push(word, i, j, rank as usize, DICTIONARIES[d]);
+                                }
                             }
                         }
                     }
@@ -188,13 +236,19 @@ fn dictionary_matches(password: &str, user_inputs: &UserDictionary) -> Vec<Match
             }
             if !candidates.is_empty() {
                 candidates.retain(|(input, _)| input.starts_with(word));
-                if let Some(&(_, rank)) = candidates.iter().find(|(input, _)| *input == word) {
-                    push(word, i, j, rank, DictionaryType::UserInputs);
+                if keep {
+                    if let Some(&(_, rank)) = candidates.iter().find(|(input, _)| *input == word) {
+                        push(word, i, j, rank, DictionaryType::UserInputs);
+                    }
                 }
             }
             if !ranked && candidates.is_empty() {
+                stop = j;
                 break;
             }
+        }
+        if let Some(stops) = stops.as_deref_mut() {
+            stops.push(stop);
         }
     }
     matches
@@ -223,146 +277,240 @@ impl Matcher for ReverseDictionaryMatch {
     }
 }
 
+#[cfg(test)]
 struct L33tMatch {}
 
+/// One l33t substitution: (look-alike character, the letter it stands for).
+/// vaultlint change: a short list of pairs, not a `HashMap` (there are at
+/// most as many pairs as distinct look-alikes in the password).
+type Sub = Vec<(char, char)>;
+
+#[cfg(test)]
 impl Matcher for L33tMatch {
     fn find(&self, password: &str, user_inputs: &UserDictionary) -> Vec<Match> {
-        let mut matches = Vec::new();
-        for sub in enumerate_l33t_replacements(&relevant_l33t_subtable(password)) {
-            if sub.is_empty() {
-                break;
-            }
-            let subbed_password = translate(password, &sub);
-            for mut m4tch in dictionary_matches(&subbed_password, user_inputs) {
-                let token = password
-                    .chars()
-                    .take(m4tch.j + 1)
-                    .skip(m4tch.i)
-                    .collect::<String>();
-                {
-                    let pattern = if let MatchPattern::Dictionary(ref mut pattern) = m4tch.pattern {
-                        pattern
-                    } else {
-                        unreachable!()
-                    };
-                    if token.to_lowercase() == pattern.matched_word {
-                        // Only return the matches that contain an actual substitution
-                        continue;
-                    }
-                    let match_sub: HashMap<char, char> = sub
-                        .iter()
-                        .filter(|&(&subbed_chr, _)| token.contains(subbed_chr))
-                        .map(|(&k, &v)| (k, v))
-                        .collect();
-                    m4tch.token = token;
-                    pattern.l33t = true;
-                    // vaultlint change: sorted, not in hash order.
-                    pattern.sub_display = Some(
-                        match_sub
-                            .iter()
-                            .sorted()
-                            .map(|(k, v)| format!("{} -> {}", k, v))
-                            .join(", "),
-                    );
-                    pattern.sub = Some(match_sub);
-                }
-                matches.push(m4tch);
-            }
-        }
-        matches
-            .into_iter()
-            .filter(|x| !x.token.is_empty())
-            .collect()
+        l33t_matches(password, user_inputs, true, None)
     }
 }
 
-fn translate(string: &str, chr_map: &HashMap<char, char>) -> String {
-    string
-        .chars()
-        .map(|c| *chr_map.get(&c).unwrap_or(&c))
+/// The l33t matcher; `fast` allows the short cuts for ASCII passwords,
+/// `plain_stops` is where the plain dictionary scan of `password` stopped
+/// from each start (see `dictionary_scan`; tests compare all ways).
+fn l33t_matches(
+    password: &str,
+    user_inputs: &UserDictionary,
+    fast: bool,
+    plain_stops: Option<&[usize]>,
+) -> Vec<Match> {
+    let mut matches = Vec::new();
+    for sub in enumerate_l33t_replacements(&relevant_l33t_subtable(password)) {
+        if sub.is_empty() {
+            break;
+        }
+        let subbed_password = translate(password, &sub);
+        // vaultlint change (issue 15): a match over no substituted
+        // character is dropped below (its token lowercased is its word).
+        // For an ASCII password, where lowercasing goes character by
+        // character, such matches are not made at all.
+        let found = if fast && password.is_ascii() {
+            let wanted: Vec<bool> = password
+                .chars()
+                .map(|c| sub.iter().any(|&(from, _)| from == c))
+                .collect();
+            dictionary_scan(
+                &subbed_password,
+                user_inputs,
+                Some((&wanted, plain_stops)),
+                None,
+            )
+        } else {
+            dictionary_matches(&subbed_password, user_inputs)
+        };
+        for mut m4tch in found {
+            let token = password
+                .chars()
+                .take(m4tch.j + 1)
+                .skip(m4tch.i)
+                .collect::<String>();
+            {
+                let pattern = if let MatchPattern::Dictionary(ref mut pattern) = m4tch.pattern {
+                    pattern
+                } else {
+                    unreachable!()
+                };
+                if token.to_lowercase() == pattern.matched_word {
+                    // Only return the matches that contain an actual substitution
+                    continue;
+                }
+                let match_sub: HashMap<char, char> = sub
+                    .iter()
+                    .filter(|&&(subbed_chr, _)| token.contains(subbed_chr))
+                    .copied()
+                    .collect();
+                m4tch.token = token;
+                pattern.l33t = true;
+                // vaultlint change: sorted, not in hash order.
+                pattern.sub_display = Some(
+                    match_sub
+                        .iter()
+                        .sorted()
+                        .map(|(k, v)| format!("{} -> {}", k, v))
+                        .join(", "),
+                );
+                pattern.sub = Some(match_sub);
+            }
+            matches.push(m4tch);
+        }
+    }
+    matches
+        .into_iter()
+        .filter(|x| !x.token.is_empty())
         .collect()
 }
 
-fn relevant_l33t_subtable(password: &str) -> HashMap<char, Vec<char>> {
-    let password_chars: Vec<char> = password.chars().collect();
-    let mut subtable: HashMap<char, Vec<char>> = HashMap::new();
-    for (letter, subs) in L33T_TABLE.iter() {
-        let relevant_subs: Vec<char> = subs
-            .iter()
-            .filter(|&x| password_chars.contains(x))
-            .cloned()
-            .collect();
-        if !relevant_subs.is_empty() {
-            subtable.insert(*letter, relevant_subs);
+fn translate(string: &str, sub: &[(char, char)]) -> String {
+    string
+        .chars()
+        .map(|c| {
+            sub.iter()
+                .find(|&&(from, _)| from == c)
+                .map_or(c, |&(_, to)| to)
+        })
+        .collect()
+}
+
+/// zxcvbn's look-alike table, letters in alphabetical order (the order the
+/// JavaScript original enumerates them in).
+/// vaultlint change: a constant table, not a `HashMap` made at the first call.
+const L33T_LETTERS: [(char, &[char]); 12] = [
+    ('a', &['4', '@']),
+    ('b', &['8']),
+    ('c', &['(', '{', '[', '<']),
+    ('e', &['3']),
+    ('g', &['6', '9']),
+    ('i', &['1', '!', '|']),
+    ('l', &['1', '|', '7']),
+    ('o', &['0']),
+    ('s', &['$', '5']),
+    ('t', &['+', '7']),
+    ('x', &['%']),
+    ('z', &['2']),
+];
+
+/// For each letter (alphabetical) with look-alikes in `password`, those
+/// look-alikes (in table order).
+fn relevant_l33t_subtable(password: &str) -> Vec<(char, Vec<char>)> {
+    let mut subtable = Vec::new();
+    for &(letter, subs) in &L33T_LETTERS {
+        if subs.iter().any(|&x| password.contains(x)) {
+            let relevant_subs: Vec<char> = subs
+                .iter()
+                .filter(|&&x| password.contains(x))
+                .copied()
+                .collect();
+            subtable.push((letter, relevant_subs));
         }
     }
     subtable
 }
 
-fn enumerate_l33t_replacements(table: &HashMap<char, Vec<char>>) -> Vec<HashMap<char, char>> {
-    /// Recursive function that does the work
-    fn helper(
-        table: &HashMap<char, Vec<char>>,
-        subs: Vec<Vec<(char, char)>>,
-        remaining_keys: &[char],
-    ) -> Vec<Vec<(char, char)>> {
-        if remaining_keys.is_empty() {
-            return subs;
-        }
-        let (first_key, rest_keys) = remaining_keys.split_first().unwrap();
-        let mut next_subs: Vec<Vec<(char, char)>> = Vec::new();
-        for l33t_chr in &table[first_key] {
+/// Every substitution table to try, in upstream's order (see the test
+/// against `reference::enumerate_l33t_replacements`).
+///
+/// vaultlint change: upstream made each candidate unique with a hash set
+/// (a no-op: a candidate never holds a look-alike twice, as it is checked
+/// before adding one) and turned each into a `HashMap`; here candidates are
+/// lists of pairs.
+fn enumerate_l33t_replacements(table: &[(char, Vec<char>)]) -> Vec<Sub> {
+    let mut subs: Vec<Sub> = vec![Vec::new()];
+    for (letter, l33t_chrs) in table {
+        let mut next_subs: Vec<Sub> = Vec::with_capacity(subs.len() * l33t_chrs.len());
+        for &l33t_chr in l33t_chrs {
             for sub in &subs {
-                let mut dup_l33t_index = None;
-                for (i, item) in sub.iter().enumerate() {
-                    if item.0 == *l33t_chr {
-                        dup_l33t_index = Some(i);
-                        break;
-                    }
-                }
-                if let Some(idx) = dup_l33t_index {
+                if let Some(idx) = sub.iter().position(|item| item.0 == l33t_chr) {
                     let mut sub_alternative = sub.clone();
                     sub_alternative.remove(idx);
-                    sub_alternative.push((*l33t_chr, *first_key));
+                    sub_alternative.push((l33t_chr, *letter));
                     next_subs.push(sub.clone());
                     next_subs.push(sub_alternative);
                 } else {
-                    let mut sub_extension = sub.clone();
-                    sub_extension.push((*l33t_chr, *first_key));
+                    let mut sub_extension = Vec::with_capacity(sub.len() + 1);
+                    sub_extension.extend_from_slice(sub);
+                    sub_extension.push((l33t_chr, *letter));
                     next_subs.push(sub_extension);
                 }
             }
         }
-        helper(
-            table,
-            next_subs
-                .into_iter()
-                .map(|x| x.iter().unique().cloned().collect())
-                .collect(),
-            rest_keys,
-        )
+        subs = next_subs;
     }
-
-    // vaultlint change: letters in alphabetical order (the order of the
-    // JavaScript original's table), not in hash order, which varies.
-    let mut letters: Vec<char> = table.keys().cloned().collect();
-    letters.sort_unstable();
-    helper(table, vec![vec![]], &letters)
-        .into_iter()
-        .map(|sub| sub.into_iter().collect::<HashMap<char, char>>())
-        .collect()
+    subs
 }
 
 struct SpatialMatch {}
 
+/// The neighbours of each key of a keyboard graph.
+type Adjacency = HashMap<char, Vec<Option<&'static str>>>;
+
+/// A keyboard graph as a table of steps: for each pair of ASCII keys
+/// (from, to), 0 when `to` is not next to `from`, else the direction (the
+/// index in `from`'s adjacency list) plus 1, with bit 7 set when `to` is the
+/// shifted character of its entry (index 1, as `'@'` in `"2@"`).
+///
+/// vaultlint change (issue 15): upstream hashed every character with
+/// SipHash in each of the four graphs, then searched each neighbour's
+/// string for the next character. Every key and neighbour is ASCII.
+struct SpatialGraph {
+    name: &'static str,
+    steps: Vec<[u8; 128]>,
+}
+
+impl SpatialGraph {
+    fn new(name: &'static str, graph: &'static Adjacency) -> Self {
+        let mut steps = vec![[0u8; 128]; 128];
+        for (&key, adjacents) in graph {
+            assert!(key.is_ascii(), "non-ASCII key in the {name} graph");
+            let row = &mut steps[key as usize];
+            for (direction, adjacent) in adjacents.iter().enumerate() {
+                let Some(adjacent) = adjacent else { continue };
+                assert!(adjacent.is_ascii() && direction < 127);
+                // the first direction holding a character, and its first
+                // place in it, as `str::find` in upstream's loop
+                for (at, c) in adjacent.bytes().enumerate() {
+                    if row[c as usize] == 0 {
+                        row[c as usize] = (direction as u8 + 1) | if at == 1 { 0x80 } else { 0 };
+                    }
+                }
+            }
+        }
+        SpatialGraph { name, steps }
+    }
+
+    /// The step from `from` to `to` (see the type).
+    fn step(&self, from: char, to: char) -> u8 {
+        if from.is_ascii() && to.is_ascii() {
+            self.steps[from as usize][to as usize]
+        } else {
+            0
+        }
+    }
+}
+
+lazy_static! {
+    /// The graphs in the JavaScript original's order (vaultlint change:
+    /// upstream went in hash order).
+    static ref SPATIAL_GRAPHS: [SpatialGraph; 4] = [
+        SpatialGraph::new("qwerty", &super::adjacency_graphs::QWERTY),
+        SpatialGraph::new("dvorak", &super::adjacency_graphs::DVORAK),
+        SpatialGraph::new("keypad", &super::adjacency_graphs::KEYPAD),
+        SpatialGraph::new("mac_keypad", &super::adjacency_graphs::MAC_KEYPAD),
+    ];
+}
+
 impl Matcher for SpatialMatch {
     fn find(&self, password: &str, _user_inputs: &UserDictionary) -> Vec<Match> {
-        // vaultlint change: the graphs in a fixed order (the JavaScript
-        // original's), not in hash order.
-        ["qwerty", "dvorak", "keypad", "mac_keypad"]
+        let chars: Vec<char> = password.chars().collect();
+        SPATIAL_GRAPHS
             .iter()
-            .map(|name| (name, GRAPHS[name]))
-            .flat_map(|(graph_name, graph)| spatial_match_helper(password, graph, graph_name))
+            .flat_map(|graph| spatial_match_helper(&chars, graph))
             .collect()
     }
 }
@@ -373,20 +521,15 @@ const SHIFTED_CHARS: [char; 49] = [
     'Z', 'X', 'C', 'V', 'B', 'N', 'M', '<', '>', '?', ']',
 ];
 
-fn spatial_match_helper(
-    password: &str,
-    graph: &HashMap<char, Vec<Option<&str>>>,
-    graph_name: &str,
-) -> Vec<Match> {
+fn spatial_match_helper(chars: &[char], graph: &SpatialGraph) -> Vec<Match> {
+    let graph_name = graph.name;
     let mut matches = Vec::new();
     // vaultlint change: the characters once, not `chars().nth()` per step,
     // and the adjacency lists borrowed, not cloned per step.
-    let chars: Vec<char> = password.chars().collect();
     let password_len = chars.len();
     if password_len <= 2 {
         return matches;
     }
-    let no_adjacents = Vec::new();
     let mut i = 0;
     while i < password_len - 1 {
         let mut j = i + 1;
@@ -401,33 +544,24 @@ fn spatial_match_helper(
         loop {
             let prev_char = chars[j - 1];
             let mut found = false;
-            let found_direction;
-            let mut cur_direction = -1;
-            let adjacents = graph.get(&prev_char).unwrap_or(&no_adjacents);
             // consider growing pattern by one character if j hasn't gone over the edge.
             if j < password_len {
-                let cur_char = chars[j];
-                for adj in adjacents {
-                    cur_direction += 1;
-                    if let Some(adj) = adj {
-                        if let Some(adj_position) = adj.find(cur_char) {
-                            found = true;
-                            found_direction = cur_direction;
-                            if adj_position == 1 {
-                                // index 1 in the adjacency means the key is shifted,
-                                // 0 means unshifted: A vs a, % vs 5, etc.
-                                // for example, 'q' is adjacent to the entry '2@'.
-                                // @ is shifted w/ index 1, 2 is unshifted.
-                                shifted_count += 1;
-                            }
-                            if last_direction != Some(found_direction) {
-                                // adding a turn is correct even in the initial case when last_direction is null:
-                                // every spatial pattern starts with a turn.
-                                turns += 1;
-                                last_direction = Some(found_direction);
-                            }
-                            break;
-                        }
+                let step = graph.step(prev_char, chars[j]);
+                if step != 0 {
+                    found = true;
+                    let found_direction = i32::from(step & 0x7f) - 1;
+                    if step & 0x80 != 0 {
+                        // index 1 in the adjacency means the key is shifted,
+                        // 0 means unshifted: A vs a, % vs 5, etc.
+                        // for example, 'q' is adjacent to the entry '2@'.
+                        // @ is shifted w/ index 1, 2 is unshifted.
+                        shifted_count += 1;
+                    }
+                    if last_direction != Some(found_direction) {
+                        // adding a turn is correct even in the initial case when last_direction is null:
+                        // every spatial pattern starts with a turn.
+                        turns += 1;
+                        last_direction = Some(found_direction);
                     }
                 }
             }
@@ -463,76 +597,37 @@ struct RepeatMatch {}
 
 impl Matcher for RepeatMatch {
     fn find(&self, password: &str, user_inputs: &UserDictionary) -> Vec<Match> {
-        lazy_static! {
-            static ref GREEDY_REGEX: FancyRegex = FancyRegex::new(r"(.+)\1+").unwrap();
-            static ref LAZY_REGEX: FancyRegex = FancyRegex::new(r"(.+?)\1+").unwrap();
-            static ref LAZY_ANCHORED_REGEX: FancyRegex = FancyRegex::new(r"^(.+?)\1+$").unwrap();
-        }
-
         let mut matches = Vec::new();
         let mut last_index = 0;
-        let char_indexable_password = CharIndexableStr::from(password);
-        let char_count = password.chars().count();
+        let chars: Vec<char> = password.chars().collect();
+        let char_count = chars.len();
         while last_index < char_count {
-            let token = char_indexable_password.char_index(last_index..char_count);
+            let token = &chars[last_index..];
             // vaultlint change: `(.+)\1+` can only match where some string
             // is immediately repeated; most passwords have no such square,
-            // and finding that out directly is much cheaper than the
-            // backtracking regex.
-            if !has_square(token) {
+            // and finding that out directly is much cheaper.
+            if !has_square_chars(token) {
                 break;
             }
-            let greedy_matches = GREEDY_REGEX.captures(token).unwrap();
-            if greedy_matches.is_none() {
+            // vaultlint change (issue 15): upstream's three backtracking
+            // regexes (greedy `(.+)\1+`, lazy `(.+?)\1+`, anchored lazy
+            // `^(.+?)\1+$`) are matched by hand (`repeat_at`; the test
+            // `test_repeat_at_agrees_with_the_regexes` compares them).
+            let Some((start, len, base_len)) = repeat_at(token) else {
                 break;
-            }
-            let lazy_matches = LAZY_REGEX.captures(token).unwrap();
-            let greedy_matches = greedy_matches.unwrap();
-            let lazy_matches = lazy_matches.unwrap();
-            let m4tch;
-            let base_token = if greedy_matches.get(0).unwrap().as_str().chars().count()
-                > lazy_matches.get(0).unwrap().as_str().chars().count()
-            {
-                // greedy beats lazy for 'aabaab'
-                //   greedy: [aabaab, aab]
-                //   lazy:   [aa,     a]
-                m4tch = greedy_matches;
-                // greedy's repeated string might itself be repeated, eg.
-                // aabaab in aabaabaabaab.
-                // run an anchored lazy match on greedy's repeated string
-                // to find the shortest repeated string
-                LAZY_ANCHORED_REGEX
-                    .captures(m4tch.get(0).unwrap().as_str())
-                    .unwrap()
-                    .unwrap()
-                    .get(1)
-                    .unwrap()
-                    .as_str()
-                    .to_string()
-            } else {
-                // lazy beats greedy for 'aaaaa'
-                //   greedy: [aaaa,  aa]
-                //   lazy:   [aaaaa, a]
-                m4tch = lazy_matches;
-                m4tch.get(1).unwrap().as_str().to_string()
             };
-
-            let m = m4tch.get(0).unwrap();
-            let (i, j) = (
-                last_index + token[..m.start()].chars().count(),
-                last_index + token[..m.end()].chars().count() - 1,
-            );
+            let (i, j) = (last_index + start, last_index + start + len - 1);
+            let base_token: String = chars[i..i + base_len].iter().collect();
             // recursively match and score the base string
-            let base_analysis = super::scoring::most_guessable_match_sequence(
+            let base_analysis = super::scoring::most_guessable_match_sequence_owned(
                 &base_token,
-                &omnimatch_with(&base_token, user_inputs),
+                omnimatch_with(&base_token, user_inputs),
                 false,
             );
             let base_matches = base_analysis.sequence;
             let base_guesses = base_analysis.guesses;
             let pattern = MatchPattern::Repeat(RepeatPattern {
-                repeat_count: m4tch.get(0).unwrap().as_str().chars().count()
-                    / base_token.chars().count(),
+                repeat_count: len / base_len,
                 base_token,
                 base_guesses,
                 base_matches,
@@ -541,7 +636,7 @@ impl Matcher for RepeatMatch {
                 pattern,
                 i,
                 j,
-                token: m4tch.get(0).unwrap().as_str().to_string(),
+                token: chars[i..=j].iter().collect(),
                 ..Match::default()
             });
             last_index = j + 1;
@@ -550,10 +645,60 @@ impl Matcher for RepeatMatch {
     }
 }
 
+/// The repeat upstream's regexes find in `chars` (vaultlint change): the
+/// leftmost start of `(.+)\1+`, then of the greedy match (`(.+)\1+`) and the
+/// lazy one (`(.+?)\1+`) the longer (the lazy one on a tie); returns its
+/// start, its length and the length of its base: for the lazy match its
+/// group, for the greedy one the shortest string it repeats (`^(.+?)\1+$`
+/// on it). All in characters; `.` never matches a newline.
+fn repeat_at(chars: &[char]) -> Option<(usize, usize, usize)> {
+    let n = chars.len();
+    // the length of the repeat of `chars[s..s + l]` from s, when repeated
+    let repeat_len = |s: usize, l: usize| -> Option<usize> {
+        let base = &chars[s..s + l];
+        if chars[s + l..s + 2 * l] != *base {
+            return None;
+        }
+        let mut k = 2;
+        while s + (k + 1) * l <= n && chars[s + k * l..s + (k + 1) * l] == *base {
+            k += 1;
+        }
+        Some(k * l)
+    };
+    for s in 0..n {
+        let to_newline = chars[s..].iter().position(|&c| c == '\n').unwrap_or(n - s);
+        let max_l = to_newline.min((n - s) / 2);
+        let Some((greedy_len, greedy_l)) = (1..=max_l)
+            .rev()
+            .find_map(|l| repeat_len(s, l).map(|len| (len, l)))
+        else {
+            continue;
+        };
+        let (lazy_len, lazy_l) = (1..=max_l)
+            .find_map(|l| repeat_len(s, l).map(|len| (len, l)))
+            .expect("the greedy match exists");
+        if greedy_len > lazy_len {
+            // the shortest string the greedy match is a repeat of
+            let m = &chars[s..s + greedy_len];
+            let base_len = (1..=greedy_len / 2)
+                .find(|&l| greedy_len % l == 0 && m.chunks(l).all(|c| c == &m[..l]))
+                .unwrap_or(greedy_l);
+            return Some((s, greedy_len, base_len));
+        }
+        return Some((s, lazy_len, lazy_l));
+    }
+    None
+}
+
 /// Whether `s` contains a square: some non-empty string twice in a row.
 /// (vaultlint change; a necessary condition for `(.+)\1+` to match.)
+#[cfg(test)]
 fn has_square(s: &str) -> bool {
-    let chars: Vec<char> = s.chars().collect();
+    has_square_chars(&s.chars().collect::<Vec<char>>())
+}
+
+/// [`has_square`] on characters.
+fn has_square_chars(chars: &[char]) -> bool {
     let n = chars.len();
     for period in 1..=n / 2 {
         // length of the current run of positions k with chars[k] == chars[k + period]
@@ -632,9 +777,11 @@ impl Matcher for SequenceMatch {
         let mut j;
         let mut last_delta = 0;
 
+        // vaultlint change (issue 15): the characters once, not
+        // `chars().nth()` twice per step.
+        let chars: Vec<char> = password.chars().collect();
         for k in 1..password_len {
-            let delta = password.chars().nth(k).unwrap() as i32
-                - password.chars().nth(k - 1).unwrap() as i32;
+            let delta = chars[k] as i32 - chars[k - 1] as i32;
             if last_delta == 0 {
                 last_delta = delta;
             }
@@ -755,6 +902,11 @@ impl Matcher for DateMatch {
         let password_len = password.chars().count();
         // dates without separators are between length 4 '1191' and 8 '11111991'
         if password_len < 4 {
+            return matches;
+        }
+        // vaultlint change (issue 15): every date has at least three
+        // digits (four without separators, one per number with them).
+        if password.bytes().filter(u8::is_ascii_digit).count() < 3 {
             return matches;
         }
         for i in 0..(password_len - 3) {
@@ -974,6 +1126,9 @@ lazy_static! {
 }
 
 #[cfg(test)]
+pub(crate) mod reference;
+
+#[cfg(test)]
 mod tests {
     use crate::matching;
     use crate::matching::patterns::*;
@@ -1059,11 +1214,157 @@ mod tests {
         );
     }
 
+    /// vaultlint (issue 15): the hand-written repeat matcher finds what
+    /// upstream's three regexes found, on every string of up to 8
+    /// characters over a 4-character alphabet with a newline, and on
+    /// generated passwords.
+    #[test]
+    fn test_repeat_at_agrees_with_the_regexes() {
+        let alphabet = ['a', 'b', '1', '\n'];
+        let mut strings = vec![String::new()];
+        let mut checked = 0;
+        for _ in 0..8 {
+            strings = strings
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{}{}", s, c)))
+                .collect();
+            for s in &strings {
+                let chars: Vec<char> = s.chars().collect();
+                assert_eq!(
+                    matching::repeat_at(&chars),
+                    super::reference::repeat_by_regex(s),
+                    "{:?}",
+                    s
+                );
+                checked += 1;
+            }
+        }
+        let mut found = 0;
+        for (s, _) in super::reference::corpus(20_000, 11) {
+            let chars: Vec<char> = s.chars().collect();
+            let by_hand = matching::repeat_at(&chars);
+            assert_eq!(by_hand, super::reference::repeat_by_regex(&s), "{:?}", s);
+            found += usize::from(by_hand.is_some());
+        }
+        assert!(checked > 80_000 && found > 5_000, "{} {}", checked, found);
+    }
+
+    /// vaultlint (issue 15): the look-alike tables, their enumeration and
+    /// the translation equal upstream's (its `HashMap`s), in the same order,
+    /// for every set of up to 3 look-alikes and for 3,000 larger ones.
+    #[test]
+    fn test_l33t_tables_equal_the_previous_ones() {
+        let look_alikes: Vec<char> = "4@8({[<3691!|70$5+%2".chars().collect();
+        let mut sets: Vec<Vec<char>> = vec![vec![]];
+        for a in 0..look_alikes.len() {
+            sets.push(vec![look_alikes[a]]);
+            for b in a + 1..look_alikes.len() {
+                sets.push(vec![look_alikes[a], look_alikes[b]]);
+                for c in b + 1..look_alikes.len() {
+                    sets.push(vec![look_alikes[a], look_alikes[b], look_alikes[c]]);
+                }
+            }
+        }
+        let mut rng = super::reference::Rng(3);
+        for _ in 0..3_000 {
+            let set = look_alikes
+                .iter()
+                .filter(|_| rng.below(3) == 0)
+                .copied()
+                .collect();
+            sets.push(set);
+        }
+        for set in sets {
+            let password: String = set.iter().chain(['a', 'x'].iter()).collect();
+            let new = matching::relevant_l33t_subtable(&password);
+            let old = super::reference::relevant_l33t_subtable(&password);
+            assert_eq!(new.iter().cloned().collect::<HashMap<_, _>>(), old);
+            let subs = matching::enumerate_l33t_replacements(&new);
+            let old_subs = super::reference::enumerate_l33t_replacements(&old);
+            let as_maps: Vec<HashMap<char, char>> = subs
+                .iter()
+                .map(|sub| {
+                    let map: HashMap<char, char> = sub.iter().copied().collect();
+                    assert_eq!(map.len(), sub.len(), "a look-alike twice in {:?}", sub);
+                    map
+                })
+                .collect();
+            assert_eq!(as_maps, old_subs, "{:?}", password);
+            for (sub, map) in subs.iter().zip(&old_subs) {
+                assert_eq!(
+                    matching::translate(&password, sub),
+                    super::reference::translate(&password, map)
+                );
+            }
+        }
+    }
+
+    /// vaultlint (issue 15): the l33t matcher's short cut for ASCII
+    /// passwords (no match made over no substituted character) gives what
+    /// the general way gives.
+    #[test]
+    fn test_l33t_short_cut_equals_the_general_way() {
+        let mut with_matches = 0;
+        for (password, inputs) in super::reference::corpus(6_000, 5) {
+            let inputs: HashMap<String, usize> = inputs
+                .into_iter()
+                .enumerate()
+                .map(|(i, w)| (w, i + 1))
+                .collect();
+            let user_inputs = matching::UserDictionary::new(&inputs);
+            let general = matching::l33t_matches(&password, &user_inputs, false, None);
+            let fast = matching::l33t_matches(&password, &user_inputs, true, None);
+            assert_eq!(fast, general, "{:?}", password);
+            let mut stops = Vec::new();
+            matching::dictionary_scan(&password, &user_inputs, None, Some(&mut stops));
+            assert_eq!(stops.len(), password.chars().count());
+            let fastest = matching::l33t_matches(&password, &user_inputs, true, Some(&stops));
+            assert_eq!(fastest, general, "{:?}", password);
+            with_matches += usize::from(!fast.is_empty());
+        }
+        assert!(with_matches > 1_000, "{}", with_matches);
+    }
+
+    /// vaultlint (issue 15): the spatial matcher's step tables say what
+    /// upstream's search of the adjacency lists found, for every pair of
+    /// ASCII characters (and a few others) in each graph.
+    #[test]
+    fn test_spatial_steps_equal_the_adjacency_lists() {
+        use crate::adjacency_graphs::{DVORAK, KEYPAD, MAC_KEYPAD, QWERTY};
+        let graphs: [(&str, &matching::Adjacency); 4] = [
+            ("qwerty", &QWERTY),
+            ("dvorak", &DVORAK),
+            ("keypad", &KEYPAD),
+            ("mac_keypad", &MAC_KEYPAD),
+        ];
+        let mut chars: Vec<char> = (0u8..128).map(char::from).collect();
+        chars.extend(['é', 'İ', '🙂', '\u{301}']);
+        let mut adjacent = 0;
+        for (k, (name, graph)) in graphs.iter().enumerate() {
+            let table = &matching::SPATIAL_GRAPHS[k];
+            assert_eq!(table.name, *name);
+            for &from in &chars {
+                for &to in &chars {
+                    let mut want = 0u8;
+                    if let Some(adjacents) = graph.get(&from) {
+                        for (direction, adj) in adjacents.iter().enumerate() {
+                            if let Some(at) = adj.and_then(|a| a.find(to)) {
+                                want = (direction as u8 + 1) | if at == 1 { 0x80 } else { 0 };
+                                break;
+                            }
+                        }
+                    }
+                    assert_eq!(table.step(from, to), want, "{} {:?} {:?}", name, from, to);
+                    adjacent += usize::from(want != 0);
+                }
+            }
+        }
+        assert!(adjacent > 1_000, "{}", adjacent);
+    }
+
     #[test]
     fn test_translate() {
-        let chr_map = vec![('a', 'A'), ('b', 'B')]
-            .into_iter()
-            .collect::<HashMap<char, char>>();
+        let chr_map = vec![('a', 'A'), ('b', 'B')];
         let test_data = [
             ("a", chr_map.clone(), "A"),
             ("c", chr_map.clone(), "c"),
@@ -1072,8 +1373,8 @@ mod tests {
             ("aa", chr_map.clone(), "AA"),
             ("abab", chr_map.clone(), "ABAB"),
             ("", chr_map, ""),
-            ("", HashMap::new(), ""),
-            ("abc", HashMap::new(), "abc"),
+            ("", Vec::new(), ""),
+            ("abc", Vec::new(), "abc"),
         ];
         for &(string, ref map, result) in &test_data {
             assert_eq!(matching::translate(string, map), result);
@@ -1198,10 +1499,10 @@ mod tests {
     #[test]
     fn test_reduces_l33t_table_to_only_relevant_substitutions() {
         let test_data = vec![
-            ("", HashMap::new()),
-            ("a", HashMap::new()),
-            ("4", vec![('a', vec!['4'])].into_iter().collect()),
-            ("4@", vec![('a', vec!['4', '@'])].into_iter().collect()),
+            ("", Vec::new()),
+            ("a", Vec::new()),
+            ("4", vec![('a', vec!['4'])]),
+            ("4@", vec![('a', vec!['4', '@'])]),
             (
                 "4({60",
                 vec![
@@ -1209,9 +1510,7 @@ mod tests {
                     ('c', vec!['(', '{']),
                     ('g', vec!['6']),
                     ('o', vec!['0']),
-                ]
-                .into_iter()
-                .collect(),
+                ],
             ),
         ];
         for (pw, expected) in test_data {
@@ -1222,26 +1521,15 @@ mod tests {
     #[test]
     fn test_enumerates_sets_of_l33t_subs_a_password_might_be_using() {
         let test_data = vec![
-            (HashMap::new(), vec![HashMap::new()]),
+            (Vec::new(), vec![Vec::new()]),
+            (vec![('a', vec!['@'])], vec![vec![('@', 'a')]]),
             (
-                vec![('a', vec!['@'])].into_iter().collect(),
-                vec![vec![('@', 'a')].into_iter().collect()],
+                vec![('a', vec!['@', '4'])],
+                vec![vec![('@', 'a')], vec![('4', 'a')]],
             ),
             (
-                vec![('a', vec!['@', '4'])].into_iter().collect(),
-                vec![
-                    vec![('@', 'a')].into_iter().collect(),
-                    vec![('4', 'a')].into_iter().collect(),
-                ],
-            ),
-            (
-                vec![('a', vec!['@', '4']), ('c', vec!['('])]
-                    .into_iter()
-                    .collect(),
-                vec![
-                    vec![('@', 'a'), ('(', 'c')].into_iter().collect(),
-                    vec![('4', 'a'), ('(', 'c')].into_iter().collect(),
-                ],
+                vec![('a', vec!['@', '4']), ('c', vec!['('])],
+                vec![vec![('@', 'a'), ('(', 'c')], vec![('4', 'a'), ('(', 'c')]],
             ),
         ];
         for (table, subs) in test_data {

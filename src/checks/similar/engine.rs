@@ -29,7 +29,8 @@
 //!   transposition across a gap touches the gap and one part), so `k` edits
 //!   leave one part intact in `t`, shifted by `-⌊(k-Δ)/2⌋` to `+⌊(k+Δ)/2⌋`
 //!   positions (`Δ` = length difference: at most that many deletions and
-//!   insertions precede it). Parts are indexed by (length, part number,
+//!   insertions precede it), fewer for the later parts when only the first
+//!   intact part is looked for ([`shifts`]). Parts are indexed by (length, part number,
 //!   text); each password probes the index with its substrings at those
 //!   positions, for each shorter length within `k`. Candidates whose
 //!   character histograms differ by more than `2k` are dropped (a lower
@@ -37,10 +38,13 @@
 //!   ([`super::distance`]).
 //! - **same base word**: passwords are bucketed by base; a bucket is a
 //!   clique, handed over whole ([`Graph::cliques`]).
-//! - **containment**: an index of every 4-character folded substring, with
-//!   its holders sorted by length. The shorter password takes the one of its
-//!   own 4-grams with the fewest holders (stopping at one no other password
-//!   holds); each holder of an admissible length is checked for containment.
+//! - **containment**: the longer password looks each of its substrings of
+//!   an admissible length (at least 4 characters and half its own) up in
+//!   the index of whole folded passwords by hash, and compares the few it
+//!   finds: `O(ℓ²)` lookups for a password of `ℓ` characters, whatever the
+//!   other passwords are (an index of shared substrings, such as 4-grams,
+//!   has entries held by thousands of passwords in dense data, and takes
+//!   ten times the memory).
 //! - **reversal**: the folded password reversed is looked up by hash.
 //!
 //! Hash collisions only add candidates, which are verified, or bring index
@@ -56,9 +60,6 @@ use rayon::prelude::*;
 use super::distance::{Scratch, osa_within};
 use super::fold::{MIN_BASE, Prepared, base, fold_char};
 use super::graph::Graph;
-
-/// Length of the substrings of the containment index.
-const GRAM: usize = 4;
 
 /// Largest edit distance of rule 1 for a shorter password of `m` characters.
 pub fn max_edits(m: usize) -> usize {
@@ -159,14 +160,25 @@ pub fn naive_graph(passwords: &[&str]) -> Graph {
     }
 }
 
+const HASH_K: u64 = 0x517c_c1b7_2722_0a95;
+
+/// One character into the running state of [`hash_chars`].
+fn hash_step(h: u64, c: char) -> u64 {
+    (h.rotate_left(5) ^ u64::from(c)).wrapping_mul(HASH_K)
+}
+
+/// The hash of a running state of [`hash_chars`].
+fn hash_finish(h: u64) -> u64 {
+    h ^ (h >> 29)
+}
+
 /// FxHash-style mixing of a seed and some characters. Collisions are harmless.
 fn hash_chars(seed: u64, chars: &[char]) -> u64 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h = seed.wrapping_mul(K);
-    for &c in chars {
-        h = (h.rotate_left(5) ^ u64::from(c)).wrapping_mul(K);
-    }
-    h ^ (h >> 29)
+    hash_finish(
+        chars
+            .iter()
+            .fold(seed.wrapping_mul(HASH_K), |h, &c| hash_step(h, c)),
+    )
 }
 
 /// The `k + 1` parts `(offset, length)` of a string of `len` characters,
@@ -182,6 +194,33 @@ fn parts(len: usize, k: usize) -> impl Iterator<Item = (usize, usize)> {
         offset += q + 1;
         part
     })
+}
+
+/// Where part `i` (`(off, q)`, of a string `s` cut for `k` edits) may start
+/// in a string `t` that is `delta` characters longer (`lt` in all), if it
+/// is the first part `s` and `t` have intact: an inclusive range of start
+/// positions, empty when the first is past the last.
+///
+/// With at most `k` edits, `a` insertions and `d` deletions before the part
+/// and the rest after it, its shift `a - d` is between `-⌊(k-Δ)/2⌋` and
+/// `⌊(k+Δ)/2⌋` (`Δ` = `delta`). If it is the first intact part, each of the
+/// `i` parts before it is touched by an edit of its own, so at most `k - i`
+/// edits come after it, and the shift differs from `Δ` by at most `k - i`
+/// (after PassJoin's multi-match-aware selection, left side). Every similar
+/// pair has a first intact part, so probing only these positions still
+/// finds it, with fewer lookups (for two edits at equal lengths, one
+/// position for the last part instead of three).
+fn shifts(off: usize, q: usize, i: usize, k: usize, delta: usize, lt: usize) -> (usize, usize) {
+    let (k, delta, i) = (k as isize, delta as isize, i as isize);
+    let lo = (-((k - delta) / 2)).max(delta - (k - i));
+    let hi = ((k + delta) / 2).min(delta + (k - i));
+    let first = (off as isize + lo).max(0) as usize;
+    let last = (off as isize + hi).min((lt - q) as isize);
+    if last < first as isize {
+        (1, 0)
+    } else {
+        (first, last as usize)
+    }
 }
 
 fn part_key(len: usize, part: usize, chars: &[char]) -> u64 {
@@ -259,31 +298,6 @@ struct Holder {
 /// Base id of a password whose base word no other password has.
 const NO_BASE: u32 = u32::MAX;
 
-/// The 4-gram index of the containment rule: gram → `(length, base, id)`
-/// of its holders, sorted (so by length, then base word).
-struct GramIndex {
-    holders: Vec<(u32, u32, u32)>,
-    ranges: Ranges,
-}
-
-impl GramIndex {
-    fn build(mut entries: Vec<(u64, u32, u32, u32)>) -> Self {
-        entries.par_sort_unstable();
-        GramIndex {
-            ranges: ranges(&entries, |e| e.0),
-            holders: entries.into_iter().map(|e| (e.1, e.2, e.3)).collect(),
-        }
-    }
-
-    /// Holders `(length, base, id)` of `key`, by length then base.
-    fn get(&self, key: u64) -> &[(u32, u32, u32)] {
-        match self.ranges.get(&key) {
-            Some(&(a, b)) => &self.holders[a as usize..b as usize],
-            None => &[],
-        }
-    }
-}
-
 /// Character counts in 16 buckets (saturating). Half the L1 distance of
 /// two histograms is a lower bound on their edit distance: a substitution
 /// moves one count, an insertion or a deletion changes one, a transposition
@@ -312,7 +326,7 @@ struct Engine<'a> {
     base: &'a [u32],
     histograms: Vec<Histogram>,
     parts: Index<Holder>,
-    grams: GramIndex,
+    /// Every password by the hash of its folded text (rules 3 and 4).
     folds: Index<u32>,
 }
 
@@ -342,18 +356,6 @@ impl Engine<'_> {
                     .map(move |(i, (off, q))| (part_key(len, i, &f[off..off + q]), holder))
             })
             .collect();
-        let grams: Vec<(u64, u32, u32, u32)> = (0..p.len())
-            .into_par_iter()
-            .filter(|&id| p[id].len() > MIN_BASE)
-            .flat_map_iter(|id| {
-                let f = &p[id].fold;
-                let mut keys: Vec<u64> = f.windows(GRAM).map(|w| hash_chars(0, w)).collect();
-                keys.sort_unstable();
-                keys.dedup();
-                keys.into_iter()
-                    .map(move |key| (key, f.len() as u32, base[id], id as u32))
-            })
-            .collect();
         let folds = (0..p.len())
             .into_par_iter()
             .map(|id| (hash_chars(0, &p[id].fold), id as u32))
@@ -363,13 +365,12 @@ impl Engine<'_> {
             base,
             histograms,
             parts: Index::build(parts),
-            grams: GramIndex::build(grams),
             folds: Index::build(folds),
         }
     }
 
     /// Pairs found for password `t`: rule 1 with every shorter (or
-    /// equal-length, smaller-id) password, rule 3 with `t` as the contained
+    /// equal-length, smaller-id) password, rule 3 with `t` as the longer
     /// one, rule 4. Passwords of `t`'s own shared base word are skipped:
     /// rule 2 has them all ([`Graph::cliques`]), so in dense data (many
     /// tweaks of one word) a password does no work per tweak of its word.
@@ -390,10 +391,8 @@ impl Engine<'_> {
             if delta > k {
                 continue;
             }
-            let (back, fwd) = ((k - delta) / 2, (k + delta) / 2);
             for (i, (off, q)) in parts(ls, k).enumerate() {
-                let first = off.saturating_sub(back);
-                let last = (off + fwd).min(lt - q);
+                let (first, last) = shifts(off, q, i, k, lt - ls, lt);
                 for start in first..=last {
                     let holders = self.parts.get(part_key(ls, i, &ft[start..start + q]));
                     // Holders are by base word: skip `t`'s own.
@@ -429,43 +428,28 @@ impl Engine<'_> {
             }
         }
 
-        // Rule 3: `t` contained in a longer password at most twice as long.
-        // Every 4-gram of `t` is held by the container: scan the holders of
-        // the rarest one (none if some 4-gram has no other holder), per
-        // admissible length, skipping those of `t`'s own base word.
-        if lt >= MIN_BASE {
-            let mut rarest: &[(u32, u32, u32)] = &[];
-            for (n, w) in ft.windows(GRAM).enumerate() {
-                let holders = self.grams.get(hash_chars(0, w));
-                if holders.iter().all(|&(_, _, id)| id as usize == t) {
-                    // Nobody else holds this 4-gram: no container.
-                    rarest = &[];
-                    break;
-                }
-                if n == 0 || holders.len() < rarest.len() {
-                    rarest = holders;
-                }
-            }
-            let mut from = rarest.partition_point(|h| (h.0 as usize) <= lt);
-            while from < rarest.len() && rarest[from].0 as usize <= 2 * lt {
-                let len = rarest[from].0;
-                let to = from + rarest[from..].partition_point(|h| h.0 == len);
-                let same = &rarest[from..to];
-                let (skip_from, skip_to) = if own == NO_BASE {
-                    (same.len(), same.len())
-                } else {
-                    (
-                        same.partition_point(|h| h.1 < own),
-                        same.partition_point(|h| h.1 <= own),
-                    )
-                };
-                for &(_, _, id) in same[..skip_from].iter().chain(&same[skip_to..]) {
-                    let fl = &self.p[id as usize].fold;
-                    if fl.windows(lt).any(|w| w == ft.as_slice()) {
-                        out.push(pair(id as usize, t));
+        // Rule 3: a shorter password contained in `t`, of at least half
+        // its length: each substring of `t` of such a length is looked up
+        // among the whole folded passwords (several positions may find the
+        // same one: pairs are deduplicated at the end). Passwords of `t`'s
+        // own base word are skipped (rule 2 has them).
+        let lo = MIN_BASE.max(lt.div_ceil(2));
+        if lt > lo {
+            for start in 0..=lt - lo {
+                let mut h = 0;
+                for end in start..lt.min(start + lt - 1) {
+                    h = hash_step(h, ft[end]);
+                    let len = end + 1 - start;
+                    if len < lo {
+                        continue;
+                    }
+                    let sub = &ft[start..=end];
+                    for &id in self.folds.get(hash_finish(h)) {
+                        if !same_base(id) && self.p[id as usize].fold == sub {
+                            out.push(pair(id as usize, t));
+                        }
                     }
                 }
-                from = to;
             }
         }
 
@@ -551,6 +535,30 @@ mod tests {
         }
         assert_eq!(histogram_distance(&h("ab"), &h("ba")), 0);
         assert!(histogram_distance(&h("summer2019"), &h("dragon2019")) > 4);
+    }
+
+    #[test]
+    fn first_intact_part_positions_stay_within_the_plain_bound() {
+        // Two edits, equal lengths: one position for the last part
+        // instead of three.
+        let positions = |ls: usize, lt: usize| -> Vec<usize> {
+            let k = max_edits(ls);
+            parts(ls, k)
+                .enumerate()
+                .map(|(i, (off, q))| {
+                    let (first, last) = shifts(off, q, i, k, lt - ls, lt);
+                    // Never outside the bound of any intact part.
+                    let (back, fwd) = ((k - (lt - ls)) / 2, (k + (lt - ls)) / 2);
+                    if first <= last {
+                        assert!(first >= off.saturating_sub(back) && last <= off + fwd);
+                    }
+                    (first..=last).count()
+                })
+                .collect()
+        };
+        assert_eq!(positions(10, 10), vec![2, 3, 1]);
+        assert_eq!(positions(10, 12), vec![3, 2, 1]);
+        assert_eq!(positions(5, 5), vec![1, 1]);
     }
 
     #[test]
@@ -679,6 +687,21 @@ mod tests {
             only.iter().all(|&n| n > 0),
             "pairs found by one rule only: {only:?}"
         );
+    }
+
+    /// The same over many more seeds and larger sets (slow).
+    #[test]
+    #[ignore = "slow: run by `cargo test -- --ignored` (CI does)"]
+    fn fast_path_finds_exactly_the_exhaustive_pairs_on_many_seeds() {
+        for seed in 100..130 {
+            let set = near_miss_set(seed, 1_000);
+            let pw: Vec<&str> = set.iter().map(String::as_str).collect();
+            assert_eq!(
+                fast(&pw).all_pairs(),
+                naive_graph(&pw).all_pairs(),
+                "seed {seed}"
+            );
+        }
     }
 
     /// Manager-generated passwords: 20,000 random 12–24 character strings

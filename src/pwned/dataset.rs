@@ -1,8 +1,9 @@
 //! Local Pwned Passwords datasets, as the official downloader writes them:
 //!
 //! - one file of `FULLHASH:COUNT` lines sorted by hash ([`SortedFile`]):
-//!   memory-mapped and searched in place (interpolation search over byte
-//!   offsets, falling back to bisection), never scanned or loaded. Every line
+//!   searched in place with positioned reads into a small buffer
+//!   (interpolation search over byte offsets, falling back to bisection),
+//!   never mapped, scanned or loaded. Every line
 //!   the search touches is checked for shape and for order against its
 //!   neighbours, so a wrong or unsorted file fails with an error instead of
 //!   answering "not found";
@@ -14,11 +15,9 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use memmap2::Mmap;
-use zeroize::Zeroizing;
-
 use super::range::{HEX, Range, RangeError, nibble, parse_count};
-use super::{BatchResult, LookupError, Prefix, PwnedError, RangeSource, Suffix};
+use super::{Batch, BatchResult, LookupError, Prefix, PwnedError, RangeSource, Suffix};
+use crate::progress::Progress;
 
 /// The longest valid line: 40 hex, a colon, 20 digits, CRLF.
 const MAX_LINE: usize = 40 + 1 + 20 + 2;
@@ -77,6 +76,13 @@ impl RangeSource for Dataset {
             Dataset::Dir(d) => d.counts(prefix, suffixes),
         }
     }
+
+    fn counts_all(&self, batches: &[Batch], progress: &dyn Progress) -> Vec<BatchResult> {
+        match self {
+            Dataset::File(f) => f.counts_all(batches, progress),
+            Dataset::Dir(_) => super::counts_each(self, batches, progress),
+        }
+    }
 }
 
 fn dataset_error(path: &Path, message: impl Into<String>) -> PwnedError {
@@ -97,6 +103,7 @@ struct Line {
 
 /// The search interval: `key(lo) < target <= key(hi)`, where `hi == end`
 /// stands for +infinity.
+#[derive(Clone, Copy)]
 struct Bounds {
     lo: usize,
     /// Start of the line after `lo`.
@@ -106,81 +113,133 @@ struct Bounds {
     khi: Option<[u8; 20]>,
 }
 
+/// A line already checked in place, below every later target of a run of
+/// sorted lookups: the next search starts there instead of at line 0.
+#[derive(Clone, Copy)]
+struct Hint {
+    lo: usize,
+    lo_next: usize,
+    klo: [u8; 20],
+}
+
 /// The first 8 bytes of a key as a number, for interpolation.
 fn key64(k: &[u8; 20]) -> u64 {
     u64::from_be_bytes(k[..8].try_into().expect("8 bytes"))
 }
 
-/// How much of the dataset may stay resident in the process between two
-/// releases of the mapped pages (see [`SortedFile::release_pages`]). A
-/// search touches about four pages, so this is a release every 4,096
-/// searches; a file no larger than this is never released (it cannot grow
-/// the process past the budget). Each release walks the whole mapping (up to
-/// tens of milliseconds on a 1 GB file), so releasing often costs more than
-/// it saves.
-const RESIDENT_BUDGET: usize = 64 << 20;
+/// The smallest read of the file: a probe and its two neighbours fit.
+const MIN_WINDOW: usize = 1024;
+/// The largest read: an estimate expected this close is read whole, so
+/// the probes that follow and the final scan need no other read.
+const MAX_WINDOW: usize = 16 << 10;
+/// Lookups per run of sorted lookups that share a window and hints.
+const RUN: usize = 64;
 
-/// Searches between two releases for a file of `len` bytes (0: never).
-fn release_every(len: usize) -> u32 {
-    if len <= RESIDENT_BUDGET {
-        0
-    } else {
-        (RESIDENT_BUDGET / (4 * 4096)) as u32
+/// Reads `buf.len()` bytes at `at`, or fails (`UnexpectedEof` when the file
+/// is shorter now).
+fn read_exact_at(file: &File, mut buf: &mut [u8], mut at: u64) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        #[cfg(unix)]
+        let n = std::os::unix::fs::FileExt::read_at(file, buf, at);
+        #[cfg(windows)]
+        let n = std::os::windows::fs::FileExt::seek_read(file, buf, at);
+        match n {
+            Ok(0) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => {
+                buf = &mut buf[n..];
+                at += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
     }
+    Ok(())
 }
 
-/// A single `FULLHASH:COUNT` file sorted by hash, memory-mapped.
+/// What identifies the file's version: its length and modification time.
+fn stamp(meta: &std::fs::Metadata) -> (u64, Option<std::time::SystemTime>) {
+    (meta.len(), meta.modified().ok())
+}
+
+/// A single `FULLHASH:COUNT` file sorted by hash, read in place with
+/// positioned reads (`pread`) into a small buffer per lookup: never mapped,
+/// scanned or loaded, so the process's memory is its heap, whatever the
+/// file's size, and a page not in the cache costs one read, not a fault.
 pub struct SortedFile {
-    map: Mmap,
-    /// Searches since the mapped pages were last released.
-    searches: std::sync::atomic::AtomicU32,
-    /// Searches between two releases (0: never; [`release_every`]).
-    release_every: u32,
+    file: File,
+    /// Length and modification time at open: a file that changes while it
+    /// is read fails every lookup.
+    stamp: (u64, Option<std::time::SystemTime>),
     /// End of the data, trailing line breaks excluded.
     end: usize,
+    /// The first line's key and the offset of the second line.
+    first: ([u8; 20], usize),
     path: String,
     /// The prefix of the last line when the file does not end with a line
     /// break: that line may be cut, so lookups of its prefix fail.
     cut_prefix: Option<Prefix>,
 }
 
+/// A window of the file held in memory: the lines a lookup reads come
+/// from here, and a line outside it costs one positioned read of a window
+/// sized by how far the search expects the target to be.
+struct Reader<'a> {
+    f: &'a SortedFile,
+    buf: Vec<u8>,
+    /// File offset of `buf[0]`.
+    start: usize,
+    /// Bytes the next read takes (set by the search).
+    window: usize,
+    /// Reads so far.
+    reads: usize,
+}
+
 impl SortedFile {
     pub fn open(path: &Path) -> Result<SortedFile, PwnedError> {
         let file =
             File::open(path).map_err(|e| dataset_error(path, format!("cannot open: {e}")))?;
-        let len = file
+        let meta = file
             .metadata()
-            .map_err(|e| dataset_error(path, format!("cannot read: {e}")))?
-            .len();
+            .map_err(|e| dataset_error(path, format!("cannot read: {e}")))?;
+        let len = usize::try_from(meta.len())
+            .map_err(|_| dataset_error(path, "the file is too large for this machine"))?;
         if len == 0 {
             return Err(dataset_error(path, "the file is empty"));
         }
-        // SAFETY: the map is read-only. If another process truncates or
-        // rewrites the file while we read it, what we read may be wrong (the
-        // checks below then fail) or, for truncation, the process may get
-        // SIGBUS: the same contract as every tool that maps its inputs.
-        let map = unsafe { Mmap::map(&file) }
-            .map_err(|e| dataset_error(path, format!("cannot map: {e}")))?;
-        #[cfg(unix)]
-        let _ = map.advise(memmap2::Advice::Random);
-        let mut end = map.len();
-        while end > 0 && matches!(map[end - 1], b'\n' | b'\r') {
-            end -= 1;
+        let read = |at: usize, n: usize| {
+            let mut buf = vec![0; n];
+            read_exact_at(&file, &mut buf, at as u64)
+                .map(|()| buf)
+                .map_err(|e| dataset_error(path, format!("cannot read: {e}")))
+        };
+        // The end of the data: trailing line breaks excluded.
+        let mut end = len;
+        let mut terminated = None;
+        while end > 0 {
+            let from = end.saturating_sub(4096);
+            let tail = read(from, end - from)?;
+            terminated.get_or_insert(tail.last() == Some(&b'\n'));
+            match tail.iter().rposition(|c| !matches!(c, b'\n' | b'\r')) {
+                Some(i) => {
+                    end = from + i + 1;
+                    break;
+                }
+                None => end = from,
+            }
         }
         if end == 0 {
             return Err(dataset_error(path, "the file is empty"));
         }
-        let terminated = map.last() == Some(&b'\n');
         let mut f = SortedFile {
-            release_every: release_every(map.len()),
-            map,
-            searches: std::sync::atomic::AtomicU32::new(0),
+            file,
+            stamp: stamp(&meta),
             end,
+            first: ([0; 20], 0),
             path: path.display().to_string(),
             cut_prefix: None,
         };
         let last = f.check_ends().map_err(|e| dataset_error(path, e))?;
-        if !terminated {
+        if terminated == Some(false) {
             // The downloader ends every line, the last one too: without a
             // final line break the last line may be what is left of a cut
             // one (a count cut at a digit still parses). Its prefix cannot
@@ -190,71 +249,200 @@ impl SortedFile {
         Ok(f)
     }
 
+    fn reader(&self) -> Reader<'_> {
+        Reader {
+            f: self,
+            buf: Vec::with_capacity(MAX_WINDOW),
+            start: 0,
+            window: MIN_WINDOW,
+            reads: 0,
+        }
+    }
+
     /// Checks the first and last lines: SHA-1 (not NTLM, not another file)
-    /// and in order. Returns the last line's hash.
-    fn check_ends(&self) -> Result<[u8; 20], String> {
-        let head = &self.map[..self.end.min(MAX_LINE)];
+    /// and in order; remembers the first. Returns the last line's hash.
+    fn check_ends(&mut self) -> Result<[u8; 20], String> {
+        let mut r = self.reader();
+        let head = r.get(0, MAX_LINE).map_err(|e| e.to_string())?;
         let hex = head.iter().take_while(|&&c| nibble(c).is_some()).count();
         if hex == 32 && head.get(32) == Some(&b':') {
             return Err(NTLM.into());
         }
-        let first = self.line(0).map_err(|_| {
-            "not a Pwned Passwords SHA-1 file: the first line is not HASH:COUNT (40 hex characters, a colon, a number)".to_owned()
+        let first = r.line(0).map_err(|e| match e {
+            LookupError::Corrupt(_) => "not a Pwned Passwords SHA-1 file: the first line is not HASH:COUNT (40 hex characters, a colon, a number)".to_owned(),
+            e => e.to_string(),
         })?;
-        let last_start = self.map[self.end.saturating_sub(MAX_LINE)..self.end]
+        let from = self.end.saturating_sub(MAX_LINE);
+        let last_start = r
+            .get(from, self.end - from)
+            .map_err(|e| e.to_string())?
             .iter()
             .rposition(|&c| c == b'\n')
-            .map_or(0, |i| self.end.saturating_sub(MAX_LINE) + i + 1);
-        let last = self.line(last_start).map_err(|e| {
+            .map_or(0, |i| from + i + 1);
+        let last = r.line(last_start).map_err(|e| {
             format!("{e} (the last line: the file is cut or damaged at its end; download it again, and check it with `vaultlint pwned verify`)")
         })?;
         if last_start > 0 && last.key <= first.key {
             return Err("the file is not sorted by hash (its last line sorts before its first); sort it or download the file ordered by hash".into());
         }
+        self.first = (first.key, first.next);
         Ok(last.key)
-    }
-
-    /// Every `release_every` searches, drops the mapped pages from the
-    /// process (`madvise(MADV_DONTNEED)`): they stay in the page cache and
-    /// come back on the next read, but the process's resident memory tracks
-    /// its heap, not the dataset (a 20M-line file is about 1 GB, and 200,000
-    /// lookups touch most of it). Unmapping is cheaper too.
-    fn release_pages(&self) {
-        use std::sync::atomic::Ordering;
-        let every = self.release_every;
-        if every == 0 {
-            return;
-        }
-        let n = self.searches.fetch_add(1, Ordering::Relaxed);
-        if n % every == every - 1 {
-            // SAFETY: the mapping is shared and read-only: after DONTNEED a
-            // read gets the file's bytes again, the same as before (the
-            // caveat of `unchecked_advise` is for private mappings, whose
-            // written pages would be lost; nothing writes this one).
-            #[cfg(unix)]
-            let _ = unsafe {
-                self.map
-                    .unchecked_advise(memmap2::UncheckedAdvice::DontNeed)
-            };
-        }
     }
 
     fn corrupt(&self, at: usize, what: &str) -> LookupError {
         LookupError::Corrupt(format!("{}: byte {at}: {what}", self.path))
     }
 
+    fn unsorted(&self, at: usize) -> LookupError {
+        self.corrupt(
+            at,
+            "the file is not sorted by hash; sort it or download the file ordered by hash",
+        )
+    }
+
+    fn changed(&self) -> LookupError {
+        LookupError::Corrupt(format!(
+            "{}: the file changed while it was read (its size or modification time is not what it was when opened); run the audit again once nothing writes to it",
+            self.path
+        ))
+    }
+
+    /// Fails when the file is not the one opened (length or modification
+    /// time changed).
+    fn check_unchanged(&self) -> Result<(), LookupError> {
+        match self.file.metadata() {
+            Ok(meta) if stamp(&meta) == self.stamp => Ok(()),
+            Ok(_) => Err(self.changed()),
+            Err(e) => Err(LookupError::Unavailable(format!(
+                "{}: cannot read: {e}",
+                self.path
+            ))),
+        }
+    }
+
+    /// The count of one full hash (0 when absent).
+    pub fn count(&self, hash: &[u8; 20]) -> Result<u64, LookupError> {
+        let mut r = self.reader();
+        let at = r.lower_bound(hash, None)?;
+        if at >= self.end {
+            return Ok(0);
+        }
+        // The answer's line and the next one must be in order: a line out
+        // of place right here would otherwise read as "not found".
+        let l = r.line(at)?;
+        if l.next < self.end && r.line(l.next)?.key <= l.key {
+            return Err(self.unsorted(l.next));
+        }
+        Ok(if l.key == *hash { l.count } else { 0 })
+    }
+
+    /// Every row of `prefix`, checked for shape and order.
+    pub fn range(&self, prefix: Prefix) -> Result<Range, LookupError> {
+        self.reader().range(prefix, &mut None)
+    }
+
+    fn check_not_cut(&self, prefix: Prefix) -> Result<(), LookupError> {
+        if self.cut_prefix == Some(prefix) {
+            return Err(LookupError::Unavailable(format!(
+                "{}: {CUT_LAST_LINE}",
+                self.path
+            )));
+        }
+        Ok(())
+    }
+
+    fn no_rows(&self) -> LookupError {
+        LookupError::Unavailable(format!("{}: {NO_ROWS}", self.path))
+    }
+
+    /// The counts of `suffixes` under `prefix`, from the prefix's rows
+    /// (every one checked for shape and order); a prefix without any line
+    /// is a failed lookup, never "not found" (every prefix has rows in the
+    /// corpus: the file was cut or is a subset).
+    pub fn counts(&self, prefix: Prefix, suffixes: &[Suffix]) -> BatchResult {
+        let r = self.reader().counts(prefix, suffixes, &mut None);
+        self.check_unchanged()?;
+        r
+    }
+
+    /// Every batch's counts, in order: runs of [`RUN`] batches on rayon,
+    /// each run with one reader whose searches start from where the
+    /// previous one ended when the batches are sorted (as the pwned check
+    /// sorts them), so a lookup costs about one read of the file. The file
+    /// must be unchanged at the end, or every result is an error.
+    pub fn counts_all(&self, batches: &[Batch], progress: &dyn Progress) -> Vec<BatchResult> {
+        use rayon::prelude::*;
+        let runs: Vec<Vec<BatchResult>> = batches
+            .par_chunks(RUN)
+            .map(|run| {
+                let mut r = self.reader();
+                let mut hint = None;
+                run.iter()
+                    .map(|b| {
+                        let res = r.counts(b.prefix, &b.suffixes, &mut hint);
+                        progress.advance(1);
+                        res
+                    })
+                    .collect()
+            })
+            .collect();
+        match self.check_unchanged() {
+            Ok(()) => runs.into_iter().flatten().collect(),
+            Err(e) => batches.iter().map(|_| Err(e.clone())).collect(),
+        }
+    }
+}
+
+impl Reader<'_> {
+    /// The data bytes `[at, at + n)` (fewer at the end of the data), read
+    /// into the window when they are not there.
+    fn get(&mut self, at: usize, n: usize) -> Result<&[u8], LookupError> {
+        let to = self.f.end.min(at + n);
+        let from = at.min(to);
+        if from < self.start || to > self.start + self.buf.len() {
+            self.fill(from, to)?;
+        }
+        Ok(&self.buf[from - self.start..to - self.start])
+    }
+
+    /// Reads a window of [`Reader::window`] bytes (at least `to - from`)
+    /// centred on `[from, to)`, inside the data.
+    fn fill(&mut self, from: usize, to: usize) -> Result<(), LookupError> {
+        let want = self.window.max(to - from);
+        let lo = from.saturating_sub((want - (to - from)) / 2);
+        let hi = (lo + want).min(self.f.end);
+        let lo = hi.saturating_sub(want).min(from);
+        self.buf.clear();
+        self.buf.resize(hi - lo, 0);
+        self.start = lo;
+        self.reads += 1;
+        read_exact_at(&self.f.file, &mut self.buf, lo as u64).map_err(|e| {
+            self.buf.clear();
+            match e.kind() {
+                std::io::ErrorKind::UnexpectedEof => self.f.changed(),
+                _ => LookupError::Unavailable(format!("{}: cannot read: {e}", self.f.path)),
+            }
+        })
+    }
+
+    /// Makes sure `[from, to)` is in the window with one read.
+    fn need(&mut self, from: usize, to: usize) -> Result<(), LookupError> {
+        self.get(from, to.saturating_sub(from)).map(|_| ())
+    }
+
     /// Parses the line starting at `start`.
-    fn line(&self, start: usize) -> Result<Line, LookupError> {
-        let data = &self.map[..self.end];
-        let window = &data[start..data.len().min(start + MAX_LINE)];
+    fn line(&mut self, start: usize) -> Result<Line, LookupError> {
+        let end = self.f.end;
+        let f = self.f;
+        let window = self.get(start, MAX_LINE)?;
         let (content, next) = match window.iter().position(|&c| c == b'\n') {
             Some(i) => (&window[..i], start + i + 1),
-            None if start + window.len() == data.len() => (window, data.len()),
-            None => return Err(self.corrupt(start, "line too long: not a HASH:COUNT file")),
+            None if start + window.len() == end => (window, end),
+            None => return Err(f.corrupt(start, "line too long: not a HASH:COUNT file")),
         };
         let content = content.strip_suffix(b"\r").unwrap_or(content);
         let bad = || {
-            self.corrupt(
+            f.corrupt(
                 start,
                 "not a HASH:COUNT line (40 hex characters, a colon, a number)",
             )
@@ -272,81 +460,89 @@ impl SortedFile {
         if invalid & 0xF0 != 0 {
             return Err(bad());
         }
-        let mut line = Line {
-            key,
-            count: 0,
-            next,
-        };
-        line.count = parse_count(&content[41..]).ok_or_else(bad)?;
-        Ok(line)
+        let count = parse_count(&content[41..]).ok_or_else(bad)?;
+        Ok(Line { key, count, next })
     }
 
     /// Offset of the first line that starts after byte `at` (or the end).
-    fn next_start(&self, at: usize) -> Result<usize, LookupError> {
-        let data = &self.map[..self.end];
-        let window = &data[at..data.len().min(at + MAX_LINE)];
+    fn next_start(&mut self, at: usize) -> Result<usize, LookupError> {
+        let (end, f) = (self.f.end, self.f);
+        let window = self.get(at, MAX_LINE)?;
         match window.iter().position(|&c| c == b'\n') {
             Some(i) => Ok(at + i + 1),
-            None if at + window.len() == data.len() => Ok(data.len()),
-            None => Err(self.corrupt(at, "line too long: not a HASH:COUNT file")),
+            None if at + window.len() == end => Ok(end),
+            None => Err(f.corrupt(at, "line too long: not a HASH:COUNT file")),
         }
     }
 
-    fn unsorted(&self, at: usize) -> LookupError {
-        self.corrupt(
-            at,
-            "the file is not sorted by hash; sort it or download the file ordered by hash",
-        )
-    }
-
     /// Offset where the line ending just before `at` starts.
-    fn prev_start(&self, at: usize) -> Result<usize, LookupError> {
+    fn prev_start(&mut self, at: usize) -> Result<usize, LookupError> {
         let from = at.saturating_sub(MAX_LINE + 1);
-        match self.map[from..at - 1].iter().rposition(|&c| c == b'\n') {
+        let f = self.f;
+        let window = self.get(from, at - 1 - from)?;
+        match window.iter().rposition(|&c| c == b'\n') {
             Some(i) => Ok(from + i + 1),
             None if from == 0 => Ok(0),
-            None => Err(self.corrupt(from, "line too long: not a HASH:COUNT file")),
+            None => Err(f.corrupt(from, "line too long: not a HASH:COUNT file")),
         }
     }
 
     /// Reads the line at `at` as a search probe: it must sort between the
     /// lines right before and after it, so one line out of place where the
     /// search looks is caught rather than steering it wrong.
-    fn probe(&self, at: usize) -> Result<Line, LookupError> {
+    fn probe(&mut self, at: usize) -> Result<Line, LookupError> {
+        self.need(at.saturating_sub(MAX_LINE + 1), at + 2 * MAX_LINE)?;
         let l = self.line(at)?;
-        if at > 0 && self.line(self.prev_start(at)?)?.key >= l.key {
-            return Err(self.unsorted(at));
+        if at > 0 {
+            let prev = self.prev_start(at)?;
+            if self.line(prev)?.key >= l.key {
+                return Err(self.f.unsorted(at));
+            }
         }
-        if l.next < self.end && self.line(l.next)?.key <= l.key {
-            return Err(self.unsorted(l.next));
+        if l.next < self.f.end && self.line(l.next)?.key <= l.key {
+            return Err(self.f.unsorted(l.next));
         }
         Ok(l)
     }
 
-    /// Offset of the first line whose hash is `>= target` (the end if none).
+    /// Offset of the first line whose hash is `>= target` (the end if none),
+    /// starting from `hint` when it lies below the target.
     ///
     /// Interpolation search over byte offsets. Hashes are uniform, so each
     /// estimate from the keys at the bounds lands about √d lines from the
     /// target when it was d lines away: about 105 KB, then 2 KB, then a few
-    /// hundred bytes on a 20-million-line file. Once the expected error fits
-    /// in a page, a guard probe just past it brackets the target and the
-    /// rest is scanned: three or four pages per lookup, which is what costs
-    /// on a mapped file. After [`INTERPOLATION_ROUNDS`] rounds (skewed data)
-    /// the search bisects, so the worst case stays logarithmic. Every line
-    /// read is checked against the bounds and its neighbours, so a disorder
-    /// on the search path is an error, not a wrong answer.
-    fn lower_bound(&self, target: &[u8; 20]) -> Result<usize, LookupError> {
-        self.release_pages();
-        let first = self.line(0)?;
-        if first.key >= *target {
-            return Ok(0);
-        }
-        let line_len = first.next.max(42) as f64;
+    /// hundred bytes on a 20-million-line file from its first line; from a
+    /// hint (the previous lookup of a sorted run, a few thousand lines
+    /// back), a few KB at once. Each estimate's expected error sizes the
+    /// read of the file around it ([`MIN_WINDOW`]..[`MAX_WINDOW`]), so once
+    /// it is close the probes that follow and the final scan are in memory:
+    /// one or two reads per lookup. Once the expected error is small, a
+    /// guard probe just past it brackets the target and the rest is
+    /// scanned. After [`INTERPOLATION_ROUNDS`] rounds (skewed data) the
+    /// search bisects, so the worst case stays logarithmic. Every line read
+    /// is checked against the bounds and its neighbours, so a disorder on
+    /// the search path is an error, not a wrong answer.
+    fn lower_bound(&mut self, target: &[u8; 20], hint: Option<Hint>) -> Result<usize, LookupError> {
+        let (first_key, first_next) = self.f.first;
+        let line_len = first_next.max(42) as f64;
+        let start = match hint {
+            Some(h) if h.klo < *target => h,
+            _ => {
+                if first_key >= *target {
+                    return Ok(0);
+                }
+                Hint {
+                    lo: 0,
+                    lo_next: first_next,
+                    klo: first_key,
+                }
+            }
+        };
         let mut b = Bounds {
-            lo: 0,
-            lo_next: first.next,
-            klo: first.key,
-            hi: self.end,
+            lo: start.lo,
+            lo_next: start.lo_next,
+            klo: start.klo,
+            hi: self.f.end,
             khi: None,
         };
         let t = key64(target);
@@ -357,6 +553,7 @@ impl SortedFile {
             }
             let mid = b.lo + span / 2;
             if round >= INTERPOLATION_ROUNDS {
+                self.window = MIN_WINDOW;
                 if self.narrow(&mut b, mid, target)?.is_none() {
                     break;
                 }
@@ -369,6 +566,15 @@ impl SortedFile {
                 (t - a) as f64 / (z - a) as f64
             };
             let guess = b.lo + (f * span as f64) as usize;
+            // Two standard deviations of the estimate, plus a line.
+            let lines = span as f64 / line_len;
+            let guard = (2.0 * (lines * f * (1.0 - f)).sqrt() + 1.0) * line_len;
+            let around = 2.0 * guard + 4.0 * MAX_LINE as f64;
+            self.window = if around <= MAX_WINDOW as f64 {
+                (around as usize).max(MIN_WINDOW)
+            } else {
+                MIN_WINDOW
+            };
             let raised = match self.narrow(&mut b, guess, target)? {
                 Some(raised) => raised,
                 None => match self.narrow(&mut b, mid, target)? {
@@ -376,9 +582,6 @@ impl SortedFile {
                     None => break,
                 },
             };
-            // Two standard deviations of the estimate, plus a line.
-            let lines = span as f64 / line_len;
-            let guard = (2.0 * (lines * f * (1.0 - f)).sqrt() + 1.0) * line_len;
             if guard <= GUARD_MAX as f64 {
                 let (lo, hi, guard) = (b.lo, b.hi, guard as usize);
                 if raised && lo + guard < hi {
@@ -395,18 +598,27 @@ impl SortedFile {
     /// bounds) and moves the bound it falls on. `Some(true)`: the low bound
     /// rose; `Some(false)`: the high one fell; `None`: no line starts there.
     fn narrow(
-        &self,
+        &mut self,
         b: &mut Bounds,
         at: usize,
         target: &[u8; 20],
     ) -> Result<Option<bool>, LookupError> {
-        let s = self.next_start(at.clamp(b.lo + 1, b.hi - 1))?;
+        let at = at.clamp(b.lo + 1, b.hi - 1);
+        // The line after `at`, and its neighbours, in one read.
+        self.need(at.saturating_sub(MAX_LINE + 1), at + 3 * MAX_LINE)?;
+        let mut s = self.next_start(at)?;
         if s >= b.hi {
-            return Ok(None);
+            // `at` is inside the line just below `hi`: probe that line (an
+            // estimate landing just short of a bound would otherwise find
+            // nothing, and the search would bisect).
+            s = self.prev_start(b.hi)?;
+            if s <= b.lo {
+                return Ok(None);
+            }
         }
         let l = self.probe(s)?;
         if l.key <= b.klo || b.khi.as_ref().is_some_and(|k| l.key > *k) {
-            return Err(self.unsorted(s));
+            return Err(self.f.unsorted(s));
         }
         if l.key < *target {
             b.lo = s;
@@ -421,13 +633,14 @@ impl SortedFile {
     }
 
     /// Scans the lines between the bounds for the first `>= target`.
-    fn scan(&self, b: &Bounds, target: &[u8; 20]) -> Result<usize, LookupError> {
+    fn scan(&mut self, b: &Bounds, target: &[u8; 20]) -> Result<usize, LookupError> {
+        self.need(b.lo_next, (b.hi + MAX_LINE).min(b.lo_next + MAX_WINDOW))?;
         let mut prev = b.klo;
         let mut from = b.lo_next;
         while from < b.hi {
             let l = self.line(from)?;
             if l.key <= prev || b.khi.as_ref().is_some_and(|k| l.key > *k) {
-                return Err(self.unsorted(from));
+                return Err(self.f.unsorted(from));
             }
             if l.key >= *target {
                 return Ok(from);
@@ -438,79 +651,64 @@ impl SortedFile {
         Ok(b.hi)
     }
 
-    /// The count of one full hash (0 when absent).
-    pub fn count(&self, hash: &[u8; 20]) -> Result<u64, LookupError> {
-        let at = self.lower_bound(hash)?;
-        if at >= self.end {
-            return Ok(0);
-        }
-        // The answer's line and the next one must be in order: a line out
-        // of place right here would otherwise read as "not found".
-        let l = self.line(at)?;
-        if l.next < self.end && self.line(l.next)?.key <= l.key {
-            return Err(self.unsorted(l.next));
-        }
-        Ok(if l.key == *hash { l.count } else { 0 })
-    }
-
-    /// Every row of `prefix`, checked for shape and order.
-    pub fn range(&self, prefix: Prefix) -> Result<Range, LookupError> {
-        self.check_not_cut(prefix)?;
+    /// Every row of `prefix`, checked for shape and order. `hint` (a line
+    /// below the prefix) starts the search and is moved to the prefix's
+    /// last line, below every later prefix.
+    fn range(&mut self, prefix: Prefix, hint: &mut Option<Hint>) -> Result<Range, LookupError> {
+        let f = self.f;
+        f.check_not_cut(prefix)?;
         let start = Suffix::default().full_hash(prefix);
-        let mut at = self.lower_bound(&start)?;
+        let found = self.lower_bound(&start, *hint);
+        let mut at = found.inspect_err(|_| *hint = None)?;
         let mut rows = Vec::new();
-        let mut prev: Option<[u8; 20]> = None;
-        while at < self.end {
-            let l = self.line(at)?;
-            if prev.as_ref().is_some_and(|p| l.key <= *p) {
-                return Err(self.unsorted(at));
+        let mut prev: Option<Line> = None;
+        let result = loop {
+            if at >= f.end {
+                break Ok(());
+            }
+            let l = match self.line(at) {
+                Ok(l) => l,
+                Err(e) => break Err(e),
+            };
+            if prev.as_ref().is_some_and(|p| l.key <= p.key) {
+                break Err(f.unsorted(at));
             }
             let (p, s) = Suffix::split(&l.key);
             if p != prefix {
-                break;
+                break Ok(());
             }
             rows.push((s, l.count));
-            prev = Some(l.key);
-            at = l.next;
-        }
+            let next = l.next;
+            prev = Some(Line { next: at, ..l });
+            at = next;
+        };
+        // The next search starts at this prefix's last line (its offset is
+        // kept in `next` above), or where this search ended below it.
+        *hint = match (&result, prev) {
+            (Err(_), _) => None,
+            (Ok(()), Some(p)) => Some(Hint {
+                lo: p.next,
+                lo_next: at,
+                klo: p.key,
+            }),
+            (Ok(()), None) => hint.filter(|h| h.klo < start),
+        };
+        result?;
         Range::from_sorted(rows).map_err(|e| match e {
-            RangeError::Empty => self.no_rows(),
-            e => LookupError::Corrupt(format!("{}: {e}", self.path)),
+            RangeError::Empty => f.no_rows(),
+            e => LookupError::Corrupt(format!("{}: {e}", f.path)),
         })
     }
 
-    fn check_not_cut(&self, prefix: Prefix) -> Result<(), LookupError> {
-        if self.cut_prefix == Some(prefix) {
-            return Err(LookupError::Unavailable(format!(
-                "{}: {CUT_LAST_LINE}",
-                self.path
-            )));
-        }
-        Ok(())
-    }
-
-    fn no_rows(&self) -> LookupError {
-        LookupError::Unavailable(format!("{}: {NO_ROWS}", self.path))
-    }
-
-    /// True when the file has at least one line of `prefix`.
-    fn has_prefix(&self, prefix: Prefix) -> Result<bool, LookupError> {
-        let at = self.lower_bound(&Suffix::default().full_hash(prefix))?;
-        Ok(at < self.end && Suffix::split(&self.line(at)?.key).0 == prefix)
-    }
-
-    /// The counts of `suffixes` under `prefix`; a prefix without any line
-    /// is a failed lookup, never "not found" (every prefix has rows in the
-    /// corpus: the file was cut or is a subset).
-    pub fn counts(&self, prefix: Prefix, suffixes: &[Suffix]) -> BatchResult {
-        self.check_not_cut(prefix)?;
-        if !self.has_prefix(prefix)? {
-            return Err(self.no_rows());
-        }
-        suffixes
-            .iter()
-            .map(|s| self.count(&Zeroizing::new(s.full_hash(prefix))))
-            .collect()
+    /// The counts of `suffixes` under `prefix` (see [`SortedFile::counts`]).
+    fn counts(
+        &mut self,
+        prefix: Prefix,
+        suffixes: &[Suffix],
+        hint: &mut Option<Hint>,
+    ) -> BatchResult {
+        let r = self.range(prefix, hint)?;
+        Ok(suffixes.iter().map(|s| r.count(s)).collect())
     }
 }
 
@@ -652,50 +850,144 @@ mod tests {
         }
     }
 
-    /// Resident pages of the mapping that starts at `addr` (Linux).
-    #[cfg(target_os = "linux")]
-    fn resident_kib(addr: usize) -> usize {
-        let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
-        let mut inside = false;
-        for line in smaps.lines() {
-            if let Some((range, _)) = line.split_once(' ')
-                && let Some((start, _)) = range.split_once('-')
-                && let Ok(start) = usize::from_str_radix(start, 16)
-            {
-                inside = start == addr;
-                continue;
-            }
-            if inside && let Some(kib) = line.strip_prefix("Rss:") {
-                return kib.trim().trim_end_matches(" kB").trim().parse().unwrap();
-            }
-        }
-        panic!("mapping not found");
-    }
-
-    /// Lookups all over a file leave only a few of its pages resident.
-    #[cfg(target_os = "linux")]
+    /// Sorted lookups in a large file cost about one read each, none of
+    /// the file stays in the process (the window is all it holds), and the
+    /// answers are the same as one lookup at a time.
     #[test]
     #[ignore = "slow: run by `cargo test -- --ignored` (CI does)"]
-    fn lookups_do_not_keep_the_file_resident() {
+    fn sorted_lookups_read_about_once_each() {
         use sha1::Digest;
-        let (f, keys) = sorted_file(200_000, &[], false);
-        let mut sf = SortedFile::open(f.path()).unwrap();
-        let file_kib = sf.map.len() / 1024;
-        // A 9 MB file fits the budget and is never released...
-        assert_eq!(sf.release_every, 0);
-        assert_eq!(release_every(1 << 30), 4096);
-        // ...so release as if it were a large one.
-        sf.release_every = 256;
-        for i in 0..20_000 {
-            let probe: [u8; 20] = sha1::Sha1::digest(format!("probe {i}")).into();
-            sf.count(&probe).unwrap();
+        let (f, keys) = sorted_file(400_000, &[], true);
+        let sf = SortedFile::open(f.path()).unwrap();
+        let mut hashes: Vec<[u8; 20]> = (0..2000)
+            .map(|i| sha1::Sha1::digest(format!("probe {i}")).into())
+            .chain(keys.iter().step_by(797).copied())
+            .collect();
+        hashes.sort();
+        let mut r = sf.reader();
+        let mut hint = None;
+        for h in &hashes {
+            let (prefix, suffix) = Suffix::split(h);
+            let want = keys.binary_search(h).map_or(0, |i| i as u64 + 1);
+            match r.counts(prefix, &[suffix], &mut hint) {
+                Ok(n) => assert_eq!(n, vec![want]),
+                // 400,000 lines leave most of the 1,048,576 prefixes empty.
+                Err(LookupError::Unavailable(m)) => {
+                    assert!(m.contains("no rows"), "{m}");
+                    assert_eq!(want, 0);
+                }
+                Err(e) => panic!("{e}"),
+            }
+            assert!(r.buf.capacity() <= 2 * MAX_WINDOW);
         }
-        assert_eq!(sf.count(&keys[77]).unwrap(), 78);
-        let rss = resident_kib(sf.map.as_ptr() as usize);
-        assert!(
-            rss < file_kib / 2,
-            "{rss} KiB of a {file_kib} KiB file resident after 20,000 lookups"
-        );
+        let per_lookup = r.reads as f64 / hashes.len() as f64;
+        assert!(per_lookup < 1.5, "{per_lookup} reads per lookup");
+        // Unsorted, each lookup from the first line: more reads, same answers.
+        let mut r = sf.reader();
+        for h in hashes.iter().rev().take(200) {
+            let (prefix, suffix) = Suffix::split(h);
+            let sorted = sf.reader().counts(prefix, &[suffix], &mut None);
+            assert_eq!(r.counts(prefix, &[suffix], &mut None), sorted);
+        }
+        assert!(r.reads as f64 / 200.0 > per_lookup);
+    }
+
+    /// The batches of a whole run, sorted (searches start from the last
+    /// one's line) or not, answer like one lookup at a time.
+    #[test]
+    fn counts_all_answers_like_one_lookup_at_a_time() {
+        use sha1::Digest;
+        let (f, keys) = sorted_file(3000, &["password"], false);
+        let sf = SortedFile::open(f.path()).unwrap();
+        let mut prefixes: Vec<Prefix> = keys
+            .iter()
+            .step_by(7)
+            .map(|k| Suffix::split(k).0)
+            .chain((0..300).map(|i| {
+                let h: [u8; 20] = sha1::Sha1::digest(format!("other {i}")).into();
+                Suffix::split(&h).0
+            }))
+            .collect();
+        prefixes.sort();
+        prefixes.dedup();
+        let batch = |p: Prefix| {
+            let mut suffixes: Vec<Suffix> = keys
+                .iter()
+                .map(Suffix::split)
+                .filter(|(q, _)| *q == p)
+                .map(|(_, s)| s)
+                .collect();
+            suffixes.push(Suffix::default());
+            Batch {
+                prefix: p,
+                suffixes: zeroize::Zeroizing::new(suffixes),
+            }
+        };
+        let sorted: Vec<Batch> = prefixes.iter().map(|&p| batch(p)).collect();
+        let shuffled: Vec<Batch> = prefixes.iter().rev().map(|&p| batch(p)).collect();
+        let progress = crate::progress::NoProgress;
+        for batches in [sorted, shuffled] {
+            let all = sf.counts_all(&batches, &progress);
+            assert_eq!(all.len(), batches.len());
+            let mut found = 0;
+            for (b, r) in batches.iter().zip(all) {
+                assert_eq!(r, sf.counts(b.prefix, &b.suffixes));
+                if let Ok(counts) = r {
+                    assert_eq!(*counts.last().unwrap(), 0);
+                    found += counts.iter().filter(|&&c| c > 0).count();
+                }
+            }
+            let want = keys
+                .iter()
+                .filter(|k| prefixes.binary_search(&Suffix::split(k).0).is_ok())
+                .count();
+            assert!(want > 400);
+            assert_eq!(found, want);
+        }
+    }
+
+    /// A file cut or rewritten while it is read answers nothing: every
+    /// lookup fails, none reads as "not found".
+    #[test]
+    fn a_file_that_changes_while_read_is_never_clean() {
+        let (f, keys) = sorted_file(3000, &[], false);
+        let text = std::fs::read(f.path()).unwrap();
+        let (prefix, suffix) = Suffix::split(&keys[2900]);
+        let batches = [Batch {
+            prefix,
+            suffixes: zeroize::Zeroizing::new(vec![suffix]),
+        }];
+        let progress = crate::progress::NoProgress;
+        // Cut to half: the lookup reads past the new end.
+        let sf = SortedFile::open(f.path()).unwrap();
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(f.path())
+            .unwrap()
+            .set_len(text.len() as u64 / 2)
+            .unwrap();
+        for r in [
+            sf.counts(prefix, &[suffix]),
+            sf.counts_all(&batches, &progress).remove(0),
+        ] {
+            assert!(
+                matches!(&r, Err(LookupError::Corrupt(m)) if m.contains("changed while it was read")),
+                "{r:?}"
+            );
+        }
+        // Grown: what was read may be fine, but the file is not the one opened.
+        std::fs::write(f.path(), &text).unwrap();
+        let sf = SortedFile::open(f.path()).unwrap();
+        assert_eq!(sf.counts(prefix, &[suffix]).unwrap(), vec![2901]);
+        let mut g = std::fs::OpenOptions::new()
+            .append(true)
+            .open(f.path())
+            .unwrap();
+        g.write_all(b"FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:1\n")
+            .unwrap();
+        let r = sf.counts_all(&batches, &progress).remove(0);
+        assert!(matches!(&r, Err(LookupError::Corrupt(_))), "{r:?}");
+        assert!(sf.counts(prefix, &[suffix]).is_err());
     }
 
     #[test]

@@ -315,6 +315,30 @@ pub trait RangeSource: Send + Sync {
         let r = self.range(prefix)?;
         Ok(suffixes.iter().map(|s| r.count(s)).collect())
     }
+
+    /// The counts of every batch, in order. The default looks the batches
+    /// up one by one in parallel ([`counts_each`]); a sorted file runs
+    /// through sorted batches with one reader per run.
+    fn counts_all(&self, batches: &[Batch], progress: &dyn Progress) -> Vec<BatchResult> {
+        counts_each(self, batches, progress)
+    }
+}
+
+/// Looks up each batch with [`RangeSource::counts`], in parallel on rayon.
+pub fn counts_each<S: RangeSource + ?Sized>(
+    source: &S,
+    batches: &[Batch],
+    progress: &dyn Progress,
+) -> Vec<BatchResult> {
+    use rayon::prelude::*;
+    batches
+        .par_iter()
+        .map(|b| {
+            let r = source.counts(b.prefix, &b.suffixes);
+            progress.advance(1);
+            r
+        })
+        .collect()
 }
 
 /// Looks up every batch from the source `settings` choose: one result per
@@ -347,15 +371,7 @@ pub fn lookup_in(
     batches: &[Batch],
     progress: &dyn Progress,
 ) -> Vec<BatchResult> {
-    use rayon::prelude::*;
-    let results: Vec<BatchResult> = batches
-        .par_iter()
-        .map(|b| {
-            let r = source.counts(b.prefix, &b.suffixes);
-            progress.advance(1);
-            r
-        })
-        .collect();
+    let results = source.counts_all(batches, progress);
     if let Some(LookupError::Corrupt(why)) = results.iter().find_map(|r| {
         r.as_ref()
             .err()

@@ -10,7 +10,7 @@
 //! With `--padding`, a request carrying `Add-Padding: true` gets decoy rows
 //! with count 0 up to 800–1,000 rows, as the API does. A bad prefix is 400,
 //! any other path 404. Lookups run on tokio's blocking pool (the dataset is
-//! memory-mapped). Nothing is logged: in particular, never a prefix.
+//! read with blocking `pread`). Nothing is logged: in particular, never a prefix.
 //!
 //! Connections are bounded: a client must send a request's headers within
 //! the idle timeout (also the longest wait between two requests on a kept-

@@ -249,7 +249,6 @@ fn intern_into<'a>(
 mod tests {
     use super::*;
     use crate::model::{Entry, EntryKind, OldPassword, Secret, Source, Vault};
-    use crate::progress::NoProgress;
 
     fn login(source: usize, title: &str, password: &str, history: &[&str]) -> Entry {
         let mut e = Entry::new(EntryKind::Login, 1);
@@ -276,17 +275,7 @@ mod tests {
             entries,
         };
         let accounts = vault.account_indices();
-        let ctx = Context {
-            vault: &vault,
-            accounts: &accounts,
-            selected: crate::checks::CheckId::ALL,
-            pwned: &Default::default(),
-            recovery: &Default::default(),
-            site_breach: &Default::default(),
-            passkeys: &Default::default(),
-            progress: &NoProgress,
-            site_index: Default::default(),
-        };
+        let ctx = Context::for_tests(&vault, &accounts);
         let mut facts = Facts::new(accounts.len());
         run(&ctx, &mut facts).findings
     }

@@ -44,6 +44,36 @@ pub struct Context<'a> {
     pub site_index: std::sync::OnceLock<SiteIndex<'a>>,
 }
 
+/// Default settings of every check, for the checks' unit tests.
+#[cfg(test)]
+static TEST_SETTINGS: std::sync::LazyLock<(
+    PwnedSettings,
+    RecoverySettings,
+    site_breach::SiteBreachSettings,
+    passkeys::PasskeySettings,
+)> = std::sync::LazyLock::new(Default::default);
+
+#[cfg(test)]
+impl<'a> Context<'a> {
+    /// The context of a check's unit test: every check selected, default
+    /// settings, no progress bar. A test that needs other settings replaces
+    /// the field: `Context { pwned: &settings, ..Context::for_tests(v, a) }`.
+    pub(crate) fn for_tests(vault: &'a Vault, accounts: &'a [usize]) -> Self {
+        let (pwned, recovery, site_breach, passkeys) = &*TEST_SETTINGS;
+        Context {
+            vault,
+            accounts,
+            selected: CheckId::ALL,
+            pwned,
+            recovery,
+            site_breach,
+            passkeys,
+            progress: &crate::progress::NoProgress,
+            site_index: Default::default(),
+        }
+    }
+}
+
 /// The hosts and registrable domains of every account's URLs, computed once
 /// per audit for the checks that match sites against public datasets
 /// (`site_breach`, `passkey_available`, and `recovery` and `drill` for the
@@ -384,17 +414,7 @@ mod tests {
         }
         let accounts = vault.account_indices();
         assert_eq!(accounts.len(), urls.len());
-        let ctx = Context {
-            vault: &vault,
-            accounts: &accounts,
-            selected: CheckId::ALL,
-            pwned: &Default::default(),
-            recovery: &Default::default(),
-            site_breach: &Default::default(),
-            passkeys: &Default::default(),
-            progress: &crate::progress::NoProgress,
-            site_index: Default::default(),
-        };
+        let ctx = Context::for_tests(&vault, &accounts);
         let index = ctx.sites();
         for i in 0..accounts.len() {
             let urls = &ctx.entry(i).urls;
@@ -451,17 +471,7 @@ mod tests {
         }
         let accounts = vault.account_indices();
         assert_eq!(accounts.len(), n);
-        let ctx = Context {
-            vault: &vault,
-            accounts: &accounts,
-            selected: CheckId::ALL,
-            pwned: &Default::default(),
-            recovery: &Default::default(),
-            site_breach: &Default::default(),
-            passkeys: &Default::default(),
-            progress: &crate::progress::NoProgress,
-            site_index: Default::default(),
-        };
+        let ctx = Context::for_tests(&vault, &accounts);
         let index = ctx.sites();
         let domains: Vec<&str> = index.domains().collect();
         let mut first_seen: Vec<String> = Vec::new();

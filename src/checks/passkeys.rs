@@ -311,15 +311,8 @@ mod tests {
     fn run_on(v: &Vault, settings: &PasskeySettings) -> Outcome {
         let accounts = v.account_indices();
         let ctx = Context {
-            vault: v,
-            accounts: &accounts,
-            selected: crate::checks::CheckId::ALL,
-            pwned: &Default::default(),
-            recovery: &Default::default(),
-            site_breach: &Default::default(),
             passkeys: settings,
-            progress: &crate::progress::NoProgress,
-            site_index: Default::default(),
+            ..Context::for_tests(v, &accounts)
         };
         run(&ctx)
     }

@@ -271,15 +271,8 @@ mod tests {
     fn run_with(v: &Vault, settings: &PwnedSettings) -> (Outcome, Facts) {
         let accounts = v.account_indices();
         let ctx = Context {
-            vault: v,
-            accounts: &accounts,
-            selected: crate::checks::CheckId::ALL,
             pwned: settings,
-            recovery: &Default::default(),
-            site_breach: &Default::default(),
-            passkeys: &Default::default(),
-            progress: &crate::progress::NoProgress,
-            site_index: Default::default(),
+            ..Context::for_tests(v, &accounts)
         };
         let mut facts = Facts::new(accounts.len());
         let out = run(&ctx, &mut facts);

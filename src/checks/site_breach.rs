@@ -502,15 +502,8 @@ mod tests {
             origin: Some("t.json".into()),
         };
         let ctx = Context {
-            vault: &v,
-            accounts: &accounts,
-            selected: crate::checks::CheckId::ALL,
-            pwned: &Default::default(),
-            recovery: &Default::default(),
             site_breach: &settings,
-            passkeys: &Default::default(),
-            progress: &crate::progress::NoProgress,
-            site_index: Default::default(),
+            ..Context::for_tests(&v, &accounts)
         };
         let facts = Facts::new(accounts.len());
         run(&ctx, &facts)

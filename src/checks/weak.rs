@@ -439,7 +439,6 @@ mod tests {
     #[test]
     fn the_check_gives_each_account_its_own_score() {
         use crate::model::{Entry, EntryKind, Secret, Source, Vault};
-        use crate::progress::NoProgress;
         let rows = [
             ("alice", "GitHub", "https://github.com", "alice2024"),
             ("bob", "GitHub", "https://github.com", "alice2024"),
@@ -466,17 +465,7 @@ mod tests {
             entries,
         };
         let accounts = vault.account_indices();
-        let ctx = Context {
-            vault: &vault,
-            accounts: &accounts,
-            selected: crate::checks::CheckId::ALL,
-            pwned: &Default::default(),
-            recovery: &Default::default(),
-            site_breach: &Default::default(),
-            passkeys: &Default::default(),
-            progress: &NoProgress,
-            site_index: Default::default(),
-        };
+        let ctx = Context::for_tests(&vault, &accounts);
         let mut facts = Facts::new(accounts.len());
         run(&ctx, &mut facts);
         for (i, e) in ctx.iter() {

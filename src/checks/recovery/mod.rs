@@ -386,7 +386,6 @@ mod tests {
     use super::*;
 
     use crate::model::{Capabilities, Entry, EntryKind, Field, Secret, Vault};
-    use crate::progress::NoProgress;
 
     fn source(member: &str, format: &'static str, custom_fields: bool) -> Source {
         Source {
@@ -427,17 +426,7 @@ mod tests {
 
     fn statuses(vault: &Vault) -> Vec<(String, CodeStatus, Vec<Place>)> {
         let accounts = vault.account_indices();
-        let ctx = Context {
-            vault,
-            accounts: &accounts,
-            selected: crate::checks::CheckId::ALL,
-            pwned: &Default::default(),
-            recovery: &Default::default(),
-            site_breach: &Default::default(),
-            passkeys: &Default::default(),
-            progress: &NoProgress,
-            site_index: Default::default(),
-        };
+        let ctx = Context::for_tests(vault, &accounts);
         let mut facts = Facts::new(accounts.len());
         run(&ctx, &mut facts);
         facts

@@ -462,7 +462,6 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
 mod tests {
     use super::*;
     use crate::model::{Capabilities, Entry, EntryKind, Source, Vault};
-    use crate::progress::NoProgress;
     use rand::rngs::StdRng;
     use rand::{Rng, SeedableRng};
     use serde_json::json;
@@ -506,17 +505,7 @@ mod tests {
 
     fn check(v: &Vault, reference: bool) -> (Vec<Draft>, Facts) {
         let accounts = v.account_indices();
-        let ctx = Context {
-            vault: v,
-            accounts: &accounts,
-            selected: crate::checks::CheckId::ALL,
-            pwned: &Default::default(),
-            recovery: &Default::default(),
-            site_breach: &Default::default(),
-            passkeys: &Default::default(),
-            progress: &NoProgress,
-            site_index: Default::default(),
-        };
+        let ctx = Context::for_tests(v, &accounts);
         let mut facts = Facts::new(accounts.len());
         let outcome = if reference {
             run_with(&ctx, &mut facts, &|pw, _| engine::naive_graph(pw))

@@ -6,6 +6,9 @@ check gives zxcvbn (username, its local part and words, title and its words,
 host and site name; lowercased, at least 3 characters, at most 16).
 
     python3 vendor/zxcvbn/examples/export_to_tsv.py target/scale/realistic-200000.csv > r.tsv
+
+For generated exports only: its output holds every password in plain text.
+Never run it on a real export (vaultlint's trust rule 1).
 """
 import csv
 import re

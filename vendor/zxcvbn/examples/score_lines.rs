@@ -7,6 +7,11 @@
 //!     cargo build --release -p zxcvbn --example score_lines
 //!     target/release/examples/score_lines passwords.tsv > answers.txt
 //!     valgrind --tool=callgrind target/release/examples/score_lines --quiet passwords.tsv
+//!
+//! For generated passwords only: its answers print each match's token, that
+//! is pieces of the password, in plain text. Never feed it real passwords
+//! (vaultlint's trust rule 1 holds for vaultlint's own output; this is a
+//! developer's tool over test data).
 
 use std::io::{BufWriter, Write};
 

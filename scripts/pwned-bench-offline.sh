@@ -107,3 +107,11 @@ printf 'vaultlint --pwned off (fixed cost)  best %.3f s  median %.3f s\n' "$(pri
 echo "vaultlint one run with the dataset: $vl_cpu"
 printf 'keepassxc-cli best %.3f s  median %.3f s  (of which ~%.3f s opening the database)\n' "$kx_best" "$kx_med" "$kx_open"
 printf 'speed-up (median): %.0fx  (target: 100x)\n' "$(echo "$kx_med / $vl_med" | bc -l)"
+# The issue's measure: each pair's ratio (a run of each tool, back to back),
+# and the median of those ratios.
+pairs=()
+for i in "${!vl_times[@]}"; do
+    pairs+=("$(echo "${kx_times[$i]} / ${vl_times[$i]}" | bc -l)")
+done
+printf 'speed-up per pair: %s  median pair %.0fx\n' \
+    "$(printf '%.0fx ' "${pairs[@]}")" "$(printf '%s\n' "${pairs[@]}" | median)"

@@ -153,7 +153,8 @@ if [ "${OFFLINE:-1}" != 0 ]; then
     echo
     if command -v keepassxc-cli >/dev/null; then
         echo "offline ratio (scripts/pwned-bench-offline.sh, RUNS=${OFFLINE_RUNS:-5}, load $(load)):"
-        RUNS="${OFFLINE_RUNS:-5}" scripts/pwned-bench-offline.sh 2>&1 | tail -7 | sed 's/^/    /'
+        RUNS="${OFFLINE_RUNS:-5}" scripts/pwned-bench-offline.sh 2>&1 |
+            grep -E '^(run |load average|leaked|vaultlint|keepassxc|speed-up)' | sed 's/^/    /'
     else
         echo "offline ratio: not measured (keepassxc-cli not installed)"
     fi

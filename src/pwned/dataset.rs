@@ -115,11 +115,33 @@ struct Bounds {
 
 /// A line already checked in place, below every later target of a run of
 /// sorted lookups: the next search starts there instead of at line 0.
+/// With `khi`, a line at `hi` already checked too, at or above the target
+/// (a sample of the file): the search starts between the two.
 #[derive(Clone, Copy)]
 struct Hint {
     lo: usize,
     lo_next: usize,
     klo: [u8; 20],
+    hi: usize,
+    khi: Option<[u8; 20]>,
+}
+
+/// Where interpolation between the bounds expects `target`: the offset of
+/// the estimate, the fraction of the span it falls at, and the estimate's
+/// standard deviation in bytes (hashes are uniform: the lines below the
+/// target between the bounds are binomial).
+fn estimate(b: &Bounds, target: &[u8; 20], line_len: f64) -> (usize, f64, f64) {
+    let span = b.hi - b.lo;
+    let (a, z) = (key64(&b.klo), b.khi.as_ref().map_or(u64::MAX, key64));
+    let t = key64(target);
+    let f = if z <= a || t < a {
+        0.5
+    } else {
+        (t - a) as f64 / (z - a) as f64
+    };
+    let guess = b.lo + (f * span as f64) as usize;
+    let lines = span as f64 / line_len;
+    (guess, f, (lines * f * (1.0 - f)).sqrt() * line_len)
 }
 
 /// The first 8 bytes of a key as a number, for interpolation.
@@ -134,6 +156,15 @@ const MIN_WINDOW: usize = 1024;
 const MAX_WINDOW: usize = 16 << 10;
 /// Lookups per run of sorted lookups that share a window and hints.
 const RUN: usize = 64;
+/// The least distance between two samples of the file.
+const MIN_SPACING: usize = 16 << 10;
+/// Below this many samples, lookups search without them.
+const MIN_SAMPLES: usize = 16;
+/// The widest window a lookup reads ahead of its search.
+const MAX_AHEAD: usize = 64 << 10;
+/// Threads reading the windows the page cache does not hold: the reads
+/// wait, not compute, so more of them than cores overlap their waits.
+const READERS: usize = 16;
 
 /// Reads `buf.len()` bytes at `at`, or fails (`UnexpectedEof` when the file
 /// is shorter now).
@@ -178,6 +209,8 @@ pub struct SortedFile {
     /// The prefix of the last line when the file does not end with a line
     /// break: that line may be cut, so lookups of its prefix fail.
     cut_prefix: Option<Prefix>,
+    /// Positioned reads so far (tests count them).
+    reads: std::sync::atomic::AtomicUsize,
 }
 
 /// A window of the file held in memory: the lines a lookup reads come
@@ -237,6 +270,7 @@ impl SortedFile {
             first: ([0; 20], 0),
             path: path.display().to_string(),
             cut_prefix: None,
+            reads: Default::default(),
         };
         let last = f.check_ends().map_err(|e| dataset_error(path, e))?;
         if terminated == Some(false) {
@@ -365,12 +399,26 @@ impl SortedFile {
         r
     }
 
-    /// Every batch's counts, in order: runs of [`RUN`] batches on rayon,
-    /// each run with one reader whose searches start from where the
-    /// previous one ended when the batches are sorted (as the pwned check
-    /// sorts them), so a lookup costs about one read of the file. The file
-    /// must be unchanged at the end, or every result is an error.
+    /// Every batch's counts, in order. With enough batches, the file is
+    /// sampled first and every lookup then reads one window planned from
+    /// the samples around it, the reads of windows not in the page cache
+    /// issued together ([`SortedFile::sampled`]); else runs of [`RUN`]
+    /// sorted batches with one reader each ([`SortedFile::counts_in_runs`]).
+    /// The file must be unchanged at the end, or every result is an error.
     pub fn counts_all(&self, batches: &[Batch], progress: &dyn Progress) -> Vec<BatchResult> {
+        let results = self
+            .sampled(batches, progress)
+            .unwrap_or_else(|| self.counts_in_runs(batches, progress));
+        match self.check_unchanged() {
+            Ok(()) => results,
+            Err(e) => batches.iter().map(|_| Err(e.clone())).collect(),
+        }
+    }
+
+    /// Runs of [`RUN`] batches on rayon, each run with one reader whose
+    /// searches start from where the previous one ended when the batches
+    /// are sorted (as the pwned check sorts them).
+    fn counts_in_runs(&self, batches: &[Batch], progress: &dyn Progress) -> Vec<BatchResult> {
         use rayon::prelude::*;
         let runs: Vec<Vec<BatchResult>> = batches
             .par_chunks(RUN)
@@ -386,10 +434,191 @@ impl SortedFile {
                     .collect()
             })
             .collect();
-        match self.check_unchanged() {
-            Ok(()) => runs.into_iter().flatten().collect(),
-            Err(e) => batches.iter().map(|_| Err(e.clone())).collect(),
+        runs.into_iter().flatten().collect()
+    }
+
+    /// The lookups of many batches in two rounds of reads, each round's
+    /// reads independent of one another, so a file the page cache no
+    /// longer holds costs about two read latencies, not one per lookup:
+    ///
+    /// 1. one line at each of `n` even offsets (half as many as batches),
+    ///    each checked like a search probe (shape, order against its
+    ///    neighbours) and against the sample before it;
+    /// 2. per batch, the window where interpolation between the two
+    ///    samples around its prefix expects the prefix's rows (three
+    ///    standard deviations either side, a few KiB), searched like any
+    ///    lookup with the samples as its bounds: every line it touches is
+    ///    checked as before, and a target outside the window costs a read
+    ///    of its own.
+    ///
+    /// `None` (nothing looked up) when there are too few batches or the
+    /// file is too small for samples to pay, or when a sample fails: the
+    /// lookups then search from the first line and report what they find.
+    fn sampled(&self, batches: &[Batch], progress: &dyn Progress) -> Option<Vec<BatchResult>> {
+        let n = (batches.len() / 2).min(self.end / MIN_SPACING);
+        if n < MIN_SAMPLES {
+            return None;
         }
+        let samples = self.samples(n)?;
+        let plans: Vec<(Hint, Option<(usize, usize)>)> = batches
+            .iter()
+            .map(|b| self.plan(&samples, b.prefix))
+            .collect();
+        let windows: Vec<Option<(usize, usize)>> = plans.iter().map(|p| p.1).collect();
+        Some(self.each_window(&windows, |r, i| {
+            let b = &batches[i];
+            let res = r.counts(b.prefix, &b.suffixes, &mut Some(plans[i].0));
+            progress.advance(1);
+            res
+        }))
+    }
+
+    /// `n` lines at even offsets, checked (see [`SortedFile::sampled`]),
+    /// in order; `None` when one fails.
+    fn samples(&self, n: usize) -> Option<Vec<Hint>> {
+        let spacing = self.end / (n + 1);
+        let at = |i: usize| (i + 1) * spacing;
+        let windows: Vec<Option<(usize, usize)>> = (0..n)
+            .map(|i| {
+                let at = at(i);
+                Some((
+                    at.saturating_sub(MAX_LINE + 1),
+                    (at + 3 * MAX_LINE + 2).min(self.end),
+                ))
+            })
+            .collect();
+        let found = self.each_window(&windows, |r, i| {
+            let s = r.next_start(at(i))?;
+            if s >= self.end {
+                return Ok(None);
+            }
+            r.probe(s).map(|l| Some((s, l)))
+        });
+        let mut samples: Vec<Hint> = Vec::with_capacity(n);
+        let (mut prev_at, mut prev_key) = (0, self.first.0);
+        for s in found {
+            let Some((at, l)) = s.ok()? else { continue };
+            if at <= prev_at || l.key <= prev_key {
+                return None;
+            }
+            (prev_at, prev_key) = (at, l.key);
+            samples.push(Hint {
+                lo: at,
+                lo_next: l.next,
+                klo: l.key,
+                hi: self.end,
+                khi: None,
+            });
+        }
+        Some(samples)
+    }
+
+    /// The bounds of `prefix`'s search among the samples, and the window
+    /// its lookup is expected to read (`None` when that is too wide to
+    /// read ahead: the search then reads as it goes).
+    fn plan(&self, samples: &[Hint], prefix: Prefix) -> (Hint, Option<(usize, usize)>) {
+        let target = Suffix::default().full_hash(prefix);
+        let i = samples.partition_point(|s| s.klo < target);
+        let (first_key, first_next) = self.first;
+        let mut h = match i {
+            0 => Hint {
+                lo: 0,
+                lo_next: first_next,
+                klo: first_key,
+                hi: self.end,
+                khi: None,
+            },
+            _ => samples[i - 1],
+        };
+        if let Some(s) = samples.get(i) {
+            (h.hi, h.khi) = (s.lo, Some(s.klo));
+        }
+        let b = Bounds {
+            lo: h.lo,
+            lo_next: h.lo_next,
+            klo: h.klo,
+            hi: h.hi,
+            khi: h.khi,
+        };
+        let line_len = first_next.max(42) as f64;
+        let (from, to) = if b.hi - b.lo <= LINEAR {
+            (b.lo.saturating_sub(MAX_LINE + 1), b.hi + 3 * MAX_LINE)
+        } else {
+            let (guess, _, sd) = estimate(&b, &target, line_len);
+            // The prefix's rows: twice their mean length in bytes.
+            let rows = 2.0 * self.end as f64 / (1u64 << 20) as f64 + MAX_LINE as f64;
+            let (below, above) = (3.0 * sd + 2.0 * line_len, 3.0 * sd + rows);
+            (
+                guess
+                    .saturating_sub(below as usize + MAX_LINE)
+                    .max(b.lo.saturating_sub(MAX_LINE + 1)),
+                (guess + above as usize + 4 * MAX_LINE).min(b.hi + 3 * MAX_LINE),
+            )
+        };
+        let to = to.min(self.end);
+        let window = (to - from <= MAX_AHEAD).then_some((from, to));
+        (h, window)
+    }
+
+    /// `f(reader, i)` for every `i`, the reader holding `windows[i]`
+    /// (when given) as it starts. First on rayon, for the windows the page
+    /// cache holds (read without waiting: [`Reader::try_cached`]); then the
+    /// others on up to [`READERS`] threads, so that their reads, which
+    /// wait for the disk (or the host of a virtual machine), overlap
+    /// instead of following one another.
+    fn each_window<T: Send>(
+        &self,
+        windows: &[Option<(usize, usize)>],
+        f: impl Fn(&mut Reader<'_>, usize) -> T + Sync,
+    ) -> Vec<T> {
+        use rayon::prelude::*;
+        let mut done: Vec<Option<T>> = (0..windows.len())
+            .into_par_iter()
+            .map_init(
+                || self.reader(),
+                |r, i| match windows[i] {
+                    Some((from, to)) if r.try_cached(from, to) => Some(f(r, i)),
+                    _ => None,
+                },
+            )
+            .collect();
+        let left: Vec<usize> = (0..done.len()).filter(|&i| done[i].is_none()).collect();
+        let threads = left.len().div_ceil(8).min(READERS);
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let later: Vec<Vec<(usize, T)>> = std::thread::scope(|scope| {
+            let work = || {
+                let mut r = self.reader();
+                let mut out = Vec::new();
+                loop {
+                    let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(&i) = left.get(k) else { break out };
+                    if let Some((from, to)) = windows[i] {
+                        // A failed read is retried, and reported, by `f`.
+                        let _ = r.need(from, to);
+                    }
+                    out.push((i, f(&mut r, i)));
+                }
+            };
+            let handles: Vec<_> = (1..threads)
+                .map(|_| {
+                    std::thread::Builder::new()
+                        .stack_size(256 << 10)
+                        .spawn_scoped(scope, work)
+                })
+                .collect();
+            // This thread works too (and alone when no thread could start).
+            let mut all = vec![work()];
+            for h in handles.into_iter().flatten() {
+                all.push(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            }
+            all
+        });
+        for (i, t) in later.into_iter().flatten() {
+            done[i] = Some(t);
+        }
+        done.into_iter()
+            .map(|t| t.expect("every window was looked up"))
+            .collect()
     }
 }
 
@@ -416,6 +645,9 @@ impl Reader<'_> {
         self.buf.resize(hi - lo, 0);
         self.start = lo;
         self.reads += 1;
+        self.f
+            .reads
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         read_exact_at(&self.f.file, &mut self.buf, lo as u64).map_err(|e| {
             self.buf.clear();
             match e.kind() {
@@ -428,6 +660,38 @@ impl Reader<'_> {
     /// Makes sure `[from, to)` is in the window with one read.
     fn need(&mut self, from: usize, to: usize) -> Result<(), LookupError> {
         self.get(from, to.saturating_sub(from)).map(|_| ())
+    }
+
+    /// Reads `[from, to)` into the window if the page cache holds all of
+    /// it (`preadv2` with `RWF_NOWAIT`, which never waits for the disk);
+    /// false, the window left empty, otherwise.
+    #[cfg(target_os = "linux")]
+    fn try_cached(&mut self, from: usize, to: usize) -> bool {
+        use rustix::io::{ReadWriteFlags, preadv2};
+        self.buf.clear();
+        self.buf.resize(to - from, 0);
+        let n = preadv2(
+            &self.f.file,
+            &mut [std::io::IoSliceMut::new(&mut self.buf)],
+            from as u64,
+            ReadWriteFlags::NOWAIT,
+        );
+        self.f
+            .reads
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if n.is_ok_and(|n| n == to - from) {
+            self.start = from;
+            self.reads += 1;
+            true
+        } else {
+            self.buf.clear();
+            false
+        }
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn try_cached(&mut self, _from: usize, _to: usize) -> bool {
+        false
     }
 
     /// Parses the line starting at `start`.
@@ -526,7 +790,7 @@ impl Reader<'_> {
         let (first_key, first_next) = self.f.first;
         let line_len = first_next.max(42) as f64;
         let start = match hint {
-            Some(h) if h.klo < *target => h,
+            Some(h) if h.klo < *target && h.khi.is_none_or(|k| k >= *target) => h,
             _ => {
                 if first_key >= *target {
                     return Ok(0);
@@ -535,6 +799,8 @@ impl Reader<'_> {
                     lo: 0,
                     lo_next: first_next,
                     klo: first_key,
+                    hi: self.f.end,
+                    khi: None,
                 }
             }
         };
@@ -542,10 +808,9 @@ impl Reader<'_> {
             lo: start.lo,
             lo_next: start.lo_next,
             klo: start.klo,
-            hi: self.f.end,
-            khi: None,
+            hi: start.hi,
+            khi: start.khi,
         };
-        let t = key64(target);
         for round in 0.. {
             let span = b.hi - b.lo;
             if span <= LINEAR {
@@ -559,16 +824,9 @@ impl Reader<'_> {
                 }
                 continue;
             }
-            let (a, z) = (key64(&b.klo), b.khi.as_ref().map_or(u64::MAX, key64));
-            let f = if z <= a || t < a {
-                0.5
-            } else {
-                (t - a) as f64 / (z - a) as f64
-            };
-            let guess = b.lo + (f * span as f64) as usize;
+            let (guess, _, sd) = estimate(&b, target, line_len);
             // Two standard deviations of the estimate, plus a line.
-            let lines = span as f64 / line_len;
-            let guard = (2.0 * (lines * f * (1.0 - f)).sqrt() + 1.0) * line_len;
+            let guard = 2.0 * sd + line_len;
             let around = 2.0 * guard + 4.0 * MAX_LINE as f64;
             self.window = if around <= MAX_WINDOW as f64 {
                 (around as usize).max(MIN_WINDOW)
@@ -690,6 +948,8 @@ impl Reader<'_> {
                 lo: p.next,
                 lo_next: at,
                 klo: p.key,
+                hi: f.end,
+                khi: None,
             }),
             (Ok(()), None) => hint.filter(|h| h.klo < start),
         };
@@ -890,6 +1150,130 @@ mod tests {
             assert_eq!(r.counts(prefix, &[suffix], &mut None), sorted);
         }
         assert!(r.reads as f64 / 200.0 > per_lookup);
+    }
+
+    /// Batches of the prefixes of every `step`-th key (with an absent
+    /// suffix each) plus `others` prefixes of other hashes, sorted.
+    fn batches_of(keys: &[[u8; 20]], step: usize, others: usize) -> Vec<Batch> {
+        use sha1::Digest;
+        let mut prefixes: Vec<Prefix> = keys
+            .iter()
+            .step_by(step)
+            .map(|k| Suffix::split(k).0)
+            .chain((0..others).map(|i| {
+                let h: [u8; 20] = sha1::Sha1::digest(format!("other {i}")).into();
+                Suffix::split(&h).0
+            }))
+            .collect();
+        prefixes.sort();
+        prefixes.dedup();
+        prefixes
+            .iter()
+            .map(|&p| {
+                let mut suffixes: Vec<Suffix> = keys
+                    .iter()
+                    .map(Suffix::split)
+                    .filter(|(q, _)| *q == p)
+                    .map(|(_, s)| s)
+                    .collect();
+                suffixes.push(Suffix::default());
+                Batch {
+                    prefix: p,
+                    suffixes: zeroize::Zeroizing::new(suffixes),
+                }
+            })
+            .collect()
+    }
+
+    fn reads(sf: &SortedFile) -> usize {
+        sf.reads.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Many batches in a file of a few MB take the sampled path: one read
+    /// per sample and about one per lookup, and the same answers as runs
+    /// of searches from the first line.
+    #[test]
+    fn sampled_lookups_read_about_once_each_and_answer_like_runs() {
+        let (f, keys) = sorted_file(60_000, &["password"], true);
+        let sf = SortedFile::open(f.path()).unwrap();
+        let batches = batches_of(&keys, 97, 300);
+        assert!(batches.len() > 800, "{}", batches.len());
+        let progress = crate::progress::NoProgress;
+        let before = reads(&sf);
+        let sampled = sf.sampled(&batches, &progress).expect("sampled path");
+        let used = reads(&sf) - before;
+        let n = (batches.len() / 2).min(sf.end / MIN_SPACING);
+        assert!(
+            used <= n + batches.len() * 11 / 10,
+            "{used} reads for {n} samples and {} lookups",
+            batches.len()
+        );
+        let runs = sf.counts_in_runs(&batches, &progress);
+        assert_eq!(sampled, runs);
+        // The other prefixes mostly have no rows in so small a file.
+        let found: usize = sampled
+            .iter()
+            .filter_map(|r| r.as_ref().ok())
+            .map(|counts| counts.iter().filter(|&&c| c > 0).count())
+            .sum();
+        assert!(found >= keys.len() / 97);
+        // Few batches, or a small file: no samples.
+        assert!(sf.sampled(&batches[..20], &progress).is_none());
+        let (small, small_keys) = sorted_file(3000, &[], false);
+        let small = SortedFile::open(small.path()).unwrap();
+        assert!(
+            small
+                .sampled(&batches_of(&small_keys, 3, 0), &progress)
+                .is_none()
+        );
+    }
+
+    /// Damage anywhere in a sampled file never reads as "not found": lines
+    /// out of order fail the lookups that meet them (or the samples, and
+    /// then every lookup searches from the first line), a cut file leaves
+    /// the prefixes past the cut unknown.
+    #[test]
+    fn sampled_lookups_of_damaged_files_are_never_clean() {
+        let (f, keys) = sorted_file(40_000, &[], false);
+        let text = std::fs::read_to_string(f.path()).unwrap();
+        let batches = batches_of(&keys, 1, 0);
+        let progress = crate::progress::NoProgress;
+        let lines: Vec<&str> = text.lines().collect();
+        let check = |sf: &SortedFile| {
+            let mut errors = 0;
+            for (b, r) in batches.iter().zip(sf.counts_all(&batches, &progress)) {
+                match r {
+                    Ok(counts) => {
+                        for (s, c) in b.suffixes.iter().zip(counts) {
+                            let present = *s != Suffix::default();
+                            assert_eq!(c > 0, present, "{}", b.prefix);
+                        }
+                    }
+                    Err(_) => errors += 1,
+                }
+            }
+            errors
+        };
+        let sf = SortedFile::open(f.path()).unwrap();
+        assert!(sf.sampled(&batches, &progress).is_some());
+        assert_eq!(check(&sf), 0);
+        for (a, b) in [(5000, 5001), (100, 30_000), (20_000, 20_050)] {
+            let mut l = lines.clone();
+            l.swap(a, b);
+            let mut g = tempfile::NamedTempFile::new().unwrap();
+            g.write_all((l.join("\n") + "\n").as_bytes()).unwrap();
+            let sf = SortedFile::open(g.path()).unwrap();
+            assert!(check(&sf) > 0, "swap {a}/{b}");
+        }
+        // Cut between two prefixes (a cut inside one cannot be told).
+        let cut = (25_000..)
+            .find(|&i| Suffix::split(&keys[i - 1]).0 != Suffix::split(&keys[i]).0)
+            .unwrap();
+        let mut g = tempfile::NamedTempFile::new().unwrap();
+        g.write_all((lines[..cut].join("\n") + "\n").as_bytes())
+            .unwrap();
+        let sf = SortedFile::open(g.path()).unwrap();
+        assert!(check(&sf) > 0);
     }
 
     /// The batches of a whole run, sorted (searches start from the last

@@ -70,10 +70,113 @@ pub fn osa_within(a: &[char], b: &[char], k: usize, scratch: &mut Scratch) -> Op
     (d <= k).then_some(d)
 }
 
+/// A string of at most 64 characters prepared for bit-parallel OSA
+/// distances against many others (Hyyrö 2003, "A bit-vector algorithm for
+/// computing Levenshtein and Damerau edit distances", the variant
+/// `rapidfuzz` uses for OSA): one column of the dynamic programme is a few
+/// word operations instead of a band of cells. Reused across strings by
+/// [`Pattern::set`].
+pub struct Pattern {
+    len: usize,
+    /// Positions of each ASCII character in the pattern, as bits.
+    ascii: [u64; 128],
+    /// The same for other characters.
+    other: Vec<(char, u64)>,
+}
+
+impl Default for Pattern {
+    fn default() -> Self {
+        Pattern {
+            len: 0,
+            ascii: [0; 128],
+            other: Vec::new(),
+        }
+    }
+}
+
+impl Pattern {
+    /// Longest pattern [`Pattern::set`] accepts.
+    pub const MAX: usize = 64;
+
+    /// Makes `p` the pattern; false (and no pattern) when it is longer than
+    /// [`Pattern::MAX`].
+    pub fn set(&mut self, p: &[char]) -> bool {
+        self.ascii = [0; 128];
+        self.other.clear();
+        self.len = 0;
+        if p.len() > Self::MAX {
+            return false;
+        }
+        for (i, &c) in p.iter().enumerate() {
+            let bit = 1u64 << i;
+            if c.is_ascii() {
+                self.ascii[c as usize] |= bit;
+            } else {
+                match self.other.iter_mut().find(|e| e.0 == c) {
+                    Some(e) => e.1 |= bit,
+                    None => self.other.push((c, bit)),
+                }
+            }
+        }
+        self.len = p.len();
+        true
+    }
+
+    fn positions(&self, c: char) -> u64 {
+        if c.is_ascii() {
+            self.ascii[c as usize]
+        } else {
+            self.other.iter().find(|e| e.0 == c).map_or(0, |e| e.1)
+        }
+    }
+
+    /// The OSA distance between the pattern and `text` if it is at most
+    /// `k`, else `None`: the same answer as [`osa_within`].
+    pub fn within(&self, text: &[char], k: usize) -> Option<usize> {
+        let m = self.len;
+        if m.abs_diff(text.len()) > k {
+            return None;
+        }
+        if m == 0 {
+            return Some(text.len());
+        }
+        let last = 1u64 << (m - 1);
+        let (mut vp, mut vn, mut d0, mut pm_old) = (!0u64, 0u64, 0u64, 0u64);
+        let mut dist = m;
+        for &c in text {
+            let pm = self.positions(c);
+            let tr = ((!d0 & pm) << 1) & pm_old;
+            d0 = ((((pm & vp).wrapping_add(vp)) ^ vp) | pm | vn) | tr;
+            let hp = vn | !(d0 | vp);
+            let hn = d0 & vp;
+            if hp & last != 0 {
+                dist += 1;
+            }
+            if hn & last != 0 {
+                dist -= 1;
+            }
+            let hp = (hp << 1) | 1;
+            let hn = hn << 1;
+            vp = hn | !(d0 | hp);
+            vn = hp & d0;
+            pm_old = pm;
+        }
+        (dist <= k).then_some(dist)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    fn bits(a: &str, b: &str, k: usize) -> Option<usize> {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        let mut p = Pattern::default();
+        assert!(p.set(&a));
+        p.within(&b, k)
+    }
 
     fn within(a: &str, b: &str, k: usize) -> Option<usize> {
         let a: Vec<char> = a.chars().collect();
@@ -95,6 +198,24 @@ mod tests {
         assert_eq!(within("monkey", "monkey1!", 2), Some(2));
     }
 
+    #[test]
+    fn bit_parallel_examples() {
+        assert_eq!(bits("summer2022", "summer2023", 2), Some(1));
+        assert_eq!(bits("password", "paswsord", 1), Some(1));
+        assert_eq!(bits("ca", "abc", 3), Some(3));
+        assert_eq!(bits("abcdef", "ghijkl", 2), None);
+        assert_eq!(bits("", "ab", 2), Some(2));
+        assert_eq!(bits("ab", "", 2), Some(2));
+        assert_eq!(bits("é日x", "日éx", 1), Some(1));
+        let long: String = "ab".repeat(32);
+        assert_eq!(bits(&long, &long[1..], 1), Some(1));
+        let mut p = Pattern::default();
+        assert!(!p.set(&['a'; 65]));
+        // A pattern set after another keeps none of the first's characters.
+        assert!(p.set(&['x', 'y']));
+        assert_eq!(p.within(&['a', 'a'], 4), Some(2));
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
         /// Same answer as strsim's full OSA distance, over a small alphabet so
@@ -104,6 +225,15 @@ mod tests {
             let full = strsim::osa_distance(&a, &b);
             let expected = (full <= k).then_some(full);
             prop_assert_eq!(within(&a, &b, k), expected);
+            prop_assert_eq!(bits(&a, &b, k), expected);
+        }
+
+        /// The bit-parallel distance on patterns up to 64 characters, with
+        /// non-ASCII characters, against strsim.
+        #[test]
+        fn bit_parallel_agrees_with_strsim(a in "[ab1é日]{0,64}", b in "[ab1é日]{0,70}", k in 0usize..70) {
+            let full = strsim::osa_distance(&a, &b);
+            prop_assert_eq!(bits(&a, &b, k), (full <= k).then_some(full));
         }
 
         #[test]
@@ -123,6 +253,7 @@ mod tests {
             let b: String = b.into_iter().collect();
             let full = strsim::osa_distance(&a, &b);
             prop_assert_eq!(within(&a, &b, k), (full <= k).then_some(full));
+            prop_assert_eq!(bits(&a, &b, k), (full <= k).then_some(full));
         }
     }
 }

@@ -29,13 +29,17 @@
 //!   transposition across a gap touches the gap and one part), so `k` edits
 //!   leave one part intact in `t`, shifted by `-⌊(k-Δ)/2⌋` to `+⌊(k+Δ)/2⌋`
 //!   positions (`Δ` = length difference: at most that many deletions and
-//!   insertions precede it), fewer for the later parts when only the first
-//!   intact part is looked for ([`shifts`]). Parts are indexed by (length, part number,
+//!   insertions precede it), fewer when only one chosen intact part is
+//!   looked for ([`shifts`]: part `i` shifted by at most `i`, and by at
+//!   most `k − i` from `Δ`). Parts are indexed by (length, part number,
 //!   text); each password probes the index with its substrings at those
 //!   positions, for each shorter length within `k`. Candidates whose
 //!   character histograms differ by more than `2k` are dropped (a lower
-//!   bound on the distance), the rest are checked with a bounded distance
-//!   ([`super::distance`]).
+//!   bound on the distance), a whole run of one base word's holders or a
+//!   block of them at once when the envelope of their histograms is
+//!   already too far ([`PartIndex`]); the rest are checked with a
+//!   bit-parallel OSA distance ([`super::distance::Pattern`]; a bounded
+//!   band for passwords over 64 characters).
 //! - **same base word**: passwords are bucketed by base; a bucket is a
 //!   clique, handed over whole ([`Graph::cliques`]).
 //! - **containment**: the longer password looks each of its substrings of
@@ -57,7 +61,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
 
-use super::distance::{Scratch, osa_within};
+use super::distance::{Pattern, Scratch, osa_within};
 use super::fold::{MIN_BASE, Prepared, base, fold_char};
 use super::graph::Graph;
 
@@ -198,22 +202,28 @@ fn parts(len: usize, k: usize) -> impl Iterator<Item = (usize, usize)> {
 
 /// Where part `i` (`(off, q)`, of a string `s` cut for `k` edits) may start
 /// in a string `t` that is `delta` characters longer (`lt` in all), if it
-/// is the first part `s` and `t` have intact: an inclusive range of start
+/// is the part the argument below picks: an inclusive range of start
 /// positions, empty when the first is past the last.
 ///
 /// With at most `k` edits, `a` insertions and `d` deletions before the part
 /// and the rest after it, its shift `a - d` is between `-⌊(k-Δ)/2⌋` and
-/// `⌊(k+Δ)/2⌋` (`Δ` = `delta`). If it is the first intact part, each of the
-/// `i` parts before it is touched by an edit of its own, so at most `k - i`
-/// edits come after it, and the shift differs from `Δ` by at most `k - i`
-/// (after PassJoin's multi-match-aware selection, left side). Every similar
-/// pair has a first intact part, so probing only these positions still
-/// finds it, with fewer lookups (for two edits at equal lengths, one
-/// position for the last part instead of three).
+/// `⌊(k+Δ)/2⌋` (`Δ` = `delta`). PassJoin's multi-match-aware selection
+/// narrows it further. Give each edit of an optimal alignment to one part
+/// it touches or borders (a gap's edit to either neighbour): `c_j` edits
+/// for part `j`, `Σ c_j ≤ k` over `k + 1` parts, and a part with `c_j = 0`
+/// is intact in `t`, with exactly the edits of the parts before it before
+/// it. Let `P(i) = Σ_{j≤i} (c_j − 1)`: `P(−1) = 0` and `P(k) < 0`, so
+/// there is a first `i` with `P(i) < 0`; there `P(i−1) = 0` and `c_i = 0`.
+/// That part is intact with exactly `i` edits before it and at most `k − i`
+/// after it, so its shift is at most `i` in size (left of it) and differs
+/// from `Δ` by at most `k − i` (right of it). Every similar pair has such a
+/// part, so probing only these positions still finds it, with fewer
+/// lookups (for two edits at equal lengths: one position for the first and
+/// the last part instead of three).
 fn shifts(off: usize, q: usize, i: usize, k: usize, delta: usize, lt: usize) -> (usize, usize) {
     let (k, delta, i) = (k as isize, delta as isize, i as isize);
-    let lo = (-((k - delta) / 2)).max(delta - (k - i));
-    let hi = ((k + delta) / 2).min(delta + (k - i));
+    let lo = (-((k - delta) / 2)).max(delta - (k - i)).max(-i);
+    let hi = ((k + delta) / 2).min(delta + (k - i)).min(i);
     let first = (off as isize + lo).max(0) as usize;
     let last = (off as isize + hi).min((lt - q) as isize);
     if last < first as isize {
@@ -290,9 +300,11 @@ struct Holder {
     /// Shared base word ([`NO_BASE`] if none): holders of one key are
     /// sorted by it, so a password skips those of its own base word at once.
     base: u32,
+    /// Second in the order: within a base word, similar histograms are
+    /// neighbours, so the envelopes of [`Block`]s stay tight.
+    histogram: Histogram,
     id: u32,
     len: u32,
-    histogram: Histogram,
 }
 
 /// Base id of a password whose base word no other password has.
@@ -320,12 +332,158 @@ fn histogram_distance(a: &Histogram, b: &Histogram) -> usize {
         .sum()
 }
 
+/// Elementwise lower and upper bounds of the histograms of a run of
+/// holders: their *envelope*.
+#[derive(Debug, Clone, Copy)]
+struct Envelope {
+    lo: Histogram,
+    hi: Histogram,
+}
+
+impl Envelope {
+    fn of(h: &Histogram) -> Self {
+        Envelope { lo: *h, hi: *h }
+    }
+
+    fn widen(&mut self, h: &Histogram) {
+        for ((lo, hi), &x) in self.lo.iter_mut().zip(self.hi.iter_mut()).zip(h) {
+            *lo = (*lo).min(x);
+            *hi = (*hi).max(x);
+        }
+    }
+
+    /// A lower bound on [`histogram_distance`] between `t` and any
+    /// histogram inside the envelope: each bucket count `h[b]` of such a
+    /// histogram lies in `lo[b]..=hi[b]`, so `|t[b] - h[b]|` is at least the
+    /// distance from `t[b]` to that interval. Exact for an envelope of one.
+    fn distance(&self, t: &Histogram) -> usize {
+        let d: u32 = self
+            .lo
+            .iter()
+            .zip(&self.hi)
+            .zip(t)
+            .map(|((&lo, &hi), &x)| {
+                u32::from(lo.saturating_sub(x)) + u32::from(x.saturating_sub(hi))
+            })
+            .sum();
+        d as usize
+    }
+}
+
+/// A run of holders of one key: those of one shared base word, or a single
+/// holder without one, with the envelope of their histograms, cut into
+/// [`Block`]s.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    envelope: Envelope,
+    base: u32,
+    /// Range of `PartIndex::blocks`.
+    blocks: (u32, u32),
+}
+
+/// Up to [`BLOCK`] consecutive holders of a run (sorted by histogram), with
+/// the envelope of their histograms.
+#[derive(Debug, Clone, Copy)]
+struct Block {
+    envelope: Envelope,
+    /// Range of `PartIndex::holders`.
+    start: u32,
+    end: u32,
+}
+
+/// Holders per [`Block`].
+const BLOCK: usize = 8;
+
+/// The small-edit index: holders by part key; within a key, in runs of
+/// one base word; within a run, in blocks of similar histograms.
+///
+/// Why runs and blocks: the generators (and people) build passwords from a
+/// bounded vocabulary, so a key made of a short part (a year's last digits
+/// and a symbol, a word's first letters) is held by more and more tweaks of
+/// the same words as an export grows. Scanning every holder made each
+/// probe's work grow with the export; one envelope test dismisses a whole
+/// run (another word's letters), a second a block (other digits). The
+/// candidates are exactly those of a scan of every holder: a run or block
+/// is skipped only when its envelope's distance, a lower bound on each of
+/// its holders' histogram distance ([`Envelope::distance`]), already
+/// exceeds the filter's bound, or when the run is the probing password's
+/// own base word (rule 2 has those pairs).
+struct PartIndex {
+    holders: Vec<Holder>,
+    blocks: Vec<Block>,
+    runs: Vec<Run>,
+    /// Key → range of `runs`.
+    ranges: Ranges,
+}
+
+impl PartIndex {
+    fn build(mut entries: Vec<(u64, Holder)>) -> Self {
+        // By key, then base word, then histogram (a holder's field order).
+        entries.par_sort_unstable();
+        let mut runs: Vec<Run> = Vec::new();
+        let mut run_keys: Vec<u64> = Vec::new();
+        let mut blocks: Vec<Block> = Vec::new();
+        let mut start = 0;
+        while start < entries.len() {
+            let (key, first) = entries[start];
+            let end = if first.base == NO_BASE {
+                start + 1
+            } else {
+                start + entries[start..].partition_point(|e| e.0 == key && e.1.base == first.base)
+            };
+            let mut envelope = Envelope::of(&first.histogram);
+            let block_start = blocks.len() as u32;
+            for b in (start..end).step_by(BLOCK) {
+                let b_end = (b + BLOCK).min(end);
+                let mut block = Envelope::of(&entries[b].1.histogram);
+                for e in &entries[b..b_end] {
+                    block.widen(&e.1.histogram);
+                    envelope.widen(&e.1.histogram);
+                }
+                blocks.push(Block {
+                    envelope: block,
+                    start: b as u32,
+                    end: b_end as u32,
+                });
+            }
+            runs.push(Run {
+                envelope,
+                base: first.base,
+                blocks: (block_start, blocks.len() as u32),
+            });
+            run_keys.push(key);
+            start = end;
+        }
+        let mut ranges = Ranges::default();
+        let mut start = 0;
+        while start < runs.len() {
+            let k = run_keys[start];
+            let end = start + run_keys[start..].partition_point(|&r| r == k);
+            ranges.insert(k, (start as u32, end as u32));
+            start = end;
+        }
+        PartIndex {
+            holders: entries.into_iter().map(|e| e.1).collect(),
+            blocks,
+            runs,
+            ranges,
+        }
+    }
+
+    fn runs(&self, key: u64) -> &[Run] {
+        match self.ranges.get(&key) {
+            Some(&(a, b)) => &self.runs[a as usize..b as usize],
+            None => &[],
+        }
+    }
+}
+
 struct Engine<'a> {
     p: &'a [Prepared],
     /// Shared base word of each password ([`NO_BASE`] if none).
     base: &'a [u32],
     histograms: Vec<Histogram>,
-    parts: Index<Holder>,
+    parts: PartIndex,
     /// Every password by the hash of its folded text (rules 3 and 4).
     folds: Index<u32>,
 }
@@ -333,6 +491,7 @@ struct Engine<'a> {
 #[derive(Default)]
 struct Probe {
     scratch: Scratch,
+    pattern: Pattern,
     candidates: Vec<u32>,
     rev: Vec<char>,
 }
@@ -364,7 +523,7 @@ impl Engine<'_> {
             p,
             base,
             histograms,
-            parts: Index::build(parts),
+            parts: PartIndex::build(parts),
             folds: Index::build(folds),
         }
     }
@@ -394,26 +553,34 @@ impl Engine<'_> {
             for (i, (off, q)) in parts(ls, k).enumerate() {
                 let (first, last) = shifts(off, q, i, k, lt - ls, lt);
                 for start in first..=last {
-                    let holders = self.parts.get(part_key(ls, i, &ft[start..start + q]));
-                    // Holders are by base word: skip `t`'s own.
-                    let (skip_from, skip_to) = if own == NO_BASE {
-                        (holders.len(), holders.len())
-                    } else {
-                        (
-                            holders.partition_point(|h| h.base < own),
-                            holders.partition_point(|h| h.base <= own),
-                        )
-                    };
-                    for h in holders[..skip_from].iter().chain(&holders[skip_to..]) {
-                        // Each pair once: from its longer password, or from
-                        // the larger id when both are as long. A different
-                        // length is a hash collision: that pair, if similar,
-                        // is found through its own parts.
-                        if h.len as usize == ls
-                            && (ls < lt || (h.id as usize) < t)
-                            && histogram_distance(&h.histogram, ht) <= 2 * k
+                    let key = part_key(ls, i, &ft[start..start + q]);
+                    for run in self.parts.runs(key) {
+                        // `t`'s own base word: rule 2 has those pairs.
+                        if (own != NO_BASE && run.base == own) || run.envelope.distance(ht) > 2 * k
                         {
-                            st.candidates.push(h.id);
+                            continue;
+                        }
+                        let blocks =
+                            &self.parts.blocks[run.blocks.0 as usize..run.blocks.1 as usize];
+                        for block in blocks {
+                            if blocks.len() > 1 && block.envelope.distance(ht) > 2 * k {
+                                continue;
+                            }
+                            let single = block.end - block.start == 1;
+                            for h in &self.parts.holders[block.start as usize..block.end as usize] {
+                                // Each pair once: from its longer password,
+                                // or from the larger id when both are as
+                                // long. A different length is a hash
+                                // collision: that pair, if similar, is found
+                                // through its own parts. A block of one was
+                                // filtered exactly.
+                                if h.len as usize == ls
+                                    && (ls < lt || (h.id as usize) < t)
+                                    && (single || histogram_distance(&h.histogram, ht) <= 2 * k)
+                                {
+                                    st.candidates.push(h.id);
+                                }
+                            }
                         }
                     }
                 }
@@ -421,9 +588,17 @@ impl Engine<'_> {
         }
         st.candidates.sort_unstable();
         st.candidates.dedup();
+        // The bit-parallel distance when `t` fits in a word, else the band.
+        let bits = !st.candidates.is_empty() && st.pattern.set(ft);
         for &s in &st.candidates {
             let fs = &self.p[s as usize].fold;
-            if osa_within(fs, ft, max_edits(fs.len()), &mut st.scratch).is_some() {
+            let k = max_edits(fs.len());
+            let near = if bits {
+                st.pattern.within(fs, k)
+            } else {
+                osa_within(fs, ft, k, &mut st.scratch)
+            };
+            if near.is_some() {
                 out.push(pair(s as usize, t));
             }
         }
@@ -538,9 +713,9 @@ mod tests {
     }
 
     #[test]
-    fn first_intact_part_positions_stay_within_the_plain_bound() {
-        // Two edits, equal lengths: one position for the last part
-        // instead of three.
+    fn chosen_part_positions_stay_within_the_plain_bound() {
+        // Two edits, equal lengths: one position for the first and the
+        // last part instead of three.
         let positions = |ls: usize, lt: usize| -> Vec<usize> {
             let k = max_edits(ls);
             parts(ls, k)
@@ -556,9 +731,94 @@ mod tests {
                 })
                 .collect()
         };
-        assert_eq!(positions(10, 10), vec![2, 3, 1]);
-        assert_eq!(positions(10, 12), vec![3, 2, 1]);
+        assert_eq!(positions(10, 10), vec![1, 3, 1]);
+        assert_eq!(positions(10, 12), vec![1, 1, 1]);
         assert_eq!(positions(5, 5), vec![1, 1]);
+        assert_eq!(positions(20, 21), vec![1, 3, 3, 1]);
+    }
+
+    #[test]
+    fn envelopes_bound_every_member_and_keep_every_candidate() {
+        let mut rng = StdRng::seed_from_u64(3);
+        let alphabet: Vec<char> = "abcdeio1!0@$SAE5".chars().collect();
+        let word = |rng: &mut StdRng| -> Vec<char> {
+            let len = rng.gen_range(0..14);
+            (0..len)
+                .map(|_| alphabet[rng.gen_range(0..alphabet.len())])
+                .collect()
+        };
+        for _ in 0..300 {
+            let members: Vec<Histogram> = (0..rng.gen_range(1..20))
+                .map(|_| histogram(&word(&mut rng)))
+                .collect();
+            let mut env = Envelope::of(&members[0]);
+            for h in &members {
+                env.widen(h);
+            }
+            for _ in 0..20 {
+                let t = histogram(&word(&mut rng));
+                let lower = env.distance(&t);
+                for h in &members {
+                    assert!(lower <= histogram_distance(h, &t));
+                }
+            }
+            assert_eq!(
+                Envelope::of(&members[0]).distance(&members[0]),
+                0,
+                "an envelope of one is exact"
+            );
+        }
+        // Runs and blocks: a key's holders, scanned through them, give the
+        // candidates a scan of every holder gives.
+        let mut set = near_miss_set(11, 600);
+        // Forty tweaks of one word with one length: a run of several blocks.
+        set.extend((1980..2020).map(|y| format!("Summer{y}!")));
+        let prepared: Vec<Prepared> = set.iter().map(|p| Prepared::new(p)).collect();
+        let mut ids: HashMap<&[char], u32> = HashMap::new();
+        let base: Vec<u32> = prepared
+            .iter()
+            .map(|p| match p.base() {
+                Some(b) => {
+                    let next = ids.len() as u32;
+                    *ids.entry(b).or_insert(next)
+                }
+                None => NO_BASE,
+            })
+            .collect();
+        let engine = Engine::new(&prepared, &base);
+        let index = &engine.parts;
+        assert!(
+            index.runs.iter().any(|r| r.blocks.1 - r.blocks.0 > 1),
+            "some run must span several blocks"
+        );
+        for (t, p) in prepared.iter().enumerate() {
+            let ht = &engine.histograms[t];
+            for k in 0..=MAX_K {
+                for run in &index.runs {
+                    let blocks = &index.blocks[run.blocks.0 as usize..run.blocks.1 as usize];
+                    let all = &index.holders
+                        [blocks[0].start as usize..blocks[blocks.len() - 1].end as usize];
+                    let passing = all
+                        .iter()
+                        .filter(|h| histogram_distance(&h.histogram, ht) <= 2 * k)
+                        .count();
+                    if passing > 0 {
+                        assert!(run.envelope.distance(ht) <= 2 * k, "{}", p.fold.len());
+                        let through: usize = blocks
+                            .iter()
+                            .filter(|b| b.envelope.distance(ht) <= 2 * k)
+                            .map(|b| {
+                                index.holders[b.start as usize..b.end as usize]
+                                    .iter()
+                                    .filter(|h| histogram_distance(&h.histogram, ht) <= 2 * k)
+                                    .count()
+                            })
+                            .sum();
+                        assert_eq!(through, passing);
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -233,12 +233,12 @@ fn plan(audit: &Audit, b: &mut Budget) {
         .map(|m| m.member.as_str())
         .collect();
     for item in &audit.plan {
-        if !members.contains(&item.member.as_str()) {
+        if !members.contains(&&*item.member) {
             members.push(&item.member);
         }
     }
     for member in members {
-        let items: Vec<&PlanItem> = audit.plan.iter().filter(|i| i.member == member).collect();
+        let items: Vec<&PlanItem> = audit.plan.iter().filter(|i| &*i.member == member).collect();
         if items.is_empty() {
             continue;
         }

@@ -189,7 +189,7 @@ pub fn findings_by_account(audit: &Audit) -> Vec<Vec<&Finding>> {
     let mut out = vec![Vec::new(); audit.accounts.len()];
     for f in &audit.findings {
         for id in &f.accounts {
-            if let Some(list) = crate::report::account_index(id).and_then(|i| out.get_mut(i)) {
+            if let Some(list) = out.get_mut(id.index()) {
                 list.push(f);
             }
         }
@@ -230,12 +230,7 @@ pub fn worst_by_account(audit: &Audit, by_account: &[Vec<&Finding>]) -> Vec<Opti
     }
     let mut worst = vec![None; audit.accounts.len()];
     for item in &audit.plan {
-        if let Some(w) = item
-            .account
-            .as_deref()
-            .and_then(crate::report::account_index)
-            .and_then(|i| worst.get_mut(i))
-        {
+        if let Some(w) = item.account.and_then(|a| worst.get_mut(a.index())) {
             *w = (*w).max(Some(item.severity));
         }
     }
@@ -277,10 +272,9 @@ fn member(
                 .iter()
                 .filter(|f| f.check.check() == check)
                 .filter(|f| {
-                    f.accounts.iter().any(|id| {
-                        crate::report::account_index(id)
-                            .is_some_and(|i| accounts.binary_search(&i).is_ok())
-                    })
+                    f.accounts
+                        .iter()
+                        .any(|id| accounts.binary_search(&id.index()).is_ok())
                 })
                 .count();
             (check, n)
@@ -345,12 +339,12 @@ pub(crate) mod tests {
         accounts: &[usize],
     ) -> Finding {
         Finding {
-            id: format!("F{n}"),
+            id: crate::report::FindingId::of(n - 1),
             check,
             severity,
             accounts: accounts
                 .iter()
-                .map(|&i| crate::report::account_id(i))
+                .map(|&i| crate::report::AccountId::of(i))
                 .collect(),
             message: format!("message of F{n}"),
             fingerprint: format!("fp{n}"),
@@ -366,8 +360,7 @@ pub(crate) mod tests {
     ) -> Audit {
         for f in &findings {
             for id in &f.accounts {
-                let i = crate::report::account_index(id).unwrap();
-                accounts[i].findings.push(f.id.clone());
+                accounts[id.index()].findings.push(f.id.to_string());
             }
         }
         let mut members: Vec<MemberSummary> = Vec::new();

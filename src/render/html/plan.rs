@@ -24,11 +24,7 @@ pub fn section(audit: &Audit, members: &[MemberHealth], out: &mut dyn Write) -> 
     )?;
     let findings: HashMap<FindingId, &Finding> = audit.findings.iter().map(|f| (f.id, f)).collect();
     for (n, m) in members.iter().enumerate() {
-        let items: Vec<&PlanItem> = audit
-            .plan
-            .iter()
-            .filter(|p| *p.member == m.member)
-            .collect();
+        let items: Vec<&PlanItem> = m.plan.iter().map(|&p| &audit.plan[p]).collect();
         if items.is_empty() {
             continue;
         }

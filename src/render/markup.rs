@@ -64,7 +64,7 @@ pub fn credits(audit: &Audit) -> Vec<String> {
 }
 
 /// The account with id `A{n}` (ids are assigned in order).
-pub fn account<'a>(audit: &'a Audit, id: AccountId) -> Option<&'a AccountReport> {
+pub fn account(audit: &Audit, id: AccountId) -> Option<&AccountReport> {
     audit.accounts.get(id.index()).filter(|a| id == a.id)
 }
 

@@ -15,6 +15,100 @@ pub fn account_index(id: &str) -> Option<usize> {
     id.strip_prefix('A')?.parse::<usize>().ok()?.checked_sub(1)
 }
 
+/// A report id held as its index (issue 15: 4 bytes, where a `String` held
+/// 24 and an allocation): `A12` is account 11 ([`AccountId`]), `F3` finding
+/// 2 ([`FindingId`]). It serialises as the same text and reads back only
+/// from that text (the letter, then a number from 1 without leading zeros),
+/// so a report keeps every byte. Ordered by number (`A2` before `A10`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Id<const P: char>(u32);
+
+/// An account's report id (`A12`): see [`account_id`].
+pub type AccountId = Id<'A'>;
+/// A finding's report id (`F3`).
+pub type FindingId = Id<'F'>;
+
+impl<const P: char> Id<P> {
+    /// The id of the element at `index` (`A1` for 0).
+    pub fn of(index: usize) -> Self {
+        Id(u32::try_from(index).expect("fewer than 2^32 accounts and findings"))
+    }
+
+    /// The index the id stands for (0 for `A1`).
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    /// The id written `text`, if it is one of this kind, written as
+    /// [`Id`]'s `Display` writes it (so it reads back to the same bytes).
+    pub fn parse(text: &str) -> Option<Self> {
+        let digits = text.strip_prefix(P)?;
+        if digits.is_empty()
+            || digits.starts_with('0')
+            || !digits.bytes().all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        let n: u32 = digits.parse().ok()?;
+        Some(Id(n - 1))
+    }
+}
+
+/// Tests write ids as text: `"A12".into()` (panics on anything else).
+#[cfg(test)]
+impl<const P: char> From<&str> for Id<P> {
+    fn from(text: &str) -> Self {
+        Id::parse(text).unwrap_or_else(|| panic!("`{text}` is not a report id"))
+    }
+}
+
+impl<const P: char> std::fmt::Display for Id<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{P}{}", u64::from(self.0) + 1)
+    }
+}
+
+impl<const P: char> std::fmt::Debug for Id<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
+}
+
+impl<const P: char> PartialEq<str> for Id<P> {
+    fn eq(&self, other: &str) -> bool {
+        Id::parse(other) == Some(*self)
+    }
+}
+
+impl<const P: char> PartialEq<&str> for Id<P> {
+    fn eq(&self, other: &&str) -> bool {
+        Id::parse(other) == Some(*self)
+    }
+}
+
+impl<const P: char> PartialEq<String> for Id<P> {
+    fn eq(&self, other: &String) -> bool {
+        Id::parse(other) == Some(*self)
+    }
+}
+
+impl<const P: char> Serialize for Id<P> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de, const P: char> Deserialize<'de> for Id<P> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        Id::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "`{text}` is not a report id (`{P}` and a number from 1)"
+            ))
+        })
+    }
+}
+
 /// How serious a finding is. Ordered: `info < low < medium < high < critical`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -339,6 +433,43 @@ impl FindingKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_serialise_and_read_back_as_the_same_text() {
+        let a = AccountId::of(11);
+        assert_eq!(a.to_string(), "A12");
+        assert_eq!(a.index(), 11);
+        assert_eq!(serde_json::to_string(&a).unwrap(), "\"A12\"");
+        assert_eq!(serde_json::from_str::<AccountId>("\"A12\"").unwrap(), a);
+        assert_eq!(FindingId::of(0).to_string(), "F1");
+        assert_eq!(
+            serde_json::to_string(&vec![FindingId::of(2), FindingId::of(9)]).unwrap(),
+            r#"["F3","F10"]"#
+        );
+        assert_eq!(a, "A12");
+        assert_ne!(a, "A13");
+        assert_eq!(account_index("A12"), Some(a.index()));
+        // Ordered by number, not as text.
+        assert!(AccountId::of(1) < AccountId::of(9));
+        // Only the text `Display` writes reads back (so every byte stays).
+        for bad in [
+            "",
+            "A",
+            "A0",
+            "A012",
+            "A+1",
+            "a1",
+            "F1",
+            "A1 ",
+            "A99999999999",
+        ] {
+            assert_eq!(AccountId::parse(bad), None, "{bad}");
+        }
+        assert_eq!(FindingId::parse("A1"), None);
+        let err = serde_json::from_str::<FindingId>("\"A1\"").unwrap_err();
+        assert!(err.to_string().contains("`A1` is not a report id"), "{err}");
+        assert_eq!(std::mem::size_of::<Option<AccountId>>(), 8);
+    }
 
     #[test]
     fn checks_run_after_the_checks_they_read() {

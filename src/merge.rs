@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::InputError;
 use crate::exit;
-use crate::finding::{CheckId, FindingKind, account_index};
+use crate::finding::{AccountId, CheckId, FindingId, FindingKind, account_index};
 use crate::report::drill::Drill;
 use crate::report::merged::{MergedReport, PartialCheck};
 use crate::report::{
@@ -78,6 +78,11 @@ impl Renumber {
             || id.to_owned(),
             |i| crate::finding::account_id(i + self.accounts),
         )
+    }
+
+    /// As [`Renumber::account`], for an id held as its index.
+    fn id(&self, id: AccountId) -> AccountId {
+        AccountId::of(id.index() + self.accounts)
     }
 
     fn group(&self, id: &str) -> String {
@@ -196,40 +201,34 @@ pub fn merge(
         let r = &plans[k];
         for f in &audit.findings {
             let mut f = f.clone();
-            f.accounts = f.accounts.iter().map(|a| r.account(a)).collect();
+            f.accounts = f.accounts.iter().map(|&a| r.id(a)).collect();
             if let Some(d) = f.details.as_mut() {
                 r.details(d.value_mut(), "");
             }
             findings.push((k, f));
         }
     }
-    let order = |f: &Finding| -> Vec<usize> {
-        f.accounts
-            .iter()
-            .map(|a| account_index(a).unwrap_or(usize::MAX))
-            .collect()
-    };
+    let order = |f: &Finding| -> Vec<usize> { f.accounts.iter().map(|a| a.index()).collect() };
     findings.sort_by(|(_, a), (_, b)| {
         b.severity
             .cmp(&a.severity)
             .then(a.check.cmp(&b.check))
             .then_with(|| order(a).cmp(&order(b)))
     });
-    let mut finding_id: HashMap<(usize, String), String> = HashMap::new();
+    let mut finding_id: HashMap<(usize, FindingId), FindingId> = HashMap::new();
     let findings: Vec<Finding> = findings
         .into_iter()
         .enumerate()
         .map(|(n, (k, mut f))| {
-            let id = format!("F{}", n + 1);
-            finding_id.insert((k, std::mem::replace(&mut f.id, id.clone())), id);
+            let id = FindingId::of(n);
+            finding_id.insert((k, std::mem::replace(&mut f.id, id)), id);
             f
         })
         .collect();
     let new_finding = |k: usize, id: &str| {
-        finding_id
-            .get(&(k, id.to_owned()))
-            .cloned()
-            .unwrap_or_else(|| id.to_owned())
+        FindingId::parse(id)
+            .and_then(|f| finding_id.get(&(k, f)))
+            .map_or_else(|| id.to_owned(), |f| f.to_string())
     };
 
     let mut accounts = Vec::new();
@@ -390,7 +389,7 @@ fn merge_drills(reports: &[(Input, Audit)], plans: &[Renumber]) -> Option<Drill>
             for s in &mut m.scenarios {
                 s.mailbox = s.mailbox.take().map(|a| r.account(&a));
                 for l in &mut s.locked_out {
-                    l.account = r.account(&l.account);
+                    l.account = l.account.map(|a| r.id(a));
                 }
             }
             for a in &mut m.actions {

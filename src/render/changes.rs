@@ -101,10 +101,10 @@ fn push_limited(out: &mut Vec<String>, items: Vec<String>, what: &str) {
 
 /// How finding `id` compares with the baseline (`new`, `worse`,
 /// `improved`, `unchanged`, `not compared`); empty without a baseline.
-pub fn change(audit: &Audit, id: &str) -> &'static str {
+pub fn change(audit: &Audit, id: crate::report::FindingId) -> &'static str {
     audit
         .baseline
         .as_ref()
-        .and_then(|d| d.change(id))
+        .and_then(|d| d.change(&id.to_string()))
         .map_or("", |c| c.as_str())
 }

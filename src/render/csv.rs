@@ -29,11 +29,11 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     w.write_record(HEADER)?;
     for f in &audit.findings {
         for id in &f.accounts {
-            let Some(a) = account(audit, id) else {
+            let Some(a) = account(audit, *id) else {
                 continue;
             };
             w.write_record([
-                f.id.clone(),
+                f.id.to_string(),
                 f.severity.to_string(),
                 f.check.as_str().to_owned(),
                 csv_cell(&a.member),
@@ -44,7 +44,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
                 a.row.to_string(),
                 csv_cell(&f.message),
                 f.fingerprint.clone(),
-                super::changes::change(audit, &f.id).to_owned(),
+                super::changes::change(audit, f.id).to_owned(),
             ])?;
         }
     }

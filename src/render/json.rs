@@ -3,27 +3,28 @@
 //! The bytes are those of `serde_json::to_writer_pretty(audit)` followed by a
 //! newline (`tests`: [`tests::equals_serde_json_pretty`]), but written in
 //! parallel and streamed (issue 15): the long arrays (accounts, findings,
-//! plan) are rendered in windows of [`WINDOW`] elements, each window's chunks
-//! on every core, while the previous window is written out (a write error
-//! stops the rendering: the channel closes). A pretty value
+//! plan) are rendered in chunks of [`CHUNK`] elements by a worker per core
+//! while this thread writes them in order, with at most [`PENDING_BYTES`]
+//! of text waiting (see [`Pipe`]; a write error stops the workers). A
+//! pretty value
 //! nested `k` levels deep is its top-level pretty text with `2k` spaces after
 //! each newline (JSON strings hold no raw newline), which [`Indented`] adds.
 
 use std::io::{self, Write};
 
-use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
+
 use serde::Serialize;
 
 use crate::report::Audit;
 
-/// Elements of a long array rendered (in parallel) before they are written.
-/// Up to three windows are in memory (one rendered, one waiting, one
-/// written): 1,024 elements keep that to about 15 MiB of JSON text at
-/// 200,000 accounts (4,096 added 60 MiB to the report's peak, issue 15)
-/// and still give each core several chunks.
-const WINDOW: usize = 1024;
-/// Elements one task renders.
-const CHUNK: usize = 128;
+/// Elements one worker renders at a time.
+const CHUNK: usize = 16;
+/// Rendered text waiting to be written, at most (plus the chunks being
+/// rendered): the elements' size is known only once they are rendered.
+const PENDING_BYTES: usize = 4 << 20;
 
 pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     // Every field, by name: a field added to `Audit` must be added here
@@ -98,46 +99,138 @@ impl Object<'_> {
             return self.out.write_all(b"[]");
         }
         self.out.write_all(b"[")?;
-        let render = |start: usize, window: &[T]| -> io::Result<Vec<Vec<u8>>> {
-            window
-                .par_chunks(CHUNK)
+        let chunks = items.len().div_ceil(CHUNK);
+        let render = |k: usize| -> io::Result<Vec<u8>> {
+            let start = k * CHUNK;
+            let mut buf = Vec::new();
+            for (j, item) in items[start..items.len().min(start + CHUNK)]
+                .iter()
                 .enumerate()
-                .map(|(c, chunk)| {
-                    let mut buf = Vec::with_capacity(chunk.len() * 512);
-                    for (k, item) in chunk.iter().enumerate() {
-                        let first = start + c * CHUNK + k == 0;
-                        buf.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-                        let mut w = Indented {
-                            out: &mut buf,
-                            pad: b"    ",
-                        };
-                        serde_json::to_writer_pretty(&mut w, item).map_err(io::Error::other)?;
-                    }
-                    Ok(buf)
-                })
-                .collect()
-        };
-        // One thread renders the windows in order (each on every core) while
-        // this one writes the previous: at most two windows wait in memory.
-        std::thread::scope(|s| {
-            let (tx, rx) = std::sync::mpsc::sync_channel(1);
-            s.spawn(move || {
-                for (w, window) in items.chunks(WINDOW).enumerate() {
-                    let rendered = render(w * WINDOW, window);
-                    let failed = rendered.is_err();
-                    if tx.send(rendered).is_err() || failed {
-                        break;
-                    }
-                }
-            });
-            for rendered in rx {
-                for b in rendered? {
-                    self.out.write_all(&b)?;
-                }
+            {
+                buf.extend_from_slice(if start + j == 0 {
+                    b"\n    "
+                } else {
+                    b",\n    "
+                });
+                let mut w = Indented {
+                    out: &mut buf,
+                    pad: b"    ",
+                };
+                serde_json::to_writer_pretty(&mut w, item).map_err(io::Error::other)?;
             }
-            Ok::<(), io::Error>(())
+            Ok(buf)
+        };
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(chunks);
+        if workers <= 1 {
+            for k in 0..chunks {
+                self.out.write_all(&render(k)?)?;
+            }
+            return self.out.write_all(b"\n  ]");
+        }
+        let pipe = Pipe {
+            state: Mutex::new(PipeState::default()),
+            changed: Condvar::new(),
+            next: AtomicUsize::new(0),
+        };
+        std::thread::scope(|s| {
+            for _ in 0..workers {
+                s.spawn(|| pipe.work(chunks, &render));
+            }
+            let written = (0..chunks).try_for_each(|k| -> io::Result<()> {
+                let chunk = pipe.take(k)?;
+                self.out.write_all(&chunk)?;
+                pipe.written(k, chunk.len());
+                Ok(())
+            });
+            if written.is_err() {
+                pipe.stop();
+            }
+            written
         })?;
         self.out.write_all(b"\n  ]")
+    }
+}
+
+/// The chunks of a long array between the workers that render them (in
+/// any order, several at a time) and the writer (in order). A worker waits
+/// before rendering while [`PENDING_BYTES`] of text wait to be written,
+/// unless its chunk is the one the writer needs next, so memory stays
+/// bounded whatever the size of the elements (issue 15: findings run from
+/// 200 bytes to 370 KB, and the big ones come together) and nothing waits
+/// forever.
+struct Pipe {
+    state: Mutex<PipeState>,
+    changed: Condvar,
+    /// The next chunk to hand to a worker.
+    next: AtomicUsize,
+}
+
+#[derive(Default)]
+struct PipeState {
+    /// Rendered chunks not taken by the writer yet.
+    done: BTreeMap<usize, io::Result<Vec<u8>>>,
+    /// Bytes rendered and not written yet.
+    pending: usize,
+    /// The chunk the writer needs next.
+    wanted: usize,
+    /// The writer stopped (a write error): workers stop too.
+    stopped: bool,
+}
+
+impl Pipe {
+    fn lock(&self) -> std::sync::MutexGuard<'_, PipeState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn work(&self, chunks: usize, render: &(dyn Fn(usize) -> io::Result<Vec<u8>> + Sync)) {
+        loop {
+            let k = self.next.fetch_add(1, Ordering::Relaxed);
+            if k >= chunks {
+                return;
+            }
+            let mut st = self.lock();
+            while !st.stopped && k != st.wanted && st.pending >= PENDING_BYTES {
+                st = self.changed.wait(st).unwrap_or_else(|e| e.into_inner());
+            }
+            if st.stopped {
+                return;
+            }
+            drop(st);
+            // A panic while rendering reaches the writer as an error (it
+            // would otherwise wait for this chunk forever).
+            let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| render(k)))
+                .unwrap_or_else(|_| Err(io::Error::other("rendering the JSON report panicked")));
+            let mut st = self.lock();
+            st.pending += rendered.as_ref().map_or(0, Vec::len);
+            st.done.insert(k, rendered);
+            self.changed.notify_all();
+        }
+    }
+
+    /// Chunk `k` once rendered.
+    fn take(&self, k: usize) -> io::Result<Vec<u8>> {
+        let mut st = self.lock();
+        loop {
+            if let Some(chunk) = st.done.remove(&k) {
+                return chunk;
+            }
+            st = self.changed.wait(st).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// Chunk `k`, of `bytes`, is written.
+    fn written(&self, k: usize, bytes: usize) {
+        let mut st = self.lock();
+        st.pending -= bytes;
+        st.wanted = k + 1;
+        self.changed.notify_all();
+    }
+
+    fn stop(&self) {
+        self.lock().stopped = true;
+        self.changed.notify_all();
     }
 }
 
@@ -215,16 +308,68 @@ mod tests {
     }
 
     #[test]
-    fn long_arrays_span_several_windows_in_order() {
+    fn long_arrays_span_many_chunks_in_order() {
         let mut audit = family_audit();
         let one = audit.accounts.clone();
-        while audit.accounts.len() < 2 * WINDOW + 3 * CHUNK + 7 {
+        while audit.accounts.len() < 3 * CHUNK * 8 + 7 {
             audit.accounts.extend(one.iter().cloned());
         }
         for (n, a) in audit.accounts.iter_mut().enumerate() {
             a.id = format!("A{}", n + 1);
         }
         assert_eq!(ours(&audit), pretty(&audit));
+    }
+
+    #[test]
+    fn big_elements_wait_for_the_writer_and_come_out_in_order() {
+        // Elements of 64 KB: the workers outrun the writer by more than
+        // PENDING_BYTES and must wait (the chunk the writer needs never does).
+        let items: Vec<String> = (0..200)
+            .map(|n| format!("{n:05}").repeat(64 * 1024 / 5))
+            .collect();
+        let mut got = Vec::new();
+        let mut doc = Object {
+            out: &mut got,
+            first: true,
+        };
+        doc.array("big", &items).unwrap();
+        doc.out.write_all(b"\n}\n").unwrap();
+        let mut want = serde_json::to_vec_pretty(&serde_json::json!({ "big": items })).unwrap();
+        want.extend_from_slice(b"\n");
+        assert_eq!(got.len(), want.len());
+        assert!(got == want);
+    }
+
+    /// A writer that fails after `left` bytes.
+    struct Failing {
+        left: usize,
+    }
+
+    impl Write for Failing {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if buf.len() > self.left {
+                return Err(io::Error::other("disk full"));
+            }
+            self.left -= buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_write_error_stops_the_workers_and_is_returned() {
+        let items: Vec<String> = (0..500).map(|n| format!("{n}").repeat(10_000)).collect();
+        for left in [0, 10, 100_000, 3_000_000] {
+            let mut out = Failing { left };
+            let mut doc = Object {
+                out: &mut out,
+                first: true,
+            };
+            let err = doc.array("big", &items).unwrap_err();
+            assert_eq!(err.to_string(), "disk full");
+        }
     }
 
     #[test]

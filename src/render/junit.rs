@@ -116,7 +116,7 @@ fn checks_suite(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
 /// skipped) naming them.
 /// Findings by id, and the ids at or above `--fail-on`.
 struct Index<'a> {
-    by_id: HashMap<&'a str, &'a Finding>,
+    by_id: HashMap<String, &'a Finding>,
     failing: HashSet<&'a str>,
 }
 
@@ -170,7 +170,7 @@ fn account_case(
         .collect();
     let (failing, below): (Vec<&Finding>, Vec<&Finding>) = mine
         .iter()
-        .partition(|f| index.failing.contains(f.id.as_str()));
+        .partition(|f| index.failing.contains(f.id.to_string().as_str()));
     write!(
         out,
         r#"    <testcase name="{} ({})" classname="vaultlint.{}">"#,
@@ -219,7 +219,11 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     scheduled_run(audit, out)?;
     checks_suite(audit, out)?;
     let index = Index {
-        by_id: audit.findings.iter().map(|f| (f.id.as_str(), f)).collect(),
+        by_id: audit
+            .findings
+            .iter()
+            .map(|f| (f.id.to_string(), f))
+            .collect(),
         failing: verdict.failing.iter().map(String::as_str).collect(),
     };
     let fails = |a: &AccountReport| {

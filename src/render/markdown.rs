@@ -229,7 +229,7 @@ fn plan(audit: &Audit, b: &mut Budget) {
     let members = by_member(
         audit.summary.members.iter().map(|m| m.member.as_str()),
         &audit.plan,
-        |i: &PlanItem| i.member.as_str(),
+        |i: &PlanItem| &*i.member,
     );
     for (member, items) in members {
         if items.is_empty() {

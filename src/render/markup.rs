@@ -1,7 +1,9 @@
 //! Shared pieces of the document renderers (HTML, Markdown, CSV, JUnit):
 //! the rows every report shows, computed once from the audit.
 
-use crate::report::{AccountReport, Audit, Finding, Severity, SourceReport, VerdictStatus};
+use crate::report::{
+    AccountId, AccountReport, Audit, Finding, Severity, SourceReport, VerdictStatus,
+};
 
 /// A short human name for an account, by the same rule as check messages
 /// ([`crate::model::account_label`]).
@@ -62,18 +64,15 @@ pub fn credits(audit: &Audit) -> Vec<String> {
 }
 
 /// The account with id `A{n}` (ids are assigned in order).
-pub fn account<'a>(audit: &'a Audit, id: &str) -> Option<&'a AccountReport> {
-    audit
-        .accounts
-        .get(crate::report::account_index(id)?)
-        .filter(|a| a.id == id)
+pub fn account(audit: &Audit, id: AccountId) -> Option<&AccountReport> {
+    audit.accounts.get(id.index()).filter(|a| id == a.id)
 }
 
 /// `member: name` for each account a finding names.
 pub fn finding_accounts(audit: &Audit, f: &Finding) -> Vec<String> {
     f.accounts
         .iter()
-        .filter_map(|id| account(audit, id))
+        .filter_map(|&id| account(audit, id))
         .map(|a| format!("{}: {}", a.member, account_name(a)))
         .collect()
 }

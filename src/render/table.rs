@@ -281,7 +281,7 @@ fn plan_by_member(audit: &Audit) -> Vec<(&str, Vec<&PlanItem>)> {
         .map(|m| (m.member.as_str(), Vec::new()))
         .collect();
     for item in &audit.plan {
-        match members.iter_mut().find(|(m, _)| *m == item.member) {
+        match members.iter_mut().find(|(m, _)| **m == *item.member) {
             Some((_, items)) => items.push(item),
             None => members.push((&item.member, vec![item])),
         }
@@ -318,7 +318,8 @@ fn plan_item(
     let mut text = terminal(&capitalize(what));
     text.push('.');
     if with_ids {
-        text.push_str(&format!(" ({})", item.findings.join(", ")));
+        let ids: Vec<String> = item.findings.iter().map(ToString::to_string).collect();
+        text.push_str(&format!(" ({})", ids.join(", ")));
     }
     paragraph(out, &text, style)
 }
@@ -425,7 +426,7 @@ fn finding_subject(audit: &Audit, f: &Finding) -> String {
     let names: Vec<String> = f
         .accounts
         .iter()
-        .filter_map(|id| account(audit, id))
+        .filter_map(|&id| account(audit, id))
         .map(|a| format!("{}: {}", a.member, account_name(a)))
         .collect();
     match names.len() {

@@ -383,18 +383,21 @@ pub fn compare(now: &Audit, then: &Previous) -> Delta {
         .enumerate()
         .map(|(j, f)| (f.fingerprint.as_str(), j))
         .collect();
+    // This report's account ids as the baseline's are read (text).
+    let texts =
+        |ids: &[super::AccountId]| -> Vec<String> { ids.iter().map(ToString::to_string).collect() };
     // Pass 1: the same fingerprint.
     let mut left = Vec::new();
     for f in &now.findings {
         if let Some(check) = uncompared(f.check.as_str(), &skipped) {
             if let Some(n) = skipped.get_mut(&check) {
-                n.findings.push(f.id.clone());
+                n.findings.push(f.id.to_string());
             }
             continue;
         }
-        if let Some(m) = lone_member(&f.accounts, &of_now) {
+        if let Some(m) = lone_member(&texts(&f.accounts), &of_now) {
             if let Some(n) = lone.get_mut(m.as_str()) {
-                n.findings.push(f.id.clone());
+                n.findings.push(f.id.to_string());
             }
             continue;
         }
@@ -403,7 +406,7 @@ pub fn compare(now: &Audit, then: &Previous) -> Delta {
                 matched[j] = true;
                 let was = &then.findings[j];
                 let changed = |why: String| Changed {
-                    finding: f.id.clone(),
+                    finding: f.id.to_string(),
                     was_fingerprint: was.fingerprint.clone(),
                     was_severity: was.severity,
                     was_accounts: was.accounts.len(),
@@ -418,7 +421,7 @@ pub fn compare(now: &Audit, then: &Previous) -> Delta {
                         .improved
                         .push(changed(format!("now {}, was {}", f.severity, was.severity)));
                 } else {
-                    delta.unchanged.push(f.id.clone());
+                    delta.unchanged.push(f.id.to_string());
                 }
             }
             _ => left.push(f),
@@ -435,7 +438,7 @@ pub fn compare(now: &Audit, then: &Previous) -> Delta {
         }
     }
     for f in left {
-        let mine = keys_now(&f.accounts);
+        let mine = keys_now(&texts(&f.accounts));
         let mut candidates: Vec<usize> = mine
             .iter()
             .filter_map(|k| by_account.get(k.as_str()))
@@ -459,7 +462,7 @@ pub fn compare(now: &Audit, then: &Previous) -> Delta {
             }
         });
         let Some((j, grew)) = found else {
-            delta.new.push(f.id.clone());
+            delta.new.push(f.id.to_string());
             continue;
         };
         matched[j] = true;
@@ -473,7 +476,7 @@ pub fn compare(now: &Audit, then: &Previous) -> Delta {
             why.push_str(&format!("; now {}, was {}", f.severity, was.severity));
         }
         let c = Changed {
-            finding: f.id.clone(),
+            finding: f.id.to_string(),
             was_fingerprint: was.fingerprint.clone(),
             was_severity: was.severity,
             was_accounts: was.accounts.len(),
@@ -583,7 +586,7 @@ mod tests {
             id: id.into(),
             check: kind,
             severity: sev,
-            accounts: accounts.iter().map(|a| a.to_string()).collect(),
+            accounts: accounts.iter().map(|&a| a.into()).collect(),
             message: format!("{id} message"),
             fingerprint: fp.into(),
             details: None,

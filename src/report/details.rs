@@ -20,7 +20,10 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::Method;
+use std::sync::Arc;
+
+use super::shared::SharedText;
+use super::{AccountId, Method};
 
 /// A finding's structured details (never secrets).
 #[derive(Debug, Clone, PartialEq)]
@@ -190,8 +193,10 @@ pub struct SimilarLink {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub across_members: Option<bool>,
     /// Account ids on each side.
-    pub between: [Vec<String>; 2],
-    pub explanation: String,
+    pub between: [Vec<AccountId>; 2],
+    /// One of a few hundred phrases: shared once the finding is numbered
+    /// ([`Details::share_texts`]).
+    pub explanation: Arc<str>,
     /// `related` only: the other side's group id, null when ungrouped.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<Option<String>>,
@@ -280,6 +285,17 @@ impl Details {
                     .map_or(Value::Null, Value::from),
             ),
             (typed, _) => typed.to_value().get(key).cloned(),
+        }
+    }
+
+    /// Replaces the texts many findings repeat by their shared copy (the
+    /// similar links' explanations: 352 phrases for 60,000 links at 200,000
+    /// accounts).
+    pub fn share_texts(&mut self, shared: &mut SharedText) {
+        if let Details::Similar(d) = self {
+            for link in d.links.iter_mut().chain(&mut d.related) {
+                link.explanation = shared.get(&link.explanation);
+            }
         }
     }
 
@@ -452,7 +468,10 @@ mod tests {
                 group: Some("S1".into()),
                 links: vec![SimilarLink {
                     across_members: None,
-                    between: [vec!["A1".into()], vec!["A2".into(), "A3".into()]],
+                    between: [
+                        vec![AccountId::of(0)],
+                        vec![AccountId::of(1), AccountId::of(2)],
+                    ],
                     explanation: "a digit added".into(),
                     group: None,
                     similar_pairs: None,
@@ -462,7 +481,7 @@ mod tests {
                 members: None,
                 related: vec![SimilarLink {
                     across_members: Some(false),
-                    between: [vec!["A1".into()], vec!["A9".into()]],
+                    between: [vec![AccountId::of(0)], vec![AccountId::of(8)]],
                     explanation: "x".into(),
                     group: Some(None),
                     similar_pairs: Some(3),

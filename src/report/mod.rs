@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::finding::{CheckId, FindingKind, Severity, account_id, account_index};
+pub use crate::finding::{
+    AccountId, CheckId, FindingId, FindingKind, Severity, account_id, account_index,
+};
 use crate::model::Skipped;
 
 pub mod accounts;
@@ -17,6 +19,7 @@ pub mod drill;
 pub mod merged;
 pub mod plan;
 pub mod read;
+pub mod shared;
 
 pub use accounts::{
     Availability, BackupCodes, CodeStatus, DirectorySource, Evidence, HubIssue, HubState,
@@ -192,12 +195,12 @@ fn is_zero(n: &usize) -> bool {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Finding {
     /// `F1`, `F2`, ... in report order.
-    pub id: String,
+    pub id: FindingId,
     /// The finding kind (`reuse`, `reuse_across_members`, ...).
     pub check: FindingKind,
     pub severity: Severity,
     /// Account ids.
-    pub accounts: Vec<String>,
+    pub accounts: Vec<AccountId>,
     /// Plain-words explanation and what to do.
     pub message: String,
     /// Stable across runs over the same accounts; derived from the kind and
@@ -298,7 +301,7 @@ impl Verdict {
         let failing: Vec<String> = findings
             .iter()
             .filter(|f| f.severity >= fail_on)
-            .map(|f| f.id.clone())
+            .map(|f| f.id.to_string())
             .collect();
         let status = if !reasons.is_empty() {
             VerdictStatus::Incomplete
@@ -326,7 +329,7 @@ impl Verdict {
     ) -> Verdict {
         let judged: Vec<Finding> = findings
             .iter()
-            .filter(|f| changed.contains(&f.id))
+            .filter(|f| changed.iter().any(|c| f.id == *c))
             .cloned()
             .collect();
         Verdict {
@@ -374,7 +377,7 @@ mod tests {
 
     fn finding(id: &str, severity: Severity) -> Finding {
         Finding {
-            id: id.into(),
+            id: FindingId::parse(id).unwrap(),
             check: FindingKind::Reuse,
             severity,
             accounts: vec![],

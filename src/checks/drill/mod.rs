@@ -978,6 +978,9 @@ fn drill_member(
         .as_ref()
         .map(|b| tally((0..b.len()).map(|n| b.state(n))));
     let mut subs = SubChains::default();
+    // One copy of each chain step and label, however many chains say it.
+    let mut shared = crate::report::shared::SharedText::default();
+    let mut labels: Vec<Option<std::sync::Arc<str>>> = vec![None; g.nodes.len()];
     for s in &scens {
         let local = !s.loss.phone && !s.loss.master_password;
         let mut full_reached = Vec::new();
@@ -1091,9 +1094,14 @@ fn drill_member(
             locked_out: locked_out
                 .iter()
                 .map(|&n| LockedOut {
-                    account: g.nodes[n].account.map(account_id).unwrap_or_default(),
-                    label: g.nodes[n].label.to_string(),
-                    chain: chain(g, n, &s.loss, reached, &mut subs),
+                    account: g.nodes[n].account.map(crate::finding::AccountId::of),
+                    label: labels[n]
+                        .get_or_insert_with(|| shared.get(&g.nodes[n].label))
+                        .clone(),
+                    chain: chain(g, n, &s.loss, reached, &mut subs)
+                        .iter()
+                        .map(|step| shared.get(step))
+                        .collect(),
                 })
                 .collect(),
         });
@@ -1273,15 +1281,15 @@ mod tests {
         let mut findings = Vec::new();
         let d = drill_member(&g, &[ScenarioKind::LostPhone], &mut findings);
         let s = &d.scenarios[0];
-        let names: Vec<&str> = s.locked_out.iter().map(|l| l.label.as_str()).collect();
+        let names: Vec<&str> = s.locked_out.iter().map(|l| &*l.label).collect();
         assert_eq!(names, ["Gmail", "Twitter", "Shop"]);
         let twitter = &s.locked_out[1].chain;
         assert_eq!(
-            twitter[0],
+            &*twitter[0],
             "Twitter: 2FA (authenticator app on the phone) is on the lost phone"
         );
-        assert!(twitter.contains(&"Twitter: reset mail goes to Gmail".to_owned()));
-        assert!(twitter.contains(&"Gmail: no backup codes saved".to_owned()));
+        assert!(twitter.contains(&"Twitter: reset mail goes to Gmail".into()));
+        assert!(twitter.contains(&"Gmail: no backup codes saved".into()));
         // Saving Gmail's codes offline saves all three.
         assert_eq!(d.actions[0].action, "save Gmail's backup codes offline");
         assert_eq!(d.actions[0].accounts_saved, 3);
@@ -1377,7 +1385,7 @@ mod tests {
         let names: Vec<&str> = after.scenarios[1]
             .locked_out
             .iter()
-            .map(|l| l.label.as_str())
+            .map(|l| &*l.label)
             .collect();
         assert_eq!(names, ["Gmail", "Twitter", "Shop"]);
         assert!(after.scenarios[1].vault_reachable);

@@ -57,7 +57,7 @@ pub mod fold;
 pub mod graph;
 pub mod tweak;
 
-use crate::report::account_id;
+use crate::report::AccountId;
 use crate::report::details::{Details, SimilarDetails, SimilarLink};
 use std::collections::{BTreeSet, HashMap};
 
@@ -151,10 +151,10 @@ fn bridges(
     bridges: &[(u32, u32)],
     group_of: &HashMap<u32, usize>,
 ) -> (Vec<SimilarLink>, Vec<usize>, Vec<(u32, u32)>) {
-    let side = |id: u32| -> Vec<String> {
+    let side = |id: u32| -> Vec<AccountId> {
         set.accounts[id as usize]
             .iter()
-            .map(|&i| account_id(i))
+            .map(|&i| AccountId::of(i))
             .collect()
     };
     // Other side (its group, or itself when ungrouped) → (first pair, count).
@@ -190,7 +190,7 @@ fn bridges(
         details.push(SimilarLink {
             across_members: None,
             between: [side(inside), side(outside)],
-            explanation: tweak::describe(&tweaks),
+            explanation: tweak::describe(&tweaks).into(),
             group: None,
             similar_pairs: Some(pairs),
             tweaks: tweaks.iter().map(|t| t.detail()).collect(),
@@ -234,10 +234,10 @@ fn explain(
         details: Vec::new(),
         known_rule: false,
     };
-    let side = |id: u32| -> Vec<String> {
+    let side = |id: u32| -> Vec<AccountId> {
         set.accounts[id as usize]
             .iter()
-            .map(|&i| account_id(i))
+            .map(|&i| AccountId::of(i))
             .collect()
     };
     for link @ &(a, b) in links {
@@ -251,7 +251,7 @@ fn explain(
         out.details.push(SimilarLink {
             across_members: across.map(|across| across(link)),
             between: [side(a), side(b)],
-            explanation: words,
+            explanation: words.into(),
             group: None,
             similar_pairs: None,
             tweaks: tweaks.iter().map(|t| t.detail()).collect(),

@@ -193,7 +193,7 @@ pub fn findings_by_account(audit: &Audit) -> Vec<Vec<&Finding>> {
     let mut out = vec![Vec::new(); audit.accounts.len()];
     for f in &audit.findings {
         for id in &f.accounts {
-            if let Some(list) = crate::report::account_index(id).and_then(|i| out.get_mut(i)) {
+            if let Some(list) = out.get_mut(id.index()) {
                 list.push(f);
             }
         }
@@ -235,7 +235,7 @@ pub fn members(audit: &Audit) -> Vec<MemberHealth> {
         seen.extend(
             f.accounts
                 .iter()
-                .filter_map(|id| crate::report::account_index(id))
+                .map(|id| id.index())
                 .filter_map(|i| member_of.get(i).copied()),
         );
         seen.sort_unstable();
@@ -246,7 +246,7 @@ pub fn members(audit: &Audit) -> Vec<MemberHealth> {
     }
     let mut plan: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
     for (p, item) in audit.plan.iter().enumerate() {
-        if let Some(&k) = at.get(item.member.as_str()) {
+        if let Some(&k) = at.get(&*item.member) {
             plan[k].push(p);
         }
     }
@@ -275,12 +275,7 @@ pub fn worst_by_account(audit: &Audit, by_account: &[Vec<&Finding>]) -> Vec<Opti
     }
     let mut worst = vec![None; audit.accounts.len()];
     for item in &audit.plan {
-        if let Some(w) = item
-            .account
-            .as_deref()
-            .and_then(crate::report::account_index)
-            .and_then(|i| worst.get_mut(i))
-        {
+        if let Some(w) = item.account.and_then(|a| worst.get_mut(a.index())) {
             *w = (*w).max(Some(item.severity));
         }
     }
@@ -375,12 +370,12 @@ pub(crate) mod tests {
         accounts: &[usize],
     ) -> Finding {
         Finding {
-            id: format!("F{n}"),
+            id: crate::report::FindingId::of(n - 1),
             check,
             severity,
             accounts: accounts
                 .iter()
-                .map(|&i| crate::report::account_id(i))
+                .map(|&i| crate::report::AccountId::of(i))
                 .collect(),
             message: format!("message of F{n}"),
             fingerprint: format!("fp{n}"),
@@ -396,8 +391,7 @@ pub(crate) mod tests {
     ) -> Audit {
         for f in &findings {
             for id in &f.accounts {
-                let i = crate::report::account_index(id).unwrap();
-                accounts[i].findings.push(f.id.clone());
+                accounts[id.index()].findings.push(f.id.to_string());
             }
         }
         let mut members: Vec<MemberSummary> = Vec::new();

@@ -580,7 +580,7 @@ fn drill(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
                 writeln!(
                     out,
                     "<li><a href=\"#{}\">{}</a>: {}</li>",
-                    esc(&l.account),
+                    l.account.map(|a| a.to_string()).unwrap_or_default(),
                     esc(&l.label),
                     esc(&l.chain.join(" → "))
                 )?;
@@ -700,7 +700,7 @@ fn finding(audit: &Audit, f: &Finding, out: &mut dyn Write) -> io::Result<()> {
     let links: Vec<String> = f
         .accounts
         .iter()
-        .filter_map(|id| account(audit, id))
+        .filter_map(|&id| account(audit, id))
         .map(|a| account_link(a, audit.summary.members.len() == 1))
         .collect();
     let who = if links.len() > ACCOUNTS_SHOWN {
@@ -715,7 +715,7 @@ fn finding(audit: &Audit, f: &Finding, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "<article class=\"finding\" id=\"{}\"><p><span class=\"sev {}\">{}</span> <b>{}</b> &middot; {who}</p><p>{}</p></article>",
-        esc(&f.id),
+        f.id,
         f.severity,
         f.severity,
         kind_label(f.check),
@@ -726,11 +726,12 @@ fn finding(audit: &Audit, f: &Finding, out: &mut dyn Write) -> io::Result<()> {
 /// Every account, per member, each linking to its findings.
 fn accounts(audit: &Audit, members: &[MemberHealth], out: &mut dyn Write) -> io::Result<()> {
     let by_account = health::findings_by_account(audit);
-    let planned: std::collections::HashMap<&str, &crate::report::PlanItem> = audit
-        .plan
-        .iter()
-        .filter_map(|p| Some((p.account.as_deref()?, p)))
-        .collect();
+    let planned: std::collections::HashMap<crate::report::AccountId, &crate::report::PlanItem> =
+        audit
+            .plan
+            .iter()
+            .filter_map(|p| Some((p.account?, p)))
+            .collect();
     writeln!(out, "<section id=\"accounts\"><h2>All accounts</h2>")?;
     for m in members {
         let with = m
@@ -766,7 +767,7 @@ fn accounts(audit: &Audit, members: &[MemberHealth], out: &mut dyn Write) -> io:
                 facts.push("2FA on".to_owned());
             }
             let mut tags: Vec<String> = planned
-                .get(a.id.as_str())
+                .get(&crate::report::AccountId::of(i))
                 .map(|p| {
                     format!(
                         "<a href=\"#{}\">fix-first item {}</a>",
@@ -779,7 +780,7 @@ fn accounts(audit: &Audit, members: &[MemberHealth], out: &mut dyn Write) -> io:
             tags.extend(by_account[i].iter().map(|f| {
                 format!(
                     "<a href=\"#{}\"><span class=\"sev {}\">{}</span> {}</a>",
-                    esc(&f.id),
+                    f.id,
                     f.severity,
                     f.severity,
                     kind_label(f.check)

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use super::health::MemberHealth;
 use super::{esc, kind_label, plural};
-use crate::report::{Audit, Finding, PlanItem};
+use crate::report::{Audit, Finding, FindingId, PlanItem};
 
 /// Items of a member shown before the rest are folded.
 const ITEMS_SHOWN: usize = 10;
@@ -22,8 +22,7 @@ pub fn section(audit: &Audit, members: &[MemberHealth], out: &mut dyn Write) -> 
         out,
         "<p class=\"muted\">One item per account that needs work, most at stake first: mailboxes that can reset other accounts and money, then breached, reused, lockout risk, weak, the rest. Tick them off as you go (the ticks are not saved).</p>"
     )?;
-    let findings: HashMap<&str, &Finding> =
-        audit.findings.iter().map(|f| (f.id.as_str(), f)).collect();
+    let findings: HashMap<FindingId, &Finding> = audit.findings.iter().map(|f| (f.id, f)).collect();
     for (n, m) in members.iter().enumerate() {
         let items: Vec<&PlanItem> = m.plan.iter().map(|&p| &audit.plan[p]).collect();
         if items.is_empty() {
@@ -64,12 +63,12 @@ pub fn anchor(item: &PlanItem) -> String {
 /// One item: a checkbox with the account's name, why, and the steps.
 fn item(
     item: &PlanItem,
-    findings: &HashMap<&str, &Finding>,
+    findings: &HashMap<FindingId, &Finding>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let id = anchor(item);
     let name = match &item.account {
-        Some(a) => format!("<a href=\"#{}\">{}</a>", esc(a), esc(&item.name)),
+        Some(a) => format!("<a href=\"#{a}\">{}</a>", esc(&item.name)),
         None => esc(&item.name),
     };
     let steps: String = item
@@ -79,8 +78,8 @@ fn item(
             let links: Vec<String> = s
                 .findings
                 .iter()
-                .filter_map(|f| findings.get(f.as_str()))
-                .map(|f| format!("<a href=\"#{}\">{}</a>", esc(&f.id), kind_label(f.check)))
+                .filter_map(|f| findings.get(f))
+                .map(|f| format!("<a href=\"#{}\">{}</a>", f.id, kind_label(f.check)))
                 .collect();
             format!(
                 "<li>{}{}</li>",

@@ -229,7 +229,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     };
     let mut members: Vec<&str> = Vec::new();
     for a in &audit.accounts {
-        if !members.contains(&a.member.as_str()) {
+        if !members.contains(&&*a.member) {
             members.push(&a.member);
         }
     }
@@ -237,7 +237,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
         let accounts: Vec<&AccountReport> = audit
             .accounts
             .iter()
-            .filter(|a| a.member == member)
+            .filter(|a| &*a.member == member)
             .collect();
         let failures = accounts.iter().filter(|a| fails(a)).count();
         let skipped = accounts

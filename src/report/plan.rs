@@ -345,7 +345,7 @@ pub fn build(accounts: &[AccountReport], findings: &[Finding]) -> Vec<PlanItem> 
         for &(i, a) in &named {
             let d = drafts
                 .entry(i)
-                .or_insert_with(|| Draft::new(a.member.clone(), Some(i), display_name(a)));
+                .or_insert_with(|| Draft::new(a.member.to_string(), Some(i), display_name(a)));
             attach(d, fi, f);
         }
         alls.push(named.iter().map(|(i, _)| *i).collect());
@@ -515,7 +515,7 @@ fn hub(
         };
         let d = outside
             .entry(address.clone())
-            .or_insert_with(|| Draft::new(first.member.clone(), None, address.clone()));
+            .or_insert_with(|| Draft::new(first.member.to_string(), None, address.clone()));
         d.stakes.insert(Stake::Hub);
         d.resets = resets;
         d.step(StepKind::SecureMailbox, fi, f);
@@ -523,7 +523,7 @@ fn hub(
     };
     let d = drafts
         .entry(i)
-        .or_insert_with(|| Draft::new(a.member.clone(), Some(i), display_name(a)));
+        .or_insert_with(|| Draft::new(a.member.to_string(), Some(i), display_name(a)));
     d.resets = resets;
     d.stakes.insert(Stake::Hub);
     d.findings.insert(fi);
@@ -694,7 +694,7 @@ mod tests {
         AccountReport {
             id: format!("A{n}"),
             member: member.into(),
-            source: format!("{member}.csv"),
+            source: format!("{member}.csv").into(),
             row: n as u64 + 1,
             title: title.into(),
             url: None,
@@ -706,15 +706,12 @@ mod tests {
             pwned: None,
             recovery: None,
             findings: vec![],
-            password_changed: None,
-            password_age_days: None,
-            history_passwords: 0,
-            passkeys: vec![],
+            history: None,
         }
     }
 
-    fn recovery(money: bool, hub: Option<HubState>) -> Box<Recovery> {
-        Box::new(Recovery {
+    fn recovery(money: bool, hub: Option<HubState>) -> std::sync::Arc<Recovery> {
+        std::sync::Arc::new(Recovery {
             two_factor: TwoFactor {
                 enabled: Some(false),
                 methods: vec![],
@@ -725,15 +722,15 @@ mod tests {
                 evidence: vec![],
                 note: None,
             },
-            two_factor_available: Some(Availability {
+            two_factor_available: Some(std::sync::Arc::new(Availability {
                 service: "S".into(),
                 methods: vec!["totp".into()],
                 documentation: None,
                 source: DirectorySource::BuiltIn,
                 money,
                 mailbox: hub.is_some(),
-            }),
-            hub,
+            })),
+            hub: hub.map(Box::new),
             recovery_mailbox: None,
         })
     }

@@ -25,7 +25,7 @@ pub fn readiness(accounts: &[AccountReport], members: &[String]) -> Vec<MemberRe
                 readiness_percent: None,
             };
             let mut hubs: std::collections::BTreeMap<&str, bool> = Default::default();
-            for a in accounts.iter().filter(|a| &a.member == member) {
+            for a in accounts.iter().filter(|a| *a.member == **member) {
                 m.accounts += 1;
                 let Some(r) = &a.recovery else { continue };
                 let on = r.two_factor.enabled == Some(true);

@@ -1,6 +1,6 @@
 //! Runs an audit: files → importers → vault → checks → one [`Audit`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -23,20 +23,32 @@ pub fn load(settings: &Settings) -> Result<Vault, InputError> {
     if settings.inputs.is_empty() {
         return Err(InputError::Usage("no export file given".into()));
     }
-    let mut vault = Vault::default();
+    let mut parts = Vec::with_capacity(settings.inputs.len());
     for input in &settings.inputs {
         let options = import::ReadOptions {
             encoding: settings.encoding,
             unlock: settings.unlock.clone(),
         };
-        let (source, mut entries) =
-            import::load_file_with(&input.path, &input.member, &settings.format, &options)?;
-        let index = vault.sources.len();
-        for e in &mut entries {
-            e.source = index;
-        }
+        parts.push(import::load_file_with(
+            &input.path,
+            &input.member,
+            &settings.format,
+            &options,
+        )?);
+    }
+    // Entries at their exact count: appended one export at a time, a team's
+    // thousands of exports left the list up to twice its size (issue 15).
+    let total = parts.iter().map(|(_, entries)| entries.len()).sum();
+    let mut vault = Vault {
+        sources: Vec::with_capacity(parts.len()),
+        entries: Vec::with_capacity(total),
+    };
+    for (index, (source, entries)) in parts.into_iter().enumerate() {
         vault.sources.push(source);
-        vault.entries.append(&mut entries);
+        vault.entries.extend(entries.into_iter().map(|mut e| {
+            e.source = index;
+            e
+        }));
     }
     Ok(vault)
 }
@@ -794,29 +806,35 @@ impl<T: Eq + std::hash::Hash> Interned<T> {
 
 /// One report per input file: its rows and what became of them.
 fn source_reports(vault: &Vault) -> Vec<SourceReport> {
+    // One pass over the entries, not one per source: a team's audit has
+    // thousands of sources (issue 15).
+    let mut accounts = vec![0usize; vault.sources.len()];
+    let mut other_items = vec![0usize; vault.sources.len()];
+    for e in &vault.entries {
+        if e.is_account() {
+            accounts[e.source] += 1;
+        } else if !e.deleted && e.kind != EntryKind::Login {
+            other_items[e.source] += 1;
+        }
+    }
     vault
         .sources
         .iter()
         .enumerate()
-        .map(|(s, src)| {
-            let of_source = vault.entries.iter().filter(|e| e.source == s);
-            SourceReport {
-                path: src.path.clone(),
-                member: src.member.clone(),
-                format: src.format.to_owned(),
-                rows: src.rows,
-                accounts: of_source.clone().filter(|e| e.is_account()).count(),
-                skipped: src.skipped.len(),
-                skipped_rows: src.skipped.clone(),
-                deleted: src.deleted,
-                logins_without_password: src.no_password,
-                folders: src.folders,
-                encoding: src.encoding.to_owned(),
-                other_items: of_source
-                    .filter(|e| !e.deleted && !e.is_account() && e.kind != EntryKind::Login)
-                    .count(),
-                warnings: src.warnings.clone(),
-            }
+        .map(|(s, src)| SourceReport {
+            path: src.path.clone(),
+            member: src.member.clone(),
+            format: src.format.to_owned(),
+            rows: src.rows,
+            accounts: accounts[s],
+            skipped: src.skipped.len(),
+            skipped_rows: src.skipped.clone(),
+            deleted: src.deleted,
+            logins_without_password: src.no_password,
+            folders: src.folders,
+            encoding: src.encoding.to_owned(),
+            other_items: other_items[s],
+            warnings: src.warnings.clone(),
         })
         .collect()
 }
@@ -865,25 +883,32 @@ fn summarize(
         *by_check.entry(f.check).or_default() += 1;
         *by_severity.entry(f.severity).or_default() += 1;
     }
+    // Members in the order of their first source, each counted in one pass
+    // over the accounts and one over the findings: a team's audit has
+    // thousands of members and a million accounts (issue 15).
     let mut members: Vec<MemberSummary> = Vec::new();
+    let mut member_at: HashMap<&str, usize> = HashMap::new();
     for src in sources {
-        if !members.iter().any(|m| m.member == src.member) {
+        member_at.entry(src.member.as_str()).or_insert_with(|| {
             members.push(MemberSummary {
                 member: src.member.clone(),
                 accounts: 0,
                 findings: Severity::ALL.iter().map(|s| (*s, 0)).collect(),
             });
+            members.len() - 1
+        });
+    }
+    for a in accounts {
+        if let Some(&m) = member_at.get(&*a.member) {
+            members[m].accounts += 1;
         }
     }
-    for m in members.iter_mut() {
-        m.accounts = accounts.iter().filter(|a| *a.member == *m.member).count();
-    }
     for (f, seen) in findings.iter().zip(finding_members) {
-        for m in members
-            .iter_mut()
-            .filter(|m| seen.contains(&m.member.as_str()))
-        {
-            *m.findings.entry(f.severity).or_default() += 1;
+        // `seen` is sorted and distinct: each member counts a finding once.
+        for name in seen {
+            if let Some(&m) = member_at.get(name) {
+                *members[m].findings.entry(f.severity).or_default() += 1;
+            }
         }
     }
     // Why the audit is incomplete: rows no check saw, then checks that

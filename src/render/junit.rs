@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 
-use super::markup::{account_name, plural};
+use super::markup::{account_name, by_member, plural};
 use super::sanitize::terminal;
 use crate::report::{AccountReport, Audit, CheckStatus, Finding};
 
@@ -227,18 +227,8 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
             .iter()
             .any(|id| index.failing.contains(id.as_str()))
     };
-    let mut members: Vec<&str> = Vec::new();
-    for a in &audit.accounts {
-        if !members.contains(&&*a.member) {
-            members.push(&a.member);
-        }
-    }
-    for member in members {
-        let accounts: Vec<&AccountReport> = audit
-            .accounts
-            .iter()
-            .filter(|a| &*a.member == member)
-            .collect();
+    let members = by_member([], &audit.accounts, |a: &AccountReport| &*a.member);
+    for (member, accounts) in members {
         let failures = accounts.iter().filter(|a| fails(a)).count();
         let skipped = accounts
             .iter()

@@ -7,7 +7,7 @@
 
 use std::io::{self, Write};
 
-use super::markup::{finding_accounts, plural, severity_counts, verdict};
+use super::markup::{by_member, finding_accounts, plural, severity_counts, verdict};
 use super::sanitize::{terminal, truncate};
 use crate::report::{Audit, CheckStatus, PlanItem, Severity};
 
@@ -226,19 +226,12 @@ fn plan(audit: &Audit, b: &mut Budget) {
         "\n## What to fix first\n\n{}, most at stake first.",
         plural(audit.plan.len(), "account needs work", "accounts need work")
     ));
-    let mut members: Vec<&str> = audit
-        .summary
-        .members
-        .iter()
-        .map(|m| m.member.as_str())
-        .collect();
-    for item in &audit.plan {
-        if !members.contains(&item.member.as_str()) {
-            members.push(&item.member);
-        }
-    }
-    for member in members {
-        let items: Vec<&PlanItem> = audit.plan.iter().filter(|i| i.member == member).collect();
+    let members = by_member(
+        audit.summary.members.iter().map(|m| m.member.as_str()),
+        &audit.plan,
+        |i: &PlanItem| i.member.as_str(),
+    );
+    for (member, items) in members {
         if items.is_empty() {
             continue;
         }

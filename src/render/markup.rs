@@ -100,9 +100,56 @@ pub fn severity_counts(audit: &Audit) -> Vec<(Severity, usize)> {
         .collect()
 }
 
+/// `items` grouped by member in one pass (a team's report has thousands of
+/// members): the names of `first` in their order, then any other member in
+/// the order it first appears in `items`; each group keeps `items`' order
+/// and may be empty.
+pub fn by_member<'a, T>(
+    first: impl IntoIterator<Item = &'a str>,
+    items: &'a [T],
+    member: impl Fn(&'a T) -> &'a str,
+) -> Vec<(&'a str, Vec<&'a T>)> {
+    let mut groups: Vec<(&str, Vec<&T>)> = Vec::new();
+    let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for name in first {
+        at.entry(name).or_insert_with(|| {
+            groups.push((name, Vec::new()));
+            groups.len() - 1
+        });
+    }
+    for item in items {
+        let name = member(item);
+        let k = *at.entry(name).or_insert_with(|| {
+            groups.push((name, Vec::new()));
+            groups.len() - 1
+        });
+        groups[k].1.push(item);
+    }
+    groups
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn by_member_keeps_the_named_order_then_first_appearance() {
+        let items = [("bo", 1), ("cy", 2), ("bo", 3), ("al", 4), ("cy", 5)];
+        let groups = by_member(["al", "dee"], &items, |i: &(&str, i32)| i.0);
+        let got: Vec<(&str, Vec<i32>)> = groups
+            .into_iter()
+            .map(|(m, g)| (m, g.into_iter().map(|i| i.1).collect()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("al", vec![4]),
+                ("dee", vec![]),
+                ("bo", vec![1, 3]),
+                ("cy", vec![2, 5]),
+            ]
+        );
+    }
 
     /// Sums the numbers a breakdown names after its row count.
     fn parts_sum(text: &str) -> usize {

@@ -9,9 +9,23 @@ pub fn readiness(accounts: &[AccountReport], members: &[String]) -> Vec<MemberRe
     if accounts.iter().all(|a| a.recovery.is_none()) {
         return Vec::new();
     }
+    // Each member's accounts, gathered in one pass (a team's audit has
+    // thousands of members and a million accounts: issue 15).
+    let member_at: std::collections::HashMap<&str, usize> = members
+        .iter()
+        .enumerate()
+        .map(|(k, m)| (m.as_str(), k))
+        .collect();
+    let mut of_member: Vec<Vec<&AccountReport>> = vec![Vec::new(); members.len()];
+    for a in accounts {
+        if let Some(&k) = member_at.get(&*a.member) {
+            of_member[k].push(a);
+        }
+    }
     members
         .iter()
-        .map(|member| {
+        .zip(of_member)
+        .map(|(member, of_member)| {
             let mut m = MemberReadiness {
                 member: member.clone(),
                 accounts: 0,
@@ -25,7 +39,7 @@ pub fn readiness(accounts: &[AccountReport], members: &[String]) -> Vec<MemberRe
                 readiness_percent: None,
             };
             let mut hubs: std::collections::BTreeMap<&str, bool> = Default::default();
-            for a in accounts.iter().filter(|a| *a.member == **member) {
+            for a in of_member {
                 m.accounts += 1;
                 let Some(r) = &a.recovery else { continue };
                 let on = r.two_factor.enabled == Some(true);

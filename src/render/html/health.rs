@@ -2,6 +2,8 @@
 //! the score and grade, the strength histogram, findings per check. Computed
 //! from the audit only (a renderer never re-runs a check).
 
+use std::collections::HashMap;
+
 use crate::report::{Audit, CheckId, CheckStatus, Finding, FindingKind, Severity};
 
 /// A problem category, as the cards at the top of the page show it.
@@ -182,6 +184,8 @@ pub struct MemberHealth {
     pub strength: [usize; 6],
     /// Findings naming the member's accounts, per check in [`CheckId::ALL`] order.
     pub by_check: Vec<(CheckId, usize)>,
+    /// Indices (into `audit.plan`) of the member's plan items, in plan order.
+    pub plan: Vec<usize>,
 }
 
 /// The findings that name each account (by account index).
@@ -198,23 +202,64 @@ pub fn findings_by_account(audit: &Audit) -> Vec<Vec<&Finding>> {
 }
 
 /// The members, in the summary's order (then any member only the accounts name).
+/// Accounts, findings and plan items are gathered per member in one pass
+/// each: a team's report has thousands of members (issue 15).
 pub fn members(audit: &Audit) -> Vec<MemberHealth> {
-    let mut names: Vec<&str> = audit
-        .summary
-        .members
-        .iter()
-        .map(|m| m.member.as_str())
-        .collect();
+    let mut names: Vec<&str> = Vec::new();
+    let mut at: HashMap<&str, usize> = HashMap::new();
+    for m in &audit.summary.members {
+        at.entry(m.member.as_str()).or_insert_with(|| {
+            names.push(&m.member);
+            names.len() - 1
+        });
+    }
+    let mut member_of = Vec::with_capacity(audit.accounts.len());
     for a in &audit.accounts {
-        if !names.contains(&&*a.member) {
+        let k = *at.entry(&*a.member).or_insert_with(|| {
             names.push(&a.member);
+            names.len() - 1
+        });
+        member_of.push(k);
+    }
+    let mut accounts: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+    for (i, &k) in member_of.iter().enumerate() {
+        accounts[k].push(i);
+    }
+    let mut by_check = vec![vec![0usize; CheckId::ALL.len()]; names.len()];
+    let mut seen: Vec<usize> = Vec::new();
+    for f in &audit.findings {
+        let Some(c) = CheckId::ALL.iter().position(|&c| c == f.check.check()) else {
+            continue;
+        };
+        seen.clear();
+        seen.extend(
+            f.accounts
+                .iter()
+                .filter_map(|id| crate::report::account_index(id))
+                .filter_map(|i| member_of.get(i).copied()),
+        );
+        seen.sort_unstable();
+        seen.dedup();
+        for &k in &seen {
+            by_check[k][c] += 1;
+        }
+    }
+    let mut plan: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+    for (p, item) in audit.plan.iter().enumerate() {
+        if let Some(&k) = at.get(item.member.as_str()) {
+            plan[k].push(p);
         }
     }
     let by_account = findings_by_account(audit);
     let worst = worst_by_account(audit, &by_account);
     names
         .into_iter()
-        .map(|name| member(audit, name, &by_account, &worst))
+        .zip(accounts)
+        .zip(by_check)
+        .zip(plan)
+        .map(|(((name, accounts), by_check), plan)| {
+            member(audit, name, accounts, by_check, plan, &by_account, &worst)
+        })
         .collect()
 }
 
@@ -245,12 +290,12 @@ pub fn worst_by_account(audit: &Audit, by_account: &[Vec<&Finding>]) -> Vec<Opti
 fn member(
     audit: &Audit,
     name: &str,
+    accounts: Vec<usize>,
+    by_check: Vec<usize>,
+    plan: Vec<usize>,
     by_account: &[Vec<&Finding>],
     worst: &[Option<Severity>],
 ) -> MemberHealth {
-    let accounts: Vec<usize> = (0..audit.accounts.len())
-        .filter(|&i| &*audit.accounts[i].member == name)
-        .collect();
     let counts = Category::ALL
         .iter()
         .map(|c| {
@@ -269,23 +314,7 @@ fn member(
             None => strength[5] += 1,
         }
     }
-    let by_check = CheckId::ALL
-        .iter()
-        .map(|&check| {
-            let n = audit
-                .findings
-                .iter()
-                .filter(|f| f.check.check() == check)
-                .filter(|f| {
-                    f.accounts.iter().any(|id| {
-                        crate::report::account_index(id)
-                            .is_some_and(|i| accounts.binary_search(&i).is_ok())
-                    })
-                })
-                .count();
-            (check, n)
-        })
-        .collect();
+    let by_check = CheckId::ALL.iter().copied().zip(by_check).collect();
     MemberHealth {
         member: name.to_owned(),
         grade: grade(&worst),
@@ -298,6 +327,7 @@ fn member(
         counts,
         strength,
         by_check,
+        plan,
     }
 }
 

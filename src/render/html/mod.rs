@@ -316,7 +316,7 @@ fn member_summary(
         (u, s) => format!("{u} to fix now, {s} soon"),
     };
     // Link to the member's checklist (the plan section numbers its headings alike).
-    let todo = if audit.plan.iter().any(|p| p.member == m.member) {
+    let todo = if !m.plan.is_empty() {
         format!("<a href=\"#plan-m{}\">{todo}</a>", n + 1)
     } else {
         todo

@@ -25,7 +25,7 @@ pub fn section(audit: &Audit, members: &[MemberHealth], out: &mut dyn Write) -> 
     let findings: HashMap<&str, &Finding> =
         audit.findings.iter().map(|f| (f.id.as_str(), f)).collect();
     for (n, m) in members.iter().enumerate() {
-        let items: Vec<&PlanItem> = audit.plan.iter().filter(|p| p.member == m.member).collect();
+        let items: Vec<&PlanItem> = m.plan.iter().map(|&p| &audit.plan[p]).collect();
         if items.is_empty() {
             continue;
         }

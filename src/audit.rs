@@ -561,11 +561,7 @@ fn assemble(checked: Checked, kept: Kept, settings: &Settings) -> Audit {
     let finding_members: Vec<Vec<&str>> = drafts
         .iter()
         .map(|d| {
-            let mut m: Vec<&str> = d
-                .accounts
-                .iter()
-                .map(|&i| accounts[i].member.as_str())
-                .collect();
+            let mut m: Vec<&str> = d.accounts.iter().map(|&i| &*accounts[i].member).collect();
             m.sort_unstable();
             m.dedup();
             m
@@ -742,18 +738,29 @@ fn account_reports(
     } = facts;
     let mut strength = strength.into_iter();
     let mut similar_group = similar_group.into_iter();
-    let mut pwned = pwned.into_iter();
-    let mut recovery = recovery.into_iter();
+    // equal recovery and pwned objects shared (most accounts have one of a
+    // few: issue 15)
+    let mut recoveries = Interned::default();
+    let mut recovery = recovery
+        .into_iter()
+        .map(move |r| r.map(|r| recoveries.intern(r)));
+    let mut pwneds = Interned::default();
+    let mut pwned = pwned.into_iter().map(move |p| p.map(|p| pwneds.intern(p)));
+    // one copy of each source's member and path, shared by its accounts
+    let shared: Vec<(crate::report::Shared, crate::report::Shared)> = sources
+        .iter()
+        .map(|s| (s.member.as_str().into(), s.path.as_str().into()))
+        .collect();
     kept.into_iter()
         .zip(domains)
         .zip(per_account)
         .enumerate()
         .map(|(i, ((e, domain), findings))| {
-            let src = &sources[e.source];
+            let (member, source) = &shared[e.source];
             AccountReport {
                 id: account_id(i),
-                member: src.member.clone(),
-                source: src.path.clone(),
+                member: member.clone(),
+                source: source.clone(),
                 row: e.row,
                 title: e.title,
                 url: e.url,
@@ -765,18 +772,46 @@ fn account_reports(
                 pwned: pwned.next().flatten(),
                 recovery: recovery.next().flatten(),
                 findings,
-                password_changed: e.password_changed.and_then(|t| {
-                    chrono::DateTime::from_timestamp(t, 0)
-                        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-                }),
-                password_age_days: e
-                    .password_changed
-                    .map(|t| (now.timestamp() - t).div_euclid(86_400)),
-                history_passwords: e.history_passwords,
-                passkeys: e.passkeys,
+                history: crate::report::AccountHistory {
+                    password_changed: e.password_changed.and_then(|t| {
+                        chrono::DateTime::from_timestamp(t, 0)
+                            .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                    }),
+                    password_age_days: e
+                        .password_changed
+                        .map(|t| (now.timestamp() - t).div_euclid(86_400)),
+                    history_passwords: e.history_passwords,
+                    passkeys: e.passkeys,
+                }
+                .boxed(),
             }
         })
         .collect()
+}
+
+/// One shared copy of each distinct value (what many accounts have in
+/// common: a recovery object, a pwned result).
+struct Interned<T>(std::collections::HashSet<std::sync::Arc<T>>);
+
+impl<T> Default for Interned<T> {
+    fn default() -> Self {
+        Interned(Default::default())
+    }
+}
+
+impl<T: Eq + std::hash::Hash> Interned<T> {
+    /// The shared copy of `value`, made from it the first time.
+    fn intern<B: std::borrow::Borrow<T> + Into<std::sync::Arc<T>>>(
+        &mut self,
+        value: B,
+    ) -> std::sync::Arc<T> {
+        if let Some(shared) = self.0.get(value.borrow()) {
+            return shared.clone();
+        }
+        let shared: std::sync::Arc<T> = value.into();
+        self.0.insert(shared.clone());
+        shared
+    }
 }
 
 /// One report per input file: its rows and what became of them.
@@ -874,7 +909,7 @@ fn summarize(
         });
     }
     for a in accounts {
-        if let Some(&m) = member_at.get(a.member.as_str()) {
+        if let Some(&m) = member_at.get(&*a.member) {
             members[m].accounts += 1;
         }
     }
@@ -1039,5 +1074,59 @@ pub(crate) mod tests {
             serde_json::to_string(&owned).unwrap(),
             serde_json::to_string(&borrowed).unwrap()
         );
+    }
+
+    /// What many accounts have in common is held once (issue 15): a
+    /// source's member and path, equal recovery objects and pwned results,
+    /// a score shared by the accounts scored together; and the JSON is what
+    /// unshared copies give (read back, every value equal).
+    #[test]
+    fn account_reports_share_what_is_equal() {
+        use crate::report::Recovery;
+        use std::sync::Arc;
+        let settings = family();
+        let audit = run_owned(load(&settings).unwrap(), &settings, &NoProgress);
+        let accounts = &audit.accounts;
+        let (mut pairs, mut pwned) = (0, 0);
+        for (i, a) in accounts.iter().enumerate() {
+            for b in &accounts[i + 1..] {
+                if a.source == b.source {
+                    assert!(Arc::ptr_eq(&a.source, &b.source), "{} {}", a.id, b.id);
+                    assert!(Arc::ptr_eq(&a.member, &b.member));
+                    pairs += 1;
+                }
+                let (Some(ra), Some(rb)) = (&a.recovery, &b.recovery) else {
+                    panic!("the recovery check ran on {} and {}", a.id, b.id);
+                };
+                assert_eq!(ra == rb, Arc::ptr_eq(ra, rb), "{} {}", a.id, b.id);
+                if let (Some(pa), Some(pb)) = (&a.pwned, &b.pwned) {
+                    assert_eq!(pa == pb, Arc::ptr_eq(pa, pb), "{} {}", a.id, b.id);
+                    pwned += 1;
+                }
+            }
+        }
+        assert!(pairs > 0 && pwned > 0);
+        let distinct = |ptrs: Vec<*const Recovery>| {
+            ptrs.into_iter()
+                .collect::<std::collections::HashSet<_>>()
+                .len()
+        };
+        let shared = distinct(
+            accounts
+                .iter()
+                .filter_map(|a| a.recovery.as_deref().map(|r| r as *const Recovery))
+                .collect(),
+        );
+        assert!(shared < accounts.len(), "{shared} of {}", accounts.len());
+        // Read back, the report is the same values, unshared.
+        let json = serde_json::to_string(&audit).unwrap();
+        let back: Audit = serde_json::from_str(&json).unwrap();
+        assert_eq!(serde_json::to_string(&back).unwrap(), json);
+        for (a, b) in accounts.iter().zip(&back.accounts) {
+            assert_eq!(a.member, b.member);
+            assert_eq!(a.recovery, b.recovery);
+            assert_eq!(a.pwned, b.pwned);
+            assert_eq!(a.strength, b.strength);
+        }
     }
 }

@@ -133,11 +133,11 @@ fn members_of(a: &Audit) -> Vec<String> {
     let names = a
         .sources
         .iter()
-        .map(|s| &s.member)
-        .chain(a.accounts.iter().map(|x| &x.member));
+        .map(|s| s.member.as_str())
+        .chain(a.accounts.iter().map(|x| &*x.member));
     for m in names {
-        if !out.contains(m) {
-            out.push(m.clone());
+        if !out.iter().any(|o| o == m) {
+            out.push(m.to_owned());
         }
     }
     out
@@ -246,7 +246,7 @@ pub fn merge(
         for a in &audit.accounts {
             let mut a = a.clone();
             a.id = r.account(&a.id);
-            a.member = r.member(&a.member);
+            a.member = r.member(&a.member).into();
             a.similar_group = a.similar_group.as_deref().map(|g| r.group(g));
             let mut ids: Vec<String> = a.findings.iter().map(|f| new_finding(k, f)).collect();
             ids.sort_by_key(|id| id[1..].parse::<usize>().unwrap_or(usize::MAX));

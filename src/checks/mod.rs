@@ -350,7 +350,8 @@ pub struct Facts {
     /// `Some(None)` when it is in no group (`None`: not computed).
     pub similar_group: Vec<Option<Option<String>>>,
     /// Set by `weak`.
-    pub strength: Vec<Option<weak::Strength>>,
+    /// (Shared by the accounts scored together.)
+    pub strength: Vec<Option<std::sync::Arc<weak::Strength>>>,
     /// Set by `pwned`.
     pub pwned: Vec<Option<pwned::PwnedResult>>,
     /// Set by `recovery`.

@@ -172,7 +172,7 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
             facts.pwned[i] = Some(PwnedResult::new(
                 PwnedStatus::Unknown,
                 None,
-                Some(why.clone()),
+                Some(why.clone().into()),
             ));
             unknown.entry(why).or_default().push(i);
         }
@@ -199,7 +199,7 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
                     facts.pwned[i] = Some(PwnedResult::new(
                         PwnedStatus::Unknown,
                         None,
-                        Some(why.clone()),
+                        Some(why.clone().into()),
                     ));
                     unknown.entry(why.clone()).or_default().push(i);
                 }

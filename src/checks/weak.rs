@@ -32,6 +32,7 @@
 //! faster matcher and scorer and deterministic ties, checked against the
 //! release by `tests/suite/zxcvbn_equivalence.rs` (see `vendor/zxcvbn/VAULTLINT.md`).
 
+use crate::report::Fixed;
 pub use crate::report::Strength;
 use rayon::prelude::*;
 
@@ -118,6 +119,23 @@ pub fn user_inputs(username: &str, title: &str, domain: Option<&str>) -> Vec<Str
     out
 }
 
+/// One of zxcvbn's fixed texts (a warning, a suggestion, a crack time such
+/// as "3 hours": a few hundred in all), stored once per process and shared
+/// by every account that gets it (issue 15: a copy per account was tens of
+/// MiB at 200,000 accounts). The set is bounded by zxcvbn's wording, so what
+/// is leaked into it is too.
+fn fixed(text: String) -> Fixed {
+    static TEXTS: std::sync::Mutex<std::collections::BTreeSet<&'static str>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let mut texts = TEXTS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(&t) = texts.get(text.as_str()) {
+        return Fixed::Borrowed(t);
+    }
+    let t: &'static str = Box::leak(text.into_boxed_str());
+    texts.insert(t);
+    Fixed::Borrowed(t)
+}
+
 /// Scores `password` with zxcvbn, the account's context as user inputs.
 pub fn strength(password: &str, user_inputs: &[String]) -> Strength {
     let scored = prefix(password, scored_len(password));
@@ -135,11 +153,18 @@ pub fn strength(password: &str, user_inputs: &[String]) -> Strength {
         } else {
             0.0
         },
-        crack_time: slow.to_string(),
+        crack_time: fixed(slow.to_string()),
         crack_time_seconds: seconds,
-        warning: feedback.and_then(|f| f.warning()).map(|w| w.to_string()),
+        warning: feedback
+            .and_then(|f| f.warning())
+            .map(|w| fixed(w.to_string())),
         suggestions: feedback
-            .map(|f| f.suggestions().iter().map(|s| s.to_string()).collect())
+            .map(|f| {
+                f.suggestions()
+                    .iter()
+                    .map(|s| fixed(s.to_string()))
+                    .collect()
+            })
             .unwrap_or_default(),
         cut_for_scoring: scored.len() < password.len(),
     }
@@ -245,6 +270,9 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
         .collect();
     ctx.progress.finish();
     drop(jobs);
+    // one score per job, shared by the accounts of the job
+    let scored: Vec<std::sync::Arc<Strength>> =
+        scored.into_iter().map(std::sync::Arc::new).collect();
     let results = job_of.into_iter().map(|k| k.map(|k| scored[k].clone()));
 
     let mut findings = Vec::new();
@@ -256,7 +284,7 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
                 .as_deref()
                 .map(|w| format!(" {w}"))
                 .unwrap_or_default();
-            let time = match s.crack_time.as_str() {
+            let time = match &*s.crack_time {
                 t @ ("less than a second" | "centuries") => t.to_owned(),
                 t => format!("about {t}"),
             };
@@ -271,10 +299,10 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
                 ),
             );
             d.details = Some(Details::Weak(WeakDetails {
-                crack_time: s.crack_time.clone(),
+                crack_time: s.crack_time.to_string(),
                 guesses_log10: s.guesses_log10,
                 score: s.score,
-                warning: s.warning.clone(),
+                warning: s.warning.as_deref().map(str::to_owned),
             }));
             findings.push(d);
         }
@@ -473,7 +501,7 @@ mod tests {
                 let domain = e.urls.iter().find_map(|u| site::of_url(u));
                 strength(p, &user_inputs(&e.username, &e.title, domain.as_deref()))
             });
-            assert_eq!(facts.strength[i], want, "account {i}");
+            assert_eq!(facts.strength[i].as_deref(), want.as_ref(), "account {i}");
         }
         // alice's and banana's own names lower their scores
         assert!(facts.strength[0] != facts.strength[1]);
@@ -518,5 +546,33 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// zxcvbn's fixed texts are held once, whichever account they are for.
+    #[test]
+    fn feedback_texts_are_shared() {
+        let a = strength("password1", &[]);
+        let b = strength("password1", &["alice".to_owned()]);
+        assert_eq!(a, b);
+        let (Some(Fixed::Borrowed(wa)), Some(Fixed::Borrowed(wb))) = (&a.warning, &b.warning)
+        else {
+            panic!("a common password has a warning: {a:?}");
+        };
+        assert_eq!(wa.as_ptr(), wb.as_ptr());
+        assert!(!a.suggestions.is_empty());
+        for (x, y) in a.suggestions.iter().zip(&b.suggestions) {
+            assert!(
+                matches!((x, y), (Fixed::Borrowed(x), Fixed::Borrowed(y)) if x.as_ptr() == y.as_ptr())
+            );
+        }
+        assert!(matches!(
+            (&a.crack_time, &b.crack_time),
+            (Fixed::Borrowed(x), Fixed::Borrowed(y)) if x.as_ptr() == y.as_ptr()
+        ));
+        assert_eq!(fixed("3 hours".to_owned()), "3 hours");
+        assert_eq!(
+            fixed("3 hours".to_owned()).as_ptr(),
+            fixed(String::from("3 hours")).as_ptr()
+        );
     }
 }

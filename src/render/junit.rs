@@ -231,7 +231,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
             .iter()
             .any(|id| index.failing.contains(id.as_str()))
     };
-    let members = by_member([], &audit.accounts, |a: &AccountReport| a.member.as_str());
+    let members = by_member([], &audit.accounts, |a: &AccountReport| &*a.member);
     for (member, accounts) in members {
         let failures = accounts.iter().filter(|a| fails(a)).count();
         let skipped = accounts

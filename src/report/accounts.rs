@@ -2,7 +2,19 @@
 //! carries (the JSON `strength`, `pwned`, `recovery` and `readiness` objects).
 //! They live with the report so that the report never imports the checks.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
+
+/// A text many accounts share (a source's path, a fixed note, a mailbox
+/// address): one allocation, counted references (issue 15: at 200,000
+/// accounts a copy each was tens of MiB). Serialized as a plain string.
+pub type Shared = Arc<str>;
+
+/// A text that is one of a few fixed ones (zxcvbn's feedback, `--pwned off`)
+/// or, when read back from a report, owned.
+pub type Fixed = Cow<'static, str>;
 
 /// A password's strength, as reported per account (never the password).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -12,13 +24,13 @@ pub struct Strength {
     /// log10 of the estimated guesses, rounded to 2 decimals.
     pub guesses_log10: f64,
     /// Offline attack on a slow hash (10⁴ guesses/s), in words ("3 hours").
-    pub crack_time: String,
+    pub crack_time: Fixed,
     /// The same, in seconds.
     pub crack_time_seconds: f64,
     /// What is wrong, when zxcvbn says.
-    pub warning: Option<String>,
+    pub warning: Option<Fixed>,
     /// How to do better.
-    pub suggestions: Vec<String>,
+    pub suggestions: Vec<Fixed>,
     /// True when only a prefix of the password was scored (see the module
     /// doc). Deliberately not a count: that would disclose the length.
     pub cut_for_scoring: bool,
@@ -32,7 +44,7 @@ impl Strength {
 }
 
 /// An account's breach status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PwnedStatus {
     /// The password is in Pwned Passwords.
@@ -45,8 +57,9 @@ pub enum PwnedStatus {
     Skipped,
 }
 
-/// The per-account JSON `pwned` object.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The per-account JSON `pwned` object. Accounts with equal results share
+/// one in the report (`AccountReport::pwned`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PwnedResult {
     pub status: PwnedStatus,
     /// Times the password was seen in breaches: a number when `exposed`, 0
@@ -54,7 +67,7 @@ pub struct PwnedResult {
     pub count: Option<u64>,
     /// Why the status is `unknown` or `skipped`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<Fixed>,
 }
 
 impl PwnedResult {
@@ -68,7 +81,7 @@ impl PwnedResult {
         }
     }
 
-    pub(crate) fn new(status: PwnedStatus, count: Option<u64>, reason: Option<String>) -> Self {
+    pub(crate) fn new(status: PwnedStatus, count: Option<u64>, reason: Option<Fixed>) -> Self {
         PwnedResult {
             status,
             count,
@@ -78,7 +91,7 @@ impl PwnedResult {
 }
 
 /// Whether backup codes are saved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CodeStatus {
     /// Found in the export, stated as kept offline, or in the inventory.
@@ -92,7 +105,7 @@ pub enum CodeStatus {
 }
 
 /// Where backup-code evidence was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Place {
     Notes,
@@ -105,7 +118,7 @@ pub enum Place {
 }
 
 /// One piece of evidence that codes are saved. Never the codes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Evidence {
     pub place: Place,
     /// Where, in plain words: `notes`, `custom field 'Recovery codes'`,
@@ -119,7 +132,7 @@ pub struct Evidence {
 }
 
 /// 2FA as recorded in the export.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TwoFactor {
     /// True: 2FA recorded (a TOTP secret, or saved backup codes). False: none
     /// recorded. Null: the export format cannot carry 2FA secrets.
@@ -130,16 +143,17 @@ pub struct TwoFactor {
 }
 
 /// Backup codes of one account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct BackupCodes {
     pub status: CodeStatus,
     pub evidence: Vec<Evidence>,
-    /// Why the status is missing or unknown, in plain words.
-    pub note: Option<String>,
+    /// Why the status is missing or unknown, in plain words (shared by the
+    /// accounts of a source).
+    pub note: Option<Shared>,
 }
 
 /// What the service offers, per the 2FA directory.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Availability {
     pub service: String,
     /// 2fa.directory method names; empty: the service offers no 2FA.
@@ -155,22 +169,26 @@ pub struct Availability {
 }
 
 /// The mailbox that can reset an account, when it is a hub.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct MailboxLink {
-    pub address: String,
+    /// Shared by every account the hub can reset.
+    pub address: Shared,
     /// The hub is critical (weak, reused, breached or without 2FA).
     pub at_risk: bool,
 }
 
-/// An account's recovery readiness (the JSON `recovery` object).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// An account's recovery readiness (the JSON `recovery` object). Accounts
+/// whose objects are equal share one in the report (`AccountReport::recovery`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Recovery {
     pub two_factor: TwoFactor,
     pub backup_codes: BackupCodes,
-    /// Null when the service is in neither directory.
-    pub two_factor_available: Option<Availability>,
-    /// Set on a mailbox's own entry when it can reset other accounts.
-    pub hub: Option<HubState>,
+    /// Null when the service is in neither directory. Shared by every
+    /// account of the service.
+    pub two_factor_available: Option<Arc<Availability>>,
+    /// Set on a mailbox's own entry when it can reset other accounts (rare:
+    /// boxed).
+    pub hub: Option<Box<HubState>>,
     /// The hub mailbox that can reset this account.
     pub recovery_mailbox: Option<MailboxLink>,
 }
@@ -226,7 +244,7 @@ impl Method {
 }
 
 /// Which table answered a lookup.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DirectorySource {
     /// vaultlint's built-in table.
@@ -292,7 +310,7 @@ impl HubIssue {
 }
 
 /// A hub's state, as reported on its mailbox entry and in its finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct HubState {
     /// The mailbox address.
     pub address: String,

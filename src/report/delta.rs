@@ -339,8 +339,8 @@ pub fn compare(now: &Audit, then: &Previous) -> Delta {
         members_not_compared: Vec::new(),
     };
     // Members in only one report: their findings are not compared.
-    let members_now: BTreeSet<&str> = now.accounts.iter().map(|a| a.member.as_str()).collect();
-    let members_then: BTreeSet<&str> = then.accounts.iter().map(|a| a.member.as_str()).collect();
+    let members_now: BTreeSet<&str> = now.accounts.iter().map(|a| &*a.member).collect();
+    let members_then: BTreeSet<&str> = then.accounts.iter().map(|a| &*a.member).collect();
     let mut lone: BTreeMap<&str, MemberNotCompared> = BTreeMap::new();
     for (set, other, reason) in [
         (&members_now, &members_then, "not in the baseline"),
@@ -362,7 +362,7 @@ pub fn compare(now: &Audit, then: &Previous) -> Delta {
     let member_now: HashMap<&str, &str> = now
         .accounts
         .iter()
-        .map(|a| (a.id.as_str(), a.member.as_str()))
+        .map(|a| (a.id.as_str(), &*a.member))
         .collect();
     // The member a finding belongs to when all its accounts are lone
     // members' (the first of them), else None.
@@ -574,10 +574,7 @@ mod tests {
             pwned: None,
             recovery: None,
             findings: Vec::new(),
-            password_changed: None,
-            password_age_days: None,
-            history_passwords: 0,
-            passkeys: Vec::new(),
+            history: None,
         }
     }
 

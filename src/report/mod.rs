@@ -4,6 +4,7 @@
 //! unsorted.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -22,9 +23,9 @@ pub mod read;
 pub mod shared;
 
 pub use accounts::{
-    Availability, BackupCodes, CodeStatus, DirectorySource, Evidence, HubIssue, HubState,
-    MailboxLink, MemberReadiness, Method, Place, PwnedResult, PwnedStatus, Recovery, Strength,
-    TwoFactor,
+    Availability, BackupCodes, CodeStatus, DirectorySource, Evidence, Fixed, HubIssue, HubState,
+    MailboxLink, MemberReadiness, Method, Place, PwnedResult, PwnedStatus, Recovery, Shared,
+    Strength, TwoFactor,
 };
 pub use delta::Delta;
 pub use details::Details;
@@ -143,13 +144,15 @@ pub struct SourceReport {
 }
 
 /// One audited account. Never holds its password.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
+#[serde(from = "AccountWire")]
 pub struct AccountReport {
     /// Stable within the document (`A1`, `A2`, ...).
     pub id: String,
-    pub member: String,
+    /// Shared by the accounts of a source (as is `source`).
+    pub member: Shared,
     /// Path of the export it came from.
-    pub source: String,
+    pub source: Shared,
     /// Line of the export where its row starts.
     pub row: u64,
     pub title: String,
@@ -158,37 +161,147 @@ pub struct AccountReport {
     pub domain: Option<String>,
     pub username: String,
     pub has_totp: bool,
-    /// zxcvbn strength (null when the `weak` check did not run).
-    pub strength: Option<Strength>,
+    /// zxcvbn strength (null when the `weak` check did not run). Shared by
+    /// the accounts scored together (one password, no context of their own).
+    pub strength: Option<Arc<Strength>>,
     /// Near-reuse group id (`S1`, ...), null when none or not run.
     pub similar_group: Option<String>,
-    /// Breach status (null when the `pwned` check did not run).
-    pub pwned: Option<PwnedResult>,
+    /// Breach status (null when the `pwned` check did not run). Shared by
+    /// the accounts with the same result.
+    pub pwned: Option<Arc<PwnedResult>>,
     /// Recovery readiness (null when the `recovery` check did not run).
-    pub recovery: Option<Box<Recovery>>,
+    /// Shared by the accounts whose readiness is the same (most are: issue 15).
+    pub recovery: Option<Arc<Recovery>>,
     /// Finding ids that name this account.
     pub findings: Vec<String>,
+    /// What few accounts have (boxed: 8 bytes for the others, issue 15):
+    /// the JSON's `password_changed`, `password_age_days`,
+    /// `history_passwords` and `passkeys`, each absent when empty.
+    pub history: Option<Box<AccountHistory>>,
+}
+
+/// An account's password history and passkeys (see [`AccountReport::history`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountHistory {
     /// When the password itself last changed (RFC 3339), where the export
     /// records it (KDBX history, Bitwarden `passwordRevisionDate`, Firefox
-    /// `timePasswordChanged`); absent otherwise. Context only: no rule
-    /// forces rotation (NIST SP 800-63B advises against it).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `timePasswordChanged`). Context only: no rule forces rotation (NIST
+    /// SP 800-63B advises against it).
     pub password_changed: Option<String>,
     /// Whole days since `password_changed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_age_days: Option<i64>,
     /// Earlier passwords the export keeps for this account (counted, never
-    /// shown); absent when none.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    /// shown).
     pub history_passwords: usize,
-    /// Passkeys stored with this account (relying party only); absent when
-    /// none.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Passkeys stored with this account (relying party only).
     pub passkeys: Vec<String>,
 }
 
-fn is_zero(n: &usize) -> bool {
-    *n == 0
+impl AccountHistory {
+    /// `None` when there is nothing to say.
+    pub fn boxed(self) -> Option<Box<AccountHistory>> {
+        (self != AccountHistory::default()).then(|| Box::new(self))
+    }
+}
+
+impl Serialize for AccountReport {
+    /// The fields in the order of [`AccountWire`]; the history's absent
+    /// when empty.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let h = self.history.as_deref();
+        let changed = h.and_then(|h| h.password_changed.as_ref());
+        let age = h.and_then(|h| h.password_age_days);
+        let history = h.map_or(0, |h| h.history_passwords);
+        let passkeys = h.map_or(&[][..], |h| &h.passkeys[..]);
+        let mut st = s.serialize_struct("AccountReport", 18)?;
+        st.serialize_field("id", &self.id)?;
+        st.serialize_field("member", &self.member)?;
+        st.serialize_field("source", &self.source)?;
+        st.serialize_field("row", &self.row)?;
+        st.serialize_field("title", &self.title)?;
+        st.serialize_field("url", &self.url)?;
+        st.serialize_field("domain", &self.domain)?;
+        st.serialize_field("username", &self.username)?;
+        st.serialize_field("has_totp", &self.has_totp)?;
+        st.serialize_field("strength", &self.strength)?;
+        st.serialize_field("similar_group", &self.similar_group)?;
+        st.serialize_field("pwned", &self.pwned)?;
+        st.serialize_field("recovery", &self.recovery)?;
+        st.serialize_field("findings", &self.findings)?;
+        match changed {
+            Some(c) => st.serialize_field("password_changed", c)?,
+            None => st.skip_field("password_changed")?,
+        }
+        match age {
+            Some(a) => st.serialize_field("password_age_days", &a)?,
+            None => st.skip_field("password_age_days")?,
+        }
+        if history == 0 {
+            st.skip_field("history_passwords")?;
+        } else {
+            st.serialize_field("history_passwords", &history)?;
+        }
+        if passkeys.is_empty() {
+            st.skip_field("passkeys")?;
+        } else {
+            st.serialize_field("passkeys", passkeys)?;
+        }
+        st.end()
+    }
+}
+
+/// [`AccountReport`] as the JSON has it (how reports are read back).
+#[derive(Deserialize)]
+struct AccountWire {
+    id: String,
+    member: Shared,
+    source: Shared,
+    row: u64,
+    title: String,
+    url: Option<String>,
+    domain: Option<String>,
+    username: String,
+    has_totp: bool,
+    strength: Option<Arc<Strength>>,
+    similar_group: Option<String>,
+    pwned: Option<Arc<PwnedResult>>,
+    recovery: Option<Arc<Recovery>>,
+    findings: Vec<String>,
+    password_changed: Option<String>,
+    password_age_days: Option<i64>,
+    #[serde(default)]
+    history_passwords: usize,
+    #[serde(default)]
+    passkeys: Vec<String>,
+}
+
+impl From<AccountWire> for AccountReport {
+    fn from(w: AccountWire) -> Self {
+        AccountReport {
+            id: w.id,
+            member: w.member,
+            source: w.source,
+            row: w.row,
+            title: w.title,
+            url: w.url,
+            domain: w.domain,
+            username: w.username,
+            has_totp: w.has_totp,
+            strength: w.strength,
+            similar_group: w.similar_group,
+            pwned: w.pwned,
+            recovery: w.recovery,
+            findings: w.findings,
+            history: AccountHistory {
+                password_changed: w.password_changed,
+                password_age_days: w.password_age_days,
+                history_passwords: w.history_passwords,
+                passkeys: w.passkeys,
+            }
+            .boxed(),
+        }
+    }
 }
 
 /// One problem, naming the accounts it concerns.
@@ -458,6 +571,38 @@ mod tests {
                 .get("new_only")
                 .is_none()
         );
+    }
+
+    /// What each of 200,000 accounts costs inline (issue 15: 456 and 312
+    /// bytes before the shared parts).
+    #[test]
+    fn account_reports_stay_small() {
+        assert!(std::mem::size_of::<AccountReport>() <= 248);
+        assert!(std::mem::size_of::<Recovery>() <= 144);
+    }
+
+    #[test]
+    fn an_account_history_is_where_it_was_in_the_json() {
+        let json = r#"{"id":"A1","member":"m","source":"m.csv","row":2,"title":"t","url":null,"domain":null,"username":"u","has_totp":false,"strength":null,"similar_group":null,"pwned":null,"recovery":null,"findings":["F1"],"password_changed":"2023-03-01T09:00:00Z","password_age_days":3,"history_passwords":1,"passkeys":["example.com"]}"#;
+        let a: AccountReport = serde_json::from_str(json).unwrap();
+        let h = a.history.as_deref().unwrap();
+        assert_eq!(h.history_passwords, 1);
+        assert_eq!(h.passkeys, ["example.com"]);
+        assert_eq!(serde_json::to_string(&a).unwrap(), json);
+        // none of them: absent, and nothing boxed
+        let bare = json
+            .split(r#","password_changed""#)
+            .next()
+            .unwrap()
+            .to_owned()
+            + "}";
+        let a: AccountReport = serde_json::from_str(&bare).unwrap();
+        assert!(a.history.is_none());
+        assert_eq!(serde_json::to_string(&a).unwrap(), bare);
+        // one of them alone
+        let one = bare.trim_end_matches('}').to_owned() + r#","history_passwords":2}"#;
+        let a: AccountReport = serde_json::from_str(&one).unwrap();
+        assert_eq!(serde_json::to_string(&a).unwrap(), one);
     }
 
     #[test]

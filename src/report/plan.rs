@@ -708,7 +708,7 @@ mod tests {
         AccountReport {
             id: format!("A{n}"),
             member: member.into(),
-            source: format!("{member}.csv"),
+            source: format!("{member}.csv").into(),
             row: n as u64 + 1,
             title: title.into(),
             url: None,
@@ -720,15 +720,12 @@ mod tests {
             pwned: None,
             recovery: None,
             findings: vec![],
-            password_changed: None,
-            password_age_days: None,
-            history_passwords: 0,
-            passkeys: vec![],
+            history: None,
         }
     }
 
-    fn recovery(money: bool, hub: Option<HubState>) -> Box<Recovery> {
-        Box::new(Recovery {
+    fn recovery(money: bool, hub: Option<HubState>) -> std::sync::Arc<Recovery> {
+        std::sync::Arc::new(Recovery {
             two_factor: TwoFactor {
                 enabled: Some(false),
                 methods: vec![],
@@ -739,15 +736,15 @@ mod tests {
                 evidence: vec![],
                 note: None,
             },
-            two_factor_available: Some(Availability {
+            two_factor_available: Some(std::sync::Arc::new(Availability {
                 service: "S".into(),
                 methods: vec!["totp".into()],
                 documentation: None,
                 source: DirectorySource::BuiltIn,
                 money,
                 mailbox: hub.is_some(),
-            }),
-            hub,
+            })),
+            hub: hub.map(Box::new),
             recovery_mailbox: None,
         })
     }

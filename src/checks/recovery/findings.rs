@@ -178,7 +178,7 @@ fn available_finding(
 pub(super) fn unknown_two_factor(
     ctx: &Context,
     recoveries: &[Box<Recovery>],
-    services: &[Option<Service>],
+    services: &[Option<std::sync::Arc<Service>>],
 ) -> Vec<Draft> {
     let mut by_source: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
     for (i, r) in recoveries.iter().enumerate() {

@@ -116,13 +116,24 @@ pub fn service_key(ctx: &Context, i: usize) -> String {
 pub fn find(ctx: &Context) -> Vec<Hub> {
     // Each account's providers, computed once (URL parsing and the public
     // suffix list are the expensive part), and accounts indexed by provider.
-    let providers: Vec<BTreeSet<String>> = (0..ctx.accounts.len())
-        .map(|i| providers_of(ctx, i))
+    // (each provider named once, the accounts holding its number: a set of
+    // strings per account was about 400 bytes each, issue 15)
+    let mut ids: std::collections::HashMap<String, u32> = Default::default();
+    let providers: Vec<Box<[u32]>> = (0..ctx.accounts.len())
+        .map(|i| {
+            providers_of(ctx, i)
+                .into_iter()
+                .map(|p| {
+                    let next = ids.len() as u32;
+                    *ids.entry(p).or_insert(next)
+                })
+                .collect()
+        })
         .collect();
-    let mut by_provider: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    let mut by_provider: std::collections::HashMap<u32, Vec<usize>> = Default::default();
     for (i, ps) in providers.iter().enumerate() {
-        for p in ps {
-            by_provider.entry(p.as_str()).or_default().push(i);
+        for &p in ps {
+            by_provider.entry(p).or_default().push(i);
         }
     }
     struct Group {
@@ -155,16 +166,20 @@ pub fn find(ctx: &Context) -> Vec<Hub> {
                 display,
                 users,
             } = group;
-            let own = provider(&dom);
-            let mailbox = by_provider.get(own.as_str()).and_then(|candidates| {
-                candidates
-                    .iter()
-                    .copied()
-                    .find(|&i| is_mailbox_user(&ctx.entry(i).username, &address))
-            });
+            let own = ids.get(provider(&dom).as_str()).copied();
+            let mailbox = own
+                .and_then(|own| by_provider.get(&own))
+                .and_then(|candidates| {
+                    candidates
+                        .iter()
+                        .copied()
+                        .find(|&i| is_mailbox_user(&ctx.entry(i).username, &address))
+                });
             let dependents: Vec<usize> = users
                 .into_iter()
-                .filter(|&i| Some(i) != mailbox && !providers[i].contains(&own))
+                .filter(|&i| {
+                    Some(i) != mailbox && own.is_none_or(|own| !providers[i].contains(&own))
+                })
                 .collect();
             let services: BTreeSet<String> =
                 dependents.iter().map(|&i| service_key(ctx, i)).collect();
@@ -194,7 +209,7 @@ pub fn state(
     facts: &Facts,
     hub: &Hub,
     recovery: &[&Recovery],
-    services: &[Option<Service>],
+    services: &[Option<std::sync::Arc<Service>>],
 ) -> HubState {
     let mut problems = Vec::new();
     let mut unknown = Vec::new();

@@ -49,7 +49,7 @@ use super::{Context, Draft, Facts, FindingKind, Outcome};
 use crate::model::Source;
 pub use crate::report::{
     Availability, BackupCodes, CodeStatus, Evidence, MailboxLink, MemberReadiness, Place, Recovery,
-    TwoFactor,
+    Shared, TwoFactor,
 };
 use crate::sanitize::truncate;
 use crate::site;
@@ -145,24 +145,58 @@ fn inventory_evidence(ctx: &Context, i: usize) -> Option<Evidence> {
     })
 }
 
+/// The notes `code_status` gives, written once per source: the same for
+/// each of its accounts (issue 15).
+struct Notes {
+    /// The format carries no 2FA secrets.
+    no_secrets: Shared,
+    /// The format drops where codes are kept ([`cannot_tell`]).
+    cannot_tell: Shared,
+    /// Codes missing: where they were looked for.
+    missing: Shared,
+}
+
+impl Notes {
+    fn of(ctx: &Context, src: &Source) -> Notes {
+        let own = if src.capabilities.custom_fields {
+            "its notes or custom fields"
+        } else {
+            "its notes"
+        };
+        let inventory = if ctx.recovery.inventory.is_some() {
+            ", nor in the recovery inventory"
+        } else {
+            ""
+        };
+        Notes {
+            no_secrets: format!(
+                "{} exports carry no 2FA secrets: cannot tell whether 2FA is on",
+                src.format_name
+            )
+            .into(),
+            cannot_tell: cannot_tell(src).into(),
+            missing: format!(
+                "not in {own}, nor in a separate note of this export{inventory}; CSV exports never carry attached files"
+            )
+            .into(),
+        }
+    }
+}
+
 /// Whether 2FA is on (`two_factor.enabled`, set here) and the status of the
 /// backup codes, with a note saying why when they are not saved.
 fn code_status(
-    ctx: &Context,
     src: &Source,
+    notes: &Notes,
     two_factor: &mut TwoFactor,
     detected_on: bool,
     saved: bool,
     negated: Option<String>,
-) -> (CodeStatus, Option<String>) {
+) -> (CodeStatus, Option<Shared>) {
     let caps = src.capabilities;
     if !detected_on && !saved {
         if !caps.totp {
-            let note = format!(
-                "{} exports carry no 2FA secrets: cannot tell whether 2FA is on",
-                src.format_name
-            );
-            return (CodeStatus::Unknown, Some(note));
+            return (CodeStatus::Unknown, Some(notes.no_secrets.clone()));
         }
         two_factor.enabled = Some(false);
         return (CodeStatus::NotApplicable, None);
@@ -177,49 +211,35 @@ fn code_status(
         (CodeStatus::Saved, None)
     } else if let Some(place) = negated {
         let note = format!("{place} says the backup codes are not saved");
-        (CodeStatus::Missing, Some(note))
+        (CodeStatus::Missing, Some(note.into()))
     } else if cannot_show_codes(src) {
-        (CodeStatus::Unknown, Some(cannot_tell(src)))
+        (CodeStatus::Unknown, Some(notes.cannot_tell.clone()))
     } else {
-        let own = if caps.custom_fields {
-            "its notes or custom fields"
-        } else {
-            "its notes"
-        };
-        let inventory = if ctx.recovery.inventory.is_some() {
-            ", nor in the recovery inventory"
-        } else {
-            ""
-        };
-        let note = format!(
-            "not in {own}, nor in a separate note of this export{inventory}; CSV exports never carry attached files"
-        );
-        (CodeStatus::Missing, Some(note))
+        (CodeStatus::Missing, Some(notes.missing.clone()))
     }
 }
 
 /// Assesses account `i`: its recovery object and its directory entry.
-fn assess(ctx: &Context, i: usize, items: &CodeItems) -> (Recovery, Option<Service>) {
+fn assess(
+    ctx: &Context,
+    i: usize,
+    items: &CodeItems,
+    notes: &[Notes],
+    lookups: &available::Lookups,
+) -> (Recovery, Option<Arc<Service>>) {
     let e = ctx.entry(i);
     let src = &ctx.vault.sources[e.source];
     let detected = two_factor::detect(e);
+    let on = detected.is_on();
     let (evidence, negated) = find_codes(ctx, i, items);
     let mut two_factor = TwoFactor {
         enabled: None,
-        methods: detected.methods.clone(),
-        evidence: detected.evidence.clone(),
+        methods: detected.methods,
+        evidence: detected.evidence,
     };
     let saved = !evidence.is_empty();
-    let (status, note) = code_status(ctx, src, &mut two_factor, detected.is_on(), saved, negated);
-    let found = available::lookup(ctx.recovery.directory.as_deref(), &e.urls);
-    let availability = found.as_ref().map(|(s, source)| Availability {
-        service: s.name.clone(),
-        methods: s.tfa.clone(),
-        documentation: s.documentation.clone(),
-        source: *source,
-        money: s.is_money(),
-        mailbox: s.is_mailbox(),
-    });
+    let (status, note) = code_status(src, &notes[e.source], &mut two_factor, on, saved, negated);
+    let found = lookups.lookup(ctx.recovery.directory.as_deref(), &e.urls);
     let recovery = Recovery {
         two_factor,
         backup_codes: BackupCodes {
@@ -227,11 +247,11 @@ fn assess(ctx: &Context, i: usize, items: &CodeItems) -> (Recovery, Option<Servi
             evidence,
             note,
         },
-        two_factor_available: availability,
+        two_factor_available: found.as_ref().map(|f| f.availability.clone()),
         hub: None,
         recovery_mailbox: None,
     };
-    (recovery, found.map(|(s, _)| s))
+    (recovery, found.map(|f| f.service))
 }
 
 /// Runs the recovery check over every account: [`prepare`], then
@@ -249,7 +269,8 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
 pub struct Prepared {
     /// One per account, always `Some` (the shape of [`Facts::recovery`]).
     pub recoveries: Vec<Option<Box<Recovery>>>,
-    services: Vec<Option<Service>>,
+    /// Shared by the accounts of a service.
+    services: Vec<Option<Arc<Service>>>,
     hubs: Vec<hubs::Hub>,
     /// Per-account findings, then the per-file "cannot carry 2FA" ones.
     findings: Vec<Draft>,
@@ -261,13 +282,20 @@ pub fn prepare(ctx: &Context) -> Prepared {
     let n = ctx.accounts.len();
     ctx.progress.start("recovery", n as u64);
     let items = CodeItems::new(ctx.vault);
+    let notes: Vec<Notes> = ctx
+        .vault
+        .sources
+        .iter()
+        .map(|s| Notes::of(ctx, s))
+        .collect();
+    let lookups = available::Lookups::default();
     // Each account on its own (in parallel: issue 15).
     // (boxed at once, as `Facts` holds them: no second copy of them all)
-    let (recoveries, services): (Vec<Box<Recovery>>, Vec<Option<Service>>) = (0..n)
+    let (recoveries, services): (Vec<Box<Recovery>>, Vec<Option<Arc<Service>>>) = (0..n)
         .into_par_iter()
         .with_min_len(64)
         .map(|i| {
-            let (recovery, service) = assess(ctx, i, &items);
+            let (recovery, service) = assess(ctx, i, &items, &notes, &lookups);
             ctx.progress.advance(1);
             (Box::new(recovery), service)
         })
@@ -288,7 +316,7 @@ pub fn prepare(ctx: &Context) -> Prepared {
                 ctx,
                 i,
                 &recoveries[i],
-                services[i].as_ref(),
+                services[i].as_deref(),
                 hub_accounts[i],
             )
         })
@@ -327,17 +355,18 @@ pub fn complete(ctx: &Context, facts: &mut Facts, prepared: Prepared) -> Outcome
             .collect();
         drop(assessed);
         for (hub, state) in hubs.iter().zip(states) {
+            let address: Shared = hub.address.as_str().into();
             for &d in &hub.dependents {
                 if let Some(r) = recoveries[d].as_deref_mut() {
                     r.recovery_mailbox = Some(MailboxLink {
-                        address: hub.address.clone(),
+                        address: address.clone(),
                         at_risk: state.is_critical(),
                     });
                 }
             }
             findings.push(hub_finding(ctx, hub, &state));
             if let Some(r) = hub.mailbox.and_then(|m| recoveries[m].as_deref_mut()) {
-                r.hub = Some(state);
+                r.hub = Some(Box::new(state));
             }
         }
     }

@@ -18,7 +18,7 @@ pub fn readiness(accounts: &[AccountReport], members: &[String]) -> Vec<MemberRe
         .collect();
     let mut of_member: Vec<Vec<&AccountReport>> = vec![Vec::new(); members.len()];
     for a in accounts {
-        if let Some(&k) = member_at.get(a.member.as_str()) {
+        if let Some(&k) = member_at.get(&*a.member) {
             of_member[k].push(a);
         }
     }

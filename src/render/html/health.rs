@@ -215,7 +215,7 @@ pub fn members(audit: &Audit) -> Vec<MemberHealth> {
     }
     let mut member_of = Vec::with_capacity(audit.accounts.len());
     for a in &audit.accounts {
-        let k = *at.entry(a.member.as_str()).or_insert_with(|| {
+        let k = *at.entry(&*a.member).or_insert_with(|| {
             names.push(&a.member);
             names.len() - 1
         });
@@ -336,30 +336,29 @@ pub(crate) mod tests {
         AccountReport {
             id: crate::report::account_id(i),
             member: member.into(),
-            source: format!("{member}.csv"),
+            source: format!("{member}.csv").into(),
             row: i as u64 + 2,
             title: title.into(),
             url: None,
             domain: None,
             username: format!("user{i}"),
             has_totp: false,
-            strength: score.map(|score| Strength {
-                score,
-                guesses_log10: 3.0,
-                crack_time: "1 second".into(),
-                crack_time_seconds: 1.0,
-                warning: None,
-                suggestions: Vec::new(),
-                cut_for_scoring: false,
+            strength: score.map(|score| {
+                std::sync::Arc::new(Strength {
+                    score,
+                    guesses_log10: 3.0,
+                    crack_time: "1 second".into(),
+                    crack_time_seconds: 1.0,
+                    warning: None,
+                    suggestions: Vec::new(),
+                    cut_for_scoring: false,
+                })
             }),
             similar_group: None,
             pwned: None,
             recovery: None,
             findings: Vec::new(),
-            password_changed: None,
-            password_age_days: None,
-            history_passwords: 0,
-            passkeys: Vec::new(),
+            history: None,
         }
     }
 
@@ -396,10 +395,10 @@ pub(crate) mod tests {
         }
         let mut members: Vec<MemberSummary> = Vec::new();
         for a in &accounts {
-            match members.iter_mut().find(|m| m.member == a.member) {
+            match members.iter_mut().find(|m| *m.member == *a.member) {
                 Some(m) => m.accounts += 1,
                 None => members.push(MemberSummary {
-                    member: a.member.clone(),
+                    member: a.member.to_string(),
                     accounts: 1,
                     findings: BTreeMap::new(),
                 }),

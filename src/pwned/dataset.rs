@@ -1280,35 +1280,11 @@ mod tests {
     /// one's line) or not, answer like one lookup at a time.
     #[test]
     fn counts_all_answers_like_one_lookup_at_a_time() {
-        use sha1::Digest;
         let (f, keys) = sorted_file(3000, &["password"], false);
         let sf = SortedFile::open(f.path()).unwrap();
-        let mut prefixes: Vec<Prefix> = keys
-            .iter()
-            .step_by(7)
-            .map(|k| Suffix::split(k).0)
-            .chain((0..300).map(|i| {
-                let h: [u8; 20] = sha1::Sha1::digest(format!("other {i}")).into();
-                Suffix::split(&h).0
-            }))
-            .collect();
-        prefixes.sort();
-        prefixes.dedup();
-        let batch = |p: Prefix| {
-            let mut suffixes: Vec<Suffix> = keys
-                .iter()
-                .map(Suffix::split)
-                .filter(|(q, _)| *q == p)
-                .map(|(_, s)| s)
-                .collect();
-            suffixes.push(Suffix::default());
-            Batch {
-                prefix: p,
-                suffixes: zeroize::Zeroizing::new(suffixes),
-            }
-        };
-        let sorted: Vec<Batch> = prefixes.iter().map(|&p| batch(p)).collect();
-        let shuffled: Vec<Batch> = prefixes.iter().rev().map(|&p| batch(p)).collect();
+        let sorted = batches_of(&keys, 7, 300);
+        let prefixes: Vec<Prefix> = sorted.iter().map(|b| b.prefix).collect();
+        let shuffled: Vec<Batch> = batches_of(&keys, 7, 300).into_iter().rev().collect();
         let progress = crate::progress::NoProgress;
         for batches in [sorted, shuffled] {
             let all = sf.counts_all(&batches, &progress);

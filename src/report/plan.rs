@@ -12,7 +12,7 @@
 //! or above asks it for a step; `info` findings add steps to an account
 //! already in the plan, never an item of their own.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -148,6 +148,11 @@ pub fn display_name(a: &AccountReport) -> String {
     }
 }
 
+/// For each set of findings (`reused_in`, `variant_in`), the accounts they
+/// name: those sharing the password, and those with a variant of it only,
+/// each sorted (see [`PasswordReasons::count`]).
+type Unions = HashMap<(Vec<usize>, Vec<usize>), (Vec<usize>, Vec<usize>)>;
+
 /// Why the password must change, gathered from every finding that says so.
 #[derive(Default)]
 struct PasswordReasons {
@@ -172,7 +177,7 @@ impl PasswordReasons {
     /// in every other's count: counting from the findings' account lists,
     /// rather than copying them into a set per account, keeps that from
     /// costing a set entry per pair.
-    fn count(&mut self, named: &[Vec<usize>], me: Option<usize>, scratch: &mut Vec<usize>) {
+    fn count(&mut self, named: &[Vec<usize>], me: Option<usize>, unions: &mut Unions) {
         // The common case: one finding, its accounts sorted and distinct.
         let distinct = |list: &[usize]| list.windows(2).all(|w| w[0] < w[1]);
         // (a binary search: a linear scan per account made a group of k
@@ -185,23 +190,27 @@ impl PasswordReasons {
             ([fi], []) if distinct(&named[*fi]) => self.reused = others(&named[*fi]),
             ([], [fi]) if distinct(&named[*fi]) => self.variants = others(&named[*fi]),
             _ => {
-                let gather = |fis: &[usize], scratch: &mut Vec<usize>| {
-                    scratch.clear();
-                    for &fi in fis {
-                        scratch.extend(named[fi].iter().copied().filter(|&j| Some(j) != me));
-                    }
-                    scratch.sort_unstable();
-                    scratch.dedup();
-                };
-                gather(&self.reused_in, scratch);
-                let reused = std::mem::take(scratch);
-                gather(&self.variant_in, scratch);
-                self.reused = reused.len();
-                self.variants = scratch
-                    .iter()
-                    .filter(|j| reused.binary_search(j).is_err())
-                    .count();
-                *scratch = reused;
+                // Every account of a group has the same findings: their
+                // unions are gathered once per set of findings, not once
+                // per account (that made a group of k accounts cost k²).
+                let key = (self.reused_in.clone(), self.variant_in.clone());
+                let (reused, variants) = unions.entry(key).or_insert_with(|| {
+                    let gather = |fis: &[usize]| {
+                        let mut all: Vec<usize> = fis
+                            .iter()
+                            .flat_map(|&fi| named[fi].iter().copied())
+                            .collect();
+                        all.sort_unstable();
+                        all.dedup();
+                        all
+                    };
+                    let reused = gather(&self.reused_in);
+                    let mut variants = gather(&self.variant_in);
+                    variants.retain(|j| reused.binary_search(j).is_err());
+                    (reused, variants)
+                });
+                self.reused = others(reused);
+                self.variants = others(variants);
             }
         }
     }
@@ -359,13 +368,13 @@ pub fn build(accounts: &[AccountReport], findings: &[Finding]) -> Vec<PlanItem> 
         }
         alls.push(named.iter().map(|(i, _)| *i).collect());
     }
-    let mut scratch = Vec::new();
+    let mut unions = Unions::new();
     let items: Vec<PlanItem> = drafts
         .into_values()
         .chain(outside.into_values())
         .filter(|d| d.needed)
         .map(|mut d| {
-            d.password.count(&alls, d.account, &mut scratch);
+            d.password.count(&alls, d.account, &mut unions);
             let reach = d.reach();
             PlanItem {
                 // until ranked, what [`rank`] reads of it
@@ -374,7 +383,7 @@ pub fn build(accounts: &[AccountReport], findings: &[Finding]) -> Vec<PlanItem> 
             }
         })
         .collect();
-    drop(alls);
+    drop((alls, unions));
     rank(items)
 }
 
@@ -844,8 +853,8 @@ mod tests {
             vec![5, 1, 6],
             vec![1, 7, 8],
         ];
-        let mut scratch = Vec::new();
-        let count = |reused_in: Vec<usize>, variant_in: Vec<usize>, scratch: &mut Vec<usize>| {
+        let mut scratch = Unions::new();
+        let count = |reused_in: Vec<usize>, variant_in: Vec<usize>, scratch: &mut Unions| {
             let mut p = PasswordReasons {
                 reused_in,
                 variant_in,
@@ -860,6 +869,25 @@ mod tests {
         assert_eq!(count(vec![], vec![1], &mut scratch), (0, 2));
         assert_eq!(count(vec![], vec![3], &mut scratch), (0, 2));
         assert_eq!(count(vec![], vec![], &mut scratch), (0, 0));
+        // The unions are shared by the accounts with the same findings,
+        // each still leaving itself out: account 4 (in finding 1 only) and
+        // account 9 (named by none of them).
+        let mut p = PasswordReasons {
+            reused_in: vec![0],
+            variant_in: vec![1, 2],
+            ..PasswordReasons::default()
+        };
+        p.count(&named, Some(4), &mut scratch);
+        assert_eq!(
+            (p.reused, p.variants),
+            (3, 2),
+            "reused {{1, 2, 3}}, variants {{5, 6}}: 4 itself left out"
+        );
+        p.count(&named, Some(9), &mut scratch);
+        assert_eq!((p.reused, p.variants), (3, 3), "variants {{4, 5, 6}}");
+        // Two sets went through the unions: ([0], [1, 2]) and ([], [1]), whose
+        // list has a duplicate; the others took the one-finding path.
+        assert_eq!(scratch.len(), 2);
         let (accounts, findings) = sample();
         let plan = build(&accounts, &findings);
         let reach: Vec<(&str, String)> = plan

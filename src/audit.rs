@@ -482,9 +482,13 @@ impl KeptAccount {
             url,
             username,
             has_totp: e.has_totp(),
-            password_changed: e.password_changed,
-            history_passwords: e.history.len(),
-            passkeys: e.passkeys.iter().map(|p| p.relying_party.clone()).collect(),
+            password_changed: e.password_changed(),
+            history_passwords: e.history().len(),
+            passkeys: e
+                .passkeys()
+                .iter()
+                .map(|p| p.relying_party.clone())
+                .collect(),
         }
     }
 }

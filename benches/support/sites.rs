@@ -55,7 +55,7 @@ pub fn vault(logins: usize, listed_every: usize) -> Vault {
             e.username = format!("person{}@mail.example.com", i % 40);
             e.password = Some(Secret::new(format!("pw-{i}-Correct-Horse")));
             // a spread of password dates (2008..2025), a few shared seconds
-            e.password_changed = Some(1_200_000_000 + (i as i64 * 4_513) % 560_000_000);
+            e.set_password_changed(Some(1_200_000_000 + (i as i64 * 4_513) % 560_000_000));
             e
         })
         .collect();

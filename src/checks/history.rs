@@ -62,7 +62,7 @@ pub fn run(ctx: &Context, _facts: &mut Facts) -> Outcome {
 
 fn rotation_by_tweak(ctx: &Context, now: i64, out: &mut Outcome) {
     for (i, e) in ctx.iter() {
-        let (Some(current), Some(previous)) = (e.password(), e.history.last()) else {
+        let (Some(current), Some(previous)) = (e.password(), e.history().last()) else {
             continue;
         };
         let old = previous.password.expose();
@@ -90,8 +90,8 @@ fn rotation_by_tweak(ctx: &Context, now: i64, out: &mut Outcome) {
             json!({
                 "tweaks": tweaks.iter().map(|t| t.code()).collect::<Vec<_>>(),
                 "known_rule": known,
-                "history_passwords": e.history.len(),
-                "changed_days_ago": days(e.password_changed, now),
+                "history_passwords": e.history().len(),
+                "changed_days_ago": days(e.password_changed(), now),
             })
             .into(),
         );
@@ -123,7 +123,7 @@ fn reuse_with_history(ctx: &Context, now: i64, out: &mut Outcome) {
             );
             current_of[k as usize].push(i);
         }
-        for h in &e.history {
+        for h in e.history() {
             let p = h.password.expose();
             if p.is_empty() {
                 continue;
@@ -255,7 +255,7 @@ mod tests {
         e.source = source;
         e.title = title.into();
         e.password = Some(Secret::new(password));
-        e.history = history
+        e.extra_mut().history = history
             .iter()
             .map(|p| OldPassword {
                 password: Secret::new(*p),

@@ -98,12 +98,12 @@ fn stored_passkeys(ctx: &Context) -> HashSet<(String, String)> {
     let mut out = HashSet::new();
     for e in ctx.vault.entries.iter().filter(|e| !e.deleted) {
         let member = ctx.vault.member_of(e);
-        for p in &e.passkeys {
+        for p in e.passkeys() {
             if let Some(d) = crate::site::of_url(&p.relying_party) {
                 out.insert((member.to_owned(), d));
             }
         }
-        if !e.passkeys.is_empty() {
+        if !e.passkeys().is_empty() {
             for d in e.urls.iter().filter_map(|u| crate::site::of_url(u)) {
                 out.insert((member.to_owned(), d));
             }
@@ -186,7 +186,7 @@ pub fn run(ctx: &Context) -> Outcome {
             let e = ctx.entry(i);
             let can_tell = ctx.vault.sources[e.source].capabilities.passkeys;
             let member = ctx.member(i);
-            let has_passkey = !e.passkeys.is_empty()
+            let has_passkey = !e.passkeys().is_empty()
                 || !stored.is_empty()
                     && sites
                         .clone()
@@ -340,13 +340,13 @@ mod tests {
         v.sources.push(source("ben", true));
         // on the item itself
         let mut gh = login(0, "GitHub", "https://github.com");
-        gh.passkeys.push(passkey("github.com"));
+        gh.extra_mut().passkeys.push(passkey("github.com"));
         v.entries.push(gh);
         // a separate passkey item (no password: not an account) for Amazon
         let mut pk = Entry::new(EntryKind::Login, 3);
         pk.source = 0;
         pk.title = "Amazon passkey".into();
-        pk.passkeys.push(passkey("www.amazon.com"));
+        pk.extra_mut().passkeys.push(passkey("www.amazon.com"));
         v.entries.push(pk);
         v.entries
             .push(login(0, "Amazon", "https://www.amazon.co.uk"));
@@ -355,7 +355,7 @@ mod tests {
         // ann's Dropbox passkey does not cover ben's Dropbox login
         let mut db = Entry::new(EntryKind::Login, 4);
         db.source = 0;
-        db.passkeys.push(passkey("dropbox.com"));
+        db.extra_mut().passkeys.push(passkey("dropbox.com"));
         v.entries.push(db);
         v.entries
             .push(login(1, "Dropbox", "https://www.dropbox.com"));

@@ -48,7 +48,7 @@ fn mark_skipped(ctx: &Context, facts: &mut Facts) {
 fn group(ctx: &Context) -> (Vec<Batch>, Vec<Vec<Vec<usize>>>) {
     let hashed: Vec<(usize, PasswordHash)> = (0..ctx.accounts.len())
         .into_par_iter()
-        .filter(|&i| ctx.entry(i).password_inexact.is_none())
+        .filter(|&i| ctx.entry(i).password_inexact().is_none())
         .filter_map(|i| ctx.entry(i).password().map(|p| (i, PasswordHash::of(p))))
         .collect();
     let mut by_prefix: BTreeMap<Prefix, BTreeMap<Suffix, Vec<usize>>> = BTreeMap::new();
@@ -167,7 +167,7 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
     let mut unknown: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for i in 0..ctx.accounts.len() {
         let e = ctx.entry(i);
-        if let (Some(why), Some(_)) = (&e.password_inexact, e.password()) {
+        if let (Some(why), Some(_)) = (e.password_inexact(), e.password()) {
             let why = format!("not looked up: {why}");
             facts.pwned[i] = Some(PwnedResult::new(
                 PwnedStatus::Unknown,
@@ -368,7 +368,7 @@ mod tests {
             ..Default::default()
         };
         let mut v = vault(&[replaced, replaced]);
-        v.entries[0].password_inexact = Some("bytes invalid in UTF-8 were replaced".into());
+        v.entries[0].set_password_inexact(Some("bytes invalid in UTF-8 were replaced".into()));
         v.entries[0].title = format!("\x1b]52;c;x\x07{}", "long title ".repeat(10));
         let (out, facts) = run_with(&v, &settings);
         let r = facts.pwned[0].as_ref().unwrap();

@@ -102,7 +102,7 @@ fn shared_times(
         .par_iter()
         .with_min_len(4096)
         .fold(FxHashMap::default, |mut seen, e| {
-            for (field, t) in [(0u8, e.password_changed), (1, e.modified)] {
+            for (field, t) in [(0u8, e.password_changed()), (1, e.modified)] {
                 if let Some(t) = t {
                     let key = (e.source, field, t);
                     if wanted.contains(&key) {
@@ -124,7 +124,7 @@ fn date_source(ctx: &Context, i: usize, shared: &FxHashMap<(usize, u8, i64), usi
     let e = ctx.entry(i);
     let bulk =
         |field: u8, t: i64| shared.get(&(e.source, field, t)).copied().unwrap_or(0) >= BULK_IMPORT;
-    match (e.password_changed, e.modified) {
+    match (e.password_changed(), e.modified) {
         (Some(t), _) if !bulk(0, t) => DateSource::PasswordChanged(t),
         (Some(t), _) => DateSource::BulkImport(t),
         (None, Some(t)) if !bulk(1, t) => DateSource::ItemModified(t),
@@ -313,7 +313,7 @@ pub fn run(ctx: &Context, facts: &Facts) -> Outcome {
         .flat_map(|&(i, _)| {
             let e = ctx.entry(i);
             [
-                e.password_changed.map(|t| (e.source, 0u8, t)),
+                e.password_changed().map(|t| (e.source, 0u8, t)),
                 e.modified.map(|t| (e.source, 1u8, t)),
             ]
         })
@@ -478,7 +478,7 @@ mod tests {
         e.title = title.into();
         e.urls = urls.iter().map(|u| u.to_string()).collect();
         e.password = Some(crate::model::Secret::new(format!("{title}-Orbit-44&")));
-        e.password_changed = changed;
+        e.set_password_changed(changed);
         e
     }
 

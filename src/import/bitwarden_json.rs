@@ -462,7 +462,7 @@ fn map_item(
     e.modified = json::time(item.revision_date.as_deref());
     e.deleted = item.deleted_date.is_some_and(|d| !d.trim().is_empty());
     if item.reprompt.unwrap_or(0) != 0 {
-        e.tags.push("reprompt".into());
+        e.extra_mut().tags.push("reprompt".into());
     }
     e.folder = item
         .folder_id
@@ -496,17 +496,19 @@ fn map_item(
             .flatten()
             .filter_map(|u| u.uri.as_deref().and_then(super::util::non_empty))
             .collect();
-        e.password_changed = json::time(login.password_revision_date.as_deref());
-        e.passkeys = login
-            .fido2_credentials
-            .unwrap_or_default()
-            .into_iter()
-            .map(|c| Passkey {
-                relying_party: c.rp_id.unwrap_or_default(),
-                user_name: c.user_name.unwrap_or_default(),
-                created: json::time(c.creation_date.as_deref()),
-            })
-            .collect();
+        e.set_password_changed(json::time(login.password_revision_date.as_deref()));
+        e.set_passkeys(
+            login
+                .fido2_credentials
+                .unwrap_or_default()
+                .into_iter()
+                .map(|c| Passkey {
+                    relying_party: c.rp_id.unwrap_or_default(),
+                    user_name: c.user_name.unwrap_or_default(),
+                    created: json::time(c.creation_date.as_deref()),
+                })
+                .collect(),
+        );
     }
     let mut history: Vec<OldPassword> = item
         .password_history
@@ -531,10 +533,10 @@ pub(crate) fn set_history(e: &mut Entry, history: &mut Vec<OldPassword>) {
     let current = Zeroizing::new(current);
     for h in history.drain(..) {
         let p = h.password.expose();
-        if p == current.as_str() || e.history.iter().any(|o| o.password.expose() == p) {
+        if p == current.as_str() || e.history().iter().any(|o| o.password.expose() == p) {
             continue;
         }
-        e.history.push(h);
+        e.extra_mut().history.push(h);
     }
 }
 
@@ -592,16 +594,16 @@ mod tests {
         assert_eq!(gh.folder.as_deref(), Some("Work"));
         assert_eq!(gh.urls, vec!["https://github.com"]);
         assert!(gh.has_totp());
-        assert_eq!(gh.tags, vec!["reprompt"]);
+        assert_eq!(gh.tags(), ["reprompt"]);
         assert_eq!(gh.fields.len(), 1, "the linked field has no value");
         assert_eq!(gh.fields[0].name, "Recovery codes");
-        let olds: Vec<&str> = gh.history.iter().map(|h| h.password.expose()).collect();
+        let olds: Vec<&str> = gh.history().iter().map(|h| h.password.expose()).collect();
         assert_eq!(olds, vec!["Spring2021!", "Summer2022!"], "oldest first");
-        assert_eq!(gh.password_changed, Some(1_685_613_600));
+        assert_eq!(gh.password_changed(), Some(1_685_613_600));
         assert_eq!(gh.modified, Some(1_688_169_600));
-        assert_eq!(gh.passkeys.len(), 1);
-        assert_eq!(gh.passkeys[0].relying_party, "github.com");
-        assert_eq!(gh.passkeys[0].created, Some(1_688_169_600));
+        assert_eq!(gh.passkeys().len(), 1);
+        assert_eq!(gh.passkeys()[0].relying_party, "github.com");
+        assert_eq!(gh.passkeys()[0].created, Some(1_688_169_600));
         assert!(out.entries[1].deleted);
         assert_eq!(out.entries[2].kind, EntryKind::Note);
     }

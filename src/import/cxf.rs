@@ -190,7 +190,7 @@ fn map_item(item: Item, row: u64) -> Entry {
     e.title = item.title.unwrap_or_default();
     e.created = item.creation_at;
     e.modified = item.modified_at;
-    e.tags = item.tags;
+    e.set_tags(item.tags);
     e.urls = item
         .scope
         .map(|s| s.urls.iter().filter_map(|u| util::non_empty(u)).collect())
@@ -217,14 +217,17 @@ fn map_item(item: Item, row: u64) -> Entry {
                     e.totp = Some(s.0);
                 }
             }
-            Some("passkey") => e.passkeys.push(Passkey {
-                relying_party: c.rp_id.unwrap_or_default(),
-                user_name: c
-                    .user_name
-                    .or(c.username.map(|u| u.0.expose().to_owned()))
-                    .unwrap_or_default(),
-                created: e.created,
-            }),
+            Some("passkey") => {
+                let created = e.created;
+                e.extra_mut().passkeys.push(Passkey {
+                    relying_party: c.rp_id.unwrap_or_default(),
+                    user_name: c
+                        .user_name
+                        .or(c.username.map(|u| u.0.expose().to_owned()))
+                        .unwrap_or_default(),
+                    created,
+                })
+            }
             Some("note") => {
                 if let Some(v) = c.content.filter(|v| !v.0.is_empty()) {
                     notes.push(v.0.expose().to_owned());
@@ -286,8 +289,8 @@ mod tests {
             ("ann", Some("pw-git-1"))
         );
         assert!(g.has_totp());
-        assert_eq!(g.passkeys[0].relying_party, "git.example");
-        assert_eq!(g.passkeys[0].user_name, "ann");
+        assert_eq!(g.passkeys()[0].relying_party, "git.example");
+        assert_eq!(g.passkeys()[0].user_name, "ann");
         assert_eq!(g.fields.len(), 1);
         assert_eq!(g.fields[0].name, "Recovery: codes");
         assert_eq!(g.folder.as_deref(), Some("Work"));

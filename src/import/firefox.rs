@@ -85,8 +85,8 @@ impl Format for Firefox {
                 )
             };
             e.created = util::parse_epoch(h.get(rec, "timeCreated"));
-            e.password_changed = util::parse_epoch(h.get(rec, "timePasswordChanged"));
-            e.modified = e.password_changed.or(e.created);
+            e.set_password_changed(util::parse_epoch(h.get(rec, "timePasswordChanged")));
+            e.modified = e.password_changed().or(e.created);
             Some(e)
         });
     }
@@ -141,7 +141,7 @@ mod tests {
         assert_eq!(reddit.url(), Some("https://www.reddit.com"));
         assert_eq!(reddit.created, Some(1_614_962_711));
         assert_eq!(reddit.modified, Some(1_662_119_845));
-        assert_eq!(reddit.password_changed, Some(1_662_119_845));
+        assert_eq!(reddit.password_changed(), Some(1_662_119_845));
     }
 
     #[test]

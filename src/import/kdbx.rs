@@ -191,11 +191,11 @@ fn map_entry(entry: &EntryRef<'_>, row: u64) -> Entry {
     }
     e.notes = Secret::new(get("Notes"));
     e.totp = totp(entry).map(Secret::new);
-    e.tags = entry.tags.clone();
+    e.set_tags(entry.tags.clone());
     e.created = seconds(entry.times.creation);
     e.modified = seconds(entry.times.last_modification);
     if entry.times.expires == Some(true) {
-        e.expires = seconds(entry.times.expiry);
+        e.set_expires(seconds(entry.times.expiry));
     }
     // Custom fields, sorted by name (the crate keeps them in a hash map).
     let mut names: Vec<&String> = entry.fields.keys().collect();
@@ -230,7 +230,7 @@ fn map_entry(entry: &EntryRef<'_>, row: u64) -> Entry {
     }
     if has_passkey {
         passkey.created = e.created;
-        e.passkeys.push(passkey);
+        e.extra_mut().passkeys.push(passkey);
     }
     let mut attachments: Vec<Attachment> = entry
         .attachments_named()
@@ -240,7 +240,7 @@ fn map_entry(entry: &EntryRef<'_>, row: u64) -> Entry {
         })
         .collect();
     attachments.sort_by(|a, b| a.name.cmp(&b.name));
-    e.attachments = attachments;
+    e.set_attachments(attachments);
     history(entry, &mut e);
     e
 }
@@ -270,12 +270,14 @@ fn history(entry: &EntryRef<'_>, e: &mut Entry) {
         if old == new {
             continue;
         }
-        e.password_changed = next_time;
-        if old.is_empty() || old == current || e.history.iter().any(|o| o.password.expose() == old)
+        e.set_password_changed(next_time);
+        if old.is_empty()
+            || old == current
+            || e.history().iter().any(|o| o.password.expose() == old)
         {
             continue;
         }
-        e.history.push(OldPassword {
+        e.extra_mut().history.push(OldPassword {
             password: Secret::new(old),
             date: next_time,
         });

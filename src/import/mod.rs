@@ -569,10 +569,10 @@ fn mark_inexact(
             } else {
                 format!("the record starting at line {}", e.row)
             };
-            e.password_inexact = Some(format!(
+            e.set_password_inexact(Some(format!(
                 "{on_row} holds bytes that are not valid {}: the password was read with a replacement character (U+FFFD), so it is not exactly known",
                 encoding.name()
-            ));
+            )));
         }
     }
 }
@@ -583,12 +583,15 @@ fn mark_inexact(
 /// password would be looked up as another password and read as "not found".
 /// Naming the encoding with `--encoding` makes them exact.
 fn mark_guessed(entries: &mut [Entry], encoding: &'static encoding_rs::Encoding) {
-    for e in entries.iter_mut().filter(|e| e.password_inexact.is_none()) {
+    for e in entries
+        .iter_mut()
+        .filter(|e| e.password_inexact().is_none())
+    {
         if e.password().is_some_and(|p| !p.is_ascii()) {
-            e.password_inexact = Some(format!(
+            e.set_password_inexact(Some(format!(
                 "the file is not UTF-8 and its encoding was guessed ({}): a password with non-ASCII characters may have been decoded wrong, so it is not exactly known; re-export as UTF-8 or name the encoding with --encoding",
                 encoding.name()
-            ));
+            )));
         }
     }
 }
@@ -817,14 +820,14 @@ https://d.example,dee,pw-d,,,D,,0\n";
         .unwrap();
         assert_eq!(source.encoding, "UTF-8");
         let b = entries.iter().find(|e| e.title == "B").unwrap();
-        let reason = b.password_inexact.as_deref().expect("inexact");
+        let reason = b.password_inexact().expect("inexact");
         assert!(reason.contains("line 3"), "{reason}");
         assert!(
             !reason.contains("zq"),
             "the reason never quotes the password"
         );
         let cafe = entries.iter().find(|e| e.title == "Café").unwrap();
-        assert_eq!(cafe.password_inexact, None);
+        assert_eq!(cafe.password_inexact(), None);
     }
 
     #[test]
@@ -848,10 +851,10 @@ https://d.example,dee,pw-d,,,D,,0\n";
         assert_eq!(entries[0].password(), Some("contraseña"));
         assert_eq!(entries[1].title, "Café");
         for e in &entries[..3] {
-            let why = e.password_inexact.as_deref().expect("guessed: inexact");
+            let why = e.password_inexact().expect("guessed: inexact");
             assert!(why.contains("--encoding"), "{why}");
         }
-        assert_eq!(entries[3].password_inexact, None, "ASCII is exact");
+        assert_eq!(entries[3].password_inexact(), None, "ASCII is exact");
         // Naming the encoding makes the passwords exact (the user vouches
         // for it); naming UTF-8 makes the invalid bytes inexact instead.
         let named = |enc| {
@@ -865,10 +868,10 @@ https://d.example,dee,pw-d,,,D,,0\n";
         };
         let entries = named(encoding_rs::WINDOWS_1251);
         assert_eq!(entries[2].password(), Some("Привет123"));
-        assert!(entries.iter().all(|e| e.password_inexact.is_none()));
+        assert!(entries.iter().all(|e| e.password_inexact().is_none()));
         let entries = named(encoding_rs::UTF_8);
-        assert!(entries[0].password_inexact.is_some());
-        assert_eq!(entries[3].password_inexact, None);
+        assert!(entries[0].password_inexact().is_some());
+        assert_eq!(entries[3].password_inexact(), None);
     }
 
     #[test]

@@ -236,7 +236,7 @@ fn import_data(data: &[u8], file: &str) -> Result<Parsed, InputError> {
                 let e = map_item(item, row, vault_name.as_deref(), &mut orphaned);
                 if e.kind == EntryKind::Login
                     && !e.deleted
-                    && e.tags.iter().any(|t| t == "archived")
+                    && e.tags().iter().any(|t| t == "archived")
                 {
                     archived += 1;
                 }
@@ -315,11 +315,11 @@ fn map_item(item: Item, row: u64, vault: Option<&str>, orphaned: &mut usize) -> 
     let passkey_meta = item.overview.passkey;
     e.title = item.overview.title.unwrap_or_default();
     e.folder = vault.map(str::to_owned);
-    e.tags = item.overview.tags;
+    e.set_tags(item.overview.tags);
     let state = item.state.as_deref().unwrap_or("active");
     e.deleted = item.trashed == Some(true) || matches!(state, "trashed" | "deleted");
     if state == "archived" {
-        e.tags.push("archived".into());
+        e.extra_mut().tags.push("archived".into());
     }
     e.created = item.created_at;
     e.modified = item.updated_at;
@@ -381,7 +381,7 @@ fn map_item(item: Item, row: u64, vault: Option<&str>, orphaned: &mut usize) -> 
     if let Some(doc) = document_attributes
         && let Some(name) = doc.file_name
     {
-        e.attachments.push(Attachment {
+        e.extra_mut().attachments.push(Attachment {
             name,
             size: doc.decrypted_size.unwrap_or(0),
         });
@@ -393,7 +393,7 @@ fn map_item(item: Item, row: u64, vault: Option<&str>, orphaned: &mut usize) -> 
         e.urls.first().map(String::as_str),
         orphaned,
     ) {
-        e.passkeys.push(p);
+        e.extra_mut().passkeys.push(p);
     }
     let mut history: Vec<OldPassword> = password_history
         .into_iter()
@@ -446,10 +446,10 @@ mod tests {
         assert!(a.has_totp());
         let names: Vec<&str> = a.fields.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, vec!["Security: recovery codes", "Security: email"]);
-        assert_eq!(a.history.len(), 1);
-        assert_eq!(a.history[0].date, Some(1_690_000_000));
-        assert_eq!(a.passkeys[0].relying_party, "example.org");
-        assert_eq!(a.passkeys[0].user_name, "ann@example.org");
+        assert_eq!(a.history().len(), 1);
+        assert_eq!(a.history()[0].date, Some(1_690_000_000));
+        assert_eq!(a.passkeys()[0].relying_party, "example.org");
+        assert_eq!(a.passkeys()[0].user_name, "ann@example.org");
         assert_eq!(
             (a.created, a.modified),
             (Some(1_600_000_000), Some(1_700_000_000))
@@ -460,7 +460,7 @@ mod tests {
         assert!(out.entries[2].is_account(), "a Password item");
         let doc = &out.entries[3];
         assert!(doc.deleted);
-        assert_eq!(doc.attachments[0].name, "codes.pdf");
+        assert_eq!(doc.attachments()[0].name, "codes.pdf");
     }
 
     /// 1Password's passkey shape: the public part in `overview.passkey`,
@@ -504,7 +504,7 @@ mod tests {
             .entries
             .iter()
             .map(|e| {
-                e.passkeys
+                e.passkeys()
                     .iter()
                     .map(|p| p.relying_party.as_str())
                     .collect()
@@ -520,7 +520,7 @@ mod tests {
                 vec!["pay.example"]
             ]
         );
-        assert_eq!(out.entries[0].passkeys[0].user_name, "ann");
+        assert_eq!(out.entries[0].passkeys()[0].user_name, "ann");
         assert!(
             out.warnings
                 .iter()

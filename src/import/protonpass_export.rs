@@ -315,15 +315,17 @@ fn map_item(item: Item, row: u64, vault: Option<&str>) -> Entry {
             e.fields.push(Field { name, value });
         }
     }
-    e.passkeys = content
-        .passkeys
-        .into_iter()
-        .map(|p| Passkey {
-            relying_party: p.rp_id.or(p.domain).unwrap_or_default(),
-            user_name: p.user_name.unwrap_or_default(),
-            created: p.create_time,
-        })
-        .collect();
+    e.set_passkeys(
+        content
+            .passkeys
+            .into_iter()
+            .map(|p| Passkey {
+                relying_party: p.rp_id.or(p.domain).unwrap_or_default(),
+                user_name: p.user_name.unwrap_or_default(),
+                created: p.create_time,
+            })
+            .collect(),
+    );
     e
 }
 
@@ -353,9 +355,9 @@ mod tests {
         assert_eq!(m.username, "ann@example.org");
         assert!(m.has_totp(), "the totp extra field stands in for totpUri");
         assert_eq!(m.fields.len(), 1);
-        assert_eq!(m.passkeys[0].relying_party, "mail.example");
+        assert_eq!(m.passkeys()[0].relying_party, "mail.example");
         assert_eq!(m.modified, Some(1_700_000_000));
-        assert_eq!(m.password_changed, None, "modifyTime is item-level");
+        assert_eq!(m.password_changed(), None, "modifyTime is item-level");
         assert!(out.entries[1].deleted);
         assert_eq!(out.entries[2].kind, EntryKind::Other);
     }

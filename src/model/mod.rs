@@ -63,7 +63,45 @@ pub struct Attachment {
     pub size: u64,
 }
 
+/// The rarely set parts of an [`Entry`] (see [`Entry::extra_mut`]).
+#[derive(Debug, Clone, Default)]
+pub struct EntryExtra {
+    /// Unix seconds: when the password itself last changed, where the format
+    /// records it precisely (Firefox `timePasswordChanged`, a KeePass
+    /// history), distinct from `modified`.
+    pub password_changed: Option<i64>,
+    /// Unix seconds: when the item expires, if the vault sets an expiry.
+    pub expires: Option<i64>,
+    /// Earlier passwords of this item, oldest first, each distinct from the
+    /// one after it.
+    pub history: Vec<OldPassword>,
+    pub passkeys: Vec<Passkey>,
+    pub attachments: Vec<Attachment>,
+    pub tags: Vec<String>,
+    /// Set when the password could not be decoded exactly from the export
+    /// (bytes invalid in its encoding were replaced): checks that need the
+    /// exact password (breach lookups) say `unknown` with this reason and
+    /// never look the replaced text up.
+    pub password_inexact: Option<String>,
+}
+
+impl EntryExtra {
+    fn is_empty(&self) -> bool {
+        self.password_changed.is_none()
+            && self.expires.is_none()
+            && self.history.is_empty()
+            && self.passkeys.is_empty()
+            && self.attachments.is_empty()
+            && self.tags.is_empty()
+            && self.password_inexact.is_none()
+    }
+}
+
 /// One row of an export, in the neutral shape.
+///
+/// Held for every row from import through the checks, so kept small (a
+/// unit test bounds its size): the fields most exports leave empty live in
+/// [`EntryExtra`], behind one pointer.
 #[derive(Debug, Clone)]
 pub struct Entry {
     /// Index of the source in [`Vault::sources`].
@@ -84,25 +122,14 @@ pub struct Entry {
     pub created: Option<i64>,
     /// Unix seconds: when the item last changed (any field).
     pub modified: Option<i64>,
-    /// Unix seconds: when the password itself last changed, where the format
-    /// records it precisely (Firefox `timePasswordChanged`, a KeePass
-    /// history), distinct from `modified`.
-    pub password_changed: Option<i64>,
-    /// Unix seconds: when the item expires, if the vault sets an expiry.
-    pub expires: Option<i64>,
-    /// Earlier passwords of this item, oldest first, each distinct from the
-    /// one after it.
-    pub history: Vec<OldPassword>,
-    pub passkeys: Vec<Passkey>,
-    pub attachments: Vec<Attachment>,
-    pub tags: Vec<String>,
+    /// Earlier passwords, passkeys, attachments, tags, expiry, the precise
+    /// password date and the inexact-password note: rare in an export, so
+    /// held apart and allocated only when one is set (`None` when all are
+    /// empty). Read through [`Entry::history`] and the other accessors, set
+    /// through [`Entry::extra_mut`] or the `set_*` methods.
+    extra: Option<Box<EntryExtra>>,
     /// In a trash / recycle bin: excluded from the audit (and counted).
     pub deleted: bool,
-    /// Set when the password could not be decoded exactly from the export
-    /// (bytes invalid in its encoding were replaced): checks that need the
-    /// exact password (breach lookups) say `unknown` with this reason and
-    /// never look the replaced text up.
-    pub password_inexact: Option<String>,
 }
 
 impl Entry {
@@ -121,14 +148,99 @@ impl Entry {
             folder: None,
             created: None,
             modified: None,
-            password_changed: None,
-            expires: None,
-            history: Vec::new(),
-            passkeys: Vec::new(),
-            attachments: Vec::new(),
-            tags: Vec::new(),
+            extra: None,
             deleted: false,
-            password_inexact: None,
+        }
+    }
+
+    /// The rare fields, for setting: allocated on first use. Prefer the
+    /// `set_*` methods, which allocate nothing for an empty value.
+    pub fn extra_mut(&mut self) -> &mut EntryExtra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+
+    /// Drops the rare fields' allocation if they are all empty again.
+    pub fn shrink_extra(&mut self) {
+        if self.extra.as_deref().is_some_and(EntryExtra::is_empty) {
+            self.extra = None;
+        }
+    }
+
+    /// Earlier passwords, oldest first.
+    pub fn history(&self) -> &[OldPassword] {
+        self.extra.as_deref().map_or(&[], |x| &x.history)
+    }
+
+    pub fn passkeys(&self) -> &[Passkey] {
+        self.extra.as_deref().map_or(&[], |x| &x.passkeys)
+    }
+
+    pub fn attachments(&self) -> &[Attachment] {
+        self.extra.as_deref().map_or(&[], |x| &x.attachments)
+    }
+
+    pub fn tags(&self) -> &[String] {
+        self.extra.as_deref().map_or(&[], |x| &x.tags)
+    }
+
+    /// Unix seconds: when the password itself last changed, if the format
+    /// records it precisely.
+    pub fn password_changed(&self) -> Option<i64> {
+        self.extra.as_deref().and_then(|x| x.password_changed)
+    }
+
+    /// Unix seconds: when the item expires, if set.
+    pub fn expires(&self) -> Option<i64> {
+        self.extra.as_deref().and_then(|x| x.expires)
+    }
+
+    /// Why the password is not exact, if it is not (see
+    /// [`EntryExtra::password_inexact`]).
+    pub fn password_inexact(&self) -> Option<&str> {
+        self.extra
+            .as_deref()
+            .and_then(|x| x.password_inexact.as_deref())
+    }
+
+    pub fn set_history(&mut self, history: Vec<OldPassword>) {
+        if !history.is_empty() || self.extra.is_some() {
+            self.extra_mut().history = history;
+        }
+    }
+
+    pub fn set_passkeys(&mut self, passkeys: Vec<Passkey>) {
+        if !passkeys.is_empty() || self.extra.is_some() {
+            self.extra_mut().passkeys = passkeys;
+        }
+    }
+
+    pub fn set_attachments(&mut self, attachments: Vec<Attachment>) {
+        if !attachments.is_empty() || self.extra.is_some() {
+            self.extra_mut().attachments = attachments;
+        }
+    }
+
+    pub fn set_tags(&mut self, tags: Vec<String>) {
+        if !tags.is_empty() || self.extra.is_some() {
+            self.extra_mut().tags = tags;
+        }
+    }
+
+    pub fn set_password_changed(&mut self, at: Option<i64>) {
+        if at.is_some() || self.extra.is_some() {
+            self.extra_mut().password_changed = at;
+        }
+    }
+
+    pub fn set_expires(&mut self, at: Option<i64>) {
+        if at.is_some() || self.extra.is_some() {
+            self.extra_mut().expires = at;
+        }
+    }
+
+    pub fn set_password_inexact(&mut self, why: Option<String>) {
+        if why.is_some() || self.extra.is_some() {
+            self.extra_mut().password_inexact = why;
         }
     }
 
@@ -277,5 +389,43 @@ mod tests {
         let mut e = Entry::new(EntryKind::Login, 9);
         e.urls = vec!["android://h@com.example.app/".into()];
         assert_eq!(e.label(), "row 9", "an app facet has no host");
+    }
+
+    /// Every row is held from import through the checks (200,000 at the
+    /// scale target): the rare fields stay behind one pointer (issue 15).
+    #[test]
+    fn entry_stays_small() {
+        let size = std::mem::size_of::<Entry>();
+        assert!(size <= 256, "Entry is {size} bytes");
+    }
+
+    #[test]
+    fn rare_fields_allocate_only_when_set() {
+        let mut e = Entry::new(EntryKind::Login, 1);
+        e.set_tags(Vec::new());
+        e.set_history(Vec::new());
+        e.set_passkeys(Vec::new());
+        e.set_attachments(Vec::new());
+        e.set_password_changed(None);
+        e.set_expires(None);
+        e.set_password_inexact(None);
+        assert!(e.extra.is_none(), "empty values allocate nothing");
+        assert!(e.tags().is_empty() && e.history().is_empty());
+        assert_eq!((e.password_changed(), e.expires()), (None, None));
+
+        e.set_tags(vec!["dev".into()]);
+        e.set_expires(Some(7));
+        e.extra_mut().history.push(OldPassword::default());
+        assert_eq!(e.tags(), ["dev"]);
+        assert_eq!(e.expires(), Some(7));
+        assert_eq!(e.history().len(), 1);
+        assert_eq!(e.password_inexact(), None);
+
+        e.set_tags(Vec::new());
+        e.set_expires(None);
+        e.extra_mut().history.clear();
+        assert!(e.extra.is_some());
+        e.shrink_extra();
+        assert!(e.extra.is_none(), "all empty again: freed");
     }
 }

@@ -33,24 +33,24 @@ fn sample_kdbx_reads_history_passkeys_attachments_totp_and_trash() {
     // History: the old password, with a date, and when it changed.
     let gh = by("GitHub");
     assert_eq!(gh.password(), Some("Summer2023!"));
-    assert_eq!(gh.history.len(), 1);
-    assert_eq!(gh.history[0].password.expose(), "Summer2022!");
-    assert!(gh.history[0].date.is_some() && gh.password_changed.is_some());
+    assert_eq!(gh.history().len(), 1);
+    assert_eq!(gh.history()[0].password.expose(), "Summer2022!");
+    assert!(gh.history()[0].date.is_some() && gh.password_changed().is_some());
     assert_eq!(gh.folder.as_deref(), Some("Work"));
-    assert_eq!(gh.tags, vec!["dev".to_owned()]);
+    assert_eq!(gh.tags(), ["dev".to_owned()]);
     // Attachments: name and size only.
-    assert_eq!(gh.attachments.len(), 1);
-    assert_eq!(gh.attachments[0].name, "github-recovery-codes.txt");
-    assert_eq!(gh.attachments[0].size, 20);
+    assert_eq!(gh.attachments().len(), 1);
+    assert_eq!(gh.attachments()[0].name, "github-recovery-codes.txt");
+    assert_eq!(gh.attachments()[0].size, 20);
     // The custom attribute is a field; TOTP attributes are not.
     let mail = by("Mail");
     assert!(mail.fields.iter().any(|f| f.name == "Backup codes"));
     assert!(mail.fields.iter().all(|f| !f.name.starts_with("TOTP")));
     // The passkey: who it is for, never its key material.
     let shop = by("Shop");
-    assert_eq!(shop.passkeys.len(), 1);
-    assert_eq!(shop.passkeys[0].relying_party, "shop.example");
-    assert_eq!(shop.passkeys[0].user_name, "ann@shop");
+    assert_eq!(shop.passkeys().len(), 1);
+    assert_eq!(shop.passkeys()[0].relying_party, "shop.example");
+    assert_eq!(shop.passkeys()[0].user_name, "ann@shop");
     assert!(
         shop.fields
             .iter()
@@ -293,8 +293,8 @@ fn shared_kdbx_fixtures_read_with_the_right_counts() {
             live().filter(|e| e.has_totp()).count(),
             source.deleted,
             history_versions(&dir, file, *password, *key),
-            live().map(|e| e.history.len()).sum(),
-            live().map(|e| e.passkeys.len()).sum(),
+            live().map(|e| e.history().len()).sum(),
+            live().map(|e| e.passkeys().len()).sum(),
         ];
         if got != *expected {
             errors.push(format!(

@@ -386,8 +386,8 @@ fn shared_structured_fixtures_read_with_the_right_counts() {
             source.rows,
             entries.iter().filter(|e| e.is_account()).count(),
             live().filter(|e| e.has_totp()).count(),
-            live().map(|e| e.history.len()).sum(),
-            live().map(|e| e.passkeys.len()).sum(),
+            live().map(|e| e.history().len()).sum(),
+            live().map(|e| e.passkeys().len()).sum(),
             source.deleted,
         ];
         if got != *expected {

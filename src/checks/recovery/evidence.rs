@@ -20,7 +20,7 @@ pub(super) fn own_evidence(e: &Entry) -> (Vec<Evidence>, Option<String>) {
         Some(_) => negated = Some("its notes".to_owned()),
         None => {}
     }
-    for a in &e.attachments {
+    for a in e.attachments() {
         // `github-recovery-codes.txt` reads as "github recovery codes txt".
         let words = a.name.replace(['-', '_', '.'], " ");
         if let Some(label) = codes::label(&words) {

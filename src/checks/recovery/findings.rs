@@ -64,7 +64,7 @@ fn codes_finding(
             } else {
                 "authenticator app or phone"
             };
-            if ctx.entry(i).passkeys.is_empty() {
+            if ctx.entry(i).passkeys().is_empty() {
                 (
                     FindingKind::LockoutRisk,
                     Severity::High,
@@ -97,7 +97,7 @@ fn codes_finding(
     let mut d = Draft::new(kind, severity, vec![i], message);
     d.details = Some(Details::TwoFactorOn(TwoFactorOnDetails {
         methods: r.two_factor.methods.clone(),
-        passkey_stored: !ctx.entry(i).passkeys.is_empty(),
+        passkey_stored: !ctx.entry(i).passkeys().is_empty(),
     }));
     Some(d)
 }

@@ -377,9 +377,13 @@ impl Envelope {
 struct Run {
     envelope: Envelope,
     base: u32,
-    /// Range of `PartIndex::blocks`.
+    /// Range of `PartIndex::blocks`; for a run of one block (at most
+    /// [`BLOCK`] holders), [`DIRECT`] and the range of `PartIndex::holders`.
     blocks: (u32, u32),
 }
+
+/// Marks a [`Run`] that holds its holders' range rather than blocks.
+const DIRECT: u32 = 1 << 31;
 
 /// Up to [`BLOCK`] consecutive holders of a run (sorted by histogram), with
 /// the envelope of their histograms.
@@ -420,53 +424,102 @@ impl PartIndex {
     fn build(mut entries: Vec<(u64, Holder)>) -> Self {
         // By key, then base word, then histogram (a holder's field order).
         entries.par_sort_unstable();
-        let mut runs: Vec<Run> = Vec::new();
-        let mut run_keys: Vec<u64> = Vec::new();
-        let mut blocks: Vec<Block> = Vec::new();
-        let mut start = 0;
-        while start < entries.len() {
-            let (key, first) = entries[start];
-            let end = if first.base == NO_BASE {
-                start + 1
-            } else {
-                start + entries[start..].partition_point(|e| e.0 == key && e.1.base == first.base)
-            };
-            let mut envelope = Envelope::of(&first.histogram);
-            let block_start = blocks.len() as u32;
-            for b in (start..end).step_by(BLOCK) {
-                let b_end = (b + BLOCK).min(end);
-                let mut block = Envelope::of(&entries[b].1.histogram);
-                for e in &entries[b..b_end] {
-                    block.widen(&e.1.histogram);
-                    envelope.widen(&e.1.histogram);
-                }
-                blocks.push(Block {
-                    envelope: block,
-                    start: b as u32,
-                    end: b_end as u32,
-                });
+        // Keys and holders apart before the runs are made, so the sorted
+        // entries are not held beside them.
+        let (keys, holders): (Vec<u64>, Vec<Holder>) = entries.into_iter().unzip();
+        // Each run's end: a holder without a shared base word is a run of
+        // its own, the others run while the key and base word stay.
+        let run_end = |start: usize| -> usize {
+            let (key, base) = (keys[start], holders[start].base);
+            if base == NO_BASE {
+                return start + 1;
             }
+            let mut end = start + 1;
+            while end < holders.len() && keys[end] == key && holders[end].base == base {
+                end += 1;
+            }
+            end
+        };
+        // Counted first, so that every table is allocated once at its size
+        // (grown by doubling, they held up to twice their size).
+        let (mut n_runs, mut n_blocks, mut n_keys) = (0, 0, 0);
+        let mut start = 0;
+        while start < holders.len() {
+            let end = run_end(start);
+            n_runs += 1;
+            if end - start > BLOCK {
+                n_blocks += (end - start).div_ceil(BLOCK);
+            }
+            if start == 0 || keys[start - 1] != keys[start] {
+                n_keys += 1;
+            }
+            start = end;
+        }
+        let mut runs: Vec<Run> = Vec::with_capacity(n_runs);
+        let mut blocks: Vec<Block> = Vec::with_capacity(n_blocks);
+        let mut ranges = Ranges::with_capacity_and_hasher(n_keys, Default::default());
+        let mut start = 0;
+        while start < holders.len() {
+            let key = keys[start];
+            let end = run_end(start);
+            let mut envelope = Envelope::of(&holders[start].histogram);
+            for h in &holders[start..end] {
+                envelope.widen(&h.histogram);
+            }
+            // A run of one block holds its holders' range directly: its
+            // envelope is the block's.
+            let range = if end - start <= BLOCK {
+                (DIRECT | start as u32, end as u32)
+            } else {
+                let block_start = blocks.len() as u32;
+                for b in (start..end).step_by(BLOCK) {
+                    let b_end = (b + BLOCK).min(end);
+                    let mut block = Envelope::of(&holders[b].histogram);
+                    for h in &holders[b..b_end] {
+                        block.widen(&h.histogram);
+                    }
+                    blocks.push(Block {
+                        envelope: block,
+                        start: b as u32,
+                        end: b_end as u32,
+                    });
+                }
+                (block_start, blocks.len() as u32)
+            };
+            let at = runs.len() as u32;
             runs.push(Run {
                 envelope,
-                base: first.base,
-                blocks: (block_start, blocks.len() as u32),
+                base: holders[start].base,
+                blocks: range,
             });
-            run_keys.push(key);
+            ranges
+                .entry(key)
+                .and_modify(|r: &mut (u32, u32)| r.1 = at + 1)
+                .or_insert((at, at + 1));
             start = end;
         }
-        let mut ranges = Ranges::default();
-        let mut start = 0;
-        while start < runs.len() {
-            let k = run_keys[start];
-            let end = start + run_keys[start..].partition_point(|&r| r == k);
-            ranges.insert(k, (start as u32, end as u32));
-            start = end;
-        }
+        drop(keys);
         PartIndex {
-            holders: entries.into_iter().map(|e| e.1).collect(),
+            holders,
             blocks,
             runs,
             ranges,
+        }
+    }
+
+    /// A run's holders: one block made from its direct range, or its
+    /// blocks (a run has one or the other).
+    fn blocks_of(&self, run: &Run) -> (Option<Block>, &[Block]) {
+        let (a, b) = run.blocks;
+        if a & DIRECT != 0 {
+            let block = Block {
+                envelope: run.envelope,
+                start: a & !DIRECT,
+                end: b,
+            };
+            (Some(block), &[])
+        } else {
+            (None, &self.blocks[a as usize..b as usize])
         }
     }
 
@@ -560,9 +613,8 @@ impl Engine<'_> {
                         {
                             continue;
                         }
-                        let blocks =
-                            &self.parts.blocks[run.blocks.0 as usize..run.blocks.1 as usize];
-                        for block in blocks {
+                        let (direct, blocks) = self.parts.blocks_of(run);
+                        for block in direct.iter().chain(blocks) {
                             if blocks.len() > 1 && block.envelope.distance(ht) > 2 * k {
                                 continue;
                             }
@@ -788,14 +840,35 @@ mod tests {
         let engine = Engine::new(&prepared, &base);
         let index = &engine.parts;
         assert!(
-            index.runs.iter().any(|r| r.blocks.1 - r.blocks.0 > 1),
+            index
+                .runs
+                .iter()
+                .any(|r| r.blocks.0 & DIRECT == 0 && r.blocks.1 - r.blocks.0 > 1),
             "some run must span several blocks"
         );
+        assert!(
+            index.runs.iter().any(|r| r.blocks.0 & DIRECT != 0),
+            "some run must hold its holders directly"
+        );
+        // Every holder is in exactly one run, in order, and the tables are
+        // allocated at their size.
+        let mut next = 0;
+        for run in &index.runs {
+            let (direct, blocks) = index.blocks_of(run);
+            for b in direct.iter().chain(blocks) {
+                assert_eq!(b.start as usize, next);
+                next = b.end as usize;
+            }
+        }
+        assert_eq!(next, index.holders.len());
+        assert_eq!(index.runs.capacity(), index.runs.len());
+        assert_eq!(index.blocks.capacity(), index.blocks.len());
         for (t, p) in prepared.iter().enumerate() {
             let ht = &engine.histograms[t];
             for k in 0..=MAX_K {
                 for run in &index.runs {
-                    let blocks = &index.blocks[run.blocks.0 as usize..run.blocks.1 as usize];
+                    let (direct, blocks) = index.blocks_of(run);
+                    let blocks: Vec<Block> = direct.iter().chain(blocks).copied().collect();
                     let all = &index.holders
                         [blocks[0].start as usize..blocks[blocks.len() - 1].end as usize];
                     let passing = all

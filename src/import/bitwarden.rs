@@ -79,7 +79,7 @@ impl Format for Bitwarden {
             e.urls = util::split_urls(h.get(rec, "login_uri"), ',');
             e.totp = util::totp(h.get(rec, "login_totp"));
             e.notes = h.get(rec, "notes").into();
-            e.fields = util::parse_name_value_lines(h.get(rec, "fields"));
+            e.fields = util::parse_name_value_lines(h.get(rec, "fields")).into();
             e.folder = util::non_empty(h.get(rec, "folder"))
                 .or_else(|| util::non_empty(h.get(rec, "collections")));
             Some(e)

@@ -7,6 +7,7 @@ pub use format::{FormatInfo, Layout, normalize_field_name};
 pub use secret::Secret;
 
 use serde::Serialize;
+use thin_vec::ThinVec;
 
 /// What an exported item is. Only `Login` entries are audited as accounts;
 /// notes and cards are kept because later checks read them (backup codes).
@@ -116,7 +117,9 @@ pub struct Entry {
     /// TOTP secret, `otpauth://` or `steam://` URI, as stored.
     pub totp: Option<Secret>,
     pub notes: Secret,
-    pub fields: Vec<Field>,
+    /// Custom fields: a `ThinVec` (8 bytes inline, no allocation when
+    /// empty, as in most exports).
+    pub fields: ThinVec<Field>,
     pub folder: Option<String>,
     /// Unix seconds.
     pub created: Option<i64>,
@@ -144,7 +147,7 @@ impl Entry {
             password: None,
             totp: None,
             notes: Secret::default(),
-            fields: Vec::new(),
+            fields: ThinVec::new(),
             folder: None,
             created: None,
             modified: None,

@@ -482,7 +482,7 @@ mod tests {
         let mut negated = login(0, 4, "Reddit", "https://www.reddit.com", true);
         negated.notes = Secret::new("No backup codes saved yet");
         let mut field = login(2, 3, "Mastodon", "https://mastodon.social", true);
-        field.fields = vec![Field::new("Scratch codes", "printed, in the drawer")];
+        field.fields = thin_vec::thin_vec![Field::new("Scratch codes", "printed, in the drawer")];
         let vault = Vault {
             sources: vec![
                 source("dan", "dashlane", false),

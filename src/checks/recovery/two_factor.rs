@@ -193,21 +193,21 @@ mod tests {
     fn manager_specific_fields() {
         for name in ["TFC:Keeper", "One-time code", "TOTP KEY$", "*TOTP", "otp"] {
             let mut e = entry();
-            e.fields = vec![Field::new(name, "fdkjjkdsf")];
+            e.fields = thin_vec::thin_vec![Field::new(name, "fdkjjkdsf")];
             let d = detect(&e);
             assert_eq!(d.methods, vec![Method::Totp], "{name}");
             assert_eq!(d.evidence, vec![format!("custom field '{name}'")], "{name}");
         }
         // an empty Enpass "One-time code" is not 2FA
         let mut e = entry();
-        e.fields = vec![Field::new("One-time code", "")];
+        e.fields = thin_vec::thin_vec![Field::new("One-time code", "")];
         assert!(!detect(&e).is_on());
     }
 
     #[test]
     fn any_field_with_a_uri_and_notes_with_a_uri() {
         let mut e = entry();
-        e.fields = vec![
+        e.fields = thin_vec::thin_vec![
             Field::new("Login 2", "otpauth://totp/A?secret=ABC"),
             Field::new("PIN", "1234"),
         ];
@@ -223,7 +223,7 @@ mod tests {
     fn nothing_recorded() {
         let mut e = entry();
         e.notes = Secret::new("Customer number 00417-2291");
-        e.fields = vec![Field::new("Security question", "Blue")];
+        e.fields = thin_vec::thin_vec![Field::new("Security question", "Blue")];
         assert_eq!(detect(&e), Detected::default());
     }
 

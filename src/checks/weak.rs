@@ -35,6 +35,7 @@
 use crate::report::Fixed;
 pub use crate::report::Strength;
 use rayon::prelude::*;
+use std::sync::Arc;
 
 use super::{Context, Draft, Facts, FindingKind, Outcome};
 use crate::report::Severity;
@@ -136,6 +137,21 @@ fn fixed(text: String) -> Fixed {
     Fixed::Borrowed(t)
 }
 
+/// A list of zxcvbn's suggestions, stored once per process like [`fixed`]
+/// (a few dozen combinations in all) and shared by every password that gets
+/// it.
+fn fixed_list(list: Vec<Fixed>) -> Arc<[Fixed]> {
+    static LISTS: std::sync::Mutex<std::collections::BTreeSet<Arc<[Fixed]>>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let mut lists = LISTS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(l) = lists.get(list.as_slice()) {
+        return l.clone();
+    }
+    let l: Arc<[Fixed]> = list.into();
+    lists.insert(l.clone());
+    l
+}
+
 /// Scores `password` with zxcvbn, the account's context as user inputs.
 pub fn strength(password: &str, user_inputs: &[String]) -> Strength {
     let scored = prefix(password, scored_len(password));
@@ -158,14 +174,16 @@ pub fn strength(password: &str, user_inputs: &[String]) -> Strength {
         warning: feedback
             .and_then(|f| f.warning())
             .map(|w| fixed(w.to_string())),
-        suggestions: feedback
-            .map(|f| {
-                f.suggestions()
-                    .iter()
-                    .map(|s| fixed(s.to_string()))
-                    .collect()
-            })
-            .unwrap_or_default(),
+        suggestions: fixed_list(
+            feedback
+                .map(|f| {
+                    f.suggestions()
+                        .iter()
+                        .map(|s| fixed(s.to_string()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        ),
         cut_for_scoring: scored.len() < password.len(),
     }
 }
@@ -259,20 +277,18 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
         .collect();
     drop(shared);
     ctx.progress.start("strength", jobs.len() as u64);
-    let scored: Vec<Strength> = jobs
+    // one score per job, shared by the accounts of the job
+    let scored: Vec<Arc<Strength>> = jobs
         .par_iter()
         .with_min_len(16)
         .map(|(password, inputs)| {
-            let s = strength(password, inputs);
+            let s = Arc::new(strength(password, inputs));
             ctx.progress.advance(1);
             s
         })
         .collect();
     ctx.progress.finish();
     drop(jobs);
-    // one score per job, shared by the accounts of the job
-    let scored: Vec<std::sync::Arc<Strength>> =
-        scored.into_iter().map(std::sync::Arc::new).collect();
     let results = job_of.into_iter().map(|k| k.map(|k| scored[k].clone()));
 
     let mut findings = Vec::new();
@@ -560,11 +576,13 @@ mod tests {
         };
         assert_eq!(wa.as_ptr(), wb.as_ptr());
         assert!(!a.suggestions.is_empty());
-        for (x, y) in a.suggestions.iter().zip(&b.suggestions) {
+        for (x, y) in a.suggestions.iter().zip(b.suggestions.iter()) {
             assert!(
                 matches!((x, y), (Fixed::Borrowed(x), Fixed::Borrowed(y)) if x.as_ptr() == y.as_ptr())
             );
         }
+        // The list itself is one, too.
+        assert!(Arc::ptr_eq(&a.suggestions, &b.suggestions));
         assert!(matches!(
             (&a.crack_time, &b.crack_time),
             (Fixed::Borrowed(x), Fixed::Borrowed(y)) if x.as_ptr() == y.as_ptr()

@@ -30,7 +30,7 @@ pub struct Strength {
     /// What is wrong, when zxcvbn says.
     pub warning: Option<Fixed>,
     /// How to do better.
-    pub suggestions: Vec<Fixed>,
+    pub suggestions: std::sync::Arc<[Fixed]>,
     /// True when only a prefix of the password was scored (see the module
     /// doc). Deliberately not a count: that would disclose the length.
     pub cut_for_scoring: bool,

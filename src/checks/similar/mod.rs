@@ -59,6 +59,7 @@ pub mod tweak;
 
 use crate::report::AccountId;
 use crate::report::details::{Details, SimilarDetails, SimilarLink};
+use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 
 use super::{Context, Draft, Facts, FindingKind, Outcome};
@@ -311,7 +312,7 @@ fn finding(
 }
 
 /// Finds the similarity graph of distinct passwords, reporting progress.
-type GraphFn<'a> = &'a dyn Fn(&[&str], &(dyn Fn(u64) + Sync)) -> Graph;
+type GraphFn<'a> = &'a (dyn Fn(&[&str], &(dyn Fn(u64) + Sync)) -> Graph + Sync);
 
 /// One finding for a group of similar passwords held by several members.
 fn across_members(
@@ -394,15 +395,19 @@ fn run_with(ctx: &Context, facts: &mut Facts, graph_of: GraphFn) -> Outcome {
     let advance = |n: u64| ctx.progress.advance(n);
     let grouped =
         |passwords: &[&str]| graph_of(passwords, &advance).grouped(&graph::base_ids(passwords));
-    let mut findings = Vec::new();
-    for m in &members {
-        let forest = grouped(&m.passwords);
-        let group_of = group_index(&forest);
-        for ((ids, links), bridged) in forest.groups.iter().zip(&forest.links).zip(&forest.bridges)
-        {
-            findings.push(finding(ctx, m, ids, links, bridged, &group_of));
-        }
-    }
+    // Members in parallel (a team has thousands, each graph small), their
+    // findings in member order.
+    let mut findings: Vec<(Draft, Vec<usize>)> = members
+        .par_iter()
+        .flat_map_iter(|m| {
+            let forest = grouped(&m.passwords);
+            let group_of = group_index(&forest);
+            let groups = forest.groups.iter().zip(&forest.links).zip(&forest.bridges);
+            groups
+                .map(|((ids, links), bridged)| finding(ctx, m, ids, links, bridged, &group_of))
+                .collect::<Vec<_>>()
+        })
+        .collect();
     let mut across = Vec::new();
     if let Some(all) = &all {
         let forest = grouped(&all.passwords);

@@ -350,7 +350,7 @@ pub(crate) mod tests {
                     crack_time: "1 second".into(),
                     crack_time_seconds: 1.0,
                     warning: None,
-                    suggestions: Vec::new(),
+                    suggestions: std::sync::Arc::from([]),
                     cut_for_scoring: false,
                 })
             }),

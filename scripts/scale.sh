@@ -10,6 +10,8 @@
 #   DATASET=0 scripts/scale.sh             # no offline-dataset rows
 #   VAULTLINT=path/to/old/vaultlint scripts/scale.sh  # another build, same table
 #   OFFLINE=0 scripts/scale.sh             # without the offline-ratio anchor
+#   REPEAT=5 scripts/scale.sh              # runs per row (default 3 up to 200k, 1 above;
+#                                          # the table gives each median and the ranges)
 #
 # Mixes (benches/support/gen.rs): `realistic` (55 % manager-generated) and
 # `shared-words` (most passwords built from a few hundred shared words,
@@ -45,9 +47,9 @@ GEN=target/release/examples/vaultlint-gen
 
 load() { cut -d' ' -f1 /proc/loadavg; }
 
-# run ARGS...: one timed audit; prints "wall_s max_rss_mib cpu_s" (CPU =
+# once ARGS...: one timed audit; prints "wall_s max_rss_mib cpu_s" (CPU =
 # user + system: less sensitive than wall time to other jobs' load).
-run() {
+once() {
     local log="$DIR/time.log"
     /usr/bin/time -v "$VL" audit "$@" --format json -o "$DIR/report.json" --exit-zero \
         2>"$log" >/dev/null || { cat "$log" >&2; exit 1; }
@@ -57,6 +59,29 @@ run() {
     rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
     cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$log")
     printf '%.2f %.0f %.2f\n' "$wall" "$((rss / 1024))" "$cpu"
+}
+
+# run ARGS...: REPEAT timed audits (default 3; 1 for sizes above 200,000);
+# prints the median of each of wall, max RSS and CPU, then the runs' wall
+# and RSS ranges ("min-max"). One run on a shared VM moved a doubling's
+# ratio by 0.3-0.5x; the median of three does not hang on one slow run.
+run() {
+    local reps=${REPEAT:-3}
+    [ -n "${REPEAT:-}" ] || [ "${n:-0}" -le 200000 ] || reps=1
+    local all=()
+    for _ in $(seq "$reps"); do
+        all+=("$(once "$@")")
+    done
+    printf '%s\n' "${all[@]}" | awk '
+        { w[NR] = $1; r[NR] = $2; c[NR] = $3 }
+        function med(a, n,   i, j, t) {
+            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+            return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+        }
+        END {
+            n = NR; wm = med(w, n); rm = med(r, n); cm = med(c, n)
+            printf "%.2f %.0f %.2f %d %.2f-%.2f %d-%d\n", wm, rm, cm, n, w[1], w[n], r[1], r[n]
+        }'
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/Mem:/ {print $2}') GiB RAM"
@@ -74,7 +99,7 @@ else
     l=$(load)
     best=999
     for _ in $(seq 20); do
-        t=$(run "$DIR/vault-10.csv" --pwned off | cut -d' ' -f1)
+        t=$(once "$DIR/vault-10.csv" --pwned off | cut -d" " -f1)
         best=$(echo "if ($t < $best) $t else $best" | bc -l)
     done
     startup="best of 20: ${best} s"
@@ -103,8 +128,8 @@ echo "the load column is above the core count); max RSS from /usr/bin/time -v."
 echo
 RESULTS="$DIR/results.txt"
 : >"$RESULTS"
-echo "| entries | mix | lookups | wall | CPU (user+sys) | max RSS | load before |"
-echo "|---|---|---|---|---|---|---|"
+echo "| entries | mix | lookups | wall | CPU (user+sys) | max RSS | load before | runs: wall, RSS ranges |"
+echo "|---|---|---|---|---|---|---|---|"
 # team DIR CSV: splits CSV into one export of 500 logins per person under
 # DIR (person0000.csv, ...), as a team of N/500 people would run it.
 team() {
@@ -132,8 +157,8 @@ for n in $SIZES; do
             tdir="$DIR/team-$n"
             [ -f "$tdir/person0000.csv" ] || team "$tdir" "$DIR/realistic-$n.csv"
             l=$(load)
-            read -r wall rss cpu < <(run "$tdir"/person*.csv --pwned-dataset "$DATA")
-            echo "| $n | team of $((n / 500)) × 500 | dataset, $DATASET_LINES lines | $wall s | $cpu s | $rss MiB | $l |"
+            read -r wall rss cpu reps wr rr < <(run "$tdir"/person*.csv --pwned-dataset "$DATA")
+            echo "| $n | team of $((n / 500)) × 500 | dataset, $DATASET_LINES lines | $wall s | $cpu s | $rss MiB | $l | $reps: $wr s, $rr MiB |"
             echo "$n team dataset $wall $cpu $rss $l" >>"$RESULTS"
             continue
         fi
@@ -142,13 +167,13 @@ for n in $SIZES; do
         [ "$mix" = shared-words ] && flag=(--shared-words)
         [ -f "$csv" ] || $GEN --entries "$n" --seed 42 "${flag[@]}" --out "$csv" 2>/dev/null
         l=$(load)
-        read -r wall rss cpu < <(run "$csv" --pwned off)
-        echo "| $n | $mix | \`--pwned off\` | $wall s | $cpu s | $rss MiB | $l |"
+        read -r wall rss cpu reps wr rr < <(run "$csv" --pwned off)
+        echo "| $n | $mix | \`--pwned off\` | $wall s | $cpu s | $rss MiB | $l | $reps: $wr s, $rr MiB |"
         echo "$n $mix off $wall $cpu $rss $l" >>"$RESULTS"
         if [ "$mix" = realistic ] && [ "${DATASET:-1}" != 0 ]; then
             l=$(load)
-            read -r wall rss cpu < <(run "$csv" --pwned-dataset "$DATA")
-            echo "| $n | $mix | dataset, $DATASET_LINES lines | $wall s | $cpu s | $rss MiB | $l |"
+            read -r wall rss cpu reps wr rr < <(run "$csv" --pwned-dataset "$DATA")
+            echo "| $n | $mix | dataset, $DATASET_LINES lines | $wall s | $cpu s | $rss MiB | $l | $reps: $wr s, $rr MiB |"
             echo "$n $mix dataset $wall $cpu $rss $l" >>"$RESULTS"
         fi
     done

@@ -148,10 +148,10 @@ pub fn display_name(a: &AccountReport) -> String {
     }
 }
 
-/// For each set of findings (`reused_in`, `variant_in`), the accounts they
-/// name: those sharing the password, and those with a variant of it only,
-/// each sorted (see [`PasswordReasons::count`]).
-type Unions = HashMap<(Vec<usize>, Vec<usize>), (Vec<usize>, Vec<usize>)>;
+/// For each set of findings (`reused_in`, `variant_in`), how many accounts
+/// they name: sharing the password, and with only a variant of it (see
+/// [`PasswordReasons::count`]).
+type Unions = HashMap<(Vec<usize>, Vec<usize>), (usize, usize)>;
 
 /// Why the password must change, gathered from every finding that says so.
 #[derive(Default)]
@@ -190,11 +190,17 @@ impl PasswordReasons {
             ([fi], []) if distinct(&named[*fi]) => self.reused = others(&named[*fi]),
             ([], [fi]) if distinct(&named[*fi]) => self.variants = others(&named[*fi]),
             _ => {
-                // Every account of a group has the same findings: their
-                // unions are gathered once per set of findings, not once
-                // per account (that made a group of k accounts cost k²).
+                // Every account of a group has the same findings: the sizes
+                // of their unions are counted once per set of findings, not
+                // once per account (that made a group of k accounts cost
+                // k²). Only the sizes are kept: lists per set cost k² memory
+                // when each account of a big group is also in its own reuse
+                // finding. The account itself is named by every finding in
+                // its lists (they are the findings naming it), so it is in
+                // the reused union when `reused_in` has any, else in the
+                // variants'.
                 let key = (self.reused_in.clone(), self.variant_in.clone());
-                let (reused, variants) = unions.entry(key).or_insert_with(|| {
+                let &mut (reused, variants) = unions.entry(key).or_insert_with(|| {
                     let gather = |fis: &[usize]| {
                         let mut all: Vec<usize> = fis
                             .iter()
@@ -205,12 +211,20 @@ impl PasswordReasons {
                         all
                     };
                     let reused = gather(&self.reused_in);
-                    let mut variants = gather(&self.variant_in);
-                    variants.retain(|j| reused.binary_search(j).is_err());
-                    (reused, variants)
+                    let variants = gather(&self.variant_in);
+                    let only_variants = variants
+                        .iter()
+                        .filter(|j| reused.binary_search(j).is_err())
+                        .count();
+                    (reused.len(), only_variants)
                 });
-                self.reused = others(reused);
-                self.variants = others(variants);
+                let me = usize::from(me.is_some());
+                if self.reused_in.is_empty() {
+                    self.variants = variants - me;
+                } else {
+                    self.reused = reused - me;
+                    self.variants = variants;
+                }
             }
         }
     }
@@ -869,25 +883,34 @@ mod tests {
         assert_eq!(count(vec![], vec![1], &mut scratch), (0, 2));
         assert_eq!(count(vec![], vec![3], &mut scratch), (0, 2));
         assert_eq!(count(vec![], vec![], &mut scratch), (0, 0));
-        // The unions are shared by the accounts with the same findings,
-        // each still leaving itself out: account 4 (in finding 1 only) and
-        // account 9 (named by none of them).
-        let mut p = PasswordReasons {
-            reused_in: vec![0],
-            variant_in: vec![1, 2],
-            ..PasswordReasons::default()
+        // The counts are shared by the accounts with the same findings,
+        // each leaving itself out (an account is named by each finding in
+        // its lists): 10 and 11 share password 4 and the variants 5;
+        // 12 only has the variants (5 is unsorted, with a duplicate).
+        let named = vec![
+            vec![],
+            vec![],
+            vec![],
+            vec![],
+            vec![10, 11],
+            vec![13, 10, 12, 11, 12],
+        ];
+        let mut unions = Unions::new();
+        let mut count = |reused_in: Vec<usize>, variant_in: Vec<usize>, me: Option<usize>| {
+            let mut p = PasswordReasons {
+                reused_in,
+                variant_in,
+                ..PasswordReasons::default()
+            };
+            p.count(&named, me, &mut unions);
+            (p.reused, p.variants)
         };
-        p.count(&named, Some(4), &mut scratch);
-        assert_eq!(
-            (p.reused, p.variants),
-            (3, 2),
-            "reused {{1, 2, 3}}, variants {{5, 6}}: 4 itself left out"
-        );
-        p.count(&named, Some(9), &mut scratch);
-        assert_eq!((p.reused, p.variants), (3, 3), "variants {{4, 5, 6}}");
-        // Two sets went through the unions: ([0], [1, 2]) and ([], [1]), whose
-        // list has a duplicate; the others took the one-finding path.
-        assert_eq!(scratch.len(), 2);
+        assert_eq!(count(vec![4], vec![5], Some(10)), (1, 2), "11; 12 and 13");
+        assert_eq!(count(vec![4], vec![5], Some(11)), (1, 2), "10; 12 and 13");
+        assert_eq!(count(vec![], vec![5], Some(12)), (0, 3), "10, 11 and 13");
+        // A mailbox outside the exports leaves no account out.
+        assert_eq!(count(vec![4], vec![5], None), (2, 2));
+        assert_eq!(unions.len(), 2, "one count per set of findings");
         let (accounts, findings) = sample();
         let plan = build(&accounts, &findings);
         let reach: Vec<(&str, String)> = plan

@@ -205,46 +205,45 @@ impl Entry {
             .and_then(|x| x.password_inexact.as_deref())
     }
 
-    pub fn set_history(&mut self, history: Vec<OldPassword>) {
-        if !history.is_empty() || self.extra.is_some() {
-            self.extra_mut().history = history;
+    /// Sets one rare field: the extras are allocated only for a value that
+    /// is not `empty` (or when they already are).
+    fn set_rare<T>(&mut self, value: T, empty: bool, field: fn(&mut EntryExtra) -> &mut T) {
+        if !empty || self.extra.is_some() {
+            *field(self.extra_mut()) = value;
         }
+    }
+
+    pub fn set_history(&mut self, history: Vec<OldPassword>) {
+        let empty = history.is_empty();
+        self.set_rare(history, empty, |x| &mut x.history);
     }
 
     pub fn set_passkeys(&mut self, passkeys: Vec<Passkey>) {
-        if !passkeys.is_empty() || self.extra.is_some() {
-            self.extra_mut().passkeys = passkeys;
-        }
+        let empty = passkeys.is_empty();
+        self.set_rare(passkeys, empty, |x| &mut x.passkeys);
     }
 
     pub fn set_attachments(&mut self, attachments: Vec<Attachment>) {
-        if !attachments.is_empty() || self.extra.is_some() {
-            self.extra_mut().attachments = attachments;
-        }
+        let empty = attachments.is_empty();
+        self.set_rare(attachments, empty, |x| &mut x.attachments);
     }
 
     pub fn set_tags(&mut self, tags: Vec<String>) {
-        if !tags.is_empty() || self.extra.is_some() {
-            self.extra_mut().tags = tags;
-        }
+        let empty = tags.is_empty();
+        self.set_rare(tags, empty, |x| &mut x.tags);
     }
 
     pub fn set_password_changed(&mut self, at: Option<i64>) {
-        if at.is_some() || self.extra.is_some() {
-            self.extra_mut().password_changed = at;
-        }
+        self.set_rare(at, at.is_none(), |x| &mut x.password_changed);
     }
 
     pub fn set_expires(&mut self, at: Option<i64>) {
-        if at.is_some() || self.extra.is_some() {
-            self.extra_mut().expires = at;
-        }
+        self.set_rare(at, at.is_none(), |x| &mut x.expires);
     }
 
     pub fn set_password_inexact(&mut self, why: Option<String>) {
-        if why.is_some() || self.extra.is_some() {
-            self.extra_mut().password_inexact = why;
-        }
+        let empty = why.is_none();
+        self.set_rare(why, empty, |x| &mut x.password_inexact);
     }
 
     /// The password, if present and non-empty.

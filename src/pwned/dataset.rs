@@ -116,21 +116,14 @@ struct Bounds {
 /// A line already checked in place, below every later target of a run of
 /// sorted lookups: the next search starts there instead of at line 0.
 /// With `khi`, a line at `hi` already checked too, at or above the target
-/// (a sample of the file): the search starts between the two.
-#[derive(Clone, Copy)]
-struct Hint {
-    lo: usize,
-    lo_next: usize,
-    klo: [u8; 20],
-    hi: usize,
-    khi: Option<[u8; 20]>,
-}
+/// (a sample of the file): the search starts between the two. The same
+/// fields as the search's [`Bounds`], which a hint becomes.
+type Hint = Bounds;
 
 /// Where interpolation between the bounds expects `target`: the offset of
-/// the estimate, the fraction of the span it falls at, and the estimate's
-/// standard deviation in bytes (hashes are uniform: the lines below the
+/// the estimate and its standard deviation in bytes (hashes are uniform: the lines below the
 /// target between the bounds are binomial).
-fn estimate(b: &Bounds, target: &[u8; 20], line_len: f64) -> (usize, f64, f64) {
+fn estimate(b: &Bounds, target: &[u8; 20], line_len: f64) -> (usize, f64) {
     let span = b.hi - b.lo;
     let (a, z) = (key64(&b.klo), b.khi.as_ref().map_or(u64::MAX, key64));
     let t = key64(target);
@@ -141,7 +134,7 @@ fn estimate(b: &Bounds, target: &[u8; 20], line_len: f64) -> (usize, f64, f64) {
     };
     let guess = b.lo + (f * span as f64) as usize;
     let lines = span as f64 / line_len;
-    (guess, f, (lines * f * (1.0 - f)).sqrt() * line_len)
+    (guess, (lines * f * (1.0 - f)).sqrt() * line_len)
 }
 
 /// The first 8 bytes of a key as a number, for interpolation.
@@ -533,18 +526,12 @@ impl SortedFile {
         if let Some(s) = samples.get(i) {
             (h.hi, h.khi) = (s.lo, Some(s.klo));
         }
-        let b = Bounds {
-            lo: h.lo,
-            lo_next: h.lo_next,
-            klo: h.klo,
-            hi: h.hi,
-            khi: h.khi,
-        };
+        let b = h;
         let line_len = first_next.max(42) as f64;
         let (from, to) = if b.hi - b.lo <= LINEAR {
             (b.lo.saturating_sub(MAX_LINE + 1), b.hi + 3 * MAX_LINE)
         } else {
-            let (guess, _, sd) = estimate(&b, &target, line_len);
+            let (guess, sd) = estimate(&b, &target, line_len);
             // The prefix's rows: twice their mean length in bytes.
             let rows = 2.0 * self.end as f64 / (1u64 << 20) as f64 + MAX_LINE as f64;
             let (below, above) = (3.0 * sd + 2.0 * line_len, 3.0 * sd + rows);
@@ -804,13 +791,7 @@ impl Reader<'_> {
                 }
             }
         };
-        let mut b = Bounds {
-            lo: start.lo,
-            lo_next: start.lo_next,
-            klo: start.klo,
-            hi: start.hi,
-            khi: start.khi,
-        };
+        let mut b = start;
         for round in 0.. {
             let span = b.hi - b.lo;
             if span <= LINEAR {
@@ -824,7 +805,7 @@ impl Reader<'_> {
                 }
                 continue;
             }
-            let (guess, _, sd) = estimate(&b, target, line_len);
+            let (guess, sd) = estimate(&b, target, line_len);
             // Two standard deviations of the estimate, plus a line.
             let guard = 2.0 * sd + line_len;
             let around = 2.0 * guard + 4.0 * MAX_LINE as f64;

@@ -35,7 +35,9 @@
 use crate::report::Fixed;
 pub use crate::report::Strength;
 use rayon::prelude::*;
-use std::sync::Arc;
+use std::borrow::Borrow;
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
 
 use super::{Context, Draft, Facts, FindingKind, Outcome};
 use crate::report::Severity;
@@ -120,36 +122,39 @@ pub fn user_inputs(username: &str, title: &str, domain: Option<&str>) -> Vec<Str
     out
 }
 
+/// The one copy of `value` in `set`, made by `make` on first use.
+fn interned<T, H>(set: &Mutex<BTreeSet<H>>, value: &T, make: impl FnOnce() -> H) -> H
+where
+    T: Ord + ?Sized,
+    H: Ord + Clone + Borrow<T>,
+{
+    let mut set = set.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(h) = set.get(value) {
+        return h.clone();
+    }
+    let h = make();
+    set.insert(h.clone());
+    h
+}
+
 /// One of zxcvbn's fixed texts (a warning, a suggestion, a crack time such
 /// as "3 hours": a few hundred in all), stored once per process and shared
 /// by every account that gets it (issue 15: a copy per account was tens of
 /// MiB at 200,000 accounts). The set is bounded by zxcvbn's wording, so what
 /// is leaked into it is too.
 fn fixed(text: String) -> Fixed {
-    static TEXTS: std::sync::Mutex<std::collections::BTreeSet<&'static str>> =
-        std::sync::Mutex::new(std::collections::BTreeSet::new());
-    let mut texts = TEXTS.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(&t) = texts.get(text.as_str()) {
-        return Fixed::Borrowed(t);
-    }
-    let t: &'static str = Box::leak(text.into_boxed_str());
-    texts.insert(t);
-    Fixed::Borrowed(t)
+    static TEXTS: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+    Fixed::Borrowed(interned(&TEXTS, text.as_str(), || {
+        Box::leak(text.clone().into_boxed_str())
+    }))
 }
 
 /// A list of zxcvbn's suggestions, stored once per process like [`fixed`]
 /// (a few dozen combinations in all) and shared by every password that gets
 /// it.
 fn fixed_list(list: Vec<Fixed>) -> Arc<[Fixed]> {
-    static LISTS: std::sync::Mutex<std::collections::BTreeSet<Arc<[Fixed]>>> =
-        std::sync::Mutex::new(std::collections::BTreeSet::new());
-    let mut lists = LISTS.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(l) = lists.get(list.as_slice()) {
-        return l.clone();
-    }
-    let l: Arc<[Fixed]> = list.into();
-    lists.insert(l.clone());
-    l
+    static LISTS: Mutex<BTreeSet<Arc<[Fixed]>>> = Mutex::new(BTreeSet::new());
+    interned(&LISTS, list.as_slice(), || Arc::from(list.as_slice()))
 }
 
 /// Scores `password` with zxcvbn, the account's context as user inputs.

@@ -4,15 +4,16 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The report id of account `i` (its index among the audited accounts):
-/// `A1`, `A2`, ... The one place ids are made; [`account_index`] reads them.
+/// The report id of account `i` (its index among the audited accounts) as
+/// text: `A1`, `A2`, ..., as [`AccountId`] writes it.
 pub fn account_id(i: usize) -> String {
-    format!("A{}", i + 1)
+    AccountId::of(i).to_string()
 }
 
-/// The index of the account with report id `id`, if it is one.
+/// The index of the account with report id `id`, if it is one (read as
+/// [`AccountId::parse`] reads it).
 pub fn account_index(id: &str) -> Option<usize> {
-    id.strip_prefix('A')?.parse::<usize>().ok()?.checked_sub(1)
+    AccountId::parse(id).map(AccountId::index)
 }
 
 /// A report id held as its index (issue 15: 4 bytes, where a `String` held

@@ -10,8 +10,10 @@
 #   DATASET=0 scripts/scale.sh             # no offline-dataset rows
 #   VAULTLINT=path/to/old/vaultlint scripts/scale.sh  # another build, same table
 #   OFFLINE=0 scripts/scale.sh             # without the offline-ratio anchor
-#   REPEAT=5 scripts/scale.sh              # runs per row (default 3 up to 200k, 1 above;
-#                                          # the table gives each median and the ranges)
+#   REPEAT=5 scripts/scale.sh              # repetitions (default 3; sizes above 200k run once
+#                                          # unless REPEAT is given): the table gives each row's
+#                                          # median and ranges, the growth per doubling is read
+#                                          # within each repetition, then its median is taken
 #
 # Mixes (benches/support/gen.rs): `realistic` (55 % manager-generated) and
 # `shared-words` (most passwords built from a few hundred shared words,
@@ -61,29 +63,6 @@ once() {
     printf '%.2f %.0f %.2f\n' "$wall" "$((rss / 1024))" "$cpu"
 }
 
-# run ARGS...: REPEAT timed audits (default 3; 1 for sizes above 200,000);
-# prints the median of each of wall, max RSS and CPU, then the runs' wall
-# and RSS ranges ("min-max"). One run on a shared VM moved a doubling's
-# ratio by 0.3-0.5x; the median of three does not hang on one slow run.
-run() {
-    local reps=${REPEAT:-3}
-    [ -n "${REPEAT:-}" ] || [ "${n:-0}" -le 200000 ] || reps=1
-    local all=()
-    for _ in $(seq "$reps"); do
-        all+=("$(once "$@")")
-    done
-    printf '%s\n' "${all[@]}" | awk '
-        { w[NR] = $1; r[NR] = $2; c[NR] = $3 }
-        function med(a, n,   i, j, t) {
-            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-            return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-        }
-        END {
-            n = NR; wm = med(w, n); rm = med(r, n); cm = med(c, n)
-            printf "%.2f %.0f %.2f %d %.2f-%.2f %d-%d\n", wm, rm, cm, n, w[1], w[n], r[1], r[n]
-        }'
-}
-
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/Mem:/ {print $2}') GiB RAM"
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)"
 echo
@@ -104,7 +83,7 @@ else
     done
     startup="best of 20: ${best} s"
 fi
-rss10=$(run "$DIR/vault-10.csv" --pwned off | cut -d' ' -f2)
+rss10=$(once "$DIR/vault-10.csv" --pwned off | cut -d' ' -f2)
 echo "10-entry start-up (load $l): $startup, max RSS $rss10 MiB"
 echo
 
@@ -126,10 +105,6 @@ echo "1,000,000 under 60 s and 2.5 GB; each doubling at most 2.1x time and memor
 echo "wall = elapsed; CPU = user + system of the whole process (trust it over wall when"
 echo "the load column is above the core count); max RSS from /usr/bin/time -v."
 echo
-RESULTS="$DIR/results.txt"
-: >"$RESULTS"
-echo "| entries | mix | lookups | wall | CPU (user+sys) | max RSS | load before | runs: wall, RSS ranges |"
-echo "|---|---|---|---|---|---|---|---|"
 # team DIR CSV: splits CSV into one export of 500 logins per person under
 # DIR (person0000.csv, ...), as a team of N/500 people would run it.
 team() {
@@ -148,61 +123,138 @@ for k in range(0, len(rows), 500):
 PY
 }
 
+# The rows of each size: "mix lookups", in table order. With a dataset:
+# the realistic mix with it, and the same logins as a team (N/500 people,
+# 500 logins each, the issue's 1M row).
+ROWS=("realistic off" "shared-words off")
+if [ "${DATASET:-1}" != 0 ]; then
+    ROWS=("realistic off" "realistic dataset" "shared-words off" "team dataset")
+fi
+# Inputs first, so that the timed runs follow each other closely.
 for n in $SIZES; do
-    for mix in realistic shared-words team; do
-        if [ "$mix" = team ]; then
-            # The realistic mix as a team: N/500 people, 500 logins each,
-            # every check with the offline dataset (the issue's 1M row).
-            [ "${DATASET:-1}" != 0 ] || continue
-            tdir="$DIR/team-$n"
-            [ -f "$tdir/person0000.csv" ] || team "$tdir" "$DIR/realistic-$n.csv"
+    [ -f "$DIR/realistic-$n.csv" ] ||
+        $GEN --entries "$n" --seed 42 --out "$DIR/realistic-$n.csv" 2>/dev/null
+    [ -f "$DIR/shared-words-$n.csv" ] ||
+        $GEN --entries "$n" --seed 42 --shared-words --out "$DIR/shared-words-$n.csv" 2>/dev/null
+    if [ "${DATASET:-1}" != 0 ] && [ ! -f "$DIR/team-$n/person0000.csv" ]; then
+        team "$DIR/team-$n" "$DIR/realistic-$n.csv"
+    fi
+done
+# args N MIX LOOKUPS: the audit's arguments for one row.
+args() {
+    local input=("$DIR/$2-$1.csv")
+    [ "$2" = team ] && input=("$DIR/team-$1"/person*.csv)
+    case $3 in
+    off) echo "${input[@]}" --pwned off ;;
+    dataset) echo "${input[@]}" --pwned-dataset "$DATA" ;;
+    esac
+}
+
+# The runs, interleaved: each repetition runs every size and row once, in
+# order, and the next repetition starts over. A slow minute on the shared
+# VM then touches one run of each size alike instead of all runs of one
+# size, and the growth per doubling is read within each repetition (runs
+# seconds apart) before its median is taken. REPEAT runs (default 3), one
+# for sizes above 200,000 unless REPEAT is given.
+RAW="$DIR/runs.txt"
+: >"$RAW"
+reps=${REPEAT:-3}
+for rep in $(seq "$reps"); do
+    for n in $SIZES; do
+        [ -n "${REPEAT:-}" ] || [ "$n" -le 200000 ] || [ "$rep" = 1 ] || continue
+        for row in "${ROWS[@]}"; do
+            read -r mix lookups <<<"$row"
             l=$(load)
-            read -r wall rss cpu reps wr rr < <(run "$tdir"/person*.csv --pwned-dataset "$DATA")
-            echo "| $n | team of $((n / 500)) × 500 | dataset, $DATASET_LINES lines | $wall s | $cpu s | $rss MiB | $l | $reps: $wr s, $rr MiB |"
-            echo "$n team dataset $wall $cpu $rss $l" >>"$RESULTS"
-            continue
-        fi
-        csv="$DIR/$mix-$n.csv"
-        flag=()
-        [ "$mix" = shared-words ] && flag=(--shared-words)
-        [ -f "$csv" ] || $GEN --entries "$n" --seed 42 "${flag[@]}" --out "$csv" 2>/dev/null
-        l=$(load)
-        read -r wall rss cpu reps wr rr < <(run "$csv" --pwned off)
-        echo "| $n | $mix | \`--pwned off\` | $wall s | $cpu s | $rss MiB | $l | $reps: $wr s, $rr MiB |"
-        echo "$n $mix off $wall $cpu $rss $l" >>"$RESULTS"
-        if [ "$mix" = realistic ] && [ "${DATASET:-1}" != 0 ]; then
-            l=$(load)
-            read -r wall rss cpu reps wr rr < <(run "$csv" --pwned-dataset "$DATA")
-            echo "| $n | $mix | dataset, $DATASET_LINES lines | $wall s | $cpu s | $rss MiB | $l | $reps: $wr s, $rr MiB |"
-            echo "$n $mix dataset $wall $cpu $rss $l" >>"$RESULTS"
-        fi
+            # shellcheck disable=SC2046 # the arguments are paths without spaces
+            read -r wall rss cpu < <(once $(args "$n" "$mix" "$lookups"))
+            echo "$rep $n $mix $lookups $wall $rss $cpu $l" >>"$RAW"
+            echo "  run $rep: $n $mix $lookups: $wall s, $rss MiB (load $l)" >&2
+        done
     done
 done
 
-# The verdicts: each target against the rows above (wall time only means
-# something when the load column stayed under the core count), and the
-# growth per doubling between consecutive sizes of the same mix and lookups.
+# The table: each row's median wall, CPU and RSS over its runs, with the
+# runs' ranges and the highest load seen before them.
+echo "| entries | mix | lookups | wall | CPU (user+sys) | max RSS | load before (max) | runs: wall, RSS ranges |"
+echo "|---|---|---|---|---|---|---|---|"
+awk -v datalines="$DATASET_LINES" '
+    function sort(a, n,   i, j, t) {
+        for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    }
+    function med(a, n) { sort(a, n); return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+    {
+        k = $2 " " $3 " " $4
+        if (!(k in cnt)) order[++nk] = k
+        j = ++cnt[k]; W[k, j] = $5; R[k, j] = $6; C[k, j] = $7
+        if ($8 > L[k]) L[k] = $8
+    }
+    END {
+        for (x = 1; x <= nk; x++) {
+            k = order[x]; n = cnt[k]; split(k, f, " ")
+            for (i = 1; i <= n; i++) { w[i] = W[k, i]; r[i] = R[k, i]; c[i] = C[k, i] }
+            wm = med(w, n); wlo = w[1]; whi = w[n]
+            rm = med(r, n); rlo = r[1]; rhi = r[n]
+            cm = med(c, n)
+            mix = f[2]; if (mix == "team") mix = "team of " f[1] / 500 " × 500"
+            look = (f[3] == "off") ? "`--pwned off`" : "dataset, " datalines " lines"
+            printf "| %s | %s | %s | %.2f s | %.2f s | %d MiB | %.2f | %d: %.2f-%.2f s, %d-%d MiB |\n",
+                f[1], mix, look, wm, cm, rm, L[k], n, wlo, whi, rlo, rhi
+        }
+    }' "$RAW"
+
+# The verdicts: the growth per doubling between consecutive sizes of the
+# same row, read within each repetition (runs seconds apart) and then the
+# median over repetitions (with the ratio of the medians beside it), and
+# each target against the rows' medians (wall time only means something
+# when the load stayed under the core count; CPU is given beside it).
 echo
-awk -v cores="$(nproc)" '
+awk -v cores="$(nproc)" -v sizes="$SIZES" '
+    function sort(a, n,   i, j, t) {
+        for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    }
+    function med(a, n) { sort(a, n); return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
     function verdict(ok) { return ok ? "met" : "NOT met" }
     {
-        n = $1; key = $2 " " $3
-        if (key in last) {
-            d = log(n / last[key]) / log(2)
-            loaded = ($7 > cores || ll[key] > cores) ? " (load above the core count: the wall ratio is noise, read CPU)" : ""
-            printf "per doubling, %s %s -> %s: wall %.2fx (CPU %.2fx), RSS %.2fx (target <= 2.1x: %s)%s\n",
-                key, last[key], n, ($4 / lw[key]) ^ (1 / d), ($5 / lc[key]) ^ (1 / d), ($6 / lr[key]) ^ (1 / d),
-                verdict(($4 / lw[key]) ^ (1 / d) <= 2.1 && ($6 / lr[key]) ^ (1 / d) <= 2.1), loaded
+        k = $3 " " $4
+        if (!(k in seen)) { seen[k] = 1; keys[++nk] = k }
+        W[$1, $2, k] = $5; R[$1, $2, k] = $6; C[$1, $2, k] = $7; L[$2, k] = ($8 > L[$2, k]) ? $8 : L[$2, k]
+        if ($1 > reps) reps = $1
+    }
+    END {
+        ns = split(sizes, S, " ")
+        for (x = 1; x <= nk; x++) {
+            k = keys[x]
+            for (s = 2; s <= ns; s++) {
+                a = S[s - 1]; b = S[s]; d = log(b / a) / log(2); m = 0
+                for (r = 1; r <= reps; r++) {
+                    if (!((r, a, k) in W) || !((r, b, k) in W)) continue
+                    m++
+                    w[m] = (W[r, b, k] / W[r, a, k]) ^ (1 / d)
+                    rr[m] = (R[r, b, k] / R[r, a, k]) ^ (1 / d)
+                    c[m] = (C[r, b, k] / C[r, a, k]) ^ (1 / d)
+                }
+                if (m == 0) continue
+                wm = med(w, m); wlo = w[1]; whi = w[m]
+                rm = med(rr, m); cm = med(c, m)
+                loaded = (L[a, k] > cores || L[b, k] > cores) ? " (load above the core count: read CPU)" : ""
+                printf "per doubling, %s %s -> %s (%d paired runs): wall %.2fx (runs %.2f-%.2fx), CPU %.2fx, RSS %.2fx (target <= 2.1x: %s)%s\n",
+                    k, a, b, m, wm, wlo, whi, cm, rm, verdict(wm <= 2.1 && rm <= 2.1), loaded
+            }
+            for (s = 1; s <= ns; s++) {
+                n = S[s]; m = 0
+                for (r = 1; r <= reps; r++) if ((r, n, k) in W) { m++; w[m] = W[r, n, k]; rr[m] = R[r, n, k] }
+                if (m == 0) continue
+                wm = med(w, m); rm = med(rr, m)
+                quiet = (L[n, k] <= cores) ? "" : " (load " L[n, k] " > " cores " cores: wall time inflated)"
+                if (n == 200000)
+                    printf "TARGET 200,000 %s: wall %.2f s (< 8 s: %s), max RSS %d MiB (< 500 MB = 476 MiB: %s)%s\n",
+                        k, wm, verdict(wm < 8), rm, verdict(rm < 476.8), quiet
+                if (n == 1000000)
+                    printf "TARGET 1,000,000 %s: wall %.2f s (< 60 s: %s), max RSS %d MiB (< 2.5 GB = 2384 MiB: %s)%s\n",
+                        k, wm, verdict(wm < 60), rm, verdict(rm < 2384), quiet
+            }
         }
-        last[key] = n; lw[key] = $4; lc[key] = $5; lr[key] = $6; ll[key] = $7
-        quiet = ($7 <= cores) ? "" : " (load " $7 " > " cores " cores: wall time inflated)"
-        if (n == 200000)
-            printf "TARGET 200,000 %s: wall %s s (< 8 s: %s), max RSS %s MiB (< 500 MB = 476 MiB: %s)%s\n",
-                key, $4, verdict($4 < 8), $6, verdict($6 < 476.8), quiet
-        if (n == 1000000)
-            printf "TARGET 1,000,000 %s: wall %s s (< 60 s: %s), max RSS %s MiB (< 2.5 GB = 2384 MiB: %s)%s\n",
-                key, $4, verdict($4 < 60), $6, verdict($6 < 2384), quiet
-    }' "$RESULTS"
+    }' "$RAW"
 
 # Anchor: the offline ratio (issue 15: at least 100x keepassxc-cli in the
 # median pair), in the same run as the table.

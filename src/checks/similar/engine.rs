@@ -98,7 +98,7 @@ impl Rules {
 struct Plain {
     fold: String,
     len: usize,
-    base: Option<Vec<char>>,
+    base: Option<zeroize::Zeroizing<Vec<char>>>,
 }
 
 impl Plain {
@@ -703,7 +703,7 @@ pub fn similar_graph(passwords: &[&str], advance: &(dyn Fn(u64) + Sync)) -> Grap
 fn graph_of(p: &[Prepared], advance: &(dyn Fn(u64) + Sync)) -> Graph {
     let n = p.len();
     // Rule 2: same base word.
-    let mut by_base: HashMap<&[char], Vec<u32>> = HashMap::new();
+    let mut by_base: rustc_hash::FxHashMap<&[char], Vec<u32>> = Default::default();
     for (id, pw) in p.iter().enumerate() {
         if let Some(b) = pw.base() {
             by_base.entry(b).or_default().push(id as u32);

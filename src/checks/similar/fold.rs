@@ -7,6 +7,8 @@
 //! many characters as the password, and the edit distance of two folded
 //! passwords is never larger than that of the passwords themselves.
 
+use zeroize::Zeroizing;
+
 /// Shortest base word (in characters) that the "same base word" rule and the
 /// containment rule accept: shorter cores (`ab12` / `ab99`) are too common to
 /// say the two passwords are related.
@@ -63,11 +65,13 @@ pub fn core_range(chars: &[char]) -> std::ops::Range<usize> {
 }
 
 /// The base word of a password: its folded core, when it has at least
-/// [`MIN_BASE`] characters.
-pub fn base(s: &str) -> Option<Vec<char>> {
-    let chars: Vec<char> = s.chars().collect();
+/// [`MIN_BASE`] characters. Both the characters read and the base are
+/// wiped on drop (trust rule 5).
+pub fn base(s: &str) -> Option<Zeroizing<Vec<char>>> {
+    let chars: Zeroizing<Vec<char>> = Zeroizing::new(s.chars().collect());
     let core = core_range(&chars);
-    (core.len() >= MIN_BASE).then(|| chars[core].iter().map(|&c| fold_char(c)).collect())
+    (core.len() >= MIN_BASE)
+        .then(|| Zeroizing::new(chars[core].iter().map(|&c| fold_char(c)).collect()))
 }
 
 /// A password prepared for comparison: its folded characters and the range
@@ -142,7 +146,7 @@ mod tests {
         assert_eq!(base("ab12"), None);
         assert_eq!(
             base("xy-z1w"),
-            Some("xy-z1w".chars().map(fold_char).collect())
+            Some(Zeroizing::new("xy-z1w".chars().map(fold_char).collect()))
         );
         let p = Prepared::new("!!Monkey99");
         assert_eq!(p.base().map(s).as_deref(), Some("monkey"));

@@ -52,8 +52,9 @@ pub const LOOSE_PER_GROUP: u32 = 32;
 /// For each password, an id of its base word when another password has the
 /// same one (see [`super::fold::base`]); `None` otherwise.
 pub fn base_ids(passwords: &[&str]) -> Vec<Option<u32>> {
-    let bases: Vec<Option<Vec<char>>> = passwords.iter().map(|p| super::fold::base(p)).collect();
-    let mut count: HashMap<&[char], (u32, u32)> = HashMap::new();
+    let bases: Vec<Option<Zeroizing<Vec<char>>>> =
+        passwords.par_iter().map(|p| super::fold::base(p)).collect();
+    let mut count: FxHashMap<&[char], (u32, u32)> = Default::default();
     for b in bases.iter().flatten() {
         let next = count.len() as u32;
         count.entry(b.as_slice()).or_insert((next, 0)).1 += 1;
@@ -61,13 +62,15 @@ pub fn base_ids(passwords: &[&str]) -> Vec<Option<u32>> {
     bases
         .iter()
         .map(|b| {
-            let (id, n) = count[b.as_deref()?];
+            let (id, n) = count[b.as_ref()?.as_slice()];
             (n > 1).then_some(id)
         })
         .collect()
 }
 
-use std::collections::HashMap;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use zeroize::Zeroizing;
 
 /// Disjoint sets with path halving and union by size.
 #[derive(Debug)]

@@ -143,7 +143,12 @@ impl Pattern {
         let last = 1u64 << (m - 1);
         let (mut vp, mut vn, mut d0, mut pm_old) = (!0u64, 0u64, 0u64, 0u64);
         let mut dist = m;
+        // Characters of `text` still to read: the distance moves by at most
+        // one per character, so once it exceeds `k` by more than what is
+        // left it cannot come back within `k`.
+        let mut left = text.len();
         for &c in text {
+            left -= 1;
             let pm = self.positions(c);
             let tr = ((!d0 & pm) << 1) & pm_old;
             d0 = ((((pm & vp).wrapping_add(vp)) ^ vp) | pm | vn) | tr;
@@ -160,6 +165,9 @@ impl Pattern {
             vp = hn | !(d0 | hp);
             vn = hp & d0;
             pm_old = pm;
+            if dist > k + left {
+                return None;
+            }
         }
         (dist <= k).then_some(dist)
     }

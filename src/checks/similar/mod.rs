@@ -70,6 +70,8 @@ use graph::Graph;
 const LINKS_IN_MESSAGE: usize = 4;
 /// Account names listed in a finding's message.
 const ACCOUNTS_IN_MESSAGE: usize = 8;
+/// Groups whose findings one parallel task builds, at least.
+const GROUPS_PER_TASK: usize = 16;
 
 /// Distinct passwords (of one member, or of everyone), each with the
 /// accounts holding it.
@@ -396,14 +398,21 @@ fn run_with(ctx: &Context, facts: &mut Facts, graph_of: GraphFn) -> Outcome {
     let grouped =
         |passwords: &[&str]| graph_of(passwords, &advance).grouped(&graph::base_ids(passwords));
     // Members in parallel (a team has thousands, each graph small), their
-    // findings in member order.
+    // findings in member order; a member's groups in parallel too (one
+    // export of 200,000 logins has thousands of groups, their bridges
+    // growing faster than the logins where passwords share words).
     let mut findings: Vec<(Draft, Vec<usize>)> = members
         .par_iter()
         .flat_map_iter(|m| {
             let forest = grouped(&m.passwords);
             let group_of = group_index(&forest);
-            let groups = forest.groups.iter().zip(&forest.links).zip(&forest.bridges);
+            let groups = forest
+                .groups
+                .par_iter()
+                .zip(&forest.links)
+                .zip(&forest.bridges);
             groups
+                .with_min_len(GROUPS_PER_TASK)
                 .map(|((ids, links), bridged)| finding(ctx, m, ids, links, bridged, &group_of))
                 .collect::<Vec<_>>()
         })
@@ -413,18 +422,24 @@ fn run_with(ctx: &Context, facts: &mut Facts, graph_of: GraphFn) -> Outcome {
         let forest = grouped(&all.passwords);
         let group_of = group_index(&forest);
         let member_of = |id: u32| all.accounts[id as usize].iter().map(|&i| ctx.member(i));
-        for ((ids, links), bridged) in forest.groups.iter().zip(&forest.links).zip(&forest.bridges)
-        {
-            let spans: BTreeSet<&str> = ids.iter().flat_map(|&id| member_of(id)).collect();
-            // A bridge to another member's password counts as spanning too.
-            let bridges_members = bridged.iter().any(|&(a, b)| {
-                let ha: BTreeSet<&str> = member_of(a).collect();
-                member_of(b).any(|x| ha.iter().any(|y| *y != x))
-            });
-            if spans.len() > 1 || bridges_members {
-                across.push(across_members(ctx, all, ids, links, bridged, &group_of));
-            }
-        }
+        let groups = forest
+            .groups
+            .par_iter()
+            .zip(&forest.links)
+            .zip(&forest.bridges);
+        across = groups
+            .with_min_len(GROUPS_PER_TASK)
+            .filter_map(|((ids, links), bridged)| {
+                let spans: BTreeSet<&str> = ids.iter().flat_map(|&id| member_of(id)).collect();
+                // A bridge to another member's password counts as spanning too.
+                let bridges_members = bridged.iter().any(|&(a, b)| {
+                    let ha: BTreeSet<&str> = member_of(a).collect();
+                    member_of(b).any(|x| ha.iter().any(|y| *y != x))
+                });
+                (spans.len() > 1 || bridges_members)
+                    .then(|| across_members(ctx, all, ids, links, bridged, &group_of))
+            })
+            .collect();
     }
     ctx.progress.finish();
     findings.sort_by_key(|(d, _)| d.accounts.first().copied());

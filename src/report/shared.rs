@@ -21,6 +21,15 @@ impl SharedText {
         self.0.insert(t.clone());
         t
     }
+
+    /// The shared copy of `text`: `text` itself when it is the first.
+    pub fn share(&mut self, text: &Arc<str>) -> Arc<str> {
+        if let Some(t) = self.0.get(&**text) {
+            return t.clone();
+        }
+        self.0.insert(text.clone());
+        text.clone()
+    }
 }
 
 #[cfg(test)]
@@ -36,6 +45,17 @@ mod tests {
         assert!(Arc::ptr_eq(&a, &b));
         assert!(!Arc::ptr_eq(&a, &c));
         assert_eq!(&*c, "weak");
+        let d: Arc<str> = Arc::from("weak");
+        assert!(
+            Arc::ptr_eq(&shared.share(&d), &c),
+            "an equal text is the first copy"
+        );
+        let e: Arc<str> = Arc::from("new");
+        assert!(
+            Arc::ptr_eq(&shared.share(&e), &e),
+            "a new text is kept as it is"
+        );
+        assert!(Arc::ptr_eq(&shared.get("new"), &e));
         assert_eq!(serde_json::to_string(&a).unwrap(), "\"lower stakes\"");
     }
 }

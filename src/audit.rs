@@ -727,10 +727,10 @@ fn account_reports(
             counts[i] += 1;
         }
     }
-    let mut per_account: Vec<Vec<String>> = counts.into_iter().map(Vec::with_capacity).collect();
+    let mut per_account: Vec<Vec<FindingId>> = counts.into_iter().map(Vec::with_capacity).collect();
     for (f, d) in findings.iter().zip(drafts) {
         for &i in &d.accounts {
-            per_account[i].push(f.id.to_string());
+            per_account[i].push(f.id);
         }
     }
     let Facts {

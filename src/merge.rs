@@ -225,11 +225,6 @@ pub fn merge(
             f
         })
         .collect();
-    let new_finding = |k: usize, id: &str| {
-        FindingId::parse(id)
-            .and_then(|f| finding_id.get(&(k, f)))
-            .map_or_else(|| id.to_owned(), |f| f.to_string())
-    };
 
     let mut accounts = Vec::new();
     let mut sources = Vec::new();
@@ -248,8 +243,14 @@ pub fn merge(
             a.id = r.account(&a.id);
             a.member = r.member(&a.member).into();
             a.similar_group = a.similar_group.as_deref().map(|g| r.group(g));
-            let mut ids: Vec<String> = a.findings.iter().map(|f| new_finding(k, f)).collect();
-            ids.sort_by_key(|id| id[1..].parse::<usize>().unwrap_or(usize::MAX));
+            // (an id naming no finding of its report is dropped: it could
+            // only name another report's finding once renumbered)
+            let mut ids: Vec<FindingId> = a
+                .findings
+                .iter()
+                .filter_map(|f| finding_id.get(&(k, *f)).copied())
+                .collect();
+            ids.sort_unstable();
             a.findings = ids;
             accounts.push(a);
         }

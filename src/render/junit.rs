@@ -12,7 +12,7 @@ use std::io::{self, Write};
 
 use super::markup::{account_name, by_member, plural};
 use super::sanitize::terminal;
-use crate::report::{AccountReport, Audit, CheckStatus, Finding};
+use crate::report::{AccountReport, Audit, CheckStatus, Finding, FindingId};
 
 /// Escapes XML text and attribute values, after [`terminal`] (which drops
 /// every character XML 1.0 forbids: controls, U+FFFE, U+FFFF, and bounds the length).
@@ -116,8 +116,8 @@ fn checks_suite(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
 /// skipped) naming them.
 /// Findings by id, and the ids at or above `--fail-on`.
 struct Index<'a> {
-    by_id: HashMap<String, &'a Finding>,
-    failing: HashSet<&'a str>,
+    by_id: HashMap<FindingId, &'a Finding>,
+    failing: HashSet<FindingId>,
 }
 
 /// Each finding of a case as a property: `F3` = `high reuse FINGERPRINT`.
@@ -166,11 +166,10 @@ fn account_case(
     let mine: Vec<&Finding> = a
         .findings
         .iter()
-        .filter_map(|id| index.by_id.get(id.as_str()).copied())
+        .filter_map(|id| index.by_id.get(id).copied())
         .collect();
-    let (failing, below): (Vec<&Finding>, Vec<&Finding>) = mine
-        .iter()
-        .partition(|f| index.failing.contains(f.id.to_string().as_str()));
+    let (failing, below): (Vec<&Finding>, Vec<&Finding>) =
+        mine.iter().partition(|f| index.failing.contains(&f.id));
     write!(
         out,
         r#"    <testcase name="{} ({})" classname="vaultlint.{}">"#,
@@ -219,18 +218,14 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     scheduled_run(audit, out)?;
     checks_suite(audit, out)?;
     let index = Index {
-        by_id: audit
-            .findings
+        by_id: audit.findings.iter().map(|f| (f.id, f)).collect(),
+        failing: verdict
+            .failing
             .iter()
-            .map(|f| (f.id.to_string(), f))
+            .filter_map(|id| FindingId::parse(id))
             .collect(),
-        failing: verdict.failing.iter().map(String::as_str).collect(),
     };
-    let fails = |a: &AccountReport| {
-        a.findings
-            .iter()
-            .any(|id| index.failing.contains(id.as_str()))
-    };
+    let fails = |a: &AccountReport| a.findings.iter().any(|id| index.failing.contains(id));
     let members = by_member([], &audit.accounts, |a: &AccountReport| &*a.member);
     for (member, accounts) in members {
         let failures = accounts.iter().filter(|a| fails(a)).count();

@@ -172,8 +172,8 @@ pub struct AccountReport {
     /// Recovery readiness (null when the `recovery` check did not run).
     /// Shared by the accounts whose readiness is the same (most are: issue 15).
     pub recovery: Option<Arc<Recovery>>,
-    /// Finding ids that name this account.
-    pub findings: Vec<String>,
+    /// Finding ids that name this account (report order).
+    pub findings: Vec<FindingId>,
     /// What few accounts have (boxed: 8 bytes for the others, issue 15):
     /// the JSON's `password_changed`, `password_age_days`,
     /// `history_passwords` and `passkeys`, each absent when empty.
@@ -267,7 +267,7 @@ struct AccountWire {
     similar_group: Option<String>,
     pwned: Option<Arc<PwnedResult>>,
     recovery: Option<Arc<Recovery>>,
-    findings: Vec<String>,
+    findings: Vec<FindingId>,
     password_changed: Option<String>,
     password_age_days: Option<i64>,
     #[serde(default)]

@@ -564,6 +564,48 @@ fn merge_refuses_two_reports_of_one_member_unless_renamed() {
 }
 
 #[test]
+fn merge_drops_an_account_link_to_no_finding_and_refuses_one_that_is_not_an_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let alice = member_report(dir.path(), "alice");
+    let bob = member_report(dir.path(), "bob").display().to_string();
+    let mut doc = read(&alice);
+    let listed = doc["accounts"][0]["findings"].clone();
+    // A hand-edited report: its first account names a finding it does not have.
+    doc["accounts"][0]["findings"]
+        .as_array_mut()
+        .unwrap()
+        .push(Value::from("F999"));
+    let edited = dir.path().join("edited.json");
+    std::fs::write(&edited, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let out = merge(&[&edited.display().to_string(), &bob, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let merged: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = merged["findings"].as_array().unwrap();
+    let first = merged["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["member"] == "alice" && a["row"] == doc["accounts"][0]["row"])
+        .unwrap();
+    // Its real findings, renumbered; every id it lists is a finding naming it.
+    assert_eq!(
+        first["findings"].as_array().unwrap().len(),
+        listed.as_array().unwrap().len()
+    );
+    for id in first["findings"].as_array().unwrap() {
+        let f = findings.iter().find(|f| f["id"] == *id).unwrap();
+        assert!(f["accounts"].as_array().unwrap().contains(&first["id"]));
+    }
+    // Something that is not a finding id is an input error naming the file.
+    doc["accounts"][0]["findings"] = serde_json::json!(["X1"]);
+    std::fs::write(&edited, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let out = merge(&[&edited.display().to_string(), &bob, "--format", "json"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("edited.json"), "{err}");
+}
+
+#[test]
 fn a_merged_report_compares_with_a_baseline() {
     let d = Dir::new();
     d.report("alice.json");

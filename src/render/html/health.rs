@@ -390,7 +390,7 @@ pub(crate) mod tests {
     ) -> Audit {
         for f in &findings {
             for id in &f.accounts {
-                accounts[id.index()].findings.push(f.id.to_string());
+                accounts[id.index()].findings.push(f.id);
             }
         }
         let mut members: Vec<MemberSummary> = Vec::new();

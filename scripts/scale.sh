@@ -10,8 +10,9 @@
 #   DATASET=0 scripts/scale.sh             # no offline-dataset rows
 #   VAULTLINT=path/to/old/vaultlint scripts/scale.sh  # another build, same table
 #   OFFLINE=0 scripts/scale.sh             # without the offline-ratio anchor
-#   REPEAT=5 scripts/scale.sh              # repetitions (default 3; sizes above 200k run once
-#                                          # unless REPEAT is given): the table gives each row's
+#   REPEAT=5 scripts/scale.sh              # repetitions (default 3; sizes above 200k run in the
+#                                          # first only unless REPEAT is given): each walks the
+#                                          # sizes up and back down; the table gives each row's
 #                                          # median and ranges, the growth per doubling is read
 #                                          # within each repetition, then its median is taken
 #
@@ -150,26 +151,45 @@ args() {
     esac
 }
 
-# The runs, interleaved: each repetition runs every size and row once, in
-# order, and the next repetition starts over. A slow minute on the shared
-# VM then touches one run of each size alike instead of all runs of one
-# size, and the growth per doubling is read within each repetition (runs
-# seconds apart) before its median is taken. REPEAT runs (default 3), one
-# for sizes above 200,000 unless REPEAT is given.
+# The runs, interleaved: each repetition walks every size and row up, in
+# order, then back down in the reverse order (the largest size runs once,
+# at the turn), and the next repetition starts over. The growth per doubling
+# is read within each repetition, from the sum of a size's two runs against
+# the sum of the next size's: both pairs of runs are centred on the same
+# moment (the turn), so a machine that speeds up or slows down steadily
+# over the repetition (the shared VM does, over minutes) moves both sizes
+# alike and cancels out; a slow minute touches one run of each size around
+# it rather than all runs of one size. Then the median over repetitions.
+# REPEAT repetitions (default 3); sizes above 200,000 in the first only
+# unless REPEAT is given. Each line of $RAW: repetition, pass (u: up, d:
+# down, c: the turn, counted for both), size, mix, lookups, wall, max RSS,
+# CPU, load before.
 RAW="$DIR/runs.txt"
 : >"$RAW"
 reps=${REPEAT:-3}
+timed() { # REP PASS N MIX LOOKUPS
+    local l wall rss cpu
+    l=$(load)
+    # shellcheck disable=SC2046 # the arguments are paths without spaces
+    read -r wall rss cpu < <(once $(args "$3" "$4" "$5"))
+    echo "$1 $2 $3 $4 $5 $wall $rss $cpu $l" >>"$RAW"
+    echo "  run $1$2: $3 $4 $5: $wall s, $rss MiB (load $l)" >&2
+}
 for rep in $(seq "$reps"); do
+    walk=()
     for n in $SIZES; do
         [ -n "${REPEAT:-}" ] || [ "$n" -le 200000 ] || [ "$rep" = 1 ] || continue
-        for row in "${ROWS[@]}"; do
-            read -r mix lookups <<<"$row"
-            l=$(load)
-            # shellcheck disable=SC2046 # the arguments are paths without spaces
-            read -r wall rss cpu < <(once $(args "$n" "$mix" "$lookups"))
-            echo "$rep $n $mix $lookups $wall $rss $cpu $l" >>"$RAW"
-            echo "  run $rep: $n $mix $lookups: $wall s, $rss MiB (load $l)" >&2
-        done
+        for row in "${ROWS[@]}"; do walk+=("$n $row"); done
+    done
+    top=${walk[-1]%% *}
+    for step in "${walk[@]}"; do
+        read -r n mix lookups <<<"$step"
+        if [ "$n" = "$top" ]; then pass=c; else pass=u; fi
+        timed "$rep" "$pass" "$n" "$mix" "$lookups"
+    done
+    for ((i = ${#walk[@]} - 1; i >= 0; i--)); do
+        read -r n mix lookups <<<"${walk[i]}"
+        [ "$n" = "$top" ] || timed "$rep" d "$n" "$mix" "$lookups"
     done
 done
 
@@ -183,10 +203,10 @@ awk -v datalines="$DATASET_LINES" '
     }
     function med(a, n) { sort(a, n); return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
     {
-        k = $2 " " $3 " " $4
+        k = $3 " " $4 " " $5
         if (!(k in cnt)) order[++nk] = k
-        j = ++cnt[k]; W[k, j] = $5; R[k, j] = $6; C[k, j] = $7
-        if ($8 > L[k]) L[k] = $8
+        j = ++cnt[k]; W[k, j] = $6; R[k, j] = $7; C[k, j] = $8
+        if ($9 > L[k]) L[k] = $9
     }
     END {
         for (x = 1; x <= nk; x++) {
@@ -203,8 +223,9 @@ awk -v datalines="$DATASET_LINES" '
     }' "$RAW"
 
 # The verdicts: the growth per doubling between consecutive sizes of the
-# same row, read within each repetition (runs seconds apart) and then the
-# median over repetitions (with the ratio of the medians beside it), and
+# same row, read within each repetition (a size's runs up and down summed,
+# against the next size's: see above) and then the median over repetitions
+# (with the per-repetition range beside it), and
 # each target against the rows' medians (wall time only means something
 # when the load stayed under the core count; CPU is given beside it).
 echo
@@ -215,10 +236,15 @@ awk -v cores="$(nproc)" -v sizes="$SIZES" '
     function med(a, n) { sort(a, n); return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
     function verdict(ok) { return ok ? "met" : "NOT met" }
     {
-        k = $3 " " $4
+        k = $4 " " $5; n = $3
         if (!(k in seen)) { seen[k] = 1; keys[++nk] = k }
-        W[$1, $2, k] = $5; R[$1, $2, k] = $6; C[$1, $2, k] = $7; L[$2, k] = ($8 > L[$2, k]) ? $8 : L[$2, k]
+        # the two runs of a size in a repetition, summed (the turn counts twice)
+        x = ($2 == "c") ? 2 : 1
+        W[$1, n, k] += x * $6; R[$1, n, k] += x * $7; C[$1, n, k] += x * $8
+        L[n, k] = ($9 > L[n, k]) ? $9 : L[n, k]
         if ($1 > reps) reps = $1
+        # the runs themselves, for the targets
+        j = ++cnt[n, k]; V[n, k, j] = $6; Q[n, k, j] = $7
     }
     END {
         ns = split(sizes, S, " ")
@@ -237,12 +263,12 @@ awk -v cores="$(nproc)" -v sizes="$SIZES" '
                 wm = med(w, m); wlo = w[1]; whi = w[m]
                 rm = med(rr, m); cm = med(c, m)
                 loaded = (L[a, k] > cores || L[b, k] > cores) ? " (load above the core count: read CPU)" : ""
-                printf "per doubling, %s %s -> %s (%d paired runs): wall %.2fx (runs %.2f-%.2fx), CPU %.2fx, RSS %.2fx (target <= 2.1x: %s)%s\n",
+                printf "per doubling, %s %s -> %s (%d repetitions): wall %.2fx (runs %.2f-%.2fx), CPU %.2fx, RSS %.2fx (target <= 2.1x: %s)%s\n",
                     k, a, b, m, wm, wlo, whi, cm, rm, verdict(wm <= 2.1 && rm <= 2.1), loaded
             }
             for (s = 1; s <= ns; s++) {
-                n = S[s]; m = 0
-                for (r = 1; r <= reps; r++) if ((r, n, k) in W) { m++; w[m] = W[r, n, k]; rr[m] = R[r, n, k] }
+                n = S[s]; m = cnt[n, k]
+                for (j = 1; j <= m; j++) { w[j] = V[n, k, j]; rr[j] = Q[n, k, j] }
                 if (m == 0) continue
                 wm = med(w, m); rm = med(rr, m)
                 quiet = (L[n, k] <= cores) ? "" : " (load " L[n, k] " > " cores " cores: wall time inflated)"

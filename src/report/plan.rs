@@ -459,6 +459,7 @@ impl Draft {
         }
     }
 }
+
 fn detail(f: &Finding, key: &str) -> Option<serde_json::Value> {
     f.details.as_ref()?.get(key)
 }
@@ -512,9 +513,11 @@ pub fn build(accounts: &[AccountReport], findings: &[Finding]) -> Vec<PlanItem> 
             let mut d = Draft::new(a.member.clone(), Some(i), display_name(a));
             for &fi in fis {
                 let f = &findings[fi];
-                match mailbox_state(a, f) {
-                    Some(state) => hub(&mut d, fi, f, state),
-                    None => attach(&mut d, fi, f),
+                // [`route`] sends a `recovery_hub` finding only to the
+                // account that is its mailbox.
+                match (f.check, a.recovery.as_ref().and_then(|r| r.hub.as_deref())) {
+                    (FindingKind::RecoveryHub, Some(state)) => hub(&mut d, fi, f, state),
+                    _ => attach(&mut d, fi, f),
                 }
             }
             d.needed.then_some(d)
@@ -632,6 +635,7 @@ fn route(
     }
     (Routes { starts, fis }, outside)
 }
+
 /// Adds what finding `f` (at index `fi`) asks of the account of draft `d`.
 fn attach(d: &mut Draft, fi: usize, f: &Finding) {
     let me = d.account;
@@ -766,15 +770,6 @@ fn hub_resets(f: &Finding) -> Option<usize> {
 fn hub_state<'a>(a: &'a AccountReport, address: &str) -> Option<&'a HubState> {
     let state = a.recovery.as_ref()?.hub.as_ref()?;
     (state.address == address).then_some(&**state)
-}
-
-/// Account `a`'s state as the mailbox of finding `f`, when `f` is a
-/// `recovery_hub` finding about it.
-fn mailbox_state<'a>(a: &'a AccountReport, f: &Finding) -> Option<&'a HubState> {
-    if f.check != FindingKind::RecoveryHub {
-        return None;
-    }
-    hub_state(a, &hub_address(f))
 }
 
 /// A `recovery_hub` finding whose mailbox is not in the exports: one item,

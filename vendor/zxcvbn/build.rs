@@ -1,11 +1,10 @@
 //! vaultlint change: builds the dictionary lexicon (every word and prefix of
 //! the six ranked dictionaries in `src/frequency_lists.rs`, with each word's
-//! ranks) at compile time, as an open-addressing hash table of plain bytes
-//! that the binary maps read-only. Upstream built its tables at the first
-//! call (about 40 ms and 25 MiB per process); with this table a process only
-//! touches the pages its lookups need. `src/frequency_lists.rs` reads the
-//! files written here (see `lexicon_get` there, which hashes as
-//! [`hash`] does).
+//! ranks) at compile time, as a trie of plain bytes that the binary maps
+//! read-only. Upstream built its tables at the first call (about 40 ms and
+//! 25 MiB per process); with this table a process only touches the pages
+//! its lookups need. `src/frequency_lists.rs` reads the files written here
+//! (see `Lexicon` there, which reads the records as `main` writes them).
 
 use std::collections::HashMap;
 use std::env;
@@ -22,18 +21,9 @@ const LISTS: [&str; 6] = [
     "US_TV_AND_FILM",
 ];
 
-/// log2 of the number of slots of the table.
-const SLOT_BITS: u32 = 19;
-
-/// Must equal `hash` in `src/frequency_lists.rs`.
-fn hash(key: &[u8]) -> u64 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h: u64 = 0;
-    for &b in key {
-        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-    }
-    h
-}
+/// Bits of a trie node's first-child index and of its rank row in a node
+/// record (see `main`); `src/frequency_lists.rs` reads the same layout.
+const NODE_BITS: u32 = 20;
 
 /// The text of a Rust string literal without its quotes (the lists only
 /// escape quotes and backslashes).
@@ -95,48 +85,87 @@ fn main() {
             ranks[e][d] = rank as u32 + 1;
         }
     }
-    assert!(keys.len() < (1 << SLOT_BITS) / 2, "table too full");
-
-    // Files: the keys' bytes one after another; per entry (offset u32,
-    // length u8 | rank row << 8); rank rows (6 × u32, row 0 all zero);
-    // slots (entry + 1, 0 = empty), little-endian.
-    let mut blob = Vec::new();
-    let mut entries = Vec::new();
+    // A trie over the keys' bytes (every prefix of a key is a node), laid
+    // out breadth first so that the children of a node are one run of
+    // records sorted by label: a step from a node reads one run, and the
+    // top levels, which every scan goes through, stay in cache. (This
+    // replaced an open-addressing hash table of the keys, which read a slot,
+    // an entry and a key at random places per look-up.)
+    let mut children: Vec<Vec<(u8, usize)>> = vec![Vec::new()];
+    let mut row_of: Vec<u32> = vec![0];
     let mut rows: Vec<u8> = vec![0; 24];
     for (key, r) in keys.iter().zip(&ranks) {
-        assert!(key.len() < 256);
-        let row = if r.iter().all(|&x| x == 0) {
-            0
-        } else {
+        let mut node = 0;
+        for &b in key.as_bytes() {
+            node = match children[node].iter().find(|&&(l, _)| l == b) {
+                Some(&(_, child)) => child,
+                None => {
+                    children.push(Vec::new());
+                    row_of.push(0);
+                    let child = children.len() - 1;
+                    children[node].push((b, child));
+                    child
+                }
+            };
+        }
+        if r.iter().any(|&x| x != 0) {
             for x in r {
                 rows.extend_from_slice(&x.to_le_bytes());
             }
-            rows.len() / 24 - 1
-        };
-        entries.extend_from_slice(&(blob.len() as u32).to_le_bytes());
-        entries.extend_from_slice(&((key.len() as u32) | ((row as u32) << 8)).to_le_bytes());
-        blob.extend_from_slice(key.as_bytes());
-    }
-    let mask = (1usize << SLOT_BITS) - 1;
-    let mut slots = vec![0u32; 1 << SLOT_BITS];
-    for (e, key) in keys.iter().enumerate() {
-        let mut s = (hash(key.as_bytes()) >> (64 - SLOT_BITS)) as usize;
-        while slots[s] != 0 {
-            s = (s + 1) & mask;
+            row_of[node] = (rows.len() / 24 - 1) as u32;
         }
-        slots[s] = e as u32 + 1;
     }
-    let slot_bytes: Vec<u8> = slots.iter().flat_map(|s| s.to_le_bytes()).collect();
+    for c in &mut children {
+        c.sort_unstable();
+    }
+    // breadth-first order: `order[k]` is the node written at record k
+    let mut order = vec![0usize];
+    let mut labels = vec![0u8];
+    let mut k = 0;
+    while k < order.len() {
+        for &(label, child) in &children[order[k]] {
+            order.push(child);
+            labels.push(label);
+        }
+        k += 1;
+    }
+    let mut first_child = vec![0usize; order.len()];
+    let mut next = 1;
+    for (k, &node) in order.iter().enumerate() {
+        first_child[k] = next;
+        next += children[node].len();
+    }
+    assert!(order.len() < 1 << NODE_BITS, "too many trie nodes");
+    assert!(rows.len() / 24 < 1 << NODE_BITS, "too many rank rows");
+    // A record, little-endian u64: label (8 bits, the byte that leads to the
+    // node), number of children (9 bits), index of the first child's record
+    // (NODE_BITS), rank row (NODE_BITS; row 0 is all zero: not a word).
+    let mut nodes = Vec::with_capacity(8 * order.len());
+    for (k, &node) in order.iter().enumerate() {
+        let count = children[node].len() as u64;
+        assert!(count <= 256);
+        let record = u64::from(labels[k])
+            | count << 8
+            | (first_child[k] as u64) << 17
+            | u64::from(row_of[node]) << (17 + NODE_BITS);
+        nodes.extend_from_slice(&record.to_le_bytes());
+    }
 
     let out = env::var("OUT_DIR").unwrap();
     let out = Path::new(&out);
-    fs::write(out.join("lexicon_keys.bin"), blob).unwrap();
-    fs::write(out.join("lexicon_entries.bin"), entries).unwrap();
+    // The root's children by label (0: none), so that the first step of
+    // every scan is one read.
+    let mut root = vec![0u8; 8 * 256];
+    for k in 1..=children[0].len() {
+        let label = usize::from(labels[k]);
+        root[8 * label..8 * label + 8].copy_from_slice(&nodes[8 * k..8 * k + 8]);
+    }
+    fs::write(out.join("lexicon_nodes.bin"), nodes).unwrap();
+    fs::write(out.join("lexicon_root.bin"), root).unwrap();
     fs::write(out.join("lexicon_ranks.bin"), rows).unwrap();
-    fs::write(out.join("lexicon_slots.bin"), slot_bytes).unwrap();
     fs::write(
         out.join("lexicon.rs"),
-        format!("/// log2 of the lexicon's slots.\nconst SLOT_BITS: u32 = {SLOT_BITS};\n"),
+        format!("/// Bits of a node's first child and of its rank row.\nconst NODE_BITS: u32 = {NODE_BITS};\n"),
     )
     .unwrap();
 }

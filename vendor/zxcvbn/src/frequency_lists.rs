@@ -40,73 +40,110 @@ pub(crate) const DICTIONARIES: [DictionaryType; 6] = [
 /// is not a word of that dictionary.
 pub(crate) type Ranks = [u32; 6];
 
-// vaultlint change: the six dictionaries are one table keyed by every word
-// and every prefix of a word (upstream keeps six tables and looks every
-// substring of the password up in each). A prefix that is not itself a word
-// has all ranks 0. A substring that is not a key starts no word, so the
-// matcher stops extending it. The table is built at compile time by
-// `build.rs` (upstream built its tables at the first call: about 40 ms and
-// 25 MiB in every process) and read in place.
+// vaultlint change: the six dictionaries are one trie of every word (so
+// every prefix of a word is a node), giving all six ranks at the word's
+// node (upstream keeps six tables and looks every substring of the password
+// up in each). A substring that is no node starts no word, so the matcher
+// stops extending it. The trie is built at compile time by `build.rs`
+// (upstream built its tables at the first call: about 40 ms and 25 MiB in
+// every process) and read in place.
 include!(concat!(env!("OUT_DIR"), "/lexicon.rs"));
-static KEYS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_keys.bin"));
-static ENTRIES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_entries.bin"));
+static NODES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_nodes.bin"));
+static ROOT_CHILDREN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_root.bin"));
 static RANK_ROWS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_ranks.bin"));
-static SLOTS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_slots.bin"));
-
-/// Must equal `hash` in `build.rs`.
-#[cfg(test)]
-fn hash(key: &[u8]) -> u64 {
-    hash_extend(0, key)
-}
-
-/// The hash of `key` followed by `more`, from `h`, the hash of `key`
-/// (from 0 for an empty key, this is `hash` in `build.rs`, which must stay
-/// equal). vaultlint change (issue 15): the matcher extends a substring one
-/// character at a time and hashes only what was added.
-pub(crate) fn hash_extend(mut h: u64, more: &[u8]) -> u64 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    for &b in more {
-        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-    }
-    h
-}
 
 fn u32_at(bytes: &[u8], i: usize) -> u32 {
     u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]])
 }
 
-/// The ranks of `word` when it is a word or a prefix of a word of the six
-/// dictionaries (all 0 for a prefix only), `None` when it starts no word.
-#[cfg(test)]
-pub(crate) fn lexicon_get(word: &str) -> Option<Ranks> {
-    lexicon_get_hashed(word, hash(word.as_bytes()))
+fn record_at(k: usize) -> u64 {
+    let at = 8 * k;
+    u64::from_le_bytes(NODES[at..at + 8].try_into().expect("8 bytes"))
 }
 
-/// [`lexicon_get`] given the word's [`hash`].
-pub(crate) fn lexicon_get_hashed(word: &str, word_hash: u64) -> Option<Ranks> {
-    let key = word.as_bytes();
-    let mask = (1usize << SLOT_BITS) - 1;
-    let mut s = (word_hash >> (64 - SLOT_BITS)) as usize;
-    loop {
-        let e = u32_at(SLOTS, 4 * s) as usize;
-        if e == 0 {
+/// A node of the lexicon's trie: a word or a prefix of a word of the six
+/// dictionaries. vaultlint change (issue 15): it replaced a hash table of
+/// the words and prefixes, whose look-ups read three random places each.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Lexicon(u64);
+
+impl Lexicon {
+    const MASK: u64 = (1 << NODE_BITS) - 1;
+
+    /// The empty prefix.
+    pub(crate) fn root() -> Self {
+        Lexicon(record_at(0))
+    }
+
+    fn label(record: u64) -> u8 {
+        record as u8
+    }
+
+    /// The node `bytes` further down, `None` when no word starts with what
+    /// this node spells followed by `bytes`.
+    pub(crate) fn step(self, bytes: &[u8]) -> Option<Self> {
+        let mut node = self.0;
+        for &b in bytes {
+            let count = ((node >> 8) & 0x1ff) as usize;
+            let first = ((node >> 17) & Self::MASK) as usize;
+            // the children's records are sorted by label; the root's (the
+            // only node whose children start at record 1) are also by label
+            let found = if first == 1 {
+                let at = 8 * usize::from(b);
+                let r = u64::from_le_bytes(ROOT_CHILDREN[at..at + 8].try_into().expect("8 bytes"));
+                (r != 0).then_some(r)
+            } else if count <= 8 {
+                (first..first + count)
+                    .map(record_at)
+                    .find(|&r| Self::label(r) == b)
+            } else {
+                let (mut lo, mut hi) = (first, first + count);
+                let mut found = None;
+                while lo < hi {
+                    let mid = lo + (hi - lo) / 2;
+                    let r = record_at(mid);
+                    match Self::label(r).cmp(&b) {
+                        std::cmp::Ordering::Less => lo = mid + 1,
+                        std::cmp::Ordering::Greater => hi = mid,
+                        std::cmp::Ordering::Equal => {
+                            found = Some(r);
+                            break;
+                        }
+                    }
+                }
+                found
+            };
+            node = found?;
+        }
+        Some(Lexicon(node))
+    }
+
+    /// The ranks of the word this node spells, `None` when it is only a
+    /// prefix of words.
+    pub(crate) fn ranks(self) -> Option<Ranks> {
+        let row = ((self.0 >> (17 + NODE_BITS)) & Self::MASK) as usize;
+        if row == 0 {
             return None;
         }
-        let (offset, meta) = (
-            u32_at(ENTRIES, 8 * (e - 1)) as usize,
-            u32_at(ENTRIES, 8 * (e - 1) + 4) as usize,
-        );
-        let len = meta & 0xff;
-        if len == key.len() && &KEYS[offset..offset + len] == key {
-            let row = 24 * (meta >> 8);
-            let mut ranks = [0; 6];
-            for (d, r) in ranks.iter_mut().enumerate() {
-                *r = u32_at(RANK_ROWS, row + 4 * d);
-            }
-            return Some(ranks);
+        let at = 24 * row;
+        let mut ranks = [0; 6];
+        for (d, r) in ranks.iter_mut().enumerate() {
+            *r = u32_at(RANK_ROWS, at + 4 * d);
         }
-        s = (s + 1) & mask;
+        Some(ranks)
     }
+}
+
+/// The ranks of `word` when it is a word or a prefix of a word of the six
+/// dictionaries (all 0 for a prefix only), `None` when it starts no word
+/// (or is empty).
+#[cfg(test)]
+pub(crate) fn lexicon_get(word: &str) -> Option<Ranks> {
+    if word.is_empty() {
+        return None;
+    }
+    let node = Lexicon::root().step(word.as_bytes())?;
+    Some(node.ranks().unwrap_or([0; 6]))
 }
 
 #[cfg(test)]

@@ -134,15 +134,16 @@ fn dictionary_matches(password: &str, user_inputs: &UserDictionary) -> Vec<Match
 /// character. `stops`, when given, receives where the scan from each start
 /// stopped (the last position looked at).
 ///
-/// vaultlint change (issue 15): each substring's hash extends the previous
-/// one's, and tokens are slices of the password, not collected characters.
+/// vaultlint change (issue 15): each substring's node in the lexicon is one
+/// step from the previous one's, and tokens are slices of the password, not
+/// collected characters.
 fn dictionary_scan(
     password: &str,
     user_inputs: &UserDictionary,
     wanted: Option<(&[bool], Option<&[usize]>)>,
     mut stops: Option<&mut Vec<usize>>,
 ) -> Vec<Match> {
-    use super::frequency_lists::{hash_extend, lexicon_get_hashed, DICTIONARIES};
+    use super::frequency_lists::{Lexicon, DICTIONARIES};
     let password_lower_string = password.to_lowercase();
     // An ASCII password's characters are its bytes, and its lowercase has
     // them at the same places: no index of characters is needed.
@@ -212,21 +213,23 @@ fn dictionary_scan(
         let mut ranked = true;
         candidates.clear();
         candidates.extend_from_slice(&user_inputs.words);
-        // the hash of the substring so far, and its length in bytes
-        let (mut h, mut hashed) = (0u64, 0usize);
+        // the lexicon's node of the substring so far, and its length in bytes
+        let (mut node, mut walked) = (Lexicon::root(), 0usize);
         let mut stop = len;
         for j in i..len {
             let word = word_at(i, j);
             let keep = j >= first_wanted;
             if ranked {
-                h = hash_extend(h, &word.as_bytes()[hashed..]);
-                hashed = word.len();
-                match lexicon_get_hashed(word, h) {
-                    Some(ranks) => {
+                match node.step(&word.as_bytes()[walked..]) {
+                    Some(next) => {
+                        node = next;
+                        walked = word.len();
                         if keep {
-                            for (d, &rank) in ranks.iter().enumerate() {
-                                if rank > 0 {
-                                    push(word, i, j, rank as usize, DICTIONARIES[d]);
+                            if let Some(ranks) = node.ranks() {
+                                for (d, &rank) in ranks.iter().enumerate() {
+                                    if rank > 0 {
+                                        push(word, i, j, rank as usize, DICTIONARIES[d]);
+                                    }
                                 }
                             }
                         }

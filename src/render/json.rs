@@ -100,9 +100,11 @@ impl Object<'_> {
         }
         self.out.write_all(b"[")?;
         let chunks = items.len().div_ceil(CHUNK);
+        // the size of a chunk rendered before, so that a buffer seldom grows
+        let size_hint = AtomicUsize::new(0);
         let render = |k: usize| -> io::Result<Vec<u8>> {
             let start = k * CHUNK;
-            let mut buf = Vec::new();
+            let mut buf = Vec::with_capacity(size_hint.load(Ordering::Relaxed));
             for (j, item) in items[start..items.len().min(start + CHUNK)]
                 .iter()
                 .enumerate()
@@ -118,6 +120,7 @@ impl Object<'_> {
                 };
                 serde_json::to_writer_pretty(&mut w, item).map_err(io::Error::other)?;
             }
+            size_hint.store(buf.len() + buf.len() / 4, Ordering::Relaxed);
             Ok(buf)
         };
         let workers = std::thread::available_parallelism()
@@ -248,7 +251,7 @@ impl<W: Write + ?Sized> Write for Indented<'_, W> {
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         let mut rest = buf;
-        while let Some(at) = rest.iter().position(|&b| b == b'\n') {
+        while let Some(at) = memchr::memchr(b'\n', rest) {
             self.out.write_all(&rest[..=at])?;
             self.out.write_all(self.pad)?;
             rest = &rest[at + 1..];

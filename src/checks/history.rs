@@ -15,7 +15,7 @@
 //! which never contain a character of either password. Old passwords are
 //! compared, never reported: the findings count and date them only.
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 
 use serde_json::json;
 
@@ -108,7 +108,7 @@ struct Retired {
 fn reuse_with_history(ctx: &Context, now: i64, out: &mut Outcome) {
     // Distinct passwords: every current one and every retired one.
     let mut any_history = false;
-    let mut ids: HashMap<&str, u32> = HashMap::new();
+    let mut ids: HashMap<&str, u32> = HashMap::default();
     let mut passwords: Vec<&str> = Vec::new();
     let mut current_of: Vec<Vec<usize>> = Vec::new();
     let mut retired_of: Vec<Vec<Retired>> = Vec::new();
@@ -147,7 +147,7 @@ fn reuse_with_history(ctx: &Context, now: i64, out: &mut Outcome) {
     }
     // Pairs (current account, other account, how): equal, or similar with
     // its tweaks. Each pair of accounts is reported once.
-    let mut seen: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
+    let mut seen: FxHashSet<(usize, usize)> = FxHashSet::default();
     let mut report = |cur: usize, ret: &Retired, tweaks: Option<Vec<tweak::Tweak>>| {
         if cur == ret.owner || !seen.insert((cur, ret.owner)) {
             return;

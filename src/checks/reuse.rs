@@ -7,7 +7,8 @@
 //! same service, such as Chrome's one row per affiliated domain
 //! (`amazon.com` / `amazon.co.uk`) or one login saved twice.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Context, Draft, Facts, FindingKind, Outcome};
 use crate::report::Severity;
@@ -16,7 +17,7 @@ use crate::site;
 
 /// Groups of two or more account indices sharing one password, in input order.
 pub fn identical_groups(ctx: &Context) -> Vec<Vec<usize>> {
-    let mut by_password: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_password: HashMap<&str, Vec<usize>> = HashMap::default();
     for (i, e) in ctx.iter() {
         if let Some(p) = e.password() {
             by_password.entry(p).or_default().push(i);

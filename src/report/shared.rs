@@ -4,7 +4,7 @@
 //! drill's 600,000 chain steps are 100,000 distinct ones. Each is held as
 //! an `Arc<str>` (serialised as the string; serde's `rc` feature).
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::Arc;
 
 /// The texts held so far; [`SharedText::get`] gives the one copy.

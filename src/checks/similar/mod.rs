@@ -60,7 +60,8 @@ pub mod tweak;
 use crate::report::AccountId;
 use crate::report::details::{Details, SimilarDetails, SimilarLink};
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
 
 use super::{Context, Draft, Facts, FindingKind, Outcome};
 use crate::report::Severity;
@@ -98,8 +99,8 @@ impl MemberPasswords<'_> {
 /// first-appearance order.
 fn distinct_by<'a>(ctx: &Context<'a>, key: impl Fn(usize) -> &'a str) -> Vec<MemberPasswords<'a>> {
     let mut sets: Vec<MemberPasswords<'a>> = Vec::new();
-    let mut set_at: HashMap<&str, usize> = HashMap::new();
-    let mut password_at: HashMap<(usize, &str), usize> = HashMap::new();
+    let mut set_at: HashMap<&str, usize> = HashMap::default();
+    let mut password_at: HashMap<(usize, &str), usize> = HashMap::default();
     for (i, e) in ctx.iter() {
         let Some(p) = e.password() else { continue };
         let member = key(i);
@@ -163,7 +164,7 @@ fn bridges(
     // Other side (its group, or itself when ungrouped) → (first pair, count).
     type Other = (bool, usize);
     let mut by_other: Vec<(Other, (u32, u32), usize)> = Vec::new();
-    let mut at: HashMap<Other, usize> = HashMap::new();
+    let mut at: HashMap<Other, usize> = HashMap::default();
     for &(a, b) in bridges {
         let (inside, outside) = if ids.binary_search(&a).is_ok() {
             (a, b)

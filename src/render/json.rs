@@ -267,6 +267,22 @@ struct Nested {
 }
 
 impl Nested {
+    /// An array or object begins: one level deeper, nothing in it yet.
+    fn open<W: Write + ?Sized>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.levels += 1;
+        self.has_value = false;
+        out.write_all(bracket)
+    }
+
+    /// It ends: on a line of its own unless it was empty.
+    fn close<W: Write + ?Sized>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.levels -= 1;
+        if self.has_value {
+            self.line_break(out, false)?;
+        }
+        out.write_all(bracket)
+    }
+
     fn line_break<W: Write + ?Sized>(&self, out: &mut W, comma: bool) -> io::Result<()> {
         let from = usize::from(!comma);
         let mut spaces = 2 * self.levels;
@@ -284,17 +300,11 @@ impl Nested {
 
 impl serde_json::ser::Formatter for Nested {
     fn begin_array<W: Write + ?Sized>(&mut self, out: &mut W) -> io::Result<()> {
-        self.levels += 1;
-        self.has_value = false;
-        out.write_all(b"[")
+        self.open(out, b"[")
     }
 
     fn end_array<W: Write + ?Sized>(&mut self, out: &mut W) -> io::Result<()> {
-        self.levels -= 1;
-        if self.has_value {
-            self.line_break(out, false)?;
-        }
-        out.write_all(b"]")
+        self.close(out, b"]")
     }
 
     fn begin_array_value<W: Write + ?Sized>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
@@ -307,17 +317,11 @@ impl serde_json::ser::Formatter for Nested {
     }
 
     fn begin_object<W: Write + ?Sized>(&mut self, out: &mut W) -> io::Result<()> {
-        self.levels += 1;
-        self.has_value = false;
-        out.write_all(b"{")
+        self.open(out, b"{")
     }
 
     fn end_object<W: Write + ?Sized>(&mut self, out: &mut W) -> io::Result<()> {
-        self.levels -= 1;
-        if self.has_value {
-            self.line_break(out, false)?;
-        }
-        out.write_all(b"}")
+        self.close(out, b"}")
     }
 
     fn begin_object_key<W: Write + ?Sized>(&mut self, out: &mut W, first: bool) -> io::Result<()> {

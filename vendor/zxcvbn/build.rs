@@ -6,7 +6,6 @@
 //! its lookups need. `src/frequency_lists.rs` reads the files written here
 //! (see `Lexicon` there, which reads the records as `main` writes them).
 
-use std::collections::HashMap;
 use std::env;
 use std::fs;
 use std::path::Path;
@@ -61,60 +60,51 @@ fn main() {
         }
     }
 
-    // Same order and rules as upstream's table: prefixes first, the word's
-    // rank set last (a later duplicate overwrites an earlier rank).
-    let mut keys: Vec<String> = Vec::new();
-    let mut ranks: Vec<[u32; 6]> = Vec::new();
-    let mut at: HashMap<String, usize> = HashMap::new();
-    let mut entry = |key: &str, keys: &mut Vec<String>, ranks: &mut Vec<[u32; 6]>| -> usize {
-        *at.entry(key.to_owned()).or_insert_with(|| {
-            keys.push(key.to_owned());
-            ranks.push([0; 6]);
-            keys.len() - 1
-        })
-    };
+    // A trie over the words' bytes (every prefix of a word is a node),
+    // each word's node holding its rank in each dictionary (as upstream's
+    // tables: a later duplicate in a list overwrites an earlier rank). It is
+    // laid out breadth first so that the children of a node are one run of
+    // records sorted by label: a step from a node reads one run, and the
+    // top levels, which every scan goes through, stay in cache. (This
+    // replaced an open-addressing hash table of the words and prefixes,
+    // which read a slot, an entry and a key at random places per look-up.)
+    let mut children: Vec<Vec<(u8, usize)>> = vec![Vec::new()];
+    let mut ranks: Vec<[u32; 6]> = vec![[0; 6]];
     for (d, list) in lists.iter().enumerate() {
         let list = list
             .as_deref()
             .unwrap_or_else(|| panic!("list {} not found", LISTS[d]));
         for (rank, word) in list.split(',').enumerate() {
-            for (i, _) in word.char_indices().skip(1) {
-                entry(&word[..i], &mut keys, &mut ranks);
+            let mut node = 0;
+            for &b in word.as_bytes() {
+                node = match children[node].iter().find(|&&(l, _)| l == b) {
+                    Some(&(_, child)) => child,
+                    None => {
+                        children.push(Vec::new());
+                        ranks.push([0; 6]);
+                        let child = children.len() - 1;
+                        children[node].push((b, child));
+                        child
+                    }
+                };
             }
-            let e = entry(word, &mut keys, &mut ranks);
-            ranks[e][d] = rank as u32 + 1;
+            ranks[node][d] = rank as u32 + 1;
         }
     }
-    // A trie over the keys' bytes (every prefix of a key is a node), laid
-    // out breadth first so that the children of a node are one run of
-    // records sorted by label: a step from a node reads one run, and the
-    // top levels, which every scan goes through, stay in cache. (This
-    // replaced an open-addressing hash table of the keys, which read a slot,
-    // an entry and a key at random places per look-up.)
-    let mut children: Vec<Vec<(u8, usize)>> = vec![Vec::new()];
-    let mut row_of: Vec<u32> = vec![0];
+    // rank rows (6 × u32 each; row 0 all zero: not a word), by node
     let mut rows: Vec<u8> = vec![0; 24];
-    for (key, r) in keys.iter().zip(&ranks) {
-        let mut node = 0;
-        for &b in key.as_bytes() {
-            node = match children[node].iter().find(|&&(l, _)| l == b) {
-                Some(&(_, child)) => child,
-                None => {
-                    children.push(Vec::new());
-                    row_of.push(0);
-                    let child = children.len() - 1;
-                    children[node].push((b, child));
-                    child
-                }
-            };
-        }
-        if r.iter().any(|&x| x != 0) {
+    let row_of: Vec<u32> = ranks
+        .iter()
+        .map(|r| {
+            if r.iter().all(|&x| x == 0) {
+                return 0;
+            }
             for x in r {
                 rows.extend_from_slice(&x.to_le_bytes());
             }
-            row_of[node] = (rows.len() / 24 - 1) as u32;
-        }
-    }
+            (rows.len() / 24 - 1) as u32
+        })
+        .collect();
     for c in &mut children {
         c.sort_unstable();
     }

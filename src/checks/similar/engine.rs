@@ -445,12 +445,14 @@ impl Envelope {
     }
 }
 
-/// A run of holders of one key: those of one shared base word, or those
-/// without a shared base word, with the envelope of their histograms, cut into
+/// A run of holders of one key: those of one shared base word (at least
+/// [`MIN_RUN`]), or the *loose* run of the others (of smaller base words or
+/// none), with the envelope of their histograms, cut into
 /// [`Block`]s.
 #[derive(Debug, Clone, Copy)]
 struct Run {
     envelope: Envelope,
+    /// The run's base word; [`NO_BASE`] for the loose run.
     base: u32,
     /// Range of `PartIndex::blocks`; for a run of one block (at most
     /// [`BLOCK`] holders), [`DIRECT`] and the range of `PartIndex::holders`.
@@ -473,8 +475,16 @@ struct Block {
 /// Holders per [`Block`].
 const BLOCK: usize = 8;
 
+/// Fewest holders of one base word under a key that make a run of their
+/// own; fewer join the key's loose run. On the shared-words generator at
+/// 200k, 9 of the 12 million runs a probe visited held one or two holders:
+/// each cost an envelope test for one or two candidates, where the loose
+/// run's blocks dismiss eight at a time.
+const MIN_RUN: usize = 4;
+
 /// The small-edit index: holders by part key; within a key, in runs of
-/// one base word; within a run, in blocks of similar histograms.
+/// one base word and a loose run of the rest; within a run, in blocks of
+/// similar histograms.
 ///
 /// Why runs and blocks: the generators (and people) build passwords from a
 /// bounded vocabulary, so a key made of a short part (a year's last digits
@@ -501,13 +511,45 @@ impl PartIndex {
         entries.par_sort_unstable();
         // Keys and holders apart before the runs are made, so the sorted
         // entries are not held beside them.
-        let (keys, holders): (Vec<u64>, Vec<Holder>) = entries.into_iter().unzip();
-        // Each run's end: a run lasts while the key and base word stay
-        // (the holders without a shared base word of a key are one run).
+        let (keys, mut holders): (Vec<u64>, Vec<Holder>) = entries.into_iter().unzip();
+        // A key's holders of base words with fewer than `MIN_RUN` holders
+        // under it, and those without a shared base word, move to the end
+        // of the key's holders, sorted by histogram: the key's loose run.
+        let mut loose = vec![false; holders.len()];
+        let mut scratch: Vec<Holder> = Vec::new();
+        let mut start = 0;
+        while start < holders.len() {
+            let key_end = start + keys[start..].partition_point(|&k| k == keys[start]);
+            let held = &mut holders[start..key_end];
+            scratch.clear();
+            let (mut kept, mut i) = (0, 0);
+            while i < held.len() {
+                let base = held[i].base;
+                let end = i + held[i..].partition_point(|h| h.base == base);
+                if base == NO_BASE || end - i < MIN_RUN {
+                    scratch.extend_from_slice(&held[i..end]);
+                } else {
+                    held.copy_within(i..end, kept);
+                    kept += end - i;
+                }
+                i = end;
+            }
+            scratch.sort_unstable_by_key(|h| (h.histogram, h.id));
+            held[kept..].copy_from_slice(&scratch);
+            loose[start + kept..key_end].fill(true);
+            start = key_end;
+        }
+        drop(scratch);
+        // Each run's end: a base word's run lasts while the key and base
+        // word stay, the loose run to the key's end.
         let run_end = |start: usize| -> usize {
-            let (key, base) = (keys[start], holders[start].base);
+            let (key, base, l) = (keys[start], holders[start].base, loose[start]);
             let mut end = start + 1;
-            while end < holders.len() && keys[end] == key && holders[end].base == base {
+            while end < holders.len()
+                && keys[end] == key
+                && loose[end] == l
+                && (l || holders[end].base == base)
+            {
                 end += 1;
             }
             end
@@ -561,7 +603,11 @@ impl PartIndex {
             let at = runs.len() as u32;
             runs.push(Run {
                 envelope,
-                base: holders[start].base,
+                base: if loose[start] {
+                    NO_BASE
+                } else {
+                    holders[start].base
+                },
                 blocks: range,
             });
             ranges
@@ -570,7 +616,7 @@ impl PartIndex {
                 .or_insert((at, at + 1));
             start = end;
         }
-        drop(keys);
+        drop((keys, loose));
         PartIndex {
             holders,
             blocks,
@@ -701,9 +747,11 @@ impl Engine<'_> {
                                 // long. A different length is a hash
                                 // collision: that pair, if similar, is found
                                 // through its own parts. A block of one was
-                                // filtered exactly.
+                                // filtered exactly. A loose run may hold
+                                // `t`'s own base word.
                                 if h.len as usize == ls
                                     && (ls < lt || (h.id as usize) < t)
+                                    && (own == NO_BASE || h.base != own)
                                     && (single || histogram_bound(&h.histogram, ht) <= k)
                                 {
                                     st.candidates.push(h.id);

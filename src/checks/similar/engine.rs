@@ -356,8 +356,9 @@ const NO_BASE: u32 = u32::MAX;
 /// numbers); every other character shares the last two. Letters and those
 /// digits are nearly all of a human password once folded, so two
 /// histograms differ about as much as the texts' multisets, in the 16 bytes
-/// that 16 hashed byte counts took (whose collisions let four times as many
-/// candidates through on the shared-words generator).
+/// that 16 hashed byte counts took (with half their L1 distance as the
+/// bound, those let four times as many candidates through on the
+/// shared-words generator).
 ///
 /// The bound ([`histogram_bound`]): with `P` the counts `a` has beyond `b`
 /// and `N` those `b` has beyond `a`, an edit moves at most one of each (a
@@ -397,15 +398,9 @@ fn counts(x: u8) -> (u8, u8) {
 }
 
 /// `max(P, N)` (see [`Histogram`]): a lower bound on the edit distance of
-/// the two passwords.
+/// the two passwords. An envelope of one is exact ([`Envelope::bound`]).
 fn histogram_bound(a: &Histogram, b: &Histogram) -> usize {
-    let (mut p, mut n) = (0u32, 0u32);
-    for (&x, &y) in a.iter().zip(b) {
-        let ((x0, x1), (y0, y1)) = (counts(x), counts(y));
-        p += u32::from(x0.saturating_sub(y0) + x1.saturating_sub(y1));
-        n += u32::from(y0.saturating_sub(x0) + y1.saturating_sub(x1));
-    }
-    p.max(n) as usize
+    Envelope::of(b).bound(a)
 }
 
 /// Countwise lower and upper bounds of the histograms of a run of holders:

@@ -25,6 +25,15 @@ const MAX_LINE: usize = 40 + 1 + 20 + 2;
 const LINEAR: usize = 1024;
 /// A guard probe is placed once the estimate's expected error is this small.
 const GUARD_MAX: usize = 4096;
+/// With [`Reader::frugal`], the guard probe only once the estimate's expected
+/// error is this small (or the guard is in the window already): a farther
+/// guard would cost a page of its own, where the next estimate, a few lines
+/// from the target, costs none or one.
+const GUARD_NEAR: usize = 1024;
+/// The page size reads are aligned to: reading a whole page costs about as
+/// much as a part of it, and what costs is each page touched (see
+/// [`Reader::fill`]).
+const PAGE: usize = 4096;
 /// Interpolation rounds before the search falls back to bisection.
 const INTERPOLATION_ROUNDS: usize = 8;
 
@@ -204,6 +213,8 @@ pub struct SortedFile {
     cut_prefix: Option<Prefix>,
     /// Positioned reads so far (tests count them).
     reads: std::sync::atomic::AtomicUsize,
+    /// Pages those reads spanned (tests count them).
+    pages: std::sync::atomic::AtomicUsize,
 }
 
 /// A window of the file held in memory: the lines a lookup reads come
@@ -218,6 +229,12 @@ struct Reader<'a> {
     window: usize,
     /// Reads so far.
     reads: usize,
+    /// Spend pages rather than reads: each estimate far from its target is
+    /// checked with one probe (a page), and the next estimate, a few lines
+    /// off, is read with the target's rows; no guard probe a page away.
+    /// For lookups planned from samples, where the reads' latency overlaps
+    /// and what costs is the pages touched.
+    frugal: bool,
 }
 
 impl SortedFile {
@@ -264,6 +281,7 @@ impl SortedFile {
             path: path.display().to_string(),
             cut_prefix: None,
             reads: Default::default(),
+            pages: Default::default(),
         };
         let last = f.check_ends().map_err(|e| dataset_error(path, e))?;
         if terminated == Some(false) {
@@ -283,7 +301,24 @@ impl SortedFile {
             start: 0,
             window: MIN_WINDOW,
             reads: 0,
+            frugal: false,
         }
+    }
+
+    /// A reader for lookups planned from samples ([`Reader::frugal`]).
+    fn frugal_reader(&self) -> Reader<'_> {
+        Reader {
+            frugal: true,
+            ..self.reader()
+        }
+    }
+
+    /// Counts a read of `[from, to)`.
+    fn count_read(&self, from: usize, to: usize) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.reads.fetch_add(1, Relaxed);
+        self.pages
+            .fetch_add(to.div_ceil(PAGE) - from / PAGE, Relaxed);
     }
 
     /// Checks the first and last lines: SHA-1 (not NTLM, not another file)
@@ -430,25 +465,33 @@ impl SortedFile {
         runs.into_iter().flatten().collect()
     }
 
-    /// The lookups of many batches in two rounds of reads, each round's
+    /// The lookups of many batches in rounds of reads, each round's
     /// reads independent of one another, so a file the page cache no
-    /// longer holds costs about two read latencies, not one per lookup:
+    /// longer holds costs a few read latencies, not a few per lookup:
     ///
-    /// 1. one line at each of `n` even offsets (half as many as batches),
-    ///    each checked like a search probe (shape, order against its
-    ///    neighbours) and against the sample before it;
-    /// 2. per batch, the window where interpolation between the two
-    ///    samples around its prefix expects the prefix's rows (three
-    ///    standard deviations either side, a few KiB), searched like any
-    ///    lookup with the samples as its bounds: every line it touches is
-    ///    checked as before, and a target outside the window costs a read
-    ///    of its own.
+    /// 1. one line at each of `n` even offsets (a quarter as many as
+    ///    batches), each checked like a search probe (shape, order against
+    ///    its neighbours) and against the sample before it;
+    /// 2. per batch, the page where interpolation between the two samples
+    ///    around its prefix expects the prefix's rows, searched like any
+    ///    lookup with the samples as its bounds ([`Reader::frugal`]): every
+    ///    line it touches is checked as before; the probe there leaves the
+    ///    next estimate a few lines from the target, read with the rows
+    ///    after it (usually the same page or the next).
+    ///
+    /// What a lookup costs in a file the page cache holds is the pages it
+    /// touches, not the bytes or the reads: on the 2-core VM of
+    /// BENCHMARKS.md a page not touched for a second costs 10-50 us, one
+    /// touched just before about 2. So one page at the estimate and one
+    /// for the rows, not the 4-5 pages of a window wide enough for the
+    /// first estimate's error (three standard deviations, 12 KiB at 20
+    /// million lines).
     ///
     /// `None` (nothing looked up) when there are too few batches or the
     /// file is too small for samples to pay, or when a sample fails: the
     /// lookups then search from the first line and report what they find.
     fn sampled(&self, batches: &[Batch], progress: &dyn Progress) -> Option<Vec<BatchResult>> {
-        let n = (batches.len() / 2).min(self.end / MIN_SPACING);
+        let n = (batches.len() / 4).min(self.end / MIN_SPACING);
         if n < MIN_SAMPLES {
             return None;
         }
@@ -527,24 +570,50 @@ impl SortedFile {
             (h.hi, h.khi) = (s.lo, Some(s.klo));
         }
         let b = h;
-        let line_len = first_next.max(42) as f64;
         let (from, to) = if b.hi - b.lo <= LINEAR {
             (b.lo.saturating_sub(MAX_LINE + 1), b.hi + 3 * MAX_LINE)
         } else {
-            let (guess, sd) = estimate(&b, &target, line_len);
-            // The prefix's rows: twice their mean length in bytes.
-            let rows = 2.0 * self.end as f64 / (1u64 << 20) as f64 + MAX_LINE as f64;
-            let (below, above) = (3.0 * sd + 2.0 * line_len, 3.0 * sd + rows);
-            (
-                guess
-                    .saturating_sub(below as usize + MAX_LINE)
-                    .max(b.lo.saturating_sub(MAX_LINE + 1)),
-                (guess + above as usize + 4 * MAX_LINE).min(b.hi + 3 * MAX_LINE),
-            )
+            self.frugal_step(&b, &target).2
         };
-        let to = to.min(self.end);
+        let (from, to) = self.pages_around(from, to.min(self.end));
         let window = (to - from <= MAX_AHEAD).then_some((from, to));
         (h, window)
+    }
+
+    /// The mean length in bytes of a prefix's rows, twice over, and a line.
+    fn rows_bytes(&self) -> usize {
+        2 * self.end / (1 << 20) + MAX_LINE
+    }
+
+    /// `[from, to)` widened to whole pages, inside the data.
+    fn pages_around(&self, from: usize, to: usize) -> (usize, usize) {
+        (
+            from / PAGE * PAGE,
+            to.div_ceil(PAGE).saturating_mul(PAGE).min(self.end),
+        )
+    }
+
+    /// A frugal search's next step between `b` (wider than [`LINEAR`]):
+    /// the estimate of `target`, its guard distance (two standard
+    /// deviations and a line), and what to read for it: the estimate's
+    /// line and its neighbours when the guard is farther than
+    /// [`GUARD_NEAR`], else the estimate give or take the guard and the
+    /// rows after it, so that the guard probe and the scan of the prefix's
+    /// rows need no other read.
+    fn frugal_step(&self, b: &Bounds, target: &[u8; 20]) -> (usize, usize, (usize, usize)) {
+        let line_len = self.first.1.max(42);
+        let (guess, sd) = estimate(b, target, line_len as f64);
+        let guard = (2.0 * sd) as usize + line_len;
+        let (below, above) = if guard <= GUARD_NEAR {
+            (guard + line_len, guard + self.rows_bytes())
+        } else {
+            (0, 0)
+        };
+        let from = guess
+            .saturating_sub(below + MAX_LINE + 1)
+            .max(b.lo.saturating_sub(MAX_LINE + 1));
+        let to = (guess + above + 3 * MAX_LINE).min(b.hi + 3 * MAX_LINE);
+        (guess, guard, (from, to))
     }
 
     /// `f(reader, i)` for every `i`, the reader holding `windows[i]`
@@ -562,7 +631,7 @@ impl SortedFile {
         let mut done: Vec<Option<T>> = (0..windows.len())
             .into_par_iter()
             .map_init(
-                || self.reader(),
+                || self.frugal_reader(),
                 |r, i| match windows[i] {
                     Some((from, to)) if r.try_cached(from, to) => Some(f(r, i)),
                     _ => None,
@@ -574,7 +643,7 @@ impl SortedFile {
         let next = std::sync::atomic::AtomicUsize::new(0);
         let later: Vec<Vec<(usize, T)>> = std::thread::scope(|scope| {
             let work = || {
-                let mut r = self.reader();
+                let mut r = self.frugal_reader();
                 let mut out = Vec::new();
                 loop {
                     let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -622,19 +691,18 @@ impl Reader<'_> {
     }
 
     /// Reads a window of [`Reader::window`] bytes (at least `to - from`)
-    /// centred on `[from, to)`, inside the data.
+    /// centred on `[from, to)`, widened to whole pages, inside the data.
     fn fill(&mut self, from: usize, to: usize) -> Result<(), LookupError> {
         let want = self.window.max(to - from);
         let lo = from.saturating_sub((want - (to - from)) / 2);
         let hi = (lo + want).min(self.f.end);
         let lo = hi.saturating_sub(want).min(from);
+        let (lo, hi) = self.f.pages_around(lo, hi);
         self.buf.clear();
         self.buf.resize(hi - lo, 0);
         self.start = lo;
         self.reads += 1;
-        self.f
-            .reads
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.f.count_read(lo, hi);
         read_exact_at(&self.f.file, &mut self.buf, lo as u64).map_err(|e| {
             self.buf.clear();
             match e.kind() {
@@ -663,9 +731,7 @@ impl Reader<'_> {
             from as u64,
             ReadWriteFlags::NOWAIT,
         );
-        self.f
-            .reads
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.f.count_read(from, to);
         if n.is_ok_and(|n| n == to - from) {
             self.start = from;
             self.reads += 1;
@@ -769,7 +835,10 @@ impl Reader<'_> {
     /// it is close the probes that follow and the final scan are in memory:
     /// one or two reads per lookup. Once the expected error is small, a
     /// guard probe just past it brackets the target and the rest is
-    /// scanned. After [`INTERPOLATION_ROUNDS`] rounds (skewed data) the
+    /// scanned. A [`Reader::frugal`] search reads pages, not windows: the
+    /// estimate's own line while its error is wide, then the estimate give
+    /// or take its guard and the rows after it ([`SortedFile::frugal_step`]).
+    /// After [`INTERPOLATION_ROUNDS`] rounds (skewed data) the
     /// search bisects, so the worst case stays logarithmic. Every line read
     /// is checked against the bounds and its neighbours, so a disorder on
     /// the search path is an error, not a wrong answer.
@@ -802,6 +871,31 @@ impl Reader<'_> {
                 self.window = MIN_WINDOW;
                 if self.narrow(&mut b, mid, target)?.is_none() {
                     break;
+                }
+                continue;
+            }
+            if self.frugal {
+                let (guess, guard, (from, to)) = self.f.frugal_step(&b, target);
+                self.window = MIN_WINDOW;
+                self.need(from, to)?;
+                let raised = match self.narrow(&mut b, guess, target)? {
+                    Some(raised) => raised,
+                    None => match self.narrow(&mut b, mid, target)? {
+                        Some(raised) => raised,
+                        None => break,
+                    },
+                };
+                // The guard when it is near, or already read.
+                let at = if raised {
+                    (b.lo + guard < b.hi).then_some(b.lo + guard)
+                } else {
+                    b.hi.checked_sub(guard).filter(|&at| at > b.lo)
+                };
+                let held = |at: usize| {
+                    at > self.start + MAX_LINE && at + 3 * MAX_LINE <= self.start + self.buf.len()
+                };
+                if let Some(at) = at.filter(|&at| guard <= GUARD_NEAR || held(at)) {
+                    self.narrow(&mut b, at, target)?;
                 }
                 continue;
             }
@@ -1170,6 +1264,10 @@ mod tests {
         sf.reads.load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    fn pages(sf: &SortedFile) -> usize {
+        sf.pages.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Many batches in a file of a few MB take the sampled path: one read
     /// per sample and about one per lookup, and the same answers as runs
     /// of searches from the first line.
@@ -1180,13 +1278,15 @@ mod tests {
         let batches = batches_of(&keys, 97, 300);
         assert!(batches.len() > 800, "{}", batches.len());
         let progress = crate::progress::NoProgress;
-        let before = reads(&sf);
+        let (before, pages_before) = (reads(&sf), pages(&sf));
         let sampled = sf.sampled(&batches, &progress).expect("sampled path");
-        let used = reads(&sf) - before;
-        let n = (batches.len() / 2).min(sf.end / MIN_SPACING);
+        let (used, paged) = (reads(&sf) - before, pages(&sf) - pages_before);
+        let n = (batches.len() / 4).min(sf.end / MIN_SPACING);
+        // A sample is a page or two; a lookup a page at its estimate and
+        // one for its rows, sometimes a third.
         assert!(
-            used <= n + batches.len() * 11 / 10,
-            "{used} reads for {n} samples and {} lookups",
+            used <= n + batches.len() * 5 / 2 && paged <= 2 * (n + batches.len()),
+            "{used} reads and {paged} pages for {n} samples and {} lookups",
             batches.len()
         );
         let runs = sf.counts_in_runs(&batches, &progress);
@@ -1206,6 +1306,33 @@ mod tests {
             small
                 .sampled(&batches_of(&small_keys, 3, 0), &progress)
                 .is_none()
+        );
+    }
+
+    /// Where samples are far apart (few lookups in a large file: here 25
+    /// samples 16,000 lines apart, the first estimate's error about 2 KiB),
+    /// a lookup still touches about one page at its estimate and one for
+    /// its rows, not a window wide enough for the first estimate's error.
+    #[test]
+    #[ignore = "slow: run by `cargo test -- --ignored` (CI does)"]
+    fn sampled_lookups_touch_few_pages_when_samples_are_far_apart() {
+        let (f, keys) = sorted_file(400_000, &[], true);
+        let sf = SortedFile::open(f.path()).unwrap();
+        let batches = batches_of(&keys, 4001, 0);
+        assert!((100..=120).contains(&batches.len()), "{}", batches.len());
+        let progress = crate::progress::NoProgress;
+        let n = (batches.len() / 4).min(sf.end / MIN_SPACING);
+        let sampled = sf.sampled(&batches, &progress).expect("sampled path");
+        let lookups = pages(&sf) - 2 * n;
+        let per_lookup = lookups as f64 / batches.len() as f64;
+        // 1.88 here; 2.19 when the search reads a guard a page away, 4-5
+        // with a window of three standard deviations.
+        assert!(per_lookup <= 2.0, "{per_lookup} pages per lookup");
+        assert_eq!(sampled, sf.counts_in_runs(&batches, &progress));
+        assert!(
+            sampled
+                .iter()
+                .all(|r| r.as_ref().is_ok_and(|c| c.iter().any(|&x| x > 0)))
         );
     }
 

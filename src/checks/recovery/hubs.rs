@@ -90,7 +90,9 @@ fn providers_of(ctx: &Context, i: usize) -> BTreeSet<String> {
 }
 
 /// True when account `i` (whose username is `user`) is the login of mailbox
-/// `address`, given that it is on the address's provider.
+/// `address`, given that it is on the address's provider: the rule
+/// [`Mailboxes`] indexes (its test checks the two agree).
+#[cfg(test)]
 fn is_mailbox_user(user: &str, address: &str) -> bool {
     let user = user.trim().to_lowercase();
     match normalize_address(&user) {
@@ -110,6 +112,65 @@ pub fn service_key(ctx: &Context, i: usize) -> String {
         .find_map(|u| site::of_url(u))
         .map(|d| site::brand(&d).to_owned())
         .unwrap_or_else(|| e.title.trim().to_lowercase())
+}
+
+/// The logins on the mail providers of the addresses in use, by the
+/// mailbox they are the login of ([`is_mailbox_user`]): each address finds
+/// its mailbox's entry by key, where a scan of its provider's accounts per
+/// address grew with the product of the two (every Gmail address scanning
+/// every Google login, issue 15).
+struct Mailboxes {
+    /// Per provider: a normalised address username, and the first account
+    /// (lowest index) holding it.
+    address: std::collections::HashMap<u32, std::collections::HashMap<String, usize>>,
+    /// Per provider: a username that is not an address, as written (trimmed,
+    /// lower case) and without its dots, and the first account holding it.
+    local: std::collections::HashMap<u32, std::collections::HashMap<String, usize>>,
+}
+
+impl Mailboxes {
+    /// The index of the accounts on the providers `owns`.
+    fn new(
+        ctx: &Context,
+        owns: &BTreeSet<u32>,
+        by_provider: &std::collections::HashMap<u32, Vec<usize>>,
+    ) -> Mailboxes {
+        let mut m = Mailboxes {
+            address: Default::default(),
+            local: Default::default(),
+        };
+        for &own in owns {
+            let (address, local) = (
+                m.address.entry(own).or_default(),
+                m.local.entry(own).or_default(),
+            );
+            // In account order, so the first holder of a key is kept.
+            for &i in by_provider.get(&own).map_or(&[][..], Vec::as_slice) {
+                let user = ctx.entry(i).username.trim().to_lowercase();
+                match normalize_address(&user) {
+                    Some((a, _)) => {
+                        address.entry(a).or_insert(i);
+                    }
+                    None if !user.is_empty() => {
+                        local.entry(user.replace('.', "")).or_insert(i);
+                        local.entry(user).or_insert(i);
+                    }
+                    None => {}
+                }
+            }
+        }
+        m
+    }
+
+    /// The first account on provider `own` that is the login of mailbox
+    /// `address` (normalised), as a scan of the provider's accounts in
+    /// order with [`is_mailbox_user`] finds it.
+    fn first(&self, own: u32, address: &str) -> Option<usize> {
+        let local = address.split('@').next().unwrap_or("");
+        let by_address = self.address.get(&own).and_then(|m| m.get(address));
+        let by_local = self.local.get(&own).and_then(|m| m.get(local));
+        by_address.into_iter().chain(by_local).min().copied()
+    }
 }
 
 /// Finds the hubs among the audited accounts, in order of first use.
@@ -157,6 +218,11 @@ pub fn find(ctx: &Context) -> Vec<Hub> {
                 .push(i);
         }
     }
+    let owns: BTreeSet<u32> = groups
+        .values()
+        .filter_map(|g| ids.get(provider(&g.domain).as_str()).copied())
+        .collect();
+    let mailboxes = Mailboxes::new(ctx, &owns, &by_provider);
     let mut hubs: Vec<(usize, Hub)> = groups
         .into_iter()
         .filter_map(|(address, group)| {
@@ -167,14 +233,7 @@ pub fn find(ctx: &Context) -> Vec<Hub> {
                 users,
             } = group;
             let own = ids.get(provider(&dom).as_str()).copied();
-            let mailbox = own
-                .and_then(|own| by_provider.get(&own))
-                .and_then(|candidates| {
-                    candidates
-                        .iter()
-                        .copied()
-                        .find(|&i| is_mailbox_user(&ctx.entry(i).username, &address))
-                });
+            let mailbox = own.and_then(|own| mailboxes.first(own, &address));
             let dependents: Vec<usize> = users
                 .into_iter()
                 .filter(|&i| {
@@ -282,6 +341,77 @@ mod tests {
         assert_eq!(normalize_address("carolreyes#2231"), None);
         assert_eq!(normalize_address("a@b"), None);
         assert_eq!(normalize_address("@example.com"), None);
+    }
+
+    /// The index finds the first account a scan of the provider's accounts
+    /// in order finds, for every address: usernames that are addresses (with
+    /// dots, case, tags, spaces), plain names with and without dots, empty.
+    #[test]
+    fn mailboxes_find_what_a_scan_finds() {
+        use crate::model::{Entry, EntryKind, Vault};
+        use rand::rngs::StdRng;
+        use rand::{Rng, SeedableRng};
+        let mut rng = StdRng::seed_from_u64(15);
+        let locals = ["jo", "j.o", "ann", "a.n.n", "bob"];
+        let domains = [
+            "gmail.com",
+            "GoogleMail.com",
+            "outlook.com",
+            "mercer.family",
+        ];
+        let username = |rng: &mut StdRng| -> String {
+            let local = locals[rng.gen_range(0..locals.len())];
+            match rng.gen_range(0..6) {
+                0 => String::new(),
+                1 => format!(" {} ", local.to_uppercase()),
+                2 => local.to_owned(),
+                3 => format!("{local}+x@{}", domains[rng.gen_range(0..domains.len())]),
+                _ => format!("{local}@{}", domains[rng.gen_range(0..domains.len())]),
+            }
+        };
+        for round in 0..50 {
+            let n = rng.gen_range(1..40);
+            let entries: Vec<Entry> = (0..n)
+                .map(|_| {
+                    let mut e = Entry::new(EntryKind::Login, 1);
+                    e.username = username(&mut rng);
+                    e.password = Some(crate::model::Secret::new("pw"));
+                    e
+                })
+                .collect();
+            let vault = Vault {
+                sources: vec![Default::default()],
+                entries,
+            };
+            let accounts = vault.account_indices();
+            assert_eq!(accounts.len(), n);
+            let ctx = Context::for_tests(&vault, &accounts);
+            // Two providers: the even accounts on 0, every third on 1.
+            let by_provider: std::collections::HashMap<u32, Vec<usize>> = [
+                (0, (0..accounts.len()).step_by(2).collect()),
+                (1, (0..accounts.len()).step_by(3).collect()),
+            ]
+            .into();
+            let mailboxes = Mailboxes::new(&ctx, &[0, 1].into(), &by_provider);
+            for local in locals {
+                for domain in domains {
+                    let Some((address, _)) = normalize_address(&format!("{local}@{domain}")) else {
+                        continue;
+                    };
+                    for own in [0, 1] {
+                        let scan = by_provider[&own]
+                            .iter()
+                            .copied()
+                            .find(|&i| is_mailbox_user(&ctx.entry(i).username, &address));
+                        assert_eq!(
+                            mailboxes.first(own, &address),
+                            scan,
+                            "round {round}: {address}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

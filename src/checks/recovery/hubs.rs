@@ -199,7 +199,8 @@ pub fn find(ctx: &Context) -> Vec<Hub> {
     }
     struct Group {
         first: usize,
-        domain: String,
+        /// The address's mail provider, when an account is on it.
+        own: Option<u32>,
         display: String,
         users: Vec<usize>,
     }
@@ -210,7 +211,7 @@ pub fn find(ctx: &Context) -> Vec<Hub> {
                 .entry(address)
                 .or_insert_with(|| Group {
                     first: i,
-                    domain: dom,
+                    own: ids.get(provider(&dom).as_str()).copied(),
                     display: e.username.trim().to_lowercase(),
                     users: Vec::new(),
                 })
@@ -218,21 +219,17 @@ pub fn find(ctx: &Context) -> Vec<Hub> {
                 .push(i);
         }
     }
-    let owns: BTreeSet<u32> = groups
-        .values()
-        .filter_map(|g| ids.get(provider(&g.domain).as_str()).copied())
-        .collect();
+    let owns: BTreeSet<u32> = groups.values().filter_map(|g| g.own).collect();
     let mailboxes = Mailboxes::new(ctx, &owns, &by_provider);
     let mut hubs: Vec<(usize, Hub)> = groups
         .into_iter()
         .filter_map(|(address, group)| {
             let Group {
                 first,
-                domain: dom,
+                own,
                 display,
                 users,
             } = group;
-            let own = ids.get(provider(&dom).as_str()).copied();
             let mailbox = own.and_then(|own| mailboxes.first(own, &address));
             let dependents: Vec<usize> = users
                 .into_iter()

@@ -874,39 +874,24 @@ impl Reader<'_> {
                 }
                 continue;
             }
-            if self.frugal {
+            // The estimate, its guard distance, and whether the guard is
+            // near enough to probe once the estimate is probed.
+            let (guess, guard, near) = if self.frugal {
                 let (guess, guard, (from, to)) = self.f.frugal_step(&b, target);
                 self.window = MIN_WINDOW;
                 self.need(from, to)?;
-                let raised = match self.narrow(&mut b, guess, target)? {
-                    Some(raised) => raised,
-                    None => match self.narrow(&mut b, mid, target)? {
-                        Some(raised) => raised,
-                        None => break,
-                    },
-                };
-                // The guard when it is near, or already read.
-                let at = if raised {
-                    (b.lo + guard < b.hi).then_some(b.lo + guard)
-                } else {
-                    b.hi.checked_sub(guard).filter(|&at| at > b.lo)
-                };
-                let held = |at: usize| {
-                    at > self.start + MAX_LINE && at + 3 * MAX_LINE <= self.start + self.buf.len()
-                };
-                if let Some(at) = at.filter(|&at| guard <= GUARD_NEAR || held(at)) {
-                    self.narrow(&mut b, at, target)?;
-                }
-                continue;
-            }
-            let (guess, sd) = estimate(&b, target, line_len);
-            // Two standard deviations of the estimate, plus a line.
-            let guard = 2.0 * sd + line_len;
-            let around = 2.0 * guard + 4.0 * MAX_LINE as f64;
-            self.window = if around <= MAX_WINDOW as f64 {
-                (around as usize).max(MIN_WINDOW)
+                (guess, guard, guard <= GUARD_NEAR)
             } else {
-                MIN_WINDOW
+                let (guess, sd) = estimate(&b, target, line_len);
+                // Two standard deviations of the estimate, plus a line.
+                let guard = 2.0 * sd + line_len;
+                let around = 2.0 * guard + 4.0 * MAX_LINE as f64;
+                self.window = if around <= MAX_WINDOW as f64 {
+                    (around as usize).max(MIN_WINDOW)
+                } else {
+                    MIN_WINDOW
+                };
+                (guess, guard as usize, guard <= GUARD_MAX as f64)
             };
             let raised = match self.narrow(&mut b, guess, target)? {
                 Some(raised) => raised,
@@ -915,13 +900,19 @@ impl Reader<'_> {
                     None => break,
                 },
             };
-            if guard <= GUARD_MAX as f64 {
-                let (lo, hi, guard) = (b.lo, b.hi, guard as usize);
-                if raised && lo + guard < hi {
-                    self.narrow(&mut b, lo + guard, target)?;
-                } else if !raised && hi.saturating_sub(guard) > lo {
-                    self.narrow(&mut b, hi - guard, target)?;
-                }
+            let at = if raised {
+                (b.lo + guard < b.hi).then_some(b.lo + guard)
+            } else {
+                b.hi.checked_sub(guard).filter(|&at| at > b.lo)
+            };
+            // A frugal search also probes a far guard it has read already.
+            let held = |at: usize| {
+                self.frugal
+                    && at > self.start + MAX_LINE
+                    && at + 3 * MAX_LINE <= self.start + self.buf.len()
+            };
+            if let Some(at) = at.filter(|&at| near || held(at)) {
+                self.narrow(&mut b, at, target)?;
             }
         }
         self.scan(&b, target)

@@ -52,7 +52,8 @@ const MI_OPTION_ALLOW_THP: libmimalloc_sys::mi_option_t = 43;
 /// mimalloc reserves its first arena before `main`, with huge pages asked
 /// for, so the option alone comes too late: the process also sets the
 /// kernel's `PR_SET_THP_DISABLE` flag, as mimalloc itself does at start
-/// when `MIMALLOC_ALLOW_THP=0` is set.
+/// when `MIMALLOC_ALLOW_THP=0` is set. The option still keeps later arenas
+/// from asking, should the kernel refuse the flag (a seccomp filter).
 fn tune_allocator() {
     // SAFETY: plain setters of integer options in mimalloc's option
     // table; they take no pointers and may be called at any time.

@@ -55,7 +55,10 @@
 //! Hash collisions only add candidates, which are verified, or bring index
 //! entries of another length, which are skipped (a similar pair is always
 //! found through its own, genuine entries). Probing runs in parallel
-//! (rayon), in chunks of passwords.
+//! (rayon), in chunks of passwords; each probe in stages (keys, runs,
+//! blocks, holders, candidates) that ask for the next stage's memory
+//! together ([`prefetch`]), as an export larger than the caches makes each
+//! look-up a trip to memory.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -636,11 +639,9 @@ impl PartIndex {
         }
     }
 
-    fn runs(&self, key: u64) -> &[Run] {
-        match self.ranges.get(&key) {
-            Some(&(a, b)) => &self.runs[a as usize..b as usize],
-            None => &[],
-        }
+    /// The range of `runs` of a key.
+    fn runs(&self, key: u64) -> Option<(u32, u32)> {
+        self.ranges.get(&key).copied()
     }
 }
 
@@ -662,7 +663,51 @@ struct Probe {
     pattern: Pattern,
     candidates: Vec<u32>,
     rev: Vec<char>,
+    /// Rule 1's work between its stages ([`Engine::probe`]): ranges of
+    /// runs (per key found), of blocks (per run of several blocks that
+    /// passed), of holders (per block that passed).
+    runs: Vec<Span>,
+    blocks: Vec<Span>,
+    holders: Vec<Span>,
 }
+
+/// A range of `PartIndex::runs`, `blocks` or `holders` met by a probe, with
+/// the shorter length and the edits of the key it came from.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: u32,
+    end: u32,
+    ls: u32,
+    k: u32,
+}
+
+/// Asks the CPU to start loading the cache lines of `items` (at most
+/// [`PREFETCH_LINES`]), so that loads a probe will make soon travel from
+/// memory together rather than one after another. Only a hint: it reads
+/// nothing and changes nothing the program sees.
+#[inline(always)]
+fn prefetch<T>(items: &[T]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        let bytes = std::mem::size_of_val(items).min(PREFETCH_LINES * 64);
+        let start = items.as_ptr().cast::<i8>();
+        for offset in (0..bytes).step_by(64) {
+            // SAFETY: `prefetch` does not dereference its address and cannot
+            // fault; the address is inside `items` (newer compilers declare
+            // the intrinsic safe, the oldest this crate supports do not).
+            #[allow(unused_unsafe)]
+            unsafe {
+                _mm_prefetch::<_MM_HINT_T0>(start.wrapping_add(offset))
+            };
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = items;
+}
+
+/// Most cache lines [`prefetch`] asks for at once.
+const PREFETCH_LINES: usize = 4;
 
 impl Engine<'_> {
     fn new<'a>(p: &'a [Prepared], base: &'a [u32]) -> Engine<'a> {
@@ -712,9 +757,15 @@ impl Engine<'_> {
         let same_base = |id: u32| own != NO_BASE && self.base[id as usize] == own;
 
         // Rule 1: small edit. Candidates are filtered on what the index
-        // holds (length, order, histogram) before the bounded distance.
+        // holds (length, order, histogram) before the bounded distance, in
+        // stages: each stage's loads (the key's runs, a run's blocks, a
+        // block's holders, a candidate's text) are asked for together at
+        // the end of the stage before, so that in an export larger than
+        // the caches they come from memory in parallel, not one after
+        // another (issue 15: the probe's time per password grew with the
+        // export, its work per password much less).
         let ht = &self.histograms[t];
-        st.candidates.clear();
+        st.runs.clear();
         for ls in lt.saturating_sub(MAX_K).max(1)..=lt {
             let k = max_edits(ls);
             let delta = lt - ls;
@@ -725,40 +776,90 @@ impl Engine<'_> {
                 let (first, last) = shifts(off, q, i, k, lt - ls, lt);
                 for start in first..=last {
                     let key = part_key(ls, i, &ft[start..start + q]);
-                    for run in self.parts.runs(key) {
-                        // `t`'s own base word: rule 2 has those pairs.
-                        if (own != NO_BASE && run.base == own) || run.envelope.bound(ht) > k {
-                            continue;
-                        }
-                        let (direct, blocks) = self.parts.blocks_of(run);
-                        for block in direct.iter().chain(blocks) {
-                            if blocks.len() > 1 && block.envelope.bound(ht) > k {
-                                continue;
-                            }
-                            let single = block.end - block.start == 1;
-                            for h in &self.parts.holders[block.start as usize..block.end as usize] {
-                                // Each pair once: from its longer password,
-                                // or from the larger id when both are as
-                                // long. A different length is a hash
-                                // collision: that pair, if similar, is found
-                                // through its own parts. A block of one was
-                                // filtered exactly. A loose run may hold
-                                // `t`'s own base word.
-                                if h.len as usize == ls
-                                    && (ls < lt || (h.id as usize) < t)
-                                    && (own == NO_BASE || h.base != own)
-                                    && (single || histogram_bound(&h.histogram, ht) <= k)
-                                {
-                                    st.candidates.push(h.id);
-                                }
-                            }
-                        }
+                    if let Some((a, b)) = self.parts.runs(key) {
+                        prefetch(&self.parts.runs[a as usize..b as usize]);
+                        st.runs.push(Span {
+                            start: a,
+                            end: b,
+                            ls: ls as u32,
+                            k: k as u32,
+                        });
                     }
+                }
+            }
+        }
+        // Runs: `t`'s own base word is skipped (rule 2 has those pairs), and
+        // so is a run whose envelope is already too far.
+        st.blocks.clear();
+        st.holders.clear();
+        for sp in &st.runs {
+            let k = sp.k as usize;
+            for run in &self.parts.runs[sp.start as usize..sp.end as usize] {
+                if (own != NO_BASE && run.base == own) || run.envelope.bound(ht) > k {
+                    continue;
+                }
+                match self.parts.blocks_of(run) {
+                    // A run of one block: its envelope was the block's.
+                    (Some(block), _) => {
+                        prefetch(&self.parts.holders[block.start as usize..block.end as usize]);
+                        st.holders.push(Span {
+                            start: block.start,
+                            end: block.end,
+                            ..*sp
+                        });
+                    }
+                    (None, blocks) => {
+                        prefetch(blocks);
+                        st.blocks.push(Span {
+                            start: run.blocks.0,
+                            end: run.blocks.1,
+                            ..*sp
+                        });
+                    }
+                }
+            }
+        }
+        // Blocks of the runs of several.
+        for sp in &st.blocks {
+            let k = sp.k as usize;
+            for block in &self.parts.blocks[sp.start as usize..sp.end as usize] {
+                if block.envelope.bound(ht) > k {
+                    continue;
+                }
+                prefetch(&self.parts.holders[block.start as usize..block.end as usize]);
+                st.holders.push(Span {
+                    start: block.start,
+                    end: block.end,
+                    ..*sp
+                });
+            }
+        }
+        // Holders.
+        st.candidates.clear();
+        for sp in &st.holders {
+            let (ls, k) = (sp.ls as usize, sp.k as usize);
+            let single = sp.end - sp.start == 1;
+            for h in &self.parts.holders[sp.start as usize..sp.end as usize] {
+                // Each pair once: from its longer password, or from the
+                // larger id when both are as long. A different length is a
+                // hash collision: that pair, if similar, is found through its
+                // own parts. A block of one was filtered exactly. A loose run
+                // may hold `t`'s own base word.
+                if h.len as usize == ls
+                    && (ls < lt || (h.id as usize) < t)
+                    && (own == NO_BASE || h.base != own)
+                    && (single || histogram_bound(&h.histogram, ht) <= k)
+                {
+                    prefetch(std::slice::from_ref(&self.p[h.id as usize]));
+                    st.candidates.push(h.id);
                 }
             }
         }
         st.candidates.sort_unstable();
         st.candidates.dedup();
+        for &s in &st.candidates {
+            prefetch(&self.p[s as usize].fold);
+        }
         // The bit-parallel distance when `t` fits in a word, else the band.
         let bits = !st.candidates.is_empty() && st.pattern.set(ft);
         for &s in &st.candidates {
@@ -822,9 +923,9 @@ pub fn similar_graph(passwords: &[&str], advance: &(dyn Fn(u64) + Sync)) -> Grap
     graph_of(&prepared, advance)
 }
 
-fn graph_of(p: &[Prepared], advance: &(dyn Fn(u64) + Sync)) -> Graph {
-    let n = p.len();
-    // Rule 2: same base word.
+/// Rule 2: the passwords of each shared base word (a clique), and each
+/// password's clique ([`NO_BASE`] if none).
+fn cliques(p: &[Prepared]) -> (Vec<Vec<u32>>, Vec<u32>) {
     let mut by_base: rustc_hash::FxHashMap<&[char], Vec<u32>> = Default::default();
     for (id, pw) in p.iter().enumerate() {
         if let Some(b) = pw.base() {
@@ -833,13 +934,18 @@ fn graph_of(p: &[Prepared], advance: &(dyn Fn(u64) + Sync)) -> Graph {
     }
     let mut cliques: Vec<Vec<u32>> = by_base.into_values().filter(|c| c.len() > 1).collect();
     cliques.sort_unstable();
-    let mut base = vec![NO_BASE; n];
+    let mut base = vec![NO_BASE; p.len()];
     for (b, clique) in cliques.iter().enumerate() {
         for &id in clique {
             base[id as usize] = b as u32;
         }
     }
+    (cliques, base)
+}
 
+fn graph_of(p: &[Prepared], advance: &(dyn Fn(u64) + Sync)) -> Graph {
+    let n = p.len();
+    let (cliques, base) = cliques(p);
     let engine = Engine::new(p, &base);
     const CHUNK: usize = 256;
     let mut pairs: Vec<(u32, u32)> = (0..n)
@@ -1183,6 +1289,55 @@ mod tests {
             only.iter().all(|&n| n > 0),
             "pairs found by one rule only: {only:?}"
         );
+    }
+
+    /// A probe's stages (keys to runs, runs to blocks, blocks to holders,
+    /// holders to candidates) on a set where each has work: tweaks of a few
+    /// words (runs of one base word, of several blocks) and many words seen
+    /// once with the same years and symbol (loose runs of several blocks),
+    /// beside near misses. Exactly the exhaustive pairs.
+    #[test]
+    fn staged_probes_find_exactly_the_exhaustive_pairs() {
+        let mut rng = StdRng::seed_from_u64(12);
+        let letters: Vec<char> = "abcdefghijklmnopqrstuvwxyz".chars().collect();
+        // `word` with one letter changed: most such words are seen once.
+        let mut mutant = |word: &str| -> String {
+            let mut w: Vec<char> = word.chars().collect();
+            let at = rng.gen_range(1..w.len());
+            w[at] = letters[rng.gen_range(0..letters.len())];
+            w.into_iter().collect()
+        };
+        let mut set = near_miss_set(12, 500);
+        for w in ["Summer", "Dragon", "Monkey"] {
+            for y in 1970..2020 {
+                set.push(format!("{w}{y}!"));
+                // Similar to the tweak, of another base word: found
+                // through the tweaks' run.
+                set.push(format!("{}{y}!", mutant(w)));
+            }
+        }
+        // Words seen once, similar to each other: loose runs.
+        for _ in 0..150 {
+            set.push(format!("{}2019!", mutant("garden")));
+        }
+        set.sort();
+        set.dedup();
+        let pw: Vec<&str> = set.iter().map(String::as_str).collect();
+        let prepared: Vec<Prepared> = pw.iter().map(|p| Prepared::new(p)).collect();
+        let (_, base) = cliques(&prepared);
+        let engine = Engine::new(&prepared, &base);
+        let several = |loose: bool| {
+            engine.parts.runs.iter().any(|r| {
+                r.blocks.0 & DIRECT == 0
+                    && r.blocks.1 - r.blocks.0 > 1
+                    && (r.base == NO_BASE) == loose
+            })
+        };
+        assert!(several(false), "a base word's run of several blocks");
+        assert!(several(true), "a loose run of several blocks");
+        let reference = naive_graph(&pw);
+        assert!(reference.pairs.len() > 1_000, "{}", reference.pairs.len());
+        assert_eq!(fast(&pw).all_pairs(), reference.all_pairs());
     }
 
     /// The same over many more seeds and larger sets (slow).

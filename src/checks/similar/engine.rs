@@ -1293,9 +1293,10 @@ mod tests {
 
     /// A probe's stages (keys to runs, runs to blocks, blocks to holders,
     /// holders to candidates) on a set where each has work: tweaks of a few
-    /// words (runs of one base word, of several blocks) and many words seen
-    /// once with the same years and symbol (loose runs of several blocks),
-    /// beside near misses. Exactly the exhaustive pairs.
+    /// words (runs of one base word, of several blocks), a one-letter
+    /// variant of each tweak (found through those runs), and many variants
+    /// of one word seen once each, with the same year and symbol (loose runs
+    /// of several blocks), beside near misses. Exactly the exhaustive pairs.
     #[test]
     fn staged_probes_find_exactly_the_exhaustive_pairs() {
         let mut rng = StdRng::seed_from_u64(12);

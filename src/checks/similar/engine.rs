@@ -712,11 +712,6 @@ impl PartIndex {
             (None, &self.blocks[a as usize..b as usize])
         }
     }
-
-    /// The range of `runs` of a key.
-    fn runs(&self, key: u64) -> Option<(u32, u32)> {
-        self.ranges.get(key)
-    }
 }
 
 struct Engine<'a> {
@@ -834,8 +829,8 @@ impl Engine<'_> {
 
         // Rule 1: small edit. Candidates are filtered on what the index
         // holds (length, order, histogram) before the bounded distance, in
-        // stages: each stage's loads (the key's runs, a run's blocks, a
-        // block's holders, a candidate's text) are asked for together at
+        // stages: each stage's loads (a key's slot, its runs, a run's blocks,
+        // a block's holders, a candidate's text) are asked for together at
         // the end of the stage before, so that in an export larger than
         // the caches they come from memory in parallel, not one after
         // another (issue 15: the probe's time per password grew with the
@@ -860,7 +855,7 @@ impl Engine<'_> {
         // Keys: each one's runs, if the index holds it.
         st.runs.clear();
         for &(key, ls, k) in &st.keys {
-            if let Some((a, b)) = self.parts.runs(key) {
+            if let Some((a, b)) = self.parts.ranges.get(key) {
                 prefetch(&self.parts.runs[a as usize..b as usize]);
                 st.runs.push(Span {
                     start: a,

@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use zeroize::Zeroizing;
 
 use super::{Context, Draft, Facts, FindingKind, Outcome};
-use crate::pwned::{self, Batch, PasswordHash, Prefix, Suffix};
+use crate::pwned::{self, Batch, PasswordHash, Suffix};
 use crate::report::Severity;
 use crate::report::details::{Details, PwnedDetails};
 pub use crate::report::{PwnedResult, PwnedStatus};
@@ -41,42 +41,78 @@ fn mark_skipped(ctx: &Context, facts: &mut Facts) {
     }
 }
 
-/// Distinct hashes grouped by prefix: one batch per prefix, and for each of
-/// its suffixes the accounts that use that password. A password that could
-/// not be decoded exactly (`password_inexact`) is never hashed: its hash
-/// would be of other bytes than the real password's.
-fn group(ctx: &Context) -> (Vec<Batch>, Vec<Vec<Vec<usize>>>) {
-    let hashed: Vec<(usize, PasswordHash)> = (0..ctx.accounts.len())
-        .into_par_iter()
-        .filter(|&i| ctx.entry(i).password_inexact().is_none())
-        .filter_map(|i| ctx.entry(i).password().map(|p| (i, PasswordHash::of(p))))
-        .collect();
-    let mut by_prefix: BTreeMap<Prefix, BTreeMap<Suffix, Vec<usize>>> = BTreeMap::new();
-    for (i, h) in &hashed {
-        by_prefix
-            .entry(h.prefix())
-            .or_default()
-            .entry(h.suffix())
-            .or_default()
-            .push(*i);
-    }
-    drop(hashed);
-    let mut batches = Vec::with_capacity(by_prefix.len());
-    let mut owners = Vec::with_capacity(by_prefix.len());
-    for (prefix, suffixes) in by_prefix {
-        let mut list = Zeroizing::new(Vec::with_capacity(suffixes.len()));
-        let mut who = Vec::with_capacity(suffixes.len());
-        for (s, accounts) in suffixes {
-            list.push(s);
-            who.push(accounts);
+/// Distinct hashes grouped by prefix: one batch per prefix (in prefix
+/// order, each with its suffixes in order), and the accounts that use each
+/// password. A password that could not be decoded exactly
+/// (`password_inexact`) is never hashed: its hash would be of other bytes
+/// than the real password's.
+///
+/// The hashes are sorted in one flat zeroizing list (not a map of maps), so
+/// the memory is one allocation whatever the number of passwords, and no
+/// copy of a hash outlives the grouping unwiped.
+fn group(ctx: &Context) -> (Vec<Batch>, Owners) {
+    // Hashed in place (no intermediate buffers left unwiped); slots of
+    // accounts without a password to look up keep `usize::MAX` and are
+    // dropped before sorting.
+    let mut hashed: Zeroizing<Vec<([u8; 20], usize)>> =
+        Zeroizing::new(vec![([0; 20], usize::MAX); ctx.accounts.len()]);
+    hashed.par_iter_mut().enumerate().for_each(|(i, slot)| {
+        let e = ctx.entry(i);
+        if let (None, Some(p)) = (e.password_inexact(), e.password()) {
+            *slot = (*PasswordHash::of(p).bytes(), i);
         }
-        batches.push(Batch {
-            prefix,
-            suffixes: list,
-        });
-        owners.push(who);
+    });
+    hashed.retain(|&(_, i)| i != usize::MAX);
+    // The byte order of a hash is the order of its (prefix, suffix).
+    hashed.par_sort_unstable();
+    let mut batches: Vec<Batch> = Vec::new();
+    let mut owners = Owners {
+        accounts: Vec::with_capacity(hashed.len()),
+        ends: Vec::new(),
+    };
+    let mut last: Option<&[u8; 20]> = None;
+    for (hash, i) in hashed.iter() {
+        if last != Some(hash) {
+            if last.is_some() {
+                owners.ends.push(owners.accounts.len());
+            }
+            let (prefix, suffix) = Suffix::split(hash);
+            match batches.last_mut() {
+                Some(b) if b.prefix == prefix => b.suffixes.push(suffix),
+                _ => batches.push(Batch {
+                    prefix,
+                    suffixes: Zeroizing::new(vec![suffix]),
+                }),
+            }
+            last = Some(hash);
+        }
+        owners.accounts.push(*i);
+    }
+    if last.is_some() {
+        owners.ends.push(owners.accounts.len());
     }
     (batches, owners)
+}
+
+/// Who uses each distinct password [`group`] found: the accounts of the
+/// `k`-th suffix over all batches (in order) are
+/// `accounts[ends[k - 1]..ends[k]]`, in account order.
+struct Owners {
+    accounts: Vec<usize>,
+    ends: Vec<usize>,
+}
+
+impl Owners {
+    /// The accounts of each suffix of the next batch of `n` suffixes,
+    /// `from` the `k`-th suffix overall; moves `k` past them.
+    fn next_batch(&self, k: &mut usize, n: usize) -> impl Iterator<Item = &[usize]> {
+        let first = *k;
+        *k += n;
+        (first..first + n).map(move |j| {
+            let start = if j == 0 { 0 } else { self.ends[j - 1] };
+            &self.accounts[start..self.ends[j]]
+        })
+    }
 }
 
 fn finding(ctx: &Context, i: usize, count: u64) -> Draft {
@@ -177,11 +213,13 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
             unknown.entry(why).or_default().push(i);
         }
     }
-    for (result, who) in results.into_iter().zip(owners) {
+    let mut k = 0;
+    for (result, batch) in results.into_iter().zip(&batches) {
+        let who = owners.next_batch(&mut k, batch.suffixes.len());
         match result {
             Ok(counts) => {
                 for (count, accounts) in counts.into_iter().zip(who) {
-                    for i in accounts {
+                    for &i in accounts {
                         if count > 0 {
                             facts.pwned[i] =
                                 Some(PwnedResult::new(PwnedStatus::Exposed, Some(count), None));
@@ -195,7 +233,7 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
             }
             Err(e) => {
                 let why = e.to_string();
-                for i in who.into_iter().flatten() {
+                for &i in who.flatten() {
                     facts.pwned[i] = Some(PwnedResult::new(
                         PwnedStatus::Unknown,
                         None,
@@ -277,6 +315,45 @@ mod tests {
         let mut facts = Facts::new(accounts.len());
         let out = run(&ctx, &mut facts);
         (out, facts)
+    }
+
+    #[test]
+    fn group_orders_batches_and_gives_each_password_its_accounts() {
+        // 6,000 passwords, some used twice or three times; with 2^20
+        // prefixes, several prefixes hold more than one password.
+        let passwords: Vec<String> = (0..6000)
+            .map(|k: usize| format!("pw-{}", k.wrapping_mul(7919) % 5200))
+            .collect();
+        let refs: Vec<&str> = passwords.iter().map(String::as_str).collect();
+        let v = vault(&refs);
+        let accounts = v.account_indices();
+        let ctx = Context::for_tests(&v, &accounts);
+        let (batches, owners) = group(&ctx);
+
+        let mut want: BTreeMap<[u8; 20], Vec<usize>> = BTreeMap::new();
+        for (i, p) in passwords.iter().enumerate() {
+            want.entry(*PasswordHash::of(p).bytes())
+                .or_default()
+                .push(i);
+        }
+        let mut got: Vec<([u8; 20], Vec<usize>)> = Vec::new();
+        let mut k = 0;
+        for b in &batches {
+            for (s, who) in b
+                .suffixes
+                .iter()
+                .zip(owners.next_batch(&mut k, b.suffixes.len()))
+            {
+                got.push((s.full_hash(b.prefix), who.to_vec()));
+            }
+        }
+        assert_eq!(k, owners.ends.len());
+        assert_eq!(got, want.into_iter().collect::<Vec<_>>());
+        assert!(batches.windows(2).all(|w| w[0].prefix < w[1].prefix));
+        assert!(
+            batches.iter().any(|b| b.suffixes.len() > 1),
+            "some prefix should hold two passwords"
+        );
     }
 
     #[test]

@@ -242,6 +242,11 @@ impl PasswordHash {
         PasswordHash(out)
     }
 
+    /// The 20 bytes; copy them only into zeroizing storage.
+    pub fn bytes(&self) -> &[u8; 20] {
+        &self.0
+    }
+
     pub fn prefix(&self) -> Prefix {
         Suffix::split(&self.0).0
     }

@@ -39,15 +39,22 @@ pub fn load(settings: &Settings) -> Result<Vault, InputError> {
     }
     // Entries at their exact count: appended one export at a time, a team's
     // thousands of exports left the list up to twice its size (issue 15).
-    let total = parts.iter().map(|(_, entries)| entries.len()).sum();
+    // The first export's list is kept (one export: no copy at all) and
+    // grown once to hold the others.
+    let total: usize = parts.iter().map(|(_, entries)| entries.len()).sum();
+    let mut parts = parts.into_iter();
+    let (first, mut entries) = parts.next().expect("at least one input");
+    entries.reserve_exact(total - entries.len());
+    entries.iter_mut().for_each(|e| e.source = 0);
     let mut vault = Vault {
-        sources: Vec::with_capacity(parts.len()),
-        entries: Vec::with_capacity(total),
+        sources: Vec::with_capacity(settings.inputs.len()),
+        entries,
     };
-    for (index, (source, entries)) in parts.into_iter().enumerate() {
+    vault.sources.push(first);
+    for (index, (source, entries)) in parts.enumerate() {
         vault.sources.push(source);
         vault.entries.extend(entries.into_iter().map(|mut e| {
-            e.source = index;
+            e.source = index + 1;
             e
         }));
     }

@@ -47,9 +47,9 @@ fn mark_skipped(ctx: &Context, facts: &mut Facts) {
 /// (`password_inexact`) is never hashed: its hash would be of other bytes
 /// than the real password's.
 ///
-/// The hashes are sorted in one flat zeroizing list (not a map of maps), so
-/// the memory is one allocation whatever the number of passwords, and no
-/// copy of a hash outlives the grouping unwiped.
+/// The hashes are sorted in one flat zeroizing list (not a map of maps with
+/// a node per password), and every list that holds a suffix is sized once,
+/// so no copy of a hash is left in freed memory unwiped.
 fn group(ctx: &Context) -> (Vec<Batch>, Owners) {
     // Hashed in place (no intermediate buffers left unwiped); slots of
     // accounts without a password to look up keep `usize::MAX` and are
@@ -70,26 +70,27 @@ fn group(ctx: &Context) -> (Vec<Batch>, Owners) {
         accounts: Vec::with_capacity(hashed.len()),
         ends: Vec::new(),
     };
-    let mut last: Option<&[u8; 20]> = None;
-    for (hash, i) in hashed.iter() {
-        if last != Some(hash) {
-            if last.is_some() {
-                owners.ends.push(owners.accounts.len());
+    let prefix_of = |h: &[u8; 20]| Suffix::split(h).0;
+    let mut rest = &hashed[..];
+    while let Some(((first, _), _)) = rest.split_first() {
+        let prefix = prefix_of(first);
+        let (run, tail) = rest.split_at(rest.partition_point(|(h, _)| prefix_of(h) == prefix));
+        // Sized exactly: a list grown by pushes would leave copies of the
+        // suffixes in the buffers it outgrew, freed without being wiped.
+        let distinct = 1 + run.windows(2).filter(|w| w[0].0 != w[1].0).count();
+        let mut suffixes = Zeroizing::new(Vec::with_capacity(distinct));
+        for (j, (hash, i)) in run.iter().enumerate() {
+            if j == 0 || run[j - 1].0 != *hash {
+                if j > 0 {
+                    owners.ends.push(owners.accounts.len());
+                }
+                suffixes.push(Suffix::split(hash).1);
             }
-            let (prefix, suffix) = Suffix::split(hash);
-            match batches.last_mut() {
-                Some(b) if b.prefix == prefix => b.suffixes.push(suffix),
-                _ => batches.push(Batch {
-                    prefix,
-                    suffixes: Zeroizing::new(vec![suffix]),
-                }),
-            }
-            last = Some(hash);
+            owners.accounts.push(*i);
         }
-        owners.accounts.push(*i);
-    }
-    if last.is_some() {
         owners.ends.push(owners.accounts.len());
+        batches.push(Batch { prefix, suffixes });
+        rest = tail;
     }
     (batches, owners)
 }
@@ -104,7 +105,7 @@ struct Owners {
 
 impl Owners {
     /// The accounts of each suffix of the next batch of `n` suffixes,
-    /// `from` the `k`-th suffix overall; moves `k` past them.
+    /// starting at the `k`-th suffix overall; moves `k` past them.
     fn next_batch(&self, k: &mut usize, n: usize) -> impl Iterator<Item = &[usize]> {
         let first = *k;
         *k += n;
@@ -350,6 +351,12 @@ mod tests {
         assert_eq!(k, owners.ends.len());
         assert_eq!(got, want.into_iter().collect::<Vec<_>>());
         assert!(batches.windows(2).all(|w| w[0].prefix < w[1].prefix));
+        // Never grown: no outgrown buffer held a suffix.
+        assert!(
+            batches
+                .iter()
+                .all(|b| b.suffixes.capacity() == b.suffixes.len())
+        );
         assert!(
             batches.iter().any(|b| b.suffixes.len() > 1),
             "some prefix should hold two passwords"

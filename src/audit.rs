@@ -21,8 +21,9 @@ use crate::{exit, site};
 /// Imports every input into one vault. The first unreadable file stops the
 /// run with an error naming it.
 pub fn load(settings: &Settings) -> Result<Vault, InputError> {
+    let no_input = || InputError::Usage("no export file given".into());
     if settings.inputs.is_empty() {
-        return Err(InputError::Usage("no export file given".into()));
+        return Err(no_input());
     }
     let mut parts = Vec::with_capacity(settings.inputs.len());
     for input in &settings.inputs {
@@ -43,7 +44,9 @@ pub fn load(settings: &Settings) -> Result<Vault, InputError> {
     // grown once to hold the others.
     let total: usize = parts.iter().map(|(_, entries)| entries.len()).sum();
     let mut parts = parts.into_iter();
-    let (first, mut entries) = parts.next().expect("at least one input");
+    let Some((first, mut entries)) = parts.next() else {
+        return Err(no_input());
+    };
     entries.reserve_exact(total - entries.len());
     entries.iter_mut().for_each(|e| e.source = 0);
     let mut vault = Vault {
@@ -982,6 +985,43 @@ pub(crate) mod tests {
         };
         settings.pwned.source = crate::pwned::SourceChoice::Off;
         settings
+    }
+
+    /// Each export's entries, in order, name their own export (the first
+    /// export's list is the vault's own, the others appended to it), and
+    /// no export at all is a usage error.
+    #[test]
+    fn load_keeps_every_export_in_order_with_its_source() {
+        let settings = family();
+        let vault = load(&settings).unwrap();
+        assert_eq!(vault.sources.len(), 5);
+        let mut want = Vec::new();
+        for (index, input) in settings.inputs.iter().enumerate() {
+            assert_eq!(vault.sources[index].member, input.member);
+            let one = Settings {
+                inputs: vec![input.clone()],
+                ..family()
+            };
+            let alone = load(&one).unwrap();
+            assert!(!alone.entries.is_empty(), "{}", input.member);
+            want.extend(
+                alone
+                    .entries
+                    .iter()
+                    .map(|e| (index, e.row, e.title.clone())),
+            );
+        }
+        let got: Vec<_> = vault
+            .entries
+            .iter()
+            .map(|e| (e.source, e.row, e.title.clone()))
+            .collect();
+        assert_eq!(got, want);
+        let none = Settings {
+            inputs: Vec::new(),
+            ..family()
+        };
+        assert!(matches!(load(&none), Err(InputError::Usage(_))));
     }
 
     /// What `run_checks` did before the checks overlapped: each selected

@@ -48,7 +48,9 @@ pub fn load(settings: &Settings) -> Result<Vault, InputError> {
         return Err(no_input());
     };
     entries.reserve_exact(total - entries.len());
-    entries.iter_mut().for_each(|e| e.source = 0);
+    // Importers leave every entry's source at 0 (`Entry::new`): the first
+    // export's are right as they are, with no pass over them.
+    debug_assert!(entries.iter().all(|e| e.source == 0));
     let mut vault = Vault {
         sources: Vec::with_capacity(settings.inputs.len()),
         entries,

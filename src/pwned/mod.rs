@@ -242,8 +242,9 @@ impl PasswordHash {
         PasswordHash(out)
     }
 
-    /// The 20 bytes; copy them only into zeroizing storage.
-    pub fn bytes(&self) -> &[u8; 20] {
+    /// The 20 bytes, for the breach check's grouping only; copy them only
+    /// into zeroizing storage.
+    pub(crate) fn bytes(&self) -> &[u8; 20] {
         &self.0
     }
 

@@ -84,6 +84,7 @@ pub fn context<'a>(
         passkeys: &settings.passkeys,
         progress,
         site_index: Default::default(),
+        same_password: Default::default(),
     }
 }
 

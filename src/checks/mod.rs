@@ -9,6 +9,7 @@ pub mod passkeys;
 pub mod pwned;
 pub mod recovery;
 pub mod reuse;
+pub mod same_password;
 pub mod similar;
 pub mod site_breach;
 pub mod weak;
@@ -42,6 +43,9 @@ pub struct Context<'a> {
     pub progress: &'a dyn Progress,
     /// The accounts' sites, built on first use ([`Context::sites`]).
     pub site_index: std::sync::OnceLock<SiteIndex<'a>>,
+    /// The accounts by identical password, built on first use
+    /// ([`Context::same_passwords`]).
+    pub same_password: std::sync::OnceLock<same_password::SamePasswords>,
 }
 
 /// Default settings of every check, for the checks' unit tests.
@@ -70,6 +74,7 @@ impl<'a> Context<'a> {
             passkeys,
             progress: &crate::progress::NoProgress,
             site_index: Default::default(),
+            same_password: Default::default(),
         }
     }
 }
@@ -259,6 +264,12 @@ impl<'a> Context<'a> {
     /// The accounts' hosts and registrable domains (built on first use).
     pub fn sites(&self) -> &SiteIndex<'a> {
         self.site_index.get_or_init(|| SiteIndex::build(self))
+    }
+
+    /// The accounts grouped by identical password (built on first use).
+    pub fn same_passwords(&self) -> &same_password::SamePasswords {
+        self.same_password
+            .get_or_init(|| same_password::SamePasswords::build(self))
     }
 
     /// The entry of account `i`.

@@ -7,7 +7,6 @@
 //! same service, such as Chrome's one row per affiliated domain
 //! (`amazon.com` / `amazon.co.uk`) or one login saved twice.
 
-use rustc_hash::FxHashMap as HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Context, Draft, Facts, FindingKind, Outcome};
@@ -17,13 +16,12 @@ use crate::site;
 
 /// Groups of two or more account indices sharing one password, in input order.
 pub fn identical_groups(ctx: &Context) -> Vec<Vec<usize>> {
-    let mut by_password: HashMap<&str, Vec<usize>> = HashMap::default();
-    for (i, e) in ctx.iter() {
-        if let Some(p) = e.password() {
-            by_password.entry(p).or_default().push(i);
-        }
-    }
-    let mut groups: Vec<Vec<usize>> = by_password.into_values().filter(|g| g.len() > 1).collect();
+    let mut groups: Vec<Vec<usize>> = ctx
+        .same_passwords()
+        .runs()
+        .filter(|run| run.len() > 1)
+        .map(|run| run.iter().map(|&i| i as usize).collect())
+        .collect();
     groups.sort();
     groups
 }

@@ -262,25 +262,36 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
         .collect();
     // zxcvbn runs once per password whose account context cannot change
     // its score, and once per account whose context may (issue 15).
-    let mut jobs: Vec<(&str, &[String])> = Vec::new();
-    let mut shared: rustc_hash::FxHashMap<&str, usize> = Default::default();
+    // Jobs in account order (zxcvbn then reads the passwords in the order
+    // they were imported), each shared password's job made at its first
+    // account: no map of the passwords.
+    let same = ctx.same_passwords();
+    let mut run_of = vec![0u32; n];
+    for (k, run) in same.runs().enumerate() {
+        for &i in run {
+            run_of[i as usize] = k as u32;
+        }
+    }
+    let mut job_of_run: Vec<Option<usize>> = vec![None; same.len()];
+    let mut jobs: Vec<(&str, &[String])> = Vec::with_capacity(same.len());
     let job_of: Vec<Option<usize>> = wanted
         .iter()
-        .map(|w| {
+        .zip(&run_of)
+        .map(|(w, &k)| {
             let (password, inputs) = w.as_ref()?;
             Some(match inputs {
                 Some(inputs) => {
                     jobs.push((password, inputs));
                     jobs.len() - 1
                 }
-                None => *shared.entry(password).or_insert_with(|| {
+                None => *job_of_run[k as usize].get_or_insert_with(|| {
                     jobs.push((password, &[]));
                     jobs.len() - 1
                 }),
             })
         })
         .collect();
-    drop(shared);
+    drop((run_of, job_of_run));
     ctx.progress.start("strength", jobs.len() as u64);
     // one score per job, shared by the accounts of the job
     let scored: Vec<Arc<Strength>> = jobs

@@ -217,7 +217,7 @@ pub(super) fn unknown_two_factor(
 
 pub(super) fn hub_finding(ctx: &Context, hub: &hubs::Hub, state: &HubState) -> Draft {
     let n = hub.services;
-    let mut seen = std::collections::BTreeSet::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     let labels: Vec<String> = hub
         .dependents
         .iter()

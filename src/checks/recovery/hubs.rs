@@ -14,7 +14,10 @@
 //! codes, or no entry in the vault at all. A fact whose check did not run is
 //! listed as unknown, never as fine.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
 
 use super::{CodeStatus, Recovery, Service};
 use crate::checks::{Context, Facts};
@@ -80,6 +83,9 @@ pub fn provider(host_or_domain: &str) -> String {
     }
 }
 
+/// The providers of account `i`'s URLs, by host (what [`find`] computes
+/// per distinct registrable domain instead; the test checks the two agree).
+#[cfg(test)]
 fn providers_of(ctx: &Context, i: usize) -> BTreeSet<String> {
     ctx.entry(i)
         .urls
@@ -104,14 +110,16 @@ fn is_mailbox_user(user: &str, address: &str) -> bool {
     }
 }
 
-/// What a dependent account is, for counting distinct services.
-pub fn service_key(ctx: &Context, i: usize) -> String {
-    let e = ctx.entry(i);
-    e.urls
-        .iter()
-        .find_map(|u| site::of_url(u))
-        .map(|d| site::brand(&d).to_owned())
-        .unwrap_or_else(|| e.title.trim().to_lowercase())
+/// What a dependent account is, for counting distinct services: the brand
+/// of its first URL's registrable domain (from the audit's [`SiteIndex`],
+/// parsed once), else its title in lower case.
+///
+/// [`SiteIndex`]: crate::checks::SiteIndex
+pub fn service_key<'s>(ctx: &'s Context, i: usize) -> Cow<'s, str> {
+    match ctx.sites().first_domain(i) {
+        Some(domain) => Cow::Borrowed(site::brand(domain)),
+        None => Cow::Owned(ctx.entry(i).title.trim().to_lowercase()),
+    }
 }
 
 /// The logins on the mail providers of the addresses in use, by the
@@ -173,24 +181,40 @@ impl Mailboxes {
     }
 }
 
-/// Finds the hubs among the audited accounts, in order of first use.
-pub fn find(ctx: &Context) -> Vec<Hub> {
-    // Each account's providers, computed once (URL parsing and the public
-    // suffix list are the expensive part), and accounts indexed by provider.
-    // (each provider named once, the accounts holding its number: a set of
-    // strings per account was about 400 bytes each, issue 15)
+/// Each account's mail providers as numbers, and the number of each
+/// provider: computed once per distinct registrable domain (a host's
+/// provider is its registrable domain's) from the audit's parsed URLs.
+/// (each provider named once, the accounts holding its number: a set of
+/// strings per account was about 400 bytes each, issue 15)
+fn providers(ctx: &Context) -> (std::collections::HashMap<String, u32>, Vec<Box<[u32]>>) {
+    let sites = ctx.sites();
     let mut ids: std::collections::HashMap<String, u32> = Default::default();
-    let providers: Vec<Box<[u32]>> = (0..ctx.accounts.len())
-        .map(|i| {
-            providers_of(ctx, i)
-                .into_iter()
-                .map(|p| {
-                    let next = ids.len() as u32;
-                    *ids.entry(p).or_insert(next)
-                })
-                .collect()
+    let of_domain: Vec<u32> = sites
+        .domains()
+        .map(|d| {
+            let next = ids.len() as u32;
+            *ids.entry(provider(d)).or_insert(next)
         })
         .collect();
+    let providers = (0..ctx.accounts.len())
+        .into_par_iter()
+        .with_min_len(1024)
+        .map(|i| {
+            let mut ps: Vec<u32> = sites
+                .of(i)
+                .map(|s| of_domain[s.domain_id as usize])
+                .collect();
+            ps.sort_unstable();
+            ps.dedup();
+            ps.into_boxed_slice()
+        })
+        .collect();
+    (ids, providers)
+}
+
+/// Finds the hubs among the audited accounts, in order of first use.
+pub fn find(ctx: &Context) -> Vec<Hub> {
+    let (ids, providers) = providers(ctx);
     let mut by_provider: std::collections::HashMap<u32, Vec<usize>> = Default::default();
     for (i, ps) in providers.iter().enumerate() {
         for &p in ps {
@@ -237,7 +261,7 @@ pub fn find(ctx: &Context) -> Vec<Hub> {
                     Some(i) != mailbox && own.is_none_or(|own| !providers[i].contains(&own))
                 })
                 .collect();
-            let services: BTreeSet<String> =
+            let services: rustc_hash::FxHashSet<Cow<str>> =
                 dependents.iter().map(|&i| service_key(ctx, i)).collect();
             (services.len() >= MIN_SERVICES).then_some({
                 (
@@ -338,6 +362,81 @@ mod tests {
         assert_eq!(normalize_address("carolreyes#2231"), None);
         assert_eq!(normalize_address("a@b"), None);
         assert_eq!(normalize_address("@example.com"), None);
+    }
+
+    /// Providers computed per registrable domain from the audit's parsed
+    /// URLs are those computed per host, for every account; so are the
+    /// service keys (brand of the first URL's registrable domain, else the
+    /// title). Fails when a host's provider differs from its domain's.
+    #[test]
+    fn providers_and_service_keys_by_domain_are_those_by_host() {
+        use crate::model::{Entry, EntryKind, Vault};
+        let urls: &[&[&str]] = &[
+            &["https://mail.google.com/", "https://accounts.google.com/x"],
+            &["https://WWW.GMail.com", "gmail.com"],
+            &[
+                "https://login.live.com",
+                "https://outlook.office.com",
+                "hotmail.com",
+            ],
+            &["https://www.amazon.co.uk/", "https://amazon.com"],
+            &["http://192.168.1.1:8080/admin"],
+            &["localhost:3000"],
+            &["https://co.uk/"],
+            &["android://h@com.example.app/", "not a url at all"],
+            &[
+                "https://mail.proton.me",
+                "https://account.proton.me",
+                "https://pm.me",
+            ],
+            &["https://bücher.example.de/"],
+            &[
+                "icloud.com",
+                "https://appleid.apple.com",
+                "mail.yahoo.co.jp",
+            ],
+            &[],
+        ];
+        let entries: Vec<Entry> = urls
+            .iter()
+            .enumerate()
+            .map(|(k, us)| {
+                let mut e = Entry::new(EntryKind::Login, k as u64 + 2);
+                e.title = format!("  Site {k} ");
+                e.urls = us.iter().map(|u| u.to_string()).collect();
+                e.password = Some(crate::model::Secret::new("pw"));
+                e
+            })
+            .collect();
+        let vault = Vault {
+            sources: vec![Default::default()],
+            entries,
+        };
+        let accounts = vault.account_indices();
+        let ctx = Context::for_tests(&vault, &accounts);
+        let (ids, providers) = super::providers(&ctx);
+        let name: std::collections::HashMap<u32, &str> =
+            ids.iter().map(|(p, &id)| (id, p.as_str())).collect();
+        for i in 0..accounts.len() {
+            let by_domain: BTreeSet<String> =
+                providers[i].iter().map(|id| name[id].to_owned()).collect();
+            assert_eq!(
+                by_domain,
+                providers_of(&ctx, i),
+                "account {i}: {:?}",
+                urls[i]
+            );
+            let e = ctx.entry(i);
+            let by_host = e
+                .urls
+                .iter()
+                .find_map(|u| site::of_url(u))
+                .map(|d| site::brand(&d).to_owned())
+                .unwrap_or_else(|| e.title.trim().to_lowercase());
+            assert_eq!(service_key(&ctx, i), by_host, "account {i}");
+        }
+        assert_eq!(service_key(&ctx, 11), "site 11");
+        assert_eq!(service_key(&ctx, 3), "amazon");
     }
 
     /// The index finds the first account a scan of the provider's accounts

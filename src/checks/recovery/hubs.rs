@@ -364,13 +364,21 @@ mod tests {
         assert_eq!(normalize_address("@example.com"), None);
     }
 
+    /// A vault of one export holding `entries`.
+    fn one_export(entries: Vec<crate::model::Entry>) -> crate::model::Vault {
+        crate::model::Vault {
+            sources: vec![Default::default()],
+            entries,
+        }
+    }
+
     /// Providers computed per registrable domain from the audit's parsed
     /// URLs are those computed per host, for every account; so are the
     /// service keys (brand of the first URL's registrable domain, else the
     /// title). Fails when a host's provider differs from its domain's.
     #[test]
     fn providers_and_service_keys_by_domain_are_those_by_host() {
-        use crate::model::{Entry, EntryKind, Vault};
+        use crate::model::{Entry, EntryKind};
         let urls: &[&[&str]] = &[
             &["https://mail.google.com/", "https://accounts.google.com/x"],
             &["https://WWW.GMail.com", "gmail.com"],
@@ -408,10 +416,7 @@ mod tests {
                 e
             })
             .collect();
-        let vault = Vault {
-            sources: vec![Default::default()],
-            entries,
-        };
+        let vault = one_export(entries);
         let accounts = vault.account_indices();
         let ctx = Context::for_tests(&vault, &accounts);
         let (ids, providers) = super::providers(&ctx);
@@ -444,7 +449,7 @@ mod tests {
     /// dots, case, tags, spaces), plain names with and without dots, empty.
     #[test]
     fn mailboxes_find_what_a_scan_finds() {
-        use crate::model::{Entry, EntryKind, Vault};
+        use crate::model::{Entry, EntryKind};
         use rand::rngs::StdRng;
         use rand::{Rng, SeedableRng};
         let mut rng = StdRng::seed_from_u64(15);
@@ -475,10 +480,7 @@ mod tests {
                     e
                 })
                 .collect();
-            let vault = Vault {
-                sources: vec![Default::default()],
-                entries,
-            };
+            let vault = one_export(entries);
             let accounts = vault.account_indices();
             assert_eq!(accounts.len(), n);
             let ctx = Context::for_tests(&vault, &accounts);

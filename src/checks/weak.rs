@@ -264,7 +264,9 @@ pub fn run(ctx: &Context, facts: &mut Facts) -> Outcome {
     // its score, and once per account whose context may (issue 15).
     // Jobs in account order (zxcvbn then reads the passwords in the order
     // they were imported), each shared password's job made at its first
-    // account: no map of the passwords.
+    // account: no map of the passwords. (An account is in a run exactly
+    // when it has a password, as it has a `wanted` entry: both ask
+    // `Entry::password`.)
     let same = ctx.same_passwords();
     let mut run_of = vec![0u32; n];
     for (k, run) in same.runs().enumerate() {

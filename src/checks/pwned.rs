@@ -71,26 +71,20 @@ fn group(ctx: &Context) -> (Vec<Batch>, Owners) {
         ends: Vec::new(),
     };
     let prefix_of = |h: &[u8; 20]| Suffix::split(h).0;
-    let mut rest = &hashed[..];
-    while let Some(((first, _), _)) = rest.split_first() {
-        let prefix = prefix_of(first);
-        let (run, tail) = rest.split_at(rest.partition_point(|(h, _)| prefix_of(h) == prefix));
-        // Sized exactly: a list grown by pushes would leave copies of the
-        // suffixes in the buffers it outgrew, freed without being wiped.
-        let distinct = 1 + run.windows(2).filter(|w| w[0].0 != w[1].0).count();
-        let mut suffixes = Zeroizing::new(Vec::with_capacity(distinct));
-        for (j, (hash, i)) in run.iter().enumerate() {
-            if j == 0 || run[j - 1].0 != *hash {
-                if j > 0 {
-                    owners.ends.push(owners.accounts.len());
-                }
-                suffixes.push(Suffix::split(hash).1);
-            }
-            owners.accounts.push(*i);
+    // One batch per run of equal prefixes.
+    for run in hashed.chunk_by(|a, b| prefix_of(&a.0) == prefix_of(&b.0)) {
+        let prefix = prefix_of(&run[0].0);
+        // One password per run of equal hashes. Sized exactly: a list grown
+        // by pushes would leave copies of the suffixes in the buffers it
+        // outgrew, freed without being wiped.
+        let same = |a: &([u8; 20], usize), b: &([u8; 20], usize)| a.0 == b.0;
+        let mut suffixes = Zeroizing::new(Vec::with_capacity(run.chunk_by(same).count()));
+        for password in run.chunk_by(same) {
+            suffixes.push(Suffix::split(&password[0].0).1);
+            owners.accounts.extend(password.iter().map(|(_, i)| *i));
+            owners.ends.push(owners.accounts.len());
         }
-        owners.ends.push(owners.accounts.len());
         batches.push(Batch { prefix, suffixes });
-        rest = tail;
     }
     (batches, owners)
 }

@@ -96,29 +96,41 @@ impl MemberPasswords<'_> {
 }
 
 /// The distinct passwords of each key (`key(i)` for account `i`), in
-/// first-appearance order.
+/// first-appearance order: the audit's runs of identical passwords
+/// ([`Context::same_passwords`]) split by key.
 fn distinct_by<'a>(ctx: &Context<'a>, key: impl Fn(usize) -> &'a str) -> Vec<MemberPasswords<'a>> {
+    // Each (key, password)'s accounts, ascending.
+    let mut parts: Vec<(&'a str, &'a str, Vec<usize>)> = Vec::new();
+    for run in ctx.same_passwords().runs() {
+        // (every account of a run has the run's password)
+        let Some(password) = run.first().and_then(|&i| ctx.entry(i as usize).password()) else {
+            continue;
+        };
+        let first = parts.len();
+        for &i in run {
+            let (i, k) = (i as usize, key(i as usize));
+            match parts[first..].iter_mut().find(|(pk, _, _)| *pk == k) {
+                Some((_, _, accounts)) => accounts.push(i),
+                None => parts.push((k, password, vec![i])),
+            }
+        }
+    }
+    // In order of first appearance: a key's set is made at its first
+    // account, its passwords added in their first accounts' order.
+    parts.sort_unstable_by_key(|(_, _, accounts)| accounts[0]);
     let mut sets: Vec<MemberPasswords<'a>> = Vec::new();
     let mut set_at: HashMap<&str, usize> = HashMap::default();
-    let mut password_at: HashMap<(usize, &str), usize> = HashMap::default();
-    for (i, e) in ctx.iter() {
-        let Some(p) = e.password() else { continue };
-        let member = key(i);
-        let m = *set_at.entry(member).or_insert_with(|| {
+    for (k, password, accounts) in parts {
+        let m = *set_at.entry(k).or_insert_with(|| {
             sets.push(MemberPasswords {
-                member,
+                member: k,
                 passwords: Vec::new(),
                 accounts: Vec::new(),
             });
             sets.len() - 1
         });
-        let set = &mut sets[m];
-        let id = *password_at.entry((m, p)).or_insert_with(|| {
-            set.passwords.push(p);
-            set.accounts.push(Vec::new());
-            set.passwords.len() - 1
-        });
-        set.accounts[id].push(i);
+        sets[m].passwords.push(password);
+        sets[m].accounts.push(accounts);
     }
     sets
 }

@@ -101,18 +101,25 @@ impl MemberPasswords<'_> {
 fn distinct_by<'a>(ctx: &Context<'a>, key: impl Fn(usize) -> &'a str) -> Vec<MemberPasswords<'a>> {
     // Each (key, password)'s accounts, ascending.
     let mut parts: Vec<(&'a str, &'a str, Vec<usize>)> = Vec::new();
+    let mut keyed: Vec<(&'a str, usize)> = Vec::new();
     for run in ctx.same_passwords().runs() {
         // (every account of a run has the run's password)
         let Some(password) = run.first().and_then(|&i| ctx.entry(i as usize).password()) else {
             continue;
         };
-        let first = parts.len();
-        for &i in run {
-            let (i, k) = (i as usize, key(i as usize));
-            match parts[first..].iter_mut().find(|(pk, _, _)| *pk == k) {
-                Some((_, _, accounts)) => accounts.push(i),
-                None => parts.push((k, password, vec![i])),
-            }
+        if let [i] = run[..] {
+            parts.push((key(i as usize), password, vec![i as usize]));
+            continue;
+        }
+        // A run's accounts by key (a stable sort keeps each key's ascending):
+        // one password held by every member of a team is one run of all
+        // their accounts.
+        keyed.clear();
+        keyed.extend(run.iter().map(|&i| (key(i as usize), i as usize)));
+        keyed.sort_by_key(|&(k, _)| k);
+        for same_key in keyed.chunk_by(|a, b| a.0 == b.0) {
+            let accounts = same_key.iter().map(|&(_, i)| i).collect();
+            parts.push((same_key[0].0, password, accounts));
         }
     }
     // In order of first appearance: a key's set is made at its first
